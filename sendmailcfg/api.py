@@ -1,0 +1,145 @@
+"""The json-module-shaped entry points: ``loads``, ``load``, ``dumps``, ``dump``.
+
+>>> doc = loads("takaq.jp\\tsmtp:takaq.jp\\n", "mailertable")
+>>> doc.set(".takaq.jp", "smtp:[mail2.takaq.jp]")
+True
+>>> dumps(doc)
+'takaq.jp\\tsmtp:takaq.jp\\n.takaq.jp\\tsmtp:[mail2.takaq.jp]\\n'
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sendmailcfg import _source, fileio
+from sendmailcfg.errors import Diagnostic, UnknownKindError
+from sendmailcfg.maps import DOCUMENT_CLASSES, KINDS, MapDocument, infer_kind
+from sendmailcfg.syntax.map_nodes import MapSyntax
+
+if TYPE_CHECKING:
+    from sendmailcfg.mc.document import McDocument
+
+    Document = MapDocument | McDocument
+else:
+    Document = Any
+
+
+class _HasText(Protocol):
+    @property
+    def text(self) -> str: ...
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise UnknownKindError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+
+
+def loads(
+    text: str,
+    kind: str,
+    *,
+    strict: bool = False,
+    path: str | None = None,
+    syntax: MapSyntax | None = None,
+    fold_keys: bool = True,
+    duplicates: str = "first",
+) -> Document:
+    """Parse ``text`` as a ``kind`` file (see :data:`sendmailcfg.maps.KINDS`).
+
+    Never fails on content: problems become diagnostics (``doc.diagnostics``)
+    unless ``strict=True``, which raises :class:`~sendmailcfg.errors.ParseError`.
+    ``syntax``, ``fold_keys`` and ``duplicates`` mirror makemap's ``-D``/``-t``/``-e``,
+    ``-f`` and ``-r``/``-d`` flags for map kinds.
+    """
+    _check_kind(kind)
+    if kind == "mc":
+        from sendmailcfg.mc import parse_mc
+
+        return parse_mc(text, path=path, strict=strict)
+    cls = DOCUMENT_CLASSES[kind]
+    if duplicates not in ("first", "last", "all"):
+        raise ValueError("duplicates must be 'first', 'last' or 'all'")
+    return cls.from_text(
+        text,
+        syntax=syntax or MapSyntax(),
+        fold_keys=fold_keys,
+        duplicates=duplicates,  # type: ignore[arg-type]
+        path=path,
+        strict=strict,
+    )
+
+
+def load(
+    path: str | os.PathLike[str],
+    kind: str | None = None,
+    *,
+    strict: bool = False,
+    syntax: MapSyntax | None = None,
+    fold_keys: bool = True,
+    duplicates: str = "first",
+) -> Document:
+    """Read the file at ``path`` (as bytes, so any encoding survives) and parse it.
+
+    With ``kind=None`` the kind comes from the file name (``*.mc``, ``mailertable*``,
+    ``access*``, ``virtusertable*``, ``genericstable*``, ``domaintable*``).
+    """
+    name = os.fspath(path)
+    if kind is None:
+        kind = infer_kind(name)
+        if kind is None:
+            raise UnknownKindError(
+                f"{name}: cannot tell the kind of this file from its name; "
+                f"pass kind= (one of {', '.join(KINDS)})"
+            )
+    text = _source.decode(fileio.read_bytes(name))
+    return loads(
+        text,
+        kind,
+        strict=strict,
+        path=name,
+        syntax=syntax,
+        fold_keys=fold_keys,
+        duplicates=duplicates,
+    )
+
+
+def dumps(doc: _HasText) -> str:
+    """The document's text: the input byte for byte, plus any edits."""
+    return doc.text
+
+
+def dump(doc: _HasText, path: str | os.PathLike[str] | None = None) -> None:
+    """Write the document atomically (temp file + rename), keeping the file's mode.
+
+    ``path`` defaults to the path the document was loaded from.
+    """
+    target = path if path is not None else getattr(doc, "path", None)
+    if target is None:
+        raise ValueError("dump() needs a path for a document that was not loaded from a file")
+    fileio.write_atomic(target, _source.encode(doc.text))
+
+
+def diff(before: _HasText | str, after: _HasText | str, path: str = "file") -> str:
+    """A unified diff of two documents (or texts): preview an edit before writing it.
+
+    >>> old = loads("a x\\n", "map"); new = old.copy(); _ = new.set("b", "y")
+    >>> print(diff(old, new, "m"), end="")
+    --- m
+    +++ m
+    @@ -1 +1,2 @@
+     a x
+    +b y
+    """
+    a = before if isinstance(before, str) else before.text
+    b = after if isinstance(after, str) else after.text
+    return "".join(
+        difflib.unified_diff(a.splitlines(keepends=True), b.splitlines(keepends=True), path, path)
+    )
+
+
+def diagnostics_text(doc: Any) -> list[str]:
+    """``path:line:col: message, expected ...`` for every diagnostic of a document."""
+    diags: list[Diagnostic] = doc.diagnostics
+    return [d.format(getattr(doc, "path", None)) for d in diags]

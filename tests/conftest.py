@@ -1,0 +1,54 @@
+"""Shared fixtures: the sendmail oracle, hypothesis profiles, corpus paths."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from tests import oracle as oracle_mod
+
+settings.register_profile(
+    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.register_profile(
+    "fuzz", max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck)
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: differential tests must run; see .ci/run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def oracle() -> oracle_mod.Oracle:
+    """The real sendmail 8.17 tools; skips (fails under CI=true) when absent."""
+    found = oracle_mod.find()
+    if found is None:
+        _missing(
+            "real sendmail/makemap/m4 not installed: run tests/oracle/install "
+            "(Debian packages sendmail-bin, sendmail-cf, sendmail-base, m4)"
+        )
+    assert found is not None
+    return found
+
+
+@pytest.fixture
+def oracle_dir() -> Iterator[Path]:
+    """A temporary folder for oracle builds, removed afterwards."""
+    d = oracle_mod.workdir()
+    try:
+        yield d
+    finally:
+        shutil.rmtree(d, ignore_errors=True)

@@ -1,0 +1,173 @@
+"""The project's harness for the real sendmail 8.17 tools (differential tests).
+
+The tools are Debian's sendmail-bin/-cf/-base/-doc unpacked (never installed,
+no daemon) by ``tests/oracle/install`` into ``.oracle/`` at the top of the
+checkout, or into ``$SENDMAIL_ORACLE``. Tests ask for the ``oracle`` fixture
+(``tests/conftest.py``): it skips with the reason when the tools are absent,
+and fails instead under ``CI=true`` so CI really runs them.
+
+Tricks that make sendmail answer offline and fast (see the install notes):
+* a dotted host name, via a private UTS namespace (``unshare -u``), or
+  sendmail sleeps 60 s trying to qualify an undotted one;
+* ``confDONT_BLAME_SENDMAIL=MapInUnsafeDirPath`` so maps in a temp folder open;
+* a hosts-file-only resolver, so nothing is looked up on the network.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ORACLE_HOST = "oracle.invalid"
+SEPARATOR_MAP = "oracle_separator"
+
+
+class Oracle:
+    """Paths and runners for one unpacked sendmail tree."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.sendmail = root / "usr/libexec/sendmail/sendmail"
+        self.makemap_bin = root / "usr/libexec/sendmail/makemap"
+        self.cf_dir = root / "usr/share/sendmail/cf"
+        self.examples = root / "usr/share/sendmail/examples"
+        self._unshare: bool | None = None
+
+    # -- makemap -------------------------------------------------------------------
+    def makemap(
+        self, flags: Sequence[str], maptype: str, mapname: str | os.PathLike[str], source: bytes
+    ) -> tuple[int, str]:
+        """Run real makemap with ``-C /dev/null``; returns (exit status, messages)."""
+        p = subprocess.run(
+            [str(self.makemap_bin), "-C", "/dev/null", *flags, maptype, os.fspath(mapname)],
+            input=source,
+            capture_output=True,
+            timeout=120,
+        )
+        msg = (p.stdout + p.stderr).decode("latin-1")
+        msg = re.sub(r"(?m)^WARNING: World writable directory [^\n]*\n", "", msg)
+        return p.returncode, msg
+
+    def dump(
+        self, maptype: str, mapname: str | os.PathLike[str], flags: Sequence[str] = ()
+    ) -> bytes:
+        """``makemap -u``: the stored pairs, one ``key<TAB>value`` line each."""
+        p = subprocess.run(
+            [str(self.makemap_bin), "-C", "/dev/null", "-u", *flags, maptype, os.fspath(mapname)],
+            capture_output=True,
+            timeout=120,
+        )
+        if p.returncode != 0:
+            raise RuntimeError(f"makemap -u failed ({p.returncode}): {p.stderr!r}")
+        return p.stdout
+
+    # -- m4 ------------------------------------------------------------------------
+    def mc2cf(self, mc_text: str, *, stable: bool = True) -> tuple[str, str, int]:
+        """Real m4 with the sendmail-cf macros: (cf text, stderr, exit status)."""
+        args = ["m4", f"-D_CF_DIR_={self.cf_dir}/"]
+        if stable:
+            args.append("-D_NO_MAKEINFO_")
+        args += [str(self.cf_dir / "m4/cf.m4"), "-"]
+        p = subprocess.run(
+            args, input=mc_text.encode("utf-8", "surrogateescape"), capture_output=True, timeout=120
+        )
+        return p.stdout.decode("latin-1"), p.stderr.decode("latin-1"), p.returncode
+
+    def offline_mc(self, workdir: Path, body: str) -> str:
+        """A minimal .mc that runs offline (hosts file only, fixed $j)."""
+        (workdir / "service.switch").write_text("hosts\tfiles\naliases\tfiles\n")
+        (workdir / "hosts").write_text(f"127.0.0.1\tlocalhost {ORACLE_HOST}\n")
+        q = lambda s: "`" + s + "'"  # noqa: E731
+        return "".join(
+            [
+                "divert(-1)\n",
+                "divert(0)dnl\n",
+                "OSTYPE(`linux')dnl\n",
+                f"define(`confDOMAIN_NAME', {q(ORACLE_HOST)})dnl\n",
+                "define(`confDONT_PROBE_INTERFACES', `True')dnl\n",
+                f"define(`confSERVICE_SWITCH_FILE', {q(str(workdir / 'service.switch'))})dnl\n",
+                f"define(`confHOSTS_FILE', {q(str(workdir / 'hosts'))})dnl\n",
+                "define(`confBIND_OPTS', `-DNSRCH -DEFNAMES')dnl\n",
+                "define(`confDONT_BLAME_SENDMAIL', `MapInUnsafeDirPath')dnl\n",
+                "define(`confLOG_LEVEL', `0')dnl\n",
+                "FEATURE(`nocanonify')dnl\n",
+                body,
+                "MAILER(`local')dnl\n",
+                "MAILER(`smtp')dnl\n",
+            ]
+        )
+
+    # -- sendmail -bt --------------------------------------------------------------
+    def _can_unshare(self) -> bool:
+        if self._unshare is None:
+            try:
+                p = subprocess.run(
+                    ["unshare", "-u", "sh", "-c", f"hostname {ORACLE_HOST}"],
+                    capture_output=True,
+                    timeout=10,
+                )
+                self._unshare = p.returncode == 0
+            except (OSError, subprocess.TimeoutExpired):
+                self._unshare = False
+        return self._unshare
+
+    def run_bt(self, cf_path: Path, commands: Sequence[str], timeout: int = 300) -> str:
+        """Feed commands to ``sendmail -C cf -bt``; returns the whole output."""
+        cmd = [str(self.sendmail), "-C", str(cf_path), "-bt"]
+        if "." not in socket.gethostname() and self._can_unshare():
+            cmd = ["unshare", "-u", "sh", "-c", 'hostname "$0" && exec "$@"', ORACLE_HOST, *cmd]
+        text = "".join(c + "\n" for c in commands)
+        p = subprocess.run(
+            cmd,
+            input=text.encode("latin-1"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            timeout=timeout,
+        )
+        out = p.stdout.decode("latin-1")
+        return re.sub(r"(?m)^WARNING: World writable directory [^\n]*\n", "", out)
+
+    def run_bt_each(self, cf_path: Path, commands: Sequence[str]) -> list[str]:
+        """One sendmail process, one output chunk per command."""
+        seq: list[str] = []
+        for c in commands:
+            seq += [c, f"/map {SEPARATOR_MAP} x"]
+        out = self.run_bt(cf_path, seq)
+        _, _, rest = out.partition("Enter <ruleset> <address>\n")
+        parts = re.split(f'Map named "{SEPARATOR_MAP}" not found\n', rest)
+        res = []
+        for part in parts[: len(commands)]:
+            while part.startswith("> "):
+                part = part[2:]
+            res.append(part)
+        return res
+
+
+def find() -> Oracle | None:
+    """The unpacked oracle, or None when it is not installed."""
+    candidates = []
+    if os.environ.get("SENDMAIL_ORACLE"):
+        candidates.append(Path(os.environ["SENDMAIL_ORACLE"]))
+    candidates.append(ROOT / ".oracle")
+    for root in candidates:
+        o = Oracle(root)
+        if (
+            os.access(o.sendmail, os.X_OK)
+            and os.access(o.makemap_bin, os.X_OK)
+            and (o.cf_dir / "m4/cf.m4").is_file()
+            and shutil.which("m4")
+        ):
+            return o
+    return None
+
+
+def workdir() -> Path:
+    """A fresh temporary folder (the caller removes it)."""
+    return Path(tempfile.mkdtemp(prefix="smoracle."))
