@@ -53,6 +53,7 @@ def test_pycon_examples(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for line, _info, body in blocks:
         test = parser.get_doctest(body, globs, f"{page.name}:{line}", str(page), line)
         runner.run(test, clear_globs=False)
+        globs.update(test.globs)  # DocTest copies its globals; carry them to the next block
     result = runner.summarize(verbose=False)
     assert result.failed == 0, f"{result.failed} failing example(s) in {page.name}"
 

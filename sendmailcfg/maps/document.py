@@ -69,7 +69,8 @@ class MapDocument:
         self.fold_keys = fold_keys
         self.duplicates: Duplicates = duplicates
         self.path = path
-        self._index: dict[str, list[int]] | None = None
+        self._index: dict[str, int] | None = None  # folded key -> first line index
+        self._repeats: dict[str, list[int]] = {}  # folded key -> every index, if repeated
 
     # -- construction ------------------------------------------------------------------
 
@@ -105,6 +106,7 @@ class MapDocument:
         new.__dict__.update(self.__dict__)
         new.lines = list(self.lines)
         new._index = None
+        new._repeats = {}
         return new
 
     # -- text --------------------------------------------------------------------------
@@ -159,17 +161,35 @@ class MapDocument:
         """A key as makemap stores it (ASCII-lower-cased unless built with ``-f``)."""
         return fold(key) if self.fold_keys else key
 
-    def _lookup(self) -> dict[str, list[int]]:
+    def _lookup(self) -> dict[str, int]:
+        """Folded key -> index of its first entry line (built once, dropped on edits)."""
         if self._index is None:
-            index: dict[str, list[int]] = {}
+            index: dict[str, int] = {}
+            repeats: dict[str, list[int]] = {}
+            folding = self.fold_keys
+            entry = MapEntry
             for i, node in enumerate(self.lines):
-                if isinstance(node, MapEntry):
-                    index.setdefault(self.fold(node.key), []).append(i)
-            self._index = index
+                if type(node) is entry:
+                    k = node.text[: node.key_end]  # type: ignore[union-attr]
+                    if folding:
+                        k = k.lower() if k.isascii() else fold(k)
+                    if k in index:
+                        repeats.setdefault(k, [index[k]]).append(i)
+                    else:
+                        index[k] = i
+            self._index, self._repeats = index, repeats
         return self._index
 
+    def _indexes(self, key: str) -> list[int]:
+        """Every line index holding an entry for ``key``, in file order."""
+        k = self.fold(key)
+        first = self._lookup().get(k)
+        if first is None:
+            return []
+        return self._repeats.get(k, [first])
+
     def _effective(self, key: str) -> int | None:
-        found = self._lookup().get(self.fold(key))
+        found = self._indexes(key)
         if not found:
             return None
         return found[-1] if self.duplicates == "last" else found[0]
@@ -186,7 +206,7 @@ class MapDocument:
     def get_all(self, key: str) -> list[str]:
         """Every value written for ``key`` (several only when the key repeats)."""
         out = []
-        for i in self._lookup().get(self.fold(key), []):
+        for i in self._indexes(key):
             node = self.lines[i]
             assert isinstance(node, MapEntry)
             out.append(node.value)
@@ -300,7 +320,7 @@ class MapDocument:
             old = self.lines[i]
             assert isinstance(old, MapEntry)
             newline = old.newline
-            if old.value.endswith("\r") and old.newline and not value.endswith("\r"):
+            if old.value.endswith("\r") and not value.endswith("\r"):
                 value += "\r"  # keep the line's own CRLF ending
             new = self._line_for(old.key, value, old.separator, newline)
             if new.text == old.text:
@@ -319,7 +339,7 @@ class MapDocument:
         crlf = self.newline == "\r\n"
         position = None
         if after is not None:
-            found = self._lookup().get(self.fold(after))
+            found = self._indexes(after)
             if found:
                 position = found[-1] + 1
         if position is None:
@@ -343,7 +363,7 @@ class MapDocument:
 
     def remove(self, key: str) -> bool:
         """Delete every entry for ``key`` (folded); True when the text changed."""
-        found = self._lookup().get(self.fold(key))
+        found = self._indexes(key)
         if not found:
             return False
         for i in reversed(found):

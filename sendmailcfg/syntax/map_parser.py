@@ -96,17 +96,41 @@ def _classify(line: str, syntax: MapSyntax, key_sep: re.Pattern[str]) -> MapLine
 
 
 def parse_map_lines(text: str, syntax: MapSyntax = MapSyntax()) -> list[MapLine]:
-    """The fast path: text -> one node per line (see the module docstring)."""
+    """The fast path: text -> one node per line (see the module docstring).
+
+    The loop is written out by hand (no per-line function call) because it runs
+    once per line of maps with millions of lines; :func:`_classify` is the same
+    logic in readable form, used for the rare long or NUL-holding lines.
+    """
     key_sep = _key_sep_regex(syntax.delimiter)
+    match = key_sep.match
+    comment = syntax.comment
+    leading_is_error = syntax.delimiter is None
+    allow_empty = syntax.allow_empty
     out: list[MapLine] = []
     append = out.append
+    entry = MapEntry
+    blank = BLANK
+    limit = MAX_LINE_BYTES // 4  # longer lines may exceed 1022 bytes: checked precisely
+    may_hold_nul = "\x00" in text
     for line in _LINES.findall(text):
-        if len(line) > MAX_LINE_BYTES // 4 or "\x00" in line:
-            problem = _limit_problem(line)
-            if problem is not None:
-                append(problem)
-                continue
-        append(_classify(line, syntax, key_sep))
+        if len(line) > limit or (may_hold_nul and "\x00" in line):
+            append(_limit_problem(line) or _classify(line, syntax, key_sep))
+            continue
+        first = line[0]
+        if first == "\n":
+            append(blank)
+        elif first == comment:
+            append(MapComment(line))
+        elif leading_is_error and first in WHITESPACE:
+            append(MapErrorLine(line, "leading-space", 1))
+        else:
+            m = match(line)
+            key_end, value_start = m.span(1)  # type: ignore[union-attr]
+            if (value_start == len(line) or line[value_start] == "\n") and not allow_empty:
+                append(MapErrorLine(line, "no-rhs", key_end + 1))
+            else:
+                append(entry(line, key_end, value_start))
     return out
 
 

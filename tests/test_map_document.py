@@ -1,0 +1,243 @@
+"""MapDocument: a dict-like view that agrees with makemap, and edits that touch one line."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import sendmailcfg
+from sendmailcfg import EditError, ParseError, UnknownKindError
+from sendmailcfg.maps.document import MapDocument
+from sendmailcfg.maps.keys import fold
+from sendmailcfg.syntax.map_nodes import WHITESPACE, MapSyntax
+from sendmailcfg.syntax.map_parser import split_lines
+from tests.strategies import keys, map_ish_text, map_sources, values
+
+ASCII_UPPER = {c: c - 32 for c in range(ord("a"), ord("z") + 1)}
+KINDS = ["mailertable", "access", "virtusertable", "genericstable", "domaintable", "map"]
+
+
+def makemap_model(
+    text: str, *, fold_keys: bool = True, duplicates: str = "first"
+) -> dict[str, str]:
+    """A plain reading of makemap's rules, written independently of the parser."""
+    model: dict[str, str] = {}
+    for raw in split_lines(text):
+        line = raw[:-1] if raw.endswith("\n") else raw
+        if (
+            not line
+            or line[0] == "#"
+            or "\x00" in line
+            or len(line.encode("utf-8", "surrogateescape")) > 1022
+        ):
+            continue
+        if line[0] in WHITESPACE:
+            continue
+        i = 0
+        while i < len(line) and line[i] not in WHITESPACE:
+            i += 1
+        key, j = line[:i], i
+        while j < len(line) and line[j] in WHITESPACE:
+            j += 1
+        if j == len(line):
+            continue
+        k = fold(key) if fold_keys else key
+        if k not in model or duplicates == "last":
+            model[k] = line[j:]
+    return model
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@given(text=map_sources() | map_ish_text)
+def test_round_trip_per_kind(kind: str, text: str) -> None:
+    assert sendmailcfg.dumps(sendmailcfg.loads(text, kind)) == text
+
+
+@given(map_sources() | map_ish_text, st.booleans(), st.sampled_from(["first", "last"]))
+def test_document_agrees_with_a_dict_model(text: str, fold_keys: bool, duplicates: str) -> None:
+    doc = sendmailcfg.loads(text, "map", fold_keys=fold_keys, duplicates=duplicates)
+    model = makemap_model(text, fold_keys=fold_keys, duplicates=duplicates)
+    assert dict(doc.items()) == model
+    for key, value in model.items():
+        assert doc.get(key) == value
+        if fold_keys:
+            assert doc.get(key.translate(ASCII_UPPER)) == value
+
+
+@given(map_sources(), keys, values)
+def test_set_touches_only_its_own_line(text: str, key: str, value: str) -> None:
+    doc = sendmailcfg.loads(text, "mailertable")
+    before = split_lines(doc.text)
+    existed = key in doc
+    changed = doc.set(key, value)
+    after = split_lines(doc.text)
+    if existed:
+        assert len(after) == len(before)
+        differing = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
+        assert len(differing) <= 1 and changed == bool(differing)
+    else:
+        assert changed and len(after) == len(before) + 1
+        # every old line is still there, in order (only the last one may gain a newline)
+        inserted = next(
+            i
+            for i, line in enumerate(after)
+            if i >= len(before) or line.rstrip("\n") != before[i].rstrip("\n")
+        )
+        rest = after[:inserted] + after[inserted + 1 :]
+        assert [x.rstrip("\n") for x in rest] == [x.rstrip("\n") for x in before]
+    stored = doc.get(key)
+    assert stored in (value, value + "\r")
+    assert doc.set(key, value) is False  # idempotent
+    assert doc.text == sendmailcfg.loads(doc.text, "mailertable").text
+
+
+@given(map_sources(), keys)
+def test_remove_deletes_only_that_key(text: str, key: str) -> None:
+    doc = sendmailcfg.loads(text, "access")
+    model = makemap_model(text)
+    removed = doc.remove(key)
+    assert removed == (fold(key) in model)
+    model.pop(fold(key), None)
+    assert dict(doc.items()) == model
+    assert doc.remove(key) is False
+
+
+def test_entries_have_positions() -> None:
+    doc = sendmailcfg.loads(
+        "# c\n\ntakaq.jp\tsmtp:takaq.jp\n.takaq.jp   smtp:[mail2.takaq.jp]\n", "mailertable"
+    )
+    got = [(e.key, e.value, e.line, e.column, e.value_column) for e in doc.entries]
+    assert got == [
+        ("takaq.jp", "smtp:takaq.jp", 3, 1, 10),
+        (".takaq.jp", "smtp:[mail2.takaq.jp]", 4, 1, 13),
+    ]
+
+
+def test_new_entries_follow_the_file_style() -> None:
+    doc = sendmailcfg.loads("a.example\t\tsmtp:a\nlonger.example\tsmtp:b\n# end\n", "mailertable")
+    doc.set("c.example", "smtp:c")
+    assert doc.text == "a.example\t\tsmtp:a\nlonger.example\tsmtp:b\nc.example\t\tsmtp:c\n# end\n"
+    crlf = sendmailcfg.loads("a b\r\nc d\r\n", "map")
+    crlf.set("e", "f")
+    assert crlf.text == "a b\r\nc d\r\ne f\r\n"
+    no_final_newline = sendmailcfg.loads("a b", "map")
+    no_final_newline.set("c", "d")
+    assert no_final_newline.text == "a b\nc d"
+
+
+def test_set_after_places_the_new_line() -> None:
+    doc = sendmailcfg.loads("takaq.jp smtp:takaq.jp\nother.jp smtp:x\n", "mailertable")
+    doc.set(".takaq.jp", "smtp:[mail2.takaq.jp]", after="takaq.jp")
+    assert doc.text.splitlines()[1] == ".takaq.jp smtp:[mail2.takaq.jp]"
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("", "v"),
+        ("a b", "v"),
+        ("#x", "v"),
+        ("k", ""),
+        ("k", " v"),
+        ("k", "a\nb"),
+        ("k\x00", "v"),
+        ("k", "v" * 1100),
+    ],
+)
+def test_edits_makemap_would_misread_are_refused(key: str, value: str) -> None:
+    doc = sendmailcfg.loads("", "map")
+    with pytest.raises(EditError):
+        doc.set(key, value)
+    assert doc.text == ""
+
+
+def test_duplicates_are_reported_and_first_wins() -> None:
+    doc = sendmailcfg.loads("k v1\nK v2\n", "map")
+    assert doc.get("k") == "v1" and doc.get_all("K") == ["v1", "v2"]
+    [d] = doc.diagnostics
+    assert (d.line, d.code) == (2, "duplicate-key")
+    last = sendmailcfg.loads("k v1\nK v2\n", "map", duplicates="last")
+    assert last.get("k") == "v2" and last.diagnostics == []
+
+
+def test_case_sensitive_maps() -> None:
+    doc = sendmailcfg.loads("A.example smtp:x\n", "mailertable", fold_keys=False)
+    assert doc.get("A.example") == "smtp:x" and doc.get("a.example") is None
+
+
+def test_diagnostics_name_file_line_and_column(tmp_path: os.PathLike[str]) -> None:
+    path = os.path.join(tmp_path, "mailertable")
+    with open(path, "wb") as f:
+        f.write(b"ok smtp:x\n  bad\nlonely\n")
+    doc = sendmailcfg.load(path)
+    assert sendmailcfg.api.diagnostics_text(doc) == [
+        f"{path}:2:1: syntax error (leading space), expected a key in column 1 "
+        "(makemap has no indentation or continuation lines)",
+        f"{path}:3:7: no RHS for LHS lonely, expected a value after the key (or build with makemap -e)",
+    ]
+    with pytest.raises(ParseError) as info:
+        sendmailcfg.load(path, strict=True)
+    assert (info.value.line, info.value.column) == (2, 1)
+    assert str(info.value).startswith(f"{path}:2:1: syntax error (leading space)")
+
+
+def test_load_dump_keeps_every_byte_and_the_mode(tmp_path: os.PathLike[str]) -> None:
+    raw = (
+        "# \u65e5\u672c\u8a9e\u306e\u30b3\u30e1\u30f3\u30c8\r\n".encode("shift_jis")
+        + "# caf\u00e9\n".encode("latin-1")
+        + "# \u30e1\u30fc\u30eb\n".encode("euc_jp")
+        + b"a\tb  \r\nlone\rcr x\n\x00nul\n\nlast value"
+    )
+    path = os.path.join(tmp_path, "access")
+    with open(path, "wb") as f:
+        f.write(raw)
+    os.chmod(path, 0o640)
+    doc = sendmailcfg.load(path)
+    sendmailcfg.dump(doc)
+    with open(path, "rb") as f:
+        assert f.read() == raw
+    doc.set("new.example", "REJECT")
+    sendmailcfg.dump(doc)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data.startswith(raw.rsplit(b"\n", 1)[0])
+    assert sorted(os.listdir(tmp_path)) == ["access"]  # no temp file left behind
+
+
+def test_empty_file(tmp_path: os.PathLike[str]) -> None:
+    path = os.path.join(tmp_path, "mailertable.local")
+    open(path, "wb").close()
+    doc = sendmailcfg.load(path)
+    assert doc.text == "" and doc.entries == [] and doc.kind == "mailertable"
+
+
+def test_kind_is_inferred_or_asked_for(tmp_path: os.PathLike[str]) -> None:
+    path = os.path.join(tmp_path, "routes")
+    open(path, "w").close()
+    with pytest.raises(UnknownKindError, match="pass kind="):
+        sendmailcfg.load(path)
+    assert sendmailcfg.load(path, kind="mailertable").kind == "mailertable"
+    with pytest.raises(UnknownKindError):
+        sendmailcfg.loads("", "aliases")
+    assert isinstance(sendmailcfg.load(path, kind="map"), MapDocument)
+
+
+def test_delimited_documents_edit_with_the_delimiter() -> None:
+    doc = sendmailcfg.loads("a:b c\n", "map", syntax=MapSyntax(delimiter=":"))
+    doc.set("x y", "z")
+    assert doc.text == "a:b c\nx y:z\n"
+    with pytest.raises(EditError):
+        doc.set("p:q", "r")
+
+
+def test_copy_and_diff_preview_an_edit() -> None:
+    doc = sendmailcfg.loads("takaq.jp smtp:takaq.jp\n", "mailertable")
+    trial = doc.copy()
+    trial.set(".takaq.jp", "smtp:[mail2.takaq.jp]")
+    assert doc.get(".takaq.jp") is None
+    assert "+.takaq.jp smtp:[mail2.takaq.jp]" in sendmailcfg.diff(doc, trial)

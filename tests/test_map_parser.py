@@ -1,0 +1,107 @@
+"""The map syntax tree: lossless for any input, and the fast path equals the Lark grammar."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sendmailcfg import _source
+from sendmailcfg.syntax.map_nodes import (
+    BLANK,
+    MapBlank,
+    MapComment,
+    MapEntry,
+    MapErrorLine,
+    MapSyntax,
+)
+from sendmailcfg.syntax.map_parser import parse_map_lines, parse_map_lines_lark, split_lines
+from tests.strategies import any_text, map_ish_text, map_sources, syntaxes
+
+
+def _join(nodes: list) -> str:  # type: ignore[type-arg]
+    return "".join(n.text for n in nodes)
+
+
+@given(any_text | map_ish_text | map_sources(), syntaxes)
+def test_fast_path_equals_lark_grammar(text: str, syntax: MapSyntax) -> None:
+    assert parse_map_lines(text, syntax) == parse_map_lines_lark(text, syntax)
+
+
+@given(any_text | map_ish_text | map_sources(), syntaxes)
+def test_every_byte_round_trips(text: str, syntax: MapSyntax) -> None:
+    assert _join(parse_map_lines(text, syntax)) == text
+    assert _join(parse_map_lines_lark(text, syntax)) == text
+
+
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_round_trip(data: bytes) -> None:
+    text = _source.decode(data)
+    assert _source.encode(_join(parse_map_lines(text))) == data
+
+
+@given(any_text | map_ish_text)
+def test_one_node_per_line(text: str) -> None:
+    nodes = parse_map_lines(text)
+    assert len(nodes) == len(split_lines(text))
+    assert all(n.text.count("\n") <= 1 and (n.text.endswith("\n") or n is nodes[-1]) for n in nodes)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("\n", BLANK),
+        ("# comment\n", MapComment("# comment\n")),
+        ("#\n", MapComment("#\n")),
+        ("a b\n", MapEntry("a b\n", 1, 2)),
+        ("key\t\tvalue with  spaces  \n", MapEntry("key\t\tvalue with  spaces  \n", 3, 5)),
+        ("crlf val\r\n", MapEntry("crlf val\r\n", 4, 5)),
+        ("a b # not a comment", MapEntry("a b # not a comment", 1, 2)),
+        (" lead x\n", MapErrorLine(" lead x\n", "leading-space", 1)),
+        ("\tlead x\n", MapErrorLine("\tlead x\n", "leading-space", 1)),
+        ("   \n", MapErrorLine("   \n", "leading-space", 1)),
+        ("  # indented comment\n", MapErrorLine("  # indented comment\n", "leading-space", 1)),
+        ("key\n", MapErrorLine("key\n", "no-rhs", 4)),
+        ("key  \n", MapErrorLine("key  \n", "no-rhs", 4)),
+        ("key\r\n", MapErrorLine("key\r\n", "no-rhs", 4)),
+        ("a\x00b c\n", MapErrorLine("a\x00b c\n", "nul-byte", 2)),
+        ("a\\\n", MapErrorLine("a\\\n", "no-rhs", 3)),
+    ],
+)
+def test_line_classification_follows_makemap(line: str, expected: object) -> None:
+    assert parse_map_lines(line) == [expected]
+    assert parse_map_lines_lark(line) == [expected]
+
+
+def test_line_length_limit_is_1022_bytes() -> None:
+    ok = "k " + "v" * 1020 + "\n"
+    assert isinstance(parse_map_lines(ok)[0], MapEntry)
+    long = "k " + "v" * 1021 + "\n"
+    node = parse_map_lines(long)[0]
+    assert isinstance(node, MapErrorLine) and node.code == "too-long" and node.column == 1023
+    # bytes, not characters: 511 two-byte characters + "k " is 1024 bytes
+    wide = "k " + "\u00e9" * 511 + "\n"
+    assert isinstance(parse_map_lines(wide)[0], MapErrorLine)
+
+
+def test_delimiter_and_comment_flags() -> None:
+    syntax = MapSyntax(comment=";", delimiter=":")
+    nodes = parse_map_lines("a:b c\n x:y\n;c\n#k:v\n::z\n", syntax)
+    assert [type(n) for n in nodes] == [MapEntry, MapEntry, MapComment, MapEntry, MapEntry]
+    assert [(n.key, n.value) for n in nodes if isinstance(n, MapEntry)] == [
+        ("a", "b c"),
+        (" x", "y"),
+        ("#k", "v"),
+        ("", "z"),
+    ]
+
+
+def test_allow_empty_values() -> None:
+    node = parse_map_lines("key\n", MapSyntax(allow_empty=True))[0]
+    assert isinstance(node, MapEntry) and node.value == "" and node.key == "key"
+
+
+def test_blank_lines_are_nodes() -> None:
+    nodes = parse_map_lines("a b\n\n\nc d")
+    assert [type(n) for n in nodes] == [MapEntry, MapBlank, MapBlank, MapEntry]
+    assert nodes[-1].newline == ""
