@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from sendmailcfg import _source, fileio
 from sendmailcfg.errors import Diagnostic, UnknownKindError
@@ -21,9 +21,8 @@ from sendmailcfg.syntax.map_nodes import MapSyntax
 if TYPE_CHECKING:
     from sendmailcfg.mc.document import McDocument
 
-    Document = MapDocument | McDocument
-else:
-    Document = Any
+Document: TypeAlias = "MapDocument | McDocument"
+"""What :func:`load` and :func:`loads` return: a map document or an .mc document."""
 
 
 class _HasText(Protocol):

@@ -77,7 +77,7 @@ def test_set_touches_only_its_own_line(text: str, key: str, value: str) -> None:
     after = split_lines(doc.text)
     if existed:
         assert len(after) == len(before)
-        differing = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
+        differing = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
         assert len(differing) <= 1 and changed == bool(differing)
     else:
         assert changed and len(after) == len(before) + 1
