@@ -6,7 +6,7 @@ Two kinds of fenced blocks are executed, from the top of the checkout:
   all blocks of one page share their globals, in page order.
 * ```` ```console ```` blocks: ``$ command`` lines run with the shell; the lines
   up to the next ``$`` are the expected output (stdout and stderr together).
-  ``python`` at the start of a command means this interpreter. A block whose
+  ``python`` starting a command (also after ``&&``, ``;`` or ``|``) means this interpreter. A block whose
   info string says ``console skip`` is shown but not run; ``# exit N`` after a
   command states its expected exit status (default 0).
 """
@@ -78,8 +78,7 @@ def test_console_examples(page: Path) -> None:
             if st:
                 status = int(st.group(1))
                 command = command[: st.start()]
-            if command.startswith("python "):
-                command = f'"{sys.executable}" ' + command[len("python ") :]
+            command = re.sub(r"(^|&& |; |\| )python ", lambda m: f'{m.group(1)}"{sys.executable}" ', command)
             env = dict(os.environ, PYTHONPATH=str(TOP), COLUMNS="80")
             p = subprocess.run(
                 command, shell=True, cwd=TOP, capture_output=True, text=True, env=env, timeout=120
