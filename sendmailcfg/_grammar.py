@@ -11,7 +11,10 @@ True
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 from pathlib import Path
+from typing import Any
 
 import lark
 
@@ -34,16 +37,45 @@ def grammar_text(name: str) -> str:
     return grammar_path(name).read_text(encoding="utf-8")
 
 
+def _cache_file(text: str) -> str | bool:
+    """Where Lark may keep the analysed parse table for ``text`` (False: nowhere).
+
+    A private folder under the user's cache directory (``$SENDMAILCFG_CACHE_DIR``,
+    else ``$XDG_CACHE_HOME/sendmailcfg``, else ``~/.cache/sendmailcfg``), never the
+    shared temp folder: Lark's cache is a pickle, and a pickle is only as
+    trustworthy as the folder it sits in. ``SENDMAILCFG_CACHE_DIR=""`` turns it off.
+    """
+    folder = os.environ.get("SENDMAILCFG_CACHE_DIR")
+    if folder is None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        folder = os.path.join(base, "sendmailcfg")
+    if not folder:
+        return False
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        st = os.stat(folder)
+        if st.st_uid != os.getuid() or st.st_mode & 0o022:
+            return False
+    except OSError:
+        return False
+    digest = hashlib.sha256(f"{lark.__version__}\0{text}".encode()).hexdigest()[:24]
+    return os.path.join(folder, f"lark-{digest}.pickle")
+
+
 @functools.cache
 def lalr_parser(name: str, text: str | None = None) -> lark.Lark:
     """A LALR parser with the contextual lexer for a grammar (built once per text).
 
     ``text`` overrides the file's text (used for makemap's ``-D``/``-t`` variants).
+    The analysed grammar is cached on disk (see :func:`_cache_file`), which makes
+    a cold start of the CLI several times faster.
     """
+    source = text if text is not None else grammar_text(name)
     return lark.Lark(
-        text if text is not None else grammar_text(name),
+        source,
         parser="lalr",
         lexer="contextual",
         keep_all_tokens=True,
         maybe_placeholders=False,
+        cache=_cache_file(source),
     )

@@ -170,7 +170,7 @@ class MapDocument:
             entry = MapEntry
             for i, node in enumerate(self.lines):
                 if type(node) is entry:
-                    k = node.text[: node.key_end]  # type: ignore[union-attr]
+                    k = node.text[: node.key_end]
                     if folding:
                         k = k.lower() if k.isascii() else fold(k)
                     if k in index:
