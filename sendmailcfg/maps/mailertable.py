@@ -1,11 +1,407 @@
-"""The mailertable map (FEATURE(`mailertable')): host -> ``mailer:host`` routes."""
+r"""The mailertable map (FEATURE(`mailertable')): where sendmail 8.17 sends each host.
+
+:meth:`MailertableDocument.resolve` follows the rules of the generated .cf
+(Parse1, ruleset 90 ``Mailertable``, ruleset 95 ``MailerToTriple``) as the
+real sendmail was measured to run them: the exact host first, then
+``.parent`` keys from the longest parent down, then ``.``; keys compared as
+makemap folds them; ``%0``/``%1``/``%2``/``%%`` substituted; a value that is
+not ``mailer:...`` fed back in as if it were the host.
+
+>>> doc = MailertableDocument.from_text(
+...     "takaq.jp\tsmtp:takaq.jp\n.takaq.jp\tsmtp:[mail2.takaq.jp]\n")
+>>> r = doc.resolve("ken@www.takaq.jp")
+>>> (r.key, r.line, r.mailer, r.host, r.user)
+('.takaq.jp', 2, 'smtp', '[mail2.takaq.jp]', 'ken@www.takaq.jp')
+>>> [p.key for p in r.tried]
+['www.takaq.jp', '.takaq.jp']
+>>> doc.resolve("example.org").route
+Route(mailer='esmtp', host='example.org.', user=None)
+"""
 
 from __future__ import annotations
 
-from sendmailcfg.maps.document import MapDocument
+import difflib
+from collections.abc import Collection, Iterable
+from typing import Literal
+
+import attrs
+
+from sendmailcfg.maps.document import LocatedEntry, MapDocument
+from sendmailcfg.maps.keys import fold as ascii_fold
+from sendmailcfg.maps.routing import (
+    ERROR_MAILER,
+    Route,
+    is_route,
+    join,
+    smart_host_route,
+    tokens,
+    triple,
+)
+
+Reason = Literal["mailertable", "default", "smart-host", "local", "ip-literal", "invalid"]
+"""What decided a route: a mailertable entry, the default esmtp route, SMART_HOST,
+one of the host's own names, an IP literal ``[192.0.2.1]``, or an invalid address."""
+
+_ADDRESS_SYNTAX = frozenset(' \t\r\n\x0b\x0c()<>,;:"\\')
+_CACHE_LIMIT = 200_000
+
+
+@attrs.frozen
+class Probe:
+    """One mailertable lookup: the key sendmail formed, and what it found."""
+
+    key: str
+    """The key as looked up (lower-cased unless the map is case-sensitive)."""
+    args: tuple[str, ...]
+    """``%1``, ``%2`` passed with the lookup (``.`` gets only ``%1``)."""
+    entry: LocatedEntry | None
+    """The entry found, or None."""
+    value: str | None
+    """The entry's value after ``%`` substitution."""
+    routes: bool
+    """True when the value has the form ``mailer:...`` and so decides the route."""
+
+
+@attrs.frozen
+class Resolution:
+    """Where sendmail delivers one address or host, and why."""
+
+    query: str
+    """The address or host as given."""
+    route: Route
+    """The delivery triple (mailer, host, user) as ``sendmail -bt`` ``/parse`` prints it."""
+    reason: Reason
+    entry: LocatedEntry | None
+    """The mailertable entry that decided the route, or None."""
+    value: str | None
+    """That entry's value after ``%`` substitution, or None."""
+    tried: tuple[Probe, ...]
+    """Every mailertable key looked up, in order (empty for local names and IP literals)."""
+
+    @property
+    def key(self) -> str | None:
+        """The matched key as written in the file, or None."""
+        return None if self.entry is None else self.entry.key
+
+    @property
+    def line(self) -> int | None:
+        """The matched entry's 1-based line, or None."""
+        return None if self.entry is None else self.entry.line
+
+    @property
+    def mailer(self) -> str:
+        return self.route.mailer
+
+    @property
+    def host(self) -> str | None:
+        return self.route.host
+
+    @property
+    def user(self) -> str | None:
+        return self.route.user
+
+    def explain(self) -> str:
+        """The keys tried, in order, and which one decided: one line each."""
+        lines = [f"{self.query}: {describe(self.route)} ({self._why()})"]
+        width = max((len(p.key) for p in self.tried), default=0)
+        for p in self.tried:
+            if p.entry is None:
+                what = "no entry"
+            else:
+                what = f"line {p.entry.line}: {p.entry.value}"
+                if p.value != p.entry.value:
+                    what += f" -> {p.value}"
+                if p.routes:
+                    what += "  <- routes"
+                else:
+                    what += "  (not mailer:..., looked up as a host)"
+            lines.append(f"  {p.key:<{width}}  {what}")
+        return "\n".join(lines)
+
+    def _why(self) -> str:
+        if self.reason == "mailertable":
+            assert self.entry is not None
+            return f"mailertable line {self.entry.line}, key {self.entry.key}"
+        return {
+            "default": "no mailertable entry: default esmtp route",
+            "smart-host": "no mailertable entry: SMART_HOST",
+            "local": "one of this host's names: delivered locally, mailertable not consulted",
+            "ip-literal": "IP literal: mailertable not consulted",
+            "invalid": "rejected by sendmail's address checks",
+        }[self.reason]
+
+
+def describe(route: Route) -> str:
+    """A route in words: ``smtp to [mail2.takaq.jp], user u@takaq.jp``."""
+    text = route.mailer
+    if route.host is not None:
+        text += f" to {route.host}"
+    if route.user is not None:
+        text += f", user {route.user}"
+    return text
+
+
+def substitute(value: str, key: str, args: tuple[str, ...]) -> str:
+    """sendmail's map_rewrite: ``%0`` key, ``%1``..``%9`` args, ``%%`` a percent sign.
+
+    >>> substitute("smtp:%2-%1.%0%%x%q", ".example", ("a.b", "b"))
+    'smtp:b-a.b..example%x%q'
+    """
+    if "%" not in value:
+        return value
+    out: list[str] = []
+    i, n = 0, len(value)
+    while i < n:
+        c = value[i]
+        if c == "%" and i + 1 < n:
+            d = value[i + 1]
+            if d == "%":
+                out.append("%")
+                i += 2
+                continue
+            if d.isdigit() and d.isascii():
+                k = int(d)
+                if k == 0:
+                    out.append(key)
+                elif k <= len(args):
+                    out.append(args[k - 1])
+                i += 2
+                continue
+        out.append(c)
+        i += 1
+    return "".join(out)
 
 
 class MailertableDocument(MapDocument):
-    """A mailertable source file."""
+    """A mailertable source file: resolve addresses, explain routes, add domains."""
 
     kind = "mailertable"
+
+    # -- resolving ---------------------------------------------------------------------
+
+    def resolve(
+        self,
+        address_or_host: str,
+        *,
+        local_names: Iterable[str] = (),
+        smart_host: str | None = None,
+        mailers: Collection[str] | None = None,
+    ) -> Resolution:
+        """Where sendmail 8.17 delivers ``user@host`` (or a bare ``host``), and why.
+
+        ``local_names``: the host's own names (class ``w``; ``localhost`` always
+        is one): they are delivered locally and never reach the mailertable.
+        ``smart_host``: the .mc's ``SMART_HOST`` (used when no entry matches).
+        ``mailers``: the mailer names the .cf defines (e.g.
+        :data:`~sendmailcfg.maps.routing.STANDARD_MAILERS`); a route to any
+        other mailer is an error, as ``/parse`` reports it. None: any name.
+
+        Raises ValueError for text sendmail would parse as address syntax
+        (blanks, ``()<>,;:"\\``), which this model does not cover.
+        """
+        names: frozenset[str] | tuple[()] = ()
+        if local_names:
+            names = frozenset(ascii_fold(n.rstrip(".")) for n in local_names)
+        plain = not names and smart_host is None and mailers is None
+        if plain:
+            cache = self._resolved()
+            found = cache.get(address_or_host)
+            if found is not None:
+                return found
+        result = self._resolve(address_or_host, names, smart_host, mailers)
+        if plain:
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            cache[address_or_host] = result
+        return result
+
+    def explain(
+        self,
+        address_or_host: str,
+        *,
+        local_names: Iterable[str] = (),
+        smart_host: str | None = None,
+        mailers: Collection[str] | None = None,
+    ) -> str:
+        """:meth:`resolve` in words: the route, then every key tried and what it found.
+
+        >>> doc = MailertableDocument.from_text(".takaq.jp smtp:[mail2.takaq.jp]\\n")
+        >>> print(doc.explain("u@www.takaq.jp"))
+        u@www.takaq.jp: smtp to [mail2.takaq.jp], user u@www.takaq.jp (mailertable line 1, key .takaq.jp)
+          www.takaq.jp  no entry
+          .takaq.jp     line 1: smtp:[mail2.takaq.jp]  <- routes
+        """
+        return self.resolve(
+            address_or_host, local_names=local_names, smart_host=smart_host, mailers=mailers
+        ).explain()
+
+    def _resolved(self) -> dict[str, Resolution]:
+        cache: dict[str, Resolution] | None = self.__dict__.get("_resolution_cache")
+        if cache is None:
+            cache = {}
+            self.__dict__["_resolution_cache"] = cache
+        return cache
+
+    def _resolve(
+        self,
+        query: str,
+        names: Collection[str],
+        smart_host: str | None,
+        mailers: Collection[str] | None,
+    ) -> Resolution:
+        if "@" in query:
+            local: str | None
+            local, _, host = query.rpartition("@")
+        else:
+            local, host = None, query
+        bad = _ADDRESS_SYNTAX.intersection(query)
+        if bad:
+            raise ValueError(
+                f"{query!r}: {''.join(sorted(bad))!r} is address syntax sendmail would parse "
+                "(comments, lists, routes, quoting); give user@host or a host name"
+            )
+        invalid = _check(local, host)
+        if invalid is not None:
+            return Resolution(query, invalid, "invalid", None, None, ())
+        base = host.rstrip(".")
+        if host.startswith("[") and host.endswith("]"):
+            user = None if local is None else f"{local}@{host}"
+            route = Route("esmtp", host, user)
+            if smart_host:
+                st = tokens(smart_host)
+                if is_route(st):
+                    route = Route(st[0].lower(), join(st[2:]), user)
+                else:
+                    route = Route("esmtp", join(st), user)
+            return Resolution(query, route, "ip-literal", None, None, ())
+        folded = ascii_fold(base)
+        if folded == "localhost" or folded in names:
+            user = None if local is None else ascii_fold(local)
+            return Resolution(query, Route("local", None, user), "local", None, None, ())
+        canonical = base + "." if ("." in base or host.endswith(".")) else base
+        probes = self._search(base)
+        last = probes[-1]
+        if last.routes:
+            assert last.value is not None
+            route = triple(tokens(last.value), local, canonical, mailers=mailers)
+            return Resolution(query, route, "mailertable", last.entry, last.value, probes)
+        if smart_host:
+            sh = smart_host_route(smart_host, local, canonical, local_names=names)
+            if sh is not None:
+                return Resolution(query, sh, "smart-host", None, None, probes)
+        user = None if local is None else f"{local}@{base}"
+        return Resolution(query, Route("esmtp", canonical, user), "default", None, None, probes)
+
+    def _probe(self, key: str, args: tuple[str, ...]) -> Probe:
+        stored = self.fold(key)
+        entry = self.find(key)
+        if entry is None:
+            return Probe(stored, args, None, None, False)
+        value = substitute(entry.value, stored, args)
+        return Probe(stored, args, entry, value, is_route(tokens(value)))
+
+    def _search(self, host: str) -> tuple[Probe, ...]:
+        """Parse1's exact lookup, then ruleset 90: the probes up to the deciding one."""
+        probes = [self._probe(join(tokens(host)), ())]
+        first = probes[0]
+        if first.routes:
+            return tuple(probes)
+        inner = tokens(first.value if first.value is not None else first.key)
+        prefix: list[str] = []
+        # R$* <$- . $+ > $*  -- strip one label, look up ".rest"
+        while len(inner) >= 3 and inner[1] == ".":
+            label, rest = inner[0], inner[2:]
+            probe = self._probe("." + join(rest), (join([*prefix, label]), label))
+            probes.append(probe)
+            if probe.routes:
+                return tuple(probes)
+            found = tokens(probe.value if probe.value is not None else probe.key)
+            prefix.append(label)
+            if len(found) >= 2 and found[0] == ".":
+                prefix.append(".")
+                inner = found[1:]
+            else:
+                inner = found
+                break
+        probes.append(self._probe(".", (join([*prefix, *inner]),)))
+        return tuple(probes)
+
+    # -- editing -----------------------------------------------------------------------
+
+    def add_domain(self, domain: str, value: str) -> bool:
+        """Route ``domain`` and all its subdomains: writes ``domain`` and ``.domain``.
+
+        Returns True when the text changed. The ``.domain`` line goes right
+        after the ``domain`` line when it is new.
+
+        >>> doc = MailertableDocument.from_text("")
+        >>> doc.add_domain("takaq.jp", "smtp:[mail2.takaq.jp]")
+        True
+        >>> doc.add_domain("takaq.jp", "smtp:[mail2.takaq.jp]")
+        False
+        >>> doc.text.splitlines()
+        ['takaq.jp\\tsmtp:[mail2.takaq.jp]', '.takaq.jp\\tsmtp:[mail2.takaq.jp]']
+        """
+        name = domain.strip(".")
+        if not name:
+            raise ValueError(f"{domain!r} is not a domain (use the key '.' for a catch-all)")
+        changed = self.set(name, value)
+        changed = self.set("." + name, value, after=name) or changed
+        return changed
+
+    def preview_add_domain(self, domain: str, value: str) -> str:
+        """The unified diff :meth:`add_domain` would make; the document is left alone."""
+        trial = self.copy()
+        assert isinstance(trial, MailertableDocument)
+        trial.add_domain(domain, value)
+        name = self.path or "mailertable"
+        return "".join(
+            difflib.unified_diff(
+                self.text.splitlines(keepends=True),
+                trial.text.splitlines(keepends=True),
+                name,
+                name,
+            )
+        )
+
+    # Every edit invalidates the resolution cache.
+
+    def set(self, key: str, value: str, *, after: str | None = None) -> bool:
+        self.__dict__.pop("_resolution_cache", None)
+        return super().set(key, value, after=after)
+
+    def insert(self, key: str, value: str, *, after: str | None = None) -> int:
+        self.__dict__.pop("_resolution_cache", None)
+        return super().insert(key, value, after=after)
+
+    def remove(self, key: str) -> bool:
+        self.__dict__.pop("_resolution_cache", None)
+        return super().remove(key)
+
+    def copy(self) -> MailertableDocument:
+        new = super().copy()
+        new.__dict__.pop("_resolution_cache", None)
+        assert isinstance(new, MailertableDocument)
+        return new
+
+
+def _check(local: str | None, host: str) -> Route | None:
+    """The address checks of rulesets 3 and Parse0 that concern mailertable queries."""
+    if local is not None:
+        if not host:
+            return Route(ERROR_MAILER, "5.1.3", '"553 Hostname required"')
+        if not local:
+            return Route(ERROR_MAILER, "5.1.3", '"553 User address required"')
+        if "@" in local:
+            return Route(ERROR_MAILER, "5.1.3", '"553 Invalid route address"')
+    elif not host:
+        return Route(ERROR_MAILER, "5.1.2", '"553 Invalid host name"')
+    if host.startswith("["):
+        close = host.find("]")
+        if close > 0 and close != len(host) - 1:
+            return Route(ERROR_MAILER, "5.1.2", '"553 Invalid address"')
+        return None
+    base = host.rstrip(".")
+    if not base or base.startswith(".") or ".." in base:
+        return Route(ERROR_MAILER, "5.1.2", '"553 Invalid host name"')
+    return None
