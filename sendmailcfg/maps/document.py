@@ -21,6 +21,7 @@ from typing import Literal
 
 import attrs
 
+from sendmailcfg import _source
 from sendmailcfg._source import byte_length, dominant_newline
 from sendmailcfg.errors import Diagnostic, EditError, ParseError
 from sendmailcfg.maps.keys import fold
@@ -245,10 +246,24 @@ class MapDocument:
         return [(k, self.get(k) or "") for k in self._lookup()]
 
     def stored_pairs(self) -> list[tuple[str, str]]:
-        """What ``makemap -u`` would list for the entry lines, in insertion order."""
-        if self.duplicates == "all":
-            return [(self.fold(e.key), e.value) for e in self.entries]
-        return self.items()
+        """Exactly what makemap would store (and ``makemap -u`` list), in insertion order.
+
+        Uses the byte-level makemap emulation, so even the pieces of an over-long
+        line that makemap reads as lines of their own are accounted for.
+        """
+        from sendmailcfg.maps.makemap_reader import ReaderOptions, read_source
+
+        comment = _source.encode(self.syntax.comment)[:1]
+        delimiter = self.syntax.delimiter
+        options = ReaderOptions(
+            comment=comment,
+            delimiter=_source.encode(delimiter)[:1] if delimiter is not None else None,
+            fold=self.fold_keys,
+            allow_empty=self.syntax.allow_empty,
+            duplicates={"first": "error", "last": "last", "all": "all"}[self.duplicates],  # type: ignore[arg-type]
+        )
+        result = read_source(_source.encode(self.text), options)
+        return [(_source.decode(k), _source.decode(v)) for k, v in result.pairs]
 
     # -- edits -------------------------------------------------------------------------
 
