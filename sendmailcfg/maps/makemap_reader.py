@@ -208,13 +208,26 @@ def iter_chunks(data: bytes) -> Iterator[tuple[int, bytes | None]]:
             yield lineno, c
 
 
-def iter_records(
-    data: bytes, options: ReaderOptions = ReaderOptions()
-) -> Iterator[Record | ReadError]:
-    """Every pair makemap would put and every line it rejects, in input order.
+def _chunks(data: bytes) -> Iterator[tuple[int, bytes | None]]:
+    pieces = data.split(b"\n")
+    if not pieces[-1]:
+        pieces.pop()
+    if b"\0" in data or (pieces and max(map(len, pieces)) > MAX_LINE):
+        return iter_chunks(data)
+    # The common case: every line is one fgets chunk (a last line without a newline
+    # shorter than 1023 bytes is read up to the end of input, EOF set, and used).
+    return enumerate(pieces, 1)
 
-    Duplicate keys are not judged here (that is the database's job: see
-    :func:`read_source`).
+
+Scanned = tuple[int, bytes, bytes, "str | None"]
+"""``(line, key, value, None)`` for a pair, ``(line, b"", b"", message)`` for a rejected line."""
+
+
+def scan(data: bytes, options: ReaderOptions = ReaderOptions()) -> Iterator[Scanned]:
+    r"""The fast core of :func:`iter_records`: plain tuples, in input order.
+
+    >>> list(scan(b"A b\nc\n"))
+    [(1, b'a', b'b', None), (2, b'', b'', 'no RHS for LHS c')]
     """
     comment = options.comment[0] if options.comment is not None else -1
     delim = options.delimiter
@@ -222,15 +235,15 @@ def iter_records(
     allow_empty = options.allow_empty
     nul = b"\0" if options.include_nul else b""
     space = b" \t\r\x0b\x0c\n"
-    for lineno, s in iter_chunks(data):
+    for lineno, s in _chunks(data):
         if s is None:
-            yield ReadError(lineno, TOO_LONG)
+            yield lineno, b"", b"", TOO_LONG
             continue
         if not s or s[0] == comment:
             continue
         if delim is None:
             if s[0] in space:
-                yield ReadError(lineno, LEADING_SPACE)
+                yield lineno, b"", b"", LEADING_SPACE
                 continue
             parts = s.split(None, 1)
             key = parts[0]
@@ -241,9 +254,27 @@ def iter_records(
         if fold:
             key = key.lower()  # bytes.lower() folds ASCII letters only, like tolower in C
         if not value and not allow_empty:
-            yield ReadError(lineno, f"no RHS for LHS {_cstr(key)}")
+            yield lineno, b"", b"", f"no RHS for LHS {_cstr(key)}"
             continue
-        yield Record(lineno, key + nul, value + nul)
+        if nul:
+            yield lineno, key + nul, value + nul, None
+        else:
+            yield lineno, key, value, None
+
+
+def iter_records(
+    data: bytes, options: ReaderOptions = ReaderOptions()
+) -> Iterator[Record | ReadError]:
+    """Every pair makemap would put and every line it rejects, in input order.
+
+    Duplicate keys are not judged here (that is the database's job: see
+    :func:`read_source`).
+    """
+    for lineno, key, value, error in scan(data, options):
+        if error is None:
+            yield Record(lineno, key, value)
+        else:
+            yield ReadError(lineno, error)
 
 
 def duplicate_message(key: bytes) -> str:
@@ -262,20 +293,15 @@ def read_source(data: bytes, options: ReaderOptions = ReaderOptions()) -> ReadRe
     """
     errors: list[tuple[int, str]] = []
     policy = options.duplicates
-    if policy == "all":
-        pairs: list[tuple[bytes, bytes]] = []
-        for rec in iter_records(data, options):
-            if isinstance(rec, Record):
-                pairs.append((rec.key, rec.value))
-            else:
-                errors.append((rec.line, rec.message))
-        return ReadResult(pairs, errors)
+    pairs: list[tuple[bytes, bytes]] = []
     store: dict[bytes, bytes] = {}
-    for rec in iter_records(data, options):
-        if isinstance(rec, ReadError):
-            errors.append((rec.line, rec.message))
-        elif policy == "last" or rec.key not in store:
-            store[rec.key] = rec.value
+    for lineno, key, value, error in scan(data, options):
+        if error is not None:
+            errors.append((lineno, error))
+        elif policy == "all":
+            pairs.append((key, value))
+        elif policy == "last" or key not in store:
+            store[key] = value
         else:
-            errors.append((rec.line, duplicate_message(rec.key)))
-    return ReadResult(list(store.items()), errors)
+            errors.append((lineno, duplicate_message(key)))
+    return ReadResult(pairs if policy == "all" else list(store.items()), errors)
