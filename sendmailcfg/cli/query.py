@@ -8,7 +8,9 @@ import importlib
 NAME = "query"
 HELP = "ask what sendmail decides for addresses (mailertable) or clients (access)"
 
-QUERY_KINDS: tuple[str, ...] = ()
+QUERY_KINDS: tuple[str, ...] = (
+    "sendmailcfg.cli.query_mailertable",
+)
 """Modules with ``NAME``, ``HELP``, ``configure`` and ``run``, one per map kind."""
 
 

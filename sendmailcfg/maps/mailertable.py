@@ -102,7 +102,7 @@ class Resolution:
 
     def explain(self) -> str:
         """The keys tried, in order, and which one decided: one line each."""
-        lines = [f"{self.query}: {describe(self.route)} ({self._why()})"]
+        lines = [f"{self.query} -> {describe(self.route)}"]
         width = max((len(p.key) for p in self.tried), default=0)
         for p in self.tried:
             if p.entry is None:
@@ -116,15 +116,15 @@ class Resolution:
                 else:
                     what += "  (not mailer:..., looked up as a host)"
             lines.append(f"  {p.key:<{width}}  {what}")
+        if self.reason != "mailertable":
+            lines.append(f"  ({self._why()})")
         return "\n".join(lines)
 
     def _why(self) -> str:
-        if self.reason == "mailertable":
-            assert self.entry is not None
-            return f"mailertable line {self.entry.line}, key {self.entry.key}"
         return {
-            "default": "no mailertable entry: default esmtp route",
-            "smart-host": "no mailertable entry: SMART_HOST",
+            "mailertable": "mailertable",
+            "default": "no mailertable route: the default esmtp route",
+            "smart-host": "no mailertable route: SMART_HOST",
             "local": "one of this host's names: delivered locally, mailertable not consulted",
             "ip-literal": "IP literal: mailertable not consulted",
             "invalid": "rejected by sendmail's address checks",
@@ -226,10 +226,10 @@ class MailertableDocument(MapDocument):
         """:meth:`resolve` in words: the route, then every key tried and what it found.
 
         >>> doc = MailertableDocument.from_text(".takaq.jp smtp:[mail2.takaq.jp]\\n")
-        >>> print(doc.explain("u@www.takaq.jp"))
-        u@www.takaq.jp: smtp to [mail2.takaq.jp], user u@www.takaq.jp (mailertable line 1, key .takaq.jp)
-          www.takaq.jp  no entry
-          .takaq.jp     line 1: smtp:[mail2.takaq.jp]  <- routes
+        >>> print(doc.explain("u@a.takaq.jp"))
+        u@a.takaq.jp -> smtp to [mail2.takaq.jp], user u@a.takaq.jp
+          a.takaq.jp  no entry
+          .takaq.jp   line 1: smtp:[mail2.takaq.jp]  <- routes
         """
         return self.resolve(
             address_or_host, local_names=local_names, smart_host=smart_host, mailers=mailers

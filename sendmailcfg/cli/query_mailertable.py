@@ -1,0 +1,103 @@
+"""Where sendmail 8.17 delivers each ADDRESS (user@host, or a bare host) with this mailertable.
+
+One line per address, or with --json an array of objects with the keys
+"address", "key" (the matched key or null), "mailer", "host", "user" (all
+three null when no mailertable entry decides the route; "host" null when
+sendmail reports none), plus "line", "value" (after % substitution),
+"reason" and "route" (the triple sendmail reports even when no entry
+matched). Exit status: 0 when every address was answered, 2 for usage
+errors and unreadable files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+NAME = "mailertable"
+HELP = "where sendmail delivers addresses with this mailertable, and why"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="the mailertable source (text, not .db)")
+    parser.add_argument("addresses", nargs="+", metavar="ADDRESS", help="user@host or a host")
+    parser.add_argument("--json", action="store_true", help="print a JSON array")
+    parser.add_argument(
+        "--explain", action="store_true", help="also list every key tried and what it found"
+    )
+    parser.add_argument(
+        "-f",
+        "--no-fold",
+        action="store_true",
+        help="keys are case-sensitive (map built with makemap -f and K... -f)",
+    )
+    parser.add_argument(
+        "--local",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="one of this host's own names (class w; repeatable); localhost always is",
+    )
+    parser.add_argument(
+        "--smart-host", metavar="HOST", help="the .mc's SMART_HOST (e.g. [relay.example.net])"
+    )
+
+
+def _as_json(query: str, r: Any) -> dict[str, Any]:
+    decided = r.reason == "mailertable"
+    return {
+        "address": query,
+        "key": r.key,
+        "mailer": r.mailer if decided else None,
+        "host": r.host if decided else None,
+        "user": r.user if decided else None,
+        "line": r.line,
+        "value": r.value,
+        "reason": r.reason,
+        "route": {"mailer": r.mailer, "host": r.host, "user": r.user},
+    }
+
+
+def _as_text(query: str, r: Any) -> str:
+    from sendmailcfg.maps.mailertable import describe
+
+    if r.reason == "mailertable":
+        why = f"line {r.line}: {r.key}"
+    else:
+        why = {
+            "default": "no entry: default route",
+            "smart-host": "no entry: SMART_HOST",
+            "local": "local name",
+            "ip-literal": "IP literal",
+            "invalid": "invalid address",
+        }[r.reason]
+    return f"{query} -> {describe(r.route)} ({why})"
+
+
+def run(args: argparse.Namespace) -> int:
+    from sendmailcfg import api
+    from sendmailcfg.maps.mailertable import MailertableDocument
+
+    try:
+        doc = api.load(args.file, "mailertable", fold_keys=not args.no_fold)
+    except OSError as exc:
+        print(f"{args.file}: cannot read: {exc.strerror}", file=sys.stderr)
+        return 2
+    assert isinstance(doc, MailertableDocument)
+    results = []
+    for query in args.addresses:
+        try:
+            results.append(
+                (query, doc.resolve(query, local_names=args.local, smart_host=args.smart_host))
+            )
+        except ValueError as exc:
+            print(f"query mailertable: {exc}", file=sys.stderr)
+            return 2
+    if args.json:
+        print(json.dumps([_as_json(q, r) for q, r in results], indent=2, ensure_ascii=False))
+        return 0
+    for query, r in results:
+        print(r.explain() if args.explain else _as_text(query, r))
+    return 0
