@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from sendmailcfg.maps.makemap_reader import (
@@ -170,7 +170,6 @@ def _compare(oracle: Oracle, folder: Path, source: bytes, flags: list[str], mapt
 
 
 @pytest.mark.oracle
-@settings(max_examples=150)
 @given(source=_source(), flags=_flags)
 def test_reader_matches_real_makemap(
     oracle: Oracle, tmp_path_factory: pytest.TempPathFactory, source: bytes, flags: list[str]
