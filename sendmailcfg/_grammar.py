@@ -79,3 +79,21 @@ def lalr_parser(name: str, text: str | None = None) -> lark.Lark:
         maybe_placeholders=False,
         cache=_cache_file(source),
     )
+
+
+@functools.cache
+def lalr_transforming_parser(name: str, transformer: type[lark.Transformer[Any, Any]]) -> lark.Lark:
+    """Like :func:`lalr_parser`, running ``transformer()`` inline (no intermediate tree).
+
+    Used by the ``.mc`` parser (``sendmailcfg/syntax/mc_parser.py``); cached on disk the same way.
+    """
+    source = grammar_text(name)
+    return lark.Lark(
+        source,
+        parser="lalr",
+        lexer="contextual",
+        keep_all_tokens=True,
+        maybe_placeholders=False,
+        transformer=transformer(),
+        cache=_cache_file(source),
+    )

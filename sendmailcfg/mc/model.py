@@ -1,0 +1,643 @@
+r"""The semantic view of an ``.mc`` file: what m4 and sendmail's cf macros make of the tree.
+
+:func:`analyze` walks the syntax tree once (iteratively) and returns an
+:class:`McModel`: every macro call with its position and context, the live
+defines, FEATUREs, MAILERs, LOCAL_* raw sections, disabled (``dnl``-ed)
+statements, and the findings a linter needs (quote problems, dangerous
+builtins, macros inside ``#`` lines, raw cf lines outside LOCAL_* sections).
+
+>>> m = analyze("OSTYPE(`linux')dnl\ndnl define(`SMART_HOST', `relay')\nFEATURE(`x', `a')\n")
+>>> m.ostype, [f.name for f in m.features], m.disabled[0].name, m.disabled[0].line
+('linux', ['x'], 'define', 2)
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+
+import attrs
+
+from sendmailcfg.errors import Diagnostic
+from sendmailcfg.mc import macros
+from sendmailcfg.mc.quoting import WHITESPACE, argument_value
+from sendmailcfg.syntax.mc_nodes import (
+    McArg,
+    McCall,
+    McDnl,
+    McHashComment,
+    McItem,
+    McParen,
+    McQuoted,
+    McToken,
+    McTree,
+)
+from sendmailcfg.syntax.mc_parser import parse_mc_tree
+
+
+class Positions:
+    """Offsets -> 1-based (line, column); columns count characters."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of ``offset``."""
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i + 1, offset - self.starts[i] + 1
+
+    def line_start(self, offset: int) -> int:
+        """Offset of the start of the line holding ``offset``."""
+        return self.starts[bisect.bisect_right(self.starts, offset) - 1]
+
+
+@attrs.frozen
+class Argument:
+    """One argument of a call: ``raw`` as written, ``value`` as m4 passes it on."""
+
+    raw: str
+    value: str
+    line: int
+    column: int
+    start: int
+    quoted: bool
+
+
+@attrs.frozen
+class MacroCall:
+    """One macro invocation found in the file (a statement when ``nested`` is False).
+
+    ``bare`` calls are words without ``(...)`` that m4 still expands (``LOCAL_CONFIG``,
+    ``divert``, ...). ``diversion`` is the m4 output diversion in effect where the
+    call starts (0 normal output, -1 discarded, >0 a raw section's diversion);
+    ``section`` names the LOCAL_* / MAILER_DEFINITIONS section it sits in.
+    ``disabled`` calls sit in a ``dnl`` comment (``dnl define(...)``): m4 never runs them.
+    """
+
+    name: str
+    args: tuple[Argument, ...]
+    line: int
+    column: int
+    end_line: int
+    start: int
+    end: int
+    text: str
+    bare: bool = False
+    closed: bool = True
+    nested: bool = False
+    in_hash_comment: bool = False
+    disabled: bool = False
+    diversion: int = 0
+    section: str | None = None
+    node: McCall | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The arguments' values (quotes removed)."""
+        return tuple(a.value for a in self.args)
+
+    @property
+    def raw_args(self) -> tuple[str, ...]:
+        """The arguments exactly as written."""
+        return tuple(a.raw for a in self.args)
+
+    def value(self, index: int, default: str = "") -> str:
+        """Argument ``index`` (0-based) as m4 passes it, or ``default``."""
+        return self.args[index].value if index < len(self.args) else default
+
+    @property
+    def in_discarded_output(self) -> bool:
+        """True inside ``divert(-1)``: whatever the call outputs is thrown away."""
+        return self.diversion < 0
+
+
+@attrs.frozen
+class Define:
+    """A ``define(`NAME', `value')`` statement (``value`` is None for ``undefine``)."""
+
+    name: str
+    value: str | None
+    call: MacroCall
+
+
+@attrs.frozen
+class Feature:
+    """``FEATURE(`name', args...)``."""
+
+    name: str
+    args: tuple[str, ...]
+    call: MacroCall
+
+
+@attrs.frozen
+class Mailer:
+    """``MAILER(`name')``."""
+
+    name: str
+    call: MacroCall
+
+
+@attrs.frozen
+class ClassMacro:
+    """A class macro such as ``LOCAL_DOMAIN(`example.com')`` or ``MASQUERADE_AS``."""
+
+    macro: str
+    value: str
+    call: MacroCall
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The space-separated words it adds."""
+        return tuple(self.value.split())
+
+
+@attrs.frozen
+class LocalSection:
+    """Raw sendmail.cf text after LOCAL_CONFIG, LOCAL_RULE_n, MAILER_DEFINITIONS, ...
+
+    ``body`` runs from the end of the macro to the next macro that changes the
+    diversion (or the end of the file). m4 still expands macros inside it.
+    """
+
+    name: str
+    diversion: int
+    line: int
+    column: int
+    body_start: int
+    body_end: int
+    body: str
+    call: MacroCall
+
+
+@attrs.frozen
+class QuoteProblem:
+    """A quoting mistake: ``code`` is one of ``stray-close-quote`` (a ``'`` outside
+    quotes, typically used as an opening quote), ``typographic-quote``,
+    ``double-quote`` (an argument starting with ``"``), ``html-entity``
+    (``&#96;``, ``&rsquo;``...) or ``unterminated-quote``."""
+
+    code: str
+    line: int
+    column: int
+    text: str
+    in_hash_comment: bool = False
+    in_dnl: bool = False
+    in_argument: bool = False
+    section: str | None = None
+
+
+@attrs.frozen
+class RawLine:
+    """A line that looks like sendmail.cf text (``R...``, ``Kname type``, ``O Opt=``...)
+    outside any LOCAL_* section (m4 copies it to wherever the output goes)."""
+
+    line: int
+    text: str
+    diversion: int
+
+
+_CF_LINE = re.compile(
+    r"(?:R\S.*\t"
+    r"|S[A-Za-z0-9_]+(?:=\d+)?\s*$"
+    r"|K\w+\s+\w+"
+    r"|[CF](?:\{\w+\}|[A-Za-z](?=[\s/$]))"
+    r"|D(?:\{\w+\}|[A-Za-z])\S"
+    r"|O\s+[A-Za-z]"
+    r"|H(?:\?[^?]*\?)?[A-Za-z][\w-]*:"
+    r"|M[\w-]+,\s*[A-Z]="
+    r"|P\w+=-?\d+"
+    r"|Q\w+,\s*\w="
+    r"|X[\w-]+,\s*S="
+    r"|V\d+(?:/\w+)?\s*$"
+    r"|E\w+=)"
+)
+_TYPOGRAPHIC = re.compile("[\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u00b4]")
+_ENTITY = re.compile(
+    r"&(?:#0*(?:96|39|34|8216|8217|8220|8221)|#x0*(?:60|27|22|2018|2019|201c|201d)"
+    r"|lsquo|rsquo|ldquo|rdquo|apos|quot|grave|acute);",
+    re.I,
+)
+_DISABLED_HEAD = re.compile(r"[ \t]*[A-Za-z_][A-Za-z0-9_]*\(")
+
+
+@attrs.frozen
+class McModel:
+    """Everything :func:`analyze` found (see the module docstring)."""
+
+    calls: tuple[MacroCall, ...]
+    statements: tuple[MacroCall, ...]
+    disabled: tuple[MacroCall, ...]
+    define_statements: tuple[Define, ...]
+    defines: Mapping[str, str]
+    features: tuple[Feature, ...]
+    mailers: tuple[Mailer, ...]
+    ostype: str | None
+    domain: str | None
+    versionid: str | None
+    class_macros: tuple[ClassMacro, ...]
+    sections: tuple[LocalSection, ...]
+    quote_problems: tuple[QuoteProblem, ...]
+    dangerous: tuple[MacroCall, ...]
+    hash_comment_macros: tuple[MacroCall, ...]
+    raw_cf_lines: tuple[RawLine, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class _Walker:
+    """One pass over the tree; keeps the diversion/section state m4 would have."""
+
+    def __init__(self, text: str, tree: McTree) -> None:
+        self.text = text
+        self.tree = tree
+        self.pos = Positions(text)
+        self.diversion = 0
+        self.section: str | None = None
+        self.calls: list[MacroCall] = []
+        self.statements: list[MacroCall] = []
+        self.disabled: list[MacroCall] = []
+        self.quote_problems: list[QuoteProblem] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.raw_lines: list[RawLine] = []
+        # (start, end, kind) of top-level dnl comments, for context lookups
+        self.dnl_spans: list[tuple[int, int]] = []
+        self.hash_spans: list[tuple[int, int]] = []
+
+    # -- building records -----------------------------------------------------------
+    def _args(self, call: McCall, offset: int) -> tuple[Argument, ...]:
+        out = []
+        pos = offset + len(call.name) + 1
+        for arg in call.args:
+            lead = len(arg.text) - len(arg.text.lstrip(WHITESPACE))
+            line, col = self.pos.line_col(pos + lead)
+            out.append(Argument(arg.text, argument_value(arg), line, col, pos, _only_quote(arg)))
+            pos += len(arg.text) + 1
+        return tuple(out)
+
+    def _record(
+        self,
+        call: McCall,
+        offset: int,
+        *,
+        nested: bool,
+        in_hash: bool,
+        disabled: bool = False,
+    ) -> MacroCall:
+        line, col = self.pos.line_col(offset)
+        end = offset + len(call.text)
+        rec = MacroCall(
+            name=call.name,
+            args=self._args(call, offset),
+            line=line,
+            column=col,
+            end_line=self.pos.line_col(max(offset, end - 1))[0],
+            start=offset,
+            end=end,
+            text=call.text,
+            closed=call.closed,
+            nested=nested,
+            in_hash_comment=in_hash,
+            disabled=disabled,
+            diversion=self.diversion,
+            section=self.section,
+            node=call,
+        )
+        if not call.closed and not disabled:
+            self._diag(
+                offset,
+                "unterminated-call",
+                f"the argument list of {call.name}( is not closed before the end of the file",
+                "')' (check the quotes and parentheses of this call)",
+            )
+        return rec
+
+    def _bare(self, word: McToken, offset: int, in_hash: bool) -> MacroCall:
+        line, col = self.pos.line_col(offset)
+        return MacroCall(
+            name=word.text,
+            args=(),
+            line=line,
+            column=col,
+            end_line=line,
+            start=offset,
+            end=offset + len(word.text),
+            text=word.text,
+            bare=True,
+            in_hash_comment=in_hash,
+            diversion=self.diversion,
+            section=self.section,
+        )
+
+    def _diag(self, offset: int, code: str, message: str, expected: str) -> None:
+        line, col = self.pos.line_col(offset)
+        self.diagnostics.append(Diagnostic(line, col, code, message, expected))
+
+    def _quote_problem(self, code: str, offset: int, text: str, **ctx: object) -> None:
+        line, col = self.pos.line_col(offset)
+        self.quote_problems.append(QuoteProblem(code, line, col, text, **ctx))  # type: ignore[arg-type]
+
+    # -- state changes ----------------------------------------------------------------
+    def _apply(self, rec: MacroCall) -> None:
+        """Follow the diversion changes m4 makes for a live statement."""
+        name = rec.name
+        if name == "divert":
+            arg = rec.value(0).strip()
+            try:
+                self.diversion = int(arg) if arg else 0
+            except ValueError:
+                return
+            self.section = None
+        elif name in macros.SECTION_MACROS:
+            self.diversion = macros.SECTION_MACROS[name]
+            self.section = name
+
+    def _statement(self, rec: MacroCall) -> None:
+        self.calls.append(rec)
+        self.statements.append(rec)
+        self._apply(rec)
+
+    # -- the walk ---------------------------------------------------------------------
+    def run(self) -> None:
+        offset = 0
+        at_line_start = True
+        for item in self.tree.items:
+            if isinstance(item, McCall):
+                rec = self._record(item, offset, nested=False, in_hash=False)
+                self._statement(rec)
+                self._nested(item, offset, in_hash=False)
+            elif isinstance(item, McToken):
+                if item.kind == "WORD" and item.text in macros.BARE_MACROS:
+                    if item.text in macros.SECTION_MACROS or item.text == "divert":
+                        self._statement(self._bare(item, offset, False))
+                elif item.kind == "RQ":
+                    self._quote_problem("stray-close-quote", offset, "'", section=self.section)
+                if at_line_start and item.kind in ("WORD", "TEXT") and self.section is None:
+                    self._raw_line(offset)
+            elif isinstance(item, McDnl):
+                self.dnl_spans.append((offset, offset + len(item.text)))
+                if item.call is not None:
+                    self._nested(item.call, offset, in_hash=False)
+                else:
+                    self._disabled(item, offset)
+            elif isinstance(item, McHashComment):
+                self.hash_spans.append((offset, offset + len(item.text)))
+                self._hash(item, offset)
+            elif isinstance(item, McQuoted) and not item.closed:
+                self._unterminated(offset, item)
+            at_line_start = item.text.endswith("\n") or (
+                isinstance(item, McToken) and item.kind == "NL"
+            )
+            offset += len(item.text)
+
+    def _unterminated(self, offset: int, item: McQuoted) -> None:
+        self._quote_problem("unterminated-quote", offset, "`", section=self.section)
+        self._diag(
+            offset,
+            "unterminated-quote",
+            "this ` opens a quoted string that is never closed (m4 stops with "
+            "'end of file in string')",
+            "a closing ' (or remove the backquote)",
+        )
+
+    def _raw_line(self, offset: int) -> None:
+        end = self.text.find("\n", offset)
+        line_text = self.text[offset : len(self.text) if end < 0 else end]
+        head = re.match(r"[A-Za-z_][A-Za-z0-9_]*", line_text)
+        if head and head.group() in macros.KNOWN_MACROS:
+            return
+        if _CF_LINE.match(line_text):
+            line, _ = self.pos.line_col(offset)
+            self.raw_lines.append(RawLine(line, line_text.rstrip("\r"), self.diversion))
+
+    def _hash(self, node: McHashComment, offset: int) -> None:
+        pos = offset
+        for item in node.items:
+            if isinstance(item, McCall):
+                rec = self._record(item, pos, nested=False, in_hash=True)
+                self._statement(rec)
+                self._nested(item, pos, in_hash=True)
+            elif isinstance(item, McToken):
+                if item.kind == "WORD" and item.text in macros.BARE_MACROS:
+                    rec = self._bare(item, pos, True)
+                    self.calls.append(rec)
+                    if item.text in macros.SECTION_MACROS or item.text == "divert":
+                        self.statements.append(rec)
+                        self._apply(rec)
+                elif item.kind == "RQ":
+                    self._quote_problem(
+                        "stray-close-quote", pos, "'", in_hash_comment=True, section=self.section
+                    )
+            elif isinstance(item, McDnl):
+                self.dnl_spans.append((pos, pos + len(item.text)))
+                if item.call is not None:
+                    self._nested(item.call, pos, in_hash=True)
+            elif isinstance(item, McQuoted) and not item.closed:
+                self._unterminated(pos, item)
+            pos += len(item.text)
+
+    def _nested(self, call: McCall, offset: int, *, in_hash: bool) -> None:
+        """Calls, stray quotes and double-quoted arguments inside ``call``'s arguments."""
+        stack: list[tuple[McCall, int]] = [(call, offset)]
+        while stack:
+            current, base = stack.pop()
+            pos = base + len(current.name) + 1
+            for arg in current.args:
+                stripped = arg.text.lstrip(WHITESPACE)
+                if stripped.startswith('"'):
+                    self._quote_problem(
+                        "double-quote",
+                        pos + len(arg.text) - len(stripped),
+                        '"',
+                        in_hash_comment=in_hash,
+                        in_argument=True,
+                        section=self.section,
+                    )
+                self._arg_items(arg.items, pos, in_hash, stack)
+                pos += len(arg.text) + 1
+
+    def _arg_items(
+        self,
+        items: tuple[McItem, ...],
+        pos: int,
+        in_hash: bool,
+        calls: list[tuple[McCall, int]],
+    ) -> None:
+        work: list[tuple[tuple[McItem, ...], int]] = [(items, pos)]
+        while work:
+            seq, p = work.pop()
+            for item in seq:
+                if isinstance(item, McCall):
+                    rec = self._record(item, p, nested=True, in_hash=in_hash)
+                    self.calls.append(rec)
+                    calls.append((item, p))
+                elif isinstance(item, McParen):
+                    work.append((item.items, p))
+                elif isinstance(item, McDnl) and item.call is not None:
+                    calls.append((item.call, p))
+                elif isinstance(item, McToken) and item.kind == "RQ":
+                    self._quote_problem(
+                        "stray-close-quote",
+                        p,
+                        "'",
+                        in_hash_comment=in_hash,
+                        in_argument=True,
+                        section=self.section,
+                    )
+                elif isinstance(item, McQuoted) and not item.closed:
+                    self._unterminated(p, item)
+                p += len(item.text)
+
+    def _disabled(self, dnl: McDnl, offset: int) -> None:
+        """``dnl define(...)``: the calls of a dnl comment become disabled statements."""
+        rest = dnl.comment
+        if not _DISABLED_HEAD.match(rest):
+            return
+        base = offset + 3
+        pos = base
+        for item in parse_mc_tree(rest).items:
+            if isinstance(item, McCall) and item.closed:
+                self.disabled.append(
+                    self._record(item, pos, nested=False, in_hash=False, disabled=True)
+                )
+            elif isinstance(item, McDnl):
+                break
+            pos += len(item.text)
+
+    # -- text scans ---------------------------------------------------------------------
+    def _in(self, spans: list[tuple[int, int]], offset: int) -> bool:
+        i = bisect.bisect_right(spans, (offset, len(self.text) + 1)) - 1
+        return i >= 0 and spans[i][0] <= offset < spans[i][1]
+
+    def scan_text(self) -> None:
+        """Typographic quotes and HTML entities anywhere in the file."""
+        self.dnl_spans.sort()
+        self.hash_spans.sort()
+        for code, pattern in (("typographic-quote", _TYPOGRAPHIC), ("html-entity", _ENTITY)):
+            for m in pattern.finditer(self.text):
+                self._quote_problem(
+                    code,
+                    m.start(),
+                    m.group(),
+                    in_hash_comment=self._in(self.hash_spans, m.start()),
+                    in_dnl=self._in(self.dnl_spans, m.start()),
+                )
+        self.quote_problems.sort(key=lambda q: (q.line, q.column))
+
+
+def _only_quote(arg: McArg) -> bool:
+    real = [
+        i
+        for i in arg.items
+        if not (isinstance(i, McToken) and i.kind in ("TEXT", "NL") and not i.text.strip())
+    ]
+    return len(real) == 1 and isinstance(real[0], McQuoted) and real[0].closed
+
+
+def _live(rec: MacroCall) -> bool:
+    return not rec.disabled
+
+
+def analyze(text: str, tree: McTree | None = None) -> McModel:
+    """Build the semantic view of ``text`` (parsed here unless ``tree`` is given)."""
+    if tree is None:
+        tree = parse_mc_tree(text)
+    w = _Walker(text, tree)
+    w.run()
+    w.scan_text()
+    stmts = tuple(w.statements)
+    defines: dict[str, str] = {}
+    define_statements: list[Define] = []
+    features: list[Feature] = []
+    mailers: list[Mailer] = []
+    classes: list[ClassMacro] = []
+    ostype = domain = versionid = None
+    for s in stmts:
+        if s.bare:
+            continue
+        n = s.name
+        if n == "define" and s.args:
+            name = s.value(0).strip()
+            value = s.value(1)
+            defines[name] = value
+            define_statements.append(Define(name, value, s))
+        elif n == "undefine" and s.args:
+            name = s.value(0).strip()
+            defines.pop(name, None)
+            define_statements.append(Define(name, None, s))
+        elif n == "FEATURE" and s.args:
+            features.append(Feature(s.value(0).strip(), s.values[1:], s))
+        elif n == "MAILER" and s.args:
+            mailers.append(Mailer(s.value(0).strip(), s))
+        elif n == "OSTYPE":
+            ostype = s.value(0).strip()
+        elif n == "DOMAIN":
+            domain = s.value(0).strip()
+        elif n == "VERSIONID":
+            versionid = s.value(0)
+        elif n in macros.CLASS_MACROS:
+            classes.append(ClassMacro(n, s.value(0), s))
+    sections = _sections(text, w.pos, stmts)
+    dangerous = tuple(c for c in w.calls if not c.bare and _is_dangerous(c))
+    hash_macros = tuple(
+        c for c in w.calls if c.in_hash_comment and (not c.bare or c.name in macros.BARE_MACROS)
+    )
+    return McModel(
+        calls=tuple(w.calls),
+        statements=stmts,
+        disabled=tuple(w.disabled),
+        define_statements=tuple(define_statements),
+        defines=MappingProxyType(defines),
+        features=tuple(features),
+        mailers=tuple(mailers),
+        ostype=ostype,
+        domain=domain,
+        versionid=versionid,
+        class_macros=tuple(classes),
+        sections=sections,
+        quote_problems=tuple(w.quote_problems),
+        dangerous=dangerous,
+        hash_comment_macros=hash_macros,
+        raw_cf_lines=tuple(w.raw_lines),
+        diagnostics=tuple(sorted(w.diagnostics, key=lambda d: (d.line, d.column))),
+    )
+
+
+def _is_dangerous(call: MacroCall) -> bool:
+    if call.name not in macros.DANGEROUS_BUILTINS:
+        return False
+    if call.name == "undivert":
+        return any(not v.strip().lstrip("-").isdigit() for v in call.values if v.strip())
+    return True
+
+
+def _sections(text: str, pos: Positions, stmts: tuple[MacroCall, ...]) -> tuple[LocalSection, ...]:
+    out: list[LocalSection] = []
+    switches = [
+        s for s in stmts if s.name == "divert" or (s.name in macros.SECTION_MACROS and s.closed)
+    ]
+    for i, s in enumerate(switches):
+        if s.name not in macros.SECTION_MACROS:
+            continue
+        end = len(text)
+        if i + 1 < len(switches):
+            end = pos.line_start(switches[i + 1].start)
+        start = min(s.end, end)
+        out.append(
+            LocalSection(
+                s.name,
+                macros.SECTION_MACROS[s.name],
+                s.line,
+                s.column,
+                start,
+                end,
+                text[start:end],
+                s,
+            )
+        )
+    return tuple(out)
+
+
+def iter_lines(text: str) -> Iterator[str]:
+    """Lines with their newline (split on ``\\n`` only)."""
+    yield from re.findall(r"[^\n]*\n|[^\n]+", text)

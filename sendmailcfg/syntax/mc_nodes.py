@@ -1,0 +1,222 @@
+r"""Lossless m4 syntax nodes for ``.mc`` files (no sendmail meaning here).
+
+Every node keeps its exact source ``text``; joining the ``text`` of the
+top-level items of an :class:`McTree` gives the input back, byte for byte.
+Nodes are frozen (edit by building new ones); two nodes are equal when they
+have the same type and text (children are not compared, so deep trees never
+recurse in ``==``, ``hash`` or ``repr``).
+
+The kinds of items:
+
+* :class:`McToken` -- a leaf: ``kind`` is one of :data:`TOKEN_KINDS`
+  (``TEXT`` other characters, ``WORD`` a name not followed by ``(``,
+  ``NL`` a newline, ``LPAR``/``RPAR``/``COMMA`` punctuation, ``RQ`` a ``'``
+  outside any quote (m4 copies it as text), ``HASH`` a ``#``);
+* :class:`McQuoted` -- a quoted string `` `...' `` (nested quotes inside);
+* :class:`McCall` -- ``name(arg, arg, ...)``, arguments are :class:`McArg`;
+* :class:`McParen` -- parentheses inside an argument (their commas do not split);
+* :class:`McDnl` -- ``dnl`` through the end of its line (newline included);
+* :class:`McHashComment` -- ``#`` to the end of its line: *not* an m4 comment
+  in sendmail's setup, so the calls inside it are real calls.
+
+>>> t = McTree.of([McCall.of("OSTYPE", [McArg.of([McQuoted("`linux'")])]), McToken("NL", "\n")])
+>>> t.text
+"OSTYPE(`linux')\n"
+>>> McQuoted("`a `b' c'").inner
+"a `b' c"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Union
+
+import attrs
+
+TOKEN_KINDS = ("TEXT", "WORD", "NL", "LPAR", "RPAR", "COMMA", "RQ", "HASH")
+
+
+@attrs.frozen(repr=False)
+class McToken:
+    """A leaf: one lexical token (see :data:`TOKEN_KINDS`)."""
+
+    kind: str
+    text: str
+
+    def __repr__(self) -> str:
+        return f"McToken({self.kind!r}, {self.text!r})"
+
+
+@attrs.frozen(repr=False)
+class McQuoted:
+    """A quoted string, quotes included. ``closed`` is False when the file ends inside it."""
+
+    text: str
+    closed: bool = True
+
+    @property
+    def inner(self) -> str:
+        """The text with the outer quote pair removed (what m4 passes on)."""
+        return self.text[1:-1] if self.closed else self.text[1:]
+
+    def __repr__(self) -> str:
+        return f"McQuoted({self.text!r}, closed={self.closed})"
+
+
+@attrs.frozen(repr=False)
+class McArg:
+    """One macro argument: the exact text between ``(``/``,`` and ``,``/``)``."""
+
+    text: str
+    items: tuple[McItem, ...] = attrs.field(eq=False)
+
+    @classmethod
+    def of(cls, items: Iterable[McItem]) -> McArg:
+        """An argument made of ``items``."""
+        its = tuple(items)
+        return cls("".join(i.text for i in its), its)
+
+    def __repr__(self) -> str:
+        return f"McArg({self.text!r})"
+
+
+@attrs.frozen(repr=False)
+class McCall:
+    """``name(args...)``; ``closed`` is False when the file ends inside the argument list."""
+
+    text: str
+    name: str = attrs.field(eq=False)
+    args: tuple[McArg, ...] = attrs.field(eq=False)
+    closed: bool = attrs.field(default=True, eq=False)
+
+    @classmethod
+    def of(cls, name: str, args: Iterable[McArg], closed: bool = True) -> McCall:
+        """A call built from its parts (``text`` is derived)."""
+        a = tuple(args)
+        text = name + "(" + ",".join(x.text for x in a) + (")" if closed else "")
+        return cls(text, name, a, closed)
+
+    def __repr__(self) -> str:
+        return f"McCall({self.text!r})"
+
+
+@attrs.frozen(repr=False)
+class McParen:
+    """``( ... )`` inside an argument; commas inside do not split arguments.
+
+    ``items`` start with the ``LPAR`` token and end with the ``RPAR`` one (if closed).
+    """
+
+    text: str
+    items: tuple[McItem, ...] = attrs.field(eq=False)
+    closed: bool = attrs.field(default=True, eq=False)
+
+    def __repr__(self) -> str:
+        return f"McParen({self.text!r})"
+
+
+@attrs.frozen(repr=False)
+class McDnl:
+    r"""``dnl`` and everything m4 deletes with it: the rest of the line and its newline.
+
+    ``call`` is set for ``dnl(...)``, whose arguments m4 reads before deleting.
+
+    >>> McDnl("dnl # hi\r\n").comment
+    ' # hi'
+    """
+
+    text: str
+    call: McCall | None = attrs.field(default=None, eq=False)
+
+    @property
+    def rest(self) -> str:
+        """The text deleted after ``dnl`` (or after ``dnl(...)``), newline included."""
+        head = len(self.call.text) if self.call is not None else 3
+        return self.text[head:]
+
+    @property
+    def newline(self) -> str:
+        """``"\n"``, ``"\r\n"`` or ``""`` (end of file)."""
+        if self.text.endswith("\r\n"):
+            return "\r\n"
+        return "\n" if self.text.endswith("\n") else ""
+
+    @property
+    def comment(self) -> str:
+        """The deleted text without the newline."""
+        rest = self.rest
+        return rest[: len(rest) - len(self.newline)]
+
+    def __repr__(self) -> str:
+        return f"McDnl({self.text!r})"
+
+
+@attrs.frozen(repr=False)
+class McHashComment:
+    """``#`` through the end of its line (a newline, a ``dnl``, or the end of the file).
+
+    Not an m4 comment here: ``items`` may hold :class:`McCall` nodes m4 expands.
+    ``items`` start with the ``HASH`` token and end with the ``NL`` token or ``McDnl``.
+    ``closed`` is False when the file ends inside it without a newline.
+    """
+
+    text: str
+    items: tuple[McItem, ...] = attrs.field(eq=False)
+    closed: bool = attrs.field(default=True, eq=False)
+
+    def __repr__(self) -> str:
+        return f"McHashComment({self.text!r})"
+
+
+McItem = Union[McToken, McQuoted, McCall, McParen, McDnl, McHashComment]  # noqa: UP007
+"""Anything that may appear in a sequence of m4 input."""
+
+
+@attrs.frozen(repr=False)
+class McTree:
+    """The whole file: top-level items in order."""
+
+    text: str
+    items: tuple[McItem, ...] = attrs.field(eq=False)
+
+    @classmethod
+    def of(cls, items: Iterable[McItem]) -> McTree:
+        """A tree made of ``items``."""
+        its = tuple(items)
+        return cls("".join(i.text for i in its), its)
+
+    def __repr__(self) -> str:
+        return f"McTree({len(self.items)} items)"
+
+
+def children(node: McItem | McArg | McTree) -> tuple[McItem | McArg, ...]:
+    """The direct children of a node (arguments for a call, items otherwise)."""
+    if isinstance(node, McCall):
+        return node.args
+    if isinstance(node, McDnl):
+        return (node.call,) if node.call is not None else ()
+    if isinstance(node, (McArg, McParen, McHashComment, McTree)):
+        return node.items
+    return ()
+
+
+def walk(node: McItem | McArg | McTree) -> Iterator[tuple[int, McItem | McArg | McTree]]:
+    """Every node under ``node`` in source order with its offset; iterative (no recursion).
+
+    >>> t = McTree.of([McCall.of("A", [McArg.of([McToken("TEXT", "1")])])])
+    >>> [(off, type(n).__name__) for off, n in walk(t)]
+    [(0, 'McTree'), (0, 'McCall'), (2, 'McArg'), (2, 'McToken')]
+    """
+    stack: list[tuple[int, McItem | McArg | McTree]] = [(0, node)]
+    while stack:
+        offset, current = stack.pop()
+        yield offset, current
+        kids = children(current)
+        if not kids:
+            continue
+        positions: list[tuple[int, McItem | McArg | McTree]] = []
+        pos = offset + (len(current.name) + 1 if isinstance(current, McCall) else 0)
+        for kid in kids:
+            positions.append((pos, kid))
+            pos += len(kid.text) + (1 if isinstance(current, McCall) else 0)
+        stack.extend(reversed(positions))
