@@ -31,6 +31,7 @@ from sendmailcfg.maps.keys import fold as ascii_fold
 from sendmailcfg.maps.routing import (
     ERROR_MAILER,
     Route,
+    delivered,
     is_route,
     join,
     smart_host_route,
@@ -44,6 +45,7 @@ one of the host's own names, an IP literal ``[192.0.2.1]``, or an invalid addres
 
 _ADDRESS_SYNTAX = frozenset(' \t\r\n\x0b\x0c()<>,;:"\\')
 _CACHE_LIMIT = 200_000
+_MAX_STEPS = 100  # values that feed back into themselves would loop forever
 
 
 @attrs.frozen
@@ -51,7 +53,7 @@ class Probe:
     """One mailertable lookup: the key sendmail formed, and what it found."""
 
     key: str
-    """The key as looked up (lower-cased unless the map is case-sensitive)."""
+    """The key as sendmail formed it (it compares it lower-cased unless the map is ``-f``)."""
     args: tuple[str, ...]
     """``%1``, ``%2`` passed with the lookup (``.`` gets only ``%1``)."""
     entry: LocatedEntry | None
@@ -209,6 +211,7 @@ class MailertableDocument(MapDocument):
             if found is not None:
                 return found
         result = self._resolve(address_or_host, names, smart_host, mailers)
+        result = attrs.evolve(result, route=delivered(result.route))
         if plain:
             if len(cache) >= _CACHE_LIMIT:
                 cache.clear()
@@ -293,12 +296,11 @@ class MailertableDocument(MapDocument):
         return Resolution(query, Route("esmtp", canonical, user), "default", None, None, probes)
 
     def _probe(self, key: str, args: tuple[str, ...]) -> Probe:
-        stored = self.fold(key)
         entry = self.find(key)
         if entry is None:
-            return Probe(stored, args, None, None, False)
-        value = substitute(entry.value, stored, args)
-        return Probe(stored, args, entry, value, is_route(tokens(value)))
+            return Probe(key, args, None, None, False)
+        value = substitute(entry.value, key, args)
+        return Probe(key, args, entry, value, is_route(tokens(value)))
 
     def _search(self, host: str) -> tuple[Probe, ...]:
         """Parse1's exact lookup, then ruleset 90: the probes up to the deciding one."""
@@ -306,23 +308,25 @@ class MailertableDocument(MapDocument):
         first = probes[0]
         if first.routes:
             return tuple(probes)
+        # A failed lookup leaves the key in the workspace.
         inner = tokens(first.value if first.value is not None else first.key)
         prefix: list[str] = []
-        # R$* <$- . $+ > $*  -- strip one label, look up ".rest"
-        while len(inner) >= 3 and inner[1] == ".":
-            label, rest = inner[0], inner[2:]
-            probe = self._probe("." + join(rest), (join([*prefix, label]), label))
-            probes.append(probe)
-            if probe.routes:
-                return tuple(probes)
-            found = tokens(probe.value if probe.value is not None else probe.key)
-            prefix.append(label)
-            if len(found) >= 2 and found[0] == ".":
+        for _ in range(_MAX_STEPS):
+            if len(inner) >= 3 and inner[1] == ".":
+                # R$* <$- . $+ > $*  -- strip one label, look up ".rest"
+                label, rest = inner[0], inner[2:]
+                probe = self._probe("." + join(rest), (join([*prefix, label]), label))
+                probes.append(probe)
+                if probe.routes:
+                    return tuple(probes)
+                prefix.append(label)
+                inner = tokens(probe.value if probe.value is not None else probe.key)
+            if len(inner) >= 2 and inner[0] == ".":
+                # R$* < . $+ > $*  -- no: strip the dot and try again
                 prefix.append(".")
-                inner = found[1:]
-            else:
-                inner = found
-                break
+                inner = inner[1:]
+                continue
+            break
         probes.append(self._probe(".", (join([*prefix, *inner]),)))
         return tuple(probes)
 

@@ -100,10 +100,21 @@ def join(toks: list[str], blank: str = ".") -> str:
 
 
 def dequote(token: str) -> str:
-    """sendmail's ``dequote`` map on one token."""
+    """sendmail's ``dequote`` map on one token: only a quoted single word loses its quotes."""
     if len(token) >= 2 and token[0] == '"' and token[-1] == '"':
-        return token[1:-1]
+        inner = token[1:-1]
+        if inner and tokens(inner) == [inner] and is_word(inner):
+            return inner
     return token
+
+
+def delivered(route: Route) -> Route:
+    """The route as /parse prints it: buildaddr lower-cases the host unless the
+    mailer keeps its case (F=h: the local mailer; the error mailer's status)."""
+    if route.host is None or route.mailer in ("local", ERROR_MAILER):
+        return route
+    folded = route.host.lower() if route.host.isascii() else route.host
+    return route if folded == route.host else Route(route.mailer, folded, route.user)
 
 
 def is_route(toks: list[str]) -> bool:
