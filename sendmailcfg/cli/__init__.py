@@ -15,6 +15,7 @@ from collections.abc import Sequence
 COMMANDS = (
     "sendmailcfg.cli.check",
     "sendmailcfg.cli.query",
+    "sendmailcfg.cli.lint",
 )
 
 

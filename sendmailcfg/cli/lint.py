@@ -1,0 +1,68 @@
+"""Report every problem in sendmail .mc files and map sources, alone and together.
+
+A PATH may be a file or a folder laid out like /etc/mail: every known file
+in it is linted and the files are checked against each other (a map without
+its FEATURE, a stale .db, ...). Exit status: 0 when there is no error or
+warning, 1 when there is, 2 for usage errors and unreadable paths.
+Rules: docs/lint-rules.md; configuration: [tool.sendmailcfg.lint] in the
+nearest pyproject.toml.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+NAME = "lint"
+HELP = "report problems in .mc files and maps (text, json, sarif or github output)"
+
+_FORMATS = ("text", "json", "sarif", "github")
+
+
+def _ids(text: str) -> list[str]:
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    from sendmailcfg.maps.kinds import KINDS
+
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    parser.add_argument("--format", choices=_FORMATS, default="text", help="output format")
+    parser.add_argument(
+        "--select", type=_ids, metavar="IDS", help="only these rules (ids, prefixes, names; a,b)"
+    )
+    parser.add_argument(
+        "--ignore", type=_ids, metavar="IDS", default=[], help="skip these rules (a,b)"
+    )
+    parser.add_argument("--kind", choices=KINDS, help="kind of every file (default: from name)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from sendmailcfg import _source, fileio
+    from sendmailcfg.cli.paths import expand
+    from sendmailcfg.lint.config import ConfigError, LintConfig
+    from sendmailcfg.lint.engine import lint_files, load_file, worst
+    from sendmailcfg.lint.formats import render
+
+    try:
+        config = LintConfig.discover().with_options(args.select, args.ignore)
+    except (ConfigError, OSError) as exc:
+        print(f"lint: {exc}", file=sys.stderr)
+        return 2
+    found, ok = expand(args.paths, args.kind)
+    files = []
+    for path, kind in found:
+        try:
+            data = fileio.read_bytes(path)
+        except OSError as exc:
+            print(f"{path}: cannot read: {exc.strerror}", file=sys.stderr)
+            ok = False
+            continue
+        files.append(load_file(path, kind, _source.decode(data)))
+    findings = lint_files(files, config)
+    out = render(findings, args.format)
+    if out:
+        print(out)
+    if not ok:
+        return 2
+    return worst(findings)

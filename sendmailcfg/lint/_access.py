@@ -1,0 +1,103 @@
+"""Access-map key and value facts the AC rules share (split once per entry).
+
+A small private stand-in until ``sendmailcfg.maps.access`` exposes key and
+value parsing; the rules only use :func:`split_key`, :func:`parsed` and the
+tables below.
+
+>>> split_key("Connect:IPv6:2001:db8::1")
+AccessKey(tag='Connect', rest='IPv6:2001:db8::1')
+>>> split_key("IPv6:2001:db8::1")
+AccessKey(tag='', rest='IPv6:2001:db8::1')
+>>> split_key("fe80::1")
+AccessKey(tag='', rest='fe80::1')
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, NamedTuple
+
+from sendmailcfg.lint._facts import Entry, entries
+
+if TYPE_CHECKING:
+    from sendmailcfg.lint.engine import LintFile
+
+TAGS = (
+    "Connect",
+    "From",
+    "To",
+    "Spam",
+    "GreetPause",
+    "ClientRate",
+    "ClientConn",
+    "QGRP",
+    "bcc",
+    "Compat",
+    "TLS_Srv",
+    "TLS_Clt",
+    "TLS_Rcpt",
+    "Try_TLS",
+    "Srv_Features",
+    "Clt_Features",
+    "TLS_Srv_features",
+    "TLS_Clt_features",
+    "CERTISSUER",
+    "CERTSUBJECT",
+    "AuthInfo",
+)
+"""Every tag sendmail 8.17/8.18's rulesets look up (cf/README, proto.m4)."""
+
+TAG_BY_FOLD = {t.lower(): t for t in TAGS}
+
+_TAG = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):")
+_HEXGROUPS = re.compile(r"[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}(\.\d+){0,3}\Z")
+
+
+class AccessKey(NamedTuple):
+    """A key split into its tag (``""`` when untagged) and the rest."""
+
+    tag: str
+    rest: str
+
+
+def looks_ipv6(text: str) -> bool:
+    """Whether ``text`` looks like an IPv6 address or prefix (hex groups and colons)."""
+    return text.count(":") >= 2 and bool(_HEXGROUPS.match(text))
+
+
+def split_key(key: str) -> AccessKey:
+    """Split ``Tag:rest``; ``IPv6:`` and bare IPv6 text are untagged."""
+    m = _TAG.match(key)
+    if m is None or m.group(1).lower() == "ipv6" or looks_ipv6(key):
+        return AccessKey("", key)
+    return AccessKey(m.group(1), key[m.end() :])
+
+
+class AccessEntry(NamedTuple):
+    entry: Entry
+    tag: str
+    rest: str
+
+
+def _parsed(file: LintFile) -> list[AccessEntry]:
+    out = []
+    for e in entries(file):
+        k = split_key(e.key)
+        out.append(AccessEntry(e, k.tag, k.rest))
+    return out
+
+
+def parsed(file: LintFile) -> list[AccessEntry]:
+    """Every entry of an access file with its key split (computed once)."""
+    return file.memo("access-keys", _parsed)
+
+
+def custom_tags(file: LintFile) -> set[str]:
+    """Tags declared by ``+CITag:Name`` in values (folded), valid as key tags."""
+
+    def find(f: LintFile) -> set[str]:
+        if "CITag" not in f.text and "citag" not in f.text.lower():
+            return set()
+        return {m.lower() for m in re.findall(r"\+CITag:([A-Za-z0-9_]+)", f.text, re.I)}
+
+    return file.memo("access-custom-tags", find)

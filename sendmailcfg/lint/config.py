@@ -1,0 +1,169 @@
+"""Which rules run and how serious they are: defaults, ``pyproject.toml``, command line.
+
+Rules are chosen by id (``MC003``), by id prefix (``MC``, ``MAP00``), by name
+(``mc-feature-after-mailer``) or ``ALL``. ``select`` keeps only the chosen
+rules (default: all), ``ignore`` then removes some, ``severity`` changes a
+rule's level. In ``pyproject.toml``::
+
+    [tool.sendmailcfg.lint]
+    select = ["ALL"]
+    ignore = ["MT004"]
+    severity = { MC006 = "error", X004 = "warning" }
+
+>>> cfg = LintConfig.from_mapping({"ignore": ["MAP"], "severity": {"MC006": "error"}})
+>>> cfg.severity_of("MC006", "warning"), cfg.ignore
+('error', ('MAP',))
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+if TYPE_CHECKING:
+    from sendmailcfg.lint.rules import Rule
+
+SEVERITY_NAMES = ("error", "warning", "info")
+
+
+class ConfigError(ValueError):
+    """A configuration that names unknown rules or severities (a usage error)."""
+
+
+def _selector_matches(selector: str, rule: Rule) -> bool:
+    s = selector.strip()
+    if s.upper() == "ALL":
+        return True
+    return rule.id.upper().startswith(s.upper()) or rule.name == s.lower()
+
+
+def check_selectors(selectors: Iterable[str], what: str) -> None:
+    """Raise :class:`ConfigError` for a selector that matches no rule."""
+    from sendmailcfg.lint.rules import load_rules
+
+    rules = load_rules()
+    for s in selectors:
+        if not any(_selector_matches(s, r) for r in rules):
+            raise ConfigError(f"{what}: {s!r} matches no rule (see docs/lint-rules.md)")
+
+
+@attrs.frozen
+class LintConfig:
+    """Rule choice and severity overrides (validated by :meth:`from_mapping`)."""
+
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, str] = attrs.field(factory=dict, hash=False)
+    source: str = attrs.field(default="", eq=False)
+
+    def enabled(self, rule: Rule) -> bool:
+        """Whether ``rule`` runs."""
+        if not any(_selector_matches(s, rule) for s in self.select):
+            return False
+        return not any(_selector_matches(s, rule) for s in self.ignore)
+
+    def severity_of(self, rule_id: str, default: str) -> str:
+        """The configured severity of a rule, else ``default``."""
+        return self.severity.get(rule_id, default)
+
+    def with_options(
+        self, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None
+    ) -> LintConfig:
+        """Command-line choices on top: ``--select`` replaces, ``--ignore`` adds."""
+        new_select = tuple(select) if select is not None else self.select
+        new_ignore = self.ignore + tuple(ignore or ())
+        check_selectors(new_select, "--select")
+        check_selectors(new_ignore, "--ignore")
+        return attrs.evolve(self, select=new_select, ignore=new_ignore)
+
+    @classmethod
+    def from_mapping(cls, table: Mapping[str, Any], source: str = "") -> LintConfig:
+        """Build from a ``[tool.sendmailcfg.lint]`` table, rejecting unknown keys and values."""
+        where = source or "[tool.sendmailcfg.lint]"
+        unknown = set(table) - {"select", "ignore", "severity"}
+        if unknown:
+            raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        select = _strings(table.get("select", ["ALL"]), f"{where}: select")
+        ignore = _strings(table.get("ignore", []), f"{where}: ignore")
+        check_selectors(select, f"{where}: select")
+        check_selectors(ignore, f"{where}: ignore")
+        raw = table.get("severity", {})
+        if not isinstance(raw, Mapping):
+            raise ConfigError(f"{where}: severity must be a table of RULE-ID = level")
+        severity: dict[str, str] = {}
+        from sendmailcfg.lint.rules import load_rules
+
+        ids = {r.id for r in load_rules()}
+        for key, level in raw.items():
+            if key.upper() not in ids:
+                raise ConfigError(f"{where}: severity: unknown rule {key!r}")
+            if level not in SEVERITY_NAMES:
+                raise ConfigError(
+                    f"{where}: severity of {key}: {level!r} is not one of "
+                    + ", ".join(SEVERITY_NAMES)
+                )
+            severity[key.upper()] = level
+        return cls(select, ignore, severity, source)
+
+    @classmethod
+    def discover(cls, start: str | os.PathLike[str] | None = None) -> LintConfig:
+        """The configuration in the nearest ``pyproject.toml`` from ``start`` (cwd) upward."""
+        path = find_pyproject(start)
+        if path is None:
+            return cls()
+        return cls.from_pyproject(path)
+
+    @classmethod
+    def from_pyproject(cls, path: str | os.PathLike[str]) -> LintConfig:
+        """Read ``[tool.sendmailcfg.lint]`` from one ``pyproject.toml`` (defaults if absent)."""
+        data = Path(path).read_bytes()
+        if b"sendmailcfg" not in data:
+            return cls()  # nothing for us: skip the TOML parser entirely
+        toml = _toml_module()
+        try:
+            doc = toml.loads(data.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: {exc}") from exc
+        table = doc.get("tool", {}).get("sendmailcfg", {}).get("lint")
+        if table is None:
+            return cls()
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"{path}: [tool.sendmailcfg.lint] must be a table")
+        return cls.from_mapping(table, f"{path}: [tool.sendmailcfg.lint]")
+
+
+def find_pyproject(start: str | os.PathLike[str] | None = None) -> Path | None:
+    """The nearest ``pyproject.toml`` in ``start`` (default: the cwd) or a parent folder."""
+    here = Path(start or os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _strings(value: object, what: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{what} must be a list of rule ids or names")
+    return tuple(value)
+
+
+def _toml_module() -> Any:
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        return tomllib
+    try:  # pragma: no cover - Python 3.10 only
+        import tomli  # type: ignore[import-not-found, unused-ignore]
+    except ImportError as exc:  # pragma: no cover
+        raise ConfigError(
+            "reading [tool.sendmailcfg.lint] on Python 3.10 needs the 'tomli' package"
+        ) from exc
+    return tomli  # pragma: no cover

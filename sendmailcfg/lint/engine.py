@@ -1,0 +1,199 @@
+"""Run lint rules over loaded documents and collect :class:`Finding` objects.
+
+Files are linted one by one (file rules) and, grouped by folder, as a set
+(set rules such as "a map source without its FEATURE"): a folder laid out
+like ``/etc/mail`` is checked as one configuration.
+
+>>> findings = lint_text("example.com\\tsmtp:[mx.example.net]\\nEXAMPLE.com\\tsmtp:x\\n",
+...                      "mailertable", path="mailertable")
+>>> [(f.line, f.rule, f.severity) for f in findings]
+[(2, 'MAP004', 'error')]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+import attrs
+
+from sendmailcfg.lint.config import LintConfig
+from sendmailcfg.lint.rules import Rule, load_rules
+
+SEVERITIES = ("error", "warning", "info")
+"""Severities, most serious first; ``error`` and ``warning`` make the exit status 1."""
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Finding:
+    """One problem: where it is, which rule found it, how serious, what to do."""
+
+    path: str
+    line: int
+    column: int
+    rule: str
+    severity: str
+    message: str
+    hint: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON object for this finding (the keys are a stable contract)."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.rule)
+
+
+@attrs.frozen
+class Problem:
+    """What a rule reports; the engine adds the rule id, severity and path.
+
+    ``path`` is only needed by set rules (which file the problem is in);
+    ``severity`` overrides the rule's default for this one problem (a rule
+    whose cases differ in seriousness); configuration overrides both.
+    """
+
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+    path: str | None = None
+    severity: str | None = None
+
+
+class LintFile:
+    """A loaded file: its path, kind, text and document, plus a memo for rules."""
+
+    def __init__(self, path: str, kind: str, text: str, doc: Any) -> None:
+        self.path = path
+        self.kind = kind
+        self.text = text
+        self.doc = doc
+        self._memo: dict[str, Any] = {}
+
+    @property
+    def name(self) -> str:
+        """The file name without its folder."""
+        return os.path.basename(self.path)
+
+    @property
+    def is_map(self) -> bool:
+        return self.kind != "mc"
+
+    def memo(self, key: str, factory: Callable[[LintFile], T]) -> T:
+        """``factory(self)`` computed once per file and shared by every rule."""
+        if key not in self._memo:
+            self._memo[key] = factory(self)
+        value: T = self._memo[key]
+        return value
+
+    def __repr__(self) -> str:
+        return f"LintFile({self.path!r}, {self.kind!r})"
+
+
+class FileSet:
+    """The files of one folder, linted together (the cross-file context)."""
+
+    def __init__(
+        self,
+        folder: str,
+        files: Sequence[LintFile],
+        listing: Sequence[str] = (),
+        *,
+        on_disk: bool = False,
+    ) -> None:
+        self.folder = folder
+        self.files = list(files)
+        self.listing = set(listing)
+        """Every file name in the folder (also files we do not lint, e.g. ``*.db``)."""
+        self.on_disk = on_disk
+        """Whether the files were read from a folder (else texts: no ``.db`` or folder checks)."""
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, factory: Callable[[FileSet], T]) -> T:
+        """``factory(self)`` computed once per set and shared by every rule."""
+        if key not in self._memo:
+            self._memo[key] = factory(self)
+        value: T = self._memo[key]
+        return value
+
+    @property
+    def mc_files(self) -> list[LintFile]:
+        return [f for f in self.files if f.kind == "mc"]
+
+    def maps(self, kind: str | None = None) -> list[LintFile]:
+        """The map files of the set (of one kind when given)."""
+        return [f for f in self.files if f.is_map and (kind is None or f.kind == kind)]
+
+
+RuleFilter = Callable[[Rule], bool]
+
+
+def lint_files(files: Sequence[LintFile], config: LintConfig | None = None) -> list[Finding]:
+    """Lint ``files``: file rules on each, set rules on each folder's group, all sorted."""
+    from sendmailcfg.lint.suppress import Suppressions
+
+    config = config or LintConfig()
+    rules = [r for r in load_rules() if config.enabled(r)]
+    groups: dict[str, list[LintFile]] = {}
+    for f in files:
+        groups.setdefault(os.path.dirname(os.path.abspath(f.path)), []).append(f)
+    out: list[Finding] = []
+    by_path = {f.path: f for f in files}
+    suppressions = {f.path: Suppressions.of(f) for f in files}
+    for folder, members in groups.items():
+        listing = [m.name for m in members]
+        if all(os.path.exists(m.path) for m in members):
+            with contextlib.suppress(OSError):
+                listing = os.listdir(folder)
+        fileset = FileSet(folder, members, listing)
+        for rule in rules:
+            if rule.scope == "set":
+                for p in rule.check(fileset):
+                    out.append(_finding(rule, p, p.path or members[0].path, config))
+                continue
+            for f in members:
+                if rule.applies_to(f.kind):
+                    out.extend(_finding(rule, p, f.path, config) for p in rule.check(f, fileset))
+    kept = [
+        f
+        for f in out
+        if f.path not in by_path or not suppressions[f.path].suppressed(f.rule, f.line)
+    ]
+    return sorted(kept, key=Finding.sort_key)
+
+
+def _finding(rule: Rule, p: Problem, path: str, config: LintConfig) -> Finding:
+    severity = config.severity_of(rule.id, p.severity or rule.severity)
+    return Finding(path, p.line, p.column, rule.id, severity, p.message, p.hint)
+
+
+def load_file(path: str, kind: str, text: str) -> LintFile:
+    """Parse ``text`` as ``kind`` (never fails on content) into a :class:`LintFile`."""
+    from sendmailcfg.api import loads
+
+    return LintFile(path, kind, text, loads(text, kind, path=path))
+
+
+def lint_text(
+    text: str, kind: str, *, path: str = "<string>", config: LintConfig | None = None
+) -> list[Finding]:
+    """Lint one text as a ``kind`` file (set rules see a folder holding only this file)."""
+    return lint_files([load_file(path, kind, text)], config)
+
+
+def worst(findings: Iterable[Finding]) -> int:
+    """The exit status the findings call for: 1 with any error or warning, else 0."""
+    return 1 if any(f.severity in ("error", "warning") for f in findings) else 0

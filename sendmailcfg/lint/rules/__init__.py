@@ -1,0 +1,117 @@
+"""The rule registry: one module per rule, listed explicitly in :data:`RULE_MODULES`.
+
+A rule module defines ``ID`` (stable, e.g. ``MC003``), ``NAME`` (kebab-case),
+``SEVERITY`` (``error``, ``warning`` or ``info``), ``KINDS`` (the file kinds it
+reads: ``mc``, ``map`` for every map, or one map kind such as ``access``),
+``SCOPE`` (``file``: ``check(file, fileset)``; ``set``: ``check(fileset)``,
+one call per folder) and a docstring that becomes its page in
+``docs/lint-rules.md``.
+
+>>> rule = rule_by_id("MAP004")
+>>> (rule.name, rule.severity, rule.applies_to("access"), rule.applies_to("mc"))
+('map-duplicate-key', 'error', True, False)
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Iterable
+from types import ModuleType
+from typing import Any
+
+import attrs
+
+RULE_MODULES = (
+    "mc001_quote_unbalanced",
+    "mc002_quote_wrong_char",
+    "mc003_feature_after_mailer",
+    "mc004_order",
+    "mc005_unknown_name",
+    "mc006_unknown_conf",
+    "mc007_obsolete",
+    "mc008_macro_in_comment",
+    "mc009_raw_cf_line",
+    "mc010_rule_tabs",
+    "mc011_open_relay",
+    "mc012_smart_host",
+    "mc013_dangerous_builtin",
+    "map001_leading_space",
+    "map002_no_rhs",
+    "map003_line_too_long",
+    "map004_duplicate_key",
+    "map005_value",
+    "mt001_dot_without_bare",
+    "mt002_rhs_form",
+    "mt003_undeclared_mailer",
+    "mt004_host_port",
+    "ac001_ipv6_prefix",
+    "ac002_ipv6_form",
+    "ac003_cidr",
+    "ac004_unknown_tag",
+    "ac005_value",
+    "ac006_dot_key",
+    "ac007_skip",
+    "x001_map_without_feature",
+    "x002_feature_without_map",
+    "x003_stale_db",
+    "x004_missing_db",
+    "x005_virtuser_domain",
+)
+"""Rule modules in ``sendmailcfg/lint/rules/``, in documentation order."""
+
+
+@attrs.frozen
+class Rule:
+    """A rule module seen through a typed facade."""
+
+    id: str
+    name: str
+    severity: str
+    kinds: tuple[str, ...]
+    scope: str
+    module: ModuleType = attrs.field(repr=False, eq=False)
+
+    @classmethod
+    def from_module(cls, module: ModuleType) -> Rule:
+        return cls(
+            module.ID,
+            module.NAME,
+            module.SEVERITY,
+            tuple(module.KINDS),
+            getattr(module, "SCOPE", "file"),
+            module,
+        )
+
+    @property
+    def doc(self) -> str:
+        """The rule's documentation (its module docstring)."""
+        return (self.module.__doc__ or "").strip()
+
+    @property
+    def summary(self) -> str:
+        """The first line of the documentation."""
+        return self.doc.splitlines()[0] if self.doc else self.name
+
+    def applies_to(self, kind: str) -> bool:
+        """Whether the rule reads files of ``kind``."""
+        return kind in self.kinds or ("map" in self.kinds and kind != "mc")
+
+    def check(self, *args: Any) -> Iterable[Any]:
+        """Run the rule: ``(file, fileset)`` for file rules, ``(fileset,)`` for set rules."""
+        found: Iterable[Any] = self.module.check(*args)
+        return found
+
+
+@functools.cache
+def load_rules() -> tuple[Rule, ...]:
+    """Every registered rule, imported once."""
+    return tuple(Rule.from_module(importlib.import_module(f"{__name__}.{m}")) for m in RULE_MODULES)
+
+
+def rule_by_id(rule_id: str) -> Rule:
+    """The rule with this id (``KeyError`` when there is none)."""
+    for rule in load_rules():
+        if rule.id == rule_id:
+            return rule
+    raise KeyError(rule_id)

@@ -1,0 +1,43 @@
+"""An access key holding an IPv6 address without the ``IPv6:`` prefix: it never matches.
+
+sendmail looks IPv6 clients up as ``IPv6:<address>`` (with the tag in front:
+``Connect:IPv6:2001:db8:0:0:0:0:0:1``). A key written as a bare address is
+never built by the rules, so the entry does nothing.
+
+Bad::
+
+    Connect:2001:db8:1     REJECT
+
+Good::
+
+    Connect:IPv6:2001:db8:1   REJECT
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sendmailcfg.lint._access import looks_ipv6, parsed
+from sendmailcfg.lint.engine import Problem
+
+if TYPE_CHECKING:
+    from sendmailcfg.lint.engine import FileSet, LintFile
+
+ID = "AC001"
+NAME = "ac-ipv6-prefix"
+SEVERITY = "error"
+KINDS = ("access",)
+
+
+def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
+    for a in parsed(file):
+        if looks_ipv6(a.rest):
+            column = len(a.entry.key) - len(a.rest) + 1
+            tag = f"{a.tag}:" if a.tag else ""
+            yield Problem(
+                a.entry.line,
+                column,
+                f"IPv6 address {a.rest} without the IPv6: prefix never matches",
+                f"write `{tag}IPv6:{a.rest}`",
+            )

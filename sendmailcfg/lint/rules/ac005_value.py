@@ -1,0 +1,175 @@
+"""An access value sendmail does not understand for its tag.
+
+Unknown action words are not rejected by sendmail: any other text becomes
+the *error message* (``foo bar`` rejects with ``foo bar``), so a typo such as
+``RELAYY`` or ``Reject`` turns an allow rule into a rejection. Also checked:
+``ERROR:`` needs an SMTP code (``ERROR:550 text`` or ``ERROR:5.7.1:550 text``);
+the DSN class must match the code (``ERROR:5.7.1:450`` is contradictory; a
+plain ``ERROR:450`` becomes ``450 5.0.0`` — a warning); ``Spam:`` takes
+``FRIEND``/``HATER``; ``GreetPause:``, ``ClientRate:`` and ``ClientConn:`` take
+numbers; ``TLS_*`` take ``VERIFY``/``ENCR:bits``; ``AuthInfo:`` takes
+double-quoted ``"U:..."`` items. Action words may be written in any case
+(``reject`` works: checked against sendmail 8.17).
+
+Bad::
+
+    Connect:192.0.2       RELAYY
+    From:spam.example     ERROR:go away
+    To:example.com        ERROR:5.7.1:450 try later
+    GreetPause:localhost  five
+
+Good::
+
+    Connect:192.0.2       RELAY
+    From:spam.example     ERROR:5.7.1:550 go away
+    To:example.com        ERROR:4.7.1:450 try later
+    GreetPause:localhost  5000
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sendmailcfg.lint._access import parsed
+from sendmailcfg.lint._facts import value_text
+from sendmailcfg.lint.engine import Problem
+
+if TYPE_CHECKING:
+    from sendmailcfg.lint.engine import FileSet, LintFile
+
+ID = "AC005"
+NAME = "ac-value"
+SEVERITY = "error"
+KINDS = ("access",)
+
+ACTIONS = ("OK", "RELAY", "REJECT", "DISCARD", "SKIP")
+_GENERAL = ("", "connect", "from", "to")
+_ERROR = re.compile(
+    r'ERROR:"?(?:(?P<dsn>\d\.\d{1,3}\.\d{1,3}):)?"?(?P<code>\d{3})?(?P<text>.*)\Z', re.S
+)
+_OLD_ERROR = re.compile(r"[45]\d\d( |\Z)")
+_TLS = re.compile(r"((TEMP|PERM)\+)?(VERIFY(:\d+)?|ENCR:\d+)(\+\+.*|\+.*)?\Z")
+_FEATURE_LETTERS = re.compile(r"[A-Za-z0-9 \t]+\Z")
+
+
+def _error_value(value: str) -> tuple[str, str, str | None] | None:
+    m = _ERROR.match(value)
+    if m is None:  # pragma: no cover - the pattern accepts any ERROR: text
+        return None
+    dsn, code = m.group("dsn"), m.group("code")
+    if code is None:
+        return (
+            f"{value!r}: ERROR: without an SMTP code (sendmail sends the text as is)",
+            "write `ERROR:5.7.1:550 text`",
+            None,
+        )
+    if dsn is None:
+        if code.startswith("4"):
+            return (
+                f"{value!r}: a 4xx code without a DSN becomes `{code} 5.0.0` (permanent)",
+                f"write `ERROR:4.7.1:{code}{m.group('text')}`",
+                "warning",
+            )
+        return None
+    if dsn[0] != code[0] or dsn[0] not in "45":
+        return (
+            f"{value!r}: DSN {dsn} does not match SMTP code {code}",
+            "make both temporary (4.x.x:4xx) or both permanent (5.x.x:5xx)",
+            None,
+        )
+    return None
+
+
+def _general(value: str) -> tuple[str, str, str | None] | None:
+    upper = value.upper()
+    if upper in ACTIONS:
+        return None
+    if upper.startswith("ERROR:"):
+        return _error_value("ERROR:" + value[6:])
+    if upper.startswith("QUARANTINE:"):
+        if not value[len("QUARANTINE:") :].strip():
+            return (
+                f"{value!r}: QUARANTINE: needs a reason",
+                "write `QUARANTINE:held for review`",
+                None,
+            )
+        return None
+    if _OLD_ERROR.match(value):
+        return (
+            f"{value!r}: untagged error text (deprecated form)",
+            f"write `ERROR:{value}`",
+            "warning",
+        )
+    import difflib
+
+    word = value.split()[0].upper() if value.split() else upper
+    close = difflib.get_close_matches(word, [*ACTIONS, "ERROR:", "QUARANTINE:"], 1, 0.6)
+    hint = (
+        f"did you mean {close[0]}?"
+        if close
+        else "use OK, RELAY, REJECT, DISCARD, SKIP, ERROR: or QUARANTINE:"
+    )
+    return f"unknown action {value!r} (sendmail would reject with this text)", hint, None
+
+
+def _for_tag(tag: str, value: str) -> tuple[str, str, str | None] | None:
+    t = tag.lower()
+    if t in _GENERAL:
+        return _general(value)
+    if t == "spam":
+        if value in ("FRIEND", "HATER"):
+            return None
+        return f"Spam: value {value!r} is not FRIEND or HATER", "write FRIEND or HATER", None
+    if t in ("greetpause", "clientrate", "clientconn"):
+        if value.strip().isdigit():
+            return None
+        return (
+            f"{tag}: value {value!r} is not a number",
+            "write a whole number (0 = no limit)",
+            None,
+        )
+    if t == "compat":
+        if value == "DISCARD" or value.startswith(("TEMP:", "ERROR:")):
+            return _error_value(value) if value.startswith("ERROR:") else None
+        return f"Compat: value {value!r} is not DISCARD, TEMP: or ERROR:", "see compat_check", None
+    if t in ("tls_srv", "tls_clt", "tls_rcpt"):
+        if _TLS.match(value):
+            return None
+        return (
+            f"{tag}: value {value!r} is not VERIFY, VERIFY:bits or ENCR:bits",
+            "write e.g. `VERIFY:128` (optionally with TEMP+/PERM+ in front)",
+            None,
+        )
+    if t == "try_tls":
+        if value in ("NO", "YES"):
+            return None
+        return f"Try_TLS: value {value!r} is not NO", "write NO to skip STARTTLS", None
+    if t in ("srv_features", "clt_features"):
+        if _FEATURE_LETTERS.match(value):
+            return None
+        return f"{tag}: value {value!r} is not a list of option letters", "write e.g. `V S`", None
+    if t == "authinfo":
+        if value.lstrip().startswith('"'):
+            return None
+        return (
+            f"AuthInfo: value {value!r} is not a list of double-quoted items",
+            'write `"U:user" "P:secret" "M:PLAIN"` (double quotes, not m4 quotes)',
+            None,
+        )
+    if t in ("certissuer", "certsubject"):
+        if value in ("RELAY", "SUBJECT", "OK", "REJECT"):
+            return None
+        return f"{tag}: value {value!r} is not RELAY or SUBJECT", "write RELAY", None
+    return None  # QGRP, bcc, TLS_*_features and custom tags take free text
+
+
+def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
+    for a in parsed(file):
+        value = value_text(a.entry.value)
+        if value in ACTIONS and a.tag.lower() in _GENERAL:  # the common case, fast
+            continue
+        found = _for_tag(a.tag, value.rstrip(" \t"))
+        if found is not None:
+            yield Problem(a.entry.line, a.entry.value_column, found[0], found[1], severity=found[2])

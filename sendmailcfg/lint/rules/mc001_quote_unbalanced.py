@@ -1,0 +1,59 @@
+"""An m4 quote that is unbalanced: ``'`` used to open, or a `` ` `` never closed.
+
+m4 quotes open with a backquote `` ` `` and close with ``'``. Written the
+other way round (``define('SMART_HOST', 'relay')``) m4 defines a macro with
+the odd name ``'SMART_HOST'`` and sendmail never sees the setting; a stray
+``'`` is copied into the value. A `` ` `` that is never closed swallows the
+rest of the file (m4: ``end of file in string``). Stray quotes inside
+``dnl`` comments and ``#`` lines are harmless and not reported.
+
+Bad::
+
+    define('SMART_HOST', 'relay.example.net')dnl
+    define(`confDOMAIN_NAME', `mail.example.com)dnl
+
+Good::
+
+    define(`SMART_HOST', `relay.example.net')dnl
+    define(`confDOMAIN_NAME', `mail.example.com')dnl
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sendmailcfg.lint.engine import Problem
+
+if TYPE_CHECKING:
+    from sendmailcfg.lint.engine import FileSet, LintFile
+
+ID = "MC001"
+NAME = "mc-quote-unbalanced"
+SEVERITY = "error"
+KINDS = ("mc",)
+
+
+def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
+    stray_lines: set[int] = set()
+    for q in file.doc.quote_problems:
+        if q.in_dnl or q.in_hash_comment:
+            continue
+        if q.code == "stray-close-quote":
+            if q.line in stray_lines:
+                continue  # one finding per line: `'x', 'y'` is one mistake, not four
+            stray_lines.add(q.line)
+            yield Problem(
+                q.line,
+                q.column,
+                "' outside any quote: m4 quotes open with ` and close with '",
+                "write `...' (backquote to open, apostrophe to close)",
+            )
+        elif q.code == "unterminated-quote":
+            yield Problem(
+                q.line,
+                q.column,
+                "this ` opens a quoted string that is never closed (m4 swallows the rest "
+                "of the file)",
+                "close it with ' (or remove the backquote)",
+            )

@@ -1,0 +1,75 @@
+"""A mailertable value that is not ``mailer:host``, ``local:user`` or ``error:...``.
+
+sendmail only accepts a lookup result of the form ``<mailer>:<rest>``; a
+plain ``relay.example.net`` is not a route (it is fed back as a host name and
+the address falls through to the default), and ``smtp:`` without a host has
+nowhere to go. ``error:`` needs a text (``error:5.1.1:550 User unknown``).
+
+Bad::
+
+    example.com   relay.example.net
+    example.org   smtp:
+    example.net   error:
+
+Good::
+
+    example.com   smtp:[relay.example.net]
+    example.org   local:
+    example.net   error:5.7.1:550 No mail for this domain
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sendmailcfg.lint._facts import entries, value_text
+from sendmailcfg.lint.engine import Problem
+
+if TYPE_CHECKING:
+    from sendmailcfg.lint.engine import FileSet, LintFile
+
+ID = "MT002"
+NAME = "mt-rhs-form"
+SEVERITY = "error"
+KINDS = ("mailertable",)
+
+_ROUTE = re.compile(r"([^\s:\[\]<>@,]+):(.*)\Z", re.S)
+
+
+def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
+    for e in entries(file):
+        value = value_text(e.value)
+        m = _ROUTE.match(value)
+        if m is None:
+            yield Problem(
+                e.line,
+                e.value_column,
+                f"value {value!r} is not mailer:host (sendmail ignores it as a route)",
+                f"write e.g. `esmtp:[{value.strip() or 'relay.example.net'}]`",
+            )
+            continue
+        mailer, rest = m.group(1), m.group(2)
+        if mailer.lower() == "error":
+            if not rest.strip():
+                yield Problem(
+                    e.line,
+                    e.value_column,
+                    "error: without a status or text",
+                    "write `error:5.1.1:550 User unknown` (DSN:SMTP-code text)",
+                )
+        elif mailer.lower() != "local" and not rest.strip():
+            yield Problem(
+                e.line,
+                e.value_column,
+                f"{mailer}: without a host",
+                f"write `{mailer}:[relay.example.net]`",
+            )
+        elif any(c in rest for c in " \t"):
+            yield Problem(
+                e.line,
+                e.value_column + len(mailer) + 1,
+                f"host part {rest!r} holds white space",
+                "a host list is written host1:host2 (next preference) or host1,host2",
+            )

@@ -1,0 +1,22 @@
+import pytest
+
+from tests.lint.helpers import one
+
+TABLE = [
+    ("a.example smtp:[mx.example.net]\n", []),
+    ("a.example esmtp:mx1.example.net:mx2.example.net\n", []),
+    ("a.example local:\nb.example local:bob\n", []),
+    ("a.example error:5.1.1:550 User unknown\nb.example error:nouser No such user\n", []),
+    ("a.example smtp:fred@relay.example\n", []),
+    ("a.example smtp:[mx]\r\n", []),
+    ("a.example relay.example.net\n", [(1, 11)]),
+    ("a.example [10.0.0.1]\n", [(1, 11)]),
+    ("a.example smtp:\n", [(1, 11)]),
+    ("a.example error:\n", [(1, 11)]),
+    ("a.example smtp:mx1 mx2\n", [(1, 16)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TABLE)
+def test_mt002(text: str, expected: list[tuple[int, int]]) -> None:
+    assert one("MT002", text, "mailertable") == expected
