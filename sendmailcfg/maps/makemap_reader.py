@@ -160,8 +160,13 @@ def format_message(mapname: str, line: int, message: str) -> str:
     return f"makemap: {mapname}: line {line}: {message}"
 
 
-def _cstr(b: bytes) -> str:
-    return decode(b)
+def c_string(data: bytes) -> str:
+    r"""``data`` up to its first NUL, as C's ``%s`` prints it (undecodable bytes escaped).
+
+    >>> c_string(b"key\0")
+    'key'
+    """
+    return decode(data.split(b"\0", 1)[0])
 
 
 def _split_long(piece: bytes, has_newline: bool) -> Iterator[bytes | None]:
@@ -254,7 +259,7 @@ def scan(data: bytes, options: ReaderOptions = ReaderOptions()) -> Iterator[Scan
         if fold:
             key = key.lower()  # bytes.lower() folds ASCII letters only, like tolower in C
         if not value and not allow_empty:
-            yield lineno, b"", b"", f"no RHS for LHS {_cstr(key)}"
+            yield lineno, b"", b"", f"no RHS for LHS {c_string(key)}"
             continue
         if nul:
             yield lineno, key + nul, value + nul, None
@@ -279,8 +284,7 @@ def iter_records(
 
 def duplicate_message(key: bytes) -> str:
     """makemap's message for a repeated key (the key as a C string)."""
-    name = key.split(b"\0", 1)[0]
-    return f"key {_cstr(name)}: duplicate key"
+    return f"key {c_string(key)}: duplicate key"
 
 
 def read_source(data: bytes, options: ReaderOptions = ReaderOptions()) -> ReadResult:

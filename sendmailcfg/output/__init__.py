@@ -1,0 +1,44 @@
+"""Output: makemap source text from a document, and the ``.db`` files makemap writes.
+
+>>> from sendmailcfg.maps import MapDocument
+>>> to_makemap_source(MapDocument.from_text("A.example  smtp:[mx]\\n"))
+'a.example\\tsmtp:[mx]\\n'
+"""
+
+from sendmailcfg.output.database import (
+    BackendUnavailable,
+    BuildOptions,
+    BuildResult,
+    MapBuildError,
+    build,
+    db_path,
+    dump,
+    dump_text,
+    is_stale,
+    rebuild_if_stale,
+)
+from sendmailcfg.output.makemap_source import (
+    SourceError,
+    makemap_flags,
+    source_options,
+    source_pairs,
+    to_makemap_source,
+)
+
+__all__ = [
+    "BackendUnavailable",
+    "BuildOptions",
+    "BuildResult",
+    "MapBuildError",
+    "SourceError",
+    "build",
+    "db_path",
+    "dump",
+    "dump_text",
+    "is_stale",
+    "makemap_flags",
+    "rebuild_if_stale",
+    "source_options",
+    "source_pairs",
+    "to_makemap_source",
+]

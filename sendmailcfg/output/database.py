@@ -1,0 +1,545 @@
+r"""Building ``MAPNAME.db`` from a makemap source, atomically; dumping it; staleness.
+
+:func:`build` reads the source exactly as sendmail 8.17's makemap does
+(:mod:`sendmailcfg.maps.makemap_reader`), writes a new database next to the
+old one and renames it into place, so sendmail never sees half a map. The old
+file's permission bits and owner are kept (a new file gets makemap's 0640).
+Lines makemap rejects are reported with makemap's messages and exit status
+(65), and the good lines are still written, as makemap does.
+
+Backends, in order: the ``berkeleydb`` binding (``pip install
+'sendmailcfg[bdb]'``), then the system's makemap; with neither,
+:class:`BackendUnavailable` says so.
+
+>>> import os, tempfile
+>>> folder = tempfile.mkdtemp()
+>>> source = os.path.join(folder, "mailertable")
+>>> with open(source, "w") as f:
+...     _ = f.write("example.com\tsmtp:[mx.example.net]\n")
+>>> is_stale(source)
+True
+>>> result = build(source)                      # doctest: +SKIP
+>>> result.status, result.path.name, is_stale(source)  # doctest: +SKIP
+(0, 'mailertable.db', False)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+import attrs
+
+from sendmailcfg import _source
+from sendmailcfg.errors import SendmailcfgError
+from sendmailcfg.maps.document import MapDocument
+from sendmailcfg.maps.makemap_reader import (
+    EX_DATAERR,
+    EX_OK,
+    DuplicatePolicy,
+    ReaderOptions,
+    format_message,
+    scan,
+)
+from sendmailcfg.output import berkeley, system_makemap
+from sendmailcfg.output.makemap_source import source_options
+
+EX_UNAVAILABLE = 69
+EX_CANTCREAT = 73
+
+TYPES = {"hash": "hash", "btree": "btree", "implicit": "hash"}
+"""Map types we write (Debian's makemap lists exactly these); ``implicit`` means hash."""
+RECOMPILE = {"dbm": "NDBM", "cdb": "CDB"}
+"""Types Debian's makemap was built without: it asks to recompile with this -D option."""
+EXTENSION = ".db"
+
+Backend = Literal["auto", "bdb", "system"]
+PutHook = Callable[[bytes, bytes], None]
+
+
+class MapBuildError(SendmailcfgError):
+    """A map that could not be opened, written or read; ``status`` is makemap's exit status."""
+
+    def __init__(self, message: str, status: int = EX_CANTCREAT) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+class BackendUnavailable(MapBuildError):
+    """Neither the Berkeley DB binding nor a system makemap can be used."""
+
+
+@attrs.frozen
+class BuildOptions:
+    """makemap's flags that are not about reading the source.
+
+    ``reader`` (``-D -t -e -f -N -r -d``; None: from the document, or makemap's
+    defaults), ``append`` (``-o``: add to the existing map), ``cache_size``
+    (``-c``; None: as large as the map needs, up to 1 GiB), ``unsafe`` (``-s``:
+    allow a map that is a symbolic or hard link).
+
+    >>> BuildOptions.from_flags(["-o", "-rt:"]).reader.duplicates
+    'last'
+    """
+
+    reader: ReaderOptions | None = None
+    append: bool = False
+    cache_size: int | None = None
+    unsafe: bool = False
+
+    @classmethod
+    def from_flags(cls, flags: list[str] | tuple[str, ...]) -> BuildOptions:
+        """From makemap's command-line flags (getopt style)."""
+        import getopt
+
+        opts, _ = getopt.gnu_getopt(list(flags), "C:D:Nc:defi:Llorst:uvx")
+        cache: int | None = None
+        for flag, arg in opts:
+            if flag == "-c":
+                cache = c_atol(arg)
+        given = {flag for flag, _ in opts}
+        return cls(ReaderOptions.from_flags(flags), "-o" in given, cache, "-s" in given)
+
+
+def c_atol(text: str) -> int:
+    """C's ``atol``: leading blanks, a sign, digits; anything else stops (``"12k"`` is 12).
+
+    >>> c_atol(" 42x"), c_atol("abc"), c_atol("-3")
+    (42, 0, -3)
+    """
+    s = text.lstrip(" \t\n\r\x0b\x0c")
+    sign = 1
+    if s[:1] in ("+", "-"):
+        sign = -1 if s[0] == "-" else 1
+        s = s[1:]
+    digits = ""
+    for ch in s:
+        if not "0" <= ch <= "9":
+            break
+        digits += ch
+    return sign * int(digits) if digits else 0
+
+
+@attrs.frozen
+class BuildResult:
+    """What :func:`build` did: the file, the backend, the errors, makemap's exit status."""
+
+    path: Path
+    maptype: str
+    backend: str
+    written: int | None
+    errors: list[tuple[int, str]]
+    status: int
+    notes: list[str] = attrs.field(factory=list)
+    """Other messages of the system makemap (e.g. its warnings), verbatim."""
+
+    def messages(self, mapname: str) -> list[str]:
+        """The errors as makemap prints them."""
+        return [format_message(mapname, line, msg) for line, msg in self.errors]
+
+
+def db_path(mapname: str | os.PathLike[str]) -> Path:
+    """The file makemap writes for ``mapname``: ``.db`` added unless already there.
+
+    >>> db_path("/etc/mail/mailertable"), db_path("access.db")
+    (PosixPath('/etc/mail/mailertable.db'), PosixPath('access.db'))
+    """
+    name = os.fspath(mapname)
+    return Path(name if name.endswith(EXTENSION) else name + EXTENSION)
+
+
+def is_stale(source: str | os.PathLike[str], db: str | os.PathLike[str] | None = None) -> bool:
+    """Whether ``db`` (default: ``source`` + ``.db``) must be rebuilt: missing, or older.
+
+    The rule of sendmail's ``/etc/mail/Makefile``: rebuild when the source was
+    modified after the database. Raises ``FileNotFoundError`` if ``source`` is missing.
+    """
+    src = os.stat(source)
+    try:
+        target = os.stat(db if db is not None else db_path(source))
+    except FileNotFoundError:
+        return True
+    return src.st_mtime_ns > target.st_mtime_ns
+
+
+def _opening_error(maptype: str, mapname: str, reason: str) -> MapBuildError:
+    return MapBuildError(f"makemap: error opening type {maptype} map {mapname}: {reason}")
+
+
+def check_type(maptype: str, mapname: str) -> str:
+    """The Berkeley DB access method for ``maptype``, or makemap's error (exit status 73)."""
+    if maptype in TYPES:
+        return TYPES[maptype]
+    if maptype in RECOMPILE:
+        raise MapBuildError(
+            f"makemap: Need to recompile with -D{RECOMPILE[maptype]} for {maptype} support"
+        )
+    raise _opening_error(maptype, mapname, "Unknown database type")
+
+
+def check_safe(path: Path, maptype: str, mapname: str) -> None:
+    """makemap's refusal (without ``-s``) to use a map file that is a symbolic or hard link."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(st.st_mode):
+        raise _opening_error(maptype, mapname, "Symbolic links not allowed")
+    if st.st_nlink > 1:
+        raise _opening_error(maptype, mapname, "Hard links not allowed")
+
+
+def choose_backend(backend: Backend = "auto") -> tuple[str, str | None]:
+    """``("bdb", None)`` or ``("system", program)``; :class:`BackendUnavailable` otherwise."""
+    if backend in ("auto", "bdb") and berkeley.available():
+        return "bdb", None
+    if backend in ("auto", "system"):
+        program = system_makemap.find()
+        if program is not None:
+            return "system", program
+    wanted = {
+        "auto": "neither the Berkeley DB binding nor a system makemap is available",
+        "bdb": "the Berkeley DB binding is not installed",
+        "system": "no system makemap was found",
+    }[backend]
+    raise BackendUnavailable(
+        f"makemap: cannot build or read Berkeley DB maps: {wanted}; install the binding with "
+        "`pip install 'sendmailcfg[bdb]'` (it compiles against Debian's libdb5.3-dev, or "
+        f"libdb-dev elsewhere), or sendmail's makemap (set ${system_makemap.ENV} to its path)",
+        EX_UNAVAILABLE,
+    )
+
+
+def _source_bytes(
+    source: MapDocument | bytes | str | os.PathLike[str],
+) -> tuple[bytes, ReaderOptions | None, str | None]:
+    if isinstance(source, MapDocument):
+        return _source.encode(source.text), source_options(source, "error"), source.path
+    if isinstance(source, bytes):
+        return source, None, None
+    with open(source, "rb") as f:
+        return f.read(), None, os.fspath(source)
+
+
+def _doc_options(source: object, options: ReaderOptions | None) -> ReaderOptions | None:
+    if isinstance(source, MapDocument) and options is not None:
+        policies: dict[str, DuplicatePolicy] = {"first": "error", "last": "last", "all": "all"}
+        return attrs.evolve(options, duplicates=policies[source.duplicates])
+    return options
+
+
+def _finish(tmp: str, target: Path, old: os.stat_result | None) -> None:
+    """Give the new file the old one's mode and owner (or 0640), sync it, rename it in place."""
+    if old is not None:
+        os.chmod(tmp, stat.S_IMODE(old.st_mode))
+        with contextlib.suppress(PermissionError):
+            if (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
+                os.chown(tmp, old.st_uid, old.st_gid)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, berkeley.DBMMODE & ~umask)
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, target)
+
+
+def build(
+    source: MapDocument | bytes | str | os.PathLike[str],
+    mapname: str | os.PathLike[str] | None = None,
+    maptype: str = "hash",
+    options: BuildOptions = BuildOptions(),
+    *,
+    backend: Backend = "auto",
+    on_put: PutHook | None = None,
+) -> BuildResult:
+    """Write ``MAPNAME.db`` from a makemap source, as ``makemap MAPTYPE MAPNAME < source`` does.
+
+    ``source`` is a :class:`~sendmailcfg.maps.MapDocument` (read with its own
+    ``-D``/``-t``/``-e``/``-f``/``-r``/``-d`` settings), the source's bytes, or the
+    path of a source file (``str`` or path object). ``mapname``
+    defaults to the document's or file's path. ``on_put(key, value)`` sees every
+    pair before it is stored (makemap's ``-v``).
+
+    The result carries makemap's exit status: 0, or 65 when some lines were
+    rejected (the others are still written). Raises :class:`MapBuildError` when
+    the map cannot be opened or written (status 73; 69 with no backend).
+    """
+    data, doc_reader, path = _source_bytes(source)
+    if mapname is None:
+        if path is None:
+            raise ValueError("mapname is required when the source has no path")
+        mapname = path
+    name = os.fspath(mapname)
+    reader = options.reader or _doc_options(source, doc_reader) or ReaderOptions()
+    kind, program = choose_backend(backend)
+    if kind == "system" and maptype not in TYPES:
+        assert program is not None
+        return _build_other_type(program, data, name, maptype, options, reader, on_put)
+    method = check_type(maptype, name)
+    target = db_path(name)
+    if not options.unsafe:
+        check_safe(target, maptype, name)
+    else:
+        target = Path(os.path.realpath(target))
+    try:
+        old: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        old = None
+    except OSError as exc:
+        raise _opening_error(maptype, name, exc.strerror or str(exc)) from None
+    if options.append and old is None:
+        raise _opening_error(maptype, name, os.strerror(2))
+    if kind == "bdb":
+        return _build_bdb(data, name, maptype, method, target, old, options, reader, on_put)
+    assert program is not None
+    return _build_system(program, data, name, maptype, target, old, options, reader, on_put)
+
+
+def _build_bdb(
+    data: bytes,
+    name: str,
+    maptype: str,
+    method: str,
+    target: Path,
+    old: os.stat_result | None,
+    options: BuildOptions,
+    reader: ReaderOptions,
+    on_put: PutHook | None,
+) -> BuildResult:
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise _opening_error(maptype, name, exc.strerror or str(exc)) from None
+    os.close(fd)
+    try:
+        if options.append:
+            shutil.copyfile(target, tmp)
+        try:
+            written = berkeley.write(
+                tmp,
+                method,
+                data,
+                reader,
+                create=not options.append,
+                cache_size=options.cache_size,
+                on_put=on_put,
+            )
+        except berkeley.DatabaseError as exc:
+            raise _opening_error(maptype, name, exc.text) from None
+        _finish(tmp, target, old)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return BuildResult(target, maptype, "bdb", written.written, written.errors, written.status)
+
+
+def reader_flags(reader: ReaderOptions) -> list[str]:
+    """The makemap flags that make it read a source as ``reader`` says.
+
+    >>> reader_flags(ReaderOptions(delimiter=b":", duplicates="last"))
+    ['-t', ':', '-r']
+    """
+
+    def arg(b: bytes) -> str:
+        return _source.decode(b)
+
+    flags: list[str] = []
+    if reader.comment != b"#":
+        flags += ["-D", arg(reader.comment) if reader.comment is not None else ""]
+    if reader.delimiter is not None:
+        flags += ["-t", arg(reader.delimiter)]
+    if not reader.fold:
+        flags.append("-f")
+    if reader.allow_empty:
+        flags.append("-e")
+    if reader.include_nul:
+        flags.append("-N")
+    flags += {"error": [], "last": ["-r"], "all": ["-d"]}[reader.duplicates]
+    return flags
+
+
+def _system_flags(options: BuildOptions, reader: ReaderOptions) -> list[str]:
+    flags = reader_flags(reader)
+    if options.append:
+        flags.append("-o")
+    if options.cache_size is not None:
+        flags += ["-c", str(options.cache_size)]
+    if options.unsafe:
+        flags.append("-s")
+    return flags
+
+
+def _replay_puts(data: bytes, reader: ReaderOptions, on_put: PutHook | None) -> None:
+    if on_put is not None:
+        for _, key, value, error in scan(data, reader):
+            if error is None:
+                on_put(key, value)
+
+
+def _split_messages(stderr: bytes) -> tuple[list[tuple[int, str]], list[str]]:
+    errors = system_makemap.parse_errors(stderr)
+    text = stderr.decode("utf-8", "surrogateescape").split("\n")
+    notes = [line for line in text if line and " line " not in line]
+    return errors, notes
+
+
+def _build_system(
+    program: str,
+    data: bytes,
+    name: str,
+    maptype: str,
+    target: Path,
+    old: os.stat_result | None,
+    options: BuildOptions,
+    reader: ReaderOptions,
+    on_put: PutHook | None,
+) -> BuildResult:
+    try:
+        folder = tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise _opening_error(maptype, name, exc.strerror or str(exc)) from None
+    try:
+        tmpname = os.path.join(folder, "map")
+        tmp = tmpname + EXTENSION
+        if options.append:
+            shutil.copyfile(target, tmp)
+        _replay_puts(data, reader, on_put)
+        run = system_makemap.run(program, _system_flags(options, reader), maptype, tmpname, data)
+        stderr = system_makemap.rename_messages(run.stderr, tmpname, name)
+        errors, notes = _split_messages(stderr)
+        if run.status not in (EX_OK, EX_DATAERR) or not os.path.exists(tmp):
+            text = stderr.decode("utf-8", "surrogateescape").strip()
+            raise MapBuildError(text or f"makemap: exit status {run.status}", run.status)
+        _finish(tmp, target, old)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return BuildResult(target, maptype, "system", None, errors, run.status, notes)
+
+
+def _build_other_type(
+    program: str,
+    data: bytes,
+    name: str,
+    maptype: str,
+    options: BuildOptions,
+    reader: ReaderOptions,
+    on_put: PutHook | None,
+) -> BuildResult:
+    """A type only the system makemap knows (cdb, dbm, ...): run it in place."""
+    _replay_puts(data, reader, on_put)
+    run = system_makemap.run(program, _system_flags(options, reader), maptype, name, data)
+    errors, notes = _split_messages(run.stderr)
+    if run.status not in (EX_OK, EX_DATAERR):
+        text = run.stderr.decode("utf-8", "surrogateescape").strip()
+        raise MapBuildError(text or f"makemap: exit status {run.status}", run.status)
+    return BuildResult(Path(name), maptype, "system", None, errors, run.status, notes)
+
+
+def dump(
+    mapname: str | os.PathLike[str],
+    maptype: str = "hash",
+    *,
+    allow_dup: bool = False,
+    unsafe: bool = False,
+    backend: Backend = "auto",
+) -> list[tuple[bytes, bytes]]:
+    """Every stored ``(key, value)`` of ``MAPNAME.db``, in the database's order (``makemap -u``).
+
+    Keys and values are the stored bytes (with their NUL when built with ``-N``).
+    With the system makemap as backend, pairs come from its ``-u`` output (split
+    at the first TAB, NULs lost). Raises :class:`MapBuildError` (status 73) when
+    the map cannot be opened.
+    """
+    name = os.fspath(mapname)
+    kind, program = choose_backend(backend)
+    if kind == "system":
+        assert program is not None
+        out = dump_text(name, maptype, allow_dup=allow_dup, unsafe=unsafe, backend="system")
+        pairs = []
+        for line in out.split(b"\n")[:-1]:
+            key, _, value = line.partition(b"\t")
+            pairs.append((key, value))
+        return pairs
+    method = check_type(maptype, name)
+    target = db_path(name)
+    if not unsafe:
+        check_safe(target, maptype, name)
+    try:
+        return list(berkeley.read(os.fspath(target), method, allow_dup=allow_dup))
+    except berkeley.DatabaseError as exc:
+        raise _opening_error(maptype, name, exc.text) from None
+
+
+def dump_text(
+    mapname: str | os.PathLike[str],
+    maptype: str = "hash",
+    *,
+    delimiter: bytes | None = None,
+    allow_dup: bool = False,
+    unsafe: bool = False,
+    backend: Backend = "auto",
+) -> bytes:
+    """``makemap -u`` output: ``key<TAB>value`` lines (``delimiter`` for ``-t``).
+
+    Like makemap's ``%.*s``, a key or value is cut at its first NUL.
+    """
+    name = os.fspath(mapname)
+    kind, program = choose_backend(backend)
+    if kind == "system":
+        assert program is not None
+        flags = ["-u"]
+        if delimiter is not None:
+            flags += ["-t", _source.decode(delimiter)]
+        if allow_dup:
+            flags.append("-d")
+        if unsafe:
+            flags.append("-s")
+        run = system_makemap.run(program, flags, maptype, name, b"")
+        if run.status != EX_OK:
+            text = run.stderr.decode("utf-8", "surrogateescape").strip()
+            raise MapBuildError(text or f"makemap: exit status {run.status}", run.status)
+        return run.stdout
+    sep = delimiter if delimiter is not None else b"\t"
+    pairs = dump(name, maptype, allow_dup=allow_dup, unsafe=unsafe, backend="bdb")
+    return b"".join(k.split(b"\0", 1)[0] + sep + v.split(b"\0", 1)[0] + b"\n" for k, v in pairs)
+
+
+def rebuild_if_stale(
+    source: str | os.PathLike[str],
+    mapname: str | os.PathLike[str] | None = None,
+    maptype: str = "hash",
+    options: BuildOptions = BuildOptions(),
+    *,
+    backend: Backend = "auto",
+) -> BuildResult | None:
+    """:func:`build` from the file ``source`` when :func:`is_stale` says so; None otherwise."""
+    name = os.fspath(mapname if mapname is not None else source)
+    if not is_stale(source, db_path(name)):
+        return None
+    return build(os.fspath(source), name, maptype, options, backend=backend)
+
+
+__all__ = [
+    "BackendUnavailable",
+    "BuildOptions",
+    "BuildResult",
+    "MapBuildError",
+    "build",
+    "db_path",
+    "dump",
+    "dump_text",
+    "is_stale",
+    "rebuild_if_stale",
+]
