@@ -1,11 +1,109 @@
-"""The access map (FEATURE(`access_db')): who may connect, send, relay."""
+r"""The access map (FEATURE(`access_db')): who may connect, send, relay.
+
+>>> doc = AccessDocument.from_text(
+...     "Connect:192.0.2\tREJECT\n"
+...     "From:spammer@example.com\tERROR:5.7.1:550 No thanks\n"
+...     "To:example.com\tRELAY\n"
+... )
+>>> doc.check_connect("", "192.0.2.7").reply
+'550 Access denied'
+>>> d = doc.check_from("spammer@example.com")
+>>> d.action, d.code, d.reply, d.line
+('ERROR', '5.7.1', '550 No thanks', 2)
+>>> doc.check_to("u@mail.example.com").action
+'RELAY'
+>>> [(e.key.tag, e.value) for e in doc.typed_entries()][:1]
+[('Connect', ActionValue(action='REJECT', code=None, text=None))]
+"""
 
 from __future__ import annotations
 
-from sendmailcfg.maps.document import MapDocument
+from collections.abc import Iterable
+
+import attrs
+
+from sendmailcfg.maps import access_rules as rules
+from sendmailcfg.maps.access_keys import AccessKey, parse_access_key, validate_key
+from sendmailcfg.maps.access_rules import AccessDecision, Client
+from sendmailcfg.maps.access_values import TypedValue, parse_value, validate_value
+from sendmailcfg.maps.document import LocatedEntry, MapDocument
+
+__all__ = ["AccessDecision", "AccessDocument", "AccessEntry", "Client"]
+
+
+@attrs.frozen
+class AccessEntry:
+    """An entry with its key split by tag, its value typed, and its problems."""
+
+    key: AccessKey
+    value: TypedValue
+    entry: LocatedEntry
+    problems: tuple[str, ...] = ()
 
 
 class AccessDocument(MapDocument):
-    """An access source file."""
+    """An access source file, and what sendmail decides with it.
+
+    The decision methods take the features as names (``lookupdotdomain``,
+    ``relay_hosts_only``, ``skip``, ``blocklist_recipients``, ``delay_checks``);
+    see :mod:`sendmailcfg.maps.access_rules` for what each check looks up.
+    """
 
     kind = "access"
+
+    def typed_entries(self) -> list[AccessEntry]:
+        """Every entry, typed per tag, with the key and value problems found."""
+        out = []
+        for e in self.entries:
+            key = parse_access_key(e.key)
+            problems = validate_key(e.key) + validate_value(key.tag, e.value)
+            out.append(AccessEntry(key, parse_value(key.tag, e.value), e, tuple(problems)))
+        return out
+
+    def check_connect(
+        self, name: str | None, addr: str | None, *, features: Iterable[str] = ()
+    ) -> AccessDecision:
+        """What ``check_relay`` decides for a client (``${client_name}``, ``${client_addr}``)."""
+        return rules.check_connect(self, name, addr, features=features)
+
+    def check_from(
+        self,
+        address: str,
+        *,
+        client: Client | None = None,
+        features: Iterable[str] = (),
+        local_names: Iterable[str] = (),
+        host_name: str | None = None,
+    ) -> AccessDecision:
+        """What ``check_mail`` decides for the sender ``address``."""
+        return rules.check_from(
+            self,
+            address,
+            client=client,
+            features=features,
+            local_names=local_names,
+            host_name=host_name,
+        )
+
+    def check_to(
+        self,
+        address: str,
+        *,
+        client: Client | None = None,
+        sender: str | None = None,
+        features: Iterable[str] = (),
+        local_names: Iterable[str] = (),
+        relay_domains: Iterable[str] = (),
+        host_name: str | None = None,
+    ) -> AccessDecision:
+        """What ``check_rcpt`` decides for the recipient ``address`` (relaying, blocklist)."""
+        return rules.check_to(
+            self,
+            address,
+            client=client,
+            sender=sender,
+            features=features,
+            local_names=local_names,
+            relay_domains=relay_domains,
+            host_name=host_name,
+        )
