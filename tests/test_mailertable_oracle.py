@@ -53,10 +53,9 @@ class Setup:
         outs = self.o.run_bt_each(self.cf, ["-d60.5", *("/parse " + a for a in addresses)])[1:]
         answers = []
         for out in outs:
-            m = None
-            for m in LINE.finditer(out):
-                pass
-            if m is not None:
+            found = list(LINE.finditer(out))
+            if found:
+                m = found[-1]
                 triple = (m.group(1), "-" if m.group(2) is None else m.group(2), m.group(3))
             else:  # the "mailer *error*" line can come out after the next command's output
                 assert "buildaddr: unknown mailer" in out, out
@@ -106,7 +105,7 @@ def compare(
     doc = MailertableDocument.from_text(source, fold_keys=fold)
     theirs = setup.ask(source, addresses, makemap_flags)
     problems = []
-    for address, (their_triple, their_keys) in zip(addresses, theirs):
+    for address, (their_triple, their_keys) in zip(addresses, theirs, strict=True):
         our_triple, our_keys = ours(doc, address, smart_host)
         if our_triple != their_triple or our_keys != their_keys:
             problems.append(
