@@ -21,6 +21,7 @@ from sendmailcfg.mc.model import (
     RawLine,
     analyze,
 )
+from sendmailcfg.mc.render import RenderError, find_cf_dir, render
 
 __all__ = [
     "Argument",
@@ -34,8 +35,11 @@ __all__ = [
     "McModel",
     "QuoteProblem",
     "RawLine",
+    "RenderError",
     "analyze",
+    "find_cf_dir",
     "parse_mc",
+    "render",
 ]
 
 

@@ -303,7 +303,7 @@ class _Walker:
             section=self.section,
             node=call,
         )
-        if not call.closed and not disabled:
+        if not call.closed and not disabled and not _ends_open(call):
             self._diag(
                 offset,
                 "unterminated-call",
@@ -523,6 +523,12 @@ class _Walker:
                     in_dnl=self._in(self.dnl_spans, m.start()),
                 )
         self.quote_problems.sort(key=lambda q: (q.line, q.column))
+
+
+def _ends_open(call: McCall) -> bool:
+    """True when an inner quote or call is what keeps ``call`` open (reported there)."""
+    last = call.args[-1].items[-1] if call.args and call.args[-1].items else None
+    return isinstance(last, (McQuoted, McCall)) and not last.closed
 
 
 def _only_quote(arg: McArg) -> bool:
