@@ -15,6 +15,7 @@ TlsValue(failure='PERM', requirement='VERIFY', bits=112, extensions=('CN:mx.exam
 from __future__ import annotations
 
 import re
+
 import attrs
 
 __all__ = [

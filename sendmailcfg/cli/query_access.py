@@ -1,0 +1,144 @@
+"""What sendmail 8.17 decides with this access map for each QUERY.
+
+QUERY is connect:NAME:ADDR (check_relay; NAME may be empty, ADDR may be an
+IPv6 address with colons and is written as sendmail's ${client_addr}, e.g.
+2001:db8::1 becomes IPv6:2001:db8:0:0:0:0:0:1), from:ADDRESS (check_mail) or
+to:ADDRESS (check_rcpt). One line per query, or with --json an array of
+objects with the keys "query" (as given), "key" (the entry that decided, or
+null), "action" (OK, RELAY, REJECT, DISCARD, ERROR, QUARANTINE, or null when
+the access map decides nothing), "code" (enhanced status, or null) and
+"reply" (the SMTP reply text, or the quarantine reason; else null).
+Exit status: 0 when every query was answered, 2 for usage errors and
+unreadable files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from sendmailcfg.maps.access_rules import FEATURES
+
+NAME = "access"
+HELP = "what sendmail decides for connections, senders and recipients with this access map"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="the access source (text, not .db)")
+    parser.add_argument(
+        "queries", nargs="+", metavar="QUERY", help="connect:NAME:ADDR, from:ADDRESS or to:ADDRESS"
+    )
+    parser.add_argument(
+        "--feature",
+        action="append",
+        default=[],
+        choices=FEATURES,
+        metavar="NAME",
+        help=f"a FEATURE of the .mc (repeatable): {', '.join(FEATURES)}",
+    )
+    parser.add_argument("--json", action="store_true", help="print a JSON array")
+    parser.add_argument("--explain", action="store_true", help="also list every key looked up")
+    parser.add_argument(
+        "--client",
+        metavar="NAME:ADDR",
+        help="the SMTP client for from:/to: queries (default: one the map does not name)",
+    )
+    parser.add_argument("--sender", metavar="ADDRESS", help="MAIL FROM for to: with delay_checks")
+    parser.add_argument(
+        "--local",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="one of this host's own names (class w; repeatable); localhost always is",
+    )
+    parser.add_argument(
+        "--relay-domain",
+        action="append",
+        default=[],
+        metavar="DOMAIN",
+        help="a RELAY_DOMAIN (class R; repeatable)",
+    )
+    parser.add_argument(
+        "-f",
+        "--no-fold",
+        action="store_true",
+        help="keys are case-sensitive (map built with makemap -f)",
+    )
+
+
+def _addr(text: str) -> str:
+    from sendmailcfg.maps.access_keys import client_addr_text
+
+    try:
+        return client_addr_text(text)
+    except ValueError:
+        return text
+
+
+def _as_json(query: str, d: Any) -> dict[str, Any]:
+    return {"query": query, "key": d.key, "action": d.action, "code": d.code, "reply": d.reply}
+
+
+def _as_text(query: str, d: Any) -> str:
+    what = " ".join(x for x in (d.action or "no decision", d.code, d.reply) if x)
+    why = f"line {d.line}: {d.key}" if d.key is not None else "no entry"
+    return f"{query} -> {what} ({why})"
+
+
+def run(args: argparse.Namespace) -> int:
+    from sendmailcfg import api
+    from sendmailcfg.maps.access import AccessDocument
+    from sendmailcfg.maps.access_rules import AccessQueryError, Client
+
+    client = None
+    if args.client is not None:
+        name, sep, addr = args.client.partition(":")
+        if not sep:
+            print("query access: --client wants NAME:ADDR (NAME may be empty)", file=sys.stderr)
+            return 2
+        client = Client(name, _addr(addr) if addr else "")
+    try:
+        doc = api.load(args.file, "access", fold_keys=not args.no_fold)
+    except OSError as exc:
+        print(f"{args.file}: cannot read: {exc.strerror}", file=sys.stderr)
+        return 2
+    assert isinstance(doc, AccessDocument)
+    common: dict[str, Any] = {"features": args.feature}
+    site: dict[str, Any] = {"local_names": args.local, "client": client}
+    results = []
+    for query in args.queries:
+        kind, sep, arg = query.partition(":")
+        try:
+            if kind == "connect" and sep:
+                name, sep2, addr = arg.partition(":")
+                if not sep2:
+                    raise AccessQueryError(f"{query!r}: expected connect:NAME:ADDR")
+                d = doc.check_connect(name, _addr(addr), **common)
+            elif kind == "from" and sep:
+                d = doc.check_from(arg, **common, **site)
+            elif kind == "to" and sep:
+                d = doc.check_to(
+                    arg,
+                    **common,
+                    **site,
+                    sender=args.sender,
+                    relay_domains=args.relay_domain,
+                )
+            else:
+                raise AccessQueryError(
+                    f"{query!r}: expected connect:NAME:ADDR, from:ADDRESS or to:ADDRESS"
+                )
+        except AccessQueryError as exc:
+            print(f"query access: {exc}", file=sys.stderr)
+            return 2
+        results.append((query, d))
+    if args.json:
+        print(json.dumps([_as_json(q, d) for q, d in results], indent=2, ensure_ascii=False))
+        return 0
+    for query, d in results:
+        print(_as_text(query, d))
+        if args.explain:
+            print("  tried: " + (", ".join(d.tried) or "(nothing)"))
+    return 0
