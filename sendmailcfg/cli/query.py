@@ -10,6 +10,7 @@ HELP = "ask what sendmail decides for addresses (mailertable) or clients (access
 
 QUERY_KINDS: tuple[str, ...] = (
     "sendmailcfg.cli.query_mailertable",
+    "sendmailcfg.cli.query_access",
 )
 """Modules with ``NAME``, ``HELP``, ``configure`` and ``run``, one per map kind."""
 
