@@ -16,6 +16,7 @@ COMMANDS = (
     "sendmailcfg.cli.check",
     "sendmailcfg.cli.query",
     "sendmailcfg.cli.lint",
+    "sendmailcfg.cli.makemap",
 )
 
 

@@ -93,7 +93,8 @@ def _open(
     db = _module()
     handle = db.DB()
     try:
-        handle.set_cachesize(cache_size // (1 << 30), cache_size % (1 << 30), 1)
+        size = max(cache_size, 0)  # 0: Berkeley DB's own default
+        handle.set_cachesize(size // (1 << 30), size % (1 << 30), 1)
         if maptype == "hash":
             handle.set_h_nelem(HASH_NELEM)
         if allow_dup:

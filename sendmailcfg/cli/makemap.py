@@ -1,0 +1,267 @@
+"""A drop-in for sendmail's makemap: build MAPNAME.db from standard input, or dump it with -u.
+
+Same flags (getopt style: ``-t:``, ``-t :``, ``-rv``), same reading of the source,
+same messages (``makemap: MAPNAME: line N: ...``) and exit statuses (0; 64 usage;
+65 bad lines, the good ones still written; 66 unreadable -C file; 73 cannot
+open the map or unknown type; 69 no Berkeley DB backend). The new map is
+written beside the old one and renamed into place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getopt
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from sendmailcfg import _source
+from sendmailcfg.maps.makemap_reader import EX_DATAERR, LEADING_SPACE, TOO_LONG
+from sendmailcfg.output.database import (
+    BuildOptions,
+    MapBuildError,
+    build,
+    dump_text,
+)
+
+NAME = "makemap"
+HELP = "build (or, with -u, dump) a Berkeley DB map exactly as sendmail's makemap does"
+
+OPTSTRING = "C:D:Nc:defi:Llorst:uvx"
+EX_OK = 0
+EX_USAGE = 64
+EX_NOINPUT = 66
+TYPES = ("hash", "btree", "implicit")
+EXTENSIONS = {"hash": "db", "btree": "db", "implicit": ""}
+DEFAULT_CF = "/etc/mail/sendmail.cf"
+
+USAGE = (
+    "Usage: makemap [-C cffile] [-N] [-c cachesize] [-D commentchar]\n"
+    "               [-d] [-e] [-f] [-i type] [-l] [-o] [-r] [-s] [-t delimiter]\n"
+    "               [-u] [-v] type mapname\n"
+)
+
+HINTS = {
+    TOO_LONG: "makemap reads at most 1022 bytes per line (a NUL byte also ends a line); "
+    "the rest of a longer line is read as the next line",
+    LEADING_SPACE: "keys start in column 1: makemap has no indentation or continuation "
+    "lines (with -t, leading white space belongs to the key)",
+    "no RHS": "write a value after the key, or build with -e to allow empty values",
+    "duplicate key": "makemap kept the first value; -r keeps the last, -d keeps them all",
+    "put error": "the database could not store the pair (disk full? file too large?)",
+}
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Declare makemap's flags (for --help); parsing itself is getopt's, as in makemap."""
+    a = parser.add_argument_group("makemap flags")
+    a.add_argument("-C", metavar="CF", help="sendmail.cf (read for types cf/CF)")
+    a.add_argument("-N", action="store_true", help="store a trailing NUL in keys and values")
+    a.add_argument("-c", metavar="SIZE", help="Berkeley DB cache size (default: as needed)")
+    a.add_argument("-d", action="store_true", help="allow duplicate keys (all are stored)")
+    a.add_argument("-D", metavar="C", help="comment character instead of #")
+    a.add_argument("-e", action="store_true", help="allow empty values")
+    a.add_argument("-f", action="store_true", help="do not lower-case keys")
+    a.add_argument("-i", metavar="TYPE", help="fallback type for cf/CF")
+    a.add_argument("-l", action="store_true", help="list the map types and exit")
+    a.add_argument("-o", action="store_true", help="append to the existing map")
+    a.add_argument("-r", action="store_true", help="replace: the last of duplicate keys wins")
+    a.add_argument("-s", action="store_true", help="allow a map file that is a link")
+    a.add_argument("-t", metavar="C", help="delimiter instead of white space")
+    a.add_argument("-u", action="store_true", help="dump the map to standard output")
+    a.add_argument("-v", action="store_true", help="print every key and value stored")
+    parser.add_argument(
+        "--backend",
+        choices=("auto", "bdb", "system"),
+        default="auto",
+        help="Berkeley DB binding, the system's makemap, or the first available (default)",
+    )
+    parser.add_argument("type", help="hash, btree or implicit (or cf/CF)")
+    parser.add_argument("mapname", help="map file name without .db")
+    show_help = parser.print_help
+
+    def parse_known_args(
+        args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        ns = namespace if namespace is not None else argparse.Namespace()
+        # set_defaults() values (the command's entry point), as argparse would add them
+        for key, value in getattr(parser, "_defaults", {}).items():
+            setattr(ns, key, value)
+        for key, value in vars(parse_argv(list(args or []), show_help)).items():
+            setattr(ns, key, value)
+        return ns, []
+
+    parser.parse_known_args = parse_known_args  # type: ignore[method-assign,assignment]
+
+
+def _write_err(text: str) -> None:
+    sys.stderr.flush()
+    sys.stderr.buffer.write(_source.encode(text))
+    sys.stderr.buffer.flush()
+
+
+def usage(problem: str | None = None) -> NoReturn:
+    """makemap's usage message; exit status 64."""
+    _write_err((f"makemap: {problem}\n" if problem else "") + USAGE)
+    raise SystemExit(EX_USAGE)
+
+
+def parse_argv(argv: list[str], show_help: Any = None) -> argparse.Namespace:
+    """makemap's command line, parsed as glibc's getopt does (options may follow operands)."""
+    try:
+        opts, operands = getopt.gnu_getopt(argv, OPTSTRING + "h", ["backend=", "help"])
+    except getopt.GetoptError as exc:
+        if exc.msg.endswith("requires argument"):
+            usage(f"option requires an argument -- '{exc.opt}'")
+        usage(f"invalid option -- '{exc.opt}'")
+    ns = argparse.Namespace(flags=[], backend="auto", operands=operands, listing=None)
+    for flag, arg in opts:
+        if flag in ("-h", "--help"):
+            if show_help is not None:
+                show_help()
+            raise SystemExit(EX_OK)
+        if flag == "--backend":
+            if arg not in ("auto", "bdb", "system"):
+                usage(f"--backend must be auto, bdb or system, not {arg!r}")
+            ns.backend = arg
+        elif flag in ("-l", "-L", "-x") and ns.listing is None:
+            ns.listing = flag  # makemap lists and exits at the first of these
+        else:
+            ns.flags.append((flag, arg))
+    return ns
+
+
+def type_from_cf(cf_text: str, mapname: str, fullpath: bool) -> str:
+    """The class of the cf's ``K`` line whose last argument names ``mapname`` ("" if none).
+
+    As makemap's ``readcf``: type ``cf`` compares base names without extension,
+    ``CF`` full paths.
+
+    >>> type_from_cf("Kmailertable hash -o /etc/mail/mailertable.db\\n", "mailertable", False)
+    'hash'
+    """
+    name = mapname
+    if not fullpath:
+        name = name.rsplit("/", 1)[-1]
+        if "." in name:
+            name = name[: name.rfind(".")]
+    for line in cf_text.split("\n"):
+        if not line.startswith("K") or not name:
+            continue
+        line = line.rstrip(" \t\r\x0b\x0c")
+        space = line.rfind(" ")
+        if space < 0:
+            continue
+        at = line.find(name, space)
+        if at <= 0:
+            continue
+        rest = line[at:]
+        if not fullpath and "." in rest:
+            rest = rest[: rest.rfind(".")]
+        if rest != name:
+            continue
+        before = line[at - 1]
+        if not (before.isspace() or (not fullpath and before == "/")):
+            continue
+        words = line[1:].split()
+        if len(words) >= 2 and words[1][:1].isalnum():
+            cls = words[1]
+            end = 1
+            while end < len(cls) and cls[end].isalnum():
+                end += 1
+            return cls[:end]
+        return ""
+    return ""
+
+
+def _list_types(flag: str) -> int:
+    if flag == "-x":
+        out = "".join(f"{t}:{EXTENSIONS[t]}\n" for t in TYPES)
+    else:
+        out = "".join(f"{t}\n" for t in TYPES) + ("cf\nCF\n" if flag == "-L" else "")
+    sys.stdout.write(out)
+    return EX_OK
+
+
+def _hints(errors: list[tuple[int, str]]) -> list[str]:
+    seen = []
+    for _, message in errors:
+        for marker, hint in HINTS.items():
+            if marker in message and hint not in seen:
+                seen.append(hint)
+    return [f"makemap: hint: {h}\n" for h in seen]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Do what makemap does with these flags and operands; returns its exit status."""
+    if args.listing is not None:
+        return _list_types(args.listing)
+    flags: list[str] = []
+    for flag, arg in args.flags:
+        flags += [flag, arg] if flag in ("-C", "-D", "-c", "-i", "-t") else [flag]
+    given = {flag: arg for flag, arg in args.flags}
+    if len(args.operands) != 2:
+        usage()
+    maptype, mapname = args.operands
+    if "-t" in given and not given["-t"]:
+        _write_err("Invalid separator\n")
+    cf = given.get("-C")
+    if cf is not None and not os.access(cf, os.R_OK):
+        _write_err(f"makemap: {cf}: {os.strerror(2 if not os.path.exists(cf) else 13)}\n")
+        return EX_NOINPUT
+    if maptype.lower() == "cf":
+        cf_path = cf or DEFAULT_CF
+        try:
+            with open(cf_path, encoding="utf-8", errors="surrogateescape") as f:
+                found = type_from_cf(f.read(), mapname, maptype == "CF")
+        except OSError as exc:
+            _write_err(f"makemap: {cf_path}: {exc.strerror}\n")
+            return EX_NOINPUT
+        if not found:
+            fallback = given.get("-i")
+            if not fallback:
+                _write_err(f"makemap: mapfile {mapname}: not found in {cf_path}\n")
+                return EX_DATAERR
+            if "-v" in given:
+                _write_err(
+                    f"makemap: mapfile {mapname}: not found in {cf_path}, "
+                    f"using fallback {fallback}\n"
+                )
+            found = fallback
+        maptype = found
+    options = BuildOptions.from_flags(flags)
+    try:
+        if "-u" in given:
+            delimiter = options.reader.delimiter if options.reader is not None else None
+            out = dump_text(
+                mapname,
+                maptype,
+                delimiter=delimiter,
+                allow_dup="-d" in given,
+                unsafe="-s" in given,
+                backend=args.backend,
+            )
+            sys.stdout.flush()
+            sys.stdout.buffer.write(out)
+            sys.stdout.buffer.flush()
+            return EX_OK
+        data = sys.stdin.buffer.read()
+        out_stream = sys.stdout.buffer
+        on_put = None
+        if "-v" in given:
+
+            def on_put(key: bytes, value: bytes) -> None:
+                k = key.split(b"\0", 1)[0]
+                v = value.split(b"\0", 1)[0]
+                out_stream.write(b"key=`" + k + b"', val=`" + v + b"'\n")
+
+        result = build(data, mapname, maptype, options, backend=args.backend, on_put=on_put)
+    except MapBuildError as exc:
+        _write_err(exc.message + "\n")
+        return exc.status
+    finally:
+        sys.stdout.flush()
+    lines = [m + "\n" for m in result.notes] + [m + "\n" for m in result.messages(mapname)]
+    _write_err("".join(lines + _hints(result.errors)))
+    return result.status
