@@ -21,6 +21,8 @@ Route(mailer='esmtp', host='example.org.', user=None)
 from __future__ import annotations
 
 import difflib
+import functools
+import re
 from collections.abc import Collection, Iterable
 from typing import Literal
 
@@ -34,17 +36,21 @@ from sendmailcfg.maps.routing import (
     delivered,
     is_route,
     join,
+    routes,
     smart_host_route,
     tokens,
     triple,
 )
+from sendmailcfg.syntax.map_nodes import MapEntry
 
 Reason = Literal["mailertable", "default", "smart-host", "local", "ip-literal", "invalid"]
 """What decided a route: a mailertable entry, the default esmtp route, SMART_HOST,
 one of the host's own names, an IP literal ``[192.0.2.1]``, or an invalid address."""
 
 _ADDRESS_SYNTAX = frozenset(' \t\r\n\x0b\x0c()<>,;:"\\')
-_CACHE_LIMIT = 200_000
+CACHE_SIZE = 1 << 17
+"""Answers kept per document for calls with default options (least recently used go)."""
+_PLAIN_HOST = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*")
 _MAX_STEPS = 100  # values that feed back into themselves would loop forever
 
 
@@ -201,22 +207,20 @@ class MailertableDocument(MapDocument):
         Raises ValueError for text sendmail would parse as address syntax
         (blanks, ``()<>,;:"\\``), which this model does not cover.
         """
-        names: frozenset[str] | tuple[()] = ()
-        if local_names:
-            names = frozenset(ascii_fold(n.rstrip(".")) for n in local_names)
-        plain = not names and smart_host is None and mailers is None
-        if plain:
-            cache = self._resolved()
-            found = cache.get(address_or_host)
-            if found is not None:
-                return found
+        if not local_names and smart_host is None and mailers is None:
+            cached = self.__dict__.get("_cached_resolve")
+            if cached is None:
+                cached = functools.lru_cache(maxsize=CACHE_SIZE)(self._resolve_plain)
+                self.__dict__["_cached_resolve"] = cached
+            result: Resolution = cached(address_or_host)
+            return result
+        names = frozenset(ascii_fold(n.rstrip(".")) for n in local_names)
         result = self._resolve(address_or_host, names, smart_host, mailers)
-        result = attrs.evolve(result, route=delivered(result.route))
-        if plain:
-            if len(cache) >= _CACHE_LIMIT:
-                cache.clear()
-            cache[address_or_host] = result
-        return result
+        return attrs.evolve(result, route=delivered(result.route))
+
+    def _resolve_plain(self, query: str) -> Resolution:
+        result = self._resolve(query, (), None, None)
+        return attrs.evolve(result, route=delivered(result.route))
 
     def explain(
         self,
@@ -237,13 +241,6 @@ class MailertableDocument(MapDocument):
         return self.resolve(
             address_or_host, local_names=local_names, smart_host=smart_host, mailers=mailers
         ).explain()
-
-    def _resolved(self) -> dict[str, Resolution]:
-        cache: dict[str, Resolution] | None = self.__dict__.get("_resolution_cache")
-        if cache is None:
-            cache = {}
-            self.__dict__["_resolution_cache"] = cache
-        return cache
 
     def _resolve(
         self,
@@ -296,14 +293,27 @@ class MailertableDocument(MapDocument):
         return Resolution(query, Route("esmtp", canonical, user), "default", None, None, probes)
 
     def _probe(self, key: str, args: tuple[str, ...]) -> Probe:
-        entry = self.find(key)
-        if entry is None:
+        i = self._effective(key)
+        if i is None:
             return Probe(key, args, None, None, False)
-        value = substitute(entry.value, key, args)
-        return Probe(key, args, entry, value, is_route(tokens(value)))
+        entries: dict[int, LocatedEntry] | None = self.__dict__.get("_entry_cache")
+        if entries is None:
+            entries = self.__dict__["_entry_cache"] = {}
+        entry = entries.get(i)
+        if entry is None:
+            node = self.lines[i]
+            assert isinstance(node, MapEntry)
+            entry = LocatedEntry(node.key, node.value, i + 1, 1, node.value_column, node)
+            entries[i] = entry
+        value = substitute(entry.value, key, args) if "%" in entry.value else entry.value
+        return Probe(key, args, entry, value, routes(value))
 
     def _search(self, host: str) -> tuple[Probe, ...]:
         """Parse1's exact lookup, then ruleset 90: the probes up to the deciding one."""
+        if _PLAIN_HOST.fullmatch(host):
+            fast = self._search_plain(host)
+            if fast is not None:
+                return fast
         probes = [self._probe(join(tokens(host)), ())]
         first = probes[0]
         if first.routes:
@@ -328,6 +338,27 @@ class MailertableDocument(MapDocument):
                 continue
             break
         probes.append(self._probe(".", (join([*prefix, *inner]),)))
+        return tuple(probes)
+
+    def _search_plain(self, host: str) -> tuple[Probe, ...] | None:
+        """:meth:`_search` for a host of plain labels; None when a value does not route
+        (then the token-level search decides)."""
+        probe = self._probe(host, ())
+        if probe.routes:
+            return (probe,)
+        if probe.entry is not None:
+            return None
+        probes = [probe]
+        labels = host.split(".")
+        for i in range(1, len(labels)):
+            probe = self._probe("." + ".".join(labels[i:]), (".".join(labels[:i]), labels[i - 1]))
+            probes.append(probe)
+            if probe.routes:
+                return tuple(probes)
+            if probe.entry is not None:
+                return None
+        probe = self._probe(".", (host,))
+        probes.append(probe)
         return tuple(probes)
 
     # -- editing -----------------------------------------------------------------------
@@ -368,24 +399,28 @@ class MailertableDocument(MapDocument):
             )
         )
 
-    # Every edit invalidates the resolution cache.
+    # Every edit invalidates the caches.
+
+    def _forget(self) -> None:
+        self.__dict__.pop("_cached_resolve", None)
+        self.__dict__.pop("_entry_cache", None)
 
     def set(self, key: str, value: str, *, after: str | None = None) -> bool:
-        self.__dict__.pop("_resolution_cache", None)
+        self._forget()
         return super().set(key, value, after=after)
 
     def insert(self, key: str, value: str, *, after: str | None = None) -> int:
-        self.__dict__.pop("_resolution_cache", None)
+        self._forget()
         return super().insert(key, value, after=after)
 
     def remove(self, key: str) -> bool:
-        self.__dict__.pop("_resolution_cache", None)
+        self._forget()
         return super().remove(key)
 
     def copy(self) -> MailertableDocument:
         new = super().copy()
-        new.__dict__.pop("_resolution_cache", None)
         assert isinstance(new, MailertableDocument)
+        new._forget()
         return new
 
 
