@@ -63,6 +63,8 @@ def makemap_flags(doc: MapDocument, duplicates: SourceDuplicates = "error") -> l
     ['-t', ':']
     """
     flags = []
+    if doc.syntax.comment != "#":
+        flags += ["-D", doc.syntax.comment]
     if doc.syntax.delimiter is not None:
         flags += ["-t", doc.syntax.delimiter]
     if not doc.fold_keys:
