@@ -109,7 +109,7 @@ def _kind(tag: str | None, body: str) -> KeyKind:
         return "ipv4"
     if body.startswith("."):
         return "dotdomain"
-    if re.fullmatch(r"[^\s:<>()\[\],;\"]+", body):
+    if re.fullmatch(r"[^\s:<>()\[\],;\"/=@]+", body):
         return "domain"
     return "other"
 

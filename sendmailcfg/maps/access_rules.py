@@ -31,6 +31,7 @@ Connect:192.0.2
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -97,6 +98,25 @@ class AccessDecision:
     def reason(self) -> str | None:
         """The quarantine reason (QUARANTINE only)."""
         return self.reply if self.action == "QUARANTINE" else None
+
+    def smtp_reply(self, address: str | None = None) -> str | None:
+        """The SMTP reply line sendmail sends for a refusal (None when it accepts).
+
+        A reply text that does not start with a 2xx-5xx code becomes ``553 5.3.0``
+        (as sendmail does); ``address`` is the MAIL FROM / RCPT TO argument.
+
+        >>> AccessDecision("from", "REJECT", "5.7.1", "550 Access denied").smtp_reply("a@b.test")
+        '550 5.7.1 <a@b.test>... Access denied'
+        >>> AccessDecision("from", "ERROR", None, "foo bar").smtp_reply()
+        '553 5.3.0 foo bar'
+        """
+        if self.action not in ("REJECT", "ERROR") or self.reply is None:
+            return None
+        m = re.match(r"([245]\d\d) (.*)", self.reply, re.S)
+        number, text = (m.group(1), m.group(2)) if m else ("553", self.reply)
+        status = self.code or (f"{number[0]}.0.0" if m else "5.3.0")
+        where = f"<{address}>... " if address is not None else ""
+        return f"{number} {status} {where}{text}"
 
     @property
     def rejects(self) -> bool:
