@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
-from sendmailcfg.lint._facts import Entry, entries
+from sendmailcfg.lint._facts import Entry, candidates, entries
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import LintFile
@@ -73,6 +73,40 @@ def split_key(key: str) -> AccessKey:
     return AccessKey(m.group(1), key[m.end() :])
 
 
+_KNOWN_ALT = "|".join(sorted((t.lower() for t in TAGS), key=len, reverse=True))
+KEY = r"\n(?![#\s])"
+"""Start of an entry line (not a comment, not indented); see ``_facts.candidates``."""
+
+TAG_PREFIX = r"(?:[A-Za-z_][A-Za-z0-9_]*:)?"
+_CANONICAL_TAGS = "|".join(t for t in TAGS if not t.islower())
+KEY_SUSPECTS = re.compile(
+    r"\n(?:"
+    r"[^\s:#][^\s:]*:[^\s:]*:"  # two colons: IPv6 text
+    + "|"
+    + TAG_PREFIX
+    + r"(?:[Ii][Pp][Vv]6:"  # IPv6: keys
+    r"|[0-9A-Fa-f.:]+[/-]"  # CIDR, netmask, range
+    r"|(?:[0-9]+\.)*0[0-9]"  # zero-padded octet
+    r"|[0-9.]*\.0[ \t\r]"  # a.b.c.0
+    r"|\.)"  # .domain
+    + r"|(?!(?i:connect|from|to|ipv6):)[A-Za-z_]\w*:"  # other (or unknown) tags
+    + rf"|(?:{_CANONICAL_TAGS})\."  # Connect.host
+    + ")"
+)
+"""Lines whose key needs a closer look by an AC rule (a superset; see ``_facts.candidates``)."""
+
+VALUE_SUSPECTS = re.compile(
+    KEY
+    + r"\S+[ \t]+(?!(?i:ok|relay|reject|discard|skip)[ \t\r]*$"
+    + r"|(?i:error):([45])\.\d{1,3}\.\d{1,3}:\1\d\d[ \t][^\n]*\S)",
+    re.M,
+)
+"""Entries whose value is neither a bare action nor a consistent ``ERROR:D.S.N:code text``."""
+
+SKIP_VALUE = re.compile(KEY + r"\S+[ \t]+(?i:skip)[ \t\r]*$", re.M)
+"""Entries whose value is SKIP."""
+
+
 class AccessEntry(NamedTuple):
     entry: Entry
     tag: str
@@ -90,6 +124,19 @@ def _parsed(file: LintFile) -> list[AccessEntry]:
 def parsed(file: LintFile) -> list[AccessEntry]:
     """Every entry of an access file with its key split (computed once)."""
     return file.memo("access-keys", _parsed)
+
+
+def suspects(file: LintFile, pattern: re.Pattern[str] = KEY_SUSPECTS) -> list[AccessEntry]:
+    """Split keys of the entries on lines ``pattern`` matches (see ``candidates``)."""
+
+    def split(f: LintFile) -> list[AccessEntry]:
+        out = []
+        for e in candidates(f, pattern):
+            k = split_key(e.key)
+            out.append(AccessEntry(e, k.tag, k.rest))
+        return out
+
+    return file.memo(f"suspects:{pattern.pattern}", split)
 
 
 def custom_tags(file: LintFile) -> set[str]:

@@ -12,6 +12,7 @@ facts from :mod:`sendmailcfg.lint._mcfacts` (the one place that knows the
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from sendmailcfg.errors import Diagnostic
@@ -44,6 +45,43 @@ def _entries(file: LintFile) -> list[Entry]:
 def entries(file: LintFile) -> list[Entry]:
     """Every entry of a map file, in file order."""
     return file.memo("entries", _entries)
+
+
+def candidates(file: LintFile, pattern: re.Pattern[str]) -> list[Entry]:
+    """Entries on the lines where ``pattern`` matches; it must start with ``\\n``.
+
+    Rules over big maps use this to look at suspicious lines only: one C-speed
+    regex scan instead of a Python step per entry. The pattern must match at
+    least every line the rule could report (it may match more: the rule checks).
+    It is matched against the text with a newline in front, so a leading
+    ``\\n`` stands for "start of a line" (a literal prefix the regex engine
+    skips to quickly, unlike ``^`` with ``re.M``).
+    """
+
+    def scan(f: LintFile) -> list[Entry]:
+        out: list[Entry] = []
+        text = f.memo("newline+text", lambda g: "\n" + g.text)
+        lines = f.doc.lines
+        pos = 0
+        line = 0
+        last = 0
+        for m in pattern.finditer(text):
+            start = m.start()
+            line += text.count("\n", pos, start + 1)
+            pos = start + 1
+            if line == last:
+                continue
+            last = line
+            node = lines[line - 1] if line <= len(lines) else None
+            if type(node) is MapEntry:
+                t = node.text
+                end = len(t) - 1 if t.endswith("\n") else len(t)
+                out.append(
+                    Entry(line, t[: node.key_end], t[node.value_start : end], node.value_start + 1)
+                )
+        return out
+
+    return file.memo(f"candidates:{pattern.pattern}:{pattern.flags}", scan)
 
 
 def diagnostics(file: LintFile) -> list[Diagnostic]:

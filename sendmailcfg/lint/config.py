@@ -122,8 +122,8 @@ class LintConfig:
     def from_pyproject(cls, path: str | os.PathLike[str]) -> LintConfig:
         """Read ``[tool.sendmailcfg.lint]`` from one ``pyproject.toml`` (defaults if absent)."""
         data = Path(path).read_bytes()
-        if b"sendmailcfg" not in data:
-            return cls()  # nothing for us: skip the TOML parser entirely
+        if b"sendmailcfg.lint" not in data and b"tool.sendmailcfg" not in data:
+            return cls()  # no [tool.sendmailcfg.lint] table: skip the TOML parser entirely
         toml = _toml_module()
         try:
             doc = toml.loads(data.decode("utf-8"))

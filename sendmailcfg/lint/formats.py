@@ -10,7 +10,6 @@ access:3:1: error AC003 CIDR key 10.0.0.0/8 (use 10)
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 
 from sendmailcfg.lint.engine import Finding
@@ -33,6 +32,8 @@ def render_text(findings: Sequence[Finding]) -> str:
 
 def render_json(findings: Sequence[Finding]) -> str:
     """``{"findings": [{"path", "line", "column", "rule", "severity", "message", "hint"}]}``."""
+    import json
+
     return json.dumps({"findings": [f.as_dict() for f in findings]}, indent=2, ensure_ascii=False)
 
 
@@ -90,6 +91,8 @@ def render_sarif(findings: Sequence[Finding]) -> str:
             }
         ],
     }
+    import json
+
     return json.dumps(log, indent=2, ensure_ascii=False)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._access import looks_ipv6, parsed
+from sendmailcfg.lint._access import looks_ipv6, suspects
 from sendmailcfg.lint.engine import Problem
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ KINDS = ("access",)
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
-    for a in parsed(file):
+    for a in suspects(file):
         if looks_ipv6(a.rest):
             column = len(a.entry.key) - len(a.rest) + 1
             tag = f"{a.tag}:" if a.tag else ""

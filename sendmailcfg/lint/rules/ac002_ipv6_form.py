@@ -26,7 +26,7 @@ import ipaddress
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._access import parsed
+from sendmailcfg.lint._access import suspects
 from sendmailcfg.lint._mcfacts import set_facts
 from sendmailcfg.lint.engine import Problem
 
@@ -50,7 +50,7 @@ def _sendmail_form(address: str) -> str | None:
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
     compressed_ok: bool | None = None
-    for a in parsed(file):
+    for a in suspects(file):
         rest = a.rest
         if rest[:5].lower() != "ipv6:":
             continue

@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._access import parsed
+from sendmailcfg.lint._access import suspects
 from sendmailcfg.lint.engine import Problem
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def _problem(rest: str) -> tuple[str, str, str | None] | None:
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
-    for a in parsed(file):
+    for a in suspects(file):
         rest = a.rest
         if not rest or not (rest[0].isdigit() or rest[:5].lower() == "ipv6:"):
             continue

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._access import TAG_BY_FOLD, custom_tags, parsed
+from sendmailcfg.lint._access import TAG_BY_FOLD, custom_tags, suspects
 from sendmailcfg.lint.engine import Problem
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ _CANONICAL = {t for t in TAG_BY_FOLD.values() if not t.islower()}
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
     custom: set[str] | None = None
-    for a in parsed(file):
+    for a in suspects(file):
         e = a.entry
         if not a.tag:
             m = _DOTTED_TAG.match(e.key)

@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._access import parsed
+from sendmailcfg.lint._access import VALUE_SUSPECTS, suspects
 from sendmailcfg.lint._facts import value_text
 from sendmailcfg.lint.engine import Problem
 
@@ -166,7 +166,9 @@ def _for_tag(tag: str, value: str) -> tuple[str, str, str | None] | None:
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
-    for a in parsed(file):
+    lines = {a.entry.line: a for a in suspects(file) if a.tag.lower() not in _GENERAL}
+    lines.update((a.entry.line, a) for a in suspects(file, VALUE_SUSPECTS))
+    for a in (lines[k] for k in sorted(lines)):
         value = value_text(a.entry.value)
         if value in ACTIONS and a.tag.lower() in _GENERAL:  # the common case, fast
             continue

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._access import parsed
+from sendmailcfg.lint._access import suspects
 from sendmailcfg.lint._mcfacts import set_facts
 from sendmailcfg.lint.engine import Problem
 
@@ -47,7 +47,7 @@ def enabled(fileset: FileSet) -> bool:
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
     if not set_facts(fileset).present or enabled(fileset):
         return
-    for a in parsed(file):
+    for a in suspects(file):
         if len(a.rest) > 1 and a.rest.startswith("."):
             yield Problem(
                 a.entry.line,

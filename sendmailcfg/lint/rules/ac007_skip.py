@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._access import parsed
+from sendmailcfg.lint._access import SKIP_VALUE, suspects
 from sendmailcfg.lint._facts import value_text
 from sendmailcfg.lint._mcfacts import set_facts
 from sendmailcfg.lint.engine import Problem
@@ -43,7 +43,7 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
         return  # no .mc, or no access_db at all (X001 reports that)
     if any("skip" in (a.strip().lower() for a in c.args[2:]) for _, c in calls):
         return
-    for a in parsed(file):
+    for a in suspects(file, SKIP_VALUE):
         if value_text(a.entry.value).strip().upper() == "SKIP":
             yield Problem(
                 a.entry.line,

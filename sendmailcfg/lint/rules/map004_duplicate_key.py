@@ -17,10 +17,11 @@ Good::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._facts import diagnostics
+from sendmailcfg.lint._facts import candidates, diagnostics
 from sendmailcfg.lint.engine import Problem
 
 if TYPE_CHECKING:
@@ -32,10 +33,23 @@ SEVERITY = "error"
 KINDS = ("map",)
 
 
+def _first_lines(file: LintFile, keys: set[str]) -> dict[str, int]:
+    """Folded key -> line of its first entry (one regex scan; the keys are few)."""
+    alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+    pattern = re.compile(rf"\n(?:{alternatives})[ \t\r\x0b\x0c\n]", re.I | re.A)
+    first: dict[str, int] = {}
+    for e in candidates(file, pattern):
+        first.setdefault(file.doc.fold(e.key), e.line)
+    return first
+
+
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
-    for d in diagnostics(file):
-        if d.code == "duplicate-key":
-            node = file.doc.lines[d.line - 1]
-            first = file.doc.find(node.key)
-            where = f" (first at line {first.line})" if first and first.line != d.line else ""
-            yield Problem(d.line, d.column, d.message + where, d.expected)
+    dups = [d for d in diagnostics(file) if d.code == "duplicate-key"]
+    if not dups:
+        return
+    keys = {file.doc.fold(file.doc.lines[d.line - 1].key) for d in dups}
+    first = _first_lines(file, keys) if file.doc.fold_keys else {}
+    for d in dups:
+        line = first.get(file.doc.fold(file.doc.lines[d.line - 1].key))
+        where = f" (first at line {line})" if line and line != d.line else ""
+        yield Problem(d.line, d.column, d.message + where, d.expected)
