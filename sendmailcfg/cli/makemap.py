@@ -112,6 +112,9 @@ def parse_argv(argv: list[str], show_help: Any = None) -> argparse.Namespace:
     try:
         opts, operands = getopt.gnu_getopt(argv, OPTSTRING + "h", ["backend=", "help"])
     except getopt.GetoptError as exc:
+        listing = _listing_before_error(argv)
+        if listing is not None:  # makemap lists and exits before it meets the bad option
+            return argparse.Namespace(flags=[], backend="auto", operands=[], listing=listing)
         if exc.msg.endswith("requires argument"):
             usage(f"option requires an argument -- '{exc.opt}'")
         usage(f"invalid option -- '{exc.opt}'")
@@ -130,6 +133,19 @@ def parse_argv(argv: list[str], show_help: Any = None) -> argparse.Namespace:
         else:
             ns.flags.append((flag, arg))
     return ns
+
+
+def _listing_before_error(argv: list[str]) -> str | None:
+    for end in range(len(argv) - 1, 0, -1):
+        try:
+            opts, _ = getopt.gnu_getopt(argv[:end], OPTSTRING + "h", ["backend=", "help"])
+        except getopt.GetoptError:
+            continue
+        for flag, _arg in opts:
+            if flag in ("-l", "-L", "-x"):
+                return flag
+        return None
+    return None
 
 
 def type_from_cf(cf_text: str, mapname: str, fullpath: bool) -> str:
@@ -179,7 +195,8 @@ def _list_types(flag: str) -> int:
     if flag == "-x":
         out = "".join(f"{t}:{EXTENSIONS[t]}\n" for t in TYPES)
     else:
-        out = "".join(f"{t}\n" for t in TYPES) + ("cf\nCF\n" if flag == "-L" else "")
+        # makemap's own stream is flushed before stdio's: with -L, "cf" and "CF" come first
+        out = ("cf\nCF\n" if flag == "-L" else "") + "".join(f"{t}\n" for t in TYPES)
     sys.stdout.write(out)
     return EX_OK
 
