@@ -36,10 +36,10 @@ from sendmailcfg.maps.routing import (
     delivered,
     is_route,
     join,
+    route_of,
     routes,
     smart_host_route,
     tokens,
-    triple,
 )
 from sendmailcfg.syntax.map_nodes import MapEntry
 
@@ -215,12 +215,10 @@ class MailertableDocument(MapDocument):
             result: Resolution = cached(address_or_host)
             return result
         names = frozenset(ascii_fold(n.rstrip(".")) for n in local_names)
-        result = self._resolve(address_or_host, names, smart_host, mailers)
-        return attrs.evolve(result, route=delivered(result.route))
+        return self._resolve(address_or_host, names, smart_host, mailers)
 
     def _resolve_plain(self, query: str) -> Resolution:
-        result = self._resolve(query, (), None, None)
-        return attrs.evolve(result, route=delivered(result.route))
+        return self._resolve(query, (), None, None)
 
     def explain(
         self,
@@ -273,7 +271,7 @@ class MailertableDocument(MapDocument):
                     route = Route(st[0].lower(), join(st[2:]), user)
                 else:
                     route = Route("esmtp", join(st), user)
-            return Resolution(query, route, "ip-literal", None, None, ())
+            return Resolution(query, delivered(route), "ip-literal", None, None, ())
         folded = ascii_fold(base)
         if folded == "localhost" or folded in names:
             user = None if local is None else ascii_fold(local)
@@ -283,30 +281,45 @@ class MailertableDocument(MapDocument):
         last = probes[-1]
         if last.routes:
             assert last.value is not None
-            route = triple(tokens(last.value), local, canonical, mailers=mailers)
+            route = delivered(route_of(last.value, local, canonical, mailers=mailers))
             return Resolution(query, route, "mailertable", last.entry, last.value, probes)
         if smart_host:
             sh = smart_host_route(smart_host, local, canonical, local_names=names)
             if sh is not None:
-                return Resolution(query, sh, "smart-host", None, None, probes)
+                return Resolution(query, delivered(sh), "smart-host", None, None, probes)
         user = None if local is None else f"{local}@{base}"
-        return Resolution(query, Route("esmtp", canonical, user), "default", None, None, probes)
+        route = delivered(Route("esmtp", canonical, user))
+        return Resolution(query, route, "default", None, None, probes)
 
     def _probe(self, key: str, args: tuple[str, ...]) -> Probe:
-        i = self._effective(key)
-        if i is None:
+        index = self.__dict__.get("_route_index")
+        if index is None:
+            index = self._build_index()
+        if self.fold_keys:
+            found = index.get(key.lower() if key.isascii() else ascii_fold(key))
+        else:
+            found = index.get(key)
+        if found is None:
             return Probe(key, args, None, None, False)
-        entries: dict[int, LocatedEntry] | None = self.__dict__.get("_entry_cache")
-        if entries is None:
-            entries = self.__dict__["_entry_cache"] = {}
-        entry = entries.get(i)
-        if entry is None:
-            node = self.lines[i]
-            assert isinstance(node, MapEntry)
-            entry = LocatedEntry(node.key, node.value, i + 1, 1, node.value_column, node)
-            entries[i] = entry
+        entry, plain_route = found
+        if plain_route:
+            return Probe(key, args, entry, entry.value, True)
         value = substitute(entry.value, key, args) if "%" in entry.value else entry.value
         return Probe(key, args, entry, value, routes(value))
+
+    def _build_index(self) -> dict[str, tuple[LocatedEntry, bool]]:
+        """Stored key -> (the entry sendmail finds, whether its value routes as written)."""
+        index: dict[str, tuple[LocatedEntry, bool]] = {}
+        last = self.duplicates == "last"
+        for i, node in enumerate(self.lines):
+            if isinstance(node, MapEntry):
+                k = self.fold(node.key)
+                if last or k not in index:
+                    value = node.value
+                    entry = LocatedEntry(node.key, value, i + 1, 1, node.value_column, node)
+                    index[k] = (entry, "%" not in value and routes(value))
+        self.__dict__["_route_index"] = index
+        return index
 
     def _search(self, host: str) -> tuple[Probe, ...]:
         """Parse1's exact lookup, then ruleset 90: the probes up to the deciding one."""
@@ -403,7 +416,7 @@ class MailertableDocument(MapDocument):
 
     def _forget(self) -> None:
         self.__dict__.pop("_cached_resolve", None)
-        self.__dict__.pop("_entry_cache", None)
+        self.__dict__.pop("_route_index", None)
 
     def set(self, key: str, value: str, *, after: str | None = None) -> bool:
         self._forget()

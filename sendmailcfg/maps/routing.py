@@ -159,6 +159,12 @@ def triple(
     """
     name = value[0].lower()
     rest = value[2:]
+    known = mailers is None or name in ("error", "local") or name in {m.lower() for m in mailers}
+    if not known:
+        return Route(ERROR_MAILER, None, "")
+    if len(rest) == 1 and name not in ("error", "local"):
+        target = rest[0]  # the usual mailer:host
+        return Route(name, target, local if name == "prog" else _plain_user(local, host))
     # A trailing `$+` that would be empty swallows "> local < @ host ." instead
     # (the pattern's own ">" then matches the last ">" of the workspace).
     spill = [">", *_workspace(local, host)[:-1]]
@@ -170,8 +176,6 @@ def triple(
         return Route(ERROR_MAILER, None, join(rest or spill, " "))
     if name == "local":
         return _canon_local(rest, local, host)
-    if mailers is not None and name not in {m.lower() for m in mailers}:
-        return Route(ERROR_MAILER, None, "")
     if not rest:
         return Route(name, join(spill), "")
     if len(rest) >= 3 and "@" in rest[1:-1]:
@@ -182,6 +186,24 @@ def triple(
     if name == "prog":
         return Route(name, target, local)
     return Route(name, target, _plain_user(local, host))
+
+
+_SIMPLE_VALUE = re.compile(r"([A-Za-z0-9_-]+):([^\s\"@()<>,;\\]+)")
+
+
+def route_of(
+    value: str, local: str | None, host: str, *, mailers: Collection[str] | None = None
+) -> Route:
+    """:func:`triple` on a value's text; plain ``mailer:host`` values skip tokenizing."""
+    m = _SIMPLE_VALUE.fullmatch(value)
+    if m is not None:
+        name = m.group(1).lower()
+        if name not in ("error", "local") and (
+            mailers is None or name in {x.lower() for x in mailers}
+        ):
+            user = local if name == "prog" else _plain_user(local, host)
+            return Route(name, m.group(2), user)
+    return triple(tokens(value), local, host, mailers=mailers)
 
 
 def _strip_dot(host: str) -> str:
