@@ -12,7 +12,6 @@ like ``/etc/mail`` is checked as one configuration.
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
@@ -155,10 +154,13 @@ def lint_files(files: Sequence[LintFile], config: LintConfig | None = None) -> l
     suppressions = {f.path: Suppressions.of(f) for f in files}
     for folder, members in groups.items():
         listing = [m.name for m in members]
-        if all(os.path.exists(m.path) for m in members):
-            with contextlib.suppress(OSError):
+        on_disk = all(os.path.isfile(m.path) for m in members)
+        if on_disk:
+            try:
                 listing = os.listdir(folder)
-        fileset = FileSet(folder, members, listing)
+            except OSError:
+                on_disk = False
+        fileset = FileSet(folder, members, listing, on_disk=on_disk)
         for rule in rules:
             if rule.scope == "set":
                 for p in rule.check(fileset):

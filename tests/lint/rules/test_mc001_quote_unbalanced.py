@@ -1,0 +1,16 @@
+import pytest
+
+from tests.lint.helpers import one
+
+TABLE = [
+    ("define(`SMART_HOST', `relay.example.net')dnl\n", []),
+    ("dnl don't worry\n", []),
+    ("# it's a comment copied to the cf\n", []),
+    ("define('SMART_HOST', 'relay.example.net')dnl\n", [(1, 8)]),
+    ("OSTYPE(`linux')dnl\ndefine(`confDOMAIN_NAME', `mail.example.com)dnl\n", [(2, 27)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TABLE)
+def test_mc001(text: str, expected: list[tuple[int, int]]) -> None:
+    assert one("MC001", text, "mc") == expected

@@ -1,0 +1,42 @@
+from pathlib import Path
+
+import pytest
+
+from sendmailcfg.lint import lint_text
+from sendmailcfg.lint.config import LintConfig
+from tests.lint.helpers import folder, one, where
+
+TABLE = [
+    ("define(`SMART_HOST', `[relay.example.net]')dnl\n", []),
+    ("define(`SMART_HOST', `esmtp:[relay.example.net]')dnl\n", []),
+    ("define(`SMART_HOST', `192.0.2.1')dnl\n", []),
+    ("define(`SMART_HOST', `')dnl\n", []),
+    ("define(`SMART_HOST', `relay.example.net')dnl\n", [(1, 22)]),
+    ("define(`MAIL_HUB', `smtp:hub.example.net')dnl\n", [(1, 20)]),
+    (
+        "define(`confDOMAIN_NAME', `mail.example.com')dnl\n"
+        "define(`SMART_HOST', `[mail.example.com]')dnl\n",
+        [(2, 22)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TABLE)
+def test_mc012(text: str, expected: list[tuple[int, int]]) -> None:
+    assert one("MC012", text, "mc") == expected
+
+
+def test_mc012_loop_is_an_error_and_hint_keeps_mailer() -> None:
+    cfg = LintConfig(("MC012",))
+    (f,) = lint_text("define(`SMART_HOST', `[localhost]')dnl\n", "mc", config=cfg)
+    assert f.severity == "error"
+    (g,) = lint_text("define(`SMART_HOST', `esmtp:relay.example')dnl\n", "mc", config=cfg)
+    assert g.hint == "write `esmtp:[relay.example]'"
+
+
+def test_mc012_reads_local_host_names(tmp_path: Path) -> None:
+    files = {
+        "sendmail.mc": "define(`SMART_HOST', `[mx.example.org]')dnl\n",
+        "local-host-names": "# ours\nmx.example.org\n",
+    }
+    assert where(folder("MC012", tmp_path, files)) == [("sendmail.mc", 1, 22)]
