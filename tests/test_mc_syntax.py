@@ -1,4 +1,8 @@
-"""The .mc syntax tree: lossless for any text, node shapes, no recursion limits."""
+"""The .mc syntax tree: lossless for any text, node shapes, no recursion limits.
+
+The fast parser (``parse_mc_tree``) and the Lark grammar (``parse_mc_tree_lark``)
+must build identical trees: hypothesis compares them on arbitrary and m4-ish text.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from sendmailcfg.syntax.mc_nodes import (
     McTree,
     walk,
 )
-from sendmailcfg.syntax.mc_parser import parse_mc_tree
+from sendmailcfg.syntax.mc_parser import parse_mc_tree, parse_mc_tree_lark
 from tests.strategies import any_text
 
 # Pieces that matter to m4's reader, glued at random: quotes, calls, dnl, #, newlines...
@@ -36,14 +40,36 @@ def check_offsets(text: str, tree: McTree) -> None:
         assert text[offset : offset + len(node.text)] == node.text, (offset, node)
 
 
+def shape(tree: McTree) -> list[tuple[object, ...]]:
+    """Everything about a tree, node by node (node equality only compares text)."""
+    return [
+        (
+            offset,
+            type(node).__name__,
+            node.text,
+            getattr(node, "closed", None),
+            getattr(node, "kind", None),
+            getattr(node, "name", None),
+        )
+        for offset, node in walk(tree)
+    ]
+
+
+def check_both(text: str) -> None:
+    fast, reference = parse_mc_tree(text), parse_mc_tree_lark(text)
+    check_offsets(text, fast)
+    check_offsets(text, reference)
+    assert shape(fast) == shape(reference)
+
+
 @given(any_text)
 def test_round_trip_arbitrary_text(text: str) -> None:
-    check_offsets(text, parse_mc_tree(text))
+    check_both(text)
 
 
 @given(m4_ish)
 def test_round_trip_m4_ish_text(text: str) -> None:
-    check_offsets(text, parse_mc_tree(text))
+    check_both(text)
 
 
 @pytest.mark.parametrize(
@@ -64,7 +90,7 @@ def test_round_trip_m4_ish_text(text: str) -> None:
     ],
 )
 def test_round_trip_edge_cases(text: str) -> None:
-    check_offsets(text, parse_mc_tree(text))
+    check_both(text)
 
 
 def test_deep_nesting_does_not_recurse() -> None:
@@ -76,15 +102,15 @@ def test_deep_nesting_does_not_recurse() -> None:
         "A(" * n,  # unterminated, deeply
         "`" * n,
     ):
+        check_both(text)
         tree = parse_mc_tree(text)
-        check_offsets(text, tree)
         assert repr(tree) and tree == parse_mc_tree(text)
 
 
 def test_long_line() -> None:
     text = "define(`X', `" + "a" * 200_000 + "')dnl\n"
+    check_both(text)
     tree = parse_mc_tree(text)
-    check_offsets(text, tree)
     call = tree.items[0]
     assert isinstance(call, McCall) and len(call.args) == 2
 

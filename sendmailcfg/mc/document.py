@@ -21,10 +21,10 @@ False
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 
 from sendmailcfg.errors import Diagnostic, ParseError
-from sendmailcfg.mc import edit
 from sendmailcfg.mc.model import (
     ClassMacro,
     Define,
@@ -181,23 +181,39 @@ class McDocument:
 
         Returns True when the text changed, False when it already said so.
         """
+        from sendmailcfg.mc import edit  # imported on first edit: linting never needs it
+
         return self._apply(edit.set_define(self, name, value))
 
     def remove_define(self, name: str) -> bool:
         """Delete every live ``define(`name', ...)`` line."""
+        from sendmailcfg.mc import edit
+
         return self._apply(edit.remove_define(self, name))
 
     def add_feature(self, name: str, *args: str) -> bool:
         """Add ``FEATURE(`name', args...)`` after the other FEATUREs, before the first MAILER."""
+        from sendmailcfg.mc import edit
+
         return self._apply(edit.add_feature(self, name, *args))
 
     def remove_feature(self, name: str) -> bool:
         """Delete every live ``FEATURE(`name', ...)`` line."""
+        from sendmailcfg.mc import edit
+
         return self._apply(edit.remove_feature(self, name))
 
     def add_mailer(self, name: str) -> bool:
         """Add ``MAILER(`name')`` where sendmail needs it (local, smtp, uucp, then others)."""
+        from sendmailcfg.mc import edit
+
         return self._apply(edit.add_mailer(self, name))
+
+    def render(self, cf_dir: str | os.PathLike[str] | None = None) -> str:
+        """The sendmail.cf m4 makes of this file (see :func:`sendmailcfg.mc.render.render`)."""
+        from sendmailcfg.mc.render import render
+
+        return render(self, cf_dir)
 
     def __repr__(self) -> str:
         where = f" {self.path!r}" if self.path else ""

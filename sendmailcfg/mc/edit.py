@@ -156,7 +156,7 @@ def _value_span(text: str, call: MacroCall, index: int) -> tuple[int, int] | Non
             or (isinstance(item, McToken) and item.kind in ("TEXT", "NL") and not item.text.strip())
         ):
             only_quote = False
-        pos += len(item.text)
+        pos += item.length
     if only_quote and quoted is not None:
         return quoted
     core = arg.raw.strip(WHITESPACE)

@@ -55,14 +55,28 @@ class Positions:
 
 @attrs.frozen
 class Argument:
-    """One argument of a call: ``raw`` as written, ``value`` as m4 passes it on."""
+    """One argument of a call: ``raw`` as written, ``value`` as m4 passes it on.
 
-    raw: str
-    value: str
+    ``line``/``column`` point at the first character after m4's skipped leading
+    blanks; ``start`` is the offset of ``raw``; ``quoted`` says the argument is
+    exactly one quoted string (blanks around it allowed).
+    """
+
     line: int
     column: int
     start: int
     quoted: bool
+    node: McArg = attrs.field(eq=False, repr=False)
+
+    @property
+    def raw(self) -> str:
+        """The argument exactly as written (leading blanks and newlines included)."""
+        return self.node.text
+
+    @property
+    def value(self) -> str:
+        """What m4 passes on: leading blanks skipped, one level of quotes removed."""
+        return argument_value(self.node)
 
 
 @attrs.frozen
@@ -83,7 +97,7 @@ class MacroCall:
     end_line: int
     start: int
     end: int
-    text: str
+    source: str = attrs.field(eq=False, repr=False)
     bare: bool = False
     closed: bool = True
     nested: bool = False
@@ -92,6 +106,11 @@ class MacroCall:
     diversion: int = 0
     section: str | None = None
     node: McCall | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def text(self) -> str:
+        """The call exactly as written."""
+        return self.source[self.start : self.end]
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -269,10 +288,10 @@ class _Walker:
         out = []
         pos = offset + len(call.name) + 1
         for arg in call.args:
-            lead = len(arg.text) - len(arg.text.lstrip(WHITESPACE))
+            lead, _ = _first_non_blank(arg)
             line, col = self.pos.line_col(pos + lead)
-            out.append(Argument(arg.text, argument_value(arg), line, col, pos, _only_quote(arg)))
-            pos += len(arg.text) + 1
+            out.append(Argument(line, col, pos, _only_quote(arg), arg))
+            pos += arg.length + 1
         return tuple(out)
 
     def _record(
@@ -285,7 +304,7 @@ class _Walker:
         disabled: bool = False,
     ) -> MacroCall:
         line, col = self.pos.line_col(offset)
-        end = offset + len(call.text)
+        end = offset + call.length
         rec = MacroCall(
             name=call.name,
             args=self._args(call, offset),
@@ -294,7 +313,7 @@ class _Walker:
             end_line=self.pos.line_col(max(offset, end - 1))[0],
             start=offset,
             end=end,
-            text=call.text,
+            source=self.text,
             closed=call.closed,
             nested=nested,
             in_hash_comment=in_hash,
@@ -321,8 +340,8 @@ class _Walker:
             column=col,
             end_line=line,
             start=offset,
-            end=offset + len(word.text),
-            text=word.text,
+            end=offset + word.length,
+            source=self.text,
             bare=True,
             in_hash_comment=in_hash,
             diversion=self.diversion,
@@ -375,20 +394,18 @@ class _Walker:
                 if at_line_start and item.kind in ("WORD", "TEXT") and self.section is None:
                     self._raw_line(offset)
             elif isinstance(item, McDnl):
-                self.dnl_spans.append((offset, offset + len(item.text)))
+                self.dnl_spans.append((offset, offset + item.length))
                 if item.call is not None:
                     self._nested(item.call, offset, in_hash=False)
                 else:
                     self._disabled(item, offset)
             elif isinstance(item, McHashComment):
-                self.hash_spans.append((offset, offset + len(item.text)))
+                self.hash_spans.append((offset, offset + item.length))
                 self._hash(item, offset)
             elif isinstance(item, McQuoted) and not item.closed:
                 self._unterminated(offset, item)
-            at_line_start = item.text.endswith("\n") or (
-                isinstance(item, McToken) and item.kind == "NL"
-            )
-            offset += len(item.text)
+            offset += item.length
+            at_line_start = offset > 0 and self.text[offset - 1] == "\n"
 
     def _unterminated(self, offset: int, item: McQuoted) -> None:
         self._quote_problem("unterminated-quote", offset, "`", section=self.section)
@@ -429,12 +446,12 @@ class _Walker:
                         "stray-close-quote", pos, "'", in_hash_comment=True, section=self.section
                     )
             elif isinstance(item, McDnl):
-                self.dnl_spans.append((pos, pos + len(item.text)))
+                self.dnl_spans.append((pos, pos + item.length))
                 if item.call is not None:
                     self._nested(item.call, pos, in_hash=True)
             elif isinstance(item, McQuoted) and not item.closed:
                 self._unterminated(pos, item)
-            pos += len(item.text)
+            pos += item.length
 
     def _nested(self, call: McCall, offset: int, *, in_hash: bool) -> None:
         """Calls, stray quotes and double-quoted arguments inside ``call``'s arguments."""
@@ -443,18 +460,18 @@ class _Walker:
             current, base = stack.pop()
             pos = base + len(current.name) + 1
             for arg in current.args:
-                stripped = arg.text.lstrip(WHITESPACE)
-                if stripped.startswith('"'):
+                lead, first = _first_non_blank(arg)
+                if first == '"':
                     self._quote_problem(
                         "double-quote",
-                        pos + len(arg.text) - len(stripped),
+                        pos + lead,
                         '"',
                         in_hash_comment=in_hash,
                         in_argument=True,
                         section=self.section,
                     )
                 self._arg_items(arg.items, pos, in_hash, stack)
-                pos += len(arg.text) + 1
+                pos += arg.length + 1
 
     def _arg_items(
         self,
@@ -486,7 +503,7 @@ class _Walker:
                     )
                 elif isinstance(item, McQuoted) and not item.closed:
                     self._unterminated(p, item)
-                p += len(item.text)
+                p += item.length
 
     def _disabled(self, dnl: McDnl, offset: int) -> None:
         """``dnl define(...)``: the calls of a dnl comment become disabled statements."""
@@ -502,7 +519,7 @@ class _Walker:
                 )
             elif isinstance(item, McDnl):
                 break
-            pos += len(item.text)
+            pos += item.length
 
     # -- text scans ---------------------------------------------------------------------
     def _in(self, spans: list[tuple[int, int]], offset: int) -> bool:
@@ -523,6 +540,21 @@ class _Walker:
                     in_dnl=self._in(self.dnl_spans, m.start()),
                 )
         self.quote_problems.sort(key=lambda q: (q.line, q.column))
+
+
+def _first_non_blank(arg: McArg) -> tuple[int, str]:
+    """Offset (in the argument) and character of the first thing m4 does not skip."""
+    lead = 0
+    for item in arg.items:
+        if isinstance(item, McToken) and item.kind in ("TEXT", "NL"):
+            text = item.text
+            stripped = text.lstrip(WHITESPACE)
+            lead += len(text) - len(stripped)
+            if stripped:
+                return lead, stripped[0]
+            continue
+        return lead, item.source[item.start : item.start + 1]
+    return lead, ""
 
 
 def _ends_open(call: McCall) -> bool:

@@ -13,8 +13,6 @@ files you trust (the linter reports them).
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Protocol
 
@@ -70,6 +68,9 @@ def render(
     ``stable=True`` defines ``_NO_MAKEINFO_`` so the output carries no user,
     host or date lines (and m4 runs no ``makeinfo.sh``).
     """
+    import shutil
+    import subprocess
+
     folder = find_cf_dir(cf_dir)
     m4 = shutil.which("m4")
     if m4 is None:

@@ -1,8 +1,11 @@
 r"""Lossless m4 syntax nodes for ``.mc`` files (no sendmail meaning here).
 
-Every node keeps its exact source ``text``; joining the ``text`` of the
+Every node knows its exact source ``text``; joining the ``text`` of the
 top-level items of an :class:`McTree` gives the input back, byte for byte.
-Nodes are frozen (edit by building new ones); two nodes are equal when they
+A parsed node stores a reference to the input plus its ``start``/``end``
+offsets (``text`` is sliced on demand), so even thousands of nested calls
+cost memory in proportion to the input. Nodes are frozen (edit by building
+new ones, e.g. with the ``of`` constructors); two nodes are equal when they
 have the same type and text (children are not compared, so deep trees never
 recurse in ``==``, ``hash`` or ``repr``).
 
@@ -36,39 +39,74 @@ import attrs
 TOKEN_KINDS = ("TEXT", "WORD", "NL", "LPAR", "RPAR", "COMMA", "RQ", "HASH")
 
 
-@attrs.frozen(repr=False)
-class McToken:
+class _Span:
+    """Shared behaviour: ``text`` is ``source[start:end]``; equality is type + text."""
+
+    __slots__ = ()
+    source: str
+    start: int
+    end: int | None
+
+    @property
+    def text(self) -> str:
+        """The exact source text of the node."""
+        return self.source[self.start : self.end]
+
+    @property
+    def length(self) -> int:
+        """``len(self.text)`` without slicing."""
+        return (len(self.source) if self.end is None else self.end) - self.start
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Span) and type(other) is type(self) and other.text == self.text
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.text))
+
+    def __repr__(self) -> str:
+        text = self.text
+        if len(text) > 60:
+            text = text[:57] + "..."
+        return f"{type(self).__name__}({text!r})"
+
+
+@attrs.frozen(eq=False, repr=False)
+class McToken(_Span):
     """A leaf: one lexical token (see :data:`TOKEN_KINDS`)."""
 
     kind: str
-    text: str
+    source: str
+    start: int = 0
+    end: int | None = None
 
-    def __repr__(self) -> str:
-        return f"McToken({self.kind!r}, {self.text!r})"
 
-
-@attrs.frozen(repr=False)
-class McQuoted:
+@attrs.frozen(eq=False, repr=False)
+class McQuoted(_Span):
     """A quoted string, quotes included. ``closed`` is False when the file ends inside it."""
 
-    text: str
+    source: str
     closed: bool = True
+    start: int = 0
+    end: int | None = None
 
     @property
     def inner(self) -> str:
         """The text with the outer quote pair removed (what m4 passes on)."""
-        return self.text[1:-1] if self.closed else self.text[1:]
-
-    def __repr__(self) -> str:
-        return f"McQuoted({self.text!r}, closed={self.closed})"
+        text = self.text
+        return text[1:-1] if self.closed else text[1:]
 
 
-@attrs.frozen(repr=False)
-class McArg:
+@attrs.frozen(eq=False, repr=False)
+class McArg(_Span):
     """One macro argument: the exact text between ``(``/``,`` and ``,``/``)``."""
 
-    text: str
-    items: tuple[McItem, ...] = attrs.field(eq=False)
+    source: str
+    items: tuple[McItem, ...]
+    start: int = 0
+    end: int | None = None
 
     @classmethod
     def of(cls, items: Iterable[McItem]) -> McArg:
@@ -76,18 +114,17 @@ class McArg:
         its = tuple(items)
         return cls("".join(i.text for i in its), its)
 
-    def __repr__(self) -> str:
-        return f"McArg({self.text!r})"
 
-
-@attrs.frozen(repr=False)
-class McCall:
+@attrs.frozen(eq=False, repr=False)
+class McCall(_Span):
     """``name(args...)``; ``closed`` is False when the file ends inside the argument list."""
 
-    text: str
-    name: str = attrs.field(eq=False)
-    args: tuple[McArg, ...] = attrs.field(eq=False)
-    closed: bool = attrs.field(default=True, eq=False)
+    source: str
+    name: str
+    args: tuple[McArg, ...]
+    closed: bool = True
+    start: int = 0
+    end: int | None = None
 
     @classmethod
     def of(cls, name: str, args: Iterable[McArg], closed: bool = True) -> McCall:
@@ -96,27 +133,23 @@ class McCall:
         text = name + "(" + ",".join(x.text for x in a) + (")" if closed else "")
         return cls(text, name, a, closed)
 
-    def __repr__(self) -> str:
-        return f"McCall({self.text!r})"
 
-
-@attrs.frozen(repr=False)
-class McParen:
+@attrs.frozen(eq=False, repr=False)
+class McParen(_Span):
     """``( ... )`` inside an argument; commas inside do not split arguments.
 
     ``items`` start with the ``LPAR`` token and end with the ``RPAR`` one (if closed).
     """
 
-    text: str
-    items: tuple[McItem, ...] = attrs.field(eq=False)
-    closed: bool = attrs.field(default=True, eq=False)
+    source: str
+    items: tuple[McItem, ...]
+    closed: bool = True
+    start: int = 0
+    end: int | None = None
 
-    def __repr__(self) -> str:
-        return f"McParen({self.text!r})"
 
-
-@attrs.frozen(repr=False)
-class McDnl:
+@attrs.frozen(eq=False, repr=False)
+class McDnl(_Span):
     r"""``dnl`` and everything m4 deletes with it: the rest of the line and its newline.
 
     ``call`` is set for ``dnl(...)``, whose arguments m4 reads before deleting.
@@ -125,21 +158,24 @@ class McDnl:
     ' # hi'
     """
 
-    text: str
-    call: McCall | None = attrs.field(default=None, eq=False)
+    source: str
+    call: McCall | None = None
+    start: int = 0
+    end: int | None = None
 
     @property
     def rest(self) -> str:
         """The text deleted after ``dnl`` (or after ``dnl(...)``), newline included."""
-        head = len(self.call.text) if self.call is not None else 3
+        head = self.call.length if self.call is not None else 3
         return self.text[head:]
 
     @property
     def newline(self) -> str:
         """``"\n"``, ``"\r\n"`` or ``""`` (end of file)."""
-        if self.text.endswith("\r\n"):
+        text = self.text
+        if text.endswith("\r\n"):
             return "\r\n"
-        return "\n" if self.text.endswith("\n") else ""
+        return "\n" if text.endswith("\n") else ""
 
     @property
     def comment(self) -> str:
@@ -147,12 +183,9 @@ class McDnl:
         rest = self.rest
         return rest[: len(rest) - len(self.newline)]
 
-    def __repr__(self) -> str:
-        return f"McDnl({self.text!r})"
 
-
-@attrs.frozen(repr=False)
-class McHashComment:
+@attrs.frozen(eq=False, repr=False)
+class McHashComment(_Span):
     """``#`` through the end of its line (a newline, a ``dnl``, or the end of the file).
 
     Not an m4 comment here: ``items`` may hold :class:`McCall` nodes m4 expands.
@@ -160,24 +193,25 @@ class McHashComment:
     ``closed`` is False when the file ends inside it without a newline.
     """
 
-    text: str
-    items: tuple[McItem, ...] = attrs.field(eq=False)
-    closed: bool = attrs.field(default=True, eq=False)
-
-    def __repr__(self) -> str:
-        return f"McHashComment({self.text!r})"
+    source: str
+    items: tuple[McItem, ...]
+    closed: bool = True
+    start: int = 0
+    end: int | None = None
 
 
 McItem = Union[McToken, McQuoted, McCall, McParen, McDnl, McHashComment]  # noqa: UP007
 """Anything that may appear in a sequence of m4 input."""
 
 
-@attrs.frozen(repr=False)
-class McTree:
+@attrs.frozen(eq=False, repr=False)
+class McTree(_Span):
     """The whole file: top-level items in order."""
 
-    text: str
-    items: tuple[McItem, ...] = attrs.field(eq=False)
+    source: str
+    items: tuple[McItem, ...]
+    start: int = 0
+    end: int | None = None
 
     @classmethod
     def of(cls, items: Iterable[McItem]) -> McTree:
@@ -215,8 +249,9 @@ def walk(node: McItem | McArg | McTree) -> Iterator[tuple[int, McItem | McArg | 
         if not kids:
             continue
         positions: list[tuple[int, McItem | McArg | McTree]] = []
+        is_call = isinstance(current, McCall)
         pos = offset + (len(current.name) + 1 if isinstance(current, McCall) else 0)
         for kid in kids:
             positions.append((pos, kid))
-            pos += len(kid.text) + (1 if isinstance(current, McCall) else 0)
+            pos += kid.length + (1 if is_call else 0)
         stack.extend(reversed(positions))
