@@ -1,0 +1,77 @@
+"""The engine: all findings, sorted; severities; set rules per folder; never a crash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sendmailcfg.lint import LintConfig, lint_files, lint_text, load_file
+from sendmailcfg.lint.engine import Finding, worst
+
+
+def test_reports_every_problem_not_just_the_first() -> None:
+    text = "a smtp:[x]\nA smtp:[y]\n  b smtp:[z]\nc\n.d smtp:[e]\n"
+    rules = [f.rule for f in lint_text(text, "mailertable")]
+    assert rules == ["MAP004", "MAP001", "MAP002", "MT001"]
+
+
+def test_findings_are_sorted_by_path_line_column() -> None:
+    found = lint_text("Conect:x OK\nConnect:10.0.0.0/8 RELAYY\n", "access")
+    assert [(f.line, f.column, f.rule) for f in found] == [
+        (1, 1, "AC004"),
+        (2, 9, "AC003"),
+        (2, 20, "AC005"),
+    ]
+
+
+def test_worst() -> None:
+    info = Finding("p", 1, 1, "X004", "info", "m")
+    warning = Finding("p", 1, 1, "MT001", "warning", "m")
+    assert worst([]) == 0 and worst([info]) == 0 and worst([info, warning]) == 1
+
+
+def test_as_dict_keys_are_the_contract() -> None:
+    f = Finding("p", 2, 3, "MC003", "error", "msg", "hint")
+    assert f.as_dict() == {
+        "path": "p",
+        "line": 2,
+        "column": 3,
+        "rule": "MC003",
+        "severity": "error",
+        "message": "msg",
+        "hint": "hint",
+    }
+
+
+def test_severity_override_from_config() -> None:
+    cfg = LintConfig(severity={"MT001": "error"})
+    (f,) = lint_text(".d smtp:[e]\n", "mailertable", config=cfg)
+    assert f.severity == "error"
+
+
+def test_files_in_different_folders_are_separate_sets(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    mc = tmp_path / "a" / "sendmail.mc"
+    mc.write_text("FEATURE(`access_db')dnl\n")
+    mt = tmp_path / "b" / "mailertable"
+    mt.write_text("x smtp:[y]\n")
+    files = [
+        load_file(str(mc), "mc", mc.read_text()),
+        load_file(str(mt), "mailertable", mt.read_text()),
+    ]
+    rules = {f.rule for f in lint_files(files, LintConfig(("X001", "X002")))}
+    assert rules == {"X002"}  # mailertable is not in sendmail.mc's folder: no X001
+
+
+def test_mc_and_maps_together(tmp_path: Path) -> None:
+    (tmp_path / "sendmail.mc").write_text(
+        "OSTYPE(`linux')dnl\nFEATURE(`access_db')dnl\nMAILER(`local')dnl\n"
+    )
+    (tmp_path / "access").write_text("Connect:192.0.2.7 SKIP\n")
+    (tmp_path / "mailertable").write_text("x esmtp:[y]\n")
+    files = [
+        load_file(str(tmp_path / n), k, (tmp_path / n).read_text())
+        for n, k in (("sendmail.mc", "mc"), ("access", "access"), ("mailertable", "mailertable"))
+    ]
+    rules = sorted({f.rule for f in lint_files(files)})
+    assert rules == ["AC007", "MT003", "X001", "X004"]

@@ -1,0 +1,63 @@
+"""Lint never raises, whatever the text, for every kind (hypothesis)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sendmailcfg.lint import lint_text
+from sendmailcfg.maps.kinds import KINDS
+
+PIECES = st.sampled_from(
+    [
+        "`",
+        "'",
+        "(",
+        ")",
+        ",",
+        "#",
+        "dnl",
+        "dnl ",
+        "\n",
+        "\r\n",
+        " ",
+        "\t",
+        ":",
+        "@",
+        ".",
+        "FEATURE(",
+        "MAILER(",
+        "OSTYPE(",
+        "define(",
+        "LOCAL_CONFIG",
+        "LOCAL_RULE_0\n",
+        "R$*",
+        "divert(-1)",
+        "Connect:",
+        "IPv6:",
+        "To:",
+        "From:",
+        "2001:db8::1",
+        "10.0.0.0/8",
+        "smtp:[x]",
+        "error:",
+        "ERROR:5.7.1:450",
+        "SKIP",
+        "REJECT",
+        "\u201c",
+        "&#96;",
+        "\x00",
+        "esyscmd(",
+        "sendmailcfg: disable=",
+        "sendmailcfg: disable-file=all",
+        "x" * 1100,
+        "\udcff",
+    ]
+)
+TEXTS = st.one_of(st.text(max_size=300), st.lists(PIECES, max_size=40).map("".join))
+
+
+@given(TEXTS, st.sampled_from(KINDS))
+def test_lint_never_raises(text: str, kind: str) -> None:
+    for f in lint_text(text, kind):
+        assert f.line >= 1 and f.column >= 1 and f.severity in ("error", "warning", "info")

@@ -1,0 +1,39 @@
+"""Every rule module follows the protocol; ids are unique and stable; each has a table test."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sendmailcfg.lint.rules import RULE_MODULES, Rule, load_rules, rule_by_id
+
+RULES = load_rules()
+
+
+def test_ids_and_names_are_unique() -> None:
+    assert len({r.id for r in RULES}) == len(RULES) == len(RULE_MODULES)
+    assert len({r.name for r in RULES}) == len(RULES)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_protocol(rule: Rule) -> None:
+    assert re.fullmatch(r"(MC|MAP|MT|AC|X)\d{3}", rule.id)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", rule.name)
+    assert rule.severity in ("error", "warning", "info")
+    assert rule.scope in ("file", "set")
+    assert rule.kinds and rule.doc and not rule.summary.endswith(" ")
+    assert rule.module.__name__.rsplit(".", 1)[1].startswith(rule.id.lower())
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_has_a_table_test(rule: Rule) -> None:
+    folder = Path(__file__).parent / "rules"
+    assert list(folder.glob(f"test_{rule.id.lower()}_*.py")), f"no table test for {rule.id}"
+
+
+def test_rule_by_id() -> None:
+    assert rule_by_id("MC003").name == "mc-feature-after-mailer"
+    with pytest.raises(KeyError):
+        rule_by_id("ZZ999")
