@@ -1,8 +1,8 @@
-"""Access-map key and value facts the AC rules share (split once per entry).
+"""Access-map key facts the AC rules share, and the regexes that find suspicious lines.
 
-A small private stand-in until ``sendmailcfg.maps.access`` exposes key and
-value parsing; the rules only use :func:`split_key`, :func:`parsed` and the
-tables below.
+The tag list comes from :mod:`sendmailcfg.maps.access_keys`; :func:`split_key`
+differs from its ``parse_access_key`` in one way the lint rules need: bare
+IPv6 text such as ``fe80::1`` is an untagged key here, not the tag ``fe80:``.
 
 >>> split_key("Connect:IPv6:2001:db8::1")
 AccessKey(tag='Connect', rest='IPv6:2001:db8::1')
@@ -17,35 +17,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
-from sendmailcfg.lint._facts import Entry, candidates, entries
+from sendmailcfg.lint._facts import Entry, candidates
+from sendmailcfg.maps.access_keys import TAGS as ACCESS_TAGS
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import LintFile
 
-TAGS = (
-    "Connect",
-    "From",
-    "To",
-    "Spam",
-    "GreetPause",
-    "ClientRate",
-    "ClientConn",
-    "QGRP",
-    "bcc",
-    "Compat",
-    "TLS_Srv",
-    "TLS_Clt",
-    "TLS_Rcpt",
-    "Try_TLS",
-    "Srv_Features",
-    "Clt_Features",
-    "TLS_Srv_features",
-    "TLS_Clt_features",
-    "CERTISSUER",
-    "CERTSUBJECT",
-    "AuthInfo",
-)
-"""Every tag sendmail 8.17/8.18's rulesets look up (cf/README, proto.m4)."""
+TAGS = ACCESS_TAGS
+"""Every tag sendmail 8.17/8.18's rulesets look up (from :mod:`sendmailcfg.maps.access_keys`)."""
 
 TAG_BY_FOLD = {t.lower(): t for t in TAGS}
 
@@ -111,19 +90,6 @@ class AccessEntry(NamedTuple):
     entry: Entry
     tag: str
     rest: str
-
-
-def _parsed(file: LintFile) -> list[AccessEntry]:
-    out = []
-    for e in entries(file):
-        k = split_key(e.key)
-        out.append(AccessEntry(e, k.tag, k.rest))
-    return out
-
-
-def parsed(file: LintFile) -> list[AccessEntry]:
-    """Every entry of an access file with its key split (computed once)."""
-    return file.memo("access-keys", _parsed)
 
 
 def suspects(file: LintFile, pattern: re.Pattern[str] = KEY_SUSPECTS) -> list[AccessEntry]:

@@ -27,10 +27,11 @@ KINDS = ("map",)
 SCOPE = "set"
 
 
-def is_stale(source: str, db: str) -> bool:
-    """Whether ``db`` exists and is older than ``source``."""
+def _stale(source: str, db: str) -> bool:
+    from sendmailcfg.output.database import is_stale
+
     try:
-        return os.stat(db).st_mtime < os.stat(source).st_mtime
+        return is_stale(source, db)
     except OSError:
         return False
 
@@ -40,7 +41,7 @@ def check(fileset: FileSet) -> Iterator[Problem]:
         return
     for f in fileset.maps():
         db = f"{f.name}.db"
-        if db in fileset.listing and is_stale(f.path, os.path.join(fileset.folder, db)):
+        if db in fileset.listing and _stale(f.path, os.path.join(fileset.folder, db)):
             yield Problem(
                 1,
                 1,
