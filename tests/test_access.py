@@ -228,6 +228,7 @@ def test_from_access_4(sender: str, want: tuple[str | None, ...], key: str | Non
 def test_from_search_order() -> None:
     d = doc("").check_from("u+d@a.b")
     assert d.tried == (
+        "TLS_Clt:",  # tls_client runs first (here: no client name or address)
         "From:u+d@a.b",
         "u+d@a.b",
         "From:u+*@a.b",
@@ -382,6 +383,32 @@ def test_delay_checks_to_runs_sender_and_client_checks() -> None:
     assert d.action == "OK"
     # relaying is denied before the sender is looked at
     assert m.check_to("u@far.test", sender="bad@x.test", **kw).reply == "550 Relaying denied"
+
+
+@pytest.mark.parametrize(
+    ("value", "want"),
+    [
+        ("VERIFY", ("ERROR", "4.7.0", "454 authentication required")),
+        ("verify:112+CN:foo", ("ERROR", "4.7.0", "454 authentication required")),
+        ("VERIFY++CN", ("ERROR", "4.7.0", "454 authentication required")),
+        ("TEMP+VERIFY", ("ERROR", "4.7.0", "403 authentication required")),
+        ("ENCR:128", ("ERROR", "4.7.0", "454 encryption too weak 0 less than 128")),
+        ("PERM+ENCR:64", ("ERROR", "5.7.0", "503 encryption too weak 0 less than 64")),
+        ("ENCR:0", (None, None, None)),
+        ("JUNK", (None, None, None)),
+    ],
+)
+def test_tls_clt_refuses_clients_without_starttls(value: str, want: tuple[str | None, ...]) -> None:
+    m = doc(f"TLS_Clt:h.test\t{value}\n")
+    d = m.check_from("<>", client=Client("mx.h.test", "192.0.2.1"))
+    assert triple(d) == want
+    assert m.check_from("a@b.test", client=Client("other.test", "192.0.2.1")).action is None
+
+
+def test_tls_clt_default_and_address() -> None:
+    m = doc("TLS_Clt:\tVERIFY\nTLS_Clt:10.1\tENCR:0\n")
+    assert m.check_from("a@b.test").key == "TLS_Clt:"
+    assert m.check_from("a@b.test", client=Client("", "10.1.2.3")).action is None
 
 
 def test_empty_recipient() -> None:

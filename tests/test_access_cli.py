@@ -62,7 +62,8 @@ def test_features_and_client(capsys: pytest.CaptureFixture[str], tmp_path: Path)
 
 def test_explain(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, str(EXAMPLE), "from:billing@x.test", "--explain")
-    assert out.splitlines()[1] == "  tried: From:billing@x.test, billing@x.test, From:billing@"
+    want = "  tried: TLS_Clt:, From:billing@x.test, billing@x.test, From:billing@"
+    assert out.splitlines()[1] == want
 
 
 @pytest.mark.parametrize("query", ["bogus", "connect:nocolon", "from:a%b@c.test", "mail:x@y.test"])

@@ -20,7 +20,7 @@ from sendmailcfg.maps.access import AccessDocument
 from sendmailcfg.maps.access_rules import FEATURES, AccessDecision, Client
 from sendmailcfg.maps.access_tokens import reply_text
 from tests import oracle as oracle_mod
-from tests.oracle.access import HOST_NAME, AccessOracle, Query, classify
+from tests.oracle.access import HOST_NAME, AccessOracle, Query, classify, smtp_session
 
 LOCAL_NAMES = ("oracle.invalid", "localhost")
 DOMAINS = [
@@ -31,6 +31,9 @@ DOMAINS = [
     "Sub.X.test",
     "other.example",
     "oracle.invalid",
+    "[10.1.2.3]",
+    "[IPv6:2001:db8:0:0:0:0:0:1]",
+    "a.test.",
 ]
 USERS = ["alice", "bob", "bob+tag", "bob+", "carol.d", "Alice"]
 IPS = [
@@ -62,10 +65,12 @@ NAME_KEYS = [
     "x.test",
     ".a.test",
     ".x.test",
+    "[10.1.2.3]",
+    "[10.1.2]",
+    "[IPv6:2001:db8]",
     "[10.9.8.7]",
     "[10.9]",
     "[IPv6:2001:db8:0:0:0:0:0:9]",
-    "[IPv6:2001:db8]",
 ]
 VALUES = [
     "OK",
@@ -87,6 +92,21 @@ VALUES = [
     "OKR",
     "TEMP",
     "PERM",
+    'ERROR:550 "quoted part" x',
+    "ERROR:5.7.1:550 a, b: c/d@e",
+    'QUARANTINE:"quoted  reason"',
+    "ERROR:x.y.z:550 odd status",
+    "?",
+]
+TLS_VALUES = [
+    "VERIFY",
+    "verify:112",
+    "ENCR:128",
+    "ENCR:0",
+    "TEMP+VERIFY",
+    "PERM+ENCR:64",
+    "VERIFY+CN:x.test",
+    "NO",
 ]
 CLIENTS = [
     ("client.invalid", "192.0.2.254"),
@@ -115,9 +135,13 @@ def _map(rng: random.Random) -> str:
             body = rng.choice(IP_KEYS)
         else:
             body = rng.choice(NAME_KEYS)
+        value = rng.choice(VALUES)
+        if rng.random() < 0.12:
+            tag, value = "TLS_Clt:", rng.choice(TLS_VALUES)
+            body = rng.choice(["", *IP_KEYS[:5], *NAME_KEYS[:4]])
         if (tag + body).lower() not in seen:
             seen.add((tag + body).lower())
-            lines.append(f"{tag}{body}\t{rng.choice(VALUES)}\n")
+            lines.append(f"{tag}{body}\t{value}\n")
     return "".join(lines)
 
 
@@ -191,15 +215,10 @@ def access_oracles(oracle: oracle_mod.Oracle) -> Iterator[dict[frozenset[str], A
             shutil.rmtree(d, ignore_errors=True)
 
 
-@pytest.mark.oracle
-@pytest.mark.parametrize("combo", COMBOS, ids=lambda c: "+".join(sorted(c)) or "plain")
-def test_decisions_match_sendmail(
-    access_oracles: dict[frozenset[str], AccessOracle], combo: frozenset[str]
-) -> None:
-    ao = access_oracles[combo]
-    rng = random.Random("access:" + ",".join(sorted(combo)))
-    mismatches = []
-    for case in range(2):
+def _compare(ao: AccessOracle, combo: frozenset[str], seed: str, cases: int) -> None:
+    rng = random.Random(seed + ",".join(sorted(combo)))
+    mismatches: list[str] = []
+    for case in range(cases):
         source = _map(rng)
         queries = _queries(rng)
         ao.load(source.encode())
@@ -213,3 +232,72 @@ def test_decisions_match_sendmail(
             mismatches.insert(0, "map:\n" + source)
             break
     assert not mismatches, "\n".join(mismatches[:12])
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("combo", COMBOS, ids=lambda c: "+".join(sorted(c)) or "plain")
+def test_decisions_match_sendmail(
+    access_oracles: dict[frozenset[str], AccessOracle], combo: frozenset[str]
+) -> None:
+    _compare(access_oracles[combo], combo, "access:", 2)
+
+
+@pytest.mark.oracle
+@pytest.mark.slow
+@pytest.mark.parametrize("combo", COMBOS, ids=lambda c: "+".join(sorted(c)) or "plain")
+def test_decisions_match_sendmail_long(
+    access_oracles: dict[frozenset[str], AccessOracle], combo: frozenset[str]
+) -> None:
+    _compare(access_oracles[combo], combo, "access-long:", 25)
+
+
+SMTP_MAP = """\
+From:err.test\tERROR:5.7.1:550 No,  thanks see https://example.org/x
+From:q.test\tERROR:"550 No,  thanks"
+From:r.test\tERROR:550 "quoted part" x
+From:t.test\tfoo bar
+From:u.test\tREJECT
+From:v.test\tERROR:4.2.2:450 try later
+From:w.test\tQUARANTINE:held
+To:gone@oracle.invalid\tERROR:5.1.1:550 User gone
+To:bad@\tREJECT
+"""
+
+
+@pytest.mark.oracle
+def test_smtp_replies(oracle: oracle_mod.Oracle) -> None:
+    """The reply texts really sent in an SMTP session (sendmail -bs) equal smtp_reply()."""
+    d = oracle_mod.workdir()
+    try:
+        ao = AccessOracle(oracle, d, {"blocklist_recipients"})
+        ao.load(SMTP_MAP.encode())
+        doc = AccessDocument.from_text(SMTP_MAP)
+        senders = [f"a@{t}.test" for t in "qrtuvwx"] + ["a@err.test"]
+        rcpts = ["gone@oracle.invalid", "bad@localhost", "ok@localhost"]
+        lines = ["EHLO client.example"]
+        for s in senders:
+            lines += [f"MAIL FROM:<{s}>", "RSET"]
+        lines += ["MAIL FROM:<a@x.test>", *(f"RCPT TO:<{r}>" for r in rcpts), "QUIT"]
+        replies = smtp_session(ao, lines)
+        assert len(replies) == len(lines) + 1 and replies[0].startswith("220 ")
+        local = Client("localhost", "")
+        feats = ["blocklist_recipients"]
+        for i, s in enumerate(senders):
+            got = replies[2 + 2 * i]
+            want = doc.check_from(s, client=local, host_name=HOST_NAME).smtp_reply(s)
+            if want is None:
+                assert got.startswith("250 "), (s, got)
+            else:
+                assert got == want, (s, got, want)
+        base = 2 + 2 * len(senders) + 1
+        for j, r in enumerate(rcpts):
+            got = replies[base + j]
+            want = doc.check_to(
+                r, client=local, features=feats, local_names=LOCAL_NAMES, host_name=HOST_NAME
+            ).smtp_reply(r)
+            if want is None:
+                assert got.startswith("250 "), (r, got)
+            else:
+                assert got == want, (r, got, want)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)

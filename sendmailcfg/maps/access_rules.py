@@ -322,13 +322,20 @@ def _split(address: str) -> tuple[list[str], list[str] | None]:
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1].strip()
     tokens = tokenize(text)
-    bad = [t for t in tokens if t in ("%", "!", ":", ",", ";", "<", ">", "(", ")") or t[0] == '"']
+    ats = [i for i, t in enumerate(tokens) if t == "@"]
+    literal = len(ats) == 1 and tokens[ats[0] + 1 : ats[0] + 2] == ["["] and tokens[-1] == "]"
+    bad = [
+        t
+        for i, t in enumerate(tokens)
+        if t in ("%", "!", ",", ";", "<", ">", "(", ")")
+        or t[0] == '"'
+        or (t == ":" and not (literal and i > ats[0]))
+    ]
     if bad:
         raise AccessQueryError(
             f"{address!r}: addresses with {bad[0]!r} are rewritten by sendmail's canonify "
             "rules first; ask about the plain user@domain form"
         )
-    ats = [i for i, t in enumerate(tokens) if t == "@"]
     if not ats:
         if not tokens:
             raise AccessQueryError("empty address")
@@ -407,9 +414,52 @@ def check_from(
     return _mail_check(run, address, client)
 
 
+def _tls_client(run: _Run, client: Client | None) -> AccessDecision | None:
+    """tls_client at MAIL time for a client without STARTTLS (``${verify}`` empty).
+
+    ``TLS_Clt:`` entries (client name walk, address walk, then the bare tag)
+    requiring VERIFY or ENCR:bits > 0 refuse such a client.
+    """
+    name = tokenize(client.name or "") if client else []
+    addr = tokenize(client.addr or "") if client else []
+    found = run.domain(name, "TLS_Clt", plus=False) if name else None
+    if found is None and addr:
+        found = run.address(addr, "TLS_Clt", plus=False)
+    if found is None:
+        found = run.get("TLS_Clt:")
+    if found is None:
+        return None
+    v = found[0]
+    number, status, rest = "454", "4.7.0", v
+    if len(v) >= 3 and v[1] == "+" and v[2].upper() in ("VERIFY", "ENCR"):
+        if same(v[0], "PERM"):
+            number, status, rest = "503", "5.7.0", v[2:]
+        elif same(v[0], "TEMP"):
+            number, status, rest = "403", "4.7.0", v[2:]
+    if not rest or rest[0].upper() not in ("VERIFY", "ENCR"):
+        return None
+    verify = same(rest[0], "VERIFY")
+    if len(rest) == 1 or rest[1] == "+":
+        if not verify:
+            return None
+    elif match(["$-", ":", "$-", "$*"], rest) is None:
+        return None
+    if verify:
+        reply = reply_text([number, '" authentication required"'])
+    else:
+        bits = rest[2]
+        if not bits.isdigit() or int(bits) == 0:
+            return None
+        reply = reply_text([number, '" encryption too weak "', "0", '" less than "', bits])
+    return run.decision("from", ("ERROR", status, reply), found)
+
+
 def _mail_check(run: _Run, address: str, client: Client | None) -> AccessDecision:
     env = run.env
     text = address.strip()
+    tls = _tls_client(run, client)
+    if tls is not None:
+        return tls
     if text in ("", "<>"):
         return run.decision("from", (None, None, None))
     local, domain = _split(address)

@@ -118,3 +118,37 @@ def classify(result: str) -> tuple[str, str | None, list[str] | None]:
     if len(toks) == 1 and toks[0].upper() == "RELAY":
         return "RELAY", None, None
     return "ACCEPT", None, None
+
+
+def smtp_session(ao: AccessOracle, lines: Sequence[str]) -> list[str]:
+    """Talk SMTP to ``sendmail -bs`` (a local client), one command at a time.
+
+    Returns the last reply line for the greeting and for each command.
+    """
+    import socket
+    import subprocess
+
+    queue = ao.dir / "mqueue"
+    queue.mkdir(exist_ok=True)
+    cmd = [str(ao.oracle.sendmail), "-C", str(ao.cf), "-bs", f"-OQueueDirectory={queue}"]
+    if "." not in socket.gethostname() and ao.oracle._can_unshare():
+        cmd = ["unshare", "-u", "sh", "-c", 'hostname "$0" && exec "$@"', "oracle.invalid", *cmd]
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert p.stdin is not None and p.stdout is not None
+
+    def reply() -> str:
+        while True:
+            line = p.stdout.readline().decode("latin-1").rstrip("\r\n")
+            if line[3:4] != "-":
+                return line
+
+    out = [reply()]
+    try:
+        for line in lines:
+            p.stdin.write(line.encode("latin-1") + b"\r\n")
+            p.stdin.flush()
+            out.append(reply())
+    finally:
+        p.stdin.close()
+        p.wait(timeout=30)
+    return out
