@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import sendmailcfg
 from sendmailcfg import EditError
 from sendmailcfg.mc import McDocument, parse_mc
+from tests.test_mc_syntax import m4_ish
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -168,3 +169,27 @@ def test_set_define_touches_at_most_one_line(value: str, name: str) -> None:
     assert len([x for x in lines if x.startswith("+")]) == 1
     assert len([x for x in lines if x.startswith("-")]) <= 1
     assert doc.set_define(name, value) is False
+
+
+@given(text=st.one_of(m4_ish, st.sampled_from(["", "OSTYPE(linux)", "MAILER(smtp)\n"])))
+def test_set_define_on_any_text_is_exact_or_refused(text: str) -> None:
+    doc = parse_mc(text)
+    try:
+        changed = doc.set_define("SMART_HOST", "relay.example")
+    except EditError:
+        assert doc.text == text
+        return
+    assert doc.defines["SMART_HOST"] == "relay.example"
+    if changed:
+        added = [x for x in changed_lines(text, doc.text) if x.startswith("+")]
+        assert len(added) <= 2  # the new line, and the last line if it lacked a newline
+
+
+@given(name=st.sampled_from(["authinfo", "nouucp", "use_cw_file", "bestmx_is_local"]))
+def test_add_then_remove_a_new_feature_restores_the_file(name: str) -> None:
+    doc = sendmailcfg.load(EXAMPLES / "freebsd.mc")
+    before = doc.text
+    assert doc.add_feature(name)
+    assert len(changed_lines(before, doc.text)) == 1
+    assert doc.remove_feature(name)
+    assert doc.text == before

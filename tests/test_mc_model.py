@@ -169,3 +169,13 @@ def test_any_text_gets_a_view(text: str) -> None:
         assert 1 <= c.line <= text.count("\n") + 1
     for c in d.disabled:
         assert text[c.start : c.end] == c.text
+
+
+def test_hash_lines_before_an_included_cf_m4_are_real_comments() -> None:
+    d = parse_mc(
+        "divert(-1)dnl\n# FEATURE(`not_run')\ndivert(0)dnl\n"
+        "include(`/usr/share/sendmail/cf/m4/cf.m4')dnl\n# FEATURE(`run')\n"
+    )
+    assert d.model.cf_include is not None and d.model.cf_include.line == 4
+    assert [f.name for f in d.features] == ["run"]
+    assert [m.line for m in d.hash_comment_macros] == [5]

@@ -262,6 +262,10 @@ class McModel:
     hash_comment_macros: tuple[MacroCall, ...]
     raw_cf_lines: tuple[RawLine, ...]
     diagnostics: tuple[Diagnostic, ...]
+    cf_include: MacroCall | None = None
+    """``include(`.../cf.m4')`` when the file loads the cf macros itself (Debian's
+    sendmail.mc, run as ``m4 sendmail.mc``): ``#`` lines before it are real m4
+    comments, so their macros are not calls (they are left out of the views)."""
 
 
 class _Walker:
@@ -282,6 +286,7 @@ class _Walker:
         # (start, end, kind) of top-level dnl comments, for context lookups
         self.dnl_spans: list[tuple[int, int]] = []
         self.hash_spans: list[tuple[int, int]] = []
+        self.cf_include_at: int | None = None
 
     # -- building records -----------------------------------------------------------
     def _args(self, call: McCall, offset: int) -> tuple[Argument, ...]:
@@ -377,7 +382,23 @@ class _Walker:
         self._apply(rec)
 
     # -- the walk ---------------------------------------------------------------------
+    def _find_cf_include(self) -> None:
+        """``include(`.../m4/cf.m4')`` in the file itself (Debian style): before it,
+        m4's own comments are still on, so ``#`` lines there are real comments."""
+        offset = 0
+        for item in self.tree.items:
+            if (
+                isinstance(item, McCall)
+                and item.name == "include"
+                and item.args
+                and argument_value(item.args[0]).strip().endswith("cf.m4")
+            ):
+                self.cf_include_at = offset
+                return
+            offset += item.length
+
     def run(self) -> None:
+        self._find_cf_include()
         offset = 0
         at_line_start = True
         for item in self.tree.items:
@@ -401,7 +422,8 @@ class _Walker:
                     self._disabled(item, offset)
             elif isinstance(item, McHashComment):
                 self.hash_spans.append((offset, offset + item.length))
-                self._hash(item, offset)
+                if self.cf_include_at is None or offset > self.cf_include_at:
+                    self._hash(item, offset)
             elif isinstance(item, McQuoted) and not item.closed:
                 self._unterminated(offset, item)
             offset += item.length
@@ -638,6 +660,7 @@ def analyze(text: str, tree: McTree | None = None) -> McModel:
         hash_comment_macros=hash_macros,
         raw_cf_lines=tuple(w.raw_lines),
         diagnostics=tuple(sorted(w.diagnostics, key=lambda d: (d.line, d.column))),
+        cf_include=next((s for s in stmts if s.start == w.cf_include_at), None),
     )
 
 
