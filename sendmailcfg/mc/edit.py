@@ -196,7 +196,10 @@ def _enable(text: str, call: MacroCall, dnl_at: int, style: Style) -> tuple[str,
 
 def _check(new: str, ok: bool, what: str) -> str:
     if not ok:
-        raise EditError(f"{what}: the edited file would not say so to m4 (left unchanged)")
+        raise EditError(
+            f"cannot {what}: m4 would not see the edit (is a quote or an argument list "
+            "left open before it?); the file is unchanged"
+        )
     return new
 
 
@@ -240,7 +243,7 @@ def set_define(doc: _Doc, name: str, value: str) -> str:
                     text, model, ("define", "FEATURE", "DOMAIN|OSTYPE|VERSIONID|include")
                 )
             new = _insert_line(text, at, line, style)
-    return _check(new, analyze(new).defines.get(name) == value, f"define {name}")
+    return _check(new, analyze(new).defines.get(name) == value, f"set {name}")
 
 
 def _remove_calls(text: str, calls: list[MacroCall]) -> str:
@@ -271,7 +274,7 @@ def remove_define(doc: _Doc, name: str) -> str:
         return doc.text
     new = _remove_calls(doc.text, calls)
     left = [d for d in analyze(new).define_statements if d.name == name and d.value is not None]
-    return _check(new, all(d.call.nested for d in left), f"define {name} removed")
+    return _check(new, all(d.call.nested for d in left), f"remove the defines of {name}")
 
 
 def add_feature(doc: _Doc, name: str, *args: str) -> str:
@@ -298,7 +301,7 @@ def add_feature(doc: _Doc, name: str, *args: str) -> str:
         line = _statement_line("FEATURE", list(wanted), style, style.quote_names)
         at = _insertion_point(text, model, ("FEATURE", "define", "DOMAIN|OSTYPE|VERSIONID|include"))
         new = _insert_line(text, at, line, style)
-    return _check(new, any(same(f.call) for f in analyze(new).features), f"FEATURE({name}) added")
+    return _check(new, any(same(f.call) for f in analyze(new).features), f"add FEATURE({name})")
 
 
 def remove_feature(doc: _Doc, name: str) -> str:
@@ -308,7 +311,7 @@ def remove_feature(doc: _Doc, name: str) -> str:
         return doc.text
     new = _remove_calls(doc.text, calls)
     return _check(
-        new, all(f.name != name for f in analyze(new).features), f"FEATURE({name}) removed"
+        new, all(f.name != name for f in analyze(new).features), f"remove FEATURE({name})"
     )
 
 
@@ -335,4 +338,4 @@ def add_mailer(doc: _Doc, name: str) -> str:
             else len(text)
         )
     new = _insert_line(text, at, line, style)
-    return _check(new, any(m.name == name for m in analyze(new).mailers), f"MAILER({name})")
+    return _check(new, any(m.name == name for m in analyze(new).mailers), f"add MAILER({name})")
