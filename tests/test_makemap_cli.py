@@ -140,6 +140,8 @@ ARGV_CASES = [
     ["-c", "12k", "implicit", "m"],
     ["-D", "", "-rv", "hash", "m"],
     ["hash", "m", "-d", "-v"],
+    ["-C", "/nonexistent/sendmail.cf", "hash", "m"],
+    ["-u", "-d", "hash", "m"],
 ]
 
 
