@@ -46,6 +46,8 @@ class McFacts:
     """Mailer names of ``M`` lines written under MAILER_DEFINITIONS."""
     raw_class_w: tuple[str, ...] = ()
     """Names added to class {w} by raw ``Cw`` lines (LOCAL_CONFIG)."""
+    opaque: bool = False
+    """True when a ``DOMAIN()`` or ``HACK()`` file of the site's own may declare more FEATUREs."""
 
     def named(self, *names: str) -> list[Call]:
         """Calls of these macros (``FEATURE``, ``MAILER``, ``define``...)."""
@@ -80,12 +82,22 @@ _CW_LINE = re.compile(r"^C\{?w\}?[ \t]*([^\n]*)", re.M)
 
 
 def _extract(file: LintFile) -> McFacts:
+    from sendmailcfg.lint._names import DOMAINS, HACKS, IMPLIED_FEATURES
+
     model = file.doc.model
-    calls = tuple(
-        Call(s.name, tuple(v.strip() for v in s.values), s.line, s.column)
-        for s in model.statements
-        if not s.bare
-    )
+    calls: list[Call] = []
+    opaque = False
+    for s in model.statements:
+        if s.bare:
+            continue
+        call = Call(s.name, tuple(v.strip() for v in s.values), s.line, s.column)
+        calls.append(call)
+        for feature in IMPLIED_FEATURES.get((call.name, call.first), ()):
+            calls.append(Call("FEATURE", (feature,), call.line, call.column))
+        if (call.name == "DOMAIN" and call.first not in DOMAINS) or (
+            call.name == "HACK" and call.first not in HACKS
+        ):
+            opaque = True
     mailers: list[str] = []
     class_w: list[str] = []
     for section in model.sections:
@@ -94,7 +106,7 @@ def _extract(file: LintFile) -> McFacts:
         elif section.name == "LOCAL_CONFIG":
             for words in _CW_LINE.findall(section.body):
                 class_w.extend(words.split())
-    return McFacts(file.path, calls, tuple(mailers), tuple(class_w))
+    return McFacts(file.path, tuple(calls), tuple(mailers), tuple(class_w), opaque)
 
 
 def facts(file: LintFile) -> McFacts:
@@ -120,6 +132,11 @@ class SetFacts:
 
     def has_feature(self, name: str) -> bool:
         return any(True for _ in self.feature_calls(name))
+
+    @property
+    def opaque(self) -> bool:
+        """Whether a site-specific DOMAIN()/HACK() file may declare FEATUREs we cannot see."""
+        return any(mc.opaque for mc in self.mcs)
 
     def defines_value(self, macro: str) -> str | None:
         """The value any ``.mc`` of the set defines ``macro`` to (None if none does)."""

@@ -583,3 +583,13 @@ FEATURE_OF_KIND: dict[str, str] = {
 
 FILE_MAP_CLASSES = frozenset({"hash", "btree", "dbm", "cdb", "implicit"})
 """Map classes built from a text source by makemap (others: ldap, socket, dns ...)."""
+
+IMPLIED_FEATURES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("DOMAIN", "generic"): ("redirect", "use_cw_file"),
+    ("DOMAIN", "Berkeley.EDU"): ("redirect", "use_cw_file", "stickyhost"),
+    ("OSTYPE", "linux"): ("local_procmail",),
+    ("OSTYPE", "mklinux"): ("local_procmail",),
+    ("OSTYPE", "solaris8"): ("local_lmtp",),
+    ("OSTYPE", "solaris11"): ("local_lmtp",),
+}
+"""FEATUREs that the cf tree's own DOMAIN() and OSTYPE() files declare."""

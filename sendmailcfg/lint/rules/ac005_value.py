@@ -3,9 +3,10 @@
 Unknown action words are not rejected by sendmail: any other text becomes
 the *error message* (``foo bar`` rejects with ``foo bar``), so a typo such as
 ``RELAYY`` or ``Reject`` turns an allow rule into a rejection. Also checked:
-``ERROR:`` needs an SMTP code (``ERROR:550 text`` or ``ERROR:5.7.1:550 text``);
-the DSN class must match the code (``ERROR:5.7.1:450`` is contradictory; a
-plain ``ERROR:450`` becomes ``450 5.0.0`` — a warning); ``Spam:`` takes
+``ERROR:`` needs an SMTP code (``ERROR:550 text`` or ``ERROR:5.7.1:550 text``;
+without one sendmail replies ``553 5.3.0 text``); the DSN class must match the
+code (``ERROR:5.7.1:450`` replies ``450 5.7.1``, a contradiction; a plain
+``ERROR:450 text`` is fine: sendmail adds ``4.0.0``); ``Spam:`` takes
 ``FRIEND``/``HATER``; ``GreetPause:``, ``ClientRate:`` and ``ClientConn:`` take
 numbers; ``TLS_*`` take ``VERIFY``/``ENCR:bits``; ``AuthInfo:`` takes
 double-quoted ``"U:..."`` items (the per-tag checks are
@@ -23,7 +24,7 @@ Good::
 
     Connect:192.0.2       RELAY
     From:spam.example     ERROR:5.7.1:550 go away
-    To:example.com        ERROR:4.7.1:450 try later
+    To:example.com        ERROR:450 try later
     GreetPause:localhost  5000
 """
 
@@ -60,18 +61,12 @@ def _error_value(value: str) -> tuple[str, str, str | None] | None:
     dsn, code = m.group("dsn"), m.group("code")
     if code is None:
         return (
-            f"{value!r}: ERROR: without an SMTP code (sendmail sends the text as is)",
+            f"{value!r}: ERROR: without an SMTP code (sendmail replies 553 5.3.0 with it)",
             "write `ERROR:5.7.1:550 text`",
             None,
         )
     if dsn is None:
-        if code.startswith("4"):
-            return (
-                f"{value!r}: a 4xx code without a DSN becomes `{code} 5.0.0` (permanent)",
-                f"write `ERROR:4.7.1:{code}{m.group('text')}`",
-                "warning",
-            )
-        return None
+        return None  # sendmail adds <class>.0.0 (450 -> 450 4.0.0: checked with 8.17)
     if dsn[0] != code[0] or dsn[0] not in "45":
         return (
             f"{value!r}: DSN {dsn} does not match SMTP code {code}",

@@ -45,7 +45,7 @@ def enabled(fileset: FileSet) -> bool:
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
-    if not set_facts(fileset).present or enabled(fileset):
+    if not set_facts(fileset).present or set_facts(fileset).opaque or enabled(fileset):
         return
     for a in suspects(file):
         if len(a.rest) > 1 and a.rest.startswith("."):

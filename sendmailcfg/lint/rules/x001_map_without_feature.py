@@ -32,7 +32,7 @@ SCOPE = "set"
 
 def check(fileset: FileSet) -> Iterator[Problem]:
     mc = set_facts(fileset)
-    if not mc.present:
+    if not mc.present or mc.opaque:
         return
     for f in fileset.maps():
         feature = FEATURE_OF_KIND.get(f.kind)

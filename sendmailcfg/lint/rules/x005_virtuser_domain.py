@@ -83,7 +83,7 @@ def domains(fileset: FileSet) -> tuple[set[str], set[str]] | None:
 
 def check(fileset: FileSet) -> Iterator[Problem]:
     mc = set_facts(fileset)
-    if not mc.present:
+    if not mc.present or mc.opaque:
         return
     maps = fileset.maps("virtusertable")
     if not maps:
