@@ -243,7 +243,22 @@ _DISABLED_HEAD = re.compile(r"[ \t]*[A-Za-z_][A-Za-z0-9_]*\(")
 
 @attrs.frozen
 class McModel:
-    """Everything :func:`analyze` found (see the module docstring)."""
+    """Everything :func:`analyze` found, in file order.
+
+    * ``calls``: every live call (top level, nested in arguments, in ``#`` lines,
+      and bare words m4 expands such as ``LOCAL_CONFIG``);
+    * ``statements``: the live calls that are not nested in another call's
+      arguments (``#`` lines included: m4 runs them);
+    * ``disabled``: calls inside ``dnl`` comments (``dnl define(...)``), ``disabled=True``;
+    * ``define_statements``/``defines``: live ``define``/``undefine`` and the resulting
+      name -> value mapping (read-only, last one wins);
+    * ``features``, ``mailers``, ``ostype``, ``domain``, ``versionid``, ``class_macros``;
+    * ``sections``: LOCAL_* / MAILER_DEFINITIONS raw sections;
+    * ``quote_problems``, ``dangerous`` (calls of :data:`~sendmailcfg.mc.macros.DANGEROUS_BUILTINS`),
+      ``hash_comment_macros`` (calls and expanding bare words in ``#`` lines),
+      ``raw_cf_lines`` (cf-looking lines outside sections): findings for linters;
+    * ``diagnostics``: what m4 itself would stop on (unterminated quotes / calls).
+    """
 
     calls: tuple[MacroCall, ...]
     statements: tuple[MacroCall, ...]
