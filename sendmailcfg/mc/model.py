@@ -254,7 +254,7 @@ class McModel:
       name -> value mapping (read-only, last one wins);
     * ``features``, ``mailers``, ``ostype``, ``domain``, ``versionid``, ``class_macros``;
     * ``sections``: LOCAL_* / MAILER_DEFINITIONS raw sections;
-    * ``quote_problems``, ``dangerous`` (calls of :data:`~sendmailcfg.mc.macros.DANGEROUS_BUILTINS`),
+    * ``quote_problems``, ``dangerous`` (calls of ``macros.DANGEROUS_BUILTINS``),
       ``hash_comment_macros`` (calls and expanding bare words in ``#`` lines),
       ``raw_cf_lines`` (cf-looking lines outside sections): findings for linters;
     * ``diagnostics``: what m4 itself would stop on (unterminated quotes / calls).
