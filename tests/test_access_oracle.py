@@ -158,7 +158,9 @@ def _queries(rng: random.Random) -> list[Query]:
     return out
 
 
-def _ours(doc: AccessDocument, q: Query, features: frozenset[str]) -> AccessDecision:
+def _ours(
+    doc: AccessDocument, q: Query, features: frozenset[str], relay: tuple[str, ...] = ()
+) -> AccessDecision:
     client = Client(*q.client)
     if q.kind == "connect":
         name, _, addr = q.arg.partition(":")
@@ -173,6 +175,7 @@ def _ours(doc: AccessDocument, q: Query, features: frozenset[str]) -> AccessDeci
         sender=q.sender,
         features=features,
         local_names=LOCAL_NAMES,
+        relay_domains=relay,
         host_name=HOST_NAME,
     )
 
@@ -229,7 +232,7 @@ def _compare(ao: AccessOracle, combo: frozenset[str], seed: str, cases: int) -> 
         ao.load(source.encode())
         doc = AccessDocument.from_text(source)
         for q, result in zip(queries, ao.ask(queries), strict=True):
-            ours = _class(_ours(doc, q, combo), combo)
+            ours = _class(_ours(doc, q, combo, ao.relay_domains), combo)
             theirs = _theirs(result)
             if ours != theirs:
                 mismatches.append(f"case {case} {q}: ours {ours} sendmail {theirs} ({result})")
@@ -319,3 +322,15 @@ def test_delay_checks_rulesets(access_oracles: dict[frozenset[str], AccessOracle
     doc = AccessDocument.from_text("Connect:192.0.2\tREJECT\nFrom:a@b.test\tREJECT\n")
     assert doc.check_connect("", "192.0.2.1", features=["delay_checks"]).action is None
     assert doc.check_from("a@b.test", features=["delay_checks"]).action is None
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("features", [(), ("relay_hosts_only",), ("lookupdotdomain", "skip")])
+def test_relay_domains_match_sendmail(oracle: oracle_mod.Oracle, features: tuple[str, ...]) -> None:
+    """RELAY_DOMAIN (class R): recipients under it, and clients whose address starts with it."""
+    d = oracle_mod.workdir()
+    try:
+        ao = AccessOracle(oracle, d, features, relay_domains=("x.test", "10.1", "a.test"))
+        _compare(ao, frozenset(features), "access-relay:", 1)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)

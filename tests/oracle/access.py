@@ -40,16 +40,25 @@ class Query:
 class AccessOracle:
     """The real rulesets for one feature combination (a .cf plus a map path)."""
 
-    def __init__(self, oracle: Oracle, workdir: Path, features: Iterable[str]) -> None:
+    def __init__(
+        self,
+        oracle: Oracle,
+        workdir: Path,
+        features: Iterable[str],
+        relay_domains: Iterable[str] = (),
+    ) -> None:
         self.oracle = oracle
         self.dir = workdir
         self.features = frozenset(features)
+        self.relay_domains = tuple(relay_domains)
         self.map = workdir / "access"
         skip = ", `skip'" if "skip" in self.features else ""
         body = f"FEATURE(`access_db', `hash -T<TMPF> -o {self.map}'{skip})dnl\n"
         body += "FEATURE(`accept_unresolvable_domains')dnl\n"
         for f in sorted(self.features - {"skip"}):
             body += f"FEATURE(`{f}')dnl\n"
+        for r in self.relay_domains:
+            body += f"RELAY_DOMAIN(`{r}')dnl\n"
         if "delay_checks" not in self.features:
             body += HELPER  # check_relay does not exist under delay_checks
         cf, err, status = oracle.mc2cf(oracle.offline_mc(workdir, body))
