@@ -26,7 +26,9 @@ def _ids(text: str) -> list[str]:
 def configure(parser: argparse.ArgumentParser) -> None:
     from sendmailcfg.maps.kinds import KINDS
 
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files or folders; - reads stdin (needs --kind)"
+    )
     parser.add_argument("--format", choices=_FORMATS, default="text", help="output format")
     parser.add_argument(
         "--select", type=_ids, metavar="IDS", help="only these rules (ids, prefixes, names; a,b)"
@@ -49,8 +51,14 @@ def run(args: argparse.Namespace) -> int:
     except (ConfigError, OSError) as exc:
         print(f"lint: {exc}", file=sys.stderr)
         return 2
-    found, ok = expand(args.paths, args.kind)
+    paths = [p for p in args.paths if p != "-"]
     files = []
+    if len(paths) != len(args.paths):
+        if args.kind is None:
+            print("lint: reading stdin (-) needs --kind", file=sys.stderr)
+            return 2
+        files.append(load_file("-", args.kind, _source.decode(sys.stdin.buffer.read())))
+    found, ok = expand(paths, args.kind)
     for path, kind in found:
         try:
             data = fileio.read_bytes(path)

@@ -122,3 +122,19 @@ def test_pyproject_config_applies(etc: Path, tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.sendmailcfg.lint]\nignore = ["MT001"]\n')
     fresh_dbs(etc)
     assert main(["lint", str(etc)]) == 0
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    class Stdin:
+        buffer = io.BytesIO(b"Connect:10.0.0.0/8\tREJECT\n")
+
+    monkeypatch.setattr("sys.stdin", Stdin)
+    assert main(["lint", "--kind", "access", "-"]) == 1
+    assert capsys.readouterr().out.startswith("-:1:9: error AC003 ")
+
+
+def test_stdin_needs_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", "-"]) == 2
+    assert "needs --kind" in capsys.readouterr().err
