@@ -135,6 +135,22 @@ def test_a_label_with_an_operator_character_stops_the_parent_search() -> None:
     assert r.mailer == "esmtp"
 
 
+def test_value_feeding_back_into_itself_stops_after_50_nested_calls() -> None:
+    # sendmail: 50 lookups, then "excessive recursion"; the junk lands in the recipient
+    r = mt(".b .a.b\n").resolve("u@q.b")
+    assert len(r.tried) == 50
+    assert r.route == Route("esmtp", "q.b.", "q" + ".a" * 49 + ".b.u@q.b")
+
+
+def test_a_missing_key_that_reads_as_mailer_colon_routes() -> None:
+    # q-1.q-1.ex -> "q-1.q-1.ex.:-" (not a route) ... then the missing key ".:-"
+    # stays in the workspace and reads as mailer "." (unknown: an error)
+    doc = mt("q-1.q-1.ex %0.:%1-\n. error:\n")
+    r = doc.resolve("u@q-1.q-1.ex", mailers=STANDARD_MAILERS)
+    assert [p.key for p in r.tried] == ["q-1.q-1.ex", ".q-1.ex.:-", ".ex.:-", ".:-"]
+    assert r.route == Route("*error*", None, "")
+
+
 def test_bracket_first_token_is_not_a_mailer() -> None:
     doc = mt("br.example [smtp]:relay\nbr2.example [relay.example]\n")
     assert triple(doc, "u@br.example")[0] == "esmtp"
@@ -187,6 +203,9 @@ FORMS = mt(
     "e8.example\terror:\n"
     "em.example\tesmtp:\n"
     "lm.example\tLOCAL:bob\n"
+    "prog2.example\tprog:5,@[\n"
+    "lat.example\tLocal:@relay\n"
+    "lsp.example\tlocal:a.jp1 a.jp%\n"
 )
 
 
@@ -205,6 +224,9 @@ FORMS = mt(
         ("u@list.example", ("smtp", "a.example:b.example", "u@list.example")),
         ("u@list2.example", ("smtp", "a.example,b.example", "u@list2.example")),
         ("u@prog.example", ("prog", "foo", "u")),
+        ("u@prog2.example", ("prog", "[", "5,")),
+        ("u@lat.example", ("local", "u@lat.example", "relay")),
+        ("u@lsp.example", ("local", "u@lsp.example", "a.jp1.a.jp%")),
         ("u@sp.example", ("smtp", "relay.two", "u@sp.example")),
         ("u@e4.example", ("*error*", "quoted", "text")),
         ("u@e5.example", ("*error*", None, "5.1:text")),

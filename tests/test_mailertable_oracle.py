@@ -248,17 +248,30 @@ VALUES = [
 SEPARATORS = ["\t", " ", "  "]
 
 
+PIECES = ["relay", "x", ".", "[", "]", ":", "@", "%1", "%2", "%0", "%%", " ", "5", "1", ",", "-"]
+MAILERS = ["smtp", "esmtp", "relay", "local", "error", "ERROR", "Local", "prog"]
+
+
+def fuzzed_value(rng: random.Random) -> str:
+    """``mailer:`` plus random pieces: exercises ruleset 95 beyond the usual forms."""
+    rest = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 6))).rstrip(" ")
+    head = rng.choice(MAILERS) + ":" if rng.random() < 0.85 else ""
+    value = (head + rest).lstrip(" ")
+    return value or "x"
+
+
 def _host(rng: random.Random, n: int) -> str:
     return ".".join(rng.choice(LABELS) for _ in range(n))
 
 
-def generated_map(rng: random.Random) -> tuple[str, list[str]]:
+def generated_map(rng: random.Random, fuzz: float = 0.0) -> tuple[str, list[str]]:
     """A map of exact, dot and ``.`` keys, and addresses around its domains."""
     domains = [_host(rng, rng.randint(1, 3)) for _ in range(rng.randint(2, 7))]
     lines = []
     for d in domains:
         for key in rng.sample([d, "." + d, d.upper(), "." + d.swapcase()], rng.randint(1, 2)):
-            lines.append(key + rng.choice(SEPARATORS) + rng.choice(VALUES))
+            value = fuzzed_value(rng) if rng.random() < fuzz else rng.choice(VALUES)
+            lines.append(key + rng.choice(SEPARATORS) + value)
     if rng.random() < 0.4:
         lines.append(f".\t{rng.choice(VALUES)}")
     rng.shuffle(lines)
@@ -269,7 +282,8 @@ def generated_map(rng: random.Random) -> tuple[str, list[str]]:
         host = rng.choice([host, host, host.upper(), host + "."])
         addresses.append(rng.choice(["u", "U", "u+d", "first.last"]) + "@" + host)
     addresses += ["u@[192.0.2.7]", "u@localhost", "u@Oracle.Invalid", "u@single"]
-    return "".join(line + "\n" for line in lines), addresses
+    newline = "\r\n" if rng.random() < 0.2 else "\n"
+    return "".join(line + newline for line in lines), addresses
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -297,4 +311,10 @@ def test_generated_maps_with_smart_host(setups: dict[str, Setup], seed: int) -> 
 @given(seed=st.integers(min_value=0, max_value=2**32))
 def test_hypothesis_generated_maps(setups: dict[str, Setup], seed: int) -> None:
     source, addresses = generated_map(random.Random(seed))
+    compare(setups["plain"], source, addresses)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_fuzzed_values_agree_with_sendmail(setups: dict[str, Setup], seed: int) -> None:
+    source, addresses = generated_map(random.Random(3000 + seed), fuzz=0.7)
     compare(setups["plain"], source, addresses)

@@ -51,7 +51,8 @@ _ADDRESS_SYNTAX = frozenset(' \t\r\n\x0b\x0c()<>,;:"\\')
 CACHE_SIZE = 1 << 17
 """Answers kept per document for calls with default options (least recently used go)."""
 _PLAIN_HOST = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*")
-_MAX_STEPS = 100  # values that feed back into themselves would loop forever
+MAX_RULE_RECURSION = 50
+"""sendmail's MAXRULERECURSION: ruleset 90 nests at most this deep, then gives up."""
 
 
 @attrs.frozen
@@ -67,7 +68,8 @@ class Probe:
     value: str | None
     """The entry's value after ``%`` substitution."""
     routes: bool
-    """True when the value has the form ``mailer:...`` and so decides the route."""
+    """True when the value has the form ``mailer:...`` and so decides the route (for a key
+    with no entry, when the key itself reads so: ``.:x``)."""
 
 
 @attrs.frozen
@@ -277,11 +279,19 @@ class MailertableDocument(MapDocument):
             user = None if local is None else ascii_fold(local)
             return Resolution(query, Route("local", None, user), "local", None, None, ())
         canonical = base + "." if ("." in base or host.endswith(".")) else base
-        probes = self._search(base)
+        probes, garbled = self._search(base)
+        if garbled is not None:
+            # sendmail gave up: the rest of Parse1 sees "junk < @ host >" and the
+            # junk ends up in front of the recipient.
+            user = None
+            if local is not None:
+                user = join([*garbled, *tokens(local), "@", *tokens(base)])
+            route = delivered(Route("esmtp", canonical, user))
+            return Resolution(query, route, "default", None, None, probes)
         last = probes[-1]
         if last.routes:
-            assert last.value is not None
-            route = delivered(route_of(last.value, local, canonical, mailers=mailers))
+            value = last.key if last.value is None else last.value
+            route = delivered(route_of(value, local, canonical, mailers=mailers))
             return Resolution(query, route, "mailertable", last.entry, last.value, probes)
         if smart_host:
             sh = smart_host_route(smart_host, local, canonical, local_names=names)
@@ -321,37 +331,49 @@ class MailertableDocument(MapDocument):
         self.__dict__["_route_index"] = index
         return index
 
-    def _search(self, host: str) -> tuple[Probe, ...]:
-        """Parse1's exact lookup, then ruleset 90: the probes up to the deciding one."""
+    def _search(self, host: str) -> tuple[tuple[Probe, ...], list[str] | None]:
+        """Parse1's exact lookup, then ruleset 90: the probes up to the deciding one.
+
+        The second item is None, or the workspace left in front of the address when
+        sendmail gives up nesting ruleset 90 (a value that feeds back into itself).
+        """
         if _PLAIN_HOST.fullmatch(host):
             fast = self._search_plain(host)
             if fast is not None:
-                return fast
+                return fast, None
         probes = [self._probe(join(tokens(host)), ())]
         first = probes[0]
         if first.routes:
-            return tuple(probes)
+            return tuple(probes), None
         # A failed lookup leaves the key in the workspace.
         inner = tokens(first.value if first.value is not None else first.key)
         prefix: list[str] = []
-        for _ in range(_MAX_STEPS):
+        depth = 1  # Parse1 calls Mailertable; each "strip & try again" nests one deeper
+        while True:
             if len(inner) >= 3 and inner[1] == ".":
                 # R$* <$- . $+ > $*  -- strip one label, look up ".rest"
                 label, rest = inner[0], inner[2:]
                 probe = self._probe("." + join(rest), (join([*prefix, label]), label))
                 probes.append(probe)
                 if probe.routes:
-                    return tuple(probes)
+                    return tuple(probes), None
                 prefix.append(label)
                 inner = tokens(probe.value if probe.value is not None else probe.key)
+                if probe.value is None and is_route(inner):
+                    # a missing key stays in the workspace: ".:x" reads as mailer "."
+                    probes[-1] = attrs.evolve(probe, routes=True)
+                    return tuple(probes), None
             if len(inner) >= 2 and inner[0] == ".":
-                # R$* < . $+ > $*  -- no: strip the dot and try again
+                # R$* < . $+ > $*  $@ $>Mailertable $1 . <$2> $3
                 prefix.append(".")
                 inner = inner[1:]
+                depth += 1
+                if depth >= MAX_RULE_RECURSION:
+                    return tuple(probes), [*prefix, *inner]
                 continue
             break
         probes.append(self._probe(".", (join([*prefix, *inner]),)))
-        return tuple(probes)
+        return tuple(probes), None
 
     def _search_plain(self, host: str) -> tuple[Probe, ...] | None:
         """:meth:`_search` for a host of plain labels; None when a value does not route

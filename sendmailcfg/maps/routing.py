@@ -181,6 +181,8 @@ def triple(
     if len(rest) >= 3 and "@" in rest[1:-1]:
         at = rest.index("@", 1)
         target = join(rest[at + 1 :])
+        if name == "prog":  # its R=EnvToL strips the host again
+            return Route(name, target, join(rest[:at]))
         return Route(name, target, join(rest[:at]) + "@" + _strip_dot(target))
     target = join(rest)
     if name == "prog":
@@ -217,7 +219,9 @@ def _canon_local(userpart: list[str], local: str | None, host: str) -> Route:
         userpart = userpart[: userpart.index("@", 1)]
     if not userpart:
         return Route("local", target, None if local is None else local.lower())
-    return Route("local", target, join(userpart, " ").lower())
+    if userpart[0] == "@":  # buildaddr drops a leading "@" for the local mailer
+        userpart = userpart[1:]
+    return Route("local", target, join(userpart).lower())
 
 
 def smart_host_route(
