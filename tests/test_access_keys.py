@@ -214,3 +214,30 @@ def test_join_key_inverts_tokenize_without_blanks(parts: list[str]) -> None:
 def test_reply_text_never_has_quotes(text: str) -> None:
     if text.count('"') % 2 == 0:
         assert '"' not in reply_text(tokenize(text))
+
+
+keys = st.one_of(
+    st.text(max_size=30),
+    st.builds(
+        lambda t, b: f"{t}:{b}",
+        st.sampled_from([*TAGS, *(t.upper() for t in TAGS), "IPv6", "Foo"]),
+        st.text(max_size=20),
+    ),
+)
+
+
+@given(keys)
+def test_parse_access_key_keeps_the_key(key: str) -> None:
+    k = parse_access_key(key)
+    if k.tag is None:
+        assert k.body == key
+    else:
+        assert (k.tag + ":" + k.body).lower() == key.lower()
+        assert k.tag.lower() != "ipv6"
+    assert isinstance(validate_key(key), list)
+
+
+@given(st.sampled_from([None, *TAGS]), st.text(max_size=40))
+def test_values_never_raise(tag: str | None, value: str) -> None:
+    parse_value(tag, value)
+    assert all(isinstance(p, str) and p for p in validate_value(tag, value))
