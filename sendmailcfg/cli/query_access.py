@@ -1,8 +1,9 @@
 """What sendmail 8.17 decides with this access map for each QUERY.
 
-QUERY is connect:NAME:ADDR (check_relay; NAME may be empty, ADDR may be an
-IPv6 address with colons and is written as sendmail's ${client_addr}, e.g.
-2001:db8::1 becomes IPv6:2001:db8:0:0:0:0:0:1), from:ADDRESS (check_mail) or
+QUERY is connect:NAME:ADDR (check_relay; NAME may be empty or a bracketed
+[address] name, ADDR may be an IPv6 address with colons and is written as
+sendmail's ${client_addr}, e.g. 2001:db8::1 becomes IPv6:2001:db8:0:0:0:0:0:1),
+from:ADDRESS (check_mail) or
 to:ADDRESS (check_rcpt). One line per query, or with --json an array of
 objects with the keys "query" (as given), "key" (the entry that decided, or
 null), "action" (OK, RELAY, REJECT, DISCARD, ERROR, QUARANTINE, or null when
@@ -112,7 +113,11 @@ def run(args: argparse.Namespace) -> int:
         kind, sep, arg = query.partition(":")
         try:
             if kind == "connect" and sep:
-                name, sep2, addr = arg.partition(":")
+                if arg.startswith("[") and "]:" in arg:  # [IPv6:...] name of an unresolved client
+                    name, sep2, addr = arg.partition("]:")
+                    name += "]"
+                else:
+                    name, sep2, addr = arg.partition(":")
                 if not sep2:
                     raise AccessQueryError(f"{query!r}: expected connect:NAME:ADDR")
                 d = doc.check_connect(name, _addr(addr), **common)
