@@ -35,20 +35,22 @@ class ConfigError(ValueError):
     """A configuration that names unknown rules or severities (a usage error)."""
 
 
-def _selector_matches(selector: str, rule: Rule) -> bool:
+def _matches(selector: str, rule_id: str, name: str) -> bool:
     s = selector.strip()
-    if s.upper() == "ALL":
-        return True
-    return rule.id.upper().startswith(s.upper()) or rule.name == s.lower()
+    return s.upper() == "ALL" or rule_id.upper().startswith(s.upper()) or name == s.lower()
+
+
+def _selector_matches(selector: str, rule: Rule) -> bool:
+    return _matches(selector, rule.id, rule.name)
 
 
 def check_selectors(selectors: Iterable[str], what: str) -> None:
     """Raise :class:`ConfigError` for a selector that matches no rule."""
-    from sendmailcfg.lint.rules import load_rules
+    from sendmailcfg.lint.rules import registry
 
-    rules = load_rules()
+    rules = registry()
     for s in selectors:
-        if not any(_selector_matches(s, r) for r in rules):
+        if not any(_matches(s, rid, name) for rid, name, _ in rules):
             raise ConfigError(f"{what}: {s!r} matches no rule (see docs/lint-rules.md)")
 
 
@@ -96,9 +98,9 @@ class LintConfig:
         if not isinstance(raw, Mapping):
             raise ConfigError(f"{where}: severity must be a table of RULE-ID = level")
         severity: dict[str, str] = {}
-        from sendmailcfg.lint.rules import load_rules
+        from sendmailcfg.lint.rules import registry
 
-        ids = {r.id for r in load_rules()}
+        ids = {rid for rid, _, _ in registry()}
         for key, level in raw.items():
             if key.upper() not in ids:
                 raise ConfigError(f"{where}: severity: unknown rule {key!r}")

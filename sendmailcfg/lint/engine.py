@@ -145,7 +145,7 @@ def lint_files(files: Sequence[LintFile], config: LintConfig | None = None) -> l
     from sendmailcfg.lint.suppress import Suppressions
 
     config = config or LintConfig()
-    rules = [r for r in load_rules() if config.enabled(r)]
+    rules = [r for r in load_rules({f.kind for f in files}) if config.enabled(r)]
     groups: dict[str, list[LintFile]] = {}
     for f in files:
         groups.setdefault(os.path.dirname(os.path.abspath(f.path)), []).append(f)

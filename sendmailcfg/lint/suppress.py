@@ -98,9 +98,9 @@ def _matches(rule_id: str, selectors: Iterable[str]) -> bool:
 
 
 def _name_of(rule_id: str) -> str:
-    from sendmailcfg.lint.rules import load_rules
+    from sendmailcfg.lint.rules import registry
 
-    for rule in load_rules():
-        if rule.id == rule_id:
-            return rule.name
+    for rid, name, _ in registry():
+        if rid == rule_id:
+            return name
     return ""

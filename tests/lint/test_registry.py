@@ -37,3 +37,17 @@ def test_rule_by_id() -> None:
     assert rule_by_id("MC003").name == "mc-feature-after-mailer"
     with pytest.raises(KeyError):
         rule_by_id("ZZ999")
+
+
+def test_registry_matches_the_modules() -> None:
+    from sendmailcfg.lint.rules import registry
+
+    assert [(rid, name) for rid, name, _ in registry()] == [(r.id, r.name) for r in RULES]
+
+
+def test_only_the_families_a_kind_needs_are_loaded() -> None:
+    ids = {r.id for r in load_rules({"mc"})}
+    assert (
+        "MC001" in ids and "X002" in ids and not any(i.startswith(("MAP", "AC", "MT")) for i in ids)
+    )
+    assert {r.id[:2] for r in load_rules({"access"})} == {"MA", "AC", "X0"}

@@ -20,7 +20,6 @@ Good::
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -64,6 +63,8 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
             custom = custom_tags(file)
         if fold in custom:
             continue
+        import difflib
+
         close = difflib.get_close_matches(fold, list(TAG_BY_FOLD), n=1, cutoff=0.6)
         hint = (
             f"did you mean {TAG_BY_FOLD[close[0]]}:?"

@@ -21,7 +21,6 @@ Good::
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -49,6 +48,8 @@ def _suggest(name: str, known: frozenset[str], macro: str) -> str:
         for file, mailers in MAILER_FILES.items():
             if name in mailers:
                 return f"the {name} mailer is defined by MAILER(`{file}')"
+    import difflib
+
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
     return f"did you mean `{close[0]}'?" if close else f"see cf/{macro.lower()}/ for the names"
 

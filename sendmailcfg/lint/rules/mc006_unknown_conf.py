@@ -19,7 +19,6 @@ Good::
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -45,6 +44,8 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
             (call.args[0].line, call.args[0].column) if call.args else (call.line, call.column)
         )
         if name.startswith("conf"):
+            import difflib
+
             close = difflib.get_close_matches(name, sorted(CONF_MACROS), n=1, cutoff=0.75)
             yield Problem(
                 line,
@@ -53,6 +54,8 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
                 f"did you mean {close[0]}?" if close else "see cf/README, TWEAKING CONFIGURATION",
             )
         elif name.isupper() and name not in OTHER_MACROS and not name.startswith("_"):
+            import difflib
+
             close = difflib.get_close_matches(name, sorted(OTHER_MACROS), n=1, cutoff=0.85)
             if close:
                 yield Problem(
