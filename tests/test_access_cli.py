@@ -89,5 +89,5 @@ def test_unknown_feature_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
 def test_bracketed_ipv6_name(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     f = tmp_path / "access"
     f.write_text("Connect:[IPv6:2001:db8:0:0:0:0:0:9]\tREJECT\n")
-    _, out, _ = run(capsys, str(f), "connect:[IPv6:2001:db8:0:0:0:0:0:9]:2001:db8::9")
+    _, out, _ = run(capsys, str(f), "connect:[IPv6:2001:db8::9]:2001:db8::9")
     assert "REJECT 5.7.1 550 Access denied (line 1:" in out

@@ -120,6 +120,8 @@ def run(args: argparse.Namespace) -> int:
                     name, sep2, addr = arg.partition(":")
                 if not sep2:
                     raise AccessQueryError(f"{query!r}: expected connect:NAME:ADDR")
+                if name.startswith("[") and name.endswith("]"):
+                    name = f"[{_addr(name[1:-1])}]"
                 d = doc.check_connect(name, _addr(addr), **common)
             elif kind == "from" and sep:
                 d = doc.check_from(arg, **common, **site)
