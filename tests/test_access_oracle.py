@@ -256,7 +256,7 @@ def test_decisions_match_sendmail(
 def test_decisions_match_sendmail_long(
     access_oracles: dict[frozenset[str], AccessOracle], combo: frozenset[str]
 ) -> None:
-    _compare(access_oracles[combo], combo, "access-long:", 25)
+    _compare(access_oracles[combo], combo, "access-long:", 8)
 
 
 SMTP_MAP = """\
