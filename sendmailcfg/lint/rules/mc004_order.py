@@ -3,7 +3,8 @@
 Checked (all reported by m4 at best as ``*** ERROR``/``WARNING`` text while it
 still exits 0):
 
-* no ``OSTYPE()`` (``No system type defined``), a second ``OSTYPE()``, or
+* no ``OSTYPE()`` (``No system type defined``; defining ``__OSTYPE__`` as
+  sendmail's own ``submit.mc`` does counts as one), a second ``OSTYPE()``, or
   ``OSTYPE()`` after a ``MAILER()``;
 * the same ``MAILER()`` twice; ``MAILER(`uucp')`` before ``MAILER(`smtp')``;
   ``MAILER(`cyrus')``/``MAILER(`cyrusv2')`` before ``MAILER(`local')``;
@@ -98,7 +99,8 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
     ostypes = [s for s in stmts if s.name == "OSTYPE"]
     mailers = [s for s in stmts if s.name == "MAILER"]
     first_mailer = mailers[0] if mailers else None
-    if not ostypes and (mailers or any(s.name == "FEATURE" for s in stmts)):
+    hacked = any(d.name == "__OSTYPE__" for d in doc.define_statements)  # submit.mc's way
+    if not ostypes and not hacked and (mailers or any(s.name == "FEATURE" for s in stmts)):
         yield Problem(
             1, 1, "no OSTYPE() (m4: No system type defined)", "add OSTYPE(`linux')dnl near the top"
         )

@@ -3,7 +3,8 @@
 In LOCAL_RULE_n, LOCAL_RULESETS and the other rule sections, the left-hand
 side, right-hand side and comment of an ``R`` line are separated by TABs;
 spaces are part of the pattern. A rule written with spaces only makes
-sendmail log ``invalid rewrite line ... (tab expected)`` and skip it.
+sendmail log ``invalid rewrite line ... (tab expected)`` and skip it. A line
+that starts with a blank continues the line before it (as in sendmail.cf).
 
 Bad (spaces)::
 
@@ -32,7 +33,8 @@ NAME = "mc-rule-tabs"
 SEVERITY = "error"
 KINDS = ("mc",)
 
-_R_LINE = re.compile(r"^R[^\n]*", re.M)
+_R_LINE = re.compile(r"^R[^\n]*(?:\n[ \t][^\n]*)*", re.M)
+"""An R line with its continuation lines (lines that start with a blank continue it)."""
 _RULE_SECTIONS = frozenset(
     {
         "LOCAL_RULE_0",
@@ -59,7 +61,7 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
         if section.name not in _RULE_SECTIONS:
             continue
         for m in _R_LINE.finditer(text, section.body_start, section.body_end):
-            line_text = m.group().rstrip("\r")
+            line_text = m.group().replace("\r", "")
             body = line_text.split("dnl", 1)[0] if " dnl" in line_text else line_text
             if "\t" in body or len(body.strip()) <= 1:
                 continue

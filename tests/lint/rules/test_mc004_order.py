@@ -7,6 +7,7 @@ TABLE = [
     (OS + "FEATURE(`access_db')dnl\nFEATURE(`lookupdotdomain')dnl\nMAILER(`smtp')dnl\n", []),
     (OS + "MAILER(`local')dnl\nMAILER(`smtp')dnl\nMAILER(`uucp')dnl\n", []),
     ("FEATURE(`mailertable')dnl\nMAILER(`smtp')dnl\n", [(1, 1)]),
+    ("define(`__OSTYPE__',`')dnl\nFEATURE(`msp', `[127.0.0.1]')dnl\n", []),
     (OS + OS, [(2, 1)]),
     ("MAILER(`smtp')dnl\n" + OS, [(2, 1)]),
     (OS + "MAILER(`smtp')dnl\nMAILER(`smtp')dnl\n", [(3, 1)]),

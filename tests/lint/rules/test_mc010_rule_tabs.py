@@ -14,3 +14,9 @@ TABLE = [
 @pytest.mark.parametrize(("text", "expected"), TABLE)
 def test_mc010(text: str, expected: list[tuple[int, int]]) -> None:
     assert one("MC010", text, "mc") == expected
+
+
+def test_mc010_continuation_lines() -> None:
+    # sendmail's knecht.mc: the RHS is on a continuation line that starts with TABs
+    text = "LOCAL_RULESETS\nSCheck\nR$* ...... $*\n\t\t\t$#error $: 554 bad\n"
+    assert one("MC010", text, "mc") == []
