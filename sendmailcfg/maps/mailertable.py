@@ -142,7 +142,14 @@ class Resolution:
 
 
 def describe(route: Route) -> str:
-    """A route in words: ``smtp to [mail2.takaq.jp], user u@takaq.jp``."""
+    """A route in words: ``smtp to [mail2.takaq.jp], user u@takaq.jp``.
+
+    >>> describe(Route("*error*", "5.1.1", "550 User unknown"))
+    '*error* 5.1.1: 550 User unknown'
+    """
+    if route.mailer == ERROR_MAILER:
+        status = f" {route.host}" if route.host is not None else ""
+        return f"{route.mailer}{status}: {route.user}"
     text = route.mailer
     if route.host is not None:
         text += f" to {route.host}"
