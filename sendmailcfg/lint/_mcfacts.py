@@ -5,8 +5,8 @@ This is the one module that reads the ``McDocument`` API; rules read
 
 >>> from sendmailcfg.lint.engine import load_file
 >>> f = load_file("s.mc", "mc", "OSTYPE(`linux')dnl\\nFEATURE(`mailertable')dnl\\n")
->>> [(c.name, c.args, c.line) for c in facts(f).calls]
-[('OSTYPE', ('linux',), 1), ('FEATURE', ('mailertable',), 2)]
+>>> [(c.name, c.args, c.line) for c in facts(f).calls]  # ostype/linux.m4 adds local_procmail
+[('OSTYPE', ('linux',), 1), ('FEATURE', ('local_procmail',), 1), ('FEATURE', ('mailertable',), 2)]
 """
 
 from __future__ import annotations

@@ -97,9 +97,13 @@ def render_sarif(findings: Sequence[Finding]) -> str:
 
 
 def _uri(path: str) -> str:
+    """A relative path stays relative (to the run's folder); an absolute one is a file URI."""
     from urllib.parse import quote
 
-    return quote(path.replace("\\", "/"))
+    posix = path.replace("\\", "/")
+    if posix.startswith("/"):
+        return "file://" + quote(posix)
+    return quote(posix)
 
 
 def _escape_data(text: str) -> str:

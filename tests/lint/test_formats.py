@@ -71,3 +71,10 @@ def test_github_annotations_escape() -> None:
     assert (
         lines[2] == "::warning file=sendmail.mc,line=7,col=2,title=MC006::a, b: 50%25 done%0Anext"
     )
+
+
+def test_sarif_uris() -> None:
+    f = Finding("/etc/mail/my access", 1, 1, "X004", "info", "m")
+    log = json.loads(render([f], "sarif"))
+    loc = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"] == "file:///etc/mail/my%20access"
