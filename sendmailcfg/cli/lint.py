@@ -67,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
             ok = False
             continue
         files.append(load_file(path, kind, _source.decode(data)))
+    if not files and ok:
+        print("lint: no .mc files or map sources found", file=sys.stderr)
     findings = lint_files(files, config)
     out = render(findings, args.format)
     if out:

@@ -138,3 +138,9 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[st
 def test_stdin_needs_kind(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lint", "-"]) == 2
     assert "needs --kind" in capsys.readouterr().err
+
+
+def test_folder_without_known_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "README").write_text("nothing here\n")
+    assert main(["lint", str(tmp_path)]) == 0
+    assert "no .mc files or map sources found" in capsys.readouterr().err
