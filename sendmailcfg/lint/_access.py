@@ -76,11 +76,13 @@ KEY_SUSPECTS = re.compile(
 
 VALUE_SUSPECTS = re.compile(
     KEY
-    + r"\S+[ \t]+(?!(?i:ok|relay|reject|discard|skip)[ \t\r]*$"
-    + r"|(?i:error):([45])\.\d{1,3}\.\d{1,3}:\1\d\d[ \t][^\n]*\S)",
+    + r"(?:\S+[ \t]+(?!(?i:ok|relay|reject|discard|skip)[ \t\r]*$"
+    + r"|(?i:error):([45])\.\d{1,3}\.\d{1,3}:\1\d\d[ \t][^\n]*\S)"
+    + r"|(?:(?i:from):\S+|(?:[A-Za-z_]\w*:)?[^\s.:@]*\.?)[ \t]+(?i:relay)[ \t\r]*$)",
     re.M,
 )
-"""Entries whose value is neither a bare action nor a consistent ``ERROR:D.S.N:code text``."""
+"""Entries whose value is neither a bare action nor a consistent ``ERROR:D.S.N:code text``,
+and RELAY entries keyed on a sender or a one-label name (AC005 and AC008 share this scan)."""
 
 SKIP_VALUE = re.compile(KEY + r"\S+[ \t]+(?i:skip)[ \t\r]*$", re.M)
 """Entries whose value is SKIP."""

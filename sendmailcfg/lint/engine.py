@@ -4,7 +4,7 @@ Files are linted one by one (file rules) and, grouped by folder, as a set
 (set rules such as "a map source without its FEATURE"): a folder laid out
 like ``/etc/mail`` is checked as one configuration.
 
->>> findings = lint_text("example.com\\tsmtp:[mx.example.net]\\nEXAMPLE.com\\tsmtp:x\\n",
+>>> findings = lint_text("example.com\\tsmtp:[mx.example.net]\\nEXAMPLE.com\\tsmtp:[x]\\n",
 ...                      "mailertable", path="mailertable")
 >>> [(f.line, f.rule, f.severity) for f in findings]
 [(2, 'MAP004', 'error')]

@@ -31,10 +31,14 @@ def render_text(findings: Sequence[Finding]) -> str:
 
 
 def render_json(findings: Sequence[Finding]) -> str:
-    """``{"findings": [{"path", "line", "column", "rule", "severity", "message", "hint"}]}``."""
+    """``{"findings": [...]}``, one finding object per line (keys: path, line, column,
+    rule, severity, message, hint)."""
     import json
 
-    return json.dumps({"findings": [f.as_dict() for f in findings]}, indent=2, ensure_ascii=False)
+    if not findings:
+        return '{"findings": []}'
+    rows = ",\n".join("  " + json.dumps(f.as_dict(), ensure_ascii=False) for f in findings)
+    return '{"findings": [\n' + rows + "\n]}"
 
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}

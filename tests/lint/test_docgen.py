@@ -42,7 +42,7 @@ def _examples(rule: Rule) -> list[tuple[str, str]]:
     return out
 
 
-NEEDS_A_FOLDER = {"MT003", "AC006", "AC007"}
+NEEDS_A_FOLDER = {"MT003", "AC006", "AC007", "AC009"}
 KIND = {"map": "mailertable", "virtusertable": "virtusertable"}
 CASES = [
     (r, label, text)

@@ -3,7 +3,8 @@
 sendmail only accepts a lookup result of the form ``<mailer>:<rest>``; a
 plain ``relay.example.net`` is not a route (it is fed back as a host name and
 the address falls through to the default), and ``smtp:`` without a host has
-nowhere to go. ``error:`` needs a text (``error:5.1.1:550 User unknown``).
+nowhere to go. ``error:`` needs a text (``error:5.1.1:550 User unknown``),
+and its status and reply code should agree (``error:5.1.1:450`` is a warning).
 
 Bad::
 
@@ -35,6 +36,7 @@ NAME = "mt-rhs-form"
 SEVERITY = "error"
 KINDS = ("mailertable",)
 
+_ERROR_CODES = re.compile(r"([245])\.\d{1,3}\.\d{1,3}:\s*\"?([245])\d\d")
 _ROUTE = re.compile(r"([^\s:\[\]<>@,]+):(.*)\Z", re.S)
 
 
@@ -58,6 +60,16 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
                     e.value_column,
                     "error: without a status or text",
                     "write `error:5.1.1:550 User unknown` (DSN:SMTP-code text)",
+                )
+            mismatch = _ERROR_CODES.match(rest)
+            if mismatch and mismatch.group(1) != mismatch.group(2):
+                yield Problem(
+                    e.line,
+                    e.value_column,
+                    f"error: status {mismatch.group(0).split(':')[0]} and reply code "
+                    f"{mismatch.group(2)}xx disagree",
+                    "make both temporary (4.x.x:4xx) or both permanent (5.x.x:5xx)",
+                    severity="warning",
                 )
         elif mailer.lower() != "local" and not rest.strip():
             yield Problem(

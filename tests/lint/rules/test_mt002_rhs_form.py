@@ -20,3 +20,13 @@ TABLE = [
 @pytest.mark.parametrize(("text", "expected"), TABLE)
 def test_mt002(text: str, expected: list[tuple[int, int]]) -> None:
     assert one("MT002", text, "mailertable") == expected
+
+
+def test_mt002_error_status_and_code_disagree() -> None:
+    from sendmailcfg.lint import LintConfig, lint_text
+
+    found = lint_text(
+        "a.example error:5.1.1:450 try later\n", "mailertable", config=LintConfig(("MT002",))
+    )
+    assert [(f.line, f.severity) for f in found] == [(1, "warning")]
+    assert one("MT002", "a.example error:4.2.2:450 full\n", "mailertable") == []
