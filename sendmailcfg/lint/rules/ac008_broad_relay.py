@@ -62,7 +62,11 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
                 "list the networks you mean with more octets",
                 severity="warning",
             )
-        elif tag in ("", "to", "connect") and "." not in rest.strip(".") and not rest.endswith("@"):
+        elif (
+            tag in ("", "to", "connect")
+            and "." not in rest.strip(".")
+            and not any(c in rest for c in ":@[")
+        ):
             what = (
                 "every domain" if rest.strip(".") == "" else f"the whole .{rest.strip('.')} domain"
             )
