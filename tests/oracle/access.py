@@ -134,14 +134,12 @@ def smtp_session(ao: AccessOracle, lines: Sequence[str]) -> list[str]:
 
     Returns the last reply line for the greeting and for each command.
     """
-    import socket
     import subprocess
 
     queue = ao.dir / "mqueue"
     queue.mkdir(exist_ok=True)
     cmd = [str(ao.oracle.sendmail), "-C", str(ao.cf), "-bs", f"-OQueueDirectory={queue}"]
-    if "." not in socket.gethostname() and ao.oracle._can_unshare():
-        cmd = ["unshare", "-u", "sh", "-c", 'hostname "$0" && exec "$@"', "oracle.invalid", *cmd]
+    cmd = ao.oracle.wrap(cmd)
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert p.stdin is not None and p.stdout is not None
 
