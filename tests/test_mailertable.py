@@ -123,6 +123,21 @@ def test_value_without_mailer_is_looked_up_as_a_host() -> None:
     assert r.host == "cd-.c.d-b-b"
 
 
+def test_forgotten_mailer_with_a_trailing_dot_looks_up_nonsense_keys() -> None:
+    # "relay.example.com." is walked as a host; at its last label sendmail's `$+`
+    # swallows the rest of the workspace and looks up ".>u<@a.example."
+    doc = mt("a.example relay.example.com.\n. smtp:dot-%1\n")
+    r = doc.resolve("u@a.example")
+    assert [p.key for p in r.tried] == [
+        "a.example",
+        ".example.com.",
+        ".com.",
+        ".>u<@a.example.",
+        ".",
+    ]
+    assert r.route == Route("smtp", "dot-relay.example.com.", "u@a.example")
+
+
 def test_non_route_dot_match_is_glued_to_the_stripped_labels() -> None:
     doc = mt(". smtp:dot-%0-%1\n.nr2.example foo\n")
     assert doc.resolve("u@q.nr2.example").host == "dot-.-q.foo"

@@ -286,7 +286,8 @@ class MailertableDocument(MapDocument):
             user = None if local is None else ascii_fold(local)
             return Resolution(query, Route("local", None, user), "local", None, None, ())
         canonical = base + "." if ("." in base or host.endswith(".")) else base
-        probes, garbled = self._search(base)
+        workspace = [*(tokens(local) if local else []), "<", "@", *tokens(canonical), ">"]
+        probes, garbled = self._search(base, workspace)
         if garbled is not None:
             # sendmail gave up: the rest of Parse1 sees "junk < @ host >" and the
             # junk ends up in front of the recipient.
@@ -338,9 +339,12 @@ class MailertableDocument(MapDocument):
         self.__dict__["_route_index"] = index
         return index
 
-    def _search(self, host: str) -> tuple[tuple[Probe, ...], list[str] | None]:
+    def _search(
+        self, host: str, workspace: list[str]
+    ) -> tuple[tuple[Probe, ...], list[str] | None]:
         """Parse1's exact lookup, then ruleset 90: the probes up to the deciding one.
 
+        ``workspace`` are the tokens after the host part: ``local < @ host. >``.
         The second item is None, or the workspace left in front of the address when
         sendmail gives up nesting ruleset 90 (a value that feeds back into itself).
         """
@@ -357,6 +361,22 @@ class MailertableDocument(MapDocument):
         prefix: list[str] = []
         depth = 1  # Parse1 calls Mailertable; each "strip & try again" nests one deeper
         while True:
+            if len(inner) == 2 and inner[1] == ".":
+                # "label ." with nothing after: `$+` swallows "> local < @ host ." and
+                # the key is nonsense such as ".>u<@host."; sendmail then carries on
+                # with an empty host part (W is intact again after "strip & retry").
+                label = inner[0]
+                spill = [">", *workspace[:-1]]
+                probe = self._probe("." + join(spill), (join([*prefix, label]), label))
+                probes.append(probe)
+                if probe.routes:
+                    return tuple(probes), None
+                prefix += [label, "."]
+                inner = tokens(probe.value) if probe.value is not None else []
+                depth += 1
+                if depth >= MAX_RULE_RECURSION:
+                    return tuple(probes), [*prefix, *inner]
+                continue
             if len(inner) >= 3 and inner[1] == ".":
                 # R$* <$- . $+ > $*  -- strip one label, look up ".rest"
                 label, rest = inner[0], inner[2:]
