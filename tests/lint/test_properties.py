@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sendmailcfg.lint import lint_text
@@ -61,3 +61,31 @@ TEXTS = st.one_of(st.text(max_size=300), st.lists(PIECES, max_size=40).map("".jo
 def test_lint_never_raises(text: str, kind: str) -> None:
     for f in lint_text(text, kind):
         assert f.line >= 1 and f.column >= 1 and f.severity in ("error", "warning", "info")
+
+
+@settings(max_examples=25)
+@given(TEXTS, TEXTS, TEXTS, TEXTS)
+def test_folder_lint_never_raises(mc: str, access: str, mailertable: str, virtuser: str) -> None:
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from sendmailcfg import _source
+    from sendmailcfg.lint import lint_files, load_file
+
+    folder = Path(tempfile.mkdtemp(prefix="smc-lint-prop-"))
+    try:
+        files = []
+        for name, kind, text in (
+            ("sendmail.mc", "mc", mc),
+            ("access", "access", access),
+            ("mailertable", "mailertable", mailertable),
+            ("virtusertable", "virtusertable", virtuser),
+        ):
+            (folder / name).write_bytes(_source.encode(text))
+            files.append(load_file(str(folder / name), kind, text))
+        (folder / "access.db").write_bytes(b"")
+        for f in lint_files(files):
+            assert f.line >= 1 and f.column >= 1
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
