@@ -72,7 +72,18 @@ def run(args: argparse.Namespace) -> int:
     findings = lint_files(files, config)
     out = render(findings, args.format)
     if out:
-        print(out)
+        _write(out, args.format)
     if not ok:
         return 2
     return worst(findings)
+
+
+def _write(out: str, fmt: str) -> None:
+    """Print ``out``: text and annotations keep a file's own bytes (as grep does); JSON and
+    SARIF must be UTF-8, so undecodable bytes become U+FFFD there."""
+    data = out.encode("utf-8", "surrogateescape")
+    if fmt in ("json", "sarif"):
+        data = data.decode("utf-8", "replace").encode("utf-8")
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data + b"\n")
+    sys.stdout.flush()

@@ -144,3 +144,20 @@ def test_folder_without_known_files(tmp_path: Path, capsys: pytest.CaptureFixtur
     (tmp_path / "README").write_text("nothing here\n")
     assert main(["lint", str(tmp_path)]) == 0
     assert "no .mc files or map sources found" in capsys.readouterr().err
+
+
+def test_undecodable_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "mailertable").write_bytes(b".caf\xe9.example\tsmtp:[x]\n")
+    env = dict(os.environ, PYTHONIOENCODING="utf-8:strict")
+    top = Path(__file__).resolve().parents[2]
+    env["PYTHONPATH"] = str(top)
+    run = [sys.executable, "-m", "sendmailcfg", "lint", "--select", "MT001"]
+    text = subprocess.run([*run, str(tmp_path)], capture_output=True, env=env, cwd=tmp_path)
+    assert text.returncode == 1 and b".caf\xe9.example has no entry" in text.stdout
+    js = subprocess.run([*run, "--format", "json", str(tmp_path)], capture_output=True, env=env)
+    assert js.returncode == 1
+    (f,) = json.loads(js.stdout.decode("utf-8"))["findings"]
+    assert f["message"].startswith(".caf\ufffd.example")
