@@ -27,7 +27,10 @@ import attrs
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import LintFile
 
-_DIRECTIVE = re.compile(r"sendmailcfg:\s*disable(-file)?\s*=\s*([A-Za-z0-9_,\s-]+)")
+_DIRECTIVE = re.compile(
+    r"sendmailcfg:\s*disable(-file)?\s*=\s*([A-Za-z0-9_-]+(?:[ \t]*,[ \t]*[A-Za-z0-9_-]+)*)"
+)
+"""The directive; the ids end at the first blank not followed by a comma (a reason may follow)."""
 _MC_COMMENT = re.compile(r"(^|[\s)])dnl(?=\s|$)")
 
 

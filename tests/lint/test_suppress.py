@@ -53,3 +53,10 @@ def test_mc_suppression(text: str, expected: list[tuple[int, str]]) -> None:
 )
 def test_map_suppression(text: str, expected: list[tuple[int, str]]) -> None:
     assert rules(text, "mailertable") == expected
+
+
+def test_a_reason_after_the_ids_is_not_an_id() -> None:
+    text = "MAILER(`smtp')dnl\nFEATURE(`x')dnl sendmailcfg: disable=MC003 for all hosts\n"
+    assert rules(text, "mc") == [(1, "MC004")]
+    text = MC_BAD + "dnl sendmailcfg: disable-file=MC003, MC002 as all of it is fine\n"
+    assert rules(text, "mc") == [(1, "MC004")]
