@@ -3,8 +3,10 @@
 Copying a ``.mc`` from a web page or word processor turns `` `x' `` into
 ``‘x’`` or ``&#96;x&#39;``, and people used to other languages write
 ``"x"``. m4 knows none of these: the text is passed through literally and
-the macro name or value is wrong. Found in arguments and statements (not
-in ``dnl`` comments or ``#`` lines, where they are harmless).
+the macro name or value is wrong. Reported where an m4 quote would stand
+(right after ``(`` or ``,``, right before ``,`` or ``)``); not in ``dnl``
+comments or ``#`` lines, nor as an apostrophe inside quoted text
+(``VERSIONID(`Jürgen’s config')``), where they are harmless.
 
 Bad::
 
@@ -19,6 +21,7 @@ Good::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -39,12 +42,32 @@ _WHAT = {
 }
 
 
+_OPENING = re.compile(r"[(,]\s*\Z")
+_CLOSING = re.compile(r"\s*[,)]")
+
+
+def _where_a_quote_goes(lines: list[str], line: int, column: int, text: str) -> bool:
+    """Whether the character sits where an m4 quote would: right after ``(``/``,`` or
+    right before ``,``/``)``. Inside a quoted string a typographic apostrophe is just text."""
+    if line > len(lines):
+        return True
+    row = lines[line - 1]
+    before, after = row[: column - 1], row[column - 1 + len(text) :]
+    return bool(_OPENING.search(before) or _CLOSING.match(after))
+
+
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
+    lines: list[str] | None = None
     for q in file.doc.quote_problems:
         if q.code not in _WHAT or q.in_dnl or q.in_hash_comment:
             continue
         if q.section is not None and q.code == "double-quote":
             continue  # raw cf text may hold double quotes
+        if q.code != "double-quote":
+            if lines is None:
+                lines = file.doc.text.split("\n")
+            if not _where_a_quote_goes(lines, q.line, q.column, q.text):
+                continue
         yield Problem(
             q.line,
             q.column,

@@ -15,3 +15,7 @@ TABLE = [
 @pytest.mark.parametrize(("text", "expected"), TABLE)
 def test_mc002(text: str, expected: list[tuple[int, int]]) -> None:
     assert one("MC002", text, "mc") == expected
+
+
+def test_mc002_apostrophe_inside_quoted_text_is_fine() -> None:
+    assert one("MC002", "VERSIONID(`J\u00fcrgen\u2019s config')dnl\n", "mc") == []
