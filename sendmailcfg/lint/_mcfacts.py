@@ -11,9 +11,10 @@ This is the one module that reads the ``McDocument`` API; rules read
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -176,3 +177,19 @@ def table_source(mc: McFacts, call: Call) -> str | None:
         return None
     base = path.rstrip("/").rsplit("/", 1)[-1]
     return base[:-3] if base.endswith(".db") else base
+
+
+def diversion_at(doc: Any, offset: int) -> int:
+    """The m4 diversion in effect at ``offset`` of an ``McDocument``'s text (0, -1, ...)."""
+    from sendmailcfg.mc.macros import SECTION_MACROS
+
+    diversion = 0
+    for s in doc.statements:
+        if s.start >= offset:
+            break
+        if s.name == "divert":
+            with contextlib.suppress(ValueError):
+                diversion = int(s.value(0).strip() or 0)
+        elif s.name in SECTION_MACROS:
+            diversion = SECTION_MACROS[s.name]
+    return diversion

@@ -5,7 +5,8 @@ other way round (``define('SMART_HOST', 'relay')``) m4 defines a macro with
 the odd name ``'SMART_HOST'`` and sendmail never sees the setting; a stray
 ``'`` is copied into the value. A `` ` `` that is never closed swallows the
 rest of the file (m4: ``end of file in string``). Stray quotes inside
-``dnl`` comments and ``#`` lines are harmless and not reported.
+``dnl`` comments, ``#`` lines and text under ``divert(-1)`` are harmless and
+not reported.
 
 Bad::
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from sendmailcfg.lint._mcfacts import diversion_at
 from sendmailcfg.lint.engine import Problem
 
 if TYPE_CHECKING:
@@ -34,12 +36,23 @@ SEVERITY = "error"
 KINDS = ("mc",)
 
 
+def _discarded(file: LintFile, line: int, column: int) -> bool:
+    starts = file.memo("mc-line-starts", lambda f: _line_starts(f.doc.text))
+    return diversion_at(file.doc, starts[line - 1] + column - 1) < 0
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+
+
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
     stray_lines: set[int] = set()
     for q in file.doc.quote_problems:
         if q.in_dnl or q.in_hash_comment:
             continue
         if q.code == "stray-close-quote":
+            if not q.in_argument and q.section is None and _discarded(file, q.line, q.column):
+                continue  # text in divert(-1) is thrown away, its quotes with it
             if q.line in stray_lines:
                 continue  # one finding per line: `'x', 'y'` is one mistake, not four
             stray_lines.add(q.line)

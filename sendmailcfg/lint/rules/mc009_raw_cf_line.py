@@ -19,13 +19,13 @@ Good::
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import attrs
 
+from sendmailcfg.lint._mcfacts import diversion_at
 from sendmailcfg.lint.engine import Problem
 
 if TYPE_CHECKING:
@@ -62,19 +62,8 @@ def _raw_lines(file: LintFile) -> list[_Raw]:
                 continue
             line = text.count("\n", 0, m.start()) + 1
             if line not in lines:
-                found.append(_Raw(line, m.group().rstrip(), _diversion_at(doc, m.start())))
+                found.append(_Raw(line, m.group().rstrip(), diversion_at(doc, m.start())))
     return sorted(found, key=lambda r: r.line)
-
-
-def _diversion_at(doc: object, offset: int) -> int:
-    diversion = 0
-    for s in doc.statements:  # type: ignore[attr-defined]
-        if s.start > offset:
-            break
-        if s.name == "divert":
-            with contextlib.suppress(ValueError):
-                diversion = int(s.value(0).strip() or 0)
-    return diversion
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:

@@ -14,3 +14,8 @@ TABLE = [
 @pytest.mark.parametrize(("text", "expected"), TABLE)
 def test_mc001(text: str, expected: list[tuple[int, int]]) -> None:
     assert one("MC001", text, "mc") == expected
+
+
+def test_mc001_stray_quote_in_discarded_text() -> None:
+    assert one("MC001", "divert(-1)\nthis file's header\ndivert(0)dnl\n", "mc") == []
+    assert one("MC001", "divert(0)\nthis file's header\n", "mc") == [(2, 10)]
