@@ -76,13 +76,15 @@ KEY_SUSPECTS = re.compile(
 
 VALUE_SUSPECTS = re.compile(
     KEY
-    + r"(?:\S+[ \t]+(?!(?i:ok|relay|reject|discard|skip)[ \t\r]*$"
-    + r"|(?i:error):([45])\.\d{1,3}\.\d{1,3}:\1\d\d[ \t][^\n]*\S)"
-    + r"|(?:(?i:from):\S+|(?:[A-Za-z_]\w*:)?[^\s.:@]*\.?)[ \t]+(?i:relay)[ \t\r]*$)",
+    + r"(?:(?i:from):(?=(?P<f>\S+))(?P=f)[ \t]+(?i:relay)[ \t\r]*$"
+    + r"|(?:[A-Za-z_]\w*:)?[^\s.:@]*\.?[ \t]+(?i:relay)[ \t\r]*$"
+    + r"|(?=(?P<k>\S+))(?P=k)[ \t]+(?=\S)(?!(?i:ok|relay|reject|discard|skip)[ \t\r]*$"
+    + r"|(?i:error):(?P<c>[45])\.\d{1,3}\.\d{1,3}:(?P=c)\d\d[ \t][^\n]*\S))",
     re.M,
 )
-"""Entries whose value is neither a bare action nor a consistent ``ERROR:D.S.N:code text``,
-and RELAY entries keyed on a sender or a one-label name (AC005 and AC008 share this scan)."""
+r"""Entries whose value is neither a bare action nor a consistent ``ERROR:D.S.N:code text``,
+and RELAY entries keyed on a sender or a one-label name (AC005 and AC008 share this scan).
+``(?=(?P<k>\S+))(?P=k)`` is an atomic group: the key is never re-scanned by backtracking."""
 
 SKIP_VALUE = re.compile(KEY + r"\S+[ \t]+(?i:skip)[ \t\r]*$", re.M)
 """Entries whose value is SKIP."""
