@@ -49,6 +49,7 @@ RULE_MODULES = (
     "mt003_undeclared_mailer",
     "mt004_host_port",
     "mt005_no_brackets",
+    "mt006_local_domain",
     "ac001_ipv6_prefix",
     "ac002_ipv6_form",
     "ac003_cidr",
