@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 from pathlib import Path
 
@@ -69,17 +70,18 @@ def _smtp_session(oracle: Oracle, work: Path, access: bytes, senders: list[str])
     cf, _err, _st = oracle.mc2cf(oracle.offline_mc(work, body))
     (work / "t.cf").write_text(cf, encoding="latin-1")
     cmd = [str(oracle.sendmail), "-C", str(work / "t.cf"), "-bs", "-odq"]
-    if "." not in __import__("socket").gethostname():
+    if "." not in socket.gethostname():
         if not oracle._can_unshare():
             pytest.skip("needs a dotted host name or unshare -u (root)")
         cmd = ["unshare", "-u", "sh", "-c", 'hostname "$0" && exec "$@"', ORACLE_HOST, *cmd]
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert p.stdin is not None and p.stdout is not None
+    stdout = p.stdout
 
     def reply() -> str:
-        line = p.stdout.readline().decode("latin-1")
+        line = stdout.readline().decode("latin-1")
         while len(line) > 3 and line[3] == "-":
-            line = p.stdout.readline().decode("latin-1")
+            line = stdout.readline().decode("latin-1")
         return line.rstrip()
 
     def say(command: str) -> str:
