@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import re
 import sys
 
 from sendmailcfg.lint.rules import Rule, load_rules
@@ -34,9 +35,12 @@ def _kinds(rule: Rule) -> str:
     return ", ".join(_KIND_NAMES.get(k, k) for k in rule.kinds)
 
 
+_ROLE = re.compile(r":(?:func|class|mod|data|meth|attr):`([^`]+)`")
+
+
 def _body(doc: str) -> list[str]:
     """The docstring after its summary line, with ``Xxx::`` blocks fenced."""
-    lines = doc.splitlines()[1:]
+    lines = _ROLE.sub(r"`\1`", doc).splitlines()[1:]
     out: list[str] = []
     i = 0
     while i < len(lines):

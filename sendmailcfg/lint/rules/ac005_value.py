@@ -2,7 +2,7 @@
 
 Unknown action words are not rejected by sendmail: any other text becomes
 the *error message* (``foo bar`` rejects with ``foo bar``), so a typo such as
-``RELAYY`` or ``Reject`` turns an allow rule into a rejection. Also checked:
+``RELAYY`` or ``REJCET`` turns an allow rule into a rejection. Also checked:
 ``ERROR:`` needs an SMTP code (``ERROR:550 text`` or ``ERROR:5.7.1:550 text``;
 without one sendmail replies ``553 5.3.0 text``); the DSN class must match the
 code (``ERROR:5.7.1:450`` replies ``450 5.7.1``, a contradiction; a plain
@@ -10,8 +10,8 @@ code (``ERROR:5.7.1:450`` replies ``450 5.7.1``, a contradiction; a plain
 ``FRIEND``/``HATER``; ``GreetPause:``, ``ClientRate:`` and ``ClientConn:`` take
 numbers; ``TLS_*`` take ``VERIFY``/``ENCR:bits``; ``AuthInfo:`` takes
 double-quoted ``"U:..."`` items (the per-tag checks are
-:func:`sendmailcfg.maps.access_values.validate_value`). Action words may be written in any case
-(``reject`` works: checked against sendmail 8.17).
+:func:`sendmailcfg.maps.access_values.validate_value`). Action words may be
+written in any case (``reject`` works: checked against sendmail 8.17).
 
 Bad::
 
