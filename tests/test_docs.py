@@ -78,7 +78,9 @@ def test_console_examples(page: Path) -> None:
             if st:
                 status = int(st.group(1))
                 command = command[: st.start()]
-            command = re.sub(r"(^|&& |; |\| )python ", lambda m: f'{m.group(1)}"{sys.executable}" ', command)
+            command = re.sub(
+                r"(^|&& |; |\| )python ", lambda m: f'{m.group(1)}"{sys.executable}" ', command
+            )
             env = dict(os.environ, PYTHONPATH=str(TOP), COLUMNS="80")
             p = subprocess.run(
                 command, shell=True, cwd=TOP, capture_output=True, text=True, env=env, timeout=120
