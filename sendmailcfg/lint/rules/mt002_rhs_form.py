@@ -1,6 +1,7 @@
 """A mailertable value that is not ``mailer:host``, ``local:user`` or ``error:...``.
 
-sendmail only accepts a lookup result of the form ``<mailer>:<rest>``; a
+sendmail only accepts a lookup result of the form ``<mailer>:<rest>`` (one
+token before the colon: :func:`sendmailcfg.maps.routing.routes`); a
 plain ``relay.example.net`` is not a route (it is fed back as a host name and
 the address falls through to the default), and ``smtp:`` without a host has
 nowhere to go. ``error:`` needs a text (``error:5.1.1:550 User unknown``),
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from sendmailcfg.lint._facts import entries, value_text
 from sendmailcfg.lint.engine import Problem
+from sendmailcfg.maps.routing import routes
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
@@ -44,7 +46,7 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
     for e in entries(file):
         value = value_text(e.value)
         m = _ROUTE.match(value)
-        if m is None:
+        if m is None or not routes(value):
             yield Problem(
                 e.line,
                 e.value_column,

@@ -30,3 +30,8 @@ def test_mt002_error_status_and_code_disagree() -> None:
     )
     assert [(f.line, f.severity) for f in found] == [(1, "warning")]
     assert one("MT002", "a.example error:4.2.2:450 full\n", "mailertable") == []
+
+
+def test_mt002_mailer_must_be_one_token() -> None:
+    # "relay.example:smtp" tokenizes as relay . example : smtp -- not TOKEN:...
+    assert one("MT002", "a.example relay.example:smtp\n", "mailertable") == [(1, 11)]
