@@ -6,6 +6,8 @@
 'smtp:[mx.example.net]'
 """
 
+from typing import TYPE_CHECKING
+
 from sendmailcfg.api import diff, dump, dumps, load, loads
 from sendmailcfg.errors import (
     Diagnostic,
@@ -28,8 +30,52 @@ from sendmailcfg.syntax.map_nodes import MapSyntax
 
 __version__ = "0.1.0"
 
-__all__ = [
+if TYPE_CHECKING:  # what the lazy names below are, for type checkers
+    from sendmailcfg.maps.access_rules import AccessDecision, Client
+    from sendmailcfg.maps.mailertable import Resolution
+    from sendmailcfg.mc import McDocument, RenderError, parse_mc, render
+    from sendmailcfg.output.database import MapBuildError, build, is_stale
+    from sendmailcfg.output.makemap_source import to_makemap_source
+
+# Names from the heavier rooms, imported on first use so that ``import sendmailcfg``
+# (and every CLI start) stays cheap.
+_LAZY = {
+    "McDocument": "sendmailcfg.mc",
+    "parse_mc": "sendmailcfg.mc",
+    "render": "sendmailcfg.mc",
+    "RenderError": "sendmailcfg.mc",
+    "Resolution": "sendmailcfg.maps.mailertable",
+    "AccessDecision": "sendmailcfg.maps.access_rules",
+    "Client": "sendmailcfg.maps.access_rules",
+    "build": "sendmailcfg.output.database",
+    "is_stale": "sendmailcfg.output.database",
+    "MapBuildError": "sendmailcfg.output.database",
+    "to_makemap_source": "sendmailcfg.output.makemap_source",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sendmailcfg' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
+__all__ = [  # noqa: RUF022 - sorted, plus the lazy names
+    "AccessDecision",
     "AccessDocument",
+    "Client",
+    "MapBuildError",
+    "McDocument",
+    "RenderError",
+    "Resolution",
+    "build",
+    "is_stale",
+    "parse_mc",
+    "render",
+    "to_makemap_source",
     "Diagnostic",
     "DomaintableDocument",
     "EditError",
