@@ -23,3 +23,15 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "pytest" in install_and_test
     ci = (TOP / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert install_and_test in ci
+
+
+def test_readme_main_job_passes_on_the_bundled_examples() -> None:
+    import subprocess
+    import sys
+
+    readme = (TOP / "README.md").read_text(encoding="utf-8").splitlines()
+    command = readme[readme.index("```console skip") + 1].split("&& ", 1)[1]
+    assert command.startswith("python -m sendmailcfg ")
+    args = command.split()[1:]
+    p = subprocess.run([sys.executable, *args], cwd=TOP, capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout + p.stderr
