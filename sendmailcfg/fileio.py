@@ -22,6 +22,22 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
         return f.read()
 
 
+def adopt_mode(tmp: str, old: os.stat_result | None, new_mode: int) -> None:
+    """Give ``tmp`` the permission bits (and, where we may, owner) of the file it replaces.
+
+    With no old file, ``new_mode`` less the process umask, as ``open`` would give.
+    """
+    if old is not None:
+        os.chmod(tmp, stat.S_IMODE(old.st_mode))
+        with contextlib.suppress(PermissionError):
+            if (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
+                os.chown(tmp, old.st_uid, old.st_gid)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, new_mode & ~umask)
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to a temporary file in the same folder, then rename it over ``path``.
 
@@ -40,15 +56,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        if old is not None:
-            os.chmod(tmp, stat.S_IMODE(old.st_mode))
-            with contextlib.suppress(PermissionError):
-                if (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
-                    os.chown(tmp, old.st_uid, old.st_gid)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
+        adopt_mode(tmp, old, 0o666)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

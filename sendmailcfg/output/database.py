@@ -36,7 +36,7 @@ from typing import Literal
 
 import attrs
 
-from sendmailcfg import _source
+from sendmailcfg import _source, fileio
 from sendmailcfg.errors import SendmailcfgError
 from sendmailcfg.maps.document import MapDocument
 from sendmailcfg.maps.makemap_reader import (
@@ -237,15 +237,7 @@ def _doc_options(source: object, options: ReaderOptions | None) -> ReaderOptions
 
 def _finish(tmp: str, target: Path, old: os.stat_result | None) -> None:
     """Give the new file the old one's mode and owner (or 0640), sync it, rename it in place."""
-    if old is not None:
-        os.chmod(tmp, stat.S_IMODE(old.st_mode))
-        with contextlib.suppress(PermissionError):
-            if (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
-                os.chown(tmp, old.st_uid, old.st_gid)
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, berkeley.DBMMODE & ~umask)
+    fileio.adopt_mode(tmp, old, berkeley.DBMMODE)
     fd = os.open(tmp, os.O_RDONLY)
     try:
         os.fsync(fd)
