@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sendmailcfg import _source, fileio
+from sendmailcfg import _source
 from sendmailcfg.api import loads
-from sendmailcfg.cli.paths import expand
+from sendmailcfg.cli.paths import expand, read_each
 from sendmailcfg.maps.kinds import KINDS
 
 NAME = "check"
@@ -25,11 +25,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     files, ok = expand(args.paths, args.kind)
     problems = 0
-    for path, kind in files:
-        try:
-            data = fileio.read_bytes(path)
-        except OSError as exc:
-            print(f"{path}: cannot read: {exc.strerror}", file=sys.stderr)
+    for path, kind, data in read_each(files):
+        if data is None:
             ok = False
             continue
         doc = loads(_source.decode(data), kind, path=path)

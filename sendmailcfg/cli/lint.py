@@ -40,8 +40,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sendmailcfg import _source, fileio
-    from sendmailcfg.cli.paths import expand
+    from sendmailcfg import _source
+    from sendmailcfg.cli.paths import expand, read_each
     from sendmailcfg.lint.config import ConfigError, LintConfig
     from sendmailcfg.lint.engine import lint_files, load_file, worst
     from sendmailcfg.lint.formats import render
@@ -59,11 +59,8 @@ def run(args: argparse.Namespace) -> int:
             return 2
         files.append(load_file("-", args.kind, _source.decode(sys.stdin.buffer.read())))
     found, ok = expand(paths, args.kind)
-    for path, kind in found:
-        try:
-            data = fileio.read_bytes(path)
-        except OSError as exc:
-            print(f"{path}: cannot read: {exc.strerror}", file=sys.stderr)
+    for path, kind, data in read_each(found):
+        if data is None:
             ok = False
             continue
         files.append(load_file(path, kind, _source.decode(data)))

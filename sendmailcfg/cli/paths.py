@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
+from sendmailcfg import fileio
 from sendmailcfg.maps import infer_kind
 
 
@@ -40,3 +41,14 @@ def expand(paths: Iterable[str], kind: str | None = None) -> tuple[list[tuple[st
             print(f"{path}: no such file or directory", file=sys.stderr)
             ok = False
     return found, ok
+
+
+def read_each(found: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str, bytes | None]]:
+    """``(path, kind, bytes)`` for each file; ``None`` (reported on stderr) when unreadable."""
+    for path, kind in found:
+        try:
+            data: bytes | None = fileio.read_bytes(path)
+        except OSError as exc:
+            print(f"{path}: cannot read: {exc.strerror}", file=sys.stderr)
+            data = None
+        yield path, kind, data
