@@ -23,7 +23,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Literal
 
 import attrs
@@ -36,10 +36,12 @@ from sendmailcfg.maps.routing import (
     delivered,
     is_route,
     join,
+    plain_route,
     route_of,
     routes,
     smart_host_route,
     tokens,
+    triple,
 )
 from sendmailcfg.syntax.map_nodes import MapEntry
 
@@ -51,6 +53,11 @@ _ADDRESS_SYNTAX = frozenset(' \t\r\n\x0b\x0c()<>,;:"\\')
 CACHE_SIZE = 1 << 17
 """Answers kept per document for calls with default options (least recently used go)."""
 _PLAIN_HOST = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*")
+_PLAIN_QUERY = re.compile(
+    r'(?:([^@ \t\r\n\x0b\x0c()<>,;:"\\]+)@)?([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)(\.*)'
+)
+"""``local@host`` or ``host`` that passes sendmail's address checks, with a host of plain
+labels (trailing dots allowed): groups local part (or None), host, trailing dots."""
 MAX_RULE_RECURSION = 50
 """sendmail's MAXRULERECURSION: ruleset 90 nests at most this deep, then gives up."""
 
@@ -72,7 +79,11 @@ class Probe:
     with no entry, when the key itself reads so: ``.:x``)."""
 
 
-@attrs.frozen
+Replay = Callable[[str], "tuple[Probe, ...]"]
+"""Lists the probes of a query again, for a :class:`Resolution` that has not built them."""
+
+
+@attrs.frozen(repr=False, eq=False)
 class Resolution:
     """Where sendmail delivers one address or host, and why."""
 
@@ -85,8 +96,36 @@ class Resolution:
     """The mailertable entry that decided the route, or None."""
     value: str | None
     """That entry's value after ``%`` substitution, or None."""
-    tried: tuple[Probe, ...]
-    """Every mailertable key looked up, in order (empty for local names and IP literals)."""
+    _tried: tuple[Probe, ...] | Replay
+    """The probes, or what lists them from the query the first time ``tried`` is asked for
+    (most callers never ask: building them would cost more than the answer)."""
+
+    @property
+    def tried(self) -> tuple[Probe, ...]:
+        """Every mailertable key looked up, in order (empty for local names and IP literals)."""
+        tried = self._tried
+        if not isinstance(tried, tuple):
+            tried = tried(self.query)
+            object.__setattr__(self, "_tried", tried)
+        return tried
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.query, self.route, self.reason, self.entry, self.value, self.tried)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Resolution)
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (
+            f"Resolution(query={self.query!r}, route={self.route!r}, reason={self.reason!r}, "
+            f"entry={self.entry!r}, value={self.value!r}, tried={self.tried!r})"
+        )
 
     @property
     def key(self) -> str | None:
@@ -219,15 +258,13 @@ class MailertableDocument(MapDocument):
         if not local_names and smart_host is None and mailers is None:
             cached = self.__dict__.get("_cached_resolve")
             if cached is None:
-                cached = functools.lru_cache(maxsize=CACHE_SIZE)(self._resolve_plain)
+                cached = functools.lru_cache(maxsize=CACHE_SIZE)(self._router().answer)
                 self.__dict__["_cached_resolve"] = cached
             result: Resolution = cached(address_or_host)
             return result
         names = frozenset(ascii_fold(n.rstrip(".")) for n in local_names)
-        return self._resolve(address_or_host, names, smart_host, mailers)
-
-    def _resolve_plain(self, query: str) -> Resolution:
-        return self._resolve(query, (), None, None)
+        known = None if mailers is None else frozenset(m.lower() for m in mailers)
+        return self._router().answer(address_or_host, names, smart_host, known)
 
     def explain(
         self,
@@ -249,179 +286,14 @@ class MailertableDocument(MapDocument):
             address_or_host, local_names=local_names, smart_host=smart_host, mailers=mailers
         ).explain()
 
-    def _resolve(
-        self,
-        query: str,
-        names: Collection[str],
-        smart_host: str | None,
-        mailers: Collection[str] | None,
-    ) -> Resolution:
-        if "@" in query:
-            local: str | None
-            local, _, host = query.rpartition("@")
-        else:
-            local, host = None, query
-        bad = _ADDRESS_SYNTAX.intersection(query)
-        if bad:
-            raise ValueError(
-                f"{query!r}: {''.join(sorted(bad))!r} is address syntax sendmail would parse "
-                "(comments, lists, routes, quoting); give user@host or a host name"
-            )
-        invalid = _check(local, host)
-        if invalid is not None:
-            return Resolution(query, invalid, "invalid", None, None, ())
-        base = host.rstrip(".")
-        if host.startswith("[") and host.endswith("]"):
-            user = None if local is None else f"{local}@{host}"
-            route = Route("esmtp", host, user)
-            if smart_host:
-                st = tokens(smart_host)
-                if is_route(st):
-                    route = Route(st[0].lower(), join(st[2:]), user)
-                else:
-                    route = Route("esmtp", join(st), user)
-            return Resolution(query, delivered(route), "ip-literal", None, None, ())
-        folded = ascii_fold(base)
-        if folded == "localhost" or folded in names:
-            user = None if local is None else ascii_fold(local)
-            return Resolution(query, Route("local", None, user), "local", None, None, ())
-        canonical = base + "." if ("." in base or host.endswith(".")) else base
-        workspace = [*(tokens(local) if local else []), "<", "@", *tokens(canonical), ">"]
-        probes, garbled = self._search(base, workspace)
-        if garbled is not None:
-            # sendmail gave up: the rest of Parse1 sees "junk < @ host >" and the
-            # junk ends up in front of the recipient.
-            user = None
-            if local is not None:
-                user = join([*garbled, *tokens(local), "@", *tokens(base)])
-            route = delivered(Route("esmtp", canonical, user))
-            return Resolution(query, route, "default", None, None, probes)
-        last = probes[-1]
-        if last.routes:
-            value = last.key if last.value is None else last.value
-            route = delivered(route_of(value, local, canonical, mailers=mailers))
-            return Resolution(query, route, "mailertable", last.entry, last.value, probes)
-        if smart_host:
-            sh = smart_host_route(smart_host, local, canonical, local_names=names)
-            if sh is not None:
-                return Resolution(query, delivered(sh), "smart-host", None, None, probes)
-        user = None if local is None else f"{local}@{base}"
-        route = delivered(Route("esmtp", canonical, user))
-        return Resolution(query, route, "default", None, None, probes)
-
-    def _probe(self, key: str, args: tuple[str, ...]) -> Probe:
-        index = self.__dict__.get("_route_index")
-        if index is None:
-            index = self._build_index()
-        if self.fold_keys:
-            found = index.get(key.lower() if key.isascii() else ascii_fold(key))
-        else:
-            found = index.get(key)
-        if found is None:
-            return Probe(key, args, None, None, False)
-        entry, plain_route = found
-        if plain_route:
-            return Probe(key, args, entry, entry.value, True)
-        value = substitute(entry.value, key, args) if "%" in entry.value else entry.value
-        return Probe(key, args, entry, value, routes(value))
-
-    def _build_index(self) -> dict[str, tuple[LocatedEntry, bool]]:
-        """Stored key -> (the entry sendmail finds, whether its value routes as written)."""
-        index: dict[str, tuple[LocatedEntry, bool]] = {}
-        last = self.duplicates == "last"
-        for i, node in enumerate(self.lines):
-            if isinstance(node, MapEntry):
-                k = self.fold(node.key)
-                if last or k not in index:
-                    value = node.value
-                    entry = LocatedEntry(node.key, value, i + 1, 1, node.value_column, node)
-                    index[k] = (entry, "%" not in value and routes(value))
-        self.__dict__["_route_index"] = index
-        return index
-
-    def _search(
-        self, host: str, workspace: list[str]
-    ) -> tuple[tuple[Probe, ...], list[str] | None]:
-        """Parse1's exact lookup, then ruleset 90: the probes up to the deciding one.
-
-        ``workspace`` are the tokens after the host part: ``local < @ host. >``.
-        The second item is None, or the workspace left in front of the address when
-        sendmail gives up nesting ruleset 90 (a value that feeds back into itself).
-        """
-        if _PLAIN_HOST.fullmatch(host):
-            fast = self._search_plain(host)
-            if fast is not None:
-                return fast, None
-        probes = [self._probe(join(tokens(host)), ())]
-        first = probes[0]
-        if first.routes:
-            return tuple(probes), None
-        # A failed lookup leaves the key in the workspace.
-        inner = tokens(first.value if first.value is not None else first.key)
-        prefix: list[str] = []
-        depth = 1  # Parse1 calls Mailertable; each "strip & try again" nests one deeper
-        while True:
-            if len(inner) == 2 and inner[1] == ".":
-                # "label ." with nothing after: `$+` swallows "> local < @ host ." and
-                # the key is nonsense such as ".>u<@host."; sendmail then carries on
-                # with an empty host part (W is intact again after "strip & retry").
-                label = inner[0]
-                spill = [">", *workspace[:-1]]
-                probe = self._probe("." + join(spill), (join([*prefix, label]), label))
-                probes.append(probe)
-                if probe.routes:
-                    return tuple(probes), None
-                prefix += [label, "."]
-                inner = tokens(probe.value) if probe.value is not None else []
-                depth += 1
-                if depth >= MAX_RULE_RECURSION:
-                    return tuple(probes), [*prefix, *inner]
-                continue
-            if len(inner) >= 3 and inner[1] == ".":
-                # R$* <$- . $+ > $*  -- strip one label, look up ".rest"
-                label, rest = inner[0], inner[2:]
-                probe = self._probe("." + join(rest), (join([*prefix, label]), label))
-                probes.append(probe)
-                if probe.routes:
-                    return tuple(probes), None
-                prefix.append(label)
-                inner = tokens(probe.value if probe.value is not None else probe.key)
-                if probe.value is None and is_route(inner):
-                    # a missing key stays in the workspace: ".:x" reads as mailer "."
-                    probes[-1] = attrs.evolve(probe, routes=True)
-                    return tuple(probes), None
-            if len(inner) >= 2 and inner[0] == ".":
-                # R$* < . $+ > $*  $@ $>Mailertable $1 . <$2> $3
-                prefix.append(".")
-                inner = inner[1:]
-                depth += 1
-                if depth >= MAX_RULE_RECURSION:
-                    return tuple(probes), [*prefix, *inner]
-                continue
-            break
-        probes.append(self._probe(".", (join([*prefix, *inner]),)))
-        return tuple(probes), None
-
-    def _search_plain(self, host: str) -> tuple[Probe, ...] | None:
-        """:meth:`_search` for a host of plain labels; None when a value does not route
-        (then the token-level search decides)."""
-        probe = self._probe(host, ())
-        if probe.routes:
-            return (probe,)
-        if probe.entry is not None:
-            return None
-        probes = [probe]
-        labels = host.split(".")
-        for i in range(1, len(labels)):
-            probe = self._probe("." + ".".join(labels[i:]), (".".join(labels[:i]), labels[i - 1]))
-            probes.append(probe)
-            if probe.routes:
-                return tuple(probes)
-            if probe.entry is not None:
-                return None
-        probe = self._probe(".", (host,))
-        probes.append(probe)
-        return tuple(probes)
+    def _router(self) -> _Router:
+        """The route index of the entries as they are now (built once, dropped on edits)."""
+        router = self.__dict__.get("_route_index")
+        if router is None:
+            router = _Router(self)
+            self.__dict__["_route_index"] = router
+        assert isinstance(router, _Router)
+        return router
 
     # -- editing -----------------------------------------------------------------------
 
@@ -506,3 +378,310 @@ def _check(local: str | None, host: str) -> Route | None:
     if not base or base.startswith(".") or ".." in base:
         return Route(ERROR_MAILER, "5.1.2", '"553 Invalid host name"')
     return None
+
+
+# -- the route index ---------------------------------------------------------------------
+
+_ROUTES = 0
+"""How an entry's value reads: it routes as written (``mailer:...``)."""
+_PERCENT = 1
+"""It holds ``%``: what it says depends on the key looked up."""
+_HOST = 2
+"""It does not route: ruleset 90 looks it up again as if it were the host."""
+
+_Target = tuple[int, int, str, str, bool, tuple[str, ...]]
+"""What a stored key leads to, worked out once per entry: the entry's position in
+the lines; its kind (_ROUTES, _PERCENT, _HOST); for a plain ``mailer:host`` value
+the mailer (lower-cased) and the host as /parse prints it (else ``""``); whether
+the mailer is prog (the recipient is the local part alone); for any other routing
+value its tokens. Only strings and numbers: the garbage collector stops tracking
+such tuples, so a large map costs it nothing."""
+
+
+def _target(position: int, value: str) -> _Target:
+    if "%" in value:
+        return (position, _PERCENT, "", "", False, ())
+    plain = plain_route(value)
+    if plain is not None:
+        mailer, host = plain
+        host = host.lower() if host.isascii() else host  # as delivered() prints it
+        return (position, _ROUTES, mailer, host, mailer == "prog", ())
+    if routes(value):
+        return (position, _ROUTES, "", "", False, tuple(tokens(value)))
+    return (position, _HOST, "", "", False, ())
+
+
+class _Router:
+    """A document's entries as sendmail's map holds them, and the lookups over them.
+
+    A snapshot: edits build a new one, so a :class:`Resolution` can replay its
+    lookups (``tried``) later against the entries it was answered from.
+    """
+
+    def __init__(self, doc: MapDocument) -> None:
+        index: dict[str, _Target] = {}
+        last = doc.duplicates == "last"
+        fold = doc.fold
+        self.lines = lines = list(doc.lines)
+        for i, node in enumerate(lines):
+            if isinstance(node, MapEntry):
+                k = fold(node.key)
+                if last or k not in index:
+                    index[k] = _target(i, node.value)
+        self.index = index
+        self.fold_keys = doc.fold_keys
+        self.located: dict[int, LocatedEntry] = {}
+        """Entries by position, built the first time an answer needs them."""
+        self.replay: Replay = self.tried
+
+    def entry(self, position: int) -> LocatedEntry:
+        """The entry on ``lines[position]``, the same object each time."""
+        found = self.located.get(position)
+        if found is None:
+            node = self.lines[position]
+            assert isinstance(node, MapEntry)
+            found = LocatedEntry(node.key, node.value, position + 1, 1, node.value_column, node)
+            self.located[position] = found
+        return found
+
+    def answer(
+        self,
+        query: str,
+        names: Collection[str] = (),
+        smart_host: str | None = None,
+        mailers: Collection[str] | None = None,
+    ) -> Resolution:
+        """:meth:`MailertableDocument.resolve` (``names`` folded, ``mailers`` lower-cased).
+
+        Plain ``local@host`` queries walk the index by string slicing and leave
+        their ``tried`` probes to be replayed when asked for; anything else, or a
+        value that sendmail would look up again as a host, takes :meth:`resolve_tokens`.
+        """
+        m = _PLAIN_QUERY.fullmatch(query)
+        if m is None:
+            return self.resolve_tokens(query, names, smart_host, mailers)
+        local, base, dots = m.groups()
+        low = base.lower()
+        if low == "localhost" or low in names:
+            return self.resolve_tokens(query, names, smart_host, mailers)
+        index = self.index
+        key = low if self.fold_keys else base
+        # The exact host (at 0), then ".parent" from the longest (at: its dot), then ".".
+        at = 0
+        found = index.get(key)
+        if found is None:
+            at = key.find(".")
+            while at >= 0:
+                found = index.get(key[at:])
+                if found is not None:
+                    break
+                at = key.find(".", at + 1)
+            else:
+                found = index.get(".")
+        if found is not None:
+            position, kind, mailer, host, prog, value_tokens = found
+            entry = self.located.get(position)
+            if entry is None:
+                entry = self.entry(position)
+            if mailer and (mailers is None or mailer in mailers):
+                if local is None:
+                    route = Route(mailer, host, None)
+                else:
+                    route = Route(mailer, host, local if prog else f"{local}@{base}")
+                return Resolution(query, route, "mailertable", entry, entry.value, self.replay)
+            canonical = base + "." if (dots or "." in base) else base
+            if kind == _ROUTES:
+                if value_tokens:
+                    route = triple(list(value_tokens), local, canonical, mailers=mailers)
+                else:  # a mailer the .cf does not define
+                    route = route_of(entry.value, local, canonical, mailers=mailers)
+                route = delivered(route)
+                return Resolution(query, route, "mailertable", entry, entry.value, self.replay)
+            if kind == _PERCENT:
+                # the key and the %1, %2 sendmail looks it up with
+                if at == 0:
+                    value = substitute(entry.value, base, ())
+                elif at > 0:
+                    label = base[base.rfind(".", 0, at) + 1 : at]
+                    value = substitute(entry.value, base[at:], (base[:at], label))
+                else:
+                    value = substitute(entry.value, ".", (base,))
+                if routes(value):
+                    route = delivered(route_of(value, local, canonical, mailers=mailers))
+                    return Resolution(query, route, "mailertable", entry, value, self.replay)
+            if at >= 0:  # not ".": sendmail looks the value up as a host
+                return self.resolve_tokens(query, names, smart_host, mailers)
+        canonical = base + "." if (dots or "." in base) else base
+        if smart_host:
+            sh = smart_host_route(smart_host, local, canonical, local_names=names)
+            if sh is not None:
+                return Resolution(query, delivered(sh), "smart-host", None, None, self.replay)
+        user = None if local is None else f"{local}@{base}"
+        route = Route("esmtp", canonical.lower(), user)
+        return Resolution(query, route, "default", None, None, self.replay)
+
+    def tried(self, query: str) -> tuple[Probe, ...]:
+        """The probes of :meth:`search` for a query that reaches the mailertable."""
+        local, _, host = query.rpartition("@")
+        base = host.rstrip(".")
+        canonical = base + "." if ("." in base or host.endswith(".")) else base
+        workspace = [*(tokens(local) if local else []), "<", "@", *tokens(canonical), ">"]
+        return self.search(base, workspace)[0]
+
+    def resolve_tokens(
+        self,
+        query: str,
+        names: Collection[str],
+        smart_host: str | None,
+        mailers: Collection[str] | None,
+    ) -> Resolution:
+        """:meth:`answer` for any query, on sendmail's tokens, recording every probe."""
+        if "@" in query:
+            local: str | None
+            local, _, host = query.rpartition("@")
+        else:
+            local, host = None, query
+        bad = _ADDRESS_SYNTAX.intersection(query)
+        if bad:
+            raise ValueError(
+                f"{query!r}: {''.join(sorted(bad))!r} is address syntax sendmail would parse "
+                "(comments, lists, routes, quoting); give user@host or a host name"
+            )
+        invalid = _check(local, host)
+        if invalid is not None:
+            return Resolution(query, invalid, "invalid", None, None, ())
+        base = host.rstrip(".")
+        if host.startswith("[") and host.endswith("]"):
+            user = None if local is None else f"{local}@{host}"
+            route = Route("esmtp", host, user)
+            if smart_host:
+                st = tokens(smart_host)
+                if is_route(st):
+                    route = Route(st[0].lower(), join(st[2:]), user)
+                else:
+                    route = Route("esmtp", join(st), user)
+            return Resolution(query, delivered(route), "ip-literal", None, None, ())
+        folded = ascii_fold(base)
+        if folded == "localhost" or folded in names:
+            user = None if local is None else ascii_fold(local)
+            return Resolution(query, Route("local", None, user), "local", None, None, ())
+        canonical = base + "." if ("." in base or host.endswith(".")) else base
+        workspace = [*(tokens(local) if local else []), "<", "@", *tokens(canonical), ">"]
+        probes, garbled = self.search(base, workspace)
+        if garbled is not None:
+            # sendmail gave up: the rest of Parse1 sees "junk < @ host >" and the
+            # junk ends up in front of the recipient.
+            user = None
+            if local is not None:
+                user = join([*garbled, *tokens(local), "@", *tokens(base)])
+            route = delivered(Route("esmtp", canonical, user))
+            return Resolution(query, route, "default", None, None, probes)
+        last = probes[-1]
+        if last.routes:
+            value = last.key if last.value is None else last.value
+            route = delivered(route_of(value, local, canonical, mailers=mailers))
+            return Resolution(query, route, "mailertable", last.entry, last.value, probes)
+        if smart_host:
+            sh = smart_host_route(smart_host, local, canonical, local_names=names)
+            if sh is not None:
+                return Resolution(query, delivered(sh), "smart-host", None, None, probes)
+        user = None if local is None else f"{local}@{base}"
+        route = delivered(Route("esmtp", canonical, user))
+        return Resolution(query, route, "default", None, None, probes)
+
+    def probe(self, key: str, args: tuple[str, ...]) -> Probe:
+        """One lookup as sendmail makes it: the key, folded unless the map is ``-f``."""
+        if self.fold_keys:
+            found = self.index.get(key.lower() if key.isascii() else ascii_fold(key))
+        else:
+            found = self.index.get(key)
+        if found is None:
+            return Probe(key, args, None, None, False)
+        position, kind = found[:2]
+        entry = self.entry(position)
+        if kind == _ROUTES:
+            return Probe(key, args, entry, entry.value, True)
+        value = substitute(entry.value, key, args) if kind == _PERCENT else entry.value
+        return Probe(key, args, entry, value, routes(value))
+
+    def search(self, host: str, workspace: list[str]) -> tuple[tuple[Probe, ...], list[str] | None]:
+        """Parse1's exact lookup, then ruleset 90: the probes up to the deciding one.
+
+        ``workspace`` are the tokens after the host part: ``local < @ host. >``.
+        The second item is None, or the workspace left in front of the address when
+        sendmail gives up nesting ruleset 90 (a value that feeds back into itself).
+        """
+        if _PLAIN_HOST.fullmatch(host):
+            fast = self.search_plain(host)
+            if fast is not None:
+                return fast, None
+        probes = [self.probe(join(tokens(host)), ())]
+        first = probes[0]
+        if first.routes:
+            return tuple(probes), None
+        # A failed lookup leaves the key in the workspace.
+        inner = tokens(first.value if first.value is not None else first.key)
+        prefix: list[str] = []
+        depth = 1  # Parse1 calls Mailertable; each "strip & try again" nests one deeper
+        while True:
+            if len(inner) == 2 and inner[1] == ".":
+                # "label ." with nothing after: `$+` swallows "> local < @ host ." and
+                # the key is nonsense such as ".>u<@host."; sendmail then carries on
+                # with an empty host part (W is intact again after "strip & retry").
+                label = inner[0]
+                spill = [">", *workspace[:-1]]
+                probe = self.probe("." + join(spill), (join([*prefix, label]), label))
+                probes.append(probe)
+                if probe.routes:
+                    return tuple(probes), None
+                prefix += [label, "."]
+                inner = tokens(probe.value) if probe.value is not None else []
+                depth += 1
+                if depth >= MAX_RULE_RECURSION:
+                    return tuple(probes), [*prefix, *inner]
+                continue
+            if len(inner) >= 3 and inner[1] == ".":
+                # R$* <$- . $+ > $*  -- strip one label, look up ".rest"
+                label, rest = inner[0], inner[2:]
+                probe = self.probe("." + join(rest), (join([*prefix, label]), label))
+                probes.append(probe)
+                if probe.routes:
+                    return tuple(probes), None
+                prefix.append(label)
+                inner = tokens(probe.value if probe.value is not None else probe.key)
+                if probe.value is None and is_route(inner):
+                    # a missing key stays in the workspace: ".:x" reads as mailer "."
+                    probes[-1] = attrs.evolve(probe, routes=True)
+                    return tuple(probes), None
+            if len(inner) >= 2 and inner[0] == ".":
+                # R$* < . $+ > $*  $@ $>Mailertable $1 . <$2> $3
+                prefix.append(".")
+                inner = inner[1:]
+                depth += 1
+                if depth >= MAX_RULE_RECURSION:
+                    return tuple(probes), [*prefix, *inner]
+                continue
+            break
+        probes.append(self.probe(".", (join([*prefix, *inner]),)))
+        return tuple(probes), None
+
+    def search_plain(self, host: str) -> tuple[Probe, ...] | None:
+        """:meth:`search` for a host of plain labels; None when a value does not route
+        (then the token-level search decides)."""
+        probe = self.probe(host, ())
+        if probe.routes:
+            return (probe,)
+        if probe.entry is not None:
+            return None
+        probes = [probe]
+        labels = host.split(".")
+        for i in range(1, len(labels)):
+            probe = self.probe("." + ".".join(labels[i:]), (".".join(labels[:i]), labels[i - 1]))
+            probes.append(probe)
+            if probe.routes:
+                return tuple(probes)
+            if probe.entry is not None:
+                return None
+        probe = self.probe(".", (host,))
+        probes.append(probe)
+        return tuple(probes)

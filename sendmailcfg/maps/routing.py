@@ -193,18 +193,34 @@ def triple(
 _SIMPLE_VALUE = re.compile(r"([A-Za-z0-9_-]+):([^\s\"@()<>,;\\]+)")
 
 
+def plain_route(value: str) -> tuple[str, str] | None:
+    """A ``mailer:host`` value ruleset 95 takes as it stands: (mailer lower-cased, host as
+    written); None for any other value (and for the error and local mailers).
+
+    >>> plain_route("SMTP:[Mail2.takaq.jp]")
+    ('smtp', '[Mail2.takaq.jp]')
+    >>> plain_route("error:nouser") is None
+    True
+    """
+    m = _SIMPLE_VALUE.fullmatch(value)
+    if m is None:
+        return None
+    name = m.group(1).lower()
+    if name in ("error", "local"):
+        return None
+    return name, m.group(2)
+
+
 def route_of(
     value: str, local: str | None, host: str, *, mailers: Collection[str] | None = None
 ) -> Route:
     """:func:`triple` on a value's text; plain ``mailer:host`` values skip tokenizing."""
-    m = _SIMPLE_VALUE.fullmatch(value)
-    if m is not None:
-        name = m.group(1).lower()
-        if name not in ("error", "local") and (
-            mailers is None or name in {x.lower() for x in mailers}
-        ):
+    plain = plain_route(value)
+    if plain is not None:
+        name, target = plain
+        if mailers is None or name in {x.lower() for x in mailers}:
             user = local if name == "prog" else _plain_user(local, host)
-            return Route(name, m.group(2), user)
+            return Route(name, target, user)
     return triple(tokens(value), local, host, mailers=mailers)
 
 
