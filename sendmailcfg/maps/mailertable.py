@@ -82,23 +82,52 @@ class Probe:
 Replay = Callable[[str], "tuple[Probe, ...]"]
 """Lists the probes of a query again, for a :class:`Resolution` that has not built them."""
 
+Why = tuple[Reason, "LocatedEntry | None", "str | None"]
+"""A :class:`Resolution`'s ``reason``, ``entry`` and ``value``."""
+_DEFAULT: Why = ("default", None, None)
+_SMART_HOST: Why = ("smart-host", None, None)
+
 
 @attrs.frozen(repr=False, eq=False)
 class Resolution:
-    """Where sendmail delivers one address or host, and why."""
+    """Where sendmail delivers one address or host, and why.
+
+    Answers are built for speed: the :class:`Route` from its three strings, and the
+    ``tried`` probes by replaying the lookups, the first time each is asked for.
+    """
 
     query: str
     """The address or host as given."""
-    route: Route
-    """The delivery triple (mailer, host, user) as ``sendmail -bt`` ``/parse`` prints it."""
-    reason: Reason
-    entry: LocatedEntry | None
-    """The mailertable entry that decided the route, or None."""
-    value: str | None
-    """That entry's value after ``%`` substitution, or None."""
+    _route: Route | tuple[str, str | None, str | None]
+    """The route, or its (mailer, host, user) until ``route`` is asked for."""
+    _decision: Why
+    """``reason``, ``entry``, ``value`` (one tuple shared by the plain answers of an entry)."""
     _tried: tuple[Probe, ...] | Replay
-    """The probes, or what lists them from the query the first time ``tried`` is asked for
-    (most callers never ask: building them would cost more than the answer)."""
+    """The probes, or what lists them from the query the first time ``tried`` is asked for."""
+
+    @property
+    def route(self) -> Route:
+        """The delivery triple (mailer, host, user) as ``sendmail -bt`` ``/parse`` prints it."""
+        route = self._route
+        if not isinstance(route, Route):
+            route = Route(*route)
+            object.__setattr__(self, "_route", route)
+        return route
+
+    @property
+    def reason(self) -> Reason:
+        """What decided the route."""
+        return self._decision[0]
+
+    @property
+    def entry(self) -> LocatedEntry | None:
+        """The mailertable entry that decided the route, or None."""
+        return self._decision[1]
+
+    @property
+    def value(self) -> str | None:
+        """That entry's value after ``%`` substitution, or None."""
+        return self._decision[2]
 
     @property
     def tried(self) -> tuple[Probe, ...]:
@@ -139,15 +168,18 @@ class Resolution:
 
     @property
     def mailer(self) -> str:
-        return self.route.mailer
+        route = self._route
+        return route[0] if isinstance(route, tuple) else route.mailer
 
     @property
     def host(self) -> str | None:
-        return self.route.host
+        route = self._route
+        return route[1] if isinstance(route, tuple) else route.host
 
     @property
     def user(self) -> str | None:
-        return self.route.user
+        route = self._route
+        return route[2] if isinstance(route, tuple) else route.user
 
     def explain(self) -> str:
         """The keys tried, in order, and which one decided: one line each."""
@@ -390,25 +422,25 @@ _HOST = 2
 """It does not route: ruleset 90 looks it up again as if it were the host."""
 
 _Target = tuple[int, int, str, str, bool, tuple[str, ...]]
-"""What a stored key leads to, worked out once per entry: the entry's position in
-the lines; its kind (_ROUTES, _PERCENT, _HOST); for a plain ``mailer:host`` value
+"""What a stored key leads to, worked out once per entry: the entry's number (in
+``_Router.whys``); its kind (_ROUTES, _PERCENT, _HOST); for a plain ``mailer:host`` value
 the mailer (lower-cased) and the host as /parse prints it (else ``""``); whether
 the mailer is prog (the recipient is the local part alone); for any other routing
 value its tokens. Only strings and numbers: the garbage collector stops tracking
 such tuples, so a large map costs it nothing."""
 
 
-def _target(position: int, value: str) -> _Target:
+def _target(number: int, value: str) -> _Target:
     if "%" in value:
-        return (position, _PERCENT, "", "", False, ())
+        return (number, _PERCENT, "", "", False, ())
     plain = plain_route(value)
     if plain is not None:
         mailer, host = plain
         host = host.lower() if host.isascii() else host  # as delivered() prints it
-        return (position, _ROUTES, mailer, host, mailer == "prog", ())
+        return (number, _ROUTES, mailer, host, mailer == "prog", ())
     if routes(value):
-        return (position, _ROUTES, "", "", False, tuple(tokens(value)))
-    return (position, _HOST, "", "", False, ())
+        return (number, _ROUTES, "", "", False, tuple(tokens(value)))
+    return (number, _HOST, "", "", False, ())
 
 
 class _Router:
@@ -420,29 +452,31 @@ class _Router:
 
     def __init__(self, doc: MapDocument) -> None:
         index: dict[str, _Target] = {}
+        whys: list[Why] = []
         last = doc.duplicates == "last"
-        fold = doc.fold
-        self.lines = lines = list(doc.lines)
-        for i, node in enumerate(lines):
+        folding = doc.fold_keys
+        for i, node in enumerate(doc.lines):
             if isinstance(node, MapEntry):
-                k = fold(node.key)
-                if last or k not in index:
-                    index[k] = _target(i, node.value)
+                key = node.key
+                if folding:
+                    key = key.lower() if key.isascii() else ascii_fold(key)
+                if last or key not in index:
+                    value = node.value
+                    entry = LocatedEntry(node.key, value, i + 1, 1, node.value_column, node)
+                    index[key] = _target(len(whys), value)
+                    whys.append(("mailertable", entry, value))
         self.index = index
-        self.fold_keys = doc.fold_keys
-        self.located: dict[int, LocatedEntry] = {}
-        """Entries by position, built the first time an answer needs them."""
+        self.whys = whys
+        """The entries found, numbered as the index gives them, each as the ``why``
+        of the answers its value routes as written."""
+        self.fold_keys = folding
         self.replay: Replay = self.tried
 
-    def entry(self, position: int) -> LocatedEntry:
-        """The entry on ``lines[position]``, the same object each time."""
-        found = self.located.get(position)
-        if found is None:
-            node = self.lines[position]
-            assert isinstance(node, MapEntry)
-            found = LocatedEntry(node.key, node.value, position + 1, 1, node.value_column, node)
-            self.located[position] = found
-        return found
+    def entry(self, number: int) -> LocatedEntry:
+        """Entry ``number`` of the index."""
+        entry = self.whys[number][1]
+        assert entry is not None
+        return entry
 
     def answer(
         self,
@@ -479,24 +513,22 @@ class _Router:
             else:
                 found = index.get(".")
         if found is not None:
-            position, kind, mailer, host, prog, value_tokens = found
-            entry = self.located.get(position)
-            if entry is None:
-                entry = self.entry(position)
+            number, kind, mailer, host, prog, value_tokens = found
+            why = self.whys[number]
             if mailer and (mailers is None or mailer in mailers):
                 if local is None:
-                    route = Route(mailer, host, None)
-                else:
-                    route = Route(mailer, host, local if prog else f"{local}@{base}")
-                return Resolution(query, route, "mailertable", entry, entry.value, self.replay)
+                    return Resolution(query, (mailer, host, None), why, self.replay)
+                user = local if prog else f"{local}@{base}"
+                return Resolution(query, (mailer, host, user), why, self.replay)
             canonical = base + "." if (dots or "." in base) else base
+            entry = why[1]
+            assert entry is not None
             if kind == _ROUTES:
                 if value_tokens:
                     route = triple(list(value_tokens), local, canonical, mailers=mailers)
                 else:  # a mailer the .cf does not define
                     route = route_of(entry.value, local, canonical, mailers=mailers)
-                route = delivered(route)
-                return Resolution(query, route, "mailertable", entry, entry.value, self.replay)
+                return Resolution(query, delivered(route), why, self.replay)
             if kind == _PERCENT:
                 # the key and the %1, %2 sendmail looks it up with
                 if at == 0:
@@ -508,17 +540,16 @@ class _Router:
                     value = substitute(entry.value, ".", (base,))
                 if routes(value):
                     route = delivered(route_of(value, local, canonical, mailers=mailers))
-                    return Resolution(query, route, "mailertable", entry, value, self.replay)
+                    return Resolution(query, route, ("mailertable", entry, value), self.replay)
             if at >= 0:  # not ".": sendmail looks the value up as a host
                 return self.resolve_tokens(query, names, smart_host, mailers)
         canonical = base + "." if (dots or "." in base) else base
         if smart_host:
             sh = smart_host_route(smart_host, local, canonical, local_names=names)
             if sh is not None:
-                return Resolution(query, delivered(sh), "smart-host", None, None, self.replay)
+                return Resolution(query, delivered(sh), _SMART_HOST, self.replay)
         user = None if local is None else f"{local}@{base}"
-        route = Route("esmtp", canonical.lower(), user)
-        return Resolution(query, route, "default", None, None, self.replay)
+        return Resolution(query, ("esmtp", canonical.lower(), user), _DEFAULT, self.replay)
 
     def tried(self, query: str) -> tuple[Probe, ...]:
         """The probes of :meth:`search` for a query that reaches the mailertable."""
@@ -549,7 +580,7 @@ class _Router:
             )
         invalid = _check(local, host)
         if invalid is not None:
-            return Resolution(query, invalid, "invalid", None, None, ())
+            return Resolution(query, invalid, ("invalid", None, None), ())
         base = host.rstrip(".")
         if host.startswith("[") and host.endswith("]"):
             user = None if local is None else f"{local}@{host}"
@@ -560,11 +591,11 @@ class _Router:
                     route = Route(st[0].lower(), join(st[2:]), user)
                 else:
                     route = Route("esmtp", join(st), user)
-            return Resolution(query, delivered(route), "ip-literal", None, None, ())
+            return Resolution(query, delivered(route), ("ip-literal", None, None), ())
         folded = ascii_fold(base)
         if folded == "localhost" or folded in names:
             user = None if local is None else ascii_fold(local)
-            return Resolution(query, Route("local", None, user), "local", None, None, ())
+            return Resolution(query, Route("local", None, user), ("local", None, None), ())
         canonical = base + "." if ("." in base or host.endswith(".")) else base
         workspace = [*(tokens(local) if local else []), "<", "@", *tokens(canonical), ">"]
         probes, garbled = self.search(base, workspace)
@@ -575,19 +606,19 @@ class _Router:
             if local is not None:
                 user = join([*garbled, *tokens(local), "@", *tokens(base)])
             route = delivered(Route("esmtp", canonical, user))
-            return Resolution(query, route, "default", None, None, probes)
+            return Resolution(query, route, _DEFAULT, probes)
         last = probes[-1]
         if last.routes:
             value = last.key if last.value is None else last.value
             route = delivered(route_of(value, local, canonical, mailers=mailers))
-            return Resolution(query, route, "mailertable", last.entry, last.value, probes)
+            return Resolution(query, route, ("mailertable", last.entry, last.value), probes)
         if smart_host:
             sh = smart_host_route(smart_host, local, canonical, local_names=names)
             if sh is not None:
-                return Resolution(query, delivered(sh), "smart-host", None, None, probes)
+                return Resolution(query, delivered(sh), _SMART_HOST, probes)
         user = None if local is None else f"{local}@{base}"
         route = delivered(Route("esmtp", canonical, user))
-        return Resolution(query, route, "default", None, None, probes)
+        return Resolution(query, route, _DEFAULT, probes)
 
     def probe(self, key: str, args: tuple[str, ...]) -> Probe:
         """One lookup as sendmail makes it: the key, folded unless the map is ``-f``."""
@@ -597,8 +628,8 @@ class _Router:
             found = self.index.get(key)
         if found is None:
             return Probe(key, args, None, None, False)
-        position, kind = found[:2]
-        entry = self.entry(position)
+        number, kind = found[:2]
+        entry = self.entry(number)
         if kind == _ROUTES:
             return Probe(key, args, entry, entry.value, True)
         value = substitute(entry.value, key, args) if kind == _PERCENT else entry.value
