@@ -23,8 +23,9 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import sys
 from collections.abc import Callable, Collection, Iterable
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import attrs
 
@@ -82,10 +83,36 @@ class Probe:
 Replay = Callable[[str], "tuple[Probe, ...]"]
 """Lists the probes of a query again, for a :class:`Resolution` that has not built them."""
 
-Why = tuple[Reason, "LocatedEntry | None", "str | None"]
-"""A :class:`Resolution`'s ``reason``, ``entry`` and ``value``."""
-_DEFAULT: Why = ("default", None, None)
-_SMART_HOST: Why = ("smart-host", None, None)
+_ROUTES = 0
+"""How an entry's value reads: it routes as written (``mailer:...``)."""
+_PERCENT = 1
+"""It holds ``%``: what it says depends on the key looked up."""
+_HOST = 2
+"""It does not route: ruleset 90 looks it up again as if it were the host."""
+
+
+class _Decision(NamedTuple):
+    """A :class:`Resolution`'s reason, entry and value. For an entry of the route
+    index also what its value says, worked out once: one tuple, shared by the
+    answers that entry routes as written."""
+
+    reason: Reason
+    entry: LocatedEntry | None
+    value: str | None
+    kind: int = _HOST
+    """_ROUTES, _PERCENT or _HOST."""
+    mailer: str = ""
+    """For a plain ``mailer:host`` value: the mailer, lower-cased (else ``""``)."""
+    host: str = ""
+    """And the host as /parse prints it."""
+    prog: bool = False
+    """The mailer is prog: the recipient is the local part alone."""
+    value_tokens: tuple[str, ...] = ()
+    """For any other routing value: its tokens, for ruleset 95."""
+
+
+_DEFAULT = _Decision("default", None, None)
+_SMART_HOST = _Decision("smart-host", None, None)
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -100,7 +127,7 @@ class Resolution:
     """The address or host as given."""
     _route: Route | tuple[str, str | None, str | None]
     """The route, or its (mailer, host, user) until ``route`` is asked for."""
-    _decision: Why
+    _decision: _Decision
     """``reason``, ``entry``, ``value`` (one tuple shared by the plain answers of an entry)."""
     _tried: tuple[Probe, ...] | Replay
     """The probes, or what lists them from the query the first time ``tried`` is asked for."""
@@ -149,6 +176,10 @@ class Resolution:
 
     def __hash__(self) -> int:
         return hash(self._fields())
+
+    def __reduce__(self) -> tuple[type[Resolution], tuple[object, ...]]:
+        # pickle and copy the answer, not the route index a replay would drag along
+        return (Resolution, (self.query, self.route, self._decision, self.tried))
 
     def __repr__(self) -> str:
         return (
@@ -414,33 +445,21 @@ def _check(local: str | None, host: str) -> Route | None:
 
 # -- the route index ---------------------------------------------------------------------
 
-_ROUTES = 0
-"""How an entry's value reads: it routes as written (``mailer:...``)."""
-_PERCENT = 1
-"""It holds ``%``: what it says depends on the key looked up."""
-_HOST = 2
-"""It does not route: ruleset 90 looks it up again as if it were the host."""
 
-_Target = tuple[int, int, str, str, bool, tuple[str, ...]]
-"""What a stored key leads to, worked out once per entry: the entry's number (in
-``_Router.whys``); its kind (_ROUTES, _PERCENT, _HOST); for a plain ``mailer:host`` value
-the mailer (lower-cased) and the host as /parse prints it (else ``""``); whether
-the mailer is prog (the recipient is the local part alone); for any other routing
-value its tokens. Only strings and numbers: the garbage collector stops tracking
-such tuples, so a large map costs it nothing."""
-
-
-def _target(number: int, value: str) -> _Target:
+def _decided(entry: LocatedEntry) -> _Decision:
+    """The decision of the answers that find ``entry``, as far as the query does not matter."""
+    value = entry.value
     if "%" in value:
-        return (number, _PERCENT, "", "", False, ())
+        return _Decision("mailertable", entry, value, _PERCENT)
     plain = plain_route(value)
     if plain is not None:
         mailer, host = plain
         host = host.lower() if host.isascii() else host  # as delivered() prints it
-        return (number, _ROUTES, mailer, host, mailer == "prog", ())
+        mailer = sys.intern(mailer)
+        return _Decision("mailertable", entry, value, _ROUTES, mailer, host, mailer == "prog")
     if routes(value):
-        return (number, _ROUTES, "", "", False, tuple(tokens(value)))
-    return (number, _HOST, "", "", False, ())
+        return _Decision("mailertable", entry, value, _ROUTES, value_tokens=tuple(tokens(value)))
+    return _Decision("mailertable", entry, value, _HOST)
 
 
 class _Router:
@@ -451,8 +470,7 @@ class _Router:
     """
 
     def __init__(self, doc: MapDocument) -> None:
-        index: dict[str, _Target] = {}
-        whys: list[Why] = []
+        index: dict[str, _Decision] = {}
         last = doc.duplicates == "last"
         folding = doc.fold_keys
         for i, node in enumerate(doc.lines):
@@ -463,20 +481,16 @@ class _Router:
                 if last or key not in index:
                     value = node.value
                     entry = LocatedEntry(node.key, value, i + 1, 1, node.value_column, node)
-                    index[key] = _target(len(whys), value)
-                    whys.append(("mailertable", entry, value))
+                    index[key] = _decided(entry)
         self.index = index
-        self.whys = whys
-        """The entries found, numbered as the index gives them, each as the ``why``
-        of the answers its value routes as written."""
         self.fold_keys = folding
         self.replay: Replay = self.tried
-
-    def entry(self, number: int) -> LocatedEntry:
-        """Entry ``number`` of the index."""
-        entry = self.whys[number][1]
-        assert entry is not None
-        return entry
+        self.dot = index.get(".")
+        """The entry of the key ``.``, or None."""
+        self.host_dots = {k.count(".") for k in index if not k.startswith(".")}
+        self.parent_dots = {k.count(".") for k in index if k.startswith(".")}
+        """How many dots the keys have (host keys, ``.parent`` keys): a lookup of a key
+        with a number of dots no key has cannot find anything, and is left out."""
 
     def answer(
         self,
@@ -501,34 +515,39 @@ class _Router:
         index = self.index
         key = low if self.fold_keys else base
         # The exact host (at 0), then ".parent" from the longest (at: its dot), then ".".
+        n = key.count(".")
+        found = index.get(key) if n in self.host_dots else None
         at = 0
-        found = index.get(key)
         if found is None:
+            parent_dots = self.parent_dots
             at = key.find(".")
-            while at >= 0:
-                found = index.get(key[at:])
-                if found is not None:
-                    break
+            while at >= 0:  # key[at:] has n dots
+                if n in parent_dots:
+                    found = index.get(key[at:])
+                    if found is not None:
+                        break
                 at = key.find(".", at + 1)
+                n -= 1
             else:
-                found = index.get(".")
+                found = self.dot
         if found is not None:
-            number, kind, mailer, host, prog, value_tokens = found
-            why = self.whys[number]
+            # Index, not unpack: what a plain answer does not need stays untouched.
+            mailer = found[4]
             if mailer and (mailers is None or mailer in mailers):
                 if local is None:
-                    return Resolution(query, (mailer, host, None), why, self.replay)
-                user = local if prog else f"{local}@{base}"
-                return Resolution(query, (mailer, host, user), why, self.replay)
+                    return Resolution(query, (mailer, found[5], None), found, self.replay)
+                user = local if found[6] else f"{local}@{base}"
+                return Resolution(query, (mailer, found[5], user), found, self.replay)
             canonical = base + "." if (dots or "." in base) else base
-            entry = why[1]
+            entry = found.entry
             assert entry is not None
+            kind = found.kind
             if kind == _ROUTES:
-                if value_tokens:
-                    route = triple(list(value_tokens), local, canonical, mailers=mailers)
+                if found.value_tokens:
+                    route = triple(list(found.value_tokens), local, canonical, mailers=mailers)
                 else:  # a mailer the .cf does not define
                     route = route_of(entry.value, local, canonical, mailers=mailers)
-                return Resolution(query, delivered(route), why, self.replay)
+                return Resolution(query, delivered(route), found, self.replay)
             if kind == _PERCENT:
                 # the key and the %1, %2 sendmail looks it up with
                 if at == 0:
@@ -540,7 +559,9 @@ class _Router:
                     value = substitute(entry.value, ".", (base,))
                 if routes(value):
                     route = delivered(route_of(value, local, canonical, mailers=mailers))
-                    return Resolution(query, route, ("mailertable", entry, value), self.replay)
+                    return Resolution(
+                        query, route, _Decision("mailertable", entry, value), self.replay
+                    )
             if at >= 0:  # not ".": sendmail looks the value up as a host
                 return self.resolve_tokens(query, names, smart_host, mailers)
         canonical = base + "." if (dots or "." in base) else base
@@ -580,7 +601,7 @@ class _Router:
             )
         invalid = _check(local, host)
         if invalid is not None:
-            return Resolution(query, invalid, ("invalid", None, None), ())
+            return Resolution(query, invalid, _Decision("invalid", None, None), ())
         base = host.rstrip(".")
         if host.startswith("[") and host.endswith("]"):
             user = None if local is None else f"{local}@{host}"
@@ -591,11 +612,11 @@ class _Router:
                     route = Route(st[0].lower(), join(st[2:]), user)
                 else:
                     route = Route("esmtp", join(st), user)
-            return Resolution(query, delivered(route), ("ip-literal", None, None), ())
+            return Resolution(query, delivered(route), _Decision("ip-literal", None, None), ())
         folded = ascii_fold(base)
         if folded == "localhost" or folded in names:
             user = None if local is None else ascii_fold(local)
-            return Resolution(query, Route("local", None, user), ("local", None, None), ())
+            return Resolution(query, Route("local", None, user), _Decision("local", None, None), ())
         canonical = base + "." if ("." in base or host.endswith(".")) else base
         workspace = [*(tokens(local) if local else []), "<", "@", *tokens(canonical), ">"]
         probes, garbled = self.search(base, workspace)
@@ -611,7 +632,9 @@ class _Router:
         if last.routes:
             value = last.key if last.value is None else last.value
             route = delivered(route_of(value, local, canonical, mailers=mailers))
-            return Resolution(query, route, ("mailertable", last.entry, last.value), probes)
+            return Resolution(
+                query, route, _Decision("mailertable", last.entry, last.value), probes
+            )
         if smart_host:
             sh = smart_host_route(smart_host, local, canonical, local_names=names)
             if sh is not None:
@@ -628,8 +651,8 @@ class _Router:
             found = self.index.get(key)
         if found is None:
             return Probe(key, args, None, None, False)
-        number, kind = found[:2]
-        entry = self.entry(number)
+        entry, kind = found.entry, found.kind
+        assert entry is not None
         if kind == _ROUTES:
             return Probe(key, args, entry, entry.value, True)
         value = substitute(entry.value, key, args) if kind == _PERCENT else entry.value
