@@ -446,20 +446,21 @@ def _check(local: str | None, host: str) -> Route | None:
 # -- the route index ---------------------------------------------------------------------
 
 
-def _decided(entry: LocatedEntry) -> _Decision:
-    """The decision of the answers that find ``entry``, as far as the query does not matter."""
-    value = entry.value
+_Reading = tuple[int, str, str, bool, tuple[str, ...]]
+"""What a value says, whatever the query: the last five fields of a :class:`_Decision`."""
+
+
+def _reading(value: str) -> _Reading:
     if "%" in value:
-        return _Decision("mailertable", entry, value, _PERCENT)
+        return (_PERCENT, "", "", False, ())
     plain = plain_route(value)
     if plain is not None:
         mailer, host = plain
         host = host.lower() if host.isascii() else host  # as delivered() prints it
-        mailer = sys.intern(mailer)
-        return _Decision("mailertable", entry, value, _ROUTES, mailer, host, mailer == "prog")
+        return (_ROUTES, sys.intern(mailer), host, mailer == "prog", ())
     if routes(value):
-        return _Decision("mailertable", entry, value, _ROUTES, value_tokens=tuple(tokens(value)))
-    return _Decision("mailertable", entry, value, _HOST)
+        return (_ROUTES, "", "", False, tuple(tokens(value)))
+    return (_HOST, "", "", False, ())
 
 
 class _Router:
@@ -471,17 +472,22 @@ class _Router:
 
     def __init__(self, doc: MapDocument) -> None:
         index: dict[str, _Decision] = {}
+        readings: dict[str, _Reading] = {}  # values repeat: most maps name a few relays
         last = doc.duplicates == "last"
         folding = doc.fold_keys
+        new = tuple.__new__
         for i, node in enumerate(doc.lines):
             if isinstance(node, MapEntry):
-                key = node.key
+                key = written = node.key
                 if folding:
                     key = key.lower() if key.isascii() else ascii_fold(key)
                 if last or key not in index:
                     value = node.value
-                    entry = LocatedEntry(node.key, value, i + 1, 1, node.value_column, node)
-                    index[key] = _decided(entry)
+                    reading = readings.get(value)
+                    if reading is None:
+                        reading = readings[value] = _reading(value)
+                    entry = LocatedEntry(written, value, i + 1, 1, node.value_column, node)
+                    index[key] = new(_Decision, ("mailertable", entry, value, *reading))
         self.index = index
         self.fold_keys = folding
         self.replay: Replay = self.tried
