@@ -115,16 +115,17 @@ _DEFAULT = _Decision("default", None, None)
 _SMART_HOST = _Decision("smart-host", None, None)
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.define(repr=False, eq=False)
 class Resolution:
     """Where sendmail delivers one address or host, and why.
 
-    Answers are built for speed: the :class:`Route` from its three strings, and the
-    ``tried`` probes by replaying the lookups, the first time each is asked for.
+    Read-only: every attribute is a property over a private slot. (Answers are cached
+    and shared; ``attrs.frozen`` would make building one a third slower.) The
+    :class:`Route` is made from its three strings, and the ``tried`` probes by
+    replaying the lookups, the first time each is asked for.
     """
 
-    query: str
-    """The address or host as given."""
+    _query: str
     _route: Route | tuple[str, str | None, str | None]
     """The route, or its (mailer, host, user) until ``route`` is asked for."""
     _decision: _Decision
@@ -133,12 +134,16 @@ class Resolution:
     """The probes, or what lists them from the query the first time ``tried`` is asked for."""
 
     @property
+    def query(self) -> str:
+        """The address or host as given."""
+        return self._query
+
+    @property
     def route(self) -> Route:
         """The delivery triple (mailer, host, user) as ``sendmail -bt`` ``/parse`` prints it."""
         route = self._route
         if not isinstance(route, Route):
-            route = Route(*route)
-            object.__setattr__(self, "_route", route)
+            route = self._route = Route(*route)
         return route
 
     @property
@@ -161,8 +166,7 @@ class Resolution:
         """Every mailertable key looked up, in order (empty for local names and IP literals)."""
         tried = self._tried
         if not isinstance(tried, tuple):
-            tried = tried(self.query)
-            object.__setattr__(self, "_tried", tried)
+            tried = self._tried = tried(self._query)
         return tried
 
     def _fields(self) -> tuple[object, ...]:
