@@ -120,14 +120,14 @@ class Resolution:
     """Where sendmail delivers one address or host, and why.
 
     Read-only: every attribute is a property over a private slot. (Answers are cached
-    and shared; ``attrs.frozen`` would make building one a third slower.) The
-    :class:`Route` is made from its three strings, and the ``tried`` probes by
-    replaying the lookups, the first time each is asked for.
+    and shared; ``attrs.frozen`` would make building one a third slower.) ``route``
+    is made from its three strings each time it is asked for (``mailer``, ``host``
+    and ``user`` need none), ``tried`` by replaying the lookups the first time.
     """
 
     _query: str
     _route: Route | tuple[str, str | None, str | None]
-    """The route, or its (mailer, host, user) until ``route`` is asked for."""
+    """The route, or its (mailer, host, user)."""
     _decision: _Decision
     """``reason``, ``entry``, ``value`` (one tuple shared by the plain answers of an entry)."""
     _tried: tuple[Probe, ...] | Replay
@@ -142,9 +142,7 @@ class Resolution:
     def route(self) -> Route:
         """The delivery triple (mailer, host, user) as ``sendmail -bt`` ``/parse`` prints it."""
         route = self._route
-        if not isinstance(route, Route):
-            route = self._route = Route(*route)
-        return route
+        return route if isinstance(route, Route) else Route(*route)
 
     @property
     def reason(self) -> Reason:
