@@ -105,3 +105,11 @@ def test_blank_lines_are_nodes() -> None:
     nodes = parse_map_lines("a b\n\n\nc d")
     assert [type(n) for n in nodes] == [MapEntry, MapBlank, MapBlank, MapEntry]
     assert nodes[-1].newline == ""
+
+
+def test_no_rhs_message_names_the_key_as_makemap_does() -> None:
+    # U+00A0 is not white space to makemap (isspace on ASCII only): it stays in the key
+    [node] = parse_map_lines("a\u00a0b \n")
+    assert isinstance(node, MapErrorLine) and node.message == "no RHS for LHS a\u00a0b"
+    [delimited] = parse_map_lines("k x:\n", MapSyntax(delimiter=":"))
+    assert isinstance(delimited, MapErrorLine) and delimited.message == "no RHS for LHS k x"

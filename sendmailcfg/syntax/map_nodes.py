@@ -148,9 +148,9 @@ class MapErrorLine:
     @property
     def message(self) -> str:
         """The problem in makemap's own words."""
-        content = self.text[:-1] if self.text.endswith("\n") else self.text
-        key = content.split(None, 1)[0] if content.strip() else content
-        return ERROR_MESSAGES[self.code][0].format(key=key)
+        # For "no-rhs" the column is just past the key (the key ends where makemap's
+        # isspace() or the -t delimiter says, which str.split would not match).
+        return ERROR_MESSAGES[self.code][0].format(key=self.text[: self.column - 1])
 
     @property
     def expected(self) -> str:
