@@ -31,7 +31,7 @@ from sendmailcfg.syntax.map_nodes import MapSyntax
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # what the lazy names below are, for type checkers
-    from sendmailcfg.maps.access_rules import AccessDecision, Client
+    from sendmailcfg.maps.access.rules import AccessDecision, Client
     from sendmailcfg.maps.mailertable import Resolution
     from sendmailcfg.mc import McDocument, RenderError, parse_mc, render
     from sendmailcfg.output.database import MapBuildError, build, is_stale
@@ -45,8 +45,8 @@ _LAZY = {
     "render": "sendmailcfg.mc",
     "RenderError": "sendmailcfg.mc",
     "Resolution": "sendmailcfg.maps.mailertable",
-    "AccessDecision": "sendmailcfg.maps.access_rules",
-    "Client": "sendmailcfg.maps.access_rules",
+    "AccessDecision": "sendmailcfg.maps.access.rules",
+    "Client": "sendmailcfg.maps.access.rules",
     "build": "sendmailcfg.output.database",
     "is_stale": "sendmailcfg.output.database",
     "MapBuildError": "sendmailcfg.output.database",

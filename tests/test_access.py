@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sendmailcfg.maps.access import AccessDocument
-from sendmailcfg.maps.access_rules import AccessDecision, AccessQueryError, Client
+from sendmailcfg.maps.access.rules import AccessDecision, AccessQueryError, Client
 
 ACCESS_1 = """\
 Connect:192.0.2\tREJECT
@@ -445,7 +445,7 @@ def test_ipv4_keys_match_whole_octet_prefixes(key: list[int], n: int, addr: list
 
 @given(st.integers(0, 2**128 - 1), st.integers(1, 8))
 def test_ipv6_keys_match_group_prefixes(value: int, n: int) -> None:
-    from sendmailcfg.maps.access_keys import client_addr_text, ipv6_text
+    from sendmailcfg.maps.access.keys import client_addr_text, ipv6_text
 
     ip = ipaddress.IPv6Address(value)
     text = ipv6_text(str(ip))

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sendmailcfg.maps.access import AccessDocument
-from sendmailcfg.maps.access_keys import (
+from sendmailcfg.maps.access.keys import (
     TAGS,
     AccessKey,
     client_addr_text,
@@ -15,8 +15,8 @@ from sendmailcfg.maps.access_keys import (
     parse_access_key,
     validate_key,
 )
-from sendmailcfg.maps.access_tokens import join_key, reply_text, tokenize
-from sendmailcfg.maps.access_values import (
+from sendmailcfg.maps.access.tokens import join_key, reply_text, tokenize
+from sendmailcfg.maps.access.values import (
     ActionValue,
     AuthInfoValue,
     FeaturesValue,

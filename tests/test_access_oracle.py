@@ -18,8 +18,8 @@ from collections.abc import Iterator
 import pytest
 
 from sendmailcfg.maps.access import AccessDocument
-from sendmailcfg.maps.access_rules import FEATURES, AccessDecision, Client
-from sendmailcfg.maps.access_tokens import reply_text
+from sendmailcfg.maps.access.rules import FEATURES, AccessDecision, Client
+from sendmailcfg.maps.access.tokens import reply_text
 from tests import oracle as oracle_mod
 from tests.oracle.access import HOST_NAME, AccessOracle, Query, classify, smtp_session
 

@@ -20,7 +20,7 @@ import json
 import sys
 from typing import Any
 
-from sendmailcfg.maps.access_rules import FEATURES
+from sendmailcfg.maps.access.rules import FEATURES
 
 NAME = "access"
 HELP = "what sendmail decides for connections, senders and recipients with this access map"
@@ -70,7 +70,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _addr(text: str) -> str:
-    from sendmailcfg.maps.access_keys import client_addr_text
+    from sendmailcfg.maps.access.keys import client_addr_text
 
     try:
         return client_addr_text(text)
@@ -91,7 +91,7 @@ def _as_text(query: str, d: Any) -> str:
 def run(args: argparse.Namespace) -> int:
     from sendmailcfg import api
     from sendmailcfg.maps.access import AccessDocument
-    from sendmailcfg.maps.access_rules import AccessQueryError, Client
+    from sendmailcfg.maps.access.rules import AccessQueryError, Client
 
     client = None
     if args.client is not None:

@@ -1,6 +1,6 @@
 """Access-map key facts the AC rules share, and the regexes that find suspicious lines.
 
-The tag list comes from :mod:`sendmailcfg.maps.access_keys`; :func:`split_key`
+The tag list comes from :mod:`sendmailcfg.maps.access.keys`; :func:`split_key`
 differs from its ``parse_access_key`` in one way the lint rules need: bare
 IPv6 text such as ``fe80::1`` is an untagged key here, not the tag ``fe80:``.
 
@@ -18,13 +18,13 @@ import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from sendmailcfg.lint._facts import Entry, candidates
-from sendmailcfg.maps.access_keys import TAGS as ACCESS_TAGS
+from sendmailcfg.maps.access.keys import TAGS as ACCESS_TAGS
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import LintFile
 
 TAGS = ACCESS_TAGS
-"""Every tag sendmail 8.17/8.18's rulesets look up (from :mod:`sendmailcfg.maps.access_keys`)."""
+"""Every tag sendmail 8.17/8.18's rulesets look up (from :mod:`sendmailcfg.maps.access.keys`)."""
 
 TAG_BY_FOLD = {t.lower(): t for t in TAGS}
 

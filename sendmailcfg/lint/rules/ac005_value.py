@@ -10,7 +10,7 @@ code (``ERROR:5.7.1:450`` replies ``450 5.7.1``, a contradiction; a plain
 ``FRIEND``/``HATER``; ``GreetPause:``, ``ClientRate:`` and ``ClientConn:`` take
 numbers; ``TLS_*`` take ``VERIFY``/``ENCR:bits``; ``AuthInfo:`` takes
 double-quoted ``"U:..."`` items (the per-tag checks are
-:func:`sendmailcfg.maps.access_values.validate_value`). Action words may be
+:func:`sendmailcfg.maps.access.values.validate_value`). Action words may be
 written in any case (``reject`` works: checked against sendmail 8.17).
 
 Bad::
@@ -115,7 +115,7 @@ def _for_tag(tag: str, value: str) -> tuple[str, str, str | None] | None:
     canonical = TAG_BY_FOLD.get(t)
     if canonical is None:
         return None  # an unknown or custom (+CITag) tag: AC004's business
-    from sendmailcfg.maps.access_values import validate_value
+    from sendmailcfg.maps.access.values import validate_value
 
     problems = validate_value(canonical, value)
     if not problems:

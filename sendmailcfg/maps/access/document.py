@@ -22,10 +22,10 @@ from collections.abc import Iterable
 
 import attrs
 
-from sendmailcfg.maps import access_rules as rules
-from sendmailcfg.maps.access_keys import AccessKey, parse_access_key, validate_key
-from sendmailcfg.maps.access_rules import AccessDecision, Client
-from sendmailcfg.maps.access_values import TypedValue, parse_value, validate_value
+from sendmailcfg.maps.access import rules
+from sendmailcfg.maps.access.keys import AccessKey, parse_access_key, validate_key
+from sendmailcfg.maps.access.rules import AccessDecision, Client
+from sendmailcfg.maps.access.values import TypedValue, parse_value, validate_value
 from sendmailcfg.maps.document import LocatedEntry, MapDocument
 
 __all__ = ["AccessDecision", "AccessDocument", "AccessEntry", "Client"]
@@ -46,7 +46,7 @@ class AccessDocument(MapDocument):
 
     The decision methods take the features as names (``lookupdotdomain``,
     ``relay_hosts_only``, ``skip``, ``blocklist_recipients``, ``delay_checks``);
-    see :mod:`sendmailcfg.maps.access_rules` for what each check looks up.
+    see :mod:`sendmailcfg.maps.access.rules` for what each check looks up.
     """
 
     kind = "access"
