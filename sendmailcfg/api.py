@@ -9,7 +9,6 @@ True
 
 from __future__ import annotations
 
-import difflib
 import os
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
@@ -17,6 +16,7 @@ from sendmailcfg import _source, fileio
 from sendmailcfg.errors import Diagnostic, UnknownKindError
 from sendmailcfg.maps import DOCUMENT_CLASSES, KINDS, MapDocument, infer_kind
 from sendmailcfg.syntax.map_nodes import MapSyntax
+from sendmailcfg.textdiff import unified_diff
 
 if TYPE_CHECKING:
     from sendmailcfg.mc.document import McDocument
@@ -133,9 +133,7 @@ def diff(before: _HasText | str, after: _HasText | str, path: str = "file") -> s
     """
     a = before if isinstance(before, str) else before.text
     b = after if isinstance(after, str) else after.text
-    return "".join(
-        difflib.unified_diff(a.splitlines(keepends=True), b.splitlines(keepends=True), path, path)
-    )
+    return unified_diff(a, b, path)
 
 
 def diagnostics_text(doc: Any) -> list[str]:

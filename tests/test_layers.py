@@ -10,15 +10,18 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "sendmailcfg"
 
 # Lower number = lower room. Top-level helper modules sit below everything.
-LAYERS = {
+LAYERS: dict[str, float] = {
     "sendmailcfg._source": 0,
     "sendmailcfg.errors": 0,
     "sendmailcfg._grammar": 0,
     "sendmailcfg.fileio": 0,
+    "sendmailcfg.textdiff": 0,
+    "sendmailcfg.protocol": 0,
     "sendmailcfg.syntax": 1,
     "sendmailcfg.maps": 2,
     "sendmailcfg.mc": 2,
     "sendmailcfg.api": 2,
+    "sendmailcfg.site": 2.5,  # the whole configuration: reads maps/ and mc/, read by output/lint
     "sendmailcfg.output": 3,
     "sendmailcfg.lint": 3,
     "sendmailcfg.cli": 4,
@@ -26,7 +29,7 @@ LAYERS = {
 }
 
 
-def _layer(module: str) -> int | None:
+def _layer(module: str) -> float | None:
     matches = [p for p in LAYERS if module == p or module.startswith(p + ".")]
     return LAYERS[max(matches, key=len)] if matches else None
 

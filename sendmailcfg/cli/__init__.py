@@ -26,7 +26,7 @@ COMMANDS = (
     "sendmailcfg.cli.route",
     "sendmailcfg.cli.sender",
 )
-"""Command modules, in help order. TEMPORARY while they land: a module not yet written is skipped."""
+"""Command modules, in help order (TEMPORARY: a module not yet written is skipped)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
