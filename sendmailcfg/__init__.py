@@ -8,7 +8,8 @@
 
 from typing import TYPE_CHECKING
 
-from sendmailcfg.api import diff, dump, dumps, load, loads
+from sendmailcfg._version import __version__
+from sendmailcfg.api import AnyDocument, Duplicates, Kind, MapKind, diff, dump, dumps, load, loads
 from sendmailcfg.errors import (
     Diagnostic,
     EditError,
@@ -26,15 +27,14 @@ from sendmailcfg.maps import (
     VirtusertableDocument,
     infer_kind,
 )
+from sendmailcfg.protocol import Document
 from sendmailcfg.syntax.map_nodes import MapSyntax
-
-__version__ = "0.1.0"
 
 if TYPE_CHECKING:  # what the lazy names below are, for type checkers
     from sendmailcfg.maps.access.rules import AccessDecision, Client
     from sendmailcfg.maps.mailertable import Resolution
     from sendmailcfg.mc import McDocument, RenderError, parse_mc, render
-    from sendmailcfg.output.database import MapBuildError, build, is_stale
+    from sendmailcfg.output.database import MapBuildError, build, is_stale, rebuild_if_stale
     from sendmailcfg.output.makemap_source import to_makemap_source
 
 # Names from the heavier rooms, imported on first use so that ``import sendmailcfg``
@@ -49,18 +49,21 @@ _LAZY = {
     "Client": "sendmailcfg.maps.access.rules",
     "build": "sendmailcfg.output.database",
     "is_stale": "sendmailcfg.output.database",
+    "rebuild_if_stale": "sendmailcfg.output.database",
     "MapBuildError": "sendmailcfg.output.database",
     "to_makemap_source": "sendmailcfg.output.makemap_source",
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'sendmailcfg' has no attribute {name!r}")
-    import importlib
+if not TYPE_CHECKING:  # type checkers see the real imports above, and nothing else
 
-    return getattr(importlib.import_module(module), name)
+    def __getattr__(name: str) -> object:
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module 'sendmailcfg' has no attribute {name!r}")
+        import importlib
+
+        return getattr(importlib.import_module(module), name)
 
 
 __all__ = [  # noqa: RUF022 - sorted, plus the lazy names
@@ -73,11 +76,17 @@ __all__ = [  # noqa: RUF022 - sorted, plus the lazy names
     "Resolution",
     "build",
     "is_stale",
+    "rebuild_if_stale",
     "parse_mc",
     "render",
     "to_makemap_source",
+    "AnyDocument",
     "Diagnostic",
+    "Document",
     "DomaintableDocument",
+    "Duplicates",
+    "Kind",
+    "MapKind",
     "EditError",
     "GenericstableDocument",
     "LocatedEntry",

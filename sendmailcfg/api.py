@@ -10,7 +10,7 @@ True
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, TypedDict, overload
 
 from sendmailcfg import _source, fileio
 from sendmailcfg.errors import Diagnostic, UnknownKindError
@@ -19,10 +19,40 @@ from sendmailcfg.syntax.map_nodes import MapSyntax
 from sendmailcfg.textdiff import unified_diff
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from sendmailcfg.maps import (
+        AccessDocument,
+        DomaintableDocument,
+        GenericstableDocument,
+        MailertableDocument,
+        VirtusertableDocument,
+    )
     from sendmailcfg.mc.document import McDocument
 
-Document: TypeAlias = "MapDocument | McDocument"
-"""What :func:`load` and :func:`loads` return: a map document or an .mc document."""
+MapKind: TypeAlias = Literal[
+    "mailertable", "access", "virtusertable", "genericstable", "domaintable", "map"
+]
+"""The map kinds: a ``kind=`` that gives a :class:`~sendmailcfg.maps.MapDocument` subclass."""
+Kind: TypeAlias = Literal[MapKind, "mc"]
+"""Every kind :func:`load` and :func:`loads` accept (``sendmailcfg.maps.KINDS`` at run time)."""
+Duplicates: TypeAlias = Literal["first", "last", "all"]
+"""makemap's duplicate-key policy: the first wins (default), ``-r`` (last), ``-d`` (all)."""
+
+AnyDocument: TypeAlias = "MapDocument | McDocument"
+"""What :func:`load` returns when the kind comes from the file name: narrow it with
+``isinstance`` (or pass ``kind=`` as a literal, which types the result exactly)."""
+
+
+class _LoadOptions(TypedDict, total=False):
+    strict: bool
+    syntax: MapSyntax | None
+    fold_keys: bool
+    duplicates: Duplicates
+
+
+class _LoadsOptions(_LoadOptions, total=False):
+    path: str | None
 
 
 class _HasText(Protocol):
@@ -35,23 +65,69 @@ def _check_kind(kind: str) -> None:
         raise UnknownKindError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
 
 
+def _as_text(text: str | bytes) -> str:
+    if isinstance(text, bytes | bytearray | memoryview):
+        return _source.decode(bytes(text))  # as load() decodes a file: every byte survives
+    if not isinstance(text, str):
+        raise TypeError(
+            f"loads() takes the file's text (str) or its bytes, not {type(text).__name__}; "
+            "to read a file pass its path to load()"
+        )
+    return text
+
+
+@overload
 def loads(
-    text: str,
+    text: str | bytes, kind: Literal["mailertable"], **options: Unpack[_LoadsOptions]
+) -> MailertableDocument: ...
+@overload
+def loads(
+    text: str | bytes, kind: Literal["access"], **options: Unpack[_LoadsOptions]
+) -> AccessDocument: ...
+@overload
+def loads(
+    text: str | bytes, kind: Literal["virtusertable"], **options: Unpack[_LoadsOptions]
+) -> VirtusertableDocument: ...
+@overload
+def loads(
+    text: str | bytes, kind: Literal["genericstable"], **options: Unpack[_LoadsOptions]
+) -> GenericstableDocument: ...
+@overload
+def loads(
+    text: str | bytes, kind: Literal["domaintable"], **options: Unpack[_LoadsOptions]
+) -> DomaintableDocument: ...
+@overload
+def loads(
+    text: str | bytes, kind: Literal["map"], **options: Unpack[_LoadsOptions]
+) -> MapDocument: ...
+@overload
+def loads(
+    text: str | bytes, kind: Literal["mc"], **options: Unpack[_LoadsOptions]
+) -> McDocument: ...
+@overload
+def loads(text: str | bytes, kind: str, **options: Unpack[_LoadsOptions]) -> AnyDocument: ...
+def loads(
+    text: str | bytes,
     kind: str,
     *,
     strict: bool = False,
     path: str | None = None,
     syntax: MapSyntax | None = None,
     fold_keys: bool = True,
-    duplicates: str = "first",
-) -> Document:
-    """Parse ``text`` as a ``kind`` file (see :data:`sendmailcfg.maps.KINDS`).
+    duplicates: Duplicates = "first",
+) -> AnyDocument:
+    """Parse ``text`` as a ``kind`` file (see :data:`Kind`).
 
-    Never fails on content: problems become diagnostics (``doc.diagnostics``)
-    unless ``strict=True``, which raises :class:`~sendmailcfg.errors.ParseError`.
-    ``syntax``, ``fold_keys`` and ``duplicates`` mirror makemap's ``-D``/``-t``/``-e``,
-    ``-f`` and ``-r``/``-d`` flags for map kinds.
+    ``text`` may be bytes, decoded as :func:`load` decodes a file. Never fails on
+    content: problems become diagnostics (``doc.diagnostics``) unless ``strict=True``,
+    which raises :class:`~sendmailcfg.errors.ParseError`. ``syntax``, ``fold_keys`` and
+    ``duplicates`` mirror makemap's ``-D``/``-t``/``-e``, ``-f`` and ``-r``/``-d`` flags
+    for map kinds. A literal ``kind`` types the result exactly:
+
+    >>> loads(b"a x\\n", "map").get("a")
+    'x'
     """
+    text = _as_text(text)
     _check_kind(kind)
     if kind == "mc":
         from sendmailcfg.mc import parse_mc
@@ -64,25 +140,55 @@ def loads(
         text,
         syntax=syntax or MapSyntax(),
         fold_keys=fold_keys,
-        duplicates=duplicates,  # type: ignore[arg-type]
+        duplicates=duplicates,
         path=path,
         strict=strict,
     )
 
 
+_Path: TypeAlias = "str | os.PathLike[str]"
+
+
+@overload
 def load(
-    path: str | os.PathLike[str],
+    path: _Path, kind: Literal["mailertable"], **options: Unpack[_LoadOptions]
+) -> MailertableDocument: ...
+@overload
+def load(
+    path: _Path, kind: Literal["access"], **options: Unpack[_LoadOptions]
+) -> AccessDocument: ...
+@overload
+def load(
+    path: _Path, kind: Literal["virtusertable"], **options: Unpack[_LoadOptions]
+) -> VirtusertableDocument: ...
+@overload
+def load(
+    path: _Path, kind: Literal["genericstable"], **options: Unpack[_LoadOptions]
+) -> GenericstableDocument: ...
+@overload
+def load(
+    path: _Path, kind: Literal["domaintable"], **options: Unpack[_LoadOptions]
+) -> DomaintableDocument: ...
+@overload
+def load(path: _Path, kind: Literal["map"], **options: Unpack[_LoadOptions]) -> MapDocument: ...
+@overload
+def load(path: _Path, kind: Literal["mc"], **options: Unpack[_LoadOptions]) -> McDocument: ...
+@overload
+def load(path: _Path, kind: str | None = ..., **options: Unpack[_LoadOptions]) -> AnyDocument: ...
+def load(
+    path: _Path,
     kind: str | None = None,
     *,
     strict: bool = False,
     syntax: MapSyntax | None = None,
     fold_keys: bool = True,
-    duplicates: str = "first",
-) -> Document:
+    duplicates: Duplicates = "first",
+) -> AnyDocument:
     """Read the file at ``path`` (as bytes, so any encoding survives) and parse it.
 
     With ``kind=None`` the kind comes from the file name (``*.mc``, ``mailertable*``,
-    ``access*``, ``virtusertable*``, ``genericstable*``, ``domaintable*``).
+    ``access*``, ``virtusertable*``, ``genericstable*``, ``domaintable*``) and the result
+    is typed :data:`AnyDocument`; a literal ``kind`` types it exactly.
     """
     name = os.fspath(path)
     if kind is None:

@@ -6,7 +6,8 @@ Two kinds of fenced blocks are executed, from the top of the checkout:
   all blocks of one page share their globals, in page order.
 * ```` ```console ```` blocks: ``$ command`` lines run with the shell; the lines
   up to the next ``$`` are the expected output (stdout and stderr together).
-  ``python`` starting a command (also after ``&&``, ``;`` or ``|``) means this interpreter. A block whose
+  ``python`` starting a command (also after ``&&``, ``;`` or ``|``) means this interpreter,
+  and ``sendmailcfg`` means ``python -m sendmailcfg`` (the console script). A block whose
   info string says ``console skip`` is shown but not run; ``# exit N`` after a
   command states its expected exit status (default 0).
 """
@@ -80,6 +81,13 @@ def test_console_examples(page: Path) -> None:
                 command = command[: st.start()]
             command = re.sub(
                 r"(^|&& |; |\| )python ", lambda m: f'{m.group(1)}"{sys.executable}" ', command
+            )
+            # the console script is `python -m sendmailcfg` (tests/test_packaging.py checks it
+            # is installed); run this checkout's copy whatever is on PATH
+            command = re.sub(
+                r"(^|&& |; |\| )sendmailcfg ",
+                lambda m: f'{m.group(1)}"{sys.executable}" -m sendmailcfg ',
+                command,
             )
             env = dict(os.environ, PYTHONPATH=str(TOP), COLUMNS="80")
             p = subprocess.run(

@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m sendmailcfg",
         description="Parse, query, edit, build and lint sendmail .mc files and map sources.",
     )
-    from sendmailcfg import __version__
+    from sendmailcfg._version import __version__
 
     parser.add_argument("--version", action="version", version=f"sendmailcfg {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -46,7 +46,7 @@ _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 def render_sarif(findings: Sequence[Finding]) -> str:
     """A SARIF 2.1.0 log with one run; rules are described in ``tool.driver.rules``."""
-    from sendmailcfg import __version__
+    from sendmailcfg._version import __version__
     from sendmailcfg.lint.rules import load_rules
 
     rules = load_rules()
