@@ -37,3 +37,19 @@ def test_unreadable_or_unknown_paths_exit_2(
     with pytest.raises(SystemExit) as info:
         main(["check", "--kind", "aliases", str(tmp_path / "routes")])
     assert info.value.code == 2
+
+
+def test_dash_reads_standard_input_as_lint_does() -> None:
+    import subprocess
+    import sys
+
+    top = Path(__file__).resolve().parents[1]
+    run = [sys.executable, "-m", "sendmailcfg", "check", "--kind", "mailertable", "-"]
+    bad = subprocess.run(run, input=b"ok smtp:x\n  lead x\n", capture_output=True, cwd=top)
+    assert bad.returncode == 1
+    assert bad.stdout.decode().startswith("-:2:1: syntax error (leading space)")
+    assert b"1 file(s) checked, 1 problem(s)" in bad.stderr
+    good = subprocess.run(run, input=b"ok smtp:x\n", capture_output=True, cwd=top)
+    assert good.returncode == 0
+    no_kind = subprocess.run([*run[:4], "-"], input=b"", capture_output=True, cwd=top)
+    assert no_kind.returncode == 2 and b"needs --kind" in no_kind.stderr

@@ -18,14 +18,25 @@ HELP = "parse files, report syntax problems, prove the byte-for-byte round trip"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files or folders; - reads standard input"
+    )
     parser.add_argument("--kind", choices=KINDS, help="kind of every file (default: from name)")
 
 
+def _stdin(kind: str | None) -> list[tuple[str, str, bytes | None]]:
+    if kind is None:
+        print("check: reading stdin (-) needs --kind", file=sys.stderr)
+        return [("-", "", None)]
+    return [("-", kind, sys.stdin.buffer.read())]
+
+
 def run(args: argparse.Namespace) -> int:
-    files, ok = expand(args.paths, args.kind)
+    paths = [p for p in args.paths if p != "-"]
+    from_stdin = _stdin(args.kind) if len(paths) != len(args.paths) else []
+    files, ok = expand(paths, args.kind)
     problems = 0
-    for path, kind, data in read_each(files):
+    for path, kind, data in [*from_stdin, *read_each(files)]:
         if data is None:
             ok = False
             continue
@@ -38,5 +49,6 @@ def run(args: argparse.Namespace) -> int:
             problems += 1
     if not ok:
         return 2
-    print(f"{len(files)} file(s) checked, {problems} problem(s)", file=sys.stderr)
+    count = len(files) + len(from_stdin)
+    print(f"{count} file(s) checked, {problems} problem(s)", file=sys.stderr)
     return 1 if problems else 0
