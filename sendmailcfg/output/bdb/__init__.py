@@ -27,7 +27,7 @@ Method = Literal["hash", "btree"]
 def detect(data: bytes) -> Method | None:
     """``"hash"`` or ``"btree"`` from the magic number at offset 12 (either byte order); None.
 
-    >>> detect(b"mailertable source, not a database"), detect(bytes(12) + b"\x62\x31\x05\x00")
+    >>> detect(b"mailertable source, not a database"), detect(bytes(12) + bytes.fromhex("62310500"))
     (None, 'btree')
     """
     order = byte_order(data)
