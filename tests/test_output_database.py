@@ -228,6 +228,13 @@ def test_our_databases_dump_like_real_ones(
     _both(oracle, tmp_path_factory.mktemp("db"), source, flags, maptype, "berkeleydb")
 
 
+def _by_key(lines: list[bytes]) -> dict[bytes, list[bytes]]:
+    out: dict[bytes, list[bytes]] = {}
+    for line in lines:
+        out.setdefault(line.split(b"\t", 1)[0], []).append(line)
+    return out
+
+
 @pytest.mark.oracle
 @given(source=_source(), flags=_flags)
 def test_pure_databases_dump_like_real_ones(
@@ -246,7 +253,7 @@ def test_pure_databases_dump_like_real_ones(
     theirs = oracle.dump("hash", real, dump_flags).split(b"\n")
     assert sorted(mine) == sorted(theirs)
     # a key's duplicates in the same order; the pure reader agrees with makemap -u
-    assert [x for x in mine if x.startswith(b"k")] == [x for x in theirs if x.startswith(b"k")]
+    assert _by_key(mine) == _by_key(theirs)
     assert dump_text(ours, backend="pure", allow_dup=bool(dump_flags)) == b"\n".join(mine)
 
 
