@@ -33,6 +33,7 @@ libdb 5.3 and by ``db5.3_verify``.
 
 from __future__ import annotations
 
+import gc
 import os
 import struct
 import sys
@@ -40,7 +41,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from itertools import accumulate
-from operator import itemgetter
+from operator import eq, itemgetter
 from typing import BinaryIO
 
 PAGESIZE = 4096
@@ -151,9 +152,12 @@ class _Writer:
     # -- planning ------------------------------------------------------------------
     def pack(self, sizes: Sequence[int]) -> list[int]:
         """Greedy page starts for units of these sizes (each fits a page)."""
-        cum = list(accumulate(sizes, initial=0))
+        return self.pack_cum(list(accumulate(sizes, initial=0)))
+
+    def pack_cum(self, cum: list[int]) -> list[int]:
+        """:meth:`pack` given the running total of the sizes (from 0)."""
         starts = []
-        i, n, cap = 0, len(sizes), self.cap
+        i, n, cap = 0, len(cum) - 1, self.cap
         while i < n:
             starts.append(i)
             i = bisect_right(cum, cum[i] + cap, i + 1) - 1
@@ -317,25 +321,22 @@ class _Writer:
         return entries[0][0]
 
     # -- the two loads -------------------------------------------------------------
-    def load_pairs(self, keys: list[bytes], values: list[bytes]) -> None:
+    def load_pairs(
+        self, keys: list[bytes], values: list[bytes], klen: list[int], vlen: list[int]
+    ) -> None:
         """Unique keys, every item on-page: sizes and items from tables, no per-item packing."""
         t = self.t
         n = len(keys)
-        klen = list(map(len, keys))
-        vlen = list(map(len, values))
-        ksz = list(map(t.size.__getitem__, klen))
-        vsz = list(map(t.size.__getitem__, vlen))
-        starts = self.pack(
-            list(map(int.__add__, map(t.psize.__getitem__, klen), map(t.psize.__getitem__, vlen)))
-        )
+        isz = [0] * (2 * n)
+        isz[0::2] = map(t.size.__getitem__, klen)
+        isz[1::2] = map(t.size.__getitem__, vlen)
+        icum = list(accumulate(isz, initial=0))
+        # A pair takes its two items and two index entries.
+        starts = self.pack_cum(list(map(int.__add__, icum[0::2], range(0, 4 * n + 1, 4))))
         bounds = [*starts, n]
         seps = [(b"", False)] + [self.separator(keys[s - 1], keys[s]) for s in starts[1:]]
         levels = self.plan_internal(seps)
         numbers = self.number(len(starts), levels)
-        isz = [0] * (2 * n)
-        isz[0::2] = ksz
-        isz[1::2] = vsz
-        icum = list(accumulate(isz, initial=0))
         parts: list[bytes] = [b""] * (6 * n)
         parts[0::6] = map(t.hdr.__getitem__, klen)
         parts[1::6] = keys
@@ -463,6 +464,22 @@ def write(
     >>> list(read(f.getvalue()))
     [(b'j', b'0'), (b'k', b'2'), (b'k', b'1')]
     """
+    collecting = gc.isenabled()
+    gc.disable()  # millions of acyclic objects: collections would only rescan them
+    try:
+        _write(f, items, duplicates, pagesize, uid)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _write(
+    f: BinaryIO,
+    items: Sequence[tuple[bytes, bytes]],
+    duplicates: bool,
+    pagesize: int,
+    uid: bytes | None,
+) -> None:
     w = _Writer(pagesize)
     if uid is None:
         uid = os.urandom(20)
@@ -478,15 +495,16 @@ def write(
                 groups.append((key, [value]))
         w.load_groups(groups)
     else:
-        ordered = sorted(items)
+        ordered = sorted(items, key=itemgetter(0))
         keys = list(map(itemgetter(0), ordered))
         values = list(map(itemgetter(1), ordered))
-        if any(map(bytes.__eq__, keys[1:], keys[:-1])):
-            dup = next(a for a, b in zip(keys[1:], keys[:-1], strict=True) if a == b)
+        if any(map(eq, keys[1:], keys)):
+            dup = next(a for a, b in zip(keys[1:], keys, strict=False) if a == b)
             raise ValueError(f"key {dup!r} given twice: expected unique keys (or duplicates=True)")
-        limit = w.ovfl
-        if keys and max(map(len, keys)) <= limit and max(map(len, values)) <= limit:
-            w.load_pairs(keys, values)
+        klen = list(map(len, keys))
+        vlen = list(map(len, values))
+        if keys and max(klen) <= w.ovfl and max(vlen) <= w.ovfl:
+            w.load_pairs(keys, values, klen, vlen)
         else:
             w.load_groups([(k, [v]) for k, v in zip(keys, values, strict=True)])
     pages = w.pages
