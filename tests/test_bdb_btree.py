@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sendmailcfg.output.bdb import btree
+from sendmailcfg.output.bdb import pages as bdb_pages
 
 Pairs = list[tuple[bytes, bytes]]
 # Lengths around the overflow threshold (page size 512: 111, 1024: 239, 4096: 1007).
@@ -184,6 +185,11 @@ def test_damaged_files_are_refused_with_the_reason(damage: object, message: str)
     data = built([(b"a", b"b")])
     with pytest.raises(btree.BtreeFormatError, match=message):
         list(btree.read(damage(data)))  # type: ignore[operator]
+
+
+def test_format_errors_are_the_shared_bdb_format_error() -> None:
+    assert issubclass(btree.BtreeFormatError, bdb_pages.FormatError)
+    assert issubclass(btree.BtreeFormatError, ValueError)
 
 
 def test_broken_overflow_chain_is_refused() -> None:

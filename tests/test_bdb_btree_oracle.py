@@ -122,6 +122,7 @@ def dup_pairs() -> Pairs:
 
 CASES: dict[str, tuple[Pairs, dict[str, Any]]] = {
     "empty": ([], {}),
+    "empty, 65536-byte pages": ([], {"pagesize": 65536}),
     "one pair": ([(b"example.com", b"smtp:[mx.example.net]")], {}),
     "1-byte keys and values": ([(bytes([i]), bytes([256 - i])) for i in range(1, 256)], {}),
     "1000-byte keys": ([(b"%04d" % i + b"k" * 996, b"v%d" % i) for i in range(300)], {}),

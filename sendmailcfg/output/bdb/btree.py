@@ -34,7 +34,6 @@ libdb 5.3 and by ``db5.3_verify``.
 from __future__ import annotations
 
 import gc
-import os
 import struct
 import sys
 from array import array
@@ -44,16 +43,24 @@ from itertools import accumulate
 from operator import eq, itemgetter
 from typing import BinaryIO
 
-PAGESIZE = 4096
+from sendmailcfg.output.bdb import pages
+
+PAGESIZE = pages.DEFAULT_PAGE_SIZE
 """libdb's page size on an ordinary file system (makemap sets none)."""
-MAGIC = 0x053162
-VERSION = 9
+MAGIC = pages.BTREE_MAGIC
+VERSION = pages.BTREE_VERSION
 MINKEY = 2
 RE_PAD = 0x20
-SIZEOF_PAGE = 26
+SIZEOF_PAGE = pages.PAGE_HEADER_SIZE
 """The page header: LSN, pgno, prev, next, entries, hf_offset, level, type."""
 
-P_IBTREE, P_IRECNO, P_LBTREE, P_LRECNO, P_OVERFLOW, P_BTREEMETA, P_LDUP = 3, 4, 5, 6, 7, 9, 12
+P_IBTREE, P_IRECNO, P_LBTREE, P_LRECNO = (
+    pages.P_IBTREE,
+    pages.P_IRECNO,
+    pages.P_LBTREE,
+    pages.P_LRECNO,
+)
+P_OVERFLOW, P_BTREEMETA, P_LDUP = pages.P_OVERFLOW, pages.P_BTREEMETA, pages.P_LDUP
 B_KEYDATA, B_DUPLICATE, B_OVERFLOW, B_DELETE = 1, 2, 3, 0x80
 BTM_DUP, BTM_RECNO, BTM_RECNUM, BTM_SUBDB, BTM_DUPSORT, BTM_COMPRESS = 1, 2, 4, 0x20, 0x40, 0x80
 BOVERFLOW_SIZE = 12
@@ -61,14 +68,15 @@ RINTERNAL_SIZE = 8
 LEAFLEVEL = 1
 
 _HEAD = struct.Struct("<IIIIIHHBB")
-_META = struct.Struct("<6I4B6I20s5I")
+_BTMETA = struct.Struct("<IIIII")
+"""``BTMETA`` after ``DBMETA``: unused, minkey, re_len, re_pad, root."""
 _BOVERFLOW = struct.Struct("<HBBII")
 _BINTERNAL = struct.Struct("<HBBII")
 _RINTERNAL = struct.Struct("<II")
 _LE = sys.byteorder == "little"
 
 
-class BtreeFormatError(ValueError):
+class BtreeFormatError(pages.FormatError):
     """Bytes that are not a btree file libdb could have written; says where and why."""
 
 
@@ -87,7 +95,8 @@ def _align4(n: int) -> int:
 
 def _header(pgno: int, prev: int, nxt: int, entries: int, hf: int, level: int, ptype: int) -> bytes:
     # LSN {file 0, offset 1}: not logged, as libdb writes without an environment.
-    return _HEAD.pack(0, 1, pgno, prev, nxt, entries, hf, level, ptype)
+    # hf_offset is a db_indx_t: an empty 64 KiB page stores 0, as libdb's does.
+    return _HEAD.pack(0, 1, pgno, prev, nxt, entries, hf & 0xFFFF, level, ptype)
 
 
 def _inp(offsets: list[int]) -> bytes:
@@ -179,13 +188,13 @@ class _Writer:
             sizes = [(24 if big else _align4(12 + len(sep))) + 2 for sep, big in entries]
             starts = self.pack(sizes)
             bounds = [*starts, len(entries)]
-            pages = [entries[bounds[p] : bounds[p + 1]] for p in range(len(starts))]
-            levels.append(pages)
-            for p, page in enumerate(pages):
+            grouped = [entries[bounds[p] : bounds[p + 1]] for p in range(len(starts))]
+            levels.append(grouped)
+            for p, page in enumerate(grouped):
                 for j, (sep, big) in enumerate(page):
                     if big and (p or j):
                         self.refs[sep] = self.refs.get(sep, 0) + 1
-            entries = [page[0] for page in pages]
+            entries = [page[0] for page in grouped]
         return levels
 
     def number(self, leaves: int, levels: list[list[list[Separator]]]) -> list[list[int]]:
@@ -258,10 +267,10 @@ class _Writer:
         return BOVERFLOW_SIZE if n > self.ovfl else self.t.size[n]
 
     def internal_pages(self, levels: list[list[list[Separator]]], numbers: list[list[int]]) -> None:
-        for depth, pages in enumerate(levels):
+        for depth, level_pages in enumerate(levels):
             below, here = numbers[depth], numbers[depth + 1]
             child = 0
-            for p, page in enumerate(pages):
+            for p, page in enumerate(level_pages):
                 blobs = []
                 for j, (sep, big) in enumerate(page):
                     if p == 0 and j == 0:
@@ -416,31 +425,16 @@ class _Writer:
         self.internal_pages(levels, numbers)
 
     def meta(self, duplicates: bool, uid: bytes) -> bytes:
-        last = max(self.pages)
-        head = _META.pack(
-            0,
-            1,
-            0,
-            MAGIC,
-            VERSION,
-            self.pagesize,
-            0,
-            P_BTREEMETA,
-            0,
-            0,
-            0,
-            last,
-            0,
-            0,
-            0,
-            BTM_DUP if duplicates else 0,
-            uid,
-            0,
-            MINKEY,
-            0,
-            RE_PAD,
-            1,
-        )
+        head = pages.Meta(
+            magic=MAGIC,
+            version=VERSION,
+            pagesize=self.pagesize,
+            type=P_BTREEMETA,
+            last_pgno=max(self.pages),
+            flags=BTM_DUP if duplicates else 0,
+            uid=uid,
+        ).pack("<")
+        head += _BTMETA.pack(0, MINKEY, 0, RE_PAD, 1)
         return head + bytes(self.pagesize - len(head))
 
 
@@ -455,8 +449,10 @@ def write(
     """Write ``items`` to ``f`` as a libdb 5.3 btree database, keys in libdb's order.
 
     ``items`` must have unique keys unless ``duplicates`` (``makemap -d``: then a
-    key's values keep their order). ``uid`` is the 20-byte file id (default: random,
-    as libdb's is unique per file).
+    key's values keep their order). ``pagesize`` as libdb's ``set_pagesize``;
+    ``uid`` is the 20-byte file id (default: a new one, as ``__os_fileid`` makes it
+    for ``f``'s file). Integers are little-endian, as on the machines makemap runs
+    on; libdb reads either order.
 
     >>> import io
     >>> f = io.BytesIO()
@@ -482,7 +478,11 @@ def _write(
 ) -> None:
     w = _Writer(pagesize)
     if uid is None:
-        uid = os.urandom(20)
+        try:
+            fd: int | None = f.fileno()
+        except (AttributeError, OSError, ValueError):
+            fd = None
+        uid = pages.file_uid(fd)
     elif len(uid) != 20:
         raise ValueError(f"uid of {len(uid)} bytes: expected 20")
     if duplicates:
@@ -507,10 +507,9 @@ def _write(
             w.load_pairs(keys, values, klen, vlen)
         else:
             w.load_groups([(k, [v]) for k, v in zip(keys, values, strict=True)])
-    pages = w.pages
-    last = max(pages)
+    written = w.pages
     f.write(w.meta(duplicates, uid))
-    f.writelines(pages[p] for p in range(1, last + 1))
+    f.writelines(written[p] for p in range(1, max(written) + 1))
 
 
 class _Reader:
