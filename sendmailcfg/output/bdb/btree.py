@@ -39,8 +39,8 @@ import sys
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from itertools import accumulate
-from operator import eq, itemgetter
+from itertools import accumulate, repeat
+from operator import add, eq, itemgetter
 from typing import BinaryIO
 
 from sendmailcfg.output.bdb import pages
@@ -341,7 +341,7 @@ class _Writer:
         isz[1::2] = map(t.size.__getitem__, vlen)
         icum = list(accumulate(isz, initial=0))
         # A pair takes its two items and two index entries.
-        starts = self.pack_cum(list(map(int.__add__, icum[0::2], range(0, 4 * n + 1, 4))))
+        starts = self.pack_cum(list(map(add, icum[0::2], range(0, 4 * n + 1, 4))))
         bounds = [*starts, n]
         seps = [(b"", False)] + [self.separator(keys[s - 1], keys[s]) for s in starts[1:]]
         levels = self.plan_internal(seps)
@@ -361,7 +361,9 @@ class _Writer:
             base = icum[2 * a]
             hf = pagesize - (icum[2 * b] - base)
             off = hf - base
-            inp = [c + off for c in icum[2 * a : 2 * b]]
+            inp = array("H", map(add, icum[2 * a : 2 * b], repeat(off, 2 * (b - a))))
+            if not _LE:
+                inp.byteswap()
             head = _header(
                 pgno,
                 leaves[p - 1] if p else 0,
@@ -371,7 +373,7 @@ class _Writer:
                 LEAFLEVEL,
                 P_LBTREE,
             )
-            chunk = [head, _inp(inp), bytes(hf - SIZEOF_PAGE - 4 * (b - a))]
+            chunk = [head, inp.tobytes(), bytes(hf - SIZEOF_PAGE - 4 * (b - a))]
             chunk += parts[6 * a : 6 * b]
             self.pages[pgno] = b"".join(chunk)
         self.internal_pages(levels, numbers)
