@@ -342,3 +342,23 @@ def test_overflow_threshold_is_libdbs(libdb: Any, tmp_path: Path, pagesize: int)
             types = {data[p + 25] for p in range(pagesize, len(data), pagesize)}
             assert (btree.P_OVERFLOW in types) == overflow, (pagesize, n)
             assert struct.unpack_from("<I", data, 20)[0] == pagesize
+
+
+@pytest.mark.parametrize("duplicates", [False, True])
+def test_makemap_o_adds_to_our_file(
+    oracle: Oracle, verify: str, oracle_dir: Path, duplicates: bool
+) -> None:
+    """libdb splits our full pages, extends our duplicate trees and still verifies:
+    real ``makemap -o`` adds to a map we wrote."""
+    items = dup_pairs() if duplicates else access_pairs(20_000)
+    write(oracle_dir / "m.db", items, duplicates=duplicates)
+    extra = [(b"many", b"one more"), (b"two", b"c")] if duplicates else []
+    extra += [(b"new%05d.example" % i, b"OK") for i in range(0, 30_000, 7)]
+    extra += [(k + b".more", b"RELAY") for k, _ in items[::50] if len(k) < 900]
+    flags = ["-o", "-d"] if duplicates else ["-o"]
+    status, msg = oracle.makemap(flags, "btree", oracle_dir / "m", source_of(extra))
+    assert (status, msg) == (0, "")
+    p = subprocess.run([verify, "-q", str(oracle_dir / "m.db")], capture_output=True, text=True)
+    assert (p.returncode, p.stderr) == (0, "")
+    want = expected([*items, *extra], duplicates)
+    assert list(btree.read((oracle_dir / "m.db").read_bytes())) == want
