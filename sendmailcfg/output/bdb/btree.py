@@ -163,7 +163,7 @@ class _Writer:
         """Greedy page starts for units of these sizes (each fits a page)."""
         return self.pack_cum(list(accumulate(sizes, initial=0)))
 
-    def pack_cum(self, cum: list[int]) -> list[int]:
+    def pack_cum(self, cum: Sequence[int]) -> list[int]:
         """:meth:`pack` given the running total of the sizes (from 0)."""
         starts = []
         i, n, cap = 0, len(cum) - 1, self.cap
@@ -330,53 +330,73 @@ class _Writer:
         return entries[0][0]
 
     # -- the two loads -------------------------------------------------------------
-    def load_pairs(
-        self, keys: list[bytes], values: list[bytes], klen: list[int], vlen: list[int]
+    def stream_pairs(
+        self,
+        f: BinaryIO,
+        keys: list[bytes],
+        values: list[bytes],
+        klen: list[int],
+        vlen: list[int],
+        uid: bytes,
     ) -> None:
-        """Unique keys, every item on-page: sizes and items from tables, no per-item packing."""
+        """Unique keys, every item on-page, written to ``f`` as the leaves are made.
+
+        Sizes and item headers come from tables, offsets from running totals (no
+        per-item packing); internal pages are planned from the separators first, so
+        the meta page and the root go out before the leaves, which are never kept."""
         t = self.t
         n = len(keys)
         isz = [0] * (2 * n)
         isz[0::2] = map(t.size.__getitem__, klen)
         isz[1::2] = map(t.size.__getitem__, vlen)
-        icum = list(accumulate(isz, initial=0))
+        icum = array("q", accumulate(isz, initial=0))
+        del isz
         # A pair takes its two items and two index entries.
-        starts = self.pack_cum(list(map(add, icum[0::2], range(0, 4 * n + 1, 4))))
+        starts = self.pack_cum(array("q", map(add, icum[0::2], range(0, 4 * n + 1, 4))))
         bounds = [*starts, n]
         seps = [(b"", False)] + [self.separator(keys[s - 1], keys[s]) for s in starts[1:]]
         levels = self.plan_internal(seps)
         numbers = self.number(len(starts), levels)
-        parts: list[bytes] = [b""] * (6 * n)
-        parts[0::6] = map(t.hdr.__getitem__, klen)
-        parts[1::6] = keys
-        parts[2::6] = map(t.pad.__getitem__, klen)
-        parts[3::6] = map(t.hdr.__getitem__, vlen)
-        parts[4::6] = values
-        parts[5::6] = map(t.pad.__getitem__, vlen)
+        self.internal_pages(levels, numbers)
+        last_pgno = self.next_pgno - 1 if levels else 1
+        f.write(self.meta(False, uid, last_pgno))
+        if levels:
+            f.write(self.pages[1])
+        hdr, pad = t.hdr.__getitem__, t.pad.__getitem__
         leaves = numbers[0]
         pagesize = self.pagesize
         last = len(leaves) - 1
         for p, pgno in enumerate(leaves):
             a, b = bounds[p], bounds[p + 1]
+            m = b - a
             base = icum[2 * a]
             hf = pagesize - (icum[2 * b] - base)
-            off = hf - base
-            inp = array("H", map(add, icum[2 * a : 2 * b], repeat(off, 2 * (b - a))))
+            inp = array("H", map(add, icum[2 * a : 2 * b], repeat(hf - base, 2 * m)))
             if not _LE:
                 inp.byteswap()
             head = _header(
                 pgno,
                 leaves[p - 1] if p else 0,
                 leaves[p + 1] if p < last else 0,
-                2 * (b - a),
+                2 * m,
                 hf,
                 LEAFLEVEL,
                 P_LBTREE,
             )
-            chunk = [head, inp.tobytes(), bytes(hf - SIZEOF_PAGE - 4 * (b - a))]
-            chunk += parts[6 * a : 6 * b]
-            self.pages[pgno] = b"".join(chunk)
-        self.internal_pages(levels, numbers)
+            ks, vs = klen[a:b], vlen[a:b]
+            parts: list[bytes] = [b""] * (6 * m + 3)
+            parts[0] = head
+            parts[1] = inp.tobytes()
+            parts[2] = bytes(hf - SIZEOF_PAGE - 4 * m)
+            parts[3::6] = map(hdr, ks)
+            parts[4::6] = keys[a:b]
+            parts[5::6] = map(pad, ks)
+            parts[6::6] = map(hdr, vs)
+            parts[7::6] = values[a:b]
+            parts[8::6] = map(pad, vs)
+            f.write(b"".join(parts))
+        for pgno in range(len(leaves) + 2, last_pgno + 1):
+            f.write(self.pages[pgno])
 
     def load_groups(self, groups: list[tuple[bytes, list[bytes]]]) -> None:
         """Any keys and values: big items on overflow pages, duplicate sets on or off page."""
@@ -426,13 +446,13 @@ class _Writer:
             self.page(pgno, prev, nxt, LEAFLEVEL, P_LBTREE, blobs, slots)
         self.internal_pages(levels, numbers)
 
-    def meta(self, duplicates: bool, uid: bytes) -> bytes:
+    def meta(self, duplicates: bool, uid: bytes, last_pgno: int) -> bytes:
         head = pages.Meta(
             magic=MAGIC,
             version=VERSION,
             pagesize=self.pagesize,
             type=P_BTREEMETA,
-            last_pgno=max(self.pages),
+            last_pgno=last_pgno,
             flags=BTM_DUP if duplicates else 0,
             uid=uid,
         ).pack("<")
@@ -506,12 +526,13 @@ def _write(
         klen = list(map(len, keys))
         vlen = list(map(len, values))
         if keys and max(klen) <= w.ovfl and max(vlen) <= w.ovfl:
-            w.load_pairs(keys, values, klen, vlen)
-        else:
-            w.load_groups([(k, [v]) for k, v in zip(keys, values, strict=True)])
+            w.stream_pairs(f, keys, values, klen, vlen, uid)
+            return
+        w.load_groups([(k, [v]) for k, v in zip(keys, values, strict=True)])
     written = w.pages
-    f.write(w.meta(duplicates, uid))
-    f.writelines(written[p] for p in range(1, max(written) + 1))
+    last_pgno = max(written)
+    f.write(w.meta(duplicates, uid, last_pgno))
+    f.writelines(written[p] for p in range(1, last_pgno + 1))
 
 
 class _Reader:
