@@ -483,3 +483,27 @@ def test_decision_names_the_last_key_tried(keys: list[str]) -> None:
     else:
         assert m.fold(d.key) == m.fold(d.tried[-1])
         assert d.line is not None and m.entries[d.line - 1].key == d.key
+
+
+def test_client_resolve_defaults_and_validation() -> None:
+    assert Client("[192.0.2.7]", "192.0.2.7").resolve_status == "FAIL"
+    assert Client("h.test", "192.0.2.7").resolve_status == "OK"
+    assert Client("h.test", "192.0.2.7", resolve="temp").resolve_status == "TEMP"
+    with pytest.raises(ValueError, match="OK, FAIL, FORGED, TEMP"):
+        Client("h.test", "192.0.2.7", resolve="MAYBE")
+    m = doc("Connect:[192.0.2.7]\tRELAY\n")
+    refused = m.check_to("u@far.test", client=Client("[192.0.2.7]", "192.0.2.7"))
+    assert refused.reply == "550 Relaying denied. IP name lookup failed [192.0.2.7]"
+    assert "Connect:[192.0.2.7]" not in refused.tried  # the name is never looked up
+    relayed = m.check_to("u@far.test", client=Client("[192.0.2.7]", "192.0.2.7", resolve="OK"))
+    assert (relayed.action, relayed.key) == ("RELAY", "Connect:[192.0.2.7]")
+
+
+def test_empty_quarantine_and_error_values_run_into_the_address() -> None:
+    m = doc("From:q@x.test\tQUARANTINE:\nFrom:e@x.test\tERROR:\nConnect:192.0.2.1\tQUARANTINE:\n")
+    q = m.check_from("q@x.test")
+    assert (q.action, q.reply) == ("QUARANTINE", ">q<@x.test")
+    e = m.check_from("e@x.test")
+    assert (e.action, e.code, e.reply) == ("ERROR", None, ">e<@x.test")
+    c = m.check_connect("", "192.0.2.1")
+    assert (c.action, c.reply) == ("ERROR", "QUARANTINE:")
