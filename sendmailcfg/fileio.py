@@ -226,8 +226,11 @@ class UpdateResult:
 
     @property
     def changed(self) -> bool:
-        """Whether the new bytes differ from the old ones (written or, with check, would be)."""
-        return self.before != self.after
+        """Whether the new bytes differ from the old ones (written or, with check, would be).
+
+        A missing file that would stay empty is unchanged (it is not created).
+        """
+        return self.after != (self.before if self.before is not None else b"")
 
 
 def update(
@@ -257,7 +260,7 @@ def update(
                 raise
             before = None
         after = change(before if before is not None else b"")
-        if after == before or check:
+        if after == (before if before is not None else b"") or check:
             return UpdateResult(name, before, after, written=False)
         saved = make_backup(name) if backup and before is not None else None
         write_atomic(name, after, new_mode=new_mode)
