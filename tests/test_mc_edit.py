@@ -59,7 +59,7 @@ def test_set_define_multiline_value_touches_one_line() -> None:
     text = "define(`confPRIVACY_FLAGS',dnl\n`goaway')dnl\n"
     doc = parse_mc(text)
     assert doc.set_define("confPRIVACY_FLAGS", "goaway,noetrn")
-    assert doc.text == "define(`confPRIVACY_FLAGS',dnl\n`goaway,noetrn')dnl\n"
+    assert doc.text == "define(`confPRIVACY_FLAGS',dnl\n``goaway,noetrn'')dnl\n"
 
 
 def test_set_define_unquoted_and_one_argument_forms() -> None:

@@ -22,7 +22,7 @@ import attrs
 
 from sendmailcfg.errors import Diagnostic
 from sendmailcfg.mc import macros
-from sendmailcfg.mc.quoting import WHITESPACE, argument_value
+from sendmailcfg.mc.quoting import WHITESPACE, argument_value, rescanned
 from sendmailcfg.syntax.mc_nodes import (
     McArg,
     McCall,
@@ -134,7 +134,12 @@ class MacroCall:
 
 @attrs.frozen
 class Define:
-    """A ``define(`NAME', `value')`` statement (``value`` is None for ``undefine``)."""
+    """A ``define(`NAME', `value')`` statement (``value`` is None for ``undefine``).
+
+    ``value`` is what the macro yields where sendmail's cf files use it: the
+    argument with one more level of quotes removed, as m4 reads the expansion
+    again (``define(`X', ``a,b'')`` gives ``a,b``).
+    """
 
     name: str
     value: str | None
@@ -633,7 +638,7 @@ def analyze(text: str, tree: McTree | None = None) -> McModel:
         n = s.name
         if n == "define" and s.args:
             name = s.value(0).strip()
-            value = s.value(1)
+            value = rescanned(s.value(1))
             defines[name] = value
             define_statements.append(Define(name, value, s))
         elif n == "undefine" and s.args:
