@@ -98,18 +98,11 @@ def refuse(doc: Any) -> list[Diagnostic]:
     return diags
 
 
-def _method(doc: Any, name: str) -> Callable[..., bool]:
-    method = getattr(doc, name, None)
-    if method is None:
-        raise Refused([f"{doc.path}: this version of sendmailcfg cannot do that edit yet ({name})"])
-    return method  # type: ignore[no-any-return]
-
-
 def _each(method: str, macro: str, values: list[str]) -> Callable[[Any], bool]:
     def edit(doc: Any) -> bool:
         changed = False
         for v in values:
-            changed = _method(doc, method)(macro, v) or changed
+            changed = getattr(doc, method)(macro, v) or changed
         return changed
 
     return edit
@@ -120,27 +113,27 @@ def edit_for(args: argparse.Namespace) -> Callable[[Any], bool] | None:
     action: str = args.action
     op: str | None = getattr(args, "op", None)
     if action == "set":
-        return lambda doc: _method(doc, "set_define")(args.name, args.value)
+        return lambda doc: doc.set_define(args.name, args.value)
     if action == "unset":
-        return lambda doc: _method(doc, "remove_define")(args.name)
+        return lambda doc: doc.remove_define(args.name)
     if action == "undefine":
-        return lambda doc: _method(doc, "undefine")(args.name)
+        return lambda doc: doc.undefine(args.name)
     if action == "feature" and op == "add":
-        return lambda doc: _method(doc, "add_feature")(args.name, *args.args)
+        return lambda doc: doc.add_feature(args.name, *args.args)
     if action == "feature":
-        return lambda doc: _method(doc, "remove_feature")(args.name, *args.args)
+        return lambda doc: doc.remove_feature(args.name, *args.args)
     if action == "mailer":
-        return lambda doc: _method(doc, f"{op}_mailer")(args.name)
+        return lambda doc: getattr(doc, f"{op}_mailer")(args.name)
     if action == "class":
         return _each(f"{op}_class_value", args.macro, args.values)
     if action == "masquerade-as":
-        return lambda doc: _method(doc, "set_masquerade_as")(args.host or None)
+        return lambda doc: doc.set_masquerade_as(args.host or None)
     if action == "daemon" and op == "set":
-        return lambda doc: _method(doc, "set_daemon_options")(args.name, args.spec)
+        return lambda doc: doc.set_daemon_options(args.name, args.spec)
     if action == "daemon":
-        return lambda doc: _method(doc, "remove_daemon_options")(args.name)
+        return lambda doc: doc.remove_daemon_options(args.name)
     if action in ("disable", "enable"):
-        return lambda doc: _method(doc, action)(args.line)
+        return lambda doc: getattr(doc, action)(args.line)
     return None
 
 
