@@ -182,7 +182,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.buffer.write(_source.encode(diff))
             sys.stdout.buffer.flush()
         if not result.ok:
-            print(f"{out}: not written ({len(result.errors)} error(s))")
+            _err(f"{out}: not written ({len(result.errors)} error(s))")
         elif args.check:
             print(f"{out}: {'would change' if changed else 'up to date'}")
         else:
