@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sendmailcfg.cli import main
 from sendmailcfg.mc import McDocument
@@ -257,3 +259,44 @@ def test_masquerade_as_reaches_sendmail_cf(mc: Path, oracle: Oracle) -> None:
     assert "DMexample.com" in after and "DMexample.com" not in before
     assert main(["mc", str(mc), "masquerade-as", ""]) == 0
     assert _cf(oracle, mc) == before
+
+
+def _m4_quotes_pair(value: str) -> bool:
+    depth = 0
+    for ch in value:
+        depth += {"`": 1, "'": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+@settings(max_examples=25)
+@given(
+    name=st.from_regex(r"conf[A-Z_]{1,12}", fullmatch=True),
+    value=st.text(
+        alphabet=st.sampled_from("abcXYZ019 .,:;()#`'$-_/@dnlincludeindex"), min_size=1, max_size=30
+    ).filter(lambda v: v.strip() == v),
+)
+def test_set_then_get_property(name: str, value: str) -> None:
+    """``set`` then ``get`` gives the value back (m4-quoted as needed); a second set is a no-op.
+
+    A value whose quotes do not pair up cannot be written as an m4 argument: refused, exit 2.
+    """
+    import contextlib
+    import io
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d, contextlib.redirect_stdout(io.StringIO()):
+        p = Path(d) / "freebsd.mc"
+        p.write_bytes(FREEBSD)
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            status = main(["mc", str(p), "set", "--", name, value])
+        if not _m4_quotes_pair(value):
+            assert status == 2 and "cannot write" in err.getvalue()
+            assert p.read_bytes() == FREEBSD
+            return
+        assert status == 0, err.getvalue()
+        doc = McDocument.parse(p.read_text(encoding="latin-1"))
+        assert doc.defines.get(name) == value
+        assert main(["mc", str(p), "set", "--check", "--", name, value]) == 0
