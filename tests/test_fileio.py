@@ -233,3 +233,16 @@ def test_second_writer_waits_and_rereads(tmp_path: Path) -> None:
     assert holder.wait(timeout=60) == 0
     assert r.before == b"first\n"
     assert p.read_bytes() == b"first\nsecond\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown needs root")
+def test_owner_and_group_are_kept(tmp_path: Path) -> None:
+    p = tmp_path / "access"
+    p.write_bytes(b"old\n")
+    os.chown(p, 1234, 4321)
+    fileio.write_atomic(p, b"new\n")
+    st = p.stat()
+    assert (st.st_uid, st.st_gid) == (1234, 4321)
+    r = fileio.update(p, lambda b: b + b"more\n", backup=True)
+    assert r.backup is not None
+    assert (p.stat().st_uid, p.stat().st_gid) == (1234, 4321)

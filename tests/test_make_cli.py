@@ -190,3 +190,28 @@ def test_debian_sendmail_mc_builds_sendmail_cf(
     assert main(["make", str(mail), "install"]) == 0
     assert capsys.readouterr().out.splitlines() == ["built sendmail.cf from sendmail.mc"]
     assert (mail / "sendmail.cf").stat().st_size > 10_000
+
+
+def test_submit_mc_is_built_and_installed(mail: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (mail / "freebsd.submit.mc").write_text(
+        "OSTYPE(`freebsd6')dnl\nFEATURE(`msp', `[127.0.0.1]')dnl\n"
+    )
+    assert main(["make", str(mail), "install"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "built freebsd.cf from freebsd.mc",
+        "built freebsd.submit.cf from freebsd.submit.mc",
+        "installed freebsd.cf as sendmail.cf",
+        "installed freebsd.submit.cf as submit.cf",
+    ]
+    assert "D{MTAHost}[127.0.0.1]" in (mail / "submit.cf").read_text().splitlines()
+
+
+def test_cf_dir_flag(mail: Path, oracle: Oracle, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SENDMAIL_CF_DIR")
+    from sendmailcfg.mc.render import DEFAULT_CF_DIRS
+
+    if not any((Path(d) / "m4" / "cf.m4").exists() for d in DEFAULT_CF_DIRS):
+        assert main(["make", str(mail), "cf"]) == 2  # no cf package: a usage error
+        assert not (mail / "freebsd.cf").exists()
+    assert main(["make", str(mail), "cf", "--cf-dir", str(oracle.cf_dir)]) == 0
+    assert (mail / "freebsd.cf").exists()
