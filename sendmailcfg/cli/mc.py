@@ -50,7 +50,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p.add_argument("name", metavar="NAME")
     p = sub.add_parser("get", help="print the value NAME is defined to (exit 1 when it is not)")
     p.add_argument("name", metavar="NAME")
-    sub.add_parser("show", help="print the live settings, one per line (--json: an object)")
+    sub.add_parser(
+        "show", help="print the live settings, one per line (--json: a list of name/value objects)"
+    )
 
     feature = sub.add_parser("feature", help="add or remove a FEATURE")
     fsub = feature.add_subparsers(dest="op", required=True, metavar="OP")
