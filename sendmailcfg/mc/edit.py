@@ -32,8 +32,8 @@ import attrs
 from sendmailcfg._source import dominant_newline
 from sendmailcfg.errors import EditError
 from sendmailcfg.mc import macros, placement
-from sendmailcfg.mc.model import MacroCall, McModel, iter_lines
-from sendmailcfg.mc.quoting import WHITESPACE, literal, quote
+from sendmailcfg.mc.model import Feature, MacroCall, McModel, iter_lines
+from sendmailcfg.mc.quoting import WHITESPACE, literal, quote, rescanned
 from sendmailcfg.mc.splice import Replacement
 from sendmailcfg.syntax.mc_nodes import McDnl, McQuoted, McToken
 
@@ -256,12 +256,17 @@ def _first(model: McModel, names: Iterable[str]) -> MacroCall | None:
 
 
 def _limit(doc: McDocument) -> int:
-    """Where the statements that precede MAILERs must end: the first MAILER or raw section."""
+    """Where the statements that precede MAILERs must end: the first MAILER (or the
+    FEATURE(`msp')/FEATURE(`nullclient') that includes them) or raw section."""
     model = doc.model
     ends = [len(doc.text)]
     mailer = _first(model, ["MAILER"])
     if mailer is not None:
         ends.append(line_before(doc, mailer.start))
+    for s in _top(model):
+        if _key(s) in placement.MAILER_FEATURES:
+            ends.append(line_before(doc, s.start))
+            break
     section = next((s for s in model.statements if s.section is not None), None)
     if section is not None:
         ends.append(line_before(doc, section.start))
@@ -270,8 +275,12 @@ def _limit(doc: McDocument) -> int:
 
 def _after_statements(doc: McDocument, prefs: tuple[str, ...], lo: int, hi: int) -> int:
     """Line start after the last statement named in ``prefs`` (in that preference order)
-    within ``[lo, hi]``; else ``lo`` when it is set, else ``hi``."""
+    within ``[lo, hi]``, and before the MAILERs when that leaves room; else ``lo`` when
+    it is set, else ``hi``."""
     top = _top(doc.model)
+    limit = _limit(doc)
+    if lo <= limit < hi:
+        hi = limit
     for names in prefs:
         found = [s for s in top if s.name in names.split("|") and s.start >= lo and s.end <= hi]
         if found:
@@ -296,8 +305,9 @@ def _window(doc: McDocument, name: str) -> tuple[int, int, str]:
         )
         if key in over or generic:
             lo = max(lo, line_after(doc, s.end))
-    hi = _limit(doc)
-    why = "the first MAILER"
+    section = next((x for x in model.statements if x.section is not None), None)
+    hi = len(doc.text) if section is None else line_before(doc, section.start)
+    why = "the first LOCAL_* section"
     readers = placement.readers(name)
     for s in top:
         if _key(s) in readers:
@@ -425,12 +435,12 @@ def undefine(doc: McDocument, name: str) -> Edit | None:
     return Edit((_insert(doc, at, line, style),), f"undefine {name}", verify)
 
 
-def _feature_matches(call: MacroCall, name: str, args: tuple[str, ...]) -> bool:
+def _feature_matches(feature: Feature, name: str, args: tuple[str, ...]) -> bool:
     """The FEATURE statement that ``name``/``args`` designate (an instance for dnsbl)."""
-    if call.value(0).strip() != name:
+    if feature.name != name:
         return False
     if name in MULTI_FEATURES and args:
-        return call.value(1).strip() == args[0]
+        return bool(feature.args) and feature.args[0].strip() == args[0]
     return True
 
 
@@ -442,11 +452,11 @@ def add_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
     wanted = (name, *args)
 
     def verify(m: McModel) -> bool:
-        found = [f for f in m.features if _feature_matches(f.call, name, args)]
+        found = [f for f in m.features if _feature_matches(f, name, args)]
         return len(found) == 1 and found[0].args == args
 
     what = f"add FEATURE({name})"
-    mine = [f for f in model.features if _feature_matches(f.call, name, args)]
+    mine = [f for f in model.features if _feature_matches(f, name, args)]
     style = style_of(doc.text, model)
     top = [f for f in mine if not f.call.nested and not f.call.in_hash_comment]
     if mine:
@@ -465,7 +475,7 @@ def add_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
     for c in model.disabled:
         if (
             c.name == "FEATURE"
-            and tuple(v.strip() for v in c.values) == wanted
+            and (c.value(0).strip(), *map(rescanned, c.values[1:])) == wanted
             and (mailer is None or c.start < mailer.start)
         ):
             on = _enable(doc, c, style)
@@ -484,20 +494,17 @@ def add_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
 def remove_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
     """Delete the live ``FEATURE(`name', ...)`` lines (``args``: the one with them)."""
 
-    def selected(call: MacroCall) -> bool:
-        if call.value(0).strip() != name:
+    def selected(f: Feature) -> bool:
+        if f.name != name:
             return False
-        if not args:
-            return True
-        values = tuple(v.strip() for v in call.values[1:])
-        return values[: len(args)] == args
+        return tuple(v.strip() for v in f.args[: len(args)]) == args
 
-    calls = [f.call for f in doc.model.features if selected(f.call) and not f.call.nested]
+    calls = [f.call for f in doc.model.features if selected(f) and not f.call.nested]
     if not calls:
         return None
 
     def verify(m: McModel) -> bool:
-        return not any(selected(f.call) for f in m.features)
+        return not any(selected(f) for f in m.features)
 
     return Edit(tuple(_removal(doc, calls)), f"remove FEATURE({name})", verify)
 
@@ -508,6 +515,8 @@ def add_mailer(doc: McDocument, name: str) -> Edit | None:
     model = doc.model
     if any(m.name == name for m in model.mailers):
         return None
+    if name in ("local", "smtp") and any(_key(s) in placement.MAILER_FEATURES for s in _top(model)):
+        return None  # FEATURE(`msp') and FEATURE(`nullclient') include both
     style = style_of(doc.text, model)
     rank = macros.MAILER_RANK.get(name, len(macros.MAILER_RANK))
     mine = [m for m in model.mailers if not m.call.nested and not m.call.in_hash_comment]
@@ -629,7 +638,7 @@ def set_masquerade_as(doc: McDocument, host: str | None) -> Edit | None:
     if not host.strip() or len(host.split()) != 1:
         raise EditError(f"cannot set MASQUERADE_AS to {host!r}: expected one host name")
     style = style_of(doc.text, model)
-    new = literal(host, model.defines)
+    new = literal(host, model.defines, depth=2)
 
     def verify(m: McModel) -> bool:
         found = [c for c in m.class_macros if c.macro == "MASQUERADE_AS"]
@@ -637,7 +646,7 @@ def set_masquerade_as(doc: McDocument, host: str | None) -> Edit | None:
 
     if mine:
         last = mine[-1]
-        if last.value(0).strip() == host:
+        if verify(model):
             return None
         if last.nested or last.in_hash_comment:
             raise EditError(
@@ -715,8 +724,6 @@ def set_daemon_options(doc: McDocument, name: str, spec: str) -> Edit | None:
 
 
 def _daemon_value(call: MacroCall) -> str:
-    from sendmailcfg.mc.quoting import rescanned
-
     return rescanned(call.value(0))
 
 

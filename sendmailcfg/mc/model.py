@@ -148,7 +148,8 @@ class Define:
 
 @attrs.frozen
 class Feature:
-    """``FEATURE(`name', args...)``."""
+    """``FEATURE(`name', args...)``; ``args`` as the feature file reads them (m4 reads
+    ``_ARG_`` again, so one more level of quotes is gone)."""
 
     name: str
     args: tuple[str, ...]
@@ -165,7 +166,8 @@ class Mailer:
 
 @attrs.frozen
 class ClassMacro:
-    """A class macro such as ``LOCAL_DOMAIN(`example.com')`` or ``MASQUERADE_AS``."""
+    """A class macro such as ``LOCAL_DOMAIN(`example.com')`` or ``MASQUERADE_AS``;
+    ``value`` as the .cf gets it (the cf macro reads its argument again)."""
 
     macro: str
     value: str
@@ -646,7 +648,7 @@ def analyze(text: str, tree: McTree | None = None) -> McModel:
             defines.pop(name, None)
             define_statements.append(Define(name, None, s))
         elif n == "FEATURE" and s.args:
-            features.append(Feature(s.value(0).strip(), s.values[1:], s))
+            features.append(Feature(s.value(0).strip(), tuple(map(rescanned, s.values[1:])), s))
         elif n == "MAILER" and s.args:
             mailers.append(Mailer(s.value(0).strip(), s))
         elif n == "OSTYPE":
@@ -656,7 +658,10 @@ def analyze(text: str, tree: McTree | None = None) -> McModel:
         elif n == "VERSIONID":
             versionid = s.value(0)
         elif n in macros.CLASS_MACROS:
-            classes.append(ClassMacro(n, s.value(0), s))
+            value = rescanned(s.value(0))
+            if n == "MASQUERADE_AS":  # define(`MASQUERADE_NAME', $1): read once more
+                value = rescanned(value)
+            classes.append(ClassMacro(n, value, s))
     sections = _sections(text, w.pos, stmts)
     dangerous = tuple(c for c in w.calls if not c.bare and _is_dangerous(c))
     hash_macros = tuple(
