@@ -79,7 +79,7 @@ def style_of(text: str, model: McModel) -> Style:
     Style(newline='\n', dnl=True, quote_names=False, separator=', ')
     """
     dnl = plain = quoted = bare = spaced = tight = 0
-    for s in _top(model):
+    for s in _top(model)[:500]:  # the file's habits show in its first statements
         tail = text[s.end : s.end + 3]
         if tail == "dnl":
             dnl += 1
@@ -101,6 +101,16 @@ def style_of(text: str, model: McModel) -> Style:
         quote_names=quoted >= bare,
         separator=", " if spaced >= tight else ",",
     )
+
+
+def _top_of(doc: McDocument) -> list[MacroCall]:
+    """:func:`_top` of the document's model, worked out once per state of the text."""
+    return doc.memo("top", lambda: _top(doc.model))
+
+
+def _style(doc: McDocument) -> Style:
+    """:func:`style_of` the document, worked out once per state of the text."""
+    return doc.memo("style", lambda: style_of(doc.text, doc.model))
 
 
 def _top(model: McModel) -> list[MacroCall]:
@@ -250,34 +260,42 @@ def _removal(doc: McDocument, calls: Iterable[MacroCall]) -> list[Replacement]:
     return [Replacement(s, e, "") for s, e in merged]
 
 
-def _first(model: McModel, names: Iterable[str]) -> MacroCall | None:
+def _first(doc: McDocument, names: Iterable[str]) -> MacroCall | None:
     wanted = set(names)
-    return next((s for s in _top(model) if s.name in wanted), None)
+    return next((s for s in _top_of(doc) if s.name in wanted), None)
 
 
 def _limit(doc: McDocument) -> int:
     """Where the statements that precede MAILERs must end: the first MAILER (or the
     FEATURE(`msp')/FEATURE(`nullclient') that includes them) or raw section."""
-    model = doc.model
     ends = [len(doc.text)]
-    mailer = _first(model, ["MAILER"])
+    mailer = _first(doc, ["MAILER"])
     if mailer is not None:
         ends.append(line_before(doc, mailer.start))
-    for s in _top(model):
+    for s in _top_of(doc):
         if _key(s) in placement.MAILER_FEATURES:
             ends.append(line_before(doc, s.start))
             break
-    section = next((s for s in model.statements if s.section is not None), None)
+    section = first_section(doc)
     if section is not None:
-        ends.append(line_before(doc, section.start))
+        ends.append(section)
     return min(ends)
+
+
+def first_section(doc: McDocument) -> int | None:
+    """Line start of the first LOCAL_*/MAILER_DEFINITIONS section written as m4 text
+    (a ``#`` line that mentions one is not where statements go)."""
+    for section in doc.model.sections:
+        if not section.call.in_hash_comment and not section.call.nested:
+            return line_before(doc, section.call.start)
+    return None
 
 
 def _after_statements(doc: McDocument, prefs: tuple[str, ...], lo: int, hi: int) -> int:
     """Line start after the last statement named in ``prefs`` (in that preference order)
     within ``[lo, hi]``, and before the MAILERs when that leaves room; else ``lo`` when
     it is set, else ``hi``."""
-    top = _top(doc.model)
+    top = _top_of(doc)
     limit = _limit(doc)
     if lo <= limit < hi:
         hi = limit
@@ -294,23 +312,26 @@ def _key(call: MacroCall) -> tuple[str, str]:
 
 def _window(doc: McDocument, name: str) -> tuple[int, int, str]:
     """Offsets ``[lo, hi]`` where a define of ``name`` takes effect, and why ``hi``."""
-    model = doc.model
-    top = _top(model)
+    top = _top_of(doc)
     over = placement.overriders(name)
+    names = {k[0] for k in over} | {"OSTYPE", "DOMAIN", "FEATURE"}
     lo = 0
     for s in top:
+        if s.name not in names:
+            continue
         key = _key(s)
         generic = key in placement.GENERIC_OVERRIDERS or (s.name, None) in (
             placement.GENERIC_OVERRIDERS
         )
         if key in over or generic:
             lo = max(lo, line_after(doc, s.end))
-    section = next((x for x in model.statements if x.section is not None), None)
-    hi = len(doc.text) if section is None else line_before(doc, section.start)
+    section = first_section(doc)
+    hi = len(doc.text) if section is None else section
     why = "the first LOCAL_* section"
     readers = placement.readers(name)
+    reader_names = {k[0] for k in readers}
     for s in top:
-        if _key(s) in readers:
+        if s.name in reader_names and _key(s) in readers:
             start = line_before(doc, s.start)
             if start < hi:
                 hi, why = start, f"{s.name}({s.value(0).strip()}) on line {s.line}, which reads it"
@@ -322,7 +343,10 @@ def _misplaced(doc: McDocument, call: MacroCall, name: str) -> bool:
     """True when a known statement after ``call`` redefines ``name``, or one before reads it."""
     over = placement.overriders(name)
     readers = placement.readers(name)
-    for s in _top(doc.model):
+    names = {k[0] for k in over | readers}
+    for s in _top_of(doc):
+        if s.name not in names:
+            continue
         key = _key(s)
         if s.start > call.start and key in over:
             return True
@@ -344,8 +368,7 @@ def set_define(doc: McDocument, name: str, value: str) -> Edit | None:
     _check_name(name)
     model = doc.model
     new_value = literal(value, model.defines)  # refuses what m4 cannot carry
-    text = doc.text
-    style = style_of(text, model)
+    style = _style(doc)
     mine = [d for d in model.define_statements if d.name == name and not d.call.nested]
     live = [d for d in mine if not d.call.in_hash_comment and d.call.section is None]
 
@@ -418,7 +441,7 @@ def undefine(doc: McDocument, name: str) -> Edit | None:
     mine = [d for d in model.define_statements if d.name == name and not d.call.nested]
     if mine and mine[-1].value is None:
         return None
-    style = style_of(doc.text, model)
+    style = _style(doc)
     lo, hi, _ = _window(doc, name)
     line = _statement("undefine", [quote(name)], style)
     if mine:
@@ -457,7 +480,7 @@ def add_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
 
     what = f"add FEATURE({name})"
     mine = [f for f in model.features if _feature_matches(f, name, args)]
-    style = style_of(doc.text, model)
+    style = _style(doc)
     top = [f for f in mine if not f.call.nested and not f.call.in_hash_comment]
     if mine:
         if len(mine) == 1 and mine[0].args == args:
@@ -471,7 +494,7 @@ def add_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
         reps = list(_set_args(keep, 1, quoted_args, style))
         reps += _removal(doc, [f.call for f in top[1:]])
         return Edit(tuple(reps), what, verify)
-    mailer = _first(model, ["MAILER"])
+    mailer = _first(doc, ["MAILER"])
     for c in model.disabled:
         if (
             c.name == "FEATURE"
@@ -484,7 +507,7 @@ def add_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
     line = _statement("FEATURE", [_name_text(name, style), *quoted_args], style)
     hi = _limit(doc)
     lo = 0
-    for s in _top(model):  # after OSTYPE/DOMAIN: they may set what FEATUREs read
+    for s in _top_of(doc):  # after OSTYPE/DOMAIN: they may set what FEATUREs read
         if s.name in ("OSTYPE", "DOMAIN") and s.end <= hi:
             lo = line_after(doc, s.end)
     at = _after_statements(doc, ("FEATURE", "define", "DOMAIN|OSTYPE|VERSIONID|include"), lo, hi)
@@ -515,9 +538,11 @@ def add_mailer(doc: McDocument, name: str) -> Edit | None:
     model = doc.model
     if any(m.name == name for m in model.mailers):
         return None
-    if name in ("local", "smtp") and any(_key(s) in placement.MAILER_FEATURES for s in _top(model)):
+    if name in ("local", "smtp") and any(
+        _key(s) in placement.MAILER_FEATURES for s in _top_of(doc)
+    ):
         return None  # FEATURE(`msp') and FEATURE(`nullclient') include both
-    style = style_of(doc.text, model)
+    style = _style(doc)
     rank = macros.MAILER_RANK.get(name, len(macros.MAILER_RANK))
     mine = [m for m in model.mailers if not m.call.nested and not m.call.in_hash_comment]
     line = _statement("MAILER", [_name_text(name, style)], style)
@@ -575,7 +600,7 @@ def add_class_value(doc: McDocument, macro: str, value: str) -> Edit | None:
     model = doc.model
     if value in class_words(model, macro):
         return None
-    style = style_of(doc.text, model)
+    style = _style(doc)
     line = _statement(macro, [literal(value, model.defines)], style)
     mine = [c.call for c in model.class_macros if c.macro == macro and not c.call.nested]
     mine = [c for c in mine if not c.in_hash_comment]
@@ -596,7 +621,7 @@ def remove_class_value(doc: McDocument, macro: str, value: str) -> Edit | None:
     """Take ``value`` out of the live ``macro(...)`` lines; a line left empty goes."""
     _check_class_macro(macro)
     model = doc.model
-    style = style_of(doc.text, model)
+    style = _style(doc)
     reps: list[Replacement] = []
     gone: list[MacroCall] = []
     for c in model.class_macros:
@@ -637,7 +662,7 @@ def set_masquerade_as(doc: McDocument, host: str | None) -> Edit | None:
         return Edit(tuple(_removal(doc, calls)), "remove MASQUERADE_AS", gone)
     if not host.strip() or len(host.split()) != 1:
         raise EditError(f"cannot set MASQUERADE_AS to {host!r}: expected one host name")
-    style = style_of(doc.text, model)
+    style = _style(doc)
     new = literal(host, model.defines, depth=2)
 
     def verify(m: McModel) -> bool:
@@ -694,7 +719,7 @@ def set_daemon_options(doc: McDocument, name: str, spec: str) -> Edit | None:
         bare = spec.replace(",", " ").replace("(", " ").replace(")", " ").replace("#", " ")
         if literal(bare, model.defines) != quote(bare):
             new = "`" + quote(spec) + "'"
-    style = style_of(doc.text, model)
+    style = _style(doc)
     mine = [c for c in daemon_options(model) if daemon_name(c.value(0)) == name]
 
     def verify(m: McModel) -> bool:
@@ -748,7 +773,7 @@ def disable(doc: McDocument, line: int) -> Edit | None:
     model = doc.model
     if _on_line(model.disabled, line):
         return None
-    found = [c for c in _on_line(_top(model), line) if not c.in_hash_comment]
+    found = [c for c in _on_line(_top_of(doc), line) if not c.in_hash_comment]
     if not found:
         raise EditError(f"line {line}: no statement starts here to comment out")
     call = found[0]
@@ -775,12 +800,12 @@ def disable(doc: McDocument, line: int) -> Edit | None:
 def enable(doc: McDocument, line: int) -> Edit | None:
     """Drop the ``dnl `` that comments out the statement on ``line``."""
     model = doc.model
-    if any(c.line == line for c in _top(model)) and not _on_line(model.disabled, line):
+    if any(c.line == line for c in _top_of(doc)) and not _on_line(model.disabled, line):
         return None
     found = _on_line(model.disabled, line)
     if not found:
         raise EditError(f"line {line}: no statement commented out with dnl here")
-    style = style_of(doc.text, model)
+    style = _style(doc)
     reps = _enable(doc, found[0], style)
     if reps is None:
         raise EditError(f"line {line}: the dnl does not start the line; edit it by hand")

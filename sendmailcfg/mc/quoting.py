@@ -30,6 +30,13 @@ def argument_value(arg: McArg) -> str:
     '  a, b (c) d '
     """
     items = list(arg.items)
+    n = len(items)
+    if n == 1 and type(items[0]) is McQuoted:  # the common cases, without the general walk
+        return items[0].inner
+    if n == 2 and type(items[1]) is McQuoted and type(items[0]) is McToken:
+        head = items[0].text
+        if not head.strip(WHITESPACE):
+            return items[1].inner
     i = 0
     # m4 skips unquoted whitespace before anything else of the argument
     while i < len(items):
