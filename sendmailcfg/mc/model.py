@@ -324,6 +324,8 @@ class _Walker(McVisitor):
     """One visit of the tree (:class:`~sendmailcfg.mc.visit.McVisitor`); keeps the
     diversion/section state m4 would have."""
 
+    token_kinds = frozenset(["WORD", "TEXT", "RQ"])
+
     def __init__(self, text: str, tree: McTree) -> None:
         self.text = text
         self.tree = tree

@@ -25,6 +25,7 @@ never hit Python's recursion limit.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 import attrs
 
@@ -56,6 +57,10 @@ TOP = Context()
 class McVisitor:
     """Walk a tree in source order; override the hooks (all do nothing by default)."""
 
+    token_kinds: ClassVar[frozenset[str] | None] = None
+    """The token kinds :meth:`token` is called for (None: every kind); a visitor that
+    needs only some says so, and the walk skips the calls for the others."""
+
     def call(self, node: McCall, offset: int, ctx: Context) -> bool:
         """A macro call; return False to skip its arguments."""
         return True
@@ -80,6 +85,7 @@ class McVisitor:
     def walk(self, tree: McTree | Sequence[McItem], offset: int = 0, ctx: Context = TOP) -> None:
         """Visit every item of ``tree`` (or of a sequence of items starting at ``offset``)."""
         items = tree.items if isinstance(tree, McTree) else tree
+        kinds = self.token_kinds
         # a frame: items, next index, offset of that item, context, the argument they are
         stack: list[_Frame] = [(items, 0, offset, ctx, None, 0)]
         while stack:
@@ -94,7 +100,8 @@ class McVisitor:
                 pos += item.length
                 t = type(item)
                 if t is McToken:
-                    self.token(item, here, c)  # type: ignore[arg-type]
+                    if kinds is None or item.kind in kinds:  # type: ignore[union-attr]
+                        self.token(item, here, c)  # type: ignore[arg-type]
                 elif t is McQuoted:
                     self.quoted(item, here, c)  # type: ignore[arg-type]
                 elif t is McCall:
