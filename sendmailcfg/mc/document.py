@@ -26,8 +26,8 @@ MAILER(local)
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, TypeVar
 
 from sendmailcfg.errors import Diagnostic, EditError, ParseError
 from sendmailcfg.mc.model import (
@@ -46,6 +46,8 @@ from sendmailcfg.mc.splice import Replacement, item_offsets, splice
 from sendmailcfg.syntax.mc_nodes import McTree
 from sendmailcfg.syntax.mc_parser import parse_mc_tree
 
+T = TypeVar("T")
+
 if TYPE_CHECKING:
     from sendmailcfg.mc.edit import Edit
     from sendmailcfg.protocol import Document
@@ -62,6 +64,7 @@ class McDocument:
         self._tree = parse_mc_tree(text) if tree is None else tree
         self._model: McModel | None = None
         self._offsets: list[int] | None = None
+        self._memo: dict[str, object] = {}
 
     @classmethod
     def from_text(cls, text: str, *, path: str | None = None, strict: bool = False) -> McDocument:
@@ -114,6 +117,7 @@ class McDocument:
         new._tree = self._tree
         new._model = self._model
         new._offsets = self._offsets
+        new._memo = dict(self._memo)
         return new
 
     def dumps(self) -> str:
@@ -242,16 +246,23 @@ class McDocument:
         self._tree = splice(self._tree, reps, self.offsets())
         self._model = None
         self._offsets = None
+        self._memo = {}
         return True
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, once per state of the text (edits forget it): for derived views."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[return-value]
 
     def _run(self, edit: Edit | None) -> bool:
         if edit is None:
             return False
-        tree, model, offsets = self._tree, self._model, self._offsets
+        tree, model, offsets, memo = self._tree, self._model, self._offsets, self._memo
         if not self.apply(edit.replacements):
             return False
         if not edit.verify(self.model):
-            self._tree, self._model, self._offsets = tree, model, offsets
+            self._tree, self._model, self._offsets, self._memo = tree, model, offsets, memo
             raise EditError(
                 f"cannot {edit.what}: m4 would not read the edited file as asked "
                 "(is a quote or an argument list left open before it?); the text is unchanged"

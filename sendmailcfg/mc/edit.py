@@ -32,8 +32,8 @@ import attrs
 from sendmailcfg._source import dominant_newline
 from sendmailcfg.errors import EditError
 from sendmailcfg.mc import macros, placement
-from sendmailcfg.mc.model import MacroCall, McModel, iter_lines
-from sendmailcfg.mc.quoting import WHITESPACE, literal, quote
+from sendmailcfg.mc.model import Feature, MacroCall, McModel, iter_lines
+from sendmailcfg.mc.quoting import WHITESPACE, literal, quote, rescanned
 from sendmailcfg.mc.splice import Replacement
 from sendmailcfg.syntax.mc_nodes import McDnl, McQuoted, McToken
 
@@ -79,7 +79,7 @@ def style_of(text: str, model: McModel) -> Style:
     Style(newline='\n', dnl=True, quote_names=False, separator=', ')
     """
     dnl = plain = quoted = bare = spaced = tight = 0
-    for s in _top(model):
+    for s in _top(model)[:500]:  # the file's habits show in its first statements
         tail = text[s.end : s.end + 3]
         if tail == "dnl":
             dnl += 1
@@ -101,6 +101,16 @@ def style_of(text: str, model: McModel) -> Style:
         quote_names=quoted >= bare,
         separator=", " if spaced >= tight else ",",
     )
+
+
+def _top_of(doc: McDocument) -> list[MacroCall]:
+    """:func:`_top` of the document's model, worked out once per state of the text."""
+    return doc.memo("top", lambda: _top(doc.model))
+
+
+def _style(doc: McDocument) -> Style:
+    """:func:`style_of` the document, worked out once per state of the text."""
+    return doc.memo("style", lambda: style_of(doc.text, doc.model))
 
 
 def _top(model: McModel) -> list[MacroCall]:
@@ -250,28 +260,45 @@ def _removal(doc: McDocument, calls: Iterable[MacroCall]) -> list[Replacement]:
     return [Replacement(s, e, "") for s, e in merged]
 
 
-def _first(model: McModel, names: Iterable[str]) -> MacroCall | None:
+def _first(doc: McDocument, names: Iterable[str]) -> MacroCall | None:
     wanted = set(names)
-    return next((s for s in _top(model) if s.name in wanted), None)
+    return next((s for s in _top_of(doc) if s.name in wanted), None)
 
 
 def _limit(doc: McDocument) -> int:
-    """Where the statements that precede MAILERs must end: the first MAILER or raw section."""
-    model = doc.model
+    """Where the statements that precede MAILERs must end: the first MAILER (or the
+    FEATURE(`msp')/FEATURE(`nullclient') that includes them) or raw section."""
     ends = [len(doc.text)]
-    mailer = _first(model, ["MAILER"])
+    mailer = _first(doc, ["MAILER"])
     if mailer is not None:
         ends.append(line_before(doc, mailer.start))
-    section = next((s for s in model.statements if s.section is not None), None)
+    for s in _top_of(doc):
+        if _key(s) in placement.MAILER_FEATURES:
+            ends.append(line_before(doc, s.start))
+            break
+    section = first_section(doc)
     if section is not None:
-        ends.append(line_before(doc, section.start))
+        ends.append(section)
     return min(ends)
+
+
+def first_section(doc: McDocument) -> int | None:
+    """Line start of the first LOCAL_*/MAILER_DEFINITIONS section written as m4 text
+    (a ``#`` line that mentions one is not where statements go)."""
+    for section in doc.model.sections:
+        if not section.call.in_hash_comment and not section.call.nested:
+            return line_before(doc, section.call.start)
+    return None
 
 
 def _after_statements(doc: McDocument, prefs: tuple[str, ...], lo: int, hi: int) -> int:
     """Line start after the last statement named in ``prefs`` (in that preference order)
-    within ``[lo, hi]``; else ``lo`` when it is set, else ``hi``."""
-    top = _top(doc.model)
+    within ``[lo, hi]``, and before the MAILERs when that leaves room; else ``lo`` when
+    it is set, else ``hi``."""
+    top = _top_of(doc)
+    limit = _limit(doc)
+    if lo <= limit < hi:
+        hi = limit
     for names in prefs:
         found = [s for s in top if s.name in names.split("|") and s.start >= lo and s.end <= hi]
         if found:
@@ -285,22 +312,26 @@ def _key(call: MacroCall) -> tuple[str, str]:
 
 def _window(doc: McDocument, name: str) -> tuple[int, int, str]:
     """Offsets ``[lo, hi]`` where a define of ``name`` takes effect, and why ``hi``."""
-    model = doc.model
-    top = _top(model)
+    top = _top_of(doc)
     over = placement.overriders(name)
+    names = {k[0] for k in over} | {"OSTYPE", "DOMAIN", "FEATURE"}
     lo = 0
     for s in top:
+        if s.name not in names:
+            continue
         key = _key(s)
         generic = key in placement.GENERIC_OVERRIDERS or (s.name, None) in (
             placement.GENERIC_OVERRIDERS
         )
         if key in over or generic:
             lo = max(lo, line_after(doc, s.end))
-    hi = _limit(doc)
-    why = "the first MAILER"
+    section = first_section(doc)
+    hi = len(doc.text) if section is None else section
+    why = "the first LOCAL_* section"
     readers = placement.readers(name)
+    reader_names = {k[0] for k in readers}
     for s in top:
-        if _key(s) in readers:
+        if s.name in reader_names and _key(s) in readers:
             start = line_before(doc, s.start)
             if start < hi:
                 hi, why = start, f"{s.name}({s.value(0).strip()}) on line {s.line}, which reads it"
@@ -312,7 +343,10 @@ def _misplaced(doc: McDocument, call: MacroCall, name: str) -> bool:
     """True when a known statement after ``call`` redefines ``name``, or one before reads it."""
     over = placement.overriders(name)
     readers = placement.readers(name)
-    for s in _top(doc.model):
+    names = {k[0] for k in over | readers}
+    for s in _top_of(doc):
+        if s.name not in names:
+            continue
         key = _key(s)
         if s.start > call.start and key in over:
             return True
@@ -334,8 +368,7 @@ def set_define(doc: McDocument, name: str, value: str) -> Edit | None:
     _check_name(name)
     model = doc.model
     new_value = literal(value, model.defines)  # refuses what m4 cannot carry
-    text = doc.text
-    style = style_of(text, model)
+    style = _style(doc)
     mine = [d for d in model.define_statements if d.name == name and not d.call.nested]
     live = [d for d in mine if not d.call.in_hash_comment and d.call.section is None]
 
@@ -408,7 +441,7 @@ def undefine(doc: McDocument, name: str) -> Edit | None:
     mine = [d for d in model.define_statements if d.name == name and not d.call.nested]
     if mine and mine[-1].value is None:
         return None
-    style = style_of(doc.text, model)
+    style = _style(doc)
     lo, hi, _ = _window(doc, name)
     line = _statement("undefine", [quote(name)], style)
     if mine:
@@ -425,12 +458,12 @@ def undefine(doc: McDocument, name: str) -> Edit | None:
     return Edit((_insert(doc, at, line, style),), f"undefine {name}", verify)
 
 
-def _feature_matches(call: MacroCall, name: str, args: tuple[str, ...]) -> bool:
+def _feature_matches(feature: Feature, name: str, args: tuple[str, ...]) -> bool:
     """The FEATURE statement that ``name``/``args`` designate (an instance for dnsbl)."""
-    if call.value(0).strip() != name:
+    if feature.name != name:
         return False
     if name in MULTI_FEATURES and args:
-        return call.value(1).strip() == args[0]
+        return bool(feature.args) and feature.args[0].strip() == args[0]
     return True
 
 
@@ -442,12 +475,12 @@ def add_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
     wanted = (name, *args)
 
     def verify(m: McModel) -> bool:
-        found = [f for f in m.features if _feature_matches(f.call, name, args)]
+        found = [f for f in m.features if _feature_matches(f, name, args)]
         return len(found) == 1 and found[0].args == args
 
     what = f"add FEATURE({name})"
-    mine = [f for f in model.features if _feature_matches(f.call, name, args)]
-    style = style_of(doc.text, model)
+    mine = [f for f in model.features if _feature_matches(f, name, args)]
+    style = _style(doc)
     top = [f for f in mine if not f.call.nested and not f.call.in_hash_comment]
     if mine:
         if len(mine) == 1 and mine[0].args == args:
@@ -461,11 +494,11 @@ def add_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
         reps = list(_set_args(keep, 1, quoted_args, style))
         reps += _removal(doc, [f.call for f in top[1:]])
         return Edit(tuple(reps), what, verify)
-    mailer = _first(model, ["MAILER"])
+    mailer = _first(doc, ["MAILER"])
     for c in model.disabled:
         if (
             c.name == "FEATURE"
-            and tuple(v.strip() for v in c.values) == wanted
+            and (c.value(0).strip(), *map(rescanned, c.values[1:])) == wanted
             and (mailer is None or c.start < mailer.start)
         ):
             on = _enable(doc, c, style)
@@ -474,7 +507,7 @@ def add_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
     line = _statement("FEATURE", [_name_text(name, style), *quoted_args], style)
     hi = _limit(doc)
     lo = 0
-    for s in _top(model):  # after OSTYPE/DOMAIN: they may set what FEATUREs read
+    for s in _top_of(doc):  # after OSTYPE/DOMAIN: they may set what FEATUREs read
         if s.name in ("OSTYPE", "DOMAIN") and s.end <= hi:
             lo = line_after(doc, s.end)
     at = _after_statements(doc, ("FEATURE", "define", "DOMAIN|OSTYPE|VERSIONID|include"), lo, hi)
@@ -484,20 +517,17 @@ def add_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
 def remove_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
     """Delete the live ``FEATURE(`name', ...)`` lines (``args``: the one with them)."""
 
-    def selected(call: MacroCall) -> bool:
-        if call.value(0).strip() != name:
+    def selected(f: Feature) -> bool:
+        if f.name != name:
             return False
-        if not args:
-            return True
-        values = tuple(v.strip() for v in call.values[1:])
-        return values[: len(args)] == args
+        return tuple(v.strip() for v in f.args[: len(args)]) == args
 
-    calls = [f.call for f in doc.model.features if selected(f.call) and not f.call.nested]
+    calls = [f.call for f in doc.model.features if selected(f) and not f.call.nested]
     if not calls:
         return None
 
     def verify(m: McModel) -> bool:
-        return not any(selected(f.call) for f in m.features)
+        return not any(selected(f) for f in m.features)
 
     return Edit(tuple(_removal(doc, calls)), f"remove FEATURE({name})", verify)
 
@@ -508,7 +538,11 @@ def add_mailer(doc: McDocument, name: str) -> Edit | None:
     model = doc.model
     if any(m.name == name for m in model.mailers):
         return None
-    style = style_of(doc.text, model)
+    if name in ("local", "smtp") and any(
+        _key(s) in placement.MAILER_FEATURES for s in _top_of(doc)
+    ):
+        return None  # FEATURE(`msp') and FEATURE(`nullclient') include both
+    style = _style(doc)
     rank = macros.MAILER_RANK.get(name, len(macros.MAILER_RANK))
     mine = [m for m in model.mailers if not m.call.nested and not m.call.in_hash_comment]
     line = _statement("MAILER", [_name_text(name, style)], style)
@@ -566,7 +600,7 @@ def add_class_value(doc: McDocument, macro: str, value: str) -> Edit | None:
     model = doc.model
     if value in class_words(model, macro):
         return None
-    style = style_of(doc.text, model)
+    style = _style(doc)
     line = _statement(macro, [literal(value, model.defines)], style)
     mine = [c.call for c in model.class_macros if c.macro == macro and not c.call.nested]
     mine = [c for c in mine if not c.in_hash_comment]
@@ -587,7 +621,7 @@ def remove_class_value(doc: McDocument, macro: str, value: str) -> Edit | None:
     """Take ``value`` out of the live ``macro(...)`` lines; a line left empty goes."""
     _check_class_macro(macro)
     model = doc.model
-    style = style_of(doc.text, model)
+    style = _style(doc)
     reps: list[Replacement] = []
     gone: list[MacroCall] = []
     for c in model.class_macros:
@@ -628,8 +662,8 @@ def set_masquerade_as(doc: McDocument, host: str | None) -> Edit | None:
         return Edit(tuple(_removal(doc, calls)), "remove MASQUERADE_AS", gone)
     if not host.strip() or len(host.split()) != 1:
         raise EditError(f"cannot set MASQUERADE_AS to {host!r}: expected one host name")
-    style = style_of(doc.text, model)
-    new = literal(host, model.defines)
+    style = _style(doc)
+    new = literal(host, model.defines, depth=2)
 
     def verify(m: McModel) -> bool:
         found = [c for c in m.class_macros if c.macro == "MASQUERADE_AS"]
@@ -637,7 +671,7 @@ def set_masquerade_as(doc: McDocument, host: str | None) -> Edit | None:
 
     if mine:
         last = mine[-1]
-        if last.value(0).strip() == host:
+        if verify(model):
             return None
         if last.nested or last.in_hash_comment:
             raise EditError(
@@ -685,7 +719,7 @@ def set_daemon_options(doc: McDocument, name: str, spec: str) -> Edit | None:
         bare = spec.replace(",", " ").replace("(", " ").replace(")", " ").replace("#", " ")
         if literal(bare, model.defines) != quote(bare):
             new = "`" + quote(spec) + "'"
-    style = style_of(doc.text, model)
+    style = _style(doc)
     mine = [c for c in daemon_options(model) if daemon_name(c.value(0)) == name]
 
     def verify(m: McModel) -> bool:
@@ -715,8 +749,6 @@ def set_daemon_options(doc: McDocument, name: str, spec: str) -> Edit | None:
 
 
 def _daemon_value(call: MacroCall) -> str:
-    from sendmailcfg.mc.quoting import rescanned
-
     return rescanned(call.value(0))
 
 
@@ -741,7 +773,7 @@ def disable(doc: McDocument, line: int) -> Edit | None:
     model = doc.model
     if _on_line(model.disabled, line):
         return None
-    found = [c for c in _on_line(_top(model), line) if not c.in_hash_comment]
+    found = [c for c in _on_line(_top_of(doc), line) if not c.in_hash_comment]
     if not found:
         raise EditError(f"line {line}: no statement starts here to comment out")
     call = found[0]
@@ -768,12 +800,12 @@ def disable(doc: McDocument, line: int) -> Edit | None:
 def enable(doc: McDocument, line: int) -> Edit | None:
     """Drop the ``dnl `` that comments out the statement on ``line``."""
     model = doc.model
-    if any(c.line == line for c in _top(model)) and not _on_line(model.disabled, line):
+    if any(c.line == line for c in _top_of(doc)) and not _on_line(model.disabled, line):
         return None
     found = _on_line(model.disabled, line)
     if not found:
         raise EditError(f"line {line}: no statement commented out with dnl here")
-    style = style_of(doc.text, model)
+    style = _style(doc)
     reps = _enable(doc, found[0], style)
     if reps is None:
         raise EditError(f"line {line}: the dnl does not start the line; edit it by hand")

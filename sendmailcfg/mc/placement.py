@@ -240,6 +240,10 @@ GENERIC_OVERRIDERS: tuple[tuple[str, str | None], ...] = (
 """Statements a new define goes after, whatever its name: a site's own OSTYPE or
 DOMAIN file may define anything, and ``msp``/``nullclient`` set a whole profile."""
 
+MAILER_FEATURES = frozenset([("FEATURE", "msp"), ("FEATURE", "nullclient")])
+"""FEATUREs that end with ``MAILER(`local')`` and ``MAILER(`smtp')`` themselves: what
+must precede a MAILER must precede them."""
+
 MAP_FEATURES = frozenset(
     [
         "access_db",
@@ -293,7 +297,10 @@ def readers(name: str) -> frozenset[tuple[str, str]]:
         out.update({("FEATURE", "local_lmtp"), ("FEATURE", "smrsh")})
     m = _MAILER_MACRO.match(name)
     if m and m.group(1) in MAILER_PREFIXES:
-        out.add(("MAILER", MAILER_PREFIXES[m.group(1)]))
+        mailer = MAILER_PREFIXES[m.group(1)]
+        out.add(("MAILER", mailer))
+        if mailer in ("local", "smtp"):
+            out.update(MAILER_FEATURES)
     return frozenset(out)
 
 

@@ -30,6 +30,13 @@ def argument_value(arg: McArg) -> str:
     '  a, b (c) d '
     """
     items = list(arg.items)
+    n = len(items)
+    if n == 1 and type(items[0]) is McQuoted:  # the common cases, without the general walk
+        return items[0].inner
+    if n == 2 and type(items[1]) is McQuoted and type(items[0]) is McToken:
+        head = items[0].text
+        if not head.strip(WHITESPACE):
+            return items[1].inner
     i = 0
     # m4 skips unquoted whitespace before anything else of the argument
     while i < len(items):
@@ -132,18 +139,21 @@ def needs_protection(value: str, defined: Iterable[str] = ()) -> bool:
     return False
 
 
-def literal(value: str, defined: Iterable[str] = ()) -> str:
+def literal(value: str, defined: Iterable[str] = (), depth: int = 1) -> str:
     r"""m4 text for a define's value so that m4 yields ``value`` literally when it is used.
 
     A plain value gets one pair of quotes; a value m4 would change when it reads
-    the macro's expansion again (see :func:`needs_protection`) gets two, so the
-    inner pair protects it from that second reading.
+    the macro's expansion again (see :func:`needs_protection`) gets ``depth`` more,
+    one for each time the cf macro reads it again (``MASQUERADE_AS`` passes its
+    argument unquoted to ``define``: two).
 
     >>> literal("relay.example"), literal("$j `ESMTP' ready")
     ("`relay.example'", "``$j `ESMTP' ready''")
     """
     quoted = quote(value)
-    return "`" + quoted + "'" if needs_protection(value, defined) else quoted
+    if not needs_protection(value, defined):
+        return quoted
+    return "`" * depth + quoted + "'" * depth
 
 
 def rescanned(value: str) -> str:
