@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from pathlib import Path
 
@@ -300,3 +301,25 @@ def test_set_then_get_property(name: str, value: str) -> None:
         doc = McDocument.parse(p.read_text(encoding="latin-1"))
         assert doc.defines.get(name) == value
         assert main(["mc", str(p), "set", "--check", "--", name, value]) == 0
+
+
+def test_concurrent_mc_edits_lose_nothing(mc: Path) -> None:
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(TOP))
+    script = (
+        "import sys\nfrom sendmailcfg.cli import main\n"
+        "for i in range(5):\n"
+        "    assert main(['mc', sys.argv[1], 'set', f'conf{sys.argv[2]}{i}', 'x']) == 0\n"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(mc), t], env=env, stdout=subprocess.DEVNULL
+        )
+        for t in ("A", "B", "C")
+    ]
+    for proc in procs:
+        assert proc.wait(timeout=120) == 0
+    doc = McDocument.parse(mc.read_text(encoding="latin-1"))
+    assert {f"conf{t}{i}" for t in "ABC" for i in range(5)} <= set(doc.defines)

@@ -246,3 +246,23 @@ def test_owner_and_group_are_kept(tmp_path: Path) -> None:
     r = fileio.update(p, lambda b: b + b"more\n", backup=True)
     assert r.backup is not None
     assert (p.stat().st_uid, p.stat().st_gid) == (1234, 4321)
+
+
+def test_concurrent_updates_of_a_hard_linked_file(tmp_path: Path) -> None:
+    """The in-place path is locked too: nothing lost, the links stay one file."""
+    p = tmp_path / "mailertable"
+    p.write_bytes(b"")
+    os.link(p, tmp_path / "other-name")
+    inode = p.stat().st_ino
+    script = tmp_path / "appender.py"
+    script.write_text(APPENDER)
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    procs = [
+        subprocess.Popen([sys.executable, str(script), str(p), tag, "15"], env=env)
+        for tag in ("a", "b")
+    ]
+    for proc in procs:
+        assert proc.wait(timeout=120) == 0
+    assert p.stat().st_ino == inode and p.stat().st_nlink == 2
+    lines = (tmp_path / "other-name").read_bytes().decode().splitlines()
+    assert sorted(lines) == sorted(f"{t}{i} x" for t in "ab" for i in range(15))

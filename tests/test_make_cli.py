@@ -199,8 +199,8 @@ def test_submit_mc_is_built_and_installed(mail: Path, capsys: pytest.CaptureFixt
     assert main(["make", str(mail), "install"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "built freebsd.cf from freebsd.mc",
-        "built freebsd.submit.cf from freebsd.submit.mc",
         "installed freebsd.cf as sendmail.cf",
+        "built freebsd.submit.cf from freebsd.submit.mc",
         "installed freebsd.submit.cf as submit.cf",
     ]
     assert "D{MTAHost}[127.0.0.1]" in (mail / "submit.cf").read_text().splitlines()
@@ -215,3 +215,18 @@ def test_cf_dir_flag(mail: Path, oracle: Oracle, monkeypatch: pytest.MonkeyPatch
         assert not (mail / "freebsd.cf").exists()
     assert main(["make", str(mail), "cf", "--cf-dir", str(oracle.cf_dir)]) == 0
     assert (mail / "freebsd.cf").exists()
+
+
+def test_failed_rebuild_does_not_install_the_old_cf(
+    mail: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["make", str(mail), "cf"]) == 0
+    good = (mail / "freebsd.cf").read_bytes()
+    _age(mail / "freebsd.cf")
+    with open(mail / "freebsd.mc", "a") as f:
+        f.write("FEATURE(`nouucp', `reject')\n")  # after MAILER: an m4 *** ERROR
+    capsys.readouterr()
+    assert main(["make", str(mail), "install"]) == 1
+    assert "should be before MAILER()" in capsys.readouterr().err
+    assert (mail / "freebsd.cf").read_bytes() == good  # kept
+    assert not (mail / "sendmail.cf").exists()  # and not installed

@@ -230,8 +230,11 @@ class Maker:
 
     # -- install -------------------------------------------------------------------
     def install(self) -> None:
-        self.cf()
         for mc in self.mcs():
+            failed_before = self.failed
+            self.cf_of(mc)
+            if self.failed and not failed_before:
+                continue  # never install an old .cf after its .mc failed to build
             built = mc.with_suffix(".cf")
             name = "submit.cf" if mc.name.endswith(".submit.mc") else "sendmail.cf"
             dest = self.folder / name
