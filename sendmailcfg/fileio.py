@@ -90,9 +90,15 @@ def locked(path: str | os.PathLike[str]) -> Iterator[None]:
 
     The lock file, not the target, is locked: an atomic rename gives the target
     a new inode, so a lock on the target itself would not stop a second writer.
-    Every writer of this module takes it; other programs are not stopped.
+    Every writer of this module takes it; other programs are not stopped. The
+    lock file is created readable by all (it is empty), so a user who may write
+    the target but not the lock file can still lock it.
     """
-    fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o600)
+    name = lock_path(path)
+    try:
+        fd = os.open(name, os.O_RDWR | os.O_CREAT, 0o644)
+    except PermissionError:  # another user's lock file: a read-only descriptor locks too
+        fd = os.open(name, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

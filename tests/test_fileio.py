@@ -266,3 +266,25 @@ def test_concurrent_updates_of_a_hard_linked_file(tmp_path: Path) -> None:
     assert p.stat().st_ino == inode and p.stat().st_nlink == 2
     lines = (tmp_path / "other-name").read_bytes().decode().splitlines()
     assert sorted(lines) == sorted(f"{t}{i} x" for t in "ab" for i in range(15))
+
+
+def test_read_only_lock_file_still_locks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another user's lock file (not writable for us) is opened read-only and still locks."""
+    p = tmp_path / "access"
+    p.write_bytes(b"a\n")
+    lock = fileio.lock_path(p)
+    Path(lock).write_bytes(b"")
+    real_open = os.open
+    modes: list[int] = []
+
+    def fake_open(name: str, flags: int, mode: int = 0o777) -> int:
+        if name == lock:
+            modes.append(flags)
+            if flags & os.O_RDWR:
+                raise PermissionError(13, "Permission denied", name)
+        return real_open(name, flags, mode)
+
+    monkeypatch.setattr(os, "open", fake_open)
+    assert fileio.update(p, lambda b: b + b"b\n").changed
+    assert p.read_bytes() == b"a\nb\n"
+    assert modes[-1] == os.O_RDONLY
