@@ -230,3 +230,20 @@ def test_failed_rebuild_does_not_install_the_old_cf(
     assert "should be before MAILER()" in capsys.readouterr().err
     assert (mail / "freebsd.cf").read_bytes() == good  # kept
     assert not (mail / "sendmail.cf").exists()  # and not installed
+
+
+def test_find_mc_prefers_the_host_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    monkeypatch.delenv("SENDMAIL_MC", raising=False)
+    monkeypatch.setattr(socket, "gethostname", lambda: "gw.lan.example")
+    (tmp_path / "freebsd.mc").write_text("")
+    (tmp_path / "gw.mc").write_text("")
+    assert find_mc(tmp_path, None) == tmp_path / "gw.mc"
+    (tmp_path / "gw.lan.example.mc").write_text("")
+    assert find_mc(tmp_path, None) == tmp_path / "gw.lan.example.mc"
+    only = tmp_path / "only"
+    only.mkdir()
+    (only / "site.mc").write_text("")
+    (only / "site.submit.mc").write_text("")
+    assert find_mc(only, None) == only / "site.mc"
