@@ -106,7 +106,7 @@ def test_daemon_options() -> None:
 def test_disable_and_enable() -> None:
     doc = McDocument.from_text(BASE)
     assert doc.disable(2)
-    assert doc.text.splitlines()[1] == "dnl FEATURE(`access_db')"
+    assert doc.text.splitlines()[1] == "dnl FEATURE(`access_db')dnl"
     assert [f.name for f in doc.features] == []
     assert doc.disable(2) is False
     assert doc.enable(2)

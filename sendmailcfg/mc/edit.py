@@ -785,11 +785,8 @@ def disable(doc: McDocument, line: int) -> Edit | None:
     start = line_before(doc, call.start)
     if doc.text[start : call.start].strip(WHITESPACE):
         raise EditError(f"line {line}: {call.name}(...) does not start the line")
-    text = doc.text
-    tail = text[call.end : call.end + 3]
+    # the rest of the line (a trailing dnl too) stays: enable() is the exact inverse
     reps = [Replacement(call.start, call.start, "dnl ")]
-    if tail == "dnl" and not re.match(r"[A-Za-z0-9_(]", text[call.end + 3 : call.end + 4]):
-        reps.append(Replacement(call.end, call.end + 3, ""))
 
     def verify(m: McModel) -> bool:
         return not any(c.line == line for c in _top(m)) and bool(_on_line(m.disabled, line))
@@ -805,8 +802,7 @@ def enable(doc: McDocument, line: int) -> Edit | None:
     found = _on_line(model.disabled, line)
     if not found:
         raise EditError(f"line {line}: no statement commented out with dnl here")
-    style = _style(doc)
-    reps = _enable(doc, found[0], style)
+    reps = _enable(doc, found[0], Style(dnl=False))  # only the dnl goes: disable's inverse
     if reps is None:
         raise EditError(f"line {line}: the dnl does not start the line; edit it by hand")
     name = found[0].name
