@@ -17,6 +17,12 @@ from tests.test_mc_syntax import m4_ish
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
+def _freebsd() -> McDocument:
+    doc = sendmailcfg.load(EXAMPLES / "freebsd.mc")
+    assert isinstance(doc, McDocument)
+    return doc
+
+
 def changed_lines(before: str, after: str) -> list[str]:
     return [
         line
@@ -59,7 +65,7 @@ def test_set_define_multiline_value_touches_one_line() -> None:
     text = "define(`confPRIVACY_FLAGS',dnl\n`goaway')dnl\n"
     doc = parse_mc(text)
     assert doc.set_define("confPRIVACY_FLAGS", "goaway,noetrn")
-    assert doc.text == "define(`confPRIVACY_FLAGS',dnl\n`goaway,noetrn')dnl\n"
+    assert doc.text == "define(`confPRIVACY_FLAGS',dnl\n``goaway,noetrn'')dnl\n"
 
 
 def test_set_define_unquoted_and_one_argument_forms() -> None:
@@ -161,7 +167,7 @@ values = st.text(st.sampled_from("abcXYZ019.-_:[]/ @,"), min_size=1, max_size=30
 
 @given(value=values, name=st.sampled_from(["SMART_HOST", "confCW_FILE", "confNEW_THING"]))
 def test_set_define_touches_at_most_one_line(value: str, name: str) -> None:
-    doc = sendmailcfg.load(EXAMPLES / "freebsd.mc")
+    doc = _freebsd()
     before = doc.text
     doc.set_define(name, value)
     assert doc.defines[name] == value
@@ -187,7 +193,7 @@ def test_set_define_on_any_text_is_exact_or_refused(text: str) -> None:
 
 @given(name=st.sampled_from(["authinfo", "nouucp", "use_cw_file", "bestmx_is_local"]))
 def test_add_then_remove_a_new_feature_restores_the_file(name: str) -> None:
-    doc = sendmailcfg.load(EXAMPLES / "freebsd.mc")
+    doc = _freebsd()
     before = doc.text
     assert doc.add_feature(name)
     assert len(changed_lines(before, doc.text)) == 1

@@ -1,16 +1,19 @@
-r"""Edits on ``.mc`` text that change only the lines they must, in the file's own style.
+r"""Edits of ``.mc`` files: what to replace, in the file's own style, where m4 needs it.
 
-Each function takes a document (anything with ``.text`` and ``.model``) and
-returns the new text; :class:`~sendmailcfg.mc.document.McDocument` wraps them
-as methods that return True/False. Style is read from the file: its newline,
-whether statements end in ``dnl``, whether FEATURE/MAILER names are quoted,
-and whether arguments are separated by ``", "`` or ``","``. Each edit is
-checked by reading the result again; if m4 would not see what was asked, the
-edit is refused with :class:`~sendmailcfg.errors.EditError`.
+Each function takes an :class:`~sendmailcfg.mc.document.McDocument` and returns an
+:class:`Edit` (the spans of text to replace and a check of the result's semantic
+view) or None when the file already says so; the document splices the new text
+into its tree (:mod:`sendmailcfg.mc.splice`) and refuses the edit, unchanged,
+when the check fails. Style is read from the file: its newline, whether
+statements end in ``dnl``, whether FEATURE/MAILER names are quoted, and whether
+arguments are separated by ``", "`` or ``","``. Values are quoted so that m4
+yields them literally (:func:`sendmailcfg.mc.quoting.literal`).
 
 >>> from sendmailcfg.mc.document import McDocument
 >>> doc = McDocument("OSTYPE(`linux')dnl\nFEATURE(`use_cw_file')dnl\nMAILER(`smtp')dnl\n")
->>> print(add_feature(doc, "access_db"), end="")
+>>> doc.add_feature("access_db")
+True
+>>> print(doc.text, end="")
 OSTYPE(`linux')dnl
 FEATURE(`use_cw_file')dnl
 FEATURE(`access_db')dnl
@@ -19,29 +22,43 @@ MAILER(`smtp')dnl
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import attrs
 
 from sendmailcfg._source import dominant_newline
 from sendmailcfg.errors import EditError
-from sendmailcfg.mc import macros
-from sendmailcfg.mc.model import MacroCall, McModel, Positions, analyze, iter_lines
-from sendmailcfg.mc.quoting import WHITESPACE, quote
+from sendmailcfg.mc import macros, placement
+from sendmailcfg.mc.model import Feature, MacroCall, McModel, iter_lines
+from sendmailcfg.mc.quoting import WHITESPACE, literal, quote, rescanned
+from sendmailcfg.mc.splice import Replacement
 from sendmailcfg.syntax.mc_nodes import McDnl, McQuoted, McToken
 
 if TYPE_CHECKING:
-    from typing import Protocol
-
-    class _Doc(Protocol):
-        @property
-        def text(self) -> str: ...
-        @property
-        def model(self) -> McModel: ...
+    from sendmailcfg.mc.document import McDocument
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+MULTI_FEATURES = frozenset(["dnsbl", "enhdnsbl"])
+"""FEATUREs that may appear several times; the first argument names the instance."""
+
+CLASS_VALUE_MACROS = frozenset(
+    m for m in macros.CLASS_MACROS if m != "MASQUERADE_AS" and not m.endswith("_FILE")
+)
+"""Class macros that add words to a class (``MASQUERADE_DOMAIN``, ``LOCAL_DOMAIN``, ...)."""
+
+
+@attrs.frozen
+class Edit:
+    """Spans to replace, what the edit is for (in messages), and a check of the result."""
+
+    replacements: tuple[Replacement, ...]
+    what: str
+    verify: Callable[[McModel], bool]
 
 
 @attrs.frozen
@@ -57,11 +74,12 @@ class Style:
 def style_of(text: str, model: McModel) -> Style:
     r"""The file's habits, by majority (ties: quoted names, ``", "``, no ``dnl``).
 
+    >>> from sendmailcfg.mc.model import analyze
     >>> style_of("FEATURE(x)dnl\nMAILER(smtp)dnl\n", analyze("FEATURE(x)dnl\nMAILER(smtp)dnl\n"))
     Style(newline='\n', dnl=True, quote_names=False, separator=', ')
     """
     dnl = plain = quoted = bare = spaced = tight = 0
-    for s in _top(model):
+    for s in _top(model)[:500]:  # the file's habits show in its first statements
         tail = text[s.end : s.end + 3]
         if tail == "dnl":
             dnl += 1
@@ -78,11 +96,21 @@ def style_of(text: str, model: McModel) -> Style:
             elif raw[:1] not in ("\n", "\r"):
                 tight += 1
     return Style(
-        newline=dominant_newline(list(iter_lines(text))),
+        newline=dominant_newline(list(iter_lines(text[:20000]))),
         dnl=dnl > plain,
         quote_names=quoted >= bare,
         separator=", " if spaced >= tight else ",",
     )
+
+
+def _top_of(doc: McDocument) -> list[MacroCall]:
+    """:func:`_top` of the document's model, worked out once per state of the text."""
+    return doc.memo("top", lambda: _top(doc.model))
+
+
+def _style(doc: McDocument) -> Style:
+    """:func:`style_of` the document, worked out once per state of the text."""
+    return doc.memo("style", lambda: style_of(doc.text, doc.model))
 
 
 def _top(model: McModel) -> list[MacroCall]:
@@ -94,52 +122,50 @@ def _top(model: McModel) -> list[MacroCall]:
     ]
 
 
-def _line_end(text: str, offset: int) -> int:
-    i = text.find("\n", offset)
-    return len(text) if i < 0 else i + 1
+# -- where lines start: top-level item boundaries of the tree ---------------------------------
 
 
-def _insert_line(text: str, offset: int, line: str, style: Style) -> str:
-    if offset >= len(text):
-        sep = style.newline if text and not text.endswith("\n") else ""
-        return text + sep + line + style.newline
-    return text[:offset] + line + style.newline + text[offset:]
+def line_after(doc: McDocument, offset: int) -> int:
+    """The first line start at or after ``offset`` that is a boundary of the m4 text
+    (never inside a quoted string, an argument list or a ``#`` line)."""
+    offs = doc.offsets()
+    items = doc.tree.items
+    i = bisect.bisect_right(offs, offset) - 1
+    if i < len(items) and offs[i] == offset and (i == 0 or items[i - 1].text.endswith("\n")):
+        return offset
+    for j in range(max(i, 0), len(items)):
+        if items[j].text.endswith("\n"):
+            return offs[j + 1]
+    return offs[-1]
 
 
-def _statement_line(name: str, args: list[str], style: Style, quote_first: bool) -> str:
-    first = quote(args[0]) if quote_first else args[0]
-    rest = [quote(a) for a in args[1:]]
-    body = style.separator.join([first, *rest])
-    return f"{name}({body})" + ("dnl" if style.dnl else "")
+def line_before(doc: McDocument, offset: int) -> int:
+    """The start of the line of the top-level item holding ``offset``."""
+    offs = doc.offsets()
+    items = doc.tree.items
+    j = min(bisect.bisect_right(offs, offset) - 1, len(items))
+    while j > 0 and not items[j - 1].text.endswith("\n"):
+        j -= 1
+    return offs[max(j, 0)]
 
 
-def _first(model: McModel, name: str) -> MacroCall | None:
-    for s in _top(model):
-        if s.name == name:
-            return s
-    return None
+def _insert(doc: McDocument, at: int, line: str, style: Style) -> Replacement:
+    text = doc.text
+    if at >= len(text) and text and not text.endswith("\n"):
+        return Replacement(len(text), len(text), style.newline + line + style.newline)
+    return Replacement(at, at, line + style.newline)
 
 
-def _insertion_point(text: str, model: McModel, after: tuple[str, ...]) -> int:
-    """Line start after the last statement named in ``after`` (in that preference order),
-    before the first MAILER; else before the first MAILER or raw section; else the end."""
-    top = _top(model)
-    mailer = _first(model, "MAILER")
-    limit = mailer.start if mailer is not None else len(text) + 1
-    first_section = next((s.start for s in model.statements if s.section is not None), None)
-    if first_section is not None:
-        first_section = Positions(text).line_start(first_section)
-        limit = min(limit, first_section)
-    for names in after:
-        found = [s for s in top if s.name in names.split("|") and s.start < limit]
-        if found:
-            return _line_end(text, found[-1].end)
-    if limit <= len(text):
-        return Positions(text).line_start(limit)
-    return len(text)
+def _statement(name: str, args: list[str], style: Style) -> str:
+    """``name(args)`` from already quoted argument texts, in the file's style."""
+    return f"{name}({style.separator.join(args)})" + ("dnl" if style.dnl else "")
 
 
-def _value_span(text: str, call: MacroCall, index: int) -> tuple[int, int] | None:
+def _name_text(name: str, style: Style) -> str:
+    return quote(name) if style.quote_names else name
+
+
+def _value_span(call: MacroCall, index: int) -> tuple[int, int] | None:
     """Offsets of what to replace for argument ``index``: its quoted string, or its core."""
     if index >= len(call.args) or call.node is None:
         return None
@@ -164,178 +190,624 @@ def _value_span(text: str, call: MacroCall, index: int) -> tuple[int, int] | Non
     return (arg.start + lead, arg.start + lead + len(core))
 
 
-def _with_value(text: str, call: MacroCall, value: str, style: Style, base: int = 0) -> str:
-    """``text`` with the second argument of ``call`` (offsets shifted by ``base``) set."""
-    span = _value_span(text, call, 1)
-    if span is None:
-        close = base + call.end - 1  # the ")"
-        return text[:close] + style.separator + quote(value) + text[close:]
-    start, end = span[0] + base, span[1] + base
-    return text[:start] + quote(value) + text[end:]
+def _set_arg(call: MacroCall, index: int, new: str, style: Style) -> Replacement:
+    """Replace argument ``index`` of ``call`` with the quoted text ``new`` (or add it)."""
+    span = _value_span(call, index)
+    if span is not None:
+        return Replacement(span[0], span[1], new)
+    close = call.end - 1  # the ")"
+    missing = index - len(call.args) + 1
+    return Replacement(
+        close, close, (style.separator + quote("")) * (missing - 1) + style.separator + new
+    )
 
 
-def _disabled_at_line_start(text: str, model: McModel, call: MacroCall) -> int | None:
-    """Offset of the ``dnl`` commenting out ``call`` when it starts its line, else None."""
-    line_start = Positions(text).line_start(call.start)
-    head = text[line_start : call.start]
-    m = re.match(r"([ \t]*)dnl[ \t]*\Z", head)
+def _set_args(call: MacroCall, first: int, new: list[str], style: Style) -> tuple[Replacement, ...]:
+    """Arguments ``first``... of ``call`` become ``new`` (quoted texts); extra ones go."""
+    n = len(call.args)
+    close = call.end - 1
+    if n <= first:
+        return (Replacement(close, close, "".join(style.separator + a for a in new)),)
+    if n - first == len(new):
+        return tuple(_set_arg(call, first + i, a, style) for i, a in enumerate(new))
+    if not new:
+        return (Replacement(call.args[first].start - 1, close, ""),)
+    raw = call.args[first].raw
+    lead = raw[: len(raw) - len(raw.lstrip(WHITESPACE))]
+    return (Replacement(call.args[first].start, close, lead + style.separator.join(new)),)
+
+
+def _dnl_before(text: str, call: MacroCall, line_start: int) -> int | None:
+    """Offset of the ``dnl`` commenting out ``call`` when only blanks precede it."""
+    m = re.match(r"([ \t]*)dnl[ \t]*\Z", text[line_start : call.start])
     return line_start + len(m.group(1)) if m else None
 
 
-def _enable(text: str, call: MacroCall, dnl_at: int, style: Style) -> tuple[str, int]:
-    """Remove the ``dnl `` before ``call``; returns the text and the shift of offsets."""
-    new = text[:dnl_at] + text[call.start :]
-    shift = call.start - dnl_at
-    end = call.end - shift
-    rest_end = new.find("\n", end)
-    rest = new[end : len(new) if rest_end < 0 else rest_end]
+def _enable(doc: McDocument, call: MacroCall, style: Style) -> list[Replacement] | None:
+    """Replacements that drop the ``dnl `` before a disabled ``call`` (None: cannot)."""
+    text = doc.text
+    at = _dnl_before(text, call, line_before(doc, call.start))
+    if at is None:
+        return None
+    reps = [Replacement(at, call.start, "")]
+    rest_end = text.find("\n", call.end)
+    rest = text[call.end : len(text) if rest_end < 0 else rest_end]
     if style.dnl and not rest.strip(WHITESPACE):
-        new = new[:end] + "dnl" + new[end:]
-    return new, -shift
+        reps.append(Replacement(call.end, call.end, "dnl"))
+    return reps
 
 
-def _check(new: str, ok: bool, what: str) -> str:
-    if not ok:
-        raise EditError(
-            f"cannot {what}: m4 would not see the edit (is a quote or an argument list "
-            "left open before it?); the file is unchanged"
+def _removal(doc: McDocument, calls: Iterable[MacroCall]) -> list[Replacement]:
+    """Replacements that delete ``calls``: their whole line when they stand alone on it."""
+    text = doc.text
+    spans: list[tuple[int, int]] = []
+    for c in calls:
+        start = line_before(doc, c.start)
+        end = line_after(doc, c.end)
+        before = text[start : c.start]
+        after = text[c.end : end]
+        whole = not before.strip(WHITESPACE) and (
+            not after.strip(WHITESPACE) or re.match(r"dnl(?![A-Za-z0-9_(])", after)
         )
-    return new
+        spans.append((start, end) if whole and not c.in_hash_comment else (c.start, c.end))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return [Replacement(s, e, "") for s, e in merged]
+
+
+def _first(doc: McDocument, names: Iterable[str]) -> MacroCall | None:
+    wanted = set(names)
+    return next((s for s in _top_of(doc) if s.name in wanted), None)
+
+
+def _limit(doc: McDocument) -> int:
+    """Where the statements that precede MAILERs must end: the first MAILER (or the
+    FEATURE(`msp')/FEATURE(`nullclient') that includes them) or raw section."""
+    ends = [len(doc.text)]
+    mailer = _first(doc, ["MAILER"])
+    if mailer is not None:
+        ends.append(line_before(doc, mailer.start))
+    for s in _top_of(doc):
+        if _key(s) in placement.MAILER_FEATURES:
+            ends.append(line_before(doc, s.start))
+            break
+    section = first_section(doc)
+    if section is not None:
+        ends.append(section)
+    return min(ends)
+
+
+def first_section(doc: McDocument) -> int | None:
+    """Line start of the first LOCAL_*/MAILER_DEFINITIONS section written as m4 text
+    (a ``#`` line that mentions one is not where statements go)."""
+    for section in doc.model.sections:
+        if not section.call.in_hash_comment and not section.call.nested:
+            return line_before(doc, section.call.start)
+    return None
+
+
+def _after_statements(doc: McDocument, prefs: tuple[str, ...], lo: int, hi: int) -> int:
+    """Line start after the last statement named in ``prefs`` (in that preference order)
+    within ``[lo, hi]``, and before the MAILERs when that leaves room; else ``lo`` when
+    it is set, else ``hi``."""
+    top = _top_of(doc)
+    limit = _limit(doc)
+    if lo <= limit < hi:
+        hi = limit
+    for names in prefs:
+        found = [s for s in top if s.name in names.split("|") and s.start >= lo and s.end <= hi]
+        if found:
+            return min(line_after(doc, found[-1].end), hi)
+    return lo if lo > 0 else hi
+
+
+def _key(call: MacroCall) -> tuple[str, str]:
+    return call.name, call.value(0).strip()
+
+
+def _window(doc: McDocument, name: str) -> tuple[int, int, str]:
+    """Offsets ``[lo, hi]`` where a define of ``name`` takes effect, and why ``hi``."""
+    top = _top_of(doc)
+    over = placement.overriders(name)
+    names = {k[0] for k in over} | {"OSTYPE", "DOMAIN", "FEATURE"}
+    lo = 0
+    for s in top:
+        if s.name not in names:
+            continue
+        key = _key(s)
+        generic = key in placement.GENERIC_OVERRIDERS or (s.name, None) in (
+            placement.GENERIC_OVERRIDERS
+        )
+        if key in over or generic:
+            lo = max(lo, line_after(doc, s.end))
+    section = first_section(doc)
+    hi = len(doc.text) if section is None else section
+    why = "the first LOCAL_* section"
+    readers = placement.readers(name)
+    reader_names = {k[0] for k in readers}
+    for s in top:
+        if s.name in reader_names and _key(s) in readers:
+            start = line_before(doc, s.start)
+            if start < hi:
+                hi, why = start, f"{s.name}({s.value(0).strip()}) on line {s.line}, which reads it"
+            break
+    return lo, hi, why
+
+
+def _misplaced(doc: McDocument, call: MacroCall, name: str) -> bool:
+    """True when a known statement after ``call`` redefines ``name``, or one before reads it."""
+    over = placement.overriders(name)
+    readers = placement.readers(name)
+    names = {k[0] for k in over | readers}
+    for s in _top_of(doc):
+        if s.name not in names:
+            continue
+        key = _key(s)
+        if s.start > call.start and key in over:
+            return True
+        if s.start < call.start and key in readers:
+            return True
+    return False
 
 
 # -- the edits -------------------------------------------------------------------------
 
 
-def set_define(doc: _Doc, name: str, value: str) -> str:
-    """The text with ``define(`name', `value')`` in effect (see McDocument.set_define)."""
+def _check_name(name: str) -> None:
     if not _NAME.match(name):
-        raise EditError(f"{name!r} is not an m4 macro name ([A-Za-z_][A-Za-z0-9_]*)")
-    quote(value)  # refuse what m4 cannot carry before looking further
-    text, model = doc.text, doc.model
-    if model.defines.get(name) == value:
-        return text
-    style = style_of(text, model)
+        raise EditError(f"{name!r} is not an m4 macro name (expected [A-Za-z_][A-Za-z0-9_]*)")
+
+
+def set_define(doc: McDocument, name: str, value: str) -> Edit | None:
+    """``define(`name', `value')`` in effect (see :meth:`McDocument.set_define`)."""
+    _check_name(name)
+    model = doc.model
+    new_value = literal(value, model.defines)  # refuses what m4 cannot carry
+    style = _style(doc)
     mine = [d for d in model.define_statements if d.name == name and not d.call.nested]
-    if mine and mine[-1].value is not None and not mine[-1].call.in_hash_comment:
-        new = _with_value(text, mine[-1].call, value, style)
-    else:
-        candidates = [
-            c
-            for c in model.disabled
-            if c.name == "define" and c.value(0).strip() == name and c.closed
-        ]
-        dnl_at = None
-        target = None
-        for c in reversed(candidates):
-            dnl_at = _disabled_at_line_start(text, model, c)
-            if dnl_at is not None:
-                target = c
-                break
-        if target is not None and dnl_at is not None and not mine:
-            enabled, shift = _enable(text, target, dnl_at, style)
-            new = _with_value(enabled, target, value, style, shift)
-        else:
-            line = _statement_line("define", [name, value], style, True)
-            if mine:  # the last one is an undefine (or in a # line): go after it
-                at = _line_end(text, mine[-1].call.end)
-            else:
-                at = _insertion_point(
-                    text, model, ("define", "FEATURE", "DOMAIN|OSTYPE|VERSIONID|include")
-                )
-            new = _insert_line(text, at, line, style)
-    return _check(new, analyze(new).defines.get(name) == value, f"set {name}")
+    live = [d for d in mine if not d.call.in_hash_comment and d.call.section is None]
 
+    def verify(m: McModel) -> bool:
+        return m.defines.get(name) == value
 
-def _remove_calls(text: str, calls: list[MacroCall]) -> str:
-    pos = Positions(text)
-    for c in sorted(calls, key=lambda c: c.start, reverse=True):
-        start = pos.line_start(c.start)
-        end = _line_end(text, c.end)
-        before = text[start : c.start]
-        after = text[c.end : end]
-        whole_line = not before.strip(WHITESPACE) and (
-            not after.strip(WHITESPACE) or re.match(r"dnl(?![A-Za-z0-9_(])", after)
+    what = f"set {name}"
+    last = live[-1] if live else None
+    placed = last is not None and last is mine[-1] and last.value is not None
+    if last is not None and placed and not _misplaced(doc, last.call, name):
+        if model.defines.get(name) == value:
+            return None
+        return Edit((_set_arg(last.call, 1, new_value, style),), what, verify)
+    lo, hi, why = _window(doc, name)
+    if lo > hi:
+        raise EditError(
+            f"cannot set {name}: it would have to follow the OSTYPE/DOMAIN/FEATURE that "
+            f"overrides it and precede {why}; move those statements first"
         )
-        if whole_line and not c.in_hash_comment:
-            text = text[:start] + text[end:]
-        else:
-            text = text[: c.start] + text[c.end :]
-    return text
+    line = _statement("define", [quote(name), new_value], style)
+    if last is not None and placed:
+        # misplaced: move it where it takes effect
+        reps = _removal(doc, [last.call])
+        at = _after_statements(
+            doc, ("define", "FEATURE", "DOMAIN|OSTYPE|VERSIONID|include"), lo, hi
+        )
+        return Edit((*reps, _insert(doc, at, line, style)), what, verify)
+    if not mine:
+        for c in reversed(model.disabled):
+            if (
+                c.name == "define"
+                and c.closed
+                and c.value(0).strip() == name
+                and lo <= c.start < hi
+            ):
+                on = _enable(doc, c, style)
+                if on is not None:
+                    return Edit((*on, _set_arg(c, 1, new_value, style)), what, verify)
+    if mine and mine[-1].value is None and lo <= mine[-1].call.start < hi:
+        at = line_after(doc, mine[-1].call.end)  # after the undefine
+    else:
+        at = _after_statements(
+            doc, ("define", "FEATURE", "DOMAIN|OSTYPE|VERSIONID|include"), lo, hi
+        )
+    return Edit((_insert(doc, at, line, style),), what, verify)
 
 
-def remove_define(doc: _Doc, name: str) -> str:
-    """The text without any live ``define(`name', ...)``."""
+def remove_define(doc: McDocument, name: str) -> Edit | None:
+    """Delete every live top-level ``define(`name', ...)``."""
     calls = [
         d.call
         for d in doc.model.define_statements
         if d.name == name and d.value is not None and not d.call.nested
     ]
     if not calls:
-        return doc.text
-    new = _remove_calls(doc.text, calls)
-    left = [d for d in analyze(new).define_statements if d.name == name and d.value is not None]
-    return _check(new, all(d.call.nested for d in left), f"remove the defines of {name}")
+        return None
+
+    def verify(m: McModel) -> bool:
+        return all(
+            d.call.nested for d in m.define_statements if d.name == name and d.value is not None
+        )
+
+    return Edit(tuple(_removal(doc, calls)), f"remove the defines of {name}", verify)
 
 
-def add_feature(doc: _Doc, name: str, *args: str) -> str:
-    """The text with ``FEATURE(`name', args...)`` after the other FEATUREs, before MAILERs."""
-    for a in (name, *args):
-        quote(a)
-    text, model = doc.text, doc.model
+def undefine(doc: McDocument, name: str) -> Edit | None:
+    """``undefine(`name')`` after the statements that may define it."""
+    _check_name(name)
+    model = doc.model
+    mine = [d for d in model.define_statements if d.name == name and not d.call.nested]
+    if mine and mine[-1].value is None:
+        return None
+    style = _style(doc)
+    lo, hi, _ = _window(doc, name)
+    line = _statement("undefine", [quote(name)], style)
+    if mine:
+        at = max(line_after(doc, mine[-1].call.end), lo)
+    else:
+        at = _after_statements(
+            doc, ("define", "FEATURE", "DOMAIN|OSTYPE|VERSIONID|include"), lo, hi
+        )
+
+    def verify(m: McModel) -> bool:
+        ds = [d for d in m.define_statements if d.name == name]
+        return name not in m.defines and bool(ds) and ds[-1].value is None
+
+    return Edit((_insert(doc, at, line, style),), f"undefine {name}", verify)
+
+
+def _feature_matches(feature: Feature, name: str, args: tuple[str, ...]) -> bool:
+    """The FEATURE statement that ``name``/``args`` designate (an instance for dnsbl)."""
+    if feature.name != name:
+        return False
+    if name in MULTI_FEATURES and args:
+        return bool(feature.args) and feature.args[0].strip() == args[0]
+    return True
+
+
+def add_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
+    """``FEATURE(`name', args...)``: change the one there, else add it before the MAILERs."""
+    _check_name(name)
+    model = doc.model
+    quoted_args = [literal(a, model.defines) for a in args]
     wanted = (name, *args)
 
-    def same(c: MacroCall) -> bool:
-        return tuple(v.strip() for v in c.values) == wanted
+    def verify(m: McModel) -> bool:
+        found = [f for f in m.features if _feature_matches(f, name, args)]
+        return len(found) == 1 and found[0].args == args
 
-    if any(same(f.call) for f in model.features):
-        return text
-    style = style_of(text, model)
-    mailer = _first(model, "MAILER")
+    what = f"add FEATURE({name})"
+    mine = [f for f in model.features if _feature_matches(f, name, args)]
+    style = _style(doc)
+    top = [f for f in mine if not f.call.nested and not f.call.in_hash_comment]
+    if mine:
+        if len(mine) == 1 and mine[0].args == args:
+            return None
+        if not top or len(top) != len(mine):
+            raise EditError(
+                f"cannot change FEATURE({name}): it is written inside another macro or a "
+                f"# line (line {mine[0].call.line}); edit that line by hand"
+            )
+        keep = top[0].call
+        reps = list(_set_args(keep, 1, quoted_args, style))
+        reps += _removal(doc, [f.call for f in top[1:]])
+        return Edit(tuple(reps), what, verify)
+    mailer = _first(doc, ["MAILER"])
     for c in model.disabled:
-        if c.name == "FEATURE" and same(c) and (mailer is None or c.start < mailer.start):
-            dnl_at = _disabled_at_line_start(text, model, c)
-            if dnl_at is not None:
-                new, _ = _enable(text, c, dnl_at, style)
-                break
-    else:
-        line = _statement_line("FEATURE", list(wanted), style, style.quote_names)
-        at = _insertion_point(text, model, ("FEATURE", "define", "DOMAIN|OSTYPE|VERSIONID|include"))
-        new = _insert_line(text, at, line, style)
-    return _check(new, any(same(f.call) for f in analyze(new).features), f"add FEATURE({name})")
+        if (
+            c.name == "FEATURE"
+            and (c.value(0).strip(), *map(rescanned, c.values[1:])) == wanted
+            and (mailer is None or c.start < mailer.start)
+        ):
+            on = _enable(doc, c, style)
+            if on is not None:
+                return Edit(tuple(on), what, verify)
+    line = _statement("FEATURE", [_name_text(name, style), *quoted_args], style)
+    hi = _limit(doc)
+    lo = 0
+    for s in _top_of(doc):  # after OSTYPE/DOMAIN: they may set what FEATUREs read
+        if s.name in ("OSTYPE", "DOMAIN") and s.end <= hi:
+            lo = line_after(doc, s.end)
+    at = _after_statements(doc, ("FEATURE", "define", "DOMAIN|OSTYPE|VERSIONID|include"), lo, hi)
+    return Edit((_insert(doc, at, line, style),), what, verify)
 
 
-def remove_feature(doc: _Doc, name: str) -> str:
-    """The text without any live ``FEATURE(`name', ...)``."""
-    calls = [f.call for f in doc.model.features if f.name == name and not f.call.nested]
+def remove_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
+    """Delete the live ``FEATURE(`name', ...)`` lines (``args``: the one with them)."""
+
+    def selected(f: Feature) -> bool:
+        if f.name != name:
+            return False
+        return tuple(v.strip() for v in f.args[: len(args)]) == args
+
+    calls = [f.call for f in doc.model.features if selected(f) and not f.call.nested]
     if not calls:
-        return doc.text
-    new = _remove_calls(doc.text, calls)
-    return _check(
-        new, all(f.name != name for f in analyze(new).features), f"remove FEATURE({name})"
-    )
+        return None
+
+    def verify(m: McModel) -> bool:
+        return not any(selected(f) for f in m.features)
+
+    return Edit(tuple(_removal(doc, calls)), f"remove FEATURE({name})", verify)
 
 
-def add_mailer(doc: _Doc, name: str) -> str:
-    """The text with ``MAILER(`name')`` in sendmail's order (local, smtp, uucp, others)."""
-    quote(name)
-    text, model = doc.text, doc.model
+def add_mailer(doc: McDocument, name: str) -> Edit | None:
+    """``MAILER(`name')`` in sendmail's order (local, smtp, uucp, others)."""
+    _check_name(name)
+    model = doc.model
     if any(m.name == name for m in model.mailers):
-        return text
-    style = style_of(text, model)
+        return None
+    if name in ("local", "smtp") and any(
+        _key(s) in placement.MAILER_FEATURES for s in _top_of(doc)
+    ):
+        return None  # FEATURE(`msp') and FEATURE(`nullclient') include both
+    style = _style(doc)
     rank = macros.MAILER_RANK.get(name, len(macros.MAILER_RANK))
     mine = [m for m in model.mailers if not m.call.nested and not m.call.in_hash_comment]
-    line = _statement_line("MAILER", [name], style, style.quote_names)
+    line = _statement("MAILER", [_name_text(name, style)], style)
     later = [m for m in mine if macros.MAILER_RANK.get(m.name, len(macros.MAILER_RANK)) > rank]
     if later:
-        at = Positions(text).line_start(later[0].call.start)
+        at = line_before(doc, later[0].call.start)
     elif mine:
-        at = _line_end(text, mine[-1].call.end)
+        at = line_after(doc, mine[-1].call.end)
     else:
-        first_section = next((s for s in model.sections), None)
+        first_section = next(iter(model.sections), None)
         at = (
-            Positions(text).line_start(first_section.call.start)
+            line_before(doc, first_section.call.start)
             if first_section is not None
-            else len(text)
+            else len(doc.text)
         )
-    new = _insert_line(text, at, line, style)
-    return _check(new, any(m.name == name for m in analyze(new).mailers), f"add MAILER({name})")
+
+    def verify(m: McModel) -> bool:
+        return any(x.name == name for x in m.mailers)
+
+    return Edit((_insert(doc, at, line, style),), f"add MAILER({name})", verify)
+
+
+def remove_mailer(doc: McDocument, name: str) -> Edit | None:
+    """Delete the live ``MAILER(`name')`` lines."""
+    calls = [m.call for m in doc.model.mailers if m.name == name and not m.call.nested]
+    if not calls:
+        return None
+
+    def verify(m: McModel) -> bool:
+        return not any(x.name == name for x in m.mailers)
+
+    return Edit(tuple(_removal(doc, calls)), f"remove MAILER({name})", verify)
+
+
+def _check_class_macro(macro: str) -> None:
+    if macro not in CLASS_VALUE_MACROS:
+        raise EditError(
+            f"{macro!r} is not a class macro of the cf package (expected one of "
+            + ", ".join(sorted(CLASS_VALUE_MACROS))
+            + ")"
+        )
+
+
+def class_words(model: McModel, macro: str) -> list[str]:
+    """The words the live ``macro(...)`` statements add, in order."""
+    return [w for c in model.class_macros if c.macro == macro for w in c.words]
+
+
+def add_class_value(doc: McDocument, macro: str, value: str) -> Edit | None:
+    """``macro(`value')`` (a new line after the last one of that macro, or the defines)."""
+    _check_class_macro(macro)
+    words = value.split()
+    if len(words) != 1:
+        raise EditError(f"cannot add {value!r} to {macro}: expected one word (no blanks)")
+    model = doc.model
+    if value in class_words(model, macro):
+        return None
+    style = _style(doc)
+    line = _statement(macro, [literal(value, model.defines)], style)
+    mine = [c.call for c in model.class_macros if c.macro == macro and not c.call.nested]
+    mine = [c for c in mine if not c.in_hash_comment]
+    if mine:
+        at = line_after(doc, mine[-1].end)
+    else:
+        at = _after_statements(
+            doc, ("FEATURE", "define", "DOMAIN|OSTYPE|VERSIONID|include"), 0, _limit(doc)
+        )
+
+    def verify(m: McModel) -> bool:
+        return value in class_words(m, macro)
+
+    return Edit((_insert(doc, at, line, style),), f"add {value} to {macro}", verify)
+
+
+def remove_class_value(doc: McDocument, macro: str, value: str) -> Edit | None:
+    """Take ``value`` out of the live ``macro(...)`` lines; a line left empty goes."""
+    _check_class_macro(macro)
+    model = doc.model
+    style = _style(doc)
+    reps: list[Replacement] = []
+    gone: list[MacroCall] = []
+    for c in model.class_macros:
+        if c.macro != macro or value not in c.words:
+            continue
+        if c.call.nested or c.call.in_hash_comment:
+            raise EditError(
+                f"cannot remove {value} from {macro} on line {c.call.line}: it is written "
+                "inside another macro or a # line; edit that line by hand"
+            )
+        rest = [w for w in c.words if w != value]
+        if rest:
+            reps.append(_set_arg(c.call, 0, literal(" ".join(rest), model.defines), style))
+        else:
+            gone.append(c.call)
+    if not reps and not gone:
+        return None
+    reps += _removal(doc, gone)
+
+    def verify(m: McModel) -> bool:
+        return value not in class_words(m, macro)
+
+    return Edit(tuple(reps), f"remove {value} from {macro}", verify)
+
+
+def set_masquerade_as(doc: McDocument, host: str | None) -> Edit | None:
+    """``MASQUERADE_AS(`host')`` in place or new; None removes every one."""
+    model = doc.model
+    mine = [c.call for c in model.class_macros if c.macro == "MASQUERADE_AS"]
+    if host is None:
+        if not mine:
+            return None
+        calls = [c for c in mine if not c.nested]
+
+        def gone(m: McModel) -> bool:
+            return not any(c.macro == "MASQUERADE_AS" for c in m.class_macros)
+
+        return Edit(tuple(_removal(doc, calls)), "remove MASQUERADE_AS", gone)
+    if not host.strip() or len(host.split()) != 1:
+        raise EditError(f"cannot set MASQUERADE_AS to {host!r}: expected one host name")
+    style = _style(doc)
+    new = literal(host, model.defines, depth=2)
+
+    def verify(m: McModel) -> bool:
+        found = [c for c in m.class_macros if c.macro == "MASQUERADE_AS"]
+        return bool(found) and found[-1].value.strip() == host
+
+    if mine:
+        last = mine[-1]
+        if verify(model):
+            return None
+        if last.nested or last.in_hash_comment:
+            raise EditError(
+                f"cannot change MASQUERADE_AS on line {last.line}: it is written inside another "
+                "macro or a # line; edit that line by hand"
+            )
+        return Edit((_set_arg(last, 0, new, style),), "set MASQUERADE_AS", verify)
+    line = _statement("MASQUERADE_AS", [new], style)
+    at = _after_statements(
+        doc, ("FEATURE", "define", "DOMAIN|OSTYPE|VERSIONID|include"), 0, _limit(doc)
+    )
+    return Edit((_insert(doc, at, line, style),), "set MASQUERADE_AS", verify)
+
+
+_DAEMON_NAME = re.compile(r"(?:^|,)\s*Name\s*=\s*([^,]*)", re.I)
+
+
+def daemon_name(spec: str) -> str | None:
+    """The ``Name=`` of a DaemonPortOptions list (None when it has none).
+
+    >>> daemon_name("Port=smtp, Name=MTA, Family=inet")
+    'MTA'
+    """
+    m = _DAEMON_NAME.search(spec)
+    return m.group(1).strip() if m else None
+
+
+def daemon_options(model: McModel) -> list[MacroCall]:
+    """The live top-level ``DAEMON_OPTIONS(...)`` statements, in order."""
+    return [s for s in model.statements if s.name == "DAEMON_OPTIONS" and not s.bare and s.args]
+
+
+def set_daemon_options(doc: McDocument, name: str, spec: str) -> Edit | None:
+    """The ``DAEMON_OPTIONS`` named ``name`` gets ``spec`` (changed in place, or added)."""
+    if not name or "," in name or "=" in name or name != name.strip():
+        raise EditError(f"{name!r} is not a daemon name (expected a word such as MTA)")
+    own = daemon_name(spec)
+    if own is None:
+        spec = f"{spec}, Name={name}" if spec.strip() else f"Name={name}"
+    elif own != name:
+        raise EditError(f"the options name the daemon {own!r}, not {name!r}")
+    model = doc.model
+    new = literal(spec, model.defines) if "`" in spec or "'" in spec else quote(spec)
+    if "`" not in spec and "'" not in spec:
+        bare = spec.replace(",", " ").replace("(", " ").replace(")", " ").replace("#", " ")
+        if literal(bare, model.defines) != quote(bare):
+            new = "`" + quote(spec) + "'"
+    style = _style(doc)
+    mine = [c for c in daemon_options(model) if daemon_name(c.value(0)) == name]
+
+    def verify(m: McModel) -> bool:
+        found = [c for c in daemon_options(m) if daemon_name(c.value(0)) == name]
+        return len(found) == 1 and _daemon_value(found[0]) == spec
+
+    what = f"set DAEMON_OPTIONS for {name}"
+    if mine:
+        if len(mine) == 1 and _daemon_value(mine[0]) == spec:
+            return None
+        if any(c.nested or c.in_hash_comment for c in mine):
+            raise EditError(
+                f"cannot change the DAEMON_OPTIONS for {name} on line {mine[0].line}: it is "
+                "written inside another macro or a # line; edit that line by hand"
+            )
+        reps = [_set_arg(mine[0], 0, new, style), *_removal(doc, mine[1:])]
+        return Edit(tuple(reps), what, verify)
+    line = _statement("DAEMON_OPTIONS", [new], style)
+    others = [c for c in daemon_options(model) if not c.nested and not c.in_hash_comment]
+    if others:
+        at = line_after(doc, others[-1].end)
+    else:
+        at = _after_statements(
+            doc, ("define", "FEATURE", "DOMAIN|OSTYPE|VERSIONID|include"), 0, _limit(doc)
+        )
+    return Edit((_insert(doc, at, line, style),), what, verify)
+
+
+def _daemon_value(call: MacroCall) -> str:
+    return rescanned(call.value(0))
+
+
+def remove_daemon_options(doc: McDocument, name: str) -> Edit | None:
+    """Delete the ``DAEMON_OPTIONS`` named ``name``."""
+    mine = [c for c in daemon_options(doc.model) if daemon_name(c.value(0)) == name]
+    if not mine:
+        return None
+
+    def verify(m: McModel) -> bool:
+        return not any(daemon_name(c.value(0)) == name for c in daemon_options(m))
+
+    return Edit(tuple(_removal(doc, mine)), f"remove the DAEMON_OPTIONS for {name}", verify)
+
+
+def _on_line(calls: Iterable[MacroCall], line: int) -> list[MacroCall]:
+    return [c for c in calls if c.line == line]
+
+
+def disable(doc: McDocument, line: int) -> Edit | None:
+    """Comment out the statement that starts on ``line`` with ``dnl ``."""
+    model = doc.model
+    if _on_line(model.disabled, line):
+        return None
+    found = [c for c in _on_line(_top_of(doc), line) if not c.in_hash_comment]
+    if not found:
+        raise EditError(f"line {line}: no statement starts here to comment out")
+    call = found[0]
+    if call.end_line != call.line:
+        raise EditError(
+            f"line {line}: {call.name}(...) spans lines {call.line}-{call.end_line}; "
+            "dnl comments out one line only"
+        )
+    start = line_before(doc, call.start)
+    if doc.text[start : call.start].strip(WHITESPACE):
+        raise EditError(f"line {line}: {call.name}(...) does not start the line")
+    # the rest of the line (a trailing dnl too) stays: enable() is the exact inverse
+    reps = [Replacement(call.start, call.start, "dnl ")]
+
+    def verify(m: McModel) -> bool:
+        return not any(c.line == line for c in _top(m)) and bool(_on_line(m.disabled, line))
+
+    return Edit(tuple(reps), f"comment out line {line}", verify)
+
+
+def enable(doc: McDocument, line: int) -> Edit | None:
+    """Drop the ``dnl `` that comments out the statement on ``line``."""
+    model = doc.model
+    if any(c.line == line for c in _top_of(doc)) and not _on_line(model.disabled, line):
+        return None
+    found = _on_line(model.disabled, line)
+    if not found:
+        raise EditError(f"line {line}: no statement commented out with dnl here")
+    reps = _enable(doc, found[0], Style(dnl=False))  # only the dnl goes: disable's inverse
+    if reps is None:
+        raise EditError(f"line {line}: the dnl does not start the line; edit it by hand")
+    name = found[0].name
+
+    def verify(m: McModel) -> bool:
+        return any(c.line == line and c.name == name for c in _top(m))
+
+    return Edit(tuple(reps), f"enable line {line}", verify)

@@ -14,6 +14,7 @@ builtins, macros inside ``#`` lines, raw cf lines outside LOCAL_* sections).
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
@@ -22,14 +23,14 @@ import attrs
 
 from sendmailcfg.errors import Diagnostic
 from sendmailcfg.mc import macros
-from sendmailcfg.mc.quoting import WHITESPACE, argument_value
+from sendmailcfg.mc.quoting import WHITESPACE, argument_value, rescanned
+from sendmailcfg.mc.visit import Context, McVisitor
 from sendmailcfg.syntax.mc_nodes import (
     McArg,
     McCall,
     McDnl,
     McHashComment,
     McItem,
-    McParen,
     McQuoted,
     McToken,
     McTree,
@@ -53,20 +54,36 @@ class Positions:
         return self.starts[bisect.bisect_right(self.starts, offset) - 1]
 
 
-@attrs.frozen
 class Argument:
     """One argument of a call: ``raw`` as written, ``value`` as m4 passes it on.
 
     ``line``/``column`` point at the first character after m4's skipped leading
     blanks; ``start`` is the offset of ``raw``; ``quoted`` says the argument is
-    exactly one quoted string (blanks around it allowed).
+    exactly one quoted string (blanks around it allowed). Positions are worked out
+    when asked for.
     """
 
-    line: int
-    column: int
-    start: int
-    quoted: bool
-    node: McArg = attrs.field(eq=False, repr=False)
+    __slots__ = ("_positions", "node", "start")
+
+    def __init__(self, start: int, node: McArg, positions: Positions) -> None:
+        self.start = start
+        self.node = node
+        self._positions = positions
+
+    @property
+    def line(self) -> int:
+        """1-based line of the first character m4 does not skip."""
+        return self._positions.line_col(self.start + _first_non_blank(self.node)[0])[0]
+
+    @property
+    def column(self) -> int:
+        """1-based column of the first character m4 does not skip."""
+        return self._positions.line_col(self.start + _first_non_blank(self.node)[0])[1]
+
+    @property
+    def quoted(self) -> bool:
+        """True when the argument is exactly one quoted string (blanks around allowed)."""
+        return _only_quote(self.node)
 
     @property
     def raw(self) -> str:
@@ -77,6 +94,19 @@ class Argument:
     def value(self) -> str:
         """What m4 passes on: leading blanks skipped, one level of quotes removed."""
         return argument_value(self.node)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Argument)
+            and other.start == self.start
+            and other.node.text == self.node.text
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.node.text))
+
+    def __repr__(self) -> str:
+        return f"Argument(line={self.line}, column={self.column}, raw={self.raw!r})"
 
 
 @attrs.frozen
@@ -134,7 +164,12 @@ class MacroCall:
 
 @attrs.frozen
 class Define:
-    """A ``define(`NAME', `value')`` statement (``value`` is None for ``undefine``)."""
+    """A ``define(`NAME', `value')`` statement (``value`` is None for ``undefine``).
+
+    ``value`` is what the macro yields where sendmail's cf files use it: the
+    argument with one more level of quotes removed, as m4 reads the expansion
+    again (``define(`X', ``a,b'')`` gives ``a,b``).
+    """
 
     name: str
     value: str | None
@@ -143,7 +178,8 @@ class Define:
 
 @attrs.frozen
 class Feature:
-    """``FEATURE(`name', args...)``."""
+    """``FEATURE(`name', args...)``; ``args`` as the feature file reads them (m4 reads
+    ``_ARG_`` again, so one more level of quotes is gone)."""
 
     name: str
     args: tuple[str, ...]
@@ -160,7 +196,8 @@ class Mailer:
 
 @attrs.frozen
 class ClassMacro:
-    """A class macro such as ``LOCAL_DOMAIN(`example.com')`` or ``MASQUERADE_AS``."""
+    """A class macro such as ``LOCAL_DOMAIN(`example.com')`` or ``MASQUERADE_AS``;
+    ``value`` as the .cf gets it (the cf macro reads its argument again)."""
 
     macro: str
     value: str
@@ -283,8 +320,11 @@ class McModel:
     comments, so their macros are not calls (they are left out of the views)."""
 
 
-class _Walker:
-    """One pass over the tree; keeps the diversion/section state m4 would have."""
+class _Walker(McVisitor):
+    """One visit of the tree (:class:`~sendmailcfg.mc.visit.McVisitor`); keeps the
+    diversion/section state m4 would have."""
+
+    token_kinds = frozenset(["WORD", "TEXT", "RQ"])
 
     def __init__(self, text: str, tree: McTree) -> None:
         self.text = text
@@ -298,7 +338,7 @@ class _Walker:
         self.quote_problems: list[QuoteProblem] = []
         self.diagnostics: list[Diagnostic] = []
         self.raw_lines: list[RawLine] = []
-        # (start, end, kind) of top-level dnl comments, for context lookups
+        # (start, end) of dnl comments and # lines, for context lookups
         self.dnl_spans: list[tuple[int, int]] = []
         self.hash_spans: list[tuple[int, int]] = []
         self.cf_include_at: int | None = None
@@ -307,10 +347,9 @@ class _Walker:
     def _args(self, call: McCall, offset: int) -> tuple[Argument, ...]:
         out = []
         pos = offset + len(call.name) + 1
+        positions = self.pos
         for arg in call.args:
-            lead, _ = _first_non_blank(arg)
-            line, col = self.pos.line_col(pos + lead)
-            out.append(Argument(line, col, pos, _only_quote(arg), arg))
+            out.append(Argument(pos, arg, positions))
             pos += arg.length + 1
         return tuple(out)
 
@@ -396,14 +435,14 @@ class _Walker:
         self.statements.append(rec)
         self._apply(rec)
 
-    # -- the walk ---------------------------------------------------------------------
+    # -- the walk: McVisitor hooks ------------------------------------------------------
     def _find_cf_include(self) -> None:
         """``include(`.../m4/cf.m4')`` in the file itself (Debian style): before it,
         m4's own comments are still on, so ``#`` lines there are real comments."""
         offset = 0
         for item in self.tree.items:
             if (
-                isinstance(item, McCall)
+                type(item) is McCall
                 and item.name == "include"
                 and item.args
                 and argument_value(item.args[0]).strip().endswith("cf.m4")
@@ -414,45 +453,86 @@ class _Walker:
 
     def run(self) -> None:
         self._find_cf_include()
-        offset = 0
-        at_line_start = True
-        for item in self.tree.items:
-            if isinstance(item, McCall):
-                rec = self._record(item, offset, nested=False, in_hash=False)
-                self._statement(rec)
-                self._nested(item, offset, in_hash=False)
-            elif isinstance(item, McToken):
-                if item.kind == "WORD" and item.text in macros.BARE_MACROS:
-                    if item.text in macros.SECTION_MACROS or item.text == "divert":
-                        self._statement(self._bare(item, offset, False))
-                elif item.kind == "RQ":
-                    self._quote_problem("stray-close-quote", offset, "'", section=self.section)
-                if at_line_start and item.kind in ("WORD", "TEXT") and self.section is None:
-                    self._raw_line(offset)
-            elif isinstance(item, McDnl):
-                self.dnl_spans.append((offset, offset + item.length))
-                if item.call is not None:
-                    self._nested(item.call, offset, in_hash=False)
-                else:
-                    self._disabled(item, offset)
-            elif isinstance(item, McHashComment):
-                self.hash_spans.append((offset, offset + item.length))
-                if self.cf_include_at is None or offset > self.cf_include_at:
-                    self._hash(item, offset)
-            elif isinstance(item, McQuoted) and not item.closed:
-                self._unterminated(offset, item)
-            offset += item.length
-            at_line_start = offset > 0 and self.text[offset - 1] == "\n"
+        self.walk(self.tree)
 
-    def _unterminated(self, offset: int, item: McQuoted) -> None:
-        self._quote_problem("unterminated-quote", offset, "`", section=self.section)
-        self._diag(
-            offset,
-            "unterminated-quote",
-            "this ` opens a quoted string that is never closed (m4 stops with "
-            "'end of file in string')",
-            "a closing ' (or remove the backquote)",
-        )
+    def call(self, node: McCall, offset: int, ctx: Context) -> bool:
+        if ctx.nested:
+            self.calls.append(self._record(node, offset, nested=True, in_hash=ctx.in_hash))
+        else:
+            self._statement(self._record(node, offset, nested=False, in_hash=ctx.in_hash))
+        return True
+
+    def arg(self, node: McArg, offset: int, ctx: Context, index: int) -> None:
+        if '"' not in node.source[node.start : node.start + 64]:
+            return
+        lead, first = _first_non_blank(node)
+        if first == '"':
+            self._quote_problem(
+                "double-quote",
+                offset + lead,
+                '"',
+                in_hash_comment=ctx.in_hash,
+                in_argument=True,
+                section=self.section,
+            )
+
+    def token(self, node: McToken, offset: int, ctx: Context) -> None:
+        kind = node.kind
+        if ctx.nested:
+            if kind == "RQ":
+                self._quote_problem(
+                    "stray-close-quote",
+                    offset,
+                    "'",
+                    in_hash_comment=ctx.in_hash,
+                    in_argument=True,
+                    section=self.section,
+                )
+        elif ctx.in_hash:
+            if kind == "WORD" and node.text in macros.BARE_MACROS:
+                rec = self._bare(node, offset, True)
+                self.calls.append(rec)
+                if node.text in macros.SECTION_MACROS or node.text == "divert":
+                    self.statements.append(rec)
+                    self._apply(rec)
+            elif kind == "RQ":
+                self._quote_problem(
+                    "stray-close-quote", offset, "'", in_hash_comment=True, section=self.section
+                )
+        else:
+            if kind == "WORD" and node.text in macros.BARE_MACROS:
+                if node.text in macros.SECTION_MACROS or node.text == "divert":
+                    self._statement(self._bare(node, offset, False))
+            elif kind == "RQ":
+                self._quote_problem("stray-close-quote", offset, "'", section=self.section)
+            if (
+                (kind == "WORD" or kind == "TEXT")
+                and self.section is None
+                and (offset == 0 or self.text[offset - 1] == "\n")
+            ):
+                self._raw_line(offset)
+
+    def quoted(self, node: McQuoted, offset: int, ctx: Context) -> None:
+        if not node.closed:
+            self._quote_problem("unterminated-quote", offset, "`", section=self.section)
+            self._diag(
+                offset,
+                "unterminated-quote",
+                "this ` opens a quoted string that is never closed (m4 stops with "
+                "'end of file in string')",
+                "a closing ' (or remove the backquote)",
+            )
+
+    def dnl(self, node: McDnl, offset: int, ctx: Context) -> bool:
+        if not ctx.nested:
+            self.dnl_spans.append((offset, offset + node.length))
+            if node.call is None and not ctx.in_hash:
+                self._disabled(node, offset)
+        return True
+
+    def hash_comment(self, node: McHashComment, offset: int, ctx: Context) -> bool:
+        self.hash_spans.append((offset, offset + node.length))
+        return self.cf_include_at is None or offset > self.cf_include_at
 
     def _raw_line(self, offset: int) -> None:
         end = self.text.find("\n", offset)
@@ -464,92 +544,12 @@ class _Walker:
             line, _ = self.pos.line_col(offset)
             self.raw_lines.append(RawLine(line, line_text.rstrip("\r"), self.diversion))
 
-    def _hash(self, node: McHashComment, offset: int) -> None:
-        pos = offset
-        for item in node.items:
-            if isinstance(item, McCall):
-                rec = self._record(item, pos, nested=False, in_hash=True)
-                self._statement(rec)
-                self._nested(item, pos, in_hash=True)
-            elif isinstance(item, McToken):
-                if item.kind == "WORD" and item.text in macros.BARE_MACROS:
-                    rec = self._bare(item, pos, True)
-                    self.calls.append(rec)
-                    if item.text in macros.SECTION_MACROS or item.text == "divert":
-                        self.statements.append(rec)
-                        self._apply(rec)
-                elif item.kind == "RQ":
-                    self._quote_problem(
-                        "stray-close-quote", pos, "'", in_hash_comment=True, section=self.section
-                    )
-            elif isinstance(item, McDnl):
-                self.dnl_spans.append((pos, pos + item.length))
-                if item.call is not None:
-                    self._nested(item.call, pos, in_hash=True)
-            elif isinstance(item, McQuoted) and not item.closed:
-                self._unterminated(pos, item)
-            pos += item.length
-
-    def _nested(self, call: McCall, offset: int, *, in_hash: bool) -> None:
-        """Calls, stray quotes and double-quoted arguments inside ``call``'s arguments."""
-        stack: list[tuple[McCall, int]] = [(call, offset)]
-        while stack:
-            current, base = stack.pop()
-            pos = base + len(current.name) + 1
-            for arg in current.args:
-                lead, first = _first_non_blank(arg)
-                if first == '"':
-                    self._quote_problem(
-                        "double-quote",
-                        pos + lead,
-                        '"',
-                        in_hash_comment=in_hash,
-                        in_argument=True,
-                        section=self.section,
-                    )
-                self._arg_items(arg.items, pos, in_hash, stack)
-                pos += arg.length + 1
-
-    def _arg_items(
-        self,
-        items: tuple[McItem, ...],
-        pos: int,
-        in_hash: bool,
-        calls: list[tuple[McCall, int]],
-    ) -> None:
-        work: list[tuple[tuple[McItem, ...], int]] = [(items, pos)]
-        while work:
-            seq, p = work.pop()
-            for item in seq:
-                if isinstance(item, McCall):
-                    rec = self._record(item, p, nested=True, in_hash=in_hash)
-                    self.calls.append(rec)
-                    calls.append((item, p))
-                elif isinstance(item, McParen):
-                    work.append((item.items, p))
-                elif isinstance(item, McDnl) and item.call is not None:
-                    calls.append((item.call, p))
-                elif isinstance(item, McToken) and item.kind == "RQ":
-                    self._quote_problem(
-                        "stray-close-quote",
-                        p,
-                        "'",
-                        in_hash_comment=in_hash,
-                        in_argument=True,
-                        section=self.section,
-                    )
-                elif isinstance(item, McQuoted) and not item.closed:
-                    self._unterminated(p, item)
-                p += item.length
-
     def _disabled(self, dnl: McDnl, offset: int) -> None:
         """``dnl define(...)``: the calls of a dnl comment become disabled statements."""
-        rest = dnl.comment
-        if not _DISABLED_HEAD.match(rest):
+        if not _DISABLED_HEAD.match(dnl.source, dnl.start + 3):
             return
-        base = offset + 3
-        pos = base
-        for item in parse_mc_tree(rest).items:
+        pos = offset + 3
+        for item in _comment_items(dnl.comment):
             if isinstance(item, McCall) and item.closed:
                 self.disabled.append(
                     self._record(item, pos, nested=False, in_hash=False, disabled=True)
@@ -577,6 +577,12 @@ class _Walker:
                     in_dnl=self._in(self.dnl_spans, m.start()),
                 )
         self.quote_problems.sort(key=lambda q: (q.line, q.column))
+
+
+@functools.lru_cache(maxsize=4096)
+def _comment_items(comment: str) -> tuple[McItem, ...]:
+    """The m4 items of a dnl comment's text (parsed once per distinct text)."""
+    return parse_mc_tree(comment).items
 
 
 def _first_non_blank(arg: McArg) -> tuple[int, str]:
@@ -633,7 +639,7 @@ def analyze(text: str, tree: McTree | None = None) -> McModel:
         n = s.name
         if n == "define" and s.args:
             name = s.value(0).strip()
-            value = s.value(1)
+            value = rescanned(s.value(1))
             defines[name] = value
             define_statements.append(Define(name, value, s))
         elif n == "undefine" and s.args:
@@ -641,7 +647,7 @@ def analyze(text: str, tree: McTree | None = None) -> McModel:
             defines.pop(name, None)
             define_statements.append(Define(name, None, s))
         elif n == "FEATURE" and s.args:
-            features.append(Feature(s.value(0).strip(), s.values[1:], s))
+            features.append(Feature(s.value(0).strip(), tuple(map(rescanned, s.values[1:])), s))
         elif n == "MAILER" and s.args:
             mailers.append(Mailer(s.value(0).strip(), s))
         elif n == "OSTYPE":
@@ -651,7 +657,10 @@ def analyze(text: str, tree: McTree | None = None) -> McModel:
         elif n == "VERSIONID":
             versionid = s.value(0)
         elif n in macros.CLASS_MACROS:
-            classes.append(ClassMacro(n, s.value(0), s))
+            value = rescanned(s.value(0))
+            if n == "MASQUERADE_AS":  # define(`MASQUERADE_NAME', $1): read once more
+                value = rescanned(value)
+            classes.append(ClassMacro(n, value, s))
     sections = _sections(text, w.pos, stmts)
     dangerous = tuple(c for c in w.calls if not c.bare and _is_dangerous(c))
     hash_macros = tuple(

@@ -8,6 +8,7 @@ r"""m4 quoting: what an argument passes on, and how to quote a new value.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from sendmailcfg.errors import EditError
@@ -29,6 +30,13 @@ def argument_value(arg: McArg) -> str:
     '  a, b (c) d '
     """
     items = list(arg.items)
+    n = len(items)
+    if n == 1 and type(items[0]) is McQuoted:  # the common cases, without the general walk
+        return items[0].inner
+    if n == 2 and type(items[1]) is McQuoted and type(items[0]) is McToken:
+        head = items[0].text
+        if not head.strip(WHITESPACE):
+            return items[1].inner
     i = 0
     # m4 skips unquoted whitespace before anything else of the argument
     while i < len(items):
@@ -104,3 +112,59 @@ def quote(value: str) -> str:
 def name_of(call: McCall) -> str:
     """The macro name a call's first argument names (``define(`X', ...)`` -> ``X``)."""
     return argument_value(call.args[0]).strip() if call.args else ""
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ACTIVE_CHARS = frozenset("`',()#")
+
+
+def needs_protection(value: str, defined: Iterable[str] = ()) -> bool:
+    r"""True when a value read again by m4 (as a define's value is) would not come out as is.
+
+    That is a value with quotes, commas, parentheses or ``#``, or a word m4 would
+    expand: a builtin, a cf macro, ``dnl``, a name the file defines, or an internal
+    (``_...``) or ``conf...`` name.
+
+    >>> needs_protection("mmr.plala.or.jp"), needs_protection("smtp.dnl.example.net")
+    (False, True)
+    """
+    from sendmailcfg.mc.macros import KNOWN_MACROS
+
+    if _ACTIVE_CHARS.intersection(value):
+        return True
+    names = set(defined)
+    for word in _WORD.findall(value):
+        if word in KNOWN_MACROS or word in names or word.startswith(("_", "conf")):
+            return True
+    return False
+
+
+def literal(value: str, defined: Iterable[str] = (), depth: int = 1) -> str:
+    r"""m4 text for a define's value so that m4 yields ``value`` literally when it is used.
+
+    A plain value gets one pair of quotes; a value m4 would change when it reads
+    the macro's expansion again (see :func:`needs_protection`) gets ``depth`` more,
+    one for each time the cf macro reads it again (``MASQUERADE_AS`` passes its
+    argument unquoted to ``define``: two).
+
+    >>> literal("relay.example"), literal("$j `ESMTP' ready")
+    ("`relay.example'", "``$j `ESMTP' ready''")
+    """
+    quoted = quote(value)
+    if not needs_protection(value, defined):
+        return quoted
+    return "`" * depth + quoted + "'" * depth
+
+
+def rescanned(value: str) -> str:
+    r"""What m4 makes of a macro's value when it reads the expansion again: one level
+    of quotes removed (macros in it are not expanded here).
+
+    >>> rescanned("`smtp.dnl.example.net'"), rescanned("$j `ESMTP' ready")
+    ('smtp.dnl.example.net', '$j ESMTP ready')
+    """
+    if "`" not in value and "dnl" not in value:
+        return value
+    from sendmailcfg.syntax.mc_parser import parse_mc_tree
+
+    return items_value(parse_mc_tree(value).items)

@@ -19,7 +19,13 @@ from typing import Protocol
 from sendmailcfg import _source
 from sendmailcfg.errors import SendmailcfgError
 
-DEFAULT_CF_DIRS = ("/usr/share/sendmail/cf", "/usr/share/sendmail-cf", "/usr/lib/mail")
+DEFAULT_CF_DIRS = (
+    "/usr/share/sendmail/cf",  # Debian, FreeBSD
+    "/usr/share/sendmail-cf",  # RHEL, Fedora
+    "/usr/lib/mail",  # Solaris (m4/cf.m4 beside cf/)
+    "/usr/lib/mail/cf",
+    "/usr/local/share/sendmail/cf",  # FreeBSD ports
+)
 
 
 class RenderError(SendmailcfgError):
