@@ -86,7 +86,10 @@ class Oracle:
         """A minimal .mc that runs offline (hosts file only, fixed $j)."""
         (workdir / "service.switch").write_text("hosts\tfiles\naliases\tfiles\n")
         (workdir / "hosts").write_text(f"127.0.0.1\tlocalhost {ORACLE_HOST}\n")
-        q = lambda s: "`" + s + "'"  # noqa: E731
+
+        def q(s: str) -> str:
+            return "`" + s + "'"
+
         return "".join(
             [
                 "divert(-1)\n",

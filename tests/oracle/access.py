@@ -142,10 +142,11 @@ def smtp_session(ao: AccessOracle, lines: Sequence[str]) -> list[str]:
     cmd = ao.oracle.wrap(cmd)
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert p.stdin is not None and p.stdout is not None
+    stdout = p.stdout
 
     def reply() -> str:
         while True:
-            line = p.stdout.readline().decode("latin-1").rstrip("\r\n")
+            line = stdout.readline().decode("latin-1").rstrip("\r\n")
             if line[3:4] != "-":
                 return line
 
