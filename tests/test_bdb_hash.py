@@ -348,3 +348,22 @@ def test_sendmail_finds_every_key(oracle: Oracle, oracle_dir: Path) -> None:
     for (key, value), out in zip(probe, outs, strict=True):
         assert f"returns {value.decode()}" in out, (key[:40], out[:200])
     assert "no match" in oracle.run_bt_each(cf, ["/map mailertable nosuch.example"])[0]
+
+
+@pytest.mark.oracle
+def test_real_makemap_appends_to_our_file(oracle: Oracle, oracle_dir: Path, db_verify: str) -> None:
+    """libdb grows our bucket table as it grows its own (``makemap -o`` splits buckets)."""
+    first = [(b"host%d.example.com" % i, b"smtp:[mx]") for i in range(20000)]
+    (oracle_dir / "m.db").write_bytes(written(first))
+    before = bdb_hash.meta((oracle_dir / "m.db").read_bytes())["max_bucket"]
+    more = b"".join(b"new%d.example.org relay\n" % i for i in range(20000))
+    status, msg = oracle.makemap(["-o"], "hash", oracle_dir / "m", more)
+    assert status == 0, msg
+    verify(db_verify, oracle_dir / "m.db")
+    data = (oracle_dir / "m.db").read_bytes()
+    assert bdb_hash.meta(data)["max_bucket"] > before
+    pairs = list(bdb_hash.read(data))
+    assert len(pairs) == 40000
+    assert oracle.dump("hash", oracle_dir / "m") == b"".join(
+        k + b"\t" + v + b"\n" for k, v in pairs
+    )
