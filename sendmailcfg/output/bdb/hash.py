@@ -10,8 +10,9 @@ off-page duplicate sets (a recno tree of ``P_LRECNO`` leaves behind
 libdb's default hash ``__ham_func5`` (a Fowler/Noll/Vo hash: start at 0, for
 each byte multiply by 16777619, then xor the byte) masked by ``high_mask``,
 or by ``low_mask`` when that exceeds ``max_bucket``. Pairs on a page are sorted
-by key bytes (``P_HASH``, "sorted hash page"), stored from the end of the page
-down, key before value.
+by key (``P_HASH``, "sorted hash page": bytes as ``memcmp``, and of two keys
+where one begins the other, the longer first), stored from the end of the
+page down, key before value.
 
 What we write differs from makemap's file only where libdb's readers do not
 look: we size the bucket table for the map at once (libdb starts with two
@@ -42,6 +43,7 @@ Sources: Berkeley DB 5.3 ``src/dbinc/db_page.h`` (``HMETA``, ``HKEYDATA``,
 
 from __future__ import annotations
 
+import functools
 import struct
 from collections.abc import Iterator, Sequence
 from typing import BinaryIO
@@ -240,6 +242,42 @@ def _item_page(
 _HEAD = {o: struct.Struct(o + "IIIIIHHBB") for o in ("<", ">")}
 
 
+def page_order(a: bytes, b: bytes, big: int = pages.DEFAULT_PAGE_SIZE // 4) -> int:
+    """libdb's order of two keys on a sorted hash page (``__ham_getindex_sorted``): <0, 0, >0.
+
+    Bytes compare as ``memcmp`` does; when one key is the other's beginning, the
+    *longer* one comes first if both are on the page, the shorter one if either
+    is an off-page (big) key, as libdb's comparison with an overflow item has it.
+
+    >>> page_order(b"ab", b"abc") > 0, page_order(b"ab", b"ab" * 600) < 0, page_order(b"a", b"b")
+    (True, True, -1)
+    """
+    n = min(len(a), len(b))
+    if a[:n] != b[:n]:
+        return -1 if a[:n] < b[:n] else 1
+    if len(a) == len(b):
+        return 0
+    on_page = len(a) <= big and len(b) <= big
+    shorter_first = -1 if len(a) < len(b) else 1
+    return -shorter_first if on_page else shorter_first
+
+
+def sort_page_keys(keys: list[bytes], big: int = pages.DEFAULT_PAGE_SIZE // 4) -> None:
+    """Sort one bucket's keys in place into the order of :func:`page_order`."""
+    if len(keys) < 2:
+        return
+    if max(map(len, keys)) <= big:
+        # on-page keys only: the end of a key sorts after every byte
+        width = max(map(len, keys)) + 1
+        keys.sort(key=lambda k: (k.ljust(width, b"\xff"), -len(k)))
+    else:
+
+        def order(a: bytes, b: bytes) -> int:
+            return page_order(a, b, big)
+
+        keys.sort(key=functools.cmp_to_key(order))
+
+
 def _hash_pages(bucket_pgno: int, items: list[bytes], store: _Pages) -> bytes:
     """A bucket's first page, ``items`` being key, value, key, value...; overflow to ``store``."""
     size, order = store.page_size, store.order
@@ -372,7 +410,7 @@ def write(
     keydata = bytes((H_KEYDATA,))
     body = []
     for b, bucket_keys in enumerate(buckets):
-        bucket_keys.sort()
+        sort_page_keys(bucket_keys, big)
         page_items: list[bytes] = []
         for key in bucket_keys:
             if len(key) <= big:
@@ -420,7 +458,9 @@ def _write_simple(
     keydata = b"\x01"
     body = []
     for b, pairs in enumerate(buckets):
-        pairs.sort()
+        if len(pairs) > 1:
+            width = max(len(k) for k, _ in pairs) + 1
+            pairs.sort(key=lambda pair: (pair[0].ljust(width, b"\xff"), -len(pair[0])))
         page_items = [keydata + x for pair in pairs for x in pair]
         body.append(_hash_pages(b + 1, page_items, store))
     _write_file(f, body, store, nbuckets, len(keys), False, page_size, order, uid)
