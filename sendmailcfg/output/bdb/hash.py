@@ -14,6 +14,11 @@ by key (``P_HASH``, "sorted hash page": bytes as ``memcmp``, and of two keys
 where one begins the other, the longer first), stored from the end of the
 page down, key before value.
 
+A limit of libdb's own, which we keep: a big key (over a quarter page, stored
+off the page; makemap never makes one) that another key of its bucket begins
+is inserted after that key but looked up as if it came before it, so libdb may
+not find it. Our reader walks the pages and finds every key.
+
 What we write differs from makemap's file only where libdb's readers do not
 look: we size the bucket table for the map at once (libdb starts with two
 buckets and splits one whenever a page overflows, so its pages hold the same
