@@ -439,3 +439,17 @@ def test_libdb_reads_our_big_endian_files(tmp_path: Path, binding: object) -> No
     theirs = libdb_pairs(binding, path, duplicates=True)
     assert theirs == list(bdb_hash.read(path.read_bytes()))
     assert by_key(theirs) == by_key(items)
+
+
+@pytest.mark.oracle
+@pytest.mark.slow
+def test_a_million_keys_we_write(oracle: Oracle, oracle_dir: Path, db_verify: str) -> None:
+    items = [
+        (b"host%d.example.com" % i, b"smtp:[mx%d.example.net]" % (i % 97)) for i in range(10**6)
+    ]
+    path = oracle_dir / "m.db"
+    with path.open("wb") as f:
+        bdb_hash.write(f, items)
+    verify(db_verify, path)
+    dumped = oracle.dump("hash", oracle_dir / "m").split(b"\n")[:-1]
+    assert sorted(dumped) == sorted(k + b"\t" + v for k, v in items)
