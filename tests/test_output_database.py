@@ -406,3 +406,15 @@ def test_docs_run_without_the_binding_or_makemap(tmp_path: Path) -> None:
     )
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-2000:]
     assert "2 passed" in p.stdout
+
+
+def test_module_examples() -> None:
+    import doctest
+    import importlib
+
+    from sendmailcfg.cli import _mapsource
+
+    compare_module = importlib.import_module("sendmailcfg.output.compare")
+    for module in (database, pure, compare_module, _mapsource):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0 and result.attempted > 0, module.__name__

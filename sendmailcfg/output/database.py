@@ -27,6 +27,7 @@ True
 (0, 'mailertable.db', 'pure', False)
 >>> dump(source)
 [(b'example.com', b'smtp:[mx.example.net]')]
+>>> import shutil; shutil.rmtree(folder)
 """
 
 from __future__ import annotations
