@@ -49,6 +49,7 @@ Sources: Berkeley DB 5.3 ``src/dbinc/db_page.h`` (``HMETA``, ``HKEYDATA``,
 from __future__ import annotations
 
 import functools
+import itertools
 import struct
 from collections.abc import Iterator, Sequence
 from typing import BinaryIO
@@ -452,22 +453,48 @@ def _write_simple(
     order: ByteOrder,
     uid: bytes | None,
 ) -> None:
-    """The common case, made fast: unique keys, every key and value small enough for a page."""
+    """The common case, made fast: unique keys, every key and value small enough for a page.
+
+    The pairs are sorted once, in C; dealt out to their buckets in that order,
+    each bucket is sorted already, unless some key begins another (then libdb's
+    longer-first order is made bucket by bucket).
+    """
     total = sum(map(len, keys)) + sum(map(len, simple.values())) + 6 * len(keys)
     nbuckets = _bucket_count(total, page_size)
     mask = nbuckets - 1
     store = _Pages(page_size, order, nbuckets + 1)
+    pairs_sorted = sorted(simple.items())
+    keys_sorted = [k for k, _ in pairs_sorted]
+    prefixed = any(map(bytes.startswith, keys_sorted[1:], keys_sorted[:-1]))
     buckets: list[list[tuple[bytes, bytes]]] = [[] for _ in range(nbuckets)]
-    for pair, h in zip(simple.items(), hash_many(keys), strict=True):
+    for pair, h in zip(pairs_sorted, hash_many(keys_sorted), strict=True):
         buckets[h & mask].append(pair)
-    keydata = b"\x01"
+    room = page_size - pages.PAGE_HEADER_SIZE
+    head = _HEAD[order]
+    chain = itertools.chain.from_iterable
     body = []
     for b, pairs in enumerate(buckets):
-        if len(pairs) > 1:
+        if prefixed and len(pairs) > 1:
             width = max(len(k) for k, _ in pairs) + 1
             pairs.sort(key=lambda pair: (pair[0].ljust(width, b"\xff"), -len(pair[0])))
-        page_items = [keydata + x for pair in pairs for x in pair]
-        body.append(_hash_pages(b + 1, page_items, store))
+        flat = list(chain(pairs))
+        n = len(flat)
+        offsets = [page_size - c for c in itertools.accumulate(len(x) + 1 for x in flat)]
+        if offsets and page_size - offsets[-1] + 2 * n > room:
+            body.append(_hash_pages(b + 1, [b"\x01" + x for x in flat], store))
+            continue
+        top = offsets[-1] if offsets else page_size
+        flat.reverse()
+        body.append(
+            b"".join(
+                (
+                    head.pack(*pages.LSN_NOT_LOGGED, b + 1, 0, 0, n, top & 0xFFFF, 0, P_HASH),
+                    struct.pack(f"{order}{n}H", *offsets),
+                    bytes(top - pages.PAGE_HEADER_SIZE - 2 * n),
+                    b"\x01" + b"\x01".join(flat) if flat else b"",
+                )
+            )
+        )
     _write_file(f, body, store, nbuckets, len(keys), False, page_size, order, uid)
 
 
