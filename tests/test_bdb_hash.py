@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import doctest
 import importlib
 import io
@@ -453,3 +454,17 @@ def test_a_million_keys_we_write(oracle: Oracle, oracle_dir: Path, db_verify: st
     verify(db_verify, path)
     dumped = oracle.dump("hash", oracle_dir / "m").split(b"\n")[:-1]
     assert sorted(dumped) == sorted(k + b"\t" + v for k, v in items)
+
+
+@given(st.data())
+def test_damaged_files_fail_cleanly(data: st.DataObject) -> None:
+    """Any damage is a FormatError (or still readable), never another exception or a hang."""
+    items = [(b"k%d" % i, b"v" * (i % 50)) for i in range(300)] + [(b"big", b"B" * 5000)]
+    items += [(b"d", b"%d" % i) for i in range(300)]
+    good = bytearray(written(items, duplicates=True))
+    for _ in range(data.draw(st.integers(1, 8))):
+        at = data.draw(st.integers(0, len(good) - 1))
+        good[at] = data.draw(st.integers(0, 255))
+    cut = data.draw(st.sampled_from([len(good), len(good) - 1000, 5000]))
+    with contextlib.suppress(pages.FormatError):
+        list(bdb_hash.read(bytes(good[:cut])))

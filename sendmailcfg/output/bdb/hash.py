@@ -689,7 +689,21 @@ def read(data: bytes) -> Iterator[tuple[bytes, bytes]]:
     prints). Raises :class:`~sendmailcfg.output.bdb.pages.FormatError` on
     bytes that are not a readable hash database.
     """
-    return _Reader(data).pairs()
+    try:
+        reader = _Reader(data)
+    except (struct.error, IndexError) as exc:
+        raise FormatError(f"the meta page is damaged: {exc}") from None
+    return _guarded(reader.pairs())
+
+
+def _guarded(pairs: Iterator[tuple[bytes, bytes]]) -> Iterator[tuple[bytes, bytes]]:
+    """``pairs``, with a damaged page's low-level errors said as :class:`FormatError`."""
+    try:
+        yield from pairs
+    except (struct.error, IndexError, ValueError) as exc:
+        if isinstance(exc, FormatError):
+            raise
+        raise FormatError(f"a damaged page: {exc}") from None
 
 
 def meta(data: bytes) -> dict[str, int]:
