@@ -249,15 +249,12 @@ def choose_backend(backend: Backend = "auto", maptype: str = "hash") -> tuple[st
         return "pure", None
     if kind in ("auto", "berkeleydb") and berkeley.available():
         return "berkeleydb", None
-    if kind in ("auto", "makemap"):
-        from sendmailcfg.output import system_makemap
+    from sendmailcfg.output import system_makemap  # only now: it costs interpreter start
 
+    if kind in ("auto", "makemap"):
         program = system_makemap.find()
         if program is not None:
             return "makemap", program
-        env = system_makemap.ENV
-    else:
-        env = "SENDMAILCFG_MAKEMAP"
     wanted = {
         "auto": f"no pure-Python writer for {method} files, no Berkeley DB binding and no "
         "system makemap",
@@ -268,7 +265,7 @@ def choose_backend(backend: Backend = "auto", maptype: str = "hash") -> tuple[st
     raise BackendUnavailable(
         f"makemap: cannot build or read Berkeley DB maps: {wanted}; install the binding with "
         "`pip install 'sendmailcfg[bdb]'` (it compiles against Debian's libdb5.3-dev, or "
-        f"libdb-dev elsewhere), or sendmail's makemap (set ${env} to its path)",
+        f"libdb-dev elsewhere), or sendmail's makemap (set ${system_makemap.ENV} to its path)",
         EX_UNAVAILABLE,
     )
 
