@@ -418,3 +418,21 @@ def test_module_examples() -> None:
     for module in (database, pure, compare_module, _mapsource):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.failed == 0 and result.attempted > 0, module.__name__
+
+
+@needs_bdb
+def test_full_disk_with_the_binding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    build(b"old map\n", tmp_path / "m", backend="berkeleydb")
+
+    def full_fsync(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full_fsync)
+    with pytest.raises(MapBuildError) as exc:
+        build(b"new map\n", tmp_path / "m", backend="berkeleydb")
+    assert exc.value.status == 74
+    monkeypatch.undo()
+    assert dump(tmp_path / "m") == [(b"old", b"map")]
+    assert leftovers(tmp_path) == []

@@ -400,6 +400,16 @@ def _io_error(name: str, exc: OSError) -> MapBuildError:
     return MapBuildError(f"makemap: close({name}): {exc.strerror or exc}", EX_IOERR)
 
 
+_WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
+"""A full disk, a quota, a file too large, an I/O error: makemap's exit status 74."""
+
+
+def _write_error(maptype: str, name: str, exc: OSError) -> MapBuildError:
+    if exc.errno in _WRITE_ERRORS:
+        return _io_error(name, exc)
+    return _opening_error(maptype, name, exc.strerror or str(exc))
+
+
 def _build_pure(
     data: bytes,
     name: str,
@@ -434,9 +444,7 @@ def _build_pure(
                 f.flush()
             _finish(tmp, target, old)
         except OSError as exc:
-            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
-                raise _io_error(name, exc) from None
-            raise _opening_error(maptype, name, exc.strerror or str(exc)) from None
+            raise _write_error(maptype, name, exc) from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -490,8 +498,13 @@ def _build_bdb(
                 on_put=on_put,
             )
         except berkeley.DatabaseError as exc:
+            if exc.errno in _WRITE_ERRORS:
+                raise _io_error(name, OSError(exc.errno, exc.text)) from None
             raise _opening_error(maptype, name, exc.text) from None
-        _finish(tmp, target, old)
+        try:
+            _finish(tmp, target, old)
+        except OSError as exc:
+            raise _write_error(maptype, name, exc) from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
