@@ -220,3 +220,29 @@ def test_big_endian_files_are_read() -> None:
 
 def test_module_examples() -> None:
     assert doctest.testmod(btree, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+@st.composite
+def damaged(draw: st.DrawFn) -> bytes:
+    items = draw(unique_items())
+    duplicates = draw(st.booleans())
+    if duplicates:
+        items += [(b"dup", b"v%d" % i) for i in range(draw(st.integers(0, 120)))]
+    data = bytearray(built(items, duplicates=duplicates, pagesize=512))
+    for _ in range(draw(st.integers(1, 12))):
+        at = draw(st.integers(0, len(data) - 1))
+        data[at] = draw(st.integers(0, 255))
+    if draw(st.booleans()):
+        del data[draw(st.integers(0, len(data))) :]
+    return bytes(data)
+
+
+@given(damaged())
+def test_damaged_bytes_read_or_raise_the_format_error(data: bytes) -> None:
+    """Whatever the bytes, read() returns pairs or raises BtreeFormatError (no IndexError,
+    struct.error or endless loop)."""
+    try:
+        pairs = list(btree.read(data))
+    except btree.BtreeFormatError:
+        return
+    assert all(isinstance(k, bytes) and isinstance(v, bytes) for k, v in pairs)

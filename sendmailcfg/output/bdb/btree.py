@@ -589,9 +589,28 @@ class _Reader:
         return nxt, entries, hf, level, ptype
 
     def index(self, pgno: int, entries: int) -> tuple[int, ...]:
+        """The absolute offsets of a page's items, each checked to lie on the page."""
         base = pgno * self.pagesize
+        low = SIZEOF_PAGE + 2 * entries
+        if low > self.pagesize:
+            raise BtreeFormatError(
+                f"page {pgno}: {entries} entries, expected at most {(self.pagesize - 26) // 2}"
+            )
         offs = struct.unpack_from(f"{self.order}{entries}H", self.data, base + SIZEOF_PAGE)
+        if offs and (min(offs) < low or max(offs) > self.pagesize - 4):
+            raise BtreeFormatError(
+                f"page {pgno}: an item offset outside {low}..{self.pagesize - 4}, "
+                "expected every item on the page"
+            )
         return tuple(base + o for o in offs)
+
+    def fits(self, at: int, size: int) -> None:
+        """Raise unless ``size`` bytes from ``at`` stay on ``at``'s page."""
+        if at % self.pagesize + size > self.pagesize:
+            raise BtreeFormatError(
+                f"page {at // self.pagesize}: a {size}-byte item at offset "
+                f"{at % self.pagesize}, expected it to end on the page"
+            )
 
     def overflow(self, pgno: int, tlen: int) -> bytes:
         out = []
@@ -603,6 +622,11 @@ class _Reader:
                     f"overflow chain ends after {got} of {tlen} bytes: expected more pages"
                 )
             nxt, _refs, length, _level, _ = self.header(pgno, (P_OVERFLOW,))
+            if length > self.pagesize - SIZEOF_PAGE or length == 0:
+                raise BtreeFormatError(
+                    f"page {pgno}: {length} bytes of overflow data, expected 1 to "
+                    f"{self.pagesize - SIZEOF_PAGE}"
+                )
             start = pgno * self.pagesize + SIZEOF_PAGE
             out.append(self.data[start : start + length])
             got += length
@@ -620,8 +644,10 @@ class _Reader:
             return None
         if ptype == B_KEYDATA:
             n = self.u16.unpack_from(data, at)[0]
+            self.fits(at, 3 + n)
             return data[at + 3 : at + 3 + n]
         if ptype == B_OVERFLOW:
+            self.fits(at, BOVERFLOW_SIZE)
             pgno, tlen = struct.unpack_from(self.order + "II", data, at + 4)
             return self.overflow(pgno, tlen)
         raise BtreeFormatError(f"offset {at}: item type {ptype}, expected a key or data item")
@@ -635,6 +661,7 @@ class _Reader:
             if entries == 0:
                 raise BtreeFormatError(f"page {pgno}: an empty internal page, expected children")
             at = self.index(pgno, 1)[0]
+            self.fits(at, 12 if ptype == P_IBTREE else RINTERNAL_SIZE)
             pgno = self.u32.unpack_from(self.data, at + (4 if ptype == P_IBTREE else 0))[0]
         raise BtreeFormatError(f"page {pgno}: a tree deeper than 255 levels, expected a btree")
 
@@ -673,6 +700,7 @@ class _Reader:
                         continue
                     last_at, last_key = at, got
                 if data[dat + 2] == B_DUPLICATE:
+                    self.fits(dat, BOVERFLOW_SIZE)
                     root = self.u32.unpack_from(data, dat + 4)[0]
                     for dup in self.duplicates(root):
                         yield last_key, dup
