@@ -644,7 +644,8 @@ class _Reader:
             return None
         if ptype == B_KEYDATA:
             n = self.u16.unpack_from(data, at)[0]
-            self.fits(at, 3 + n)
+            if at % self.pagesize + 3 + n > self.pagesize:
+                self.fits(at, 3 + n)
             return data[at + 3 : at + 3 + n]
         if ptype == B_OVERFLOW:
             self.fits(at, BOVERFLOW_SIZE)
@@ -685,29 +686,44 @@ class _Reader:
 
     def pairs(self) -> Iterator[tuple[bytes, bytes]]:
         data = self.data
+        ps = self.pagesize
+        u16 = self.u16.unpack_from
         for pgno, entries in self.leaves(self.root, (P_LBTREE,)):
             if entries % 2:
                 raise BtreeFormatError(
                     f"page {pgno}: {entries} index entries, expected key/data pairs"
                 )
             inp = self.index(pgno, entries)
-            last_at, last_key = -1, b""
+            last_at, key = -1, b""
             for i in range(0, entries, 2):
                 at, dat = inp[i], inp[i + 1]
                 if at != last_at:  # an on-page duplicate shares its key's item
-                    got = self.item(at)
-                    if got is None:
-                        continue
-                    last_at, last_key = at, got
-                if data[dat + 2] == B_DUPLICATE:
+                    if data[at + 2] == B_KEYDATA:  # the common case, inline
+                        n = u16(data, at)[0]
+                        if at % ps + 3 + n > ps:
+                            self.fits(at, 3 + n)
+                        key = data[at + 3 : at + 3 + n]
+                    else:
+                        got = self.item(at)
+                        if got is None:
+                            continue
+                        key = got
+                    last_at = at
+                kind = data[dat + 2]
+                if kind == B_KEYDATA:
+                    n = u16(data, dat)[0]
+                    if dat % ps + 3 + n > ps:
+                        self.fits(dat, 3 + n)
+                    yield key, data[dat + 3 : dat + 3 + n]
+                elif kind == B_DUPLICATE:
                     self.fits(dat, BOVERFLOW_SIZE)
                     root = self.u32.unpack_from(data, dat + 4)[0]
                     for dup in self.duplicates(root):
-                        yield last_key, dup
-                    continue
-                value = self.item(dat)
-                if value is not None:
-                    yield last_key, value
+                        yield key, dup
+                else:
+                    value = self.item(dat)
+                    if value is not None:
+                        yield key, value
 
 
 def read(data: bytes) -> Iterator[tuple[bytes, bytes]]:
