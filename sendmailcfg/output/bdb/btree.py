@@ -465,13 +465,13 @@ def write(
     items: Sequence[tuple[bytes, bytes]],
     *,
     duplicates: bool = False,
-    pagesize: int = PAGESIZE,
+    page_size: int = PAGESIZE,
     uid: bytes | None = None,
 ) -> None:
     """Write ``items`` to ``f`` as a libdb 5.3 btree database, keys in libdb's order.
 
     ``items`` must have unique keys unless ``duplicates`` (``makemap -d``: then a
-    key's values keep their order). ``pagesize`` as libdb's ``set_pagesize``;
+    key's values keep their order). ``page_size`` as libdb's ``set_pagesize``;
     ``uid`` is the 20-byte file id (default: a new one, as ``__os_fileid`` makes it
     for ``f``'s file). Integers are little-endian, as on the machines makemap runs
     on; libdb reads either order.
@@ -485,7 +485,7 @@ def write(
     collecting = gc.isenabled()
     gc.disable()  # millions of acyclic objects: collections would only rescan them
     try:
-        _write(f, items, duplicates, pagesize, uid)
+        _write(f, items, duplicates, page_size, uid)
     finally:
         if collecting:
             gc.enable()
