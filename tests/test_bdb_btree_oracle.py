@@ -185,13 +185,19 @@ def test_our_reader_reads_the_pairs_we_stored(ours: Any) -> None:
     assert list(btree.read(path.read_bytes())) == expected(items, kw.get("duplicates", False))
 
 
-def test_sendmail_finds_every_key(oracle: Oracle, oracle_dir: Path) -> None:
-    """Real sendmail looks up every key of a three-level map with overflow values and
-    duplicates through ``Kbt btree`` (``/map`` in -bt mode); absent keys are no match."""
-    items = access_pairs(1500)
+@pytest.mark.parametrize(
+    ("page_size", "count", "step"), [(512, 1500, 1), (4096, 50_000, 20)], ids=["512", "4096"]
+)
+def test_sendmail_finds_every_key(
+    oracle: Oracle, oracle_dir: Path, page_size: int, count: int, step: int
+) -> None:
+    """Real sendmail looks up the keys of a map of several levels, with overflow values
+    and duplicates, through ``Kbt btree`` (``/map`` in -bt mode): every key of a map of
+    512-byte pages, every 20th of 50,000 on 4 KiB pages; absent keys are no match."""
+    items = access_pairs(count)
     items += [(b"long.example", b"L" * 1500), (b"dup.example", b"first")]
     items += [(b"dup.example", b"second %d" % i) for i in range(400)]
-    write(oracle_dir / "bt.db", items, page_size=512, duplicates=True)
+    write(oracle_dir / "bt.db", items, page_size=page_size, duplicates=True)
     body = f"LOCAL_CONFIG\nKbt btree {oracle_dir / 'bt'}\n"
     cf_text, err, status = oracle.mc2cf(oracle.offline_mc(oracle_dir, body))
     assert status == 0, err
@@ -200,7 +206,7 @@ def test_sendmail_finds_every_key(oracle: Oracle, oracle_dir: Path) -> None:
     first: dict[bytes, bytes] = {}
     for k, v in items:
         first.setdefault(k, v)
-    keys = sorted(first)
+    keys = [*sorted(first)[::step], b"dup.example", b"long.example"]
     absent = [k + b"0" for k in keys[::100] if k + b"0" not in first] + [b"zzzz"]
     commands = [f"/map bt {k.decode()}" for k in [*keys, *absent]]
     outs = oracle.run_bt_each(cf, commands)
