@@ -54,14 +54,14 @@ def dup_items(draw: st.DrawFn) -> Pairs:
 
 @given(unique_items(), PAGESIZES)
 def test_write_then_read_gives_the_pairs_sorted(items: Pairs, pagesize: int) -> None:
-    data = built(items, pagesize=pagesize)
+    data = built(items, page_size=pagesize)
     assert len(data) % pagesize == 0
     assert list(btree.read(data)) == sorted(items)
 
 
 @given(dup_items(), PAGESIZES)
 def test_duplicates_keep_their_order_within_a_key(items: Pairs, pagesize: int) -> None:
-    data = built(items, duplicates=True, pagesize=pagesize)
+    data = built(items, duplicates=True, page_size=pagesize)
     assert list(btree.read(data)) == sorted(items, key=lambda kv: kv[0])
 
 
@@ -102,7 +102,7 @@ def pages(data: bytes, pagesize: int = 4096) -> Iterator[tuple[int, int, int, in
 
 def test_many_keys_build_levels_with_the_root_on_page_1() -> None:
     items = [(b"key%06d" % i, b"value%d" % (i * 7)) for i in range(20_000)]
-    data = built(items, pagesize=512)
+    data = built(items, page_size=512)
     assert list(btree.read(data)) == items
     kinds = {(level, ptype) for _, _, _, _, level, ptype in pages(data, 512)}
     assert (1, btree.P_LBTREE) in kinds and (3, btree.P_IBTREE) in kinds
@@ -113,7 +113,7 @@ def test_many_keys_build_levels_with_the_root_on_page_1() -> None:
 
 def test_leaves_are_chained_in_key_order() -> None:
     items = [(b"%05d" % i, b"v") for i in range(3000)]
-    data = built(items, pagesize=512)
+    data = built(items, page_size=512)
     leaves = {p[0]: p for p in pages(data, 512) if p[5] == btree.P_LBTREE}
     first = [p for p in leaves.values() if p[1] == 0]
     assert len(first) == 1
@@ -220,3 +220,29 @@ def test_big_endian_files_are_read() -> None:
 
 def test_module_examples() -> None:
     assert doctest.testmod(btree, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+@st.composite
+def damaged(draw: st.DrawFn) -> bytes:
+    items = draw(unique_items())
+    duplicates = draw(st.booleans())
+    if duplicates:
+        items += [(b"dup", b"v%d" % i) for i in range(draw(st.integers(0, 120)))]
+    data = bytearray(built(items, duplicates=duplicates, page_size=512))
+    for _ in range(draw(st.integers(1, 12))):
+        at = draw(st.integers(0, len(data) - 1))
+        data[at] = draw(st.integers(0, 255))
+    if draw(st.booleans()):
+        del data[draw(st.integers(0, len(data))) :]
+    return bytes(data)
+
+
+@given(damaged())
+def test_damaged_bytes_read_or_raise_the_format_error(data: bytes) -> None:
+    """Whatever the bytes, read() returns pairs or raises BtreeFormatError (no IndexError,
+    struct.error or endless loop)."""
+    try:
+        pairs = list(btree.read(data))
+    except btree.BtreeFormatError:
+        return
+    assert all(isinstance(k, bytes) and isinstance(v, bytes) for k, v in pairs)

@@ -122,18 +122,18 @@ def dup_pairs() -> Pairs:
 
 CASES: dict[str, tuple[Pairs, dict[str, Any]]] = {
     "empty": ([], {}),
-    "empty, 65536-byte pages": ([], {"pagesize": 65536}),
+    "empty, 65536-byte pages": ([], {"page_size": 65536}),
     "one pair": ([(b"example.com", b"smtp:[mx.example.net]")], {}),
     "1-byte keys and values": ([(bytes([i]), bytes([256 - i])) for i in range(1, 256)], {}),
     "1000-byte keys": ([(b"%04d" % i + b"k" * 996, b"v%d" % i) for i in range(300)], {}),
     "1000-byte values": ([(b"%04d" % i, b"v" * 1000) for i in range(300)], {}),
     "50,000 keys": (access_pairs(50_000), {}),
-    "4 levels of 512-byte pages": (access_pairs(20_000), {"pagesize": 512}),
-    "65536-byte pages": (access_pairs(20_000), {"pagesize": 65536}),
+    "4 levels of 512-byte pages": (access_pairs(20_000), {"page_size": 512}),
+    "65536-byte pages": (access_pairs(20_000), {"page_size": 65536}),
     "overflow pages": (big_pairs(), {}),
-    "overflow pages, 1024-byte pages": (big_pairs(), {"pagesize": 1024}),
+    "overflow pages, 1024-byte pages": (big_pairs(), {"page_size": 1024}),
     "duplicates": (dup_pairs(), {"duplicates": True}),
-    "duplicates, 512-byte pages": (dup_pairs(), {"duplicates": True, "pagesize": 512}),
+    "duplicates, 512-byte pages": (dup_pairs(), {"duplicates": True, "page_size": 512}),
 }
 
 
@@ -185,13 +185,19 @@ def test_our_reader_reads_the_pairs_we_stored(ours: Any) -> None:
     assert list(btree.read(path.read_bytes())) == expected(items, kw.get("duplicates", False))
 
 
-def test_sendmail_finds_every_key(oracle: Oracle, oracle_dir: Path) -> None:
-    """Real sendmail looks up every key of a three-level map with overflow values and
-    duplicates through ``Kbt btree`` (``/map`` in -bt mode); absent keys are no match."""
-    items = access_pairs(1500)
+@pytest.mark.parametrize(
+    ("page_size", "count", "step"), [(512, 1500, 1), (4096, 50_000, 20)], ids=["512", "4096"]
+)
+def test_sendmail_finds_every_key(
+    oracle: Oracle, oracle_dir: Path, page_size: int, count: int, step: int
+) -> None:
+    """Real sendmail looks up the keys of a map of several levels, with overflow values
+    and duplicates, through ``Kbt btree`` (``/map`` in -bt mode): every key of a map of
+    512-byte pages, every 20th of 50,000 on 4 KiB pages; absent keys are no match."""
+    items = access_pairs(count)
     items += [(b"long.example", b"L" * 1500), (b"dup.example", b"first")]
     items += [(b"dup.example", b"second %d" % i) for i in range(400)]
-    write(oracle_dir / "bt.db", items, pagesize=512, duplicates=True)
+    write(oracle_dir / "bt.db", items, page_size=page_size, duplicates=True)
     body = f"LOCAL_CONFIG\nKbt btree {oracle_dir / 'bt'}\n"
     cf_text, err, status = oracle.mc2cf(oracle.offline_mc(oracle_dir, body))
     assert status == 0, err
@@ -200,7 +206,7 @@ def test_sendmail_finds_every_key(oracle: Oracle, oracle_dir: Path) -> None:
     first: dict[bytes, bytes] = {}
     for k, v in items:
         first.setdefault(k, v)
-    keys = sorted(first)
+    keys = [*sorted(first)[::step], b"dup.example", b"long.example"]
     absent = [k + b"0" for k in keys[::100] if k + b"0" not in first] + [b"zzzz"]
     commands = [f"/map bt {k.decode()}" for k in [*keys, *absent]]
     outs = oracle.run_bt_each(cf, commands)
@@ -337,7 +343,7 @@ def test_overflow_threshold_is_libdbs(libdb: Any, tmp_path: Path, pagesize: int)
         pairs = [(b"k", b"v" * n)]
         theirs = libdb_file(libdb, tmp_path / "l.db", pairs, pagesize, False)
         f = io.BytesIO()
-        btree.write(f, pairs, pagesize=pagesize)
+        btree.write(f, pairs, page_size=pagesize)
         for data in (theirs, f.getvalue()):
             types = {data[p + 25] for p in range(pagesize, len(data), pagesize)}
             assert (btree.P_OVERFLOW in types) == overflow, (pagesize, n)

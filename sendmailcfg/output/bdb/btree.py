@@ -465,13 +465,13 @@ def write(
     items: Sequence[tuple[bytes, bytes]],
     *,
     duplicates: bool = False,
-    pagesize: int = PAGESIZE,
+    page_size: int = PAGESIZE,
     uid: bytes | None = None,
 ) -> None:
     """Write ``items`` to ``f`` as a libdb 5.3 btree database, keys in libdb's order.
 
     ``items`` must have unique keys unless ``duplicates`` (``makemap -d``: then a
-    key's values keep their order). ``pagesize`` as libdb's ``set_pagesize``;
+    key's values keep their order). ``page_size`` as libdb's ``set_pagesize``;
     ``uid`` is the 20-byte file id (default: a new one, as ``__os_fileid`` makes it
     for ``f``'s file). Integers are little-endian, as on the machines makemap runs
     on; libdb reads either order.
@@ -485,7 +485,7 @@ def write(
     collecting = gc.isenabled()
     gc.disable()  # millions of acyclic objects: collections would only rescan them
     try:
-        _write(f, items, duplicates, pagesize, uid)
+        _write(f, items, duplicates, page_size, uid)
     finally:
         if collecting:
             gc.enable()
@@ -589,9 +589,28 @@ class _Reader:
         return nxt, entries, hf, level, ptype
 
     def index(self, pgno: int, entries: int) -> tuple[int, ...]:
+        """The absolute offsets of a page's items, each checked to lie on the page."""
         base = pgno * self.pagesize
+        low = SIZEOF_PAGE + 2 * entries
+        if low > self.pagesize:
+            raise BtreeFormatError(
+                f"page {pgno}: {entries} entries, expected at most {(self.pagesize - 26) // 2}"
+            )
         offs = struct.unpack_from(f"{self.order}{entries}H", self.data, base + SIZEOF_PAGE)
+        if offs and (min(offs) < low or max(offs) > self.pagesize - 4):
+            raise BtreeFormatError(
+                f"page {pgno}: an item offset outside {low}..{self.pagesize - 4}, "
+                "expected every item on the page"
+            )
         return tuple(base + o for o in offs)
+
+    def fits(self, at: int, size: int) -> None:
+        """Raise unless ``size`` bytes from ``at`` stay on ``at``'s page."""
+        if at % self.pagesize + size > self.pagesize:
+            raise BtreeFormatError(
+                f"page {at // self.pagesize}: a {size}-byte item at offset "
+                f"{at % self.pagesize}, expected it to end on the page"
+            )
 
     def overflow(self, pgno: int, tlen: int) -> bytes:
         out = []
@@ -603,6 +622,11 @@ class _Reader:
                     f"overflow chain ends after {got} of {tlen} bytes: expected more pages"
                 )
             nxt, _refs, length, _level, _ = self.header(pgno, (P_OVERFLOW,))
+            if length > self.pagesize - SIZEOF_PAGE or length == 0:
+                raise BtreeFormatError(
+                    f"page {pgno}: {length} bytes of overflow data, expected 1 to "
+                    f"{self.pagesize - SIZEOF_PAGE}"
+                )
             start = pgno * self.pagesize + SIZEOF_PAGE
             out.append(self.data[start : start + length])
             got += length
@@ -620,8 +644,11 @@ class _Reader:
             return None
         if ptype == B_KEYDATA:
             n = self.u16.unpack_from(data, at)[0]
+            if at % self.pagesize + 3 + n > self.pagesize:
+                self.fits(at, 3 + n)
             return data[at + 3 : at + 3 + n]
         if ptype == B_OVERFLOW:
+            self.fits(at, BOVERFLOW_SIZE)
             pgno, tlen = struct.unpack_from(self.order + "II", data, at + 4)
             return self.overflow(pgno, tlen)
         raise BtreeFormatError(f"offset {at}: item type {ptype}, expected a key or data item")
@@ -635,6 +662,7 @@ class _Reader:
             if entries == 0:
                 raise BtreeFormatError(f"page {pgno}: an empty internal page, expected children")
             at = self.index(pgno, 1)[0]
+            self.fits(at, 12 if ptype == P_IBTREE else RINTERNAL_SIZE)
             pgno = self.u32.unpack_from(self.data, at + (4 if ptype == P_IBTREE else 0))[0]
         raise BtreeFormatError(f"page {pgno}: a tree deeper than 255 levels, expected a btree")
 
@@ -658,28 +686,44 @@ class _Reader:
 
     def pairs(self) -> Iterator[tuple[bytes, bytes]]:
         data = self.data
+        ps = self.pagesize
+        u16 = self.u16.unpack_from
         for pgno, entries in self.leaves(self.root, (P_LBTREE,)):
             if entries % 2:
                 raise BtreeFormatError(
                     f"page {pgno}: {entries} index entries, expected key/data pairs"
                 )
             inp = self.index(pgno, entries)
-            last_at, last_key = -1, b""
+            last_at, key = -1, b""
             for i in range(0, entries, 2):
                 at, dat = inp[i], inp[i + 1]
                 if at != last_at:  # an on-page duplicate shares its key's item
-                    got = self.item(at)
-                    if got is None:
-                        continue
-                    last_at, last_key = at, got
-                if data[dat + 2] == B_DUPLICATE:
+                    if data[at + 2] == B_KEYDATA:  # the common case, inline
+                        n = u16(data, at)[0]
+                        if at % ps + 3 + n > ps:
+                            self.fits(at, 3 + n)
+                        key = data[at + 3 : at + 3 + n]
+                    else:
+                        got = self.item(at)
+                        if got is None:
+                            continue
+                        key = got
+                    last_at = at
+                kind = data[dat + 2]
+                if kind == B_KEYDATA:
+                    n = u16(data, dat)[0]
+                    if dat % ps + 3 + n > ps:
+                        self.fits(dat, 3 + n)
+                    yield key, data[dat + 3 : dat + 3 + n]
+                elif kind == B_DUPLICATE:
+                    self.fits(dat, BOVERFLOW_SIZE)
                     root = self.u32.unpack_from(data, dat + 4)[0]
                     for dup in self.duplicates(root):
-                        yield last_key, dup
-                    continue
-                value = self.item(dat)
-                if value is not None:
-                    yield last_key, value
+                        yield key, dup
+                else:
+                    value = self.item(dat)
+                    if value is not None:
+                        yield key, value
 
 
 def read(data: bytes) -> Iterator[tuple[bytes, bytes]]:
