@@ -24,8 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._mcfacts import diversion_at
 from sendmailcfg.lint.engine import Problem
+from sendmailcfg.mc.facts import diversion_at
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile

@@ -22,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._names import CONF_MACROS, OBSOLETE_MACROS, OTHER_MACROS
 from sendmailcfg.lint.engine import Problem
+from sendmailcfg.mc.facts import CONF_MACROS, OBSOLETE_MACROS, OTHER_MACROS
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile

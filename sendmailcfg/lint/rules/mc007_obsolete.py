@@ -27,8 +27,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._names import OBSOLETE_FEATURES, OBSOLETE_MACROS
 from sendmailcfg.lint.engine import Problem
+from sendmailcfg.mc.facts import OBSOLETE_FEATURES, OBSOLETE_MACROS
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from sendmailcfg.lint._mcfacts import diversion_at
 from sendmailcfg.lint.engine import Problem
+from sendmailcfg.mc.facts import diversion_at
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
