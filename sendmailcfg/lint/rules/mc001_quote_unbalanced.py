@@ -46,7 +46,11 @@ def _line_starts(text: str) -> list[int]:
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
-    stray_lines: set[int] = set()
+    stray_lines: set[int] = {
+        q.line
+        for q in file.doc.quote_problems
+        if q.code in ("html-entity", "typographic-quote") and not (q.in_dnl or q.in_hash_comment)
+    }  # `define(&#96;x', ...)': the ' closes what the entity meant to open (MC002 reports it)
     for q in file.doc.quote_problems:
         if q.in_dnl or q.in_hash_comment:
             continue
