@@ -892,8 +892,10 @@ class McFacts:
         if not self.has_feature("use_cw_file"):
             return None
         found = self.defined_value("confCW_FILE")
-        if found is not None:
-            return found.strip()
+        if found is not None and found.split():
+            # `-o /etc/mail/local-host-names' (FreeBSD): -o only makes the file optional
+            path = found.split()[-1]
+            return path.replace("MAIL_SETTINGS_DIR`'", self.value("MAIL_SETTINGS_DIR") or "")
         return f"{self.value('MAIL_SETTINGS_DIR') or '/etc/mail/'}{_DEFAULT_CW_FILE}"
 
     def own_names(self) -> set[str]:
@@ -1042,3 +1044,38 @@ def diversion_at(source: McDocument | McModel, offset: int) -> int:
         elif s.name in SECTION_MACROS:
             diversion = SECTION_MACROS[s.name]
     return diversion
+
+
+_DAEMON_KEYS = {
+    "a": "addr",
+    "f": "family",
+    "i": "inputmailfilters",
+    "l": "listen",
+    "m": "modifiers",
+    "n": "name",
+    "p": "port",
+    "r": "receivesize",
+    "s": "sendsize",
+}
+
+
+def daemon_options(text: str) -> dict[str, str]:
+    """The fields of a ``DAEMON_OPTIONS``/``CLIENT_OPTIONS`` value as sendmail reads them.
+
+    sendmail looks at the first letter of each key only (``daemon.c``), so
+    ``address=``, ``Addr=`` and ``A=`` are all the address, and ``M=O`` is
+    ``Modifiers=O``; several ``M=`` fields add up.
+
+    >>> daemon_options("Family=inet6, address=::1, Name=MTA6, M=O, M=E")
+    {'family': 'inet6', 'addr': '::1', 'name': 'MTA6', 'modifiers': 'OE'}
+    """
+    out: dict[str, str] = {}
+    for part in text.split(","):
+        key, sep, value = part.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            continue
+        name = _DAEMON_KEYS.get(key[0].lower(), key.lower())
+        value = value.strip()
+        out[name] = out.get(name, "") + value if name == "modifiers" else value
+    return out
