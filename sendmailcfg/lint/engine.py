@@ -112,8 +112,11 @@ class FileSet:
         listing: Sequence[str] = (),
         *,
         on_disk: bool = False,
+        config: LintConfig | None = None,
     ) -> None:
         self.folder = folder
+        self.config = config or LintConfig()
+        """The configuration of the run (rules read ``cf_dir`` from it)."""
         self.files = list(files)
         self.listing = set(listing)
         """Every file name in the folder (also files we do not lint, e.g. ``*.db``)."""
@@ -160,14 +163,16 @@ def lint_files(files: Sequence[LintFile], config: LintConfig | None = None) -> l
                 listing = os.listdir(folder)
             except OSError:
                 on_disk = False
-        fileset = FileSet(folder, members, listing, on_disk=on_disk)
+        fileset = FileSet(folder, members, listing, on_disk=on_disk, config=config)
         for rule in rules:
             if rule.scope == "set":
                 for p in rule.check(fileset):
-                    out.append(_finding(rule, p, p.path or members[0].path, config))
+                    path = p.path or members[0].path
+                    if not config.ignored_in(rule, path):
+                        out.append(_finding(rule, p, path, config))
                 continue
             for f in members:
-                if rule.applies_to(f.kind):
+                if rule.applies_to(f.kind) and not config.ignored_in(rule, f.path):
                     out.extend(_finding(rule, p, f.path, config) for p in rule.check(f, fileset))
     kept = [
         f
