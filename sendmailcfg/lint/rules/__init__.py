@@ -92,8 +92,12 @@ class Rule:
 
     @property
     def doc(self) -> str:
-        """The rule's documentation (its module docstring)."""
-        return (self.module.__doc__ or "").strip()
+        """The rule's documentation: its module docstring as written in the source.
+
+        Read from the source, not ``__doc__``: Python 3.13 dedents docstrings when it
+        compiles them and expands their TABs, and an example such as MC010's needs its TAB.
+        """
+        return _source_doc(self.module)
 
     @property
     def summary(self) -> str:
@@ -132,6 +136,24 @@ def registry() -> list[tuple[str, str, str]]:
         letters = head.rstrip("0123456789")
         out.append((head.upper(), f"{letters}-{rest.replace('_', '-')}", module))
     return out
+
+
+@functools.cache
+def _source_doc_of(name: str) -> str:
+    import ast
+
+    module = importlib.import_module(name)
+    source = None
+    loader = getattr(module.__spec__, "loader", None)
+    if loader is not None and hasattr(loader, "get_source"):
+        source = loader.get_source(name)
+    if source is None:  # no source shipped: fall back to the compiled docstring
+        return (module.__doc__ or "").strip()
+    return (ast.get_docstring(ast.parse(source), clean=False) or "").strip()
+
+
+def _source_doc(module: ModuleType) -> str:
+    return _source_doc_of(module.__name__)
 
 
 @functools.cache
