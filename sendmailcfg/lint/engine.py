@@ -28,8 +28,23 @@ T = TypeVar("T")
 
 
 @attrs.frozen
+class Fix:
+    """Replace ``text[start:end]`` of the file with ``replacement`` (offsets in characters).
+
+    Only rules whose metadata says ``FIX = "safe"`` attach one (see ``lint --fix``).
+    """
+
+    start: int
+    end: int
+    replacement: str
+
+
+@attrs.frozen
 class Finding:
-    """One problem: where it is, which rule found it, how serious, what to do."""
+    """One problem: where it is, which rule found it, how serious, what to do.
+
+    ``fix`` is the safe fix ``lint --fix`` may apply (``None``: a hint only).
+    """
 
     path: str
     line: int
@@ -38,6 +53,7 @@ class Finding:
     severity: str
     message: str
     hint: str = ""
+    fix: Fix | None = attrs.field(default=None, repr=False)
 
     def as_dict(self) -> dict[str, object]:
         """The JSON object for this finding (the keys are a stable contract)."""
@@ -70,6 +86,8 @@ class Problem:
     hint: str = ""
     path: str | None = None
     severity: str | None = None
+    fix: Fix | None = None
+    """A fix the engine keeps only when the rule declares ``FIX = "safe"``."""
 
 
 class LintFile:
@@ -184,7 +202,29 @@ def lint_files(files: Sequence[LintFile], config: LintConfig | None = None) -> l
 
 def _finding(rule: Rule, p: Problem, path: str, config: LintConfig) -> Finding:
     severity = config.severity_of(rule.id, p.severity or rule.severity)
-    return Finding(path, p.line, p.column, rule.id, severity, p.message, p.hint)
+    fix = p.fix if rule.fix == "safe" else None
+    return Finding(path, p.line, p.column, rule.id, severity, p.message, p.hint, fix)
+
+
+def not_read(
+    path: str, reason: str, size: int = 0, config: LintConfig | None = None
+) -> list[Finding]:
+    """The X006 finding for a file the reader skipped (none when X006 is switched off)."""
+    from sendmailcfg.lint.rules import rule_by_id
+
+    config = config or LintConfig()
+    rule = rule_by_id("X006")
+    if not config.enabled(rule) or config.ignored_in(rule, path):
+        return []
+    if reason == "too large":
+        message = f"not read: {size} bytes, more than max-file-size ({config.max_file_size})"
+        hint = "raise max-file-size in [tool.sendmailcfg.lint] to lint it"
+        severity = config.severity_of("X006", "warning")
+    else:
+        message = f"not read: {reason}, not a regular file"
+        hint = "sendmail and makemap need a regular file here"
+        severity = config.severity_of("X006", "info")
+    return [Finding(path, 1, 1, "X006", severity, message, hint)]
 
 
 def load_file(path: str, kind: str, text: str) -> LintFile:

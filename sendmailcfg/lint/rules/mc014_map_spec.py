@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sendmailcfg.lint._mcfacts import facts
-from sendmailcfg.lint.engine import Problem
+from sendmailcfg.lint.engine import Fix, Problem
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
@@ -40,6 +40,9 @@ ID = "MC014"
 NAME = "mc-map-spec"
 SEVERITY = "warning"
 KINDS = ("mc",)
+FIX = "safe"
+"""Adding ``-T<TMPF>`` writes what m4 inserts itself: the .cf gets the same map spec (m4's
+own insertion leaves a doubled blank, which sendmail skips; tests/lint/test_fix.py)."""
 
 _UNBUILDABLE = ("dbm", "cdb")
 
@@ -62,12 +65,13 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
                 "(hash, btree, implicit)",
                 "use hash",
             )
-        if call.first == "access_db" and "-T<TMPF>" not in spec.flags and "&" not in spec.spec:
+        if call.first == "access_db" and "<TMPF>" not in spec.spec and "&" not in spec.spec:
             yield Problem(
                 line,
                 column,
                 "access_db map spec without -T<TMPF> (m4 warns and inserts it)",
                 f"write `{words[0]} -T<TMPF> {' '.join(words[1:])}'",
+                fix=_tmpf_fix(file, call.line, call.column, words[0]),
             )
         if spec.optional:
             yield Problem(
@@ -77,3 +81,18 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
                 "drop -o so sendmail reports a missing map",
                 severity="info",
             )
+
+
+def _tmpf_fix(file: LintFile, line: int, column: int, first: str) -> Fix | None:
+    """Insert `` -T<TMPF>`` at the first blank of the spec, exactly where m4 does."""
+    for s in file.doc.statements:
+        if (s.line, s.column) == (line, column) and len(s.args) > 1:
+            arg = s.args[1]
+            raw = arg.raw
+            at = raw.find(first)
+            end = at + len(first)
+            if at < 0 or raw[end : end + 1] != " " or raw[:at].strip(" \t\n`"):
+                return None
+            start = arg.start + end
+            return Fix(start, start, " -T<TMPF>")
+    return None
