@@ -93,13 +93,19 @@ def lint_paths(
         i = sizes.index(min(sizes))
         chunks[i].extend(members)
         sizes[i] += len(members)
+    from concurrent.futures.process import BrokenProcessPool
+
     findings = []
     errors = []
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-        work = [(c, config) for c in chunks if c]
-        for part, errs in pool.map(_lint_chunk, work):
-            findings.extend(part)
-            errors.extend(errs)
+    try:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+            work = [(c, config) for c in chunks if c]
+            for part, errs in pool.map(_lint_chunk, work):
+                findings.extend(part)
+                errors.extend(errs)
+    except (OSError, BrokenProcessPool, NotImplementedError):
+        # no process pool here (a sandbox without fork or semaphores): one process will do
+        findings, errors = _lint_group(found, config)
     return sorted(findings, key=Finding.sort_key), errors
 
 

@@ -127,3 +127,20 @@ def test_parallel_run_finds_the_same(tmp_path: Path) -> None:
     one = lint_paths(found, jobs=1)
     two = lint_paths(found, jobs=2)
     assert one == two and len(one[0]) >= 36
+
+
+def test_no_process_pool_falls_back_to_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import concurrent.futures
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError(38, "Function not implemented")
+
+    for i in range(3):
+        (tmp_path / f"h{i}").mkdir()
+        (tmp_path / f"h{i}" / "access").write_text(BAD_ACCESS)
+    found, _ = collect([str(tmp_path)])
+    expected = lint_paths(found, jobs=1)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", broken)
+    assert lint_paths(found, jobs=2) == expected
