@@ -57,13 +57,13 @@ def test_safe_fixes_keep_the_cf_m4_writes(oracle: Oracle, mc: str) -> None:
 
 def test_fix_writes_and_relints(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
     mc = here / "sendmail.mc"
-    mc.write_text(FIXABLE[2] + "define(`SMART_HOST', `relay.example')dnl\n")
-    assert main(["lint", "--fix", str(mc)]) == 1  # MC012 has no safe fix: still reported
+    mc.write_text(FIXABLE[2] + "FEATURE(`relay_based_on_MX')dnl\n")
+    assert main(["lint", "--fix", str(mc)]) == 1  # MC011 has no safe fix: still reported
     captured = capsys.readouterr()
     assert "fixed 1 problem(s)" in captured.err
-    assert "MC007" not in captured.out and "MC012" in captured.out
+    assert "MC007" not in captured.out and "MC011" in captured.out
     assert "FEATURE(`blocklist_recipients')dnl" in mc.read_text()
-    assert "`relay.example'" in mc.read_text()  # unsafe hints stay hints
+    assert "relay_based_on_MX" in mc.read_text()  # hints without a safe fix stay hints
 
 
 def test_fix_touches_only_the_spans(here: Path) -> None:

@@ -7,7 +7,6 @@ confirms it; any other error or warning fails the test.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,41 +21,11 @@ Check = Callable[[str, str], bool]
 """``(cf text, m4 stderr) -> confirmed``."""
 
 
-def _mx_relay(macro: str, host: str) -> Check:
-    """The .cf routes to ``host`` by the [IPC] relay mailer without brackets: sendmail looks
-    up its MX records (cf/README: brackets suppress the MX lookup)."""
-
-    def check(cf: str, _err: str) -> bool:
-        letter = {"MAIL_HUB": "H", "LOCAL_RELAY": "R", "SMART_HOST": "S"}[macro]
-        return bool(
-            re.search(rf"(?m)^D{letter}{re.escape(host)}$", cf)
-            and re.search(r"(?m)^Mrelay,\s+P=\[IPC\]", cf)
-        )
-
-    return check
-
-
 def _m4_says(text: str) -> Check:
     return lambda _cf, err: text in err
 
 
 CONFIRMED: dict[tuple[str, str, int], tuple[str, Check]] = {
-    ("chez.cs.mc", "MC012", 30): (
-        "DRvangogh.CS.Berkeley.EDU with Mrelay P=[IPC]: an MX lookup",
-        _mx_relay("LOCAL_RELAY", "vangogh.CS.Berkeley.EDU"),
-    ),
-    ("python.cs.mc", "MC012", 30): (
-        "DRvangogh.CS.Berkeley.EDU with Mrelay P=[IPC]: an MX lookup",
-        _mx_relay("LOCAL_RELAY", "vangogh.CS.Berkeley.EDU"),
-    ),
-    ("cs-hpux10.mc", "MC012", 29): (
-        "DHmailspool.CS.Berkeley.EDU with Mrelay P=[IPC]: an MX lookup",
-        _mx_relay("MAIL_HUB", "mailspool.CS.Berkeley.EDU"),
-    ),
-    ("cs-hpux9.mc", "MC012", 29): (
-        "DHmailspool.CS.Berkeley.EDU with Mrelay P=[IPC]: an MX lookup",
-        _mx_relay("MAIL_HUB", "mailspool.CS.Berkeley.EDU"),
-    ),
     ("cyrusproto.mc", "MC004", 1): (
         "m4: No system type defined (no OSTYPE)",
         _m4_says("No system type defined"),

@@ -53,3 +53,9 @@ def test_mc012_reads_the_first_word_of_each_line_only(tmp_path: Path) -> None:
         "local-host-names": "this.example mx.example.org\n",
     }
     assert where(folder("MC012", tmp_path, files)) == []
+
+
+def test_mc012_brackets_are_information_a_loop_is_an_error() -> None:
+    cfg = LintConfig(("MC012",))
+    (f,) = lint_text("define(`SMART_HOST', `relay.example.net')dnl\n", "mc", config=cfg)
+    assert f.severity == "info"  # an MX lookup is sendmail working as documented
