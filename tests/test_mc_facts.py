@@ -184,3 +184,34 @@ def test_docstring_examples() -> None:
 
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+DAEMONS = [
+    "Family=inet6, address=::1, Name=MTA6, M=O, M=E",
+    "Family=inet6, address=::1, Name=MTA6, M=O",
+    "Family=inet6, Name=MTA6, M=OE",
+    "Family=inet6, Name=MTA6, Modifiers=O",
+    "Family=inet6, Name=MTA6, Mod=O",
+    "Family=inet6, Name=MTA6, M=E, M=O",
+]
+
+
+@pytest.mark.oracle
+def test_daemon_options_are_read_as_sendmail_reads_them(oracle: Oracle, oracle_dir: Path) -> None:
+    """``sendmail -d37.1`` prints each daemon's flags: O is OPTIONAL, E is NOETRN."""
+    import subprocess
+
+    from sendmailcfg.mc.facts import daemon_options
+
+    for opts in DAEMONS:
+        body = f"FEATURE(`no_default_msa')dnl\nDAEMON_OPTIONS(`{opts}')dnl\n"
+        cf, err, status = oracle.mc2cf(oracle.offline_mc(oracle_dir, body))
+        assert status == 0, err
+        (oracle_dir / "t.cf").write_text(cf, encoding="latin-1")
+        cmd = oracle.wrap([str(oracle.sendmail), "-C", str(oracle_dir / "t.cf"), "-d37.1", "-bt"])
+        p = subprocess.run(cmd, input=b"", capture_output=True, timeout=120)
+        out = (p.stdout + p.stderr).decode("latin-1")
+        (line,) = [x for x in out.splitlines() if x.startswith("Daemon MTA6 flags:")]
+        modifiers = daemon_options(opts)["modifiers"]
+        assert ("OPTIONAL" in line) == ("O" in modifiers), (opts, line)
+        assert ("NOETRN" in line) == ("E" in modifiers), (opts, line)

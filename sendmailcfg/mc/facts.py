@@ -1063,11 +1063,12 @@ def daemon_options(text: str) -> dict[str, str]:
     """The fields of a ``DAEMON_OPTIONS``/``CLIENT_OPTIONS`` value as sendmail reads them.
 
     sendmail looks at the first letter of each key only (``daemon.c``), so
-    ``address=``, ``Addr=`` and ``A=`` are all the address, and ``M=O`` is
-    ``Modifiers=O``; several ``M=`` fields add up.
+    ``address=``, ``Addr=`` and ``A=`` are all the address and ``M=O`` is
+    ``Modifiers=O``; a later field replaces an earlier one, so of ``M=O, M=E``
+    only ``E`` is left (``sendmail -d37.1`` prints the flags it ends up with).
 
     >>> daemon_options("Family=inet6, address=::1, Name=MTA6, M=O, M=E")
-    {'family': 'inet6', 'addr': '::1', 'name': 'MTA6', 'modifiers': 'OE'}
+    {'family': 'inet6', 'addr': '::1', 'name': 'MTA6', 'modifiers': 'E'}
     """
     out: dict[str, str] = {}
     for part in text.split(","):
@@ -1075,7 +1076,5 @@ def daemon_options(text: str) -> dict[str, str]:
         key = key.strip()
         if not sep or not key:
             continue
-        name = _DAEMON_KEYS.get(key[0].lower(), key.lower())
-        value = value.strip()
-        out[name] = out.get(name, "") + value if name == "modifiers" else value
+        out[_DAEMON_KEYS.get(key[0].lower(), key.lower())] = value.strip()
     return out

@@ -36,3 +36,17 @@ def test_mc016(text: str, expected: list[tuple[int, int]]) -> None:
 )
 def test_mc016_abbreviated_keys(text: str, expected: list[tuple[int, int]]) -> None:
     assert one("MC016", text, "mc") == expected
+
+
+def test_mc016_a_later_m_field_replaces_m_o() -> None:
+    from sendmailcfg.lint import LintConfig, lint_text
+
+    text = (
+        "OSTYPE(`linux')dnl\n"
+        "DAEMON_OPTIONS(`Family=inet, address=0.0.0.0, Port=587, Name=MSA, M=E')dnl\n"
+        "DAEMON_OPTIONS(`Family=inet6, address=::, Port=587, Name=MSA6, M=O, M=E')dnl\n"
+    )
+    (f,) = lint_text(text, "mc", config=LintConfig(("MC016",)))
+    assert "M=E replaces M=O" in f.message and f.hint == "write M=OE in one field"
+    # OpenBSD's IPv6 sockets never take IPv4: no conflict there
+    assert lint_text(text.replace("linux", "openbsd"), "mc", config=LintConfig(("MC016",))) == []
