@@ -76,7 +76,6 @@ CONFIRMED: dict[tuple[str, str, int], str] = {
     ("slackware/sendmail-slackware.mc", "MC007", 31): _BLACKLIST,
     ("slackware/sendmail-slackware-tls-sasl.mc", "MC007", 37): _BLACKLIST,
     ("openbsd/openbsd-proto.mc", "MC007", 41): _BLACKLIST,
-    ("openbsd/openbsd-submit.mc", "MC011", 28): _UNRESOLVABLE,
     ("openbsd/openbsd-localhost.mc", "MC011", 24): _UNRESOLVABLE,
 }
 
