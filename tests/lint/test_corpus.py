@@ -45,8 +45,9 @@ _UNRESOLVABLE = (
     "the .cf accepts senders whose domain does not resolve (proto.m4: '... unresolvable OK')"
 )
 _IPV6 = (
-    "sendmail 8.17 looks up IPv6 client addresses uncompressed (IPv6:0:0:0:0:0:0:0:1) unless "
-    "UseCompressedIPv6Addresses is set; tests/test_access_oracle.py shows it"
+    "sendmail 8.17 (IPV6_FULL) names an IPv6 client uncompressed, 'Hello "
+    "[IPv6:0:0:0:0:0:0:0:1]', so a Connect:IPv6:::1 key never matches "
+    "(tests/lint/test_oracle.py::test_sendmail_names_ipv6_clients_uncompressed)"
 )
 
 CONFIRMED: dict[tuple[str, str, int], str] = {

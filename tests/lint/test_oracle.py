@@ -160,3 +160,45 @@ def test_raw_cf_lines_in_the_header(oracle: Oracle, oracle_dir: Path) -> None:
     out = oracle.run_bt(oracle_dir / "t.cf", ["$=w"])
     assert "okeeffe.example" in out
     assert "missing valid ruleset" in out
+
+
+def test_sendmail_names_ipv6_clients_uncompressed(oracle: Oracle, oracle_dir: Path) -> None:
+    """AC002 (a warning on Debian's stock access file): sendmail 8.17 writes an IPv6 client
+    address in full (compiled with IPV6_FULL), so a ``Connect:IPv6:::1`` key never matches."""
+    try:
+        server = socket.socket(socket.AF_INET6)
+        server.bind(("::1", 0))
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    (oracle_dir / "q").mkdir()
+    os.chmod(oracle_dir / "q", 0o700)
+    (oracle_dir / "aliases").write_text("")
+    body = (
+        f"define(`QUEUE_DIR', `{oracle_dir}/q')dnl\n"
+        f"define(`STATUS_FILE', `{oracle_dir}/st')dnl\n"
+        f"define(`ALIAS_FILE', `{oracle_dir}/aliases')dnl\n"
+    )
+    cf, err, status = oracle.mc2cf(oracle.offline_mc(oracle_dir, body))
+    assert status == 0, err
+    (oracle_dir / "t.cf").write_text(cf, encoding="latin-1")
+    server.listen(1)
+    client = socket.create_connection(("::1", server.getsockname()[1]), timeout=60)
+    conn, _ = server.accept()
+    cmd = oracle.wrap([str(oracle.sendmail), "-C", str(oracle_dir / "t.cf"), "-bs", "-odq"])
+    p = subprocess.Popen(cmd, stdin=conn.fileno(), stdout=conn.fileno(), stderr=subprocess.DEVNULL)
+    conn.close()
+    try:
+        f = client.makefile("rwb")
+        f.readline()  # greeting
+        f.write(b"HELO client.invalid\r\n")
+        f.flush()
+        hello = f.readline().decode("latin-1")
+        f.write(b"QUIT\r\n")
+        f.flush()
+    finally:
+        client.close()
+        server.close()
+        p.wait(timeout=60)
+    assert "Hello [IPv6:0:0:0:0:0:0:0:1]" in hello, hello
+    found = lint_text("Connect:IPv6:::1\tRELAY\n", "access", config=LintConfig(("AC002",)))
+    assert [f.hint for f in found] == ["write `Connect:IPv6:0:0:0:0:0:0:0:1`"]
