@@ -32,19 +32,24 @@ def set_facts(fileset: FileSet) -> McSetFacts:
 
 
 def class_file(fileset: FileSet, path: str) -> set[str] | None:
-    """Words sendmail reads from a class file found (by name) in the folder; None when absent."""
+    """Words sendmail reads from a class file found (by name) in the folder; None when absent
+    (or not a regular file, or too large: it is never opened then, see ``lint.walk``)."""
     import os
 
+    from sendmailcfg import _source
+    from sendmailcfg.lint.walk import read_source
     from sendmailcfg.maps.facts import class_file_words
 
     name = path.strip().rsplit("/", 1)[-1]
     if not name or name not in fileset.listing:
         return None
     try:
-        with open(os.path.join(fileset.folder, name), encoding="utf-8", errors="replace") as fh:
-            return class_file_words(fh.read())
+        data = read_source(os.path.join(fileset.folder, name), "", fileset.config.max_file_size)
     except OSError:
         return None
+    if not isinstance(data, bytes):
+        return None
+    return class_file_words(_source.decode(data))
 
 
 def domains(fileset: FileSet) -> tuple[set[str], set[str]] | None:

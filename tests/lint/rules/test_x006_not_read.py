@@ -71,3 +71,16 @@ def test_x006_can_be_switched_off(folder: Path) -> None:
     os.mkfifo(folder / "access")
     findings, _ = lint_paths(collect([str(folder)])[0], LintConfig(ignore=("X006",)))
     assert findings == []
+
+
+def test_a_fifo_local_host_names_is_not_opened(folder: Path) -> None:
+    """MC012/X005 read local-host-names next to the .mc: never a FIFO there either."""
+    (folder / "sendmail.mc").write_text("define(`SMART_HOST', `[mx.example.org]')dnl\n")
+    os.mkfifo(folder / "local-host-names")
+    done: list[object] = []
+    t = threading.Thread(
+        target=lambda: done.append(lint_paths(collect([str(folder)])[0])), daemon=True
+    )
+    t.start()
+    t.join(30)
+    assert done, "lint hung on a FIFO named local-host-names"
