@@ -124,6 +124,8 @@ SPECS = [
     "FEATURE(`access_db', `hash -T<TMPF> -o /etc/mail/access')dnl\n",
     "FEATURE(`genericstable', `btree /etc/mail/gt')dnl\nFEATURE(`domaintable')dnl\n",
     "FEATURE(`uucpdomain')dnl\nFEATURE(`authinfo')dnl\n",
+    "FEATURE(`mailertable', `hash -o MAIL_SETTINGS_DIR`'mt')dnl\n",
+    "define(`MAIL_SETTINGS_DIR', `/srv/m/')dnl\nFEATURE(`virtusertable', `hash MAIL_SETTINGS_DIR`'vt')dnl\n",
 ]
 K_NAMES = {
     "access_db": "access",

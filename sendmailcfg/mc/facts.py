@@ -720,6 +720,8 @@ def parse_map_spec(
     True
     """
     spec = spec.strip()
+    for macro in ("MAIL_SETTINGS_DIR`'", "MAIL_SETTINGS_DIR"):
+        spec = spec.replace(macro, settings_dir)  # m4 expands it in the K line
     if not spec:
         name = TABLE_FEATURES.get(feature, feature)
         tmpf = " -T<TMPF>" if feature == "access_db" else ""
