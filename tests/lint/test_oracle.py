@@ -202,3 +202,23 @@ def test_sendmail_names_ipv6_clients_uncompressed(oracle: Oracle, oracle_dir: Pa
     assert "Hello [IPv6:0:0:0:0:0:0:0:1]" in hello, hello
     found = lint_text("Connect:IPv6:::1\tRELAY\n", "access", config=LintConfig(("AC002",)))
     assert [f.hint for f in found] == ["write `Connect:IPv6:0:0:0:0:0:0:0:1`"]
+
+
+def test_optional_map_is_silently_ignored(oracle: Oracle, oracle_dir: Path) -> None:
+    """MC014's -o info: sendmail says nothing about a missing optional map, and names the
+    file it opens (with .db added once) when the map is not optional."""
+    said = {}
+    for spec in (f"hash -o {oracle_dir}/nomt", f"hash {oracle_dir}/nomt"):
+        body = f"FEATURE(`mailertable', `{spec}')dnl\n"
+        cf, err, status = oracle.mc2cf(oracle.offline_mc(oracle_dir, body))
+        assert status == 0, err
+        (oracle_dir / "t.cf").write_text(cf, encoding="latin-1")
+        said[spec] = oracle.run_bt(oracle_dir / "t.cf", ["/map mailertable example.com"])
+        found = lint_text(body, "mc", config=LintConfig(("MC014",)))
+        if "-o" in spec:
+            (f,) = found
+            assert f"{oracle_dir}/nomt.db is silently ignored" in f.message
+        else:
+            assert found == []
+    assert "missing map file" not in said[f"hash -o {oracle_dir}/nomt"]
+    assert f"missing map file {oracle_dir}/nomt.db" in said[f"hash {oracle_dir}/nomt"]
