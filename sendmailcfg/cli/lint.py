@@ -114,9 +114,15 @@ def run(args: argparse.Namespace) -> int:
             if errors or not ok:
                 return 2
             return 0 if args.exit_zero or not changed else 1
-        if changed:
+        total = changed
+        for _round in range(10):  # a fix may make another one possible: until nothing changes
+            if not changed:
+                break
             findings, errors = lint_all()
-            print(f"lint: fixed {changed} problem(s)", file=sys.stderr)
+            changed, _ = fixing.fix_files(findings, stdin, write=True, kinds=dict(found))
+            total += changed
+        if total:
+            print(f"lint: fixed {total} problem(s)", file=sys.stderr)
     for e in errors:
         print(e, file=sys.stderr)
     out = render(findings, args.format)
