@@ -120,3 +120,105 @@ def test_access_error_values_as_sendmail_replies(oracle: Oracle, oracle_dir: Pat
     assert replies[2].startswith("553 5.3.0 ")
     assert replies[3].startswith("550 5.7.1 ")
     assert replies[4].endswith("RELAYY")
+
+
+def test_localhost_relay_needs_a_forward_confirmed_name(oracle: Oracle, oracle_dir: Path) -> None:
+    """AC008 is quiet on RHEL's ``Connect:localhost RELAY``: sendmail relays by client name
+    only when ``{client_resolve}`` is OK, and ``*.localhost`` resolves to loopback (RFC 6761)."""
+    access = "Connect:localhost\tRELAY\nlocalhost\tRELAY\nConnect:localhost.localdomain\tRELAY\n"
+    assert [f for f in lint_text(access, "access") if f.severity != "info"] == []
+    status, msg = oracle.makemap([], "hash", oracle_dir / "access", access.encode())
+    assert status == 0, msg
+    body = f"FEATURE(`access_db', `hash -T<TMPF> {oracle_dir}/access')dnl\n"
+    cf, err, status = oracle.mc2cf(oracle.offline_mc(oracle_dir, body))
+    assert status == 0, err
+    (oracle_dir / "t.cf").write_text(cf, encoding="latin-1")
+    commands = []
+    for name, resolve in (("evil.localhost", "FORGED"), ("localhost", "FORGED"), ("x.test", "OK")):
+        commands += [
+            f".D{{client_name}}{name}",
+            ".D{client_addr}192.0.2.1",
+            f".D{{client_resolve}}{resolve}",
+            "check_rcpt <u@elsewhere.example>",
+        ]
+    replies = oracle.run_bt_each(oracle_dir / "t.cf", commands)[3::4]
+    assert "IP name possibly forged" in replies[0]
+    assert "IP name possibly forged" in replies[1]
+    assert "Relaying denied" in replies[2]  # a confirmed name that is not localhost
+
+
+def test_raw_cf_lines_in_the_header(oracle: Oracle, oracle_dir: Path) -> None:
+    """MC009: a header ``Cw`` line works (info); a header ``R`` line is dropped (warning)."""
+    body = "MAILER(`smtp')dnl\nCw okeeffe.example\nR$* < @ foo >\t$#local $: $1\n"
+    found = {
+        f.line: f.severity for f in lint_text(HEAD + body, "mc", config=LintConfig(("MC009",)))
+    }
+    assert found == {3: "info", 4: "warning"}
+    cf, err, status = oracle.mc2cf(oracle.offline_mc(oracle_dir, body))
+    assert status == 0, err
+    (oracle_dir / "t.cf").write_text(cf, encoding="latin-1")
+    out = oracle.run_bt(oracle_dir / "t.cf", ["$=w"])
+    assert "okeeffe.example" in out
+    assert "missing valid ruleset" in out
+
+
+def test_sendmail_names_ipv6_clients_uncompressed(oracle: Oracle, oracle_dir: Path) -> None:
+    """AC002 (a warning on Debian's stock access file): sendmail 8.17 writes an IPv6 client
+    address in full (compiled with IPV6_FULL), so a ``Connect:IPv6:::1`` key never matches."""
+    try:
+        server = socket.socket(socket.AF_INET6)
+        server.bind(("::1", 0))
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    (oracle_dir / "q").mkdir()
+    os.chmod(oracle_dir / "q", 0o700)
+    (oracle_dir / "aliases").write_text("")
+    body = (
+        f"define(`QUEUE_DIR', `{oracle_dir}/q')dnl\n"
+        f"define(`STATUS_FILE', `{oracle_dir}/st')dnl\n"
+        f"define(`ALIAS_FILE', `{oracle_dir}/aliases')dnl\n"
+    )
+    cf, err, status = oracle.mc2cf(oracle.offline_mc(oracle_dir, body))
+    assert status == 0, err
+    (oracle_dir / "t.cf").write_text(cf, encoding="latin-1")
+    server.listen(1)
+    client = socket.create_connection(("::1", server.getsockname()[1]), timeout=60)
+    conn, _ = server.accept()
+    cmd = oracle.wrap([str(oracle.sendmail), "-C", str(oracle_dir / "t.cf"), "-bs", "-odq"])
+    p = subprocess.Popen(cmd, stdin=conn.fileno(), stdout=conn.fileno(), stderr=subprocess.DEVNULL)
+    conn.close()
+    try:
+        f = client.makefile("rwb")
+        f.readline()  # greeting
+        f.write(b"HELO client.invalid\r\n")
+        f.flush()
+        hello = f.readline().decode("latin-1")
+        f.write(b"QUIT\r\n")
+        f.flush()
+    finally:
+        client.close()
+        server.close()
+        p.wait(timeout=60)
+    assert "Hello [IPv6:0:0:0:0:0:0:0:1]" in hello, hello
+    found = lint_text("Connect:IPv6:::1\tRELAY\n", "access", config=LintConfig(("AC002",)))
+    assert [f.hint for f in found] == ["write `Connect:IPv6:0:0:0:0:0:0:0:1`"]
+
+
+def test_optional_map_is_silently_ignored(oracle: Oracle, oracle_dir: Path) -> None:
+    """MC014's -o info: sendmail says nothing about a missing optional map, and names the
+    file it opens (with .db added once) when the map is not optional."""
+    said = {}
+    for spec in (f"hash -o {oracle_dir}/nomt", f"hash {oracle_dir}/nomt"):
+        body = f"FEATURE(`mailertable', `{spec}')dnl\n"
+        cf, err, status = oracle.mc2cf(oracle.offline_mc(oracle_dir, body))
+        assert status == 0, err
+        (oracle_dir / "t.cf").write_text(cf, encoding="latin-1")
+        said[spec] = oracle.run_bt(oracle_dir / "t.cf", ["/map mailertable example.com"])
+        found = lint_text(body, "mc", config=LintConfig(("MC014",)))
+        if "-o" in spec:
+            (f,) = found
+            assert f"{oracle_dir}/nomt.db is silently ignored" in f.message
+        else:
+            assert found == []
+    assert "missing map file" not in said[f"hash -o {oracle_dir}/nomt"]
+    assert f"missing map file {oracle_dir}/nomt.db" in said[f"hash {oracle_dir}/nomt"]

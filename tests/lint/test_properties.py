@@ -89,3 +89,33 @@ def test_folder_lint_never_raises(mc: str, access: str, mailertable: str, virtus
             assert f.line >= 1 and f.column >= 1
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@given(st.text())
+def test_escaped_text_sends_no_control_character(text: str) -> None:
+    from sendmailcfg.lint.formats import escape
+
+    out = escape(text)
+    assert not any(
+        (ord(c) < 0x20 and c != "\t") or 0x7F <= ord(c) <= 0x9F or 0xDC80 <= ord(c) <= 0xDC9F
+        for c in out
+    )
+    assert ("\\" in out) or out == text  # unchanged unless something had to be shown
+
+
+@given(st.lists(st.sampled_from(["..", ".", "", "etc", "mail", "m4", "cf.m4", "x.m4", "usr"])))
+def test_mc013_trusts_only_paths_inside_the_cf_package(parts: list[str]) -> None:
+    import posixpath
+
+    from sendmailcfg.lint.rules.mc013_dangerous_builtin import normalise, trusted
+
+    cf = "/usr/share/sendmail/cf"
+    for target in ("/".join(parts), "/" + "/".join(parts), cf + "/" + "/".join(parts)):
+        path = normalise(target, cf)
+        if path is None:
+            assert not target.strip() and not trusted(target, cf)  # include(`'): nothing
+            continue
+        assert posixpath.isabs(path)
+        assert "/../" not in path + "/" and "//" not in path and "/./" not in path + "/"
+        if trusted(target, cf):
+            assert posixpath.dirname(path) == cf + "/m4" or path.startswith("/etc/mail/m4/")

@@ -7,6 +7,9 @@
   ``relay_based_on_MX`` (anyone who points an MX at you gets relaying),
   ``loose_relay_check`` (``user%site@yourhost`` relaying),
   ``accept_unresolvable_domains`` (senders from domains that do not exist).
+  Not in a mail submission config (``FEATURE(`msp')``, a ``submit.mc``): its
+  daemon listens on 127.0.0.1 only (``feature/msp.m4``), so only local users
+  reach it.
 
 Bad::
 
@@ -69,7 +72,10 @@ RISKY: dict[str, tuple[str, str, str]] = {
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
     doc = file.doc
+    msp = any(f.name == "msp" for f in doc.features)
     for f in doc.features:
+        if msp and f.name in RISKY and RISKY[f.name][0] != "error":
+            continue  # an MSP (submit.cf) listens on 127.0.0.1 only: local users only
         if f.name in RISKY:
             severity, what, hint = RISKY[f.name]
             yield Problem(

@@ -4,7 +4,12 @@ On Linux an ``inet6`` socket on the wildcard address also accepts IPv4
 unless told otherwise, so a second daemon on the same port fails to bind
 (``Address already in use``) and sendmail keeps retrying. (An IPv6 daemon
 with its own ``Addr=`` is not reported.) Mark the IPv6 daemon optional (``Modifiers=O``),
-as FreeBSD's and Debian's files do, or listen on IPv6 only.
+as FreeBSD's and Debian's files do, or listen on IPv6 only. sendmail reads the
+first letter of each key (``M=O`` is ``Modifiers=O``) and keeps the *last*
+``M=`` field: in ``M=O, M=E`` the ``O`` is gone (``sendmail -d37.1`` shows
+it), write ``M=OE``. Not reported for an ``OSTYPE`` of the BSDs, whose IPv6
+sockets accept IPv6 only (OpenBSD always, FreeBSD, NetBSD and DragonFly by
+default).
 
 Bad::
 
@@ -23,6 +28,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sendmailcfg.lint.engine import Problem
+from sendmailcfg.mc.facts import daemon_options
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
@@ -33,23 +39,20 @@ SEVERITY = "warning"
 KINDS = ("mc",)
 
 
-def _options(text: str) -> dict[str, str]:
-    out = {}
-    for part in text.split(","):
-        key, sep, value = part.partition("=")
-        if sep:
-            out[key.strip().lower()] = value.strip()
-    return out
+V6ONLY_OSTYPES = ("openbsd", "freebsd", "netbsd", "dragonfly")
+"""OSTYPE prefixes of systems whose IPv6 sockets do not take IPv4 connections by default."""
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
+    if (file.doc.ostype or "").startswith(V6ONLY_OSTYPES):
+        return
     daemons = []
     for s in file.doc.statements:
         if s.name == "DAEMON_OPTIONS" and s.args:
-            o = _options(s.value(0))
+            o = daemon_options(s.value(0))
             port = o.get("port", "smtp")
             port = "25" if port in ("smtp", "") else port
-            wildcard = "addr" not in o
+            wildcard = o.get("addr", "") in ("", "::", "0.0.0.0", "0:0:0:0:0:0:0:0")
             daemons.append(
                 (s, o.get("family", "inet").lower(), port, o.get("modifiers", ""), wildcard)
             )
@@ -57,10 +60,23 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
         if family != "inet6" or "O" in modifiers or not wildcard:
             continue
         if any(f == "inet" and p == port for _, f, p, _, _ in daemons):
+            fields = [
+                v.strip()
+                for k, _, v in (x.partition("=") for x in s.value(0).split(","))
+                if k.strip()[:1].lower() == "m"
+            ]
+            lost = len(fields) > 1 and any("O" in v for v in fields[:-1])
             yield Problem(
                 s.args[0].line,
                 s.args[0].column,
                 f"IPv6 daemon on port {port} next to an IPv4 one, without Modifiers=O "
-                "(the second bind fails on Linux)",
-                "add Modifiers=O to the inet6 daemon",
+                + (
+                    f"(sendmail keeps the last M= only: M={fields[-1]} replaces M=O; "
+                    if lost
+                    else "("
+                )
+                + "the second bind fails on Linux)",
+                f"write M={''.join(dict.fromkeys(''.join(fields)))} in one field"
+                if lost
+                else "add Modifiers=O to the inet6 daemon",
             )

@@ -21,3 +21,11 @@ def test_mc011_severities() -> None:
     text = "FEATURE(`promiscuous_relay')dnl\nFEATURE(`relay_local_from')dnl\n"
     got = [f.severity for f in lint_text(text, "mc", config=LintConfig(("MC011",)))]
     assert got == ["error", "warning"]
+
+
+def test_mc011_a_submission_config_takes_local_mail_only() -> None:
+    msp = "FEATURE(`accept_unresolvable_domains')dnl\nFEATURE(`msp', `[127.0.0.1]')dnl\n"
+    assert one("MC011", msp, "mc") == []
+    assert one("MC011", msp.replace("accept_unresolvable_domains", "promiscuous_relay"), "mc") == [
+        (1, 1)
+    ]

@@ -16,3 +16,37 @@ TABLE = [
 @pytest.mark.parametrize(("text", "expected"), TABLE)
 def test_mc016(text: str, expected: list[tuple[int, int]]) -> None:
     assert one("MC016", text, "mc") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # sendmail reads the first letter of each key: M=O is Modifiers=O (OpenBSD's spelling)
+        (
+            "DAEMON_OPTIONS(`Family=inet, address=0.0.0.0, Name=MTA')dnl\n"
+            "DAEMON_OPTIONS(`Family=inet6, address=::, Name=MTA6, M=O')dnl\n",
+            [],
+        ),
+        (
+            "DAEMON_OPTIONS(`Family=inet, address=0.0.0.0, Name=MTA')dnl\n"
+            "DAEMON_OPTIONS(`Family=inet6, address=::, Name=MTA6')dnl\n",
+            [(2, 16)],
+        ),
+    ],
+)
+def test_mc016_abbreviated_keys(text: str, expected: list[tuple[int, int]]) -> None:
+    assert one("MC016", text, "mc") == expected
+
+
+def test_mc016_a_later_m_field_replaces_m_o() -> None:
+    from sendmailcfg.lint import LintConfig, lint_text
+
+    text = (
+        "OSTYPE(`linux')dnl\n"
+        "DAEMON_OPTIONS(`Family=inet, address=0.0.0.0, Port=587, Name=MSA, M=E')dnl\n"
+        "DAEMON_OPTIONS(`Family=inet6, address=::, Port=587, Name=MSA6, M=O, M=E')dnl\n"
+    )
+    (f,) = lint_text(text, "mc", config=LintConfig(("MC016",)))
+    assert "M=E replaces M=O" in f.message and f.hint == "write M=OE in one field"
+    # OpenBSD's IPv6 sockets never take IPv4: no conflict there
+    assert lint_text(text.replace("linux", "openbsd"), "mc", config=LintConfig(("MC016",))) == []
