@@ -114,7 +114,7 @@ def submit_mc(mc: Path) -> Path | None:
 
 def table_maps(doc: McDocument, folder: Path) -> list[MapTarget]:
     """The makemap-built maps the .mc's FEATUREs read, as files in ``folder``."""
-    from sendmailcfg.lint._names import FILE_MAP_CLASSES, TABLE_FEATURES
+    from sendmailcfg.mc.facts import FILE_MAP_CLASSES, TABLE_FEATURES
 
     out: list[MapTarget] = []
     default_class = (doc.defines.get("DATABASE_MAP_TYPE") or "hash").strip()
