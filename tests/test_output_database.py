@@ -22,10 +22,10 @@ from sendmailcfg.output import (
     build,
     database,
     db_path,
-    dump,
-    dump_text,
     is_stale,
     pure,
+    read_map,
+    read_map_text,
     rebuild_if_stale,
     system_makemap,
 )
@@ -60,7 +60,7 @@ def test_build_and_dump(tmp_path: Path) -> None:
         "makemap: access: line 4: no RHS for LHS lonely",
         "makemap: access: line 5: key foo.example: duplicate key",
     ]
-    assert sorted(dump(tmp_path / "access")) == [
+    assert sorted(read_map(tmp_path / "access")) == [
         (b"bar.example", b"OK"),
         (b"foo.example", b"REJECT"),
     ]
@@ -71,12 +71,14 @@ def test_build_and_dump(tmp_path: Path) -> None:
 def test_reader_flags_reach_the_database(tmp_path: Path) -> None:
     options = BuildOptions(ReaderOptions(include_nul=True, duplicates="last", fold=False))
     assert build(SOURCE, tmp_path / "m", "btree", options).status == 65  # "lonely" only
-    assert dump(tmp_path / "m", "btree") == [
+    assert read_map(tmp_path / "m", "btree") == [
         (b"Foo.Example\0", b"REJECT\0"),
         (b"bar.example\0", b"OK\0"),
         (b"foo.example\0", b"RELAY\0"),
     ]
-    assert dump_text(tmp_path / "m", "btree", delimiter=b":").startswith(b"Foo.Example:REJECT\n")
+    assert read_map_text(tmp_path / "m", "btree", delimiter=b":").startswith(
+        b"Foo.Example:REJECT\n"
+    )
 
 
 def test_document_is_read_with_its_own_syntax(tmp_path: Path) -> None:
@@ -86,7 +88,7 @@ def test_document_is_read_with_its_own_syntax(tmp_path: Path) -> None:
     doc.duplicates = "last"
     result = build(doc, tmp_path / "m")
     assert result.status == 0
-    assert dump(tmp_path / "m") == [(b"a key", b"v2")]
+    assert read_map(tmp_path / "m") == [(b"a key", b"v2")]
     with pytest.raises(ValueError, match="mapname"):
         build(doc)
 
@@ -102,7 +104,7 @@ def test_mode_and_atomic_swap(tmp_path: Path) -> None:
     build(b"c d\n", tmp_path / "m")
     assert stat.S_IMODE(target.stat().st_mode) == 0o604
     assert target.stat().st_ino != before  # a new file renamed into place
-    assert dump(tmp_path / "m") == [(b"c", b"d")]
+    assert read_map(tmp_path / "m") == [(b"c", b"d")]
     assert leftovers(tmp_path) == []
 
 
@@ -110,7 +112,7 @@ def test_append(tmp_path: Path) -> None:
     build(b"k v1\n", tmp_path / "m")
     r = build(b"k v2\nj x\n", tmp_path / "m", options=BuildOptions(append=True))
     assert r.errors == [(1, "key k: duplicate key")]
-    assert sorted(dump(tmp_path / "m")) == [(b"j", b"x"), (b"k", b"v1")]
+    assert sorted(read_map(tmp_path / "m")) == [(b"j", b"x"), (b"k", b"v1")]
     with pytest.raises(MapBuildError) as exc:
         build(b"a b\n", tmp_path / "new", options=BuildOptions(append=True))
     assert exc.value.status == 73
@@ -126,10 +128,10 @@ def test_links_need_unsafe(tmp_path: Path) -> None:
     with pytest.raises(MapBuildError, match="Symbolic links not allowed"):
         build(b"c d\n", tmp_path / "ln")
     with pytest.raises(MapBuildError, match="Symbolic links not allowed"):
-        dump(tmp_path / "ln")
+        read_map(tmp_path / "ln")
     build(b"c d\n", tmp_path / "ln", options=BuildOptions(unsafe=True))
     assert (tmp_path / "ln.db").is_symlink()
-    assert dump(tmp_path / "real") == [(b"c", b"d")]
+    assert read_map(tmp_path / "real") == [(b"c", b"d")]
     os.link(tmp_path / "real.db", tmp_path / "hard.db")
     with pytest.raises(MapBuildError, match="Hard links not allowed"):
         build(b"e f\n", tmp_path / "hard")
@@ -254,15 +256,15 @@ def test_pure_databases_dump_like_real_ones(
     assert sorted(mine) == sorted(theirs)
     # a key's duplicates in the same order; the pure reader agrees with makemap -u
     assert _by_key(mine) == _by_key(theirs)
-    assert dump_text(ours, backend="pure", allow_dup=bool(dump_flags)) == b"\n".join(mine)
+    assert read_map_text(ours, backend="pure", allow_dup=bool(dump_flags)) == b"\n".join(mine)
 
 
 @needs_bdb
 def test_binding_backend_still_works(tmp_path: Path) -> None:
     result = build(SOURCE, tmp_path / "access", backend="berkeleydb")
     assert (result.backend, result.status, result.written) == ("berkeleydb", 65, 2)
-    assert sorted(dump(tmp_path / "access", backend="berkeleydb")) == sorted(
-        dump(tmp_path / "access", backend="pure")
+    assert sorted(read_map(tmp_path / "access", backend="berkeleydb")) == sorted(
+        read_map(tmp_path / "access", backend="pure")
     )
     with pytest.warns(DeprecationWarning, match="'bdb' is deprecated"):
         assert build(b"a b\n", tmp_path / "m", backend="bdb").backend == "berkeleydb"
@@ -280,7 +282,12 @@ def test_pure_append_meets_duplicates(tmp_path: Path) -> None:
     build(b"k 1\nk 2\n", tmp_path / "m", options=BuildOptions.from_flags(["-d"]))
     r = build(b"k 3\nj x\n", tmp_path / "m", options=BuildOptions.from_flags(["-o", "-d"]))
     assert r.status == 0
-    assert sorted(dump(tmp_path / "m")) == [(b"j", b"x"), (b"k", b"1"), (b"k", b"2"), (b"k", b"3")]
+    assert sorted(read_map(tmp_path / "m")) == [
+        (b"j", b"x"),
+        (b"k", b"1"),
+        (b"k", b"2"),
+        (b"k", b"3"),
+    ]
     r = build(b"k 4\n", tmp_path / "m", options=BuildOptions.from_flags(["-o"]))
     assert r.errors == [(1, "key k: duplicate key")]
 
@@ -301,7 +308,7 @@ def test_full_disk_exits_74_and_keeps_the_old_map(
     assert (
         exc.value.message == "makemap: close(" + str(tmp_path / "m") + "): No space left on device"
     )
-    assert dump(tmp_path / "m") == [(b"old", b"map")]
+    assert read_map(tmp_path / "m") == [(b"old", b"map")]
     assert leftovers(tmp_path) == []
 
 
@@ -333,11 +340,11 @@ def test_system_backend(
     source = b"K v1\nk v2\n bad\nx:y z\nnorhs\n" + b"L" * 1030 + b" v\n"
     _both(oracle, oracle_dir, source, flags, "hash", "makemap")
     assert leftovers(oracle_dir) == []
-    text = dump_text(oracle_dir / "ours", backend="makemap", allow_dup="-d" in flags)
+    text = read_map_text(oracle_dir / "ours", backend="makemap", allow_dup="-d" in flags)
     assert text == oracle.dump("hash", oracle_dir / "ours", ["-d"] if "-d" in flags else [])
-    assert sorted(dump(oracle_dir / "ours", backend="makemap", allow_dup="-d" in flags)) == sorted(
-        (k, v) for k, _, v in (line.partition(b"\t") for line in text.split(b"\n")[:-1])
-    )
+    assert sorted(
+        read_map(oracle_dir / "ours", backend="makemap", allow_dup="-d" in flags)
+    ) == sorted((k, v) for k, _, v in (line.partition(b"\t") for line in text.split(b"\n")[:-1]))
 
 
 @needs_bdb
@@ -434,5 +441,19 @@ def test_full_disk_with_the_binding(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         build(b"new map\n", tmp_path / "m", backend="berkeleydb")
     assert exc.value.status == 74
     monkeypatch.undo()
-    assert dump(tmp_path / "m") == [(b"old", b"map")]
+    assert read_map(tmp_path / "m") == [(b"old", b"map")]
     assert leftovers(tmp_path) == []
+
+
+def test_old_reader_names_warn_and_still_read(tmp_path: Path) -> None:
+    import warnings
+
+    from sendmailcfg.output import dump, dump_text
+
+    build(b"k v\n", tmp_path / "m")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert dump(tmp_path / "m") == read_map(tmp_path / "m") == [(b"k", b"v")]
+        assert dump_text(tmp_path / "m") == read_map_text(tmp_path / "m") == b"k\tv\n"
+    assert [w.category for w in caught] == [DeprecationWarning, DeprecationWarning]
+    assert "read_map()" in str(caught[0].message)

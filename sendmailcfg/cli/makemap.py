@@ -25,7 +25,7 @@ from sendmailcfg.output.database import (
     BuildOptions,
     MapBuildError,
     build,
-    dump_text,
+    read_map_text,
 )
 
 NAME = "makemap"
@@ -258,7 +258,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if "-u" in given:
             delimiter = options.reader.delimiter if options.reader is not None else None
-            out = dump_text(
+            out = read_map_text(
                 mapname,
                 maptype,
                 delimiter=delimiter,

@@ -19,6 +19,8 @@ from sendmailcfg.output.database import (
     dump,
     dump_text,
     is_stale,
+    read_map,
+    read_map_text,
     read_pairs,
     rebuild_if_stale,
 )
@@ -44,6 +46,8 @@ __all__ = [
     "dump_text",
     "is_stale",
     "makemap_flags",
+    "read_map",
+    "read_map_text",
     "read_pairs",
     "rebuild_if_stale",
     "source_options",

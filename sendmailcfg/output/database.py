@@ -25,7 +25,7 @@ True
 >>> result = build(source)
 >>> result.status, result.path.name, result.backend, is_stale(source)
 (0, 'mailertable.db', 'pure', False)
->>> dump(source)
+>>> read_map(source)
 [(b'example.com', b'smtp:[mx.example.net]')]
 >>> import shutil; shutil.rmtree(folder)
 """
@@ -43,7 +43,7 @@ import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -621,7 +621,7 @@ def _build_other_type(
     return BuildResult(Path(name), maptype, "makemap", None, errors, run.status, notes)
 
 
-def dump(
+def read_map(
     mapname: str | os.PathLike[str],
     maptype: str = "hash",
     *,
@@ -641,7 +641,7 @@ def dump(
     kind, program = choose_backend(backend, maptype)
     if kind == "makemap":
         assert program is not None
-        out = dump_text(name, maptype, allow_dup=allow_dup, unsafe=unsafe, backend="makemap")
+        out = read_map_text(name, maptype, allow_dup=allow_dup, unsafe=unsafe, backend="makemap")
         pairs = []
         for line in out.split(b"\n")[:-1]:
             key, _, value = line.partition(b"\t")
@@ -682,7 +682,7 @@ def read_pairs(path: str | os.PathLike[str]) -> list[tuple[bytes, bytes]]:
         raise MapBuildError(f"{name}: {exc}") from None
 
 
-def dump_text(
+def read_map_text(
     mapname: str | os.PathLike[str],
     maptype: str = "hash",
     *,
@@ -714,7 +714,7 @@ def dump_text(
             raise MapBuildError(text or f"makemap: exit status {run.status}", run.status)
         return run.stdout
     sep = delimiter if delimiter is not None else b"\t"
-    pairs = dump(name, maptype, allow_dup=allow_dup, unsafe=unsafe, backend=kind)  # type: ignore[arg-type]
+    pairs = read_map(name, maptype, allow_dup=allow_dup, unsafe=unsafe, backend=kind)  # type: ignore[arg-type]
     return b"".join(k.split(b"\0", 1)[0] + sep + v.split(b"\0", 1)[0] + b"\n" for k, v in pairs)
 
 
@@ -743,5 +743,20 @@ __all__ = [
     "dump",
     "dump_text",
     "is_stale",
+    "read_map",
+    "read_map_text",
     "rebuild_if_stale",
 ]
+
+
+def dump(*args: Any, **kwargs: Any) -> list[tuple[bytes, bytes]]:
+    """Deprecated name of :func:`read_map` (``sendmailcfg.dump`` writes a source; this reads
+    a database). Removed in 0.3."""
+    warnings.warn("output.dump() is now read_map()", DeprecationWarning, stacklevel=2)
+    return read_map(*args, **kwargs)
+
+
+def dump_text(*args: Any, **kwargs: Any) -> bytes:
+    """Deprecated name of :func:`read_map_text`. Removed in 0.3."""
+    warnings.warn("output.dump_text() is now read_map_text()", DeprecationWarning, stacklevel=2)
+    return read_map_text(*args, **kwargs)
