@@ -286,6 +286,17 @@ def test_feature_args_change_in_place_gives_one_k_line(oracle: Oracle) -> None:
 
 
 @pytest.mark.oracle
+def test_feature_after_the_mailers_is_moved_before_them(oracle: Oracle) -> None:
+    doc = McDocument.from_text(BASE + "FEATURE(`mailertable', `hash /etc/mail/a')dnl\n")
+    assert "FEATURE() should be before MAILER()" in "".join(oracle.mc2cf(doc.text)[1].splitlines())
+    assert doc.add_feature("mailertable", "hash /etc/mail/b")
+    assert doc.text.count("mailertable") == 1
+    assert doc.text.index("mailertable") < doc.text.index("MAILER(")
+    cf = _render(oracle, doc)
+    assert re.findall(r"^Kmailertable .*", cf, re.M) == ["Kmailertable hash /etc/mail/b"]
+
+
+@pytest.mark.oracle
 def test_dnsbl_instances(oracle: Oracle) -> None:
     doc = McDocument.from_text(BASE)
     assert doc.add_feature("dnsbl", "bl.one.example")

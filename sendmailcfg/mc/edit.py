@@ -491,8 +491,14 @@ def add_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
                 f"# line (line {mine[0].call.line}); edit that line by hand"
             )
         keep = top[0].call
-        reps = list(_set_args(keep, 1, quoted_args, style))
-        reps += _removal(doc, [f.call for f in top[1:]])
+        if keep.start < _limit(doc):
+            reps = list(_set_args(keep, 1, quoted_args, style))
+            reps += _removal(doc, [f.call for f in top[1:]])
+            return Edit(tuple(reps), what, verify)
+        # after the MAILERs m4 stops with "FEATURE() should be before MAILER()": move it
+        line = _statement("FEATURE", [_name_text(name, style), *quoted_args], style)
+        at = _feature_point(doc)
+        reps = [*_removal(doc, [f.call for f in top]), _insert(doc, at, line, style)]
         return Edit(tuple(reps), what, verify)
     mailer = _first(doc, ["MAILER"])
     for c in model.disabled:
@@ -505,13 +511,19 @@ def add_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
             if on is not None:
                 return Edit(tuple(on), what, verify)
     line = _statement("FEATURE", [_name_text(name, style), *quoted_args], style)
+    return Edit((_insert(doc, _feature_point(doc), line, style),), what, verify)
+
+
+def _feature_point(doc: McDocument) -> int:
+    """Where a new FEATURE goes: after the other FEATUREs (and the OSTYPE/DOMAIN, which
+    may set what FEATUREs read), before the MAILERs."""
     hi = _limit(doc)
     lo = 0
-    for s in _top_of(doc):  # after OSTYPE/DOMAIN: they may set what FEATUREs read
+    for s in _top_of(doc):
         if s.name in ("OSTYPE", "DOMAIN") and s.end <= hi:
             lo = line_after(doc, s.end)
-    at = _after_statements(doc, ("FEATURE", "define", "DOMAIN|OSTYPE|VERSIONID|include"), lo, hi)
-    return Edit((_insert(doc, at, line, style),), what, verify)
+    prefs = ("FEATURE", "define", "DOMAIN|OSTYPE|VERSIONID|include")
+    return _after_statements(doc, prefs, lo, hi)
 
 
 def remove_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
