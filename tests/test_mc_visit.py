@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from hypothesis import given
+from hypothesis import strategies as st
 
 from sendmailcfg import EditError
-from sendmailcfg.mc import McDocument
+from sendmailcfg.mc import McDocument, McModel, analyze
 from sendmailcfg.mc.visit import Context, McVisitor
 from sendmailcfg.syntax.mc_nodes import (
     McArg,
@@ -131,3 +132,39 @@ def test_any_edit_on_any_text_is_exact_or_refused(text: str) -> None:
             (o, type(n).__name__, n.text) for o, n in walk(fresh)
         ]
         assert edit(doc) is False
+
+
+def _positions(m: McModel) -> list[tuple[int, int, int, int]]:
+    return [(c.line, c.column, a.line, a.column) for c in m.calls for a in c.args] + [
+        (c.line, c.column, c.end_line, c.start) for c in (*m.statements, *m.disabled)
+    ]
+
+
+@given(text=m4_ish, data=st.data())
+def test_views_after_edits_are_the_views_of_a_fresh_load(text: str, data: st.DataObject) -> None:
+    """The views rebuilt from the kept line groups equal those of the edited text loaded anew."""
+    doc = McDocument.from_text(text)
+    _ = doc.model
+    for edit in data.draw(st.lists(st.sampled_from(EDITS), max_size=4)):
+        try:
+            edit(doc)
+        except EditError:
+            continue
+        fresh = analyze(doc.text)
+        assert doc.model == fresh
+        assert _positions(doc.model) == _positions(fresh)
+
+
+def test_views_after_many_edits_of_a_large_file() -> None:
+    lines = ["OSTYPE(`linux')dnl", "# LOCAL_CONFIG is mentioned here"]
+    for i in range(300):
+        lines += [f"define(`confX{i}', `{i}')dnl", f"dnl define(`confY{i}', `x')", f"# {i}"]
+    lines += ["MAILER(`smtp')dnl", "LOCAL_CONFIG", "Kx hash /x"]
+    doc = McDocument.from_text("\n".join(lines) + "\n")
+    _ = doc.model
+    for i in range(0, 300, 37):
+        assert doc.set_define(f"confX{i}", f"new, {i}")
+        assert doc.set_define(f"confY{i}", "enabled")
+        assert doc.model == analyze(doc.text)
+        assert _positions(doc.model) == _positions(analyze(doc.text))
+    assert doc.remove_define("confX0") and doc.model == analyze(doc.text)

@@ -370,7 +370,7 @@ def set_define(doc: McDocument, name: str, value: str) -> Edit | None:
     new_value = literal(value, model.defines)  # refuses what m4 cannot carry
     style = _style(doc)
     mine = [d for d in model.define_statements if d.name == name and not d.call.nested]
-    live = [d for d in mine if not d.call.in_hash_comment and d.call.section is None]
+    live = [d for d in mine if not d.call.in_hash_comment]
 
     def verify(m: McModel) -> bool:
         return m.defines.get(name) == value
