@@ -168,3 +168,16 @@ def test_views_after_many_edits_of_a_large_file() -> None:
         assert doc.model == analyze(doc.text)
         assert _positions(doc.model) == _positions(analyze(doc.text))
     assert doc.remove_define("confX0") and doc.model == analyze(doc.text)
+
+
+@given(text=m4_ish)
+def test_the_statements_walk_agrees_with_the_full_walk(text: str) -> None:
+    """The views edits read come from a walk that skips arguments; the full walk (for
+    the linter's findings) must find the very same statements."""
+    statements_first = analyze(text)
+    core = (statements_first.statements, statements_first.disabled, statements_first.sections)
+    _ = statements_first.quote_problems  # now the full walk runs
+    full_first = analyze(text)
+    _ = full_first.quote_problems
+    assert core == (full_first.statements, full_first.disabled, full_first.sections)
+    assert statements_first == full_first
