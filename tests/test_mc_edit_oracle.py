@@ -431,3 +431,13 @@ def test_class_value_removal(oracle: Oracle) -> None:
     assert "LOCAL_DOMAIN" not in doc.text
     assert doc.set_masquerade_as("mx.example") and doc.set_masquerade_as(None)
     assert not re.search(r"^DM.", _render(oracle, doc), re.M)
+
+
+@pytest.mark.oracle
+def test_daemon_options_with_a_word_m4_would_expand(oracle: Oracle) -> None:
+    doc = McDocument.from_text(BASE)
+    assert doc.set_daemon_options("dnl", "Port=2525, Name=dnl, Family=inet")
+    assert doc.set_daemon_options("dnl", "Port=2525, Name=dnl, Family=inet") is False
+    cf = _render(oracle, doc)
+    assert "O DaemonPortOptions=Port=2525, Name=dnl, Family=inet" in cf.splitlines()
+    assert doc.remove_daemon_options("dnl") and "DAEMON_OPTIONS" not in doc.text

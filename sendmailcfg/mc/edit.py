@@ -33,7 +33,7 @@ from sendmailcfg._source import dominant_newline
 from sendmailcfg.errors import EditError
 from sendmailcfg.mc import macros, placement
 from sendmailcfg.mc.model import Feature, MacroCall, McModel, iter_lines
-from sendmailcfg.mc.quoting import WHITESPACE, literal, quote, rescanned
+from sendmailcfg.mc.quoting import WHITESPACE, literal, needs_protection, quote, rescanned
 from sendmailcfg.mc.splice import Replacement
 from sendmailcfg.syntax.mc_nodes import McDnl, McQuoted, McToken
 
@@ -726,16 +726,15 @@ def set_daemon_options(doc: McDocument, name: str, spec: str) -> Edit | None:
     elif own != name:
         raise EditError(f"the options name the daemon {own!r}, not {name!r}")
     model = doc.model
-    new = literal(spec, model.defines) if "`" in spec or "'" in spec else quote(spec)
-    if "`" not in spec and "'" not in spec:
-        bare = spec.replace(",", " ").replace("(", " ").replace(")", " ").replace("#", " ")
-        if literal(bare, model.defines) != quote(bare):
-            new = "`" + quote(spec) + "'"
+    # DAEMON_OPTIONS quotes its argument itself (O DaemonPortOptions=`$1'): commas and
+    # parentheses are safe there; quotes and words m4 would expand still need a second pair
+    plain = spec.translate(str.maketrans(",()#", "    "))
+    new = "`" + quote(spec) + "'" if needs_protection(plain, model.defines) else quote(spec)
     style = _style(doc)
-    mine = [c for c in daemon_options(model) if daemon_name(c.value(0)) == name]
+    mine = [c for c in daemon_options(model) if daemon_name(_daemon_value(c)) == name]
 
     def verify(m: McModel) -> bool:
-        found = [c for c in daemon_options(m) if daemon_name(c.value(0)) == name]
+        found = [c for c in daemon_options(m) if daemon_name(_daemon_value(c)) == name]
         return len(found) == 1 and _daemon_value(found[0]) == spec
 
     what = f"set DAEMON_OPTIONS for {name}"
@@ -766,12 +765,12 @@ def _daemon_value(call: MacroCall) -> str:
 
 def remove_daemon_options(doc: McDocument, name: str) -> Edit | None:
     """Delete the ``DAEMON_OPTIONS`` named ``name``."""
-    mine = [c for c in daemon_options(doc.model) if daemon_name(c.value(0)) == name]
+    mine = [c for c in daemon_options(doc.model) if daemon_name(_daemon_value(c)) == name]
     if not mine:
         return None
 
     def verify(m: McModel) -> bool:
-        return not any(daemon_name(c.value(0)) == name for c in daemon_options(m))
+        return not any(daemon_name(_daemon_value(c)) == name for c in daemon_options(m))
 
     return Edit(tuple(_removal(doc, mine)), f"remove the DAEMON_OPTIONS for {name}", verify)
 
