@@ -113,10 +113,10 @@ def main() -> None:
         times = []
         for _ in range(a.runs):
             doc = McDocument.from_text(text)
-            _ = doc.defines
+            _ = doc.model.defines
             t0 = CLOCK()
             what(doc)
-            _ = doc.defines
+            _ = doc.model.defines
             times.append(CLOCK() - t0)
         return min(times)
 
@@ -127,7 +127,7 @@ def main() -> None:
         ("(d) remove_define", edit(lambda d: d.remove_define("confX_10"))),
     ]
     doc = McDocument.from_text(text)
-    _ = doc.defines
+    _ = doc.model.defines
     t0 = CLOCK()
     for k in range(a.edits):
         doc.set_define(f"confX_{k}", f"edited {k}")

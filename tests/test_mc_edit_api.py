@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,40 @@ def test_placement_facts_match_the_cf_package(oracle: Oracle) -> None:
     for path in (oracle.cf_dir / "mailer").glob("*.m4"):
         for name in set(re.findall(r"\b([A-Z0-9]+_MAILER_[A-Z_]+)\b", path.read_text())):
             assert ("MAILER", path.stem) in readers(name), name
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "freebsd.mc"
+LOCAL_EDITS: list[tuple[str, Callable[[McDocument], bool]]] = [
+    ("set_define", lambda d: d.set_define("confMAX_HOP", "30")),
+    ("set_define-in-place", lambda d: d.set_define("confBIND_OPTS", "-AAONLY")),
+    ("undefine", lambda d: d.undefine("confX")),
+    ("add_feature", lambda d: d.add_feature("nouucp", "reject")),
+    ("change_feature", lambda d: d.add_feature("mailertable", "hash /etc/mail/mt2")),
+    ("add_mailer", lambda d: d.add_mailer("procmail")),
+    ("remove_mailer", lambda d: d.remove_mailer("smtp")),
+    ("class", lambda d: d.add_class_value("RELAY_DOMAIN", "example.org")),
+    ("masquerade", lambda d: d.set_masquerade_as("example.org")),
+    ("daemon-change", lambda d: d.set_daemon_options("IPv4", "Name=IPv4, Family=inet, Port=26")),
+    ("daemon-remove", lambda d: d.remove_daemon_options("IPv6")),
+    ("disable", lambda d: d.disable(38)),
+    ("enable", lambda d: d.enable(46)),
+]
+
+
+@pytest.mark.parametrize("edit", [e for _, e in LOCAL_EDITS], ids=[n for n, _ in LOCAL_EDITS])
+def test_each_edit_touches_one_line(edit: Callable[[McDocument], bool]) -> None:
+    """Every byte outside the edited statement's line stays; the edit again is a no-op."""
+    from sendmailcfg import _source
+
+    text = _source.decode(EXAMPLE.read_bytes())
+    doc = McDocument.from_text(text)
+    assert edit(doc) is True
+    old, new = text.splitlines(keepends=True), doc.text.splitlines(keepends=True)
+    prefix = 0
+    while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < min(len(old), len(new)) - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    assert len(old) - prefix - suffix <= 1 and len(new) - prefix - suffix <= 1
+    assert edit(doc) is False

@@ -286,6 +286,17 @@ def test_feature_args_change_in_place_gives_one_k_line(oracle: Oracle) -> None:
 
 
 @pytest.mark.oracle
+def test_feature_after_the_mailers_is_moved_before_them(oracle: Oracle) -> None:
+    doc = McDocument.from_text(BASE + "FEATURE(`mailertable', `hash /etc/mail/a')dnl\n")
+    assert "FEATURE() should be before MAILER()" in "".join(oracle.mc2cf(doc.text)[1].splitlines())
+    assert doc.add_feature("mailertable", "hash /etc/mail/b")
+    assert doc.text.count("mailertable") == 1
+    assert doc.text.index("mailertable") < doc.text.index("MAILER(")
+    cf = _render(oracle, doc)
+    assert re.findall(r"^Kmailertable .*", cf, re.M) == ["Kmailertable hash /etc/mail/b"]
+
+
+@pytest.mark.oracle
 def test_dnsbl_instances(oracle: Oracle) -> None:
     doc = McDocument.from_text(BASE)
     assert doc.add_feature("dnsbl", "bl.one.example")
@@ -420,3 +431,13 @@ def test_class_value_removal(oracle: Oracle) -> None:
     assert "LOCAL_DOMAIN" not in doc.text
     assert doc.set_masquerade_as("mx.example") and doc.set_masquerade_as(None)
     assert not re.search(r"^DM.", _render(oracle, doc), re.M)
+
+
+@pytest.mark.oracle
+def test_daemon_options_with_a_word_m4_would_expand(oracle: Oracle) -> None:
+    doc = McDocument.from_text(BASE)
+    assert doc.set_daemon_options("dnl", "Port=2525, Name=dnl, Family=inet")
+    assert doc.set_daemon_options("dnl", "Port=2525, Name=dnl, Family=inet") is False
+    cf = _render(oracle, doc)
+    assert "O DaemonPortOptions=Port=2525, Name=dnl, Family=inet" in cf.splitlines()
+    assert doc.remove_daemon_options("dnl") and "DAEMON_OPTIONS" not in doc.text

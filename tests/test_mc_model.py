@@ -57,8 +57,14 @@ def test_defines_last_wins_and_undefine(doc: McDocument) -> None:
     assert "confGONE" not in doc.defines
     assert doc.defines["ALIAS_FILE"] == "/etc/aliases, /etc/more"  # as m4 reads it again
     assert "confMAX_MESSAGE_SIZE" not in doc.defines
+    doc.defines["X"] = "y"  # writes through to the file
+    assert doc.defines["X"] == "y" and "define(`X', `y')" in doc.text
+    del doc.defines["X"]
+    assert "X" not in doc.defines
+    with pytest.raises(KeyError):
+        del doc.defines["X"]
     with pytest.raises(TypeError):
-        doc.defines["X"] = "y"  # type: ignore[index]
+        doc.model.defines["X"] = "y"  # type: ignore[index]
 
 
 def test_features_mailers_and_friends(doc: McDocument) -> None:

@@ -70,6 +70,7 @@ def test_seed_edit_renders_smart_host(oracle: Oracle) -> None:
 @pytest.mark.oracle
 def test_new_conf_define_renders_its_option(oracle: Oracle) -> None:
     doc = sendmailcfg.load(EXAMPLES / "freebsd.mc")
+    assert isinstance(doc, McDocument)
     doc.set_define("confMAX_MESSAGE_SIZE", "10485760")
     doc.set_define("confPRIVACY_FLAGS", "goaway,noetrn")
     cf, err, status = oracle.mc2cf(doc.text)

@@ -26,7 +26,7 @@ MAILER(local)
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import TYPE_CHECKING, TypeVar
 
 from sendmailcfg.errors import Diagnostic, EditError, ParseError
@@ -51,6 +51,46 @@ T = TypeVar("T")
 if TYPE_CHECKING:
     from sendmailcfg.mc.edit import Edit
     from sendmailcfg.protocol import Document
+
+
+class Defines(MutableMapping[str, str]):
+    r"""The live defines of a document, as a mapping you can also assign to.
+
+    >>> doc = McDocument.from_text("OSTYPE(`linux')dnl\nMAILER(`smtp')dnl\n")
+    >>> doc.defines["SMART_HOST"] = "relay.example"
+    >>> dict(doc.defines), doc.text.splitlines()[1]
+    ({'SMART_HOST': 'relay.example'}, "define(`SMART_HOST', `relay.example')dnl")
+    >>> del doc.defines["SMART_HOST"]
+    >>> "SMART_HOST" in doc.defines
+    False
+    """
+
+    __slots__ = ("_doc",)
+
+    def __init__(self, doc: McDocument) -> None:
+        self._doc = doc
+
+    def __getitem__(self, name: str) -> str:
+        return self._doc.model.defines[name]
+
+    def __setitem__(self, name: str, value: str) -> None:
+        self._doc.set_define(name, value)
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self._doc.model.defines:
+            raise KeyError(name)
+        self._doc.remove_define(name)
+        if name in self._doc.model.defines:  # still defined by a nested or # line define
+            raise EditError(f"{name} is also defined inside another macro; edit that by hand")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._doc.model.defines)
+
+    def __len__(self) -> int:
+        return len(self._doc.model.defines)
+
+    def __repr__(self) -> str:
+        return f"Defines({dict(self._doc.model.defines)!r})"
 
 
 class McDocument:
@@ -147,9 +187,11 @@ class McDocument:
 
     # -- semantic views -------------------------------------------------------------------
     @property
-    def defines(self) -> Mapping[str, str]:
-        """Live defines, name -> value (the last one wins; ``undefine`` removes)."""
-        return self.model.defines
+    def defines(self) -> Defines:
+        """Live defines, name -> value as sendmail.cf gets it (the last one wins;
+        ``undefine`` removes); assigning or deleting a key edits the file
+        (:meth:`set_define`, :meth:`remove_define`)."""
+        return Defines(self)
 
     @property
     def define_statements(self) -> tuple[Define, ...]:

@@ -33,7 +33,7 @@ from sendmailcfg._source import dominant_newline
 from sendmailcfg.errors import EditError
 from sendmailcfg.mc import macros, placement
 from sendmailcfg.mc.model import Feature, MacroCall, McModel, iter_lines
-from sendmailcfg.mc.quoting import WHITESPACE, literal, quote, rescanned
+from sendmailcfg.mc.quoting import WHITESPACE, literal, needs_protection, quote, rescanned
 from sendmailcfg.mc.splice import Replacement
 from sendmailcfg.syntax.mc_nodes import McDnl, McQuoted, McToken
 
@@ -370,7 +370,7 @@ def set_define(doc: McDocument, name: str, value: str) -> Edit | None:
     new_value = literal(value, model.defines)  # refuses what m4 cannot carry
     style = _style(doc)
     mine = [d for d in model.define_statements if d.name == name and not d.call.nested]
-    live = [d for d in mine if not d.call.in_hash_comment and d.call.section is None]
+    live = [d for d in mine if not d.call.in_hash_comment]
 
     def verify(m: McModel) -> bool:
         return m.defines.get(name) == value
@@ -491,8 +491,14 @@ def add_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
                 f"# line (line {mine[0].call.line}); edit that line by hand"
             )
         keep = top[0].call
-        reps = list(_set_args(keep, 1, quoted_args, style))
-        reps += _removal(doc, [f.call for f in top[1:]])
+        if keep.start < _limit(doc):
+            reps = list(_set_args(keep, 1, quoted_args, style))
+            reps += _removal(doc, [f.call for f in top[1:]])
+            return Edit(tuple(reps), what, verify)
+        # after the MAILERs m4 stops with "FEATURE() should be before MAILER()": move it
+        line = _statement("FEATURE", [_name_text(name, style), *quoted_args], style)
+        at = _feature_point(doc)
+        reps = [*_removal(doc, [f.call for f in top]), _insert(doc, at, line, style)]
         return Edit(tuple(reps), what, verify)
     mailer = _first(doc, ["MAILER"])
     for c in model.disabled:
@@ -505,13 +511,19 @@ def add_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
             if on is not None:
                 return Edit(tuple(on), what, verify)
     line = _statement("FEATURE", [_name_text(name, style), *quoted_args], style)
+    return Edit((_insert(doc, _feature_point(doc), line, style),), what, verify)
+
+
+def _feature_point(doc: McDocument) -> int:
+    """Where a new FEATURE goes: after the other FEATUREs (and the OSTYPE/DOMAIN, which
+    may set what FEATUREs read), before the MAILERs."""
     hi = _limit(doc)
     lo = 0
-    for s in _top_of(doc):  # after OSTYPE/DOMAIN: they may set what FEATUREs read
+    for s in _top_of(doc):
         if s.name in ("OSTYPE", "DOMAIN") and s.end <= hi:
             lo = line_after(doc, s.end)
-    at = _after_statements(doc, ("FEATURE", "define", "DOMAIN|OSTYPE|VERSIONID|include"), lo, hi)
-    return Edit((_insert(doc, at, line, style),), what, verify)
+    prefs = ("FEATURE", "define", "DOMAIN|OSTYPE|VERSIONID|include")
+    return _after_statements(doc, prefs, lo, hi)
 
 
 def remove_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
@@ -714,16 +726,15 @@ def set_daemon_options(doc: McDocument, name: str, spec: str) -> Edit | None:
     elif own != name:
         raise EditError(f"the options name the daemon {own!r}, not {name!r}")
     model = doc.model
-    new = literal(spec, model.defines) if "`" in spec or "'" in spec else quote(spec)
-    if "`" not in spec and "'" not in spec:
-        bare = spec.replace(",", " ").replace("(", " ").replace(")", " ").replace("#", " ")
-        if literal(bare, model.defines) != quote(bare):
-            new = "`" + quote(spec) + "'"
+    # DAEMON_OPTIONS quotes its argument itself (O DaemonPortOptions=`$1'): commas and
+    # parentheses are safe there; quotes and words m4 would expand still need a second pair
+    plain = spec.translate(str.maketrans(",()#", "    "))
+    new = "`" + quote(spec) + "'" if needs_protection(plain, model.defines) else quote(spec)
     style = _style(doc)
-    mine = [c for c in daemon_options(model) if daemon_name(c.value(0)) == name]
+    mine = [c for c in daemon_options(model) if daemon_name(_daemon_value(c)) == name]
 
     def verify(m: McModel) -> bool:
-        found = [c for c in daemon_options(m) if daemon_name(c.value(0)) == name]
+        found = [c for c in daemon_options(m) if daemon_name(_daemon_value(c)) == name]
         return len(found) == 1 and _daemon_value(found[0]) == spec
 
     what = f"set DAEMON_OPTIONS for {name}"
@@ -754,12 +765,12 @@ def _daemon_value(call: MacroCall) -> str:
 
 def remove_daemon_options(doc: McDocument, name: str) -> Edit | None:
     """Delete the ``DAEMON_OPTIONS`` named ``name``."""
-    mine = [c for c in daemon_options(doc.model) if daemon_name(c.value(0)) == name]
+    mine = [c for c in daemon_options(doc.model) if daemon_name(_daemon_value(c)) == name]
     if not mine:
         return None
 
     def verify(m: McModel) -> bool:
-        return not any(daemon_name(c.value(0)) == name for c in daemon_options(m))
+        return not any(daemon_name(_daemon_value(c)) == name for c in daemon_options(m))
 
     return Edit(tuple(_removal(doc, mine)), f"remove the DAEMON_OPTIONS for {name}", verify)
 

@@ -279,6 +279,35 @@ _DISABLED_HEAD = re.compile(r"[ \t]*[A-Za-z_][A-Za-z0-9_]*\(")
 
 
 @attrs.frozen
+class _Core:
+    """The views edits need: the statements and what they say (no walk into arguments)."""
+
+    statements: tuple[MacroCall, ...]
+    disabled: tuple[MacroCall, ...]
+    define_statements: tuple[Define, ...]
+    defines: Mapping[str, str]
+    features: tuple[Feature, ...]
+    mailers: tuple[Mailer, ...]
+    ostype: str | None
+    domain: str | None
+    versionid: str | None
+    class_macros: tuple[ClassMacro, ...]
+    sections: tuple[LocalSection, ...]
+    cf_include: MacroCall | None
+
+
+@attrs.frozen
+class _Findings:
+    """The views a linter needs on top: every call, quoting problems, raw lines, ..."""
+
+    calls: tuple[MacroCall, ...]
+    quote_problems: tuple[QuoteProblem, ...]
+    dangerous: tuple[MacroCall, ...]
+    hash_comment_macros: tuple[MacroCall, ...]
+    raw_cf_lines: tuple[RawLine, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
 class McModel:
     """Everything :func:`analyze` found, in file order.
 
@@ -297,27 +326,134 @@ class McModel:
     * ``diagnostics``: what m4 itself would stop on (unterminated quotes / calls).
     """
 
-    calls: tuple[MacroCall, ...]
-    statements: tuple[MacroCall, ...]
-    disabled: tuple[MacroCall, ...]
-    define_statements: tuple[Define, ...]
-    defines: Mapping[str, str]
-    features: tuple[Feature, ...]
-    mailers: tuple[Mailer, ...]
-    ostype: str | None
-    domain: str | None
-    versionid: str | None
-    class_macros: tuple[ClassMacro, ...]
-    sections: tuple[LocalSection, ...]
-    quote_problems: tuple[QuoteProblem, ...]
-    dangerous: tuple[MacroCall, ...]
-    hash_comment_macros: tuple[MacroCall, ...]
-    raw_cf_lines: tuple[RawLine, ...]
-    diagnostics: tuple[Diagnostic, ...]
-    cf_include: MacroCall | None = None
-    """``include(`.../cf.m4')`` when the file loads the cf macros itself (Debian's
-    sendmail.mc, run as ``m4 sendmail.mc``): ``#`` lines before it are real m4
-    comments, so their macros are not calls (they are left out of the views)."""
+    __slots__ = ("_core", "_findings", "_text", "_tree")
+
+    def __init__(self, text: str, tree: McTree) -> None:
+        self._text = text
+        self._tree = tree
+        self._core: _Core | None = None
+        self._findings: _Findings | None = None
+
+    # the views are built when first asked for: the statements' views in a walk that
+    # does not go into arguments, the findings in the full walk
+    def _c(self) -> _Core:
+        if self._core is None:
+            w = _Walker(self._text, self._tree, core=True)
+            w.run()
+            self._core = _core_views(self._text, w)
+        return self._core
+
+    def _f(self) -> _Findings:
+        if self._findings is None:
+            w = _Walker(self._text, self._tree)
+            w.run()
+            w.scan_text()
+            if self._core is None:
+                self._core = _core_views(self._text, w)
+            self._findings = _findings(w)
+        return self._findings
+
+    @property
+    def calls(self) -> tuple[MacroCall, ...]:
+        """Every live call, nested ones included, in source order."""
+        return self._f().calls
+
+    @property
+    def statements(self) -> tuple[MacroCall, ...]:
+        """Live calls not nested in another call's arguments (``#`` lines included)."""
+        return self._c().statements
+
+    @property
+    def disabled(self) -> tuple[MacroCall, ...]:
+        """Calls inside ``dnl`` comments (``dnl define(...)``)."""
+        return self._c().disabled
+
+    @property
+    def define_statements(self) -> tuple[Define, ...]:
+        """Live ``define``/``undefine`` statements in order."""
+        return self._c().define_statements
+
+    @property
+    def defines(self) -> Mapping[str, str]:
+        """Name -> value as sendmail.cf gets it (read-only; the last one wins)."""
+        return self._c().defines
+
+    @property
+    def features(self) -> tuple[Feature, ...]:
+        """Live FEATUREs in order."""
+        return self._c().features
+
+    @property
+    def mailers(self) -> tuple[Mailer, ...]:
+        """Live MAILERs in order."""
+        return self._c().mailers
+
+    @property
+    def ostype(self) -> str | None:
+        """The OSTYPE argument (the last one)."""
+        return self._c().ostype
+
+    @property
+    def domain(self) -> str | None:
+        """The DOMAIN argument (the last one)."""
+        return self._c().domain
+
+    @property
+    def versionid(self) -> str | None:
+        """The VERSIONID text."""
+        return self._c().versionid
+
+    @property
+    def class_macros(self) -> tuple[ClassMacro, ...]:
+        """LOCAL_DOMAIN, RELAY_DOMAIN, MASQUERADE_AS, ... in order."""
+        return self._c().class_macros
+
+    @property
+    def sections(self) -> tuple[LocalSection, ...]:
+        """LOCAL_* / MAILER_DEFINITIONS raw sections."""
+        return self._c().sections
+
+    @property
+    def cf_include(self) -> MacroCall | None:
+        """``include(`.../cf.m4')`` when the file loads the cf macros itself (Debian's
+        sendmail.mc, run as ``m4 sendmail.mc``): ``#`` lines before it are real m4
+        comments, so their macros are not calls (they are left out of the views)."""
+        return self._c().cf_include
+
+    @property
+    def quote_problems(self) -> tuple[QuoteProblem, ...]:
+        """Quoting mistakes, by position."""
+        return self._f().quote_problems
+
+    @property
+    def dangerous(self) -> tuple[MacroCall, ...]:
+        """Calls of builtins that reach outside m4 (``macros.DANGEROUS_BUILTINS``)."""
+        return self._f().dangerous
+
+    @property
+    def hash_comment_macros(self) -> tuple[MacroCall, ...]:
+        """Calls and expanding bare words in ``#`` lines."""
+        return self._f().hash_comment_macros
+
+    @property
+    def raw_cf_lines(self) -> tuple[RawLine, ...]:
+        """Lines that look like sendmail.cf text outside LOCAL_* sections."""
+        return self._f().raw_cf_lines
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """What m4 itself would stop on (unterminated quotes / calls), by position."""
+        return self._f().diagnostics
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, McModel):
+            return NotImplemented
+        return self._c() == other._c() and self._f() == other._f()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<McModel: {len(self.statements)} statements>"
 
 
 class _Walker(McVisitor):
@@ -326,9 +462,10 @@ class _Walker(McVisitor):
 
     token_kinds = frozenset(["WORD", "TEXT", "RQ"])
 
-    def __init__(self, text: str, tree: McTree) -> None:
+    def __init__(self, text: str, tree: McTree, *, core: bool = False) -> None:
         self.text = text
         self.tree = tree
+        self.core = core  # statements only: no walk into arguments, no findings
         self.pos = Positions(text)
         self.diversion = 0
         self.section: str | None = None
@@ -439,6 +576,8 @@ class _Walker(McVisitor):
     def _find_cf_include(self) -> None:
         """``include(`.../m4/cf.m4')`` in the file itself (Debian style): before it,
         m4's own comments are still on, so ``#`` lines there are real comments."""
+        if "cf.m4" not in self.text:
+            return
         offset = 0
         for item in self.tree.items:
             if (
@@ -460,10 +599,10 @@ class _Walker(McVisitor):
             self.calls.append(self._record(node, offset, nested=True, in_hash=ctx.in_hash))
         else:
             self._statement(self._record(node, offset, nested=False, in_hash=ctx.in_hash))
-        return True
+        return not self.core
 
     def arg(self, node: McArg, offset: int, ctx: Context, index: int) -> None:
-        if '"' not in node.source[node.start : node.start + 64]:
+        if self.core or '"' not in node.source[node.start : node.start + 64]:
             return
         lead, first = _first_non_blank(node)
         if first == '"':
@@ -507,6 +646,7 @@ class _Walker(McVisitor):
                 self._quote_problem("stray-close-quote", offset, "'", section=self.section)
             if (
                 (kind == "WORD" or kind == "TEXT")
+                and not self.core
                 and self.section is None
                 and (offset == 0 or self.text[offset - 1] == "\n")
             ):
@@ -524,6 +664,10 @@ class _Walker(McVisitor):
             )
 
     def dnl(self, node: McDnl, offset: int, ctx: Context) -> bool:
+        if self.core:
+            if node.call is None and not ctx.nested and not ctx.in_hash:
+                self._disabled(node, offset)
+            return False
         if not ctx.nested:
             self.dnl_spans.append((offset, offset + node.length))
             if node.call is None and not ctx.in_hash:
@@ -620,12 +764,13 @@ def _live(rec: MacroCall) -> bool:
 
 
 def analyze(text: str, tree: McTree | None = None) -> McModel:
-    """Build the semantic view of ``text`` (parsed here unless ``tree`` is given)."""
+    """The semantic view of ``text`` (parsed here unless ``tree`` is given), built lazily."""
     if tree is None:
         tree = parse_mc_tree(text)
-    w = _Walker(text, tree)
-    w.run()
-    w.scan_text()
+    return McModel(text, tree)
+
+
+def _core_views(text: str, w: _Walker) -> _Core:
     stmts = tuple(w.statements)
     defines: dict[str, str] = {}
     define_statements: list[Define] = []
@@ -661,13 +806,7 @@ def analyze(text: str, tree: McTree | None = None) -> McModel:
             if n == "MASQUERADE_AS":  # define(`MASQUERADE_NAME', $1): read once more
                 value = rescanned(value)
             classes.append(ClassMacro(n, value, s))
-    sections = _sections(text, w.pos, stmts)
-    dangerous = tuple(c for c in w.calls if not c.bare and _is_dangerous(c))
-    hash_macros = tuple(
-        c for c in w.calls if c.in_hash_comment and (not c.bare or c.name in macros.BARE_MACROS)
-    )
-    return McModel(
-        calls=tuple(w.calls),
+    return _Core(
         statements=stmts,
         disabled=tuple(w.disabled),
         define_statements=tuple(define_statements),
@@ -678,13 +817,21 @@ def analyze(text: str, tree: McTree | None = None) -> McModel:
         domain=domain,
         versionid=versionid,
         class_macros=tuple(classes),
-        sections=sections,
+        sections=_sections(text, w.pos, stmts),
+        cf_include=next((s for s in stmts if s.start == w.cf_include_at), None),
+    )
+
+
+def _findings(w: _Walker) -> _Findings:
+    return _Findings(
+        calls=tuple(w.calls),
         quote_problems=tuple(w.quote_problems),
-        dangerous=dangerous,
-        hash_comment_macros=hash_macros,
+        dangerous=tuple(c for c in w.calls if not c.bare and _is_dangerous(c)),
+        hash_comment_macros=tuple(
+            c for c in w.calls if c.in_hash_comment and (not c.bare or c.name in macros.BARE_MACROS)
+        ),
         raw_cf_lines=tuple(w.raw_lines),
         diagnostics=tuple(sorted(w.diagnostics, key=lambda d: (d.line, d.column))),
-        cf_include=next((s for s in stmts if s.start == w.cf_include_at), None),
     )
 
 
