@@ -17,7 +17,7 @@ from sendmailcfg.maps.document import MapDocument
 from sendmailcfg.maps.keys import fold
 from sendmailcfg.protocol import Document
 from sendmailcfg.syntax.map_nodes import WHITESPACE, MapSyntax
-from sendmailcfg.syntax.map_parser import split_lines
+from sendmailcfg.syntax.map_parser import parse_map_lines, split_lines
 from tests.strategies import keys, map_ish_text, map_sources, values
 
 
@@ -339,3 +339,43 @@ def test_many_edits_on_a_large_map_agree_with_a_reparse() -> None:
     assert list(doc.lines) == list(again.lines)
     assert [doc.lines[i] for i in range(0, len(again.lines), 97)] == again.lines[::97]
     assert doc.entries() == again.entries()
+
+
+aligned_sources = st.lists(
+    st.tuples(keys, st.sampled_from(["\t", "\t\t", " ", "   ", "        "]), values),
+    max_size=12,
+).map(lambda rows: "".join(f"{k}{sep}{v}\n" for k, sep, v in rows))
+
+
+@given(aligned_sources | map_sources(), keys, keys, values)
+def test_the_style_read_at_c_speed_is_the_style_read_line_by_line(
+    text: str, gone: str, key: str, value: str
+) -> None:
+    fast = MapDocument.from_text(text)
+    slow = MapDocument(parse_map_lines(text))  # hand-given nodes: read line by line
+    for doc in (fast, slow):
+        doc.remove(gone)
+        doc.set(key, value)
+        doc.set(key + "x", value)
+    assert fast.text == slow.text
+
+
+@given(map_sources() | map_ish_text | aligned_sources, st.sampled_from(["first", "last", "all"]))
+def test_scans_of_the_loaded_text_agree_with_the_nodes(text: str, duplicates: str) -> None:
+    fast = _loads(text, "map", duplicates=duplicates)
+    slow = MapDocument(parse_map_lines(text), duplicates=duplicates)  # node by node
+    assert fast.diagnostics == slow.diagnostics
+    assert list(fast.lines) == parse_map_lines(text)
+    assert fast.entries() == slow.entries()
+    assert dict(fast) == dict(slow) and list(fast) == list(slow)
+    for key in fast:
+        assert fast.find_all(key) == slow.find_all(key)
+
+
+def test_long_lines_are_read_line_by_line() -> None:
+    text = "k " + "x" * 1100 + "\nok " + "y" * 300 + "\nk again\n\x0bv w\n"
+    fast = MapDocument.from_text(text)
+    slow = MapDocument(parse_map_lines(text))
+    assert [d.code for d in fast.diagnostics] == ["too-long", "leading-space"]
+    assert fast.diagnostics == slow.diagnostics and dict(fast) == dict(slow)
+    assert list(fast) == ["ok", "k"] and fast["k"] == "again"

@@ -33,6 +33,7 @@ import operator
 import os
 from collections import Counter
 from collections.abc import (
+    Callable,
     ItemsView,
     Iterable,
     Iterator,
@@ -41,7 +42,8 @@ from collections.abc import (
     Sequence,
     ValuesView,
 )
-from itertools import accumulate
+from itertools import accumulate, compress
+from operator import itemgetter
 from typing import TYPE_CHECKING, Literal, TypeVar, overload
 
 import attrs
@@ -60,9 +62,12 @@ from sendmailcfg.syntax.map_nodes import (
 )
 from sendmailcfg.syntax.map_parser import (
     entry_keys,
+    entry_separators,
     line_starts,
     parse_map_line,
+    parse_map_lines,
     parse_map_lines_lark,
+    problem_line_starts,
 )
 
 if TYPE_CHECKING:
@@ -71,9 +76,13 @@ if TYPE_CHECKING:
     from sendmailcfg.protocol import Document
 
 _T = TypeVar("_T")
+_K = TypeVar("_K")
 Duplicates = Literal["first", "last", "all"]
 """makemap's policy for repeated keys: default (first kept, an error), ``-r``, ``-d``."""
 
+_DUPLICATE = "each key once (makemap keeps the first; -r keeps the last)"
+_CHUNK = 1 << 16
+"""Lines parsed at a time when every node is asked for."""
 _LONG = MAX_LINE_BYTES // 4
 """Lines longer than this (in characters) may exceed makemap's limit in bytes."""
 
@@ -130,9 +139,7 @@ class MapLines(Sequence[MapLine]):
         return doc._node(doc._id_at(index))
 
     def __iter__(self) -> Iterator[MapLine]:
-        node = self._doc._node
-        for i in self._doc._ids():
-            yield node(i)
+        return self._doc._nodes()
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, MapLines | list | tuple):
@@ -224,6 +231,7 @@ class MapDocument(MutableMapping[str, str]):
         self._last_entry: int | None = None  # id of the last entry line (cache)
         self._newline: str | None = None
         self._sums: list[int] | None = None  # running sums of _deltas (cache)
+        self._scan_ok: bool | None = None  # no line of the loaded text is long (cache)
 
     # -- construction ------------------------------------------------------------------
 
@@ -398,6 +406,18 @@ class MapDocument(MutableMapping[str, str]):
             yield from gaps.get(s, ())
         yield from range(prev, self._n)
 
+    def _nodes(self) -> Iterator[MapLine]:
+        """Every line's node in file order; the text as loaded is parsed in large slices."""
+        if self._texts or self._slots or self._fixed:
+            node_of = self._node
+            for i in self._ids():
+                yield node_of(i)
+            return
+        starts, text, syntax = self._starts, self._text, self.syntax
+        for a in range(0, self._n, _CHUNK):
+            b = min(a + _CHUNK, self._n)
+            yield from parse_map_lines(text[starts[a] : starts[b]], syntax)
+
     @property
     def lines(self) -> MapLines:
         """The line nodes in file order (a sequence; nodes are made when asked for)."""
@@ -493,10 +513,9 @@ class MapDocument(MutableMapping[str, str]):
         """Every entry in file order, with 1-based line and column (``doc.entries()``)."""
         out = EntryList()
         append = out.append
-        node_of = self._node
-        for pos, i in enumerate(self._ids(), 1):
-            node = node_of(i)
-            if type(node) is MapEntry:
+        entry = MapEntry
+        for pos, node in enumerate(self._nodes(), 1):
+            if type(node) is entry:
                 append(LocatedEntry(node.key, node.value, pos, 1, node.value_start + 1, node))
         return out
 
@@ -507,11 +526,13 @@ class MapDocument(MutableMapping[str, str]):
     @property
     def diagnostics(self) -> list[Diagnostic]:
         """Every line makemap would reject, and every duplicate key it would report."""
+        fast = self._diagnostics_of_loaded_text()
+        if fast is not None:
+            return fast
         out: list[Diagnostic] = []
         seen: set[str] = set()
         check_dups = self.duplicates == "first"
-        for pos, i in enumerate(self._ids(), 1):
-            node = self._node(i)
+        for pos, node in enumerate(self._nodes(), 1):
             if isinstance(node, MapErrorLine):
                 out.append(Diagnostic(pos, node.column, node.code, node.message, node.expected))
             elif check_dups and isinstance(node, MapEntry):
@@ -523,11 +544,34 @@ class MapDocument(MutableMapping[str, str]):
                             1,
                             "duplicate-key",
                             f"key {k}: duplicate key",
-                            "each key once (makemap keeps the first; -r keeps the last)",
+                            _DUPLICATE,
                         )
                     )
                 seen.add(k)
         return out
+
+    def _diagnostics_of_loaded_text(self) -> list[Diagnostic] | None:
+        """:attr:`diagnostics` by regex scans, for an unedited text that allows them."""
+        if self._texts or self._slots or not self._fast_scan_ok():
+            return None
+        found = problem_line_starts(self._text, self.syntax)
+        if found is None:
+            return None
+        starts = self._starts
+        out: list[tuple[int, Diagnostic]] = []
+        for at in found:
+            i = bisect.bisect_right(starts, at) - 1
+            node = parse_map_line(self._text[at : starts[i + 1]], self.syntax)
+            assert isinstance(node, MapErrorLine)
+            out.append((i, Diagnostic(i + 1, node.column, node.code, node.message, node.expected)))
+        if self.duplicates == "first":
+            self._lookup()
+            for k, ids in self._repeats.items():
+                for i in ids[1:]:
+                    message = f"key {k}: duplicate key"
+                    out.append((i, Diagnostic(i + 1, 1, "duplicate-key", message, _DUPLICATE)))
+        out.sort(key=itemgetter(0))
+        return [d for _, d in out]
 
     # -- lookups -----------------------------------------------------------------------
 
@@ -539,11 +583,10 @@ class MapDocument(MutableMapping[str, str]):
         """Folded key -> id of its first entry line (built once, kept up to date by edits)."""
         if self._index is None:
             keys = None
-            if not self._slots and not self._texts and not self._fixed:
+            if not self._slots and not self._texts and self._fast_scan_ok():
                 text = self._text
-                if self._n and max(map(operator.sub, self._starts[1:], self._starts)) <= _LONG:
-                    folded = fold(text) if self.fold_keys else text
-                    keys = entry_keys(folded, self.syntax, self._n)
+                folded = fold(text) if self.fold_keys else text
+                keys = entry_keys(folded, self.syntax, self._n)
             if keys is not None:
                 self._index, self._repeats = _index_of_keys(keys)
             else:
@@ -706,31 +749,82 @@ class MapDocument(MutableMapping[str, str]):
     def _style_counts(self) -> tuple[Counter[str], Counter[int], list[int]]:
         """Separators and value columns of the entries, counted once, kept up to date."""
         if self._style is None:
-            seps: Counter[str] = Counter()
-            columns: Counter[int] = Counter()
-            count = 0
-            for i in self._ids():
-                node = self._node(i)
-                if type(node) is MapEntry:
-                    seps[node.separator] += 1
-                    columns[_display_width(node.text[: node.value_start])] += 1
-                    count += 1
-            self._style = (seps, columns, [count])
+            style = self._style_of_loaded_text() if self._fast_scan_ok() else None
+            if style is None:
+                self._style = self._style_line_by_line()
+            else:
+                self._style = style
+                # The lines edited since the load: out as loaded, in as they are now.
+                n, starts, src = self._n, self._starts, self._text
+                for i in sorted({*self._dead, *(i for i in self._texts if i < n)}):
+                    node = parse_map_line(src[starts[i] : starts[i + 1]], self.syntax)
+                    if type(node) is MapEntry:
+                        self._count_style(node, -1)
+                for text in self._texts.values():
+                    node = parse_map_line(text, self.syntax)
+                    if type(node) is MapEntry:
+                        self._count_style(node, 1)
         return self._style
 
+    def _fast_scan_ok(self) -> bool:
+        """Whether the text as loaded can be read with the whole-text regexes."""
+        if self._fixed or not self._n:
+            return False
+        if self._scan_ok is None:
+            longest: int = max(map(operator.sub, self._starts[1:], self._starts))
+            self._scan_ok = longest <= _LONG
+        return self._scan_ok
+
+    def _style_of_loaded_text(self) -> tuple[Counter[str], Counter[int], list[int]] | None:
+        seps_per_line = entry_separators(self._text, self.syntax, self._n)
+        if seps_per_line is None:
+            return None
+        seps: Counter[str] = Counter(seps_per_line)  # type: ignore[arg-type]
+        del seps[""]
+        columns: Counter[int] = Counter()
+        if len(seps) > 1:  # only then do columns decide anything (see _separator_for)
+            pairs = entry_separators(self._text, self.syntax, self._n, keys=True)
+            assert pairs is not None
+            shapes = Counter(
+                zip(map(len, map(itemgetter(0), pairs)), map(itemgetter(1), pairs), strict=True)
+            )
+            for (width, sep), hits in shapes.items():
+                if sep:  # a key holds no tab: its width is its length
+                    columns[_display_width("x" * width + sep)] += hits
+        return seps, columns, [seps.total()]
+
+    def _style_line_by_line(self) -> tuple[Counter[str], Counter[int], list[int]]:
+        seps: Counter[str] = Counter()
+        columns: Counter[int] = Counter()
+        count = 0
+        for i in self._ids():
+            node = self._node(i)
+            if type(node) is MapEntry:
+                seps[node.separator] += 1
+                columns[_display_width(node.text[: node.value_start])] += 1
+                count += 1
+        return seps, columns, [count]
+
     def _count_style(self, node: MapEntry, step: int) -> None:
+        # Counts that drop to 0 stay, in place: most_common breaks ties by first appearance.
         if self._style is None:
             return
         seps, columns, count = self._style
-        sep = node.separator
-        column = _display_width(node.text[: node.value_start])
-        seps[sep] += step
-        columns[column] += step
+        seps[node.separator] += step
         count[0] += step
-        if seps[sep] <= 0:
-            del seps[sep]
-        if columns[column] <= 0:
-            del columns[column]
+        if columns:
+            columns[_display_width(node.text[: node.value_start])] += step
+
+    def _most_common(self, counts: Counter[_K], of: Callable[[MapEntry], _K]) -> _K:
+        """The most frequent value; a tie goes to the value the earliest entry has."""
+        best = max(counts.values())
+        tied = [k for k, hits in counts.items() if hits == best]
+        if len(tied) > 1:
+            for i in self._ids():
+                node = self._node(i)
+                if type(node) is MapEntry and of(node) in tied:
+                    return of(node)
+        return tied[0]
 
     def _separator_for(self, key: str) -> str:
         if self.syntax.delimiter is not None:
@@ -738,9 +832,16 @@ class MapDocument(MutableMapping[str, str]):
         seps, columns, (count,) = self._style_counts()
         if not count:
             return "\t"
-        sep, _ = seps.most_common(1)[0]
-        column, hits = columns.most_common(1)[0]
-        aligned = count >= 2 and hits * 5 >= count * 4 and len(seps) > 1
+        sep = self._most_common(seps, lambda e: e.separator)
+        kinds = sum(1 for hits in seps.values() if hits > 0)
+        if kinds == 1:
+            return sep
+        if not columns:
+            self._style = self._style_line_by_line()
+            seps, columns, (count,) = self._style
+        column = self._most_common(columns, lambda e: _display_width(e.text[: e.value_start]))
+        hits = columns[column]
+        aligned = count >= 2 and hits * 5 >= count * 4
         if aligned and _display_width(key) < column:
             if "\t" in sep:
                 width = _display_width(key)
@@ -810,6 +911,7 @@ class MapDocument(MutableMapping[str, str]):
         In a CRLF file the new line ends in CRLF too (so makemap stores a CR at
         the end of its value, as it does for every other line of that file).
         """
+        self._lookup()  # the key index of the text as loaded, before it changes
         crlf = self.newline == "\r\n"
         anchor = None
         if after is not None:
@@ -883,21 +985,27 @@ class MapDocument(MutableMapping[str, str]):
 
 
 def _index_of_keys(keys: list[str]) -> tuple[dict[str, int], dict[str, list[int]]]:
-    """The key index from one key per line (``""``: not an entry), at C speed when no
-    key repeats."""
-    entries = len(keys) - keys.count("")
-    index = dict(zip(keys, range(len(keys)), strict=True))
+    """The key index from one key per line (``""``: not an entry), in passes at C speed.
+
+    >>> _index_of_keys(["a", "", "b", "a", "a"])
+    ({'a': 0, 'b': 2}, {'a': [0, 3, 4]})
+    """
+    n = len(keys)
+    index = dict(zip(keys, range(n), strict=True))  # first appearance order, last line
     index.pop("", None)
-    if len(index) == entries:
+    if len(index) == n - keys.count(""):
         return index, {}
-    index = {}
+    # Lines that are not the last of their key: the earlier lines of repeated keys.
+    lookup = index.get
+    earlier = compress(range(n), map(operator.ne, map(lookup, keys), range(n)))
     repeats: dict[str, list[int]] = {}
-    for i, k in enumerate(keys):
+    for i in earlier:
+        k = keys[i]
         if k:
-            if k in index:
-                repeats.setdefault(k, [index[k]]).append(i)
-            else:
-                index[k] = i
+            repeats.setdefault(k, []).append(i)
+    for k, lines in repeats.items():
+        lines.append(index[k])
+        index[k] = lines[0]
     return index, repeats
 
 

@@ -77,29 +77,27 @@ def _key_sep_regex(delimiter: str | None) -> re.Pattern[str]:
 
 
 @functools.cache
-def _entry_key_regex(comment: str) -> re.Pattern[str]:
+def _entry_key_regex(comment: str, groups: str = "k") -> re.Pattern[str]:
+    """One match per line; ``groups``: ``k`` the key, ``s`` the separators, ``ks`` both."""
     c = re.escape(comment)
     ws = WS_CLASS
-    return re.compile(rf"(?:([^{ws}\n{c}][^{ws}\n]*)[{ws}]+[^{ws}\n])?[^\n]*\n?")
+    key = f"([^{ws}\\n{c}][^{ws}\\n]*)" if "k" in groups else f"[^{ws}\\n{c}][^{ws}\\n]*"
+    sep = f"([{ws}]+)" if "s" in groups else f"[{ws}]+"
+    return re.compile(rf"(?:{key}{sep}[^{ws}\n]|)[^\n]*\n?")
 
 
 def entry_keys(text: str, syntax: MapSyntax, lines: int) -> list[str] | None:
     r"""The key of every line of ``text`` (``""`` for a line that is not an entry).
 
-        The key index of a whole file in one C-speed regex pass, without a node per
-        line: fold ``text`` first to get folded keys. ``lines`` is the number of lines
-        (``len(line_starts(text)) - 1``). None when this fast scan cannot be trusted
-        and :func:`parse_map_line` must decide line by line: ``-t`` and ``-e``
-        syntaxes (where a key may be empty), NUL bytes, and lines long enough that
-        makemap's 1022-byte limit may cut them.
+    The key index of a whole file in one C-speed regex pass, without a node per
+    line: fold ``text`` first to get folded keys. ``lines`` is the number of lines
+    (``len(line_starts(text)) - 1``). None when this scan cannot be trusted and
+    :func:`parse_map_line` must decide line by line: ``-t`` and ``-e`` syntaxes
+    (where a key may be empty) and NUL bytes. Lines over 1022 bytes (makemap's
+    limit, "line too long") get a key here too: the caller checks long lines.
 
-        >>> entry_keys("a b
-    #c
-
-     x
-    k
-    k2 v", MapSyntax(), 6)
-        ['a', '', '', '', '', 'k2']
+    >>> entry_keys("a b\n#c\n\n x\nk\nk2 v", MapSyntax(), 6)
+    ['a', '', '', '', '', 'k2']
     """
     if syntax.delimiter is not None or syntax.allow_empty or "\x00" in text:
         return None
@@ -108,6 +106,47 @@ def entry_keys(text: str, syntax: MapSyntax, lines: int) -> list[str] | None:
         return None
     del keys[lines:]
     return keys
+
+
+def entry_separators(
+    text: str, syntax: MapSyntax, lines: int, *, keys: bool = False
+) -> list[str] | list[tuple[str, str]] | None:
+    r"""Like :func:`entry_keys`, the separator run of every line (``""``: not an entry).
+
+    With ``keys=True``, ``(key, separators)`` pairs.
+
+    >>> entry_separators("a  b\n#c d\nk\tv", MapSyntax(), 3)
+    ['  ', '', '\t']
+    >>> entry_separators("a  b\n", MapSyntax(), 1, keys=True)
+    [('a', '  ')]
+    """
+    if syntax.delimiter is not None or syntax.allow_empty or "\x00" in text:
+        return None
+    found = _entry_key_regex(syntax.comment, "ks" if keys else "s").findall(text)
+    if len(found) != lines + 1:
+        return None
+    del found[lines:]
+    return found
+
+
+@functools.cache
+def _problem_regex(comment: str) -> re.Pattern[str]:
+    c = re.escape(comment)
+    ws = WS_CLASS
+    # after a "\n": a line starting with white space, or a key with nothing after it
+    return re.compile(rf"\n(?:(?!{c})[{ws}]|[^{ws}\n{c}][^{ws}\n]*[{ws}]*(?=\n|\Z))")
+
+
+def problem_line_starts(text: str, syntax: MapSyntax) -> list[int] | None:
+    r"""Where the lines makemap rejects start, in one C-speed scan (or None, as
+    :func:`entry_keys`). Lines over 1022 bytes are not looked for: the caller checks them.
+
+    >>> problem_line_starts("a b\n x\nk\n#c\nk  \n", MapSyntax())
+    [4, 7, 12]
+    """
+    if syntax.delimiter is not None or syntax.allow_empty or "\x00" in text:
+        return None
+    return [m.start() for m in _problem_regex(syntax.comment).finditer("\n" + text)]
 
 
 def parse_map_line(line: str, syntax: MapSyntax = MapSyntax()) -> MapLine:
