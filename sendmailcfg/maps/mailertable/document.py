@@ -59,6 +59,8 @@ _PLAIN_QUERY = re.compile(
 )
 """``local@host`` or ``host`` that passes sendmail's address checks, with a host of plain
 labels (trailing dots allowed): groups local part (or None), host, trailing dots."""
+_IPV6_LITERAL = re.compile(r'\[(?i:ipv6):([^\[\]@ \t\r\n\x0b\x0c()<>,;"\\]+)\]')
+"""An IPv6 address literal ``[IPv6:2001:db8::1]`` (the tag in any case): group 1 the address."""
 MAX_RULE_RECURSION = 50
 """sendmail's MAXRULERECURSION: ruleset 90 nests at most this deep, then gives up."""
 
@@ -601,7 +603,9 @@ class _Router:
             local, _, host = query.rpartition("@")
         else:
             local, host = None, query
-        bad = _ADDRESS_SYNTAX.intersection(query)
+        v6 = _IPV6_LITERAL.match(host)
+        # In [IPv6:...] the colons are the address's own (canonify passes it through).
+        bad = _ADDRESS_SYNTAX.intersection(query if v6 is None else local or "")
         if bad:
             raise ValueError(
                 f"{query!r}: {''.join(sorted(bad))!r} is address syntax sendmail would parse "
@@ -610,8 +614,15 @@ class _Router:
         invalid = _check(local, host)
         if invalid is not None:
             return Resolution(query, invalid, _Decision("invalid", None, None), ())
+        if v6 is not None:
+            host = f"[IPv6:{v6.group(1)}]"  # canonify writes the tag as IPv6
         base = host.rstrip(".")
+        folded = ascii_fold(base)
         if host.startswith("[") and host.endswith("]"):
+            if folded in names:  # one of this host's own addresses (class w)
+                user = None if local is None else ascii_fold(local)
+                route = Route("local", None, user)
+                return Resolution(query, route, _Decision("local", None, None), ())
             user = None if local is None else f"{local}@{host}"
             route = Route("esmtp", host, user)
             if smart_host:
@@ -621,7 +632,6 @@ class _Router:
                 else:
                     route = Route("esmtp", join(st), user)
             return Resolution(query, delivered(route), _Decision("ip-literal", None, None), ())
-        folded = ascii_fold(base)
         if folded == "localhost" or folded in names:
             user = None if local is None else ascii_fold(local)
             return Resolution(query, Route("local", None, user), _Decision("local", None, None), ())
