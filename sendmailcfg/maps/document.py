@@ -232,6 +232,7 @@ class MapDocument(MutableMapping[str, str]):
         self._newline: str | None = None
         self._sums: list[int] | None = None  # running sums of _deltas (cache)
         self._scan_ok: bool | None = None  # no line of the loaded text is long (cache)
+        self._located_cache: dict[int, LocatedEntry] = {}  # line id -> its entry, as found
 
     # -- construction ------------------------------------------------------------------
 
@@ -304,6 +305,7 @@ class MapDocument(MutableMapping[str, str]):
         new._slots = list(self._slots)
         new._deltas = list(self._deltas)
         new._sums = None
+        new._located_cache = {}
         new._fixed = dict(self._fixed)
         new._index = None if self._index is None else dict(self._index)
         new._repeats = {k: list(v) for k, v in self._repeats.items()}
@@ -500,13 +502,16 @@ class MapDocument(MutableMapping[str, str]):
 
     # -- positions and problems ----------------------------------------------------------
 
-    def _located(self, line_id: int, node: MapEntry | None = None) -> LocatedEntry:
-        if node is None:
-            found = self._node(line_id)
-            assert isinstance(found, MapEntry)
-            node = found
-        line = self._position(line_id) + 1
-        return LocatedEntry(node.key, node.value, line, 1, node.value_column, node)
+    def _located(self, line_id: int) -> LocatedEntry:
+        """The entry on a line, with its position (kept until an edit moves lines)."""
+        located = self._located_cache.get(line_id)
+        if located is None:
+            node = self._node(line_id)
+            assert isinstance(node, MapEntry)
+            line = self._position(line_id) + 1
+            located = LocatedEntry(node.key, node.value, line, 1, node.value_column, node)
+            self._located_cache[line_id] = located
+        return located
 
     @property
     def entries(self) -> EntryList:
@@ -864,6 +869,7 @@ class MapDocument(MutableMapping[str, str]):
         return MapEntry(text, len(key), len(key) + len(sep))
 
     def _replace(self, line_id: int, text: str) -> None:
+        self._located_cache.pop(line_id, None)
         if line_id < self._n and text == self._line_text(line_id) and line_id not in self._fixed:
             self._texts.pop(line_id, None)
         else:
@@ -940,6 +946,7 @@ class MapDocument(MutableMapping[str, str]):
         gap.insert(gap.index(anchor) + 1 if slot != anchor else 0, new_id)
         self._new_slot[new_id] = slot
         self._slot_delta(slot, 1)
+        self._located_cache.clear()
         position = self._position(new_id)
         if position < 1000:
             self._newline = None
@@ -968,6 +975,7 @@ class MapDocument(MutableMapping[str, str]):
                 self._newline = None
             if i == self._last_entry:
                 self._last_entry = None
+            self._located_cache.clear()
             slot = self._new_slot.pop(i, None)
             if slot is None:
                 self._dead.add(i)
