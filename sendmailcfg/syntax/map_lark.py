@@ -1,4 +1,4 @@
-"""The Lark reference parser for makemap sources (``grammars/map*.lark``).
+r"""The Lark reference parser for makemap sources (``grammars/map*.lark``).
 
 Imported lazily by :func:`sendmailcfg.syntax.map_parser.parse_map_lines_lark`.
 
