@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import sendmailcfg
 from sendmailcfg import EditError, ParseError, UnknownKindError
-from sendmailcfg.maps.document import MapDocument
+from sendmailcfg.maps.document import Duplicates, MapDocument
 from sendmailcfg.maps.keys import fold
 from sendmailcfg.protocol import Document
 from sendmailcfg.syntax.map_nodes import WHITESPACE, MapSyntax
@@ -361,7 +361,7 @@ def test_the_style_read_at_c_speed_is_the_style_read_line_by_line(
 
 
 @given(map_sources() | map_ish_text | aligned_sources, st.sampled_from(["first", "last", "all"]))
-def test_scans_of_the_loaded_text_agree_with_the_nodes(text: str, duplicates: str) -> None:
+def test_scans_of_the_loaded_text_agree_with_the_nodes(text: str, duplicates: Duplicates) -> None:
     fast = _loads(text, "map", duplicates=duplicates)
     slow = MapDocument(parse_map_lines(text), duplicates=duplicates)  # node by node
     assert fast.diagnostics == slow.diagnostics
