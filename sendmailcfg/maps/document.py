@@ -723,7 +723,7 @@ class MapDocument(MutableMapping[str, str]):
 
     def __repr__(self) -> str:
         where = f" {self.path!r}" if self.path else ""
-        return f"<{type(self).__name__}{where}: {len(self)} keys, {self._line_count()} lines>"
+        return f"<{type(self).__name__}{where}: {self._line_count()} lines>"
 
     # -- edits -------------------------------------------------------------------------
 
