@@ -105,7 +105,7 @@ class EntryList(list[LocatedEntry]):
     ``doc.entries`` was a property; calling it is the spelling of the
     :class:`MapDocument` protocol. The attribute form keeps working.
 
-    >>> doc = MapDocument.from_text("a 1\n#\nb 2\n")
+    >>> doc = MapDocument.from_text("a 1\\n#\\nb 2\\n")
     >>> [(e.key, e.line) for e in doc.entries()] == [(e.key, e.line) for e in doc.entries]
     True
     """
@@ -117,7 +117,7 @@ class EntryList(list[LocatedEntry]):
 class MapLines(Sequence[MapLine]):
     """The document's lines as nodes, in file order; each node is made when asked for.
 
-    >>> lines = MapDocument.from_text("a 1\n#\n").lines
+    >>> lines = MapDocument.from_text("a 1\\n#\\n").lines
     >>> len(lines), type(lines[-1]).__name__
     (2, 'MapComment')
     """
