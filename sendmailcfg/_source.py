@@ -4,7 +4,7 @@ Files are decoded as UTF-8 with ``surrogateescape``: every byte sequence,
 including Shift_JIS, EUC-JP or Latin-1 text and NUL bytes, decodes to a
 ``str`` that encodes back to exactly the same bytes.
 
->>> raw = "# \\u65e5\\u672c".encode("shift_jis") + b" caf\\xe9\\r\\n"   # Shift_JIS, then Latin-1
+>>> raw = "# \\u65e5\\u672c".encode("shift_jis") + "caf\\u00e9".encode("latin-1") + b"\\r\\n"
 >>> encode(decode(raw)) == raw
 True
 """

@@ -278,6 +278,37 @@ def test_ip_literals_never_reach_the_mailertable() -> None:
     )
 
 
+def test_ipv6_literals_are_routed_to_the_address() -> None:
+    # As sendmail 8.17 -bt /parse answers (tests/test_mailertable_oracle.py checks it).
+    doc = mt("[IPv6:2001:db8::1] smtp:v6key\n. smtp:dot\n")
+    r = doc.resolve("u@[ipv6:2001:DB8::1]")
+    assert (r.route, r.tried, r.reason) == (
+        Route("esmtp", "[ipv6:2001:db8::1]", "u@[IPv6:2001:DB8::1]"),
+        (),
+        "ip-literal",
+    )
+    assert triple(doc, "u@[IPv6:::1]", smart_host="relay.example.net") == (
+        "esmtp",
+        "relay.example.net",
+        "u@[IPv6:::1]",
+    )
+    for address in ("u@[IPv6:2001:db8::1].", "u@[IPv6:1::2]x"):
+        assert triple(doc, address) == ("*error*", "5.1.2", '"553 Invalid address"')
+    with pytest.raises(ValueError, match="address syntax"):
+        doc.resolve("a:b@[IPv6:::1]")  # a colon outside the literal is a route address
+    with pytest.raises(ValueError, match="address syntax"):
+        doc.resolve("u@[x:y]")
+
+
+def test_ip_literals_of_this_host_are_delivered_locally() -> None:
+    doc = mt(". smtp:dot\n")
+    names = ["[192.0.2.5]", "[IPv6:2001:db8::5]"]
+    for address in ("U@[192.0.2.5]", "u@[IPv6:2001:DB8::5]", "u@[ipv6:2001:db8::5]"):
+        r = doc.resolve(address, local_names=names)
+        assert (r.route, r.reason) == (Route("local", None, "u"), "local")
+    assert doc.resolve("u@[192.0.2.6]", local_names=names).reason == "ip-literal"
+
+
 def test_local_names_never_reach_the_mailertable() -> None:
     doc = mt(". smtp:dot\n")
     for address in ("u@localhost", "u@LOCALHOST", "u@Oracle.Invalid", "u@oracle.invalid."):

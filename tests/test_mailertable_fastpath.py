@@ -187,3 +187,26 @@ def test_answers_are_values() -> None:
     assert r != doc.resolve("v@a.ex")
     for other in (pickle.loads(pickle.dumps(r)), copy.copy(r), copy.deepcopy(r)):
         assert other == r and other.tried == r.tried and other.explain() == r.explain()
+
+
+def test_the_answer_cache_keeps_the_most_recent_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sendmailcfg.maps.mailertable import document
+
+    monkeypatch.setattr(document, "CACHE_SIZE", 4)
+    doc = mt(".ex\tsmtp:[relay.ex]\n")
+    first = doc.resolve("u@a.ex")
+    for i in range(3):
+        doc.resolve(f"u@h{i}.ex")
+    assert doc.resolve("u@a.ex") is first  # still in the recent generation
+    for i in range(3, 7):
+        doc.resolve(f"u@h{i}.ex")
+    assert doc.resolve("u@a.ex") is first  # found in the older one, and kept again
+    for i in range(7, 20):
+        doc.resolve(f"u@h{i}.ex")
+    again = doc.resolve("u@a.ex")
+    assert again is not first and again == first  # gone from both: answered afresh
+    assert len(doc._recent) <= 4 and len(doc._older) <= 4
+    doc.set(".ex", "smtp:[other.ex]")
+    assert doc.resolve("u@a.ex").host == "[other.ex]"  # an edit drops every answer

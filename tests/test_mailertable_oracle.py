@@ -76,16 +76,20 @@ def setups(oracle: oracle_mod.Oracle) -> Iterator[dict[str, Setup]]:
             "smart-mailer": Setup(
                 oracle, root / "smartm", "", "define(`SMART_HOST', `esmtp:[smart.example]')dnl\n"
             ),
+            "literals-local": Setup(oracle, root / "literals", "", LITERALS_LOCAL_MC),
         }
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
 def ours(
-    doc: MailertableDocument, address: str, smart_host: str | None = None
+    doc: MailertableDocument,
+    address: str,
+    smart_host: str | None = None,
+    local_names: tuple[str, ...] = ORACLE_NAMES,
 ) -> tuple[tuple[str, str, str], list[str]]:
     r = doc.resolve(
-        address, local_names=ORACLE_NAMES, smart_host=smart_host, mailers=STANDARD_MAILERS
+        address, local_names=local_names, smart_host=smart_host, mailers=STANDARD_MAILERS
     )
     route = r.route
     triple = (route.mailer, "-" if route.host is None else route.host, route.user or "")
@@ -100,12 +104,13 @@ def compare(
     fold: bool = True,
     smart_host: str | None = None,
     makemap_flags: tuple[str, ...] = (),
+    local_names: tuple[str, ...] = ORACLE_NAMES,
 ) -> None:
     doc = MailertableDocument.from_text(source, fold_keys=fold)
     theirs = setup.ask(source, addresses, makemap_flags)
     problems = []
     for address, (their_triple, their_keys) in zip(addresses, theirs, strict=True):
-        our_triple, our_keys = ours(doc, address, smart_host)
+        our_triple, our_keys = ours(doc, address, smart_host, local_names)
         if our_triple != their_triple or our_keys != their_keys:
             problems.append(
                 f"{address}: sendmail {their_triple} tried {their_keys}\n"
@@ -181,6 +186,50 @@ def test_observed_smart_host(setups: dict[str, Setup]) -> None:
     addresses = ["u@a.example.com", "u@other.org", "u@[192.0.2.1]", "u@localhost", "u@single"]
     compare(setups["smart"], source, addresses, smart_host="relay.example.net")
     compare(setups["smart-mailer"], source, addresses, smart_host="esmtp:[smart.example]")
+
+
+# -- IP literals: sendmail routes them to the address, never through the mailertable -----
+
+LITERALS_LOCAL = ("[192.0.2.5]", "[IPv6:2001:db8::5]")
+LITERALS_LOCAL_MC = "".join(f"LOCAL_DOMAIN(`{name}')dnl\n" for name in LITERALS_LOCAL)
+LITERAL_MAP = ".\tsmtp:dot\n[IPv6:2001:db8::1]\tsmtp:v6key\n[192.0.2.9]\tsmtp:v4key\n"
+LITERAL_ADDRESSES = [
+    "u@[IPv6:2001:db8::1]",
+    "u@[IPv6:2001:DB8::2]",
+    "u@[ipv6:2001:db8::1]",  # the recipient is rewritten with the tag IPv6
+    "U.Ser+d@[IPv6:::1]",
+    "u@[IPv6:::ffff:192.0.2.1]",
+    "u@[IPv6:zz]",  # not checked as an address
+    "u@[IPv6:2001:db8::1].",
+    "u@[IPv6:1::2]x",
+    "u@[192.0.2.1]",
+    "u@[192.0.2.9]",
+    "u@[192.0.2.1].",
+    "u@[300.1.1.1]",
+    "u@[foo.example]",
+]
+
+
+def test_ip_literals_are_routed_to_the_address(setups: dict[str, Setup]) -> None:
+    compare(setups["plain"], LITERAL_MAP, LITERAL_ADDRESSES)
+    compare(setups["smart"], LITERAL_MAP, LITERAL_ADDRESSES, smart_host="relay.example.net")
+
+
+def test_ip_literals_of_this_host_are_delivered_locally(setups: dict[str, Setup]) -> None:
+    addresses = [
+        "u@[192.0.2.5]",
+        "u@[IPv6:2001:db8::5]",
+        "u@[IPv6:2001:DB8::5]",
+        "u@[ipv6:2001:db8::5]",
+        "U.Ser@[192.0.2.5]",
+        "u@[192.0.2.1]",
+    ]
+    compare(
+        setups["literals-local"],
+        LITERAL_MAP,
+        addresses,
+        local_names=(*ORACLE_NAMES, *LITERALS_LOCAL),
+    )
 
 
 def test_case_sensitive_map_built_with_f(setups: dict[str, Setup]) -> None:
@@ -287,6 +336,7 @@ def generated_map(rng: random.Random, fuzz: float = 0.0) -> tuple[str, list[str]
         host = rng.choice([host, host, host.upper(), host + "."])
         addresses.append(rng.choice(["u", "U", "u+d", "first.last"]) + "@" + host)
     addresses += ["u@[192.0.2.7]", "u@localhost", "u@Oracle.Invalid", "u@single"]
+    addresses += ["u@[IPv6:2001:db8::7]", "U@[ipv6:2001:DB8::7]"]
     newline = "\r\n" if rng.random() < 0.2 else "\n"
     return "".join(line + newline for line in lines), addresses
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,7 +17,14 @@ from sendmailcfg.syntax.map_nodes import (
     MapErrorLine,
     MapSyntax,
 )
-from sendmailcfg.syntax.map_parser import parse_map_lines, parse_map_lines_lark, split_lines
+from sendmailcfg.syntax.map_parser import (
+    entry_keys,
+    line_starts,
+    parse_map_line,
+    parse_map_lines,
+    parse_map_lines_lark,
+    split_lines,
+)
 from tests.strategies import any_text, map_ish_text, map_sources, syntaxes
 
 
@@ -32,6 +41,48 @@ def test_fast_path_equals_lark_grammar(text: str, syntax: MapSyntax) -> None:
 def test_every_byte_round_trips(text: str, syntax: MapSyntax) -> None:
     assert _join(parse_map_lines(text, syntax)) == text
     assert _join(parse_map_lines_lark(text, syntax)) == text
+
+
+@given(any_text | map_ish_text | map_sources(), syntaxes)
+def test_the_one_splitter_gives_the_nodes_of_the_parser(text: str, syntax: MapSyntax) -> None:
+    assert [parse_map_line(line, syntax) for line in split_lines(text)] == parse_map_lines(
+        text, syntax
+    )
+
+
+@given(any_text | map_ish_text | map_sources())
+def test_line_starts_cut_the_text_into_its_lines(text: str) -> None:
+    starts = line_starts(text)
+    assert starts[0] == 0 and starts[-1] == len(text)
+    assert [text[a:b] for a, b in itertools.pairwise(starts)] == split_lines(text)
+
+
+@given(any_text | map_ish_text | map_sources(), syntaxes)
+def test_entry_keys_are_the_keys_of_the_entry_nodes(text: str, syntax: MapSyntax) -> None:
+    lines = len(line_starts(text)) - 1
+    keys = entry_keys(text, syntax, lines)
+    nodes = parse_map_lines(text, syntax)
+    if keys is None:  # the fast scan declines: -t, -e, NUL bytes
+        assert syntax.delimiter is not None or syntax.allow_empty or "\x00" in text
+        return
+    assert keys is not None and len(keys) == len(nodes)
+    for key, node in zip(keys, nodes, strict=True):
+        if isinstance(node, MapErrorLine) and node.code == "too-long":
+            continue  # the document checks lines that long one by one (makemap counts bytes)
+        assert key == (node.key if isinstance(node, MapEntry) else "")
+
+
+@given(st.text(st.sampled_from("ab \t#"), max_size=30), st.integers(1000, 1100))
+def test_entry_keys_of_long_lines(head: str, width: int) -> None:
+    text = "k " + "x" * width + "\n" + head + "\n"
+    keys = entry_keys(text, MapSyntax(), 2)
+    nodes = parse_map_lines(text)
+    assert keys is not None and keys[1] == (nodes[1].key if isinstance(nodes[1], MapEntry) else "")
+
+
+def test_one_line_needs_one_character() -> None:
+    with pytest.raises(ValueError, match="at least one character"):
+        parse_map_line("")
 
 
 @given(st.binary(max_size=300))

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-import sendmailcfg
 from sendmailcfg.maps.keys import fold
+from sendmailcfg.maps.mailertable import MailertableDocument
 from tests.strategies import keys, map_sources, values
 
 
 class MapEdits(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.doc = sendmailcfg.loads("", "mailertable")
+        self.doc = MailertableDocument.from_text("")
         self.model: dict[str, str] = {}
 
     @rule(text=map_sources())
     def start_from(self, text: str) -> None:
-        self.doc = sendmailcfg.loads(text, "mailertable")
+        self.doc = MailertableDocument.from_text(text)
         self.model = dict(self.doc.items())
 
     @rule(key=keys, value=values)
@@ -41,6 +42,20 @@ class MapEdits(RuleBasedStateMachine):
         assert self.doc.remove(key) == (fold(key) in self.model)
         self.model.pop(fold(key), None)
 
+    @rule(key=keys, value=values, after=keys)
+    def set_after(self, key: str, value: str, after: str) -> None:
+        self.doc.set(key, value, after=after)
+        self.model[fold(key)] = self.doc[key]
+
+    @rule(key=keys)
+    def delete(self, key: str) -> None:
+        if fold(key) in self.model:
+            del self.doc[key]
+            del self.model[fold(key)]
+        else:
+            with pytest.raises(KeyError):
+                del self.doc[key]
+
     @rule(key=st.sampled_from(["a", "A", "takaq.jp", ".takaq.jp"]))
     def lookup(self, key: str) -> None:
         assert self.doc.get(key) == self.model.get(fold(key))
@@ -48,9 +63,23 @@ class MapEdits(RuleBasedStateMachine):
     @invariant()
     def agrees_with_the_model_and_itself(self) -> None:
         assert dict(self.doc.items()) == self.model
-        again = sendmailcfg.loads(self.doc.text, "mailertable")
+        again = MailertableDocument.from_text(self.doc.text)
         assert dict(again.items()) == self.model
         assert again.text == self.doc.text
+        # The edits kept beside the text say where every line is, as a re-parse does.
+        assert len(self.doc.lines) == len(again.lines)
+        assert list(self.doc.lines) == list(again.lines)
+        assert [self.doc.lines[i] for i in range(len(again.lines))] == list(again.lines)
+        assert self.doc.entries() == again.entries()
+        assert [(e.line, e.value_column) for e in self.doc.entries()] == [
+            (e.line, e.value_column) for e in again.entries()
+        ]
+        for key in self.model:
+            found = self.doc.find(key)
+            assert found is not None and found == again.find(key)
+            assert found.line == again.find_all(key)[0].line
+        assert self.doc.diagnostics == again.diagnostics
+        assert self.doc.newline == again.newline
 
 
 MapEdits.TestCase.settings = settings(max_examples=40, stateful_step_count=15, deadline=None)

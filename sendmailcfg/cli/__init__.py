@@ -3,6 +3,11 @@
 Each command lives in its own module with ``NAME``, ``HELP``,
 ``configure(parser)`` and ``run(args) -> int`` (the exit status). Exit
 statuses: 0 success, 1 findings/problems, 2 usage errors and unreadable files.
+
+A command's module is named after the command (``sendmailcfg.cli.lint`` is
+``lint``), so a run imports only the module of the command it runs, and what
+that module imports: start-up stays short. ``--help``, no command, or a name
+that is no command import them all, to list every command with its help.
 """
 
 from __future__ import annotations
@@ -29,8 +34,17 @@ COMMANDS = (
 """Command modules, in help order (TEMPORARY: a module not yet written is skipped)."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argparse parser with every command registered."""
+def _landed(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None  # TEMPORARY: not landed yet
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argparse parser with every command registered (``only``: just that command).
+
+    >>> parser = build_parser()
+    >>> parser.parse_args(["check", "mailertable"]).command
+    'check'
+    """
     parser = argparse.ArgumentParser(
         prog="python -m sendmailcfg",
         description="Parse, query, edit, build and lint sendmail .mc files and map sources.",
@@ -40,19 +54,38 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sendmailcfg {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
-        if importlib.util.find_spec(name) is None:  # TEMPORARY: not landed yet
+        if only is not None and name.rsplit(".", 1)[1] != only:
+            continue
+        if not _landed(name):
             continue
         module = importlib.import_module(name)
+        if only is not None and only != module.NAME:
+            return build_parser()  # a module named unlike its command: register them all
         p = sub.add_parser(module.NAME, help=module.HELP, description=module.__doc__)
         module.configure(p)
         p.set_defaults(_run=module.run)
     return parser
 
 
+def command_of(argv: Sequence[str]) -> str | None:
+    """The command an argument list runs, if it names one (else None: build every command).
+
+    >>> command_of(["lint", "-"]), command_of(["--help"]), command_of(["nothing"])
+    ('lint', None, None)
+    """
+    if not argv or argv[0].startswith("-"):
+        return None
+    name = argv[0]
+    if f"sendmailcfg.cli.{name}" not in COMMANDS or not _landed(f"sendmailcfg.cli.{name}"):
+        return None
+    return name
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns its exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(command_of(args_list))
+    args = parser.parse_args(args_list)
     try:
         status: int = args._run(args)
     except BrokenPipeError:  # e.g. piped into head

@@ -1,8 +1,8 @@
-"""Key folding as makemap and sendmail do it: ASCII upper case only.
+r"""Key folding as makemap and sendmail do it: ASCII upper case only.
 
 >>> fold("Foo.EXAMPLE.com")
 'foo.example.com'
->>> fold("\\u00c4.Example") == "\\u00c4.example"   # non-ASCII letters are not folded
+>>> fold("\u00c4.Example") == "\u00c4.example"   # non-ASCII letters are not folded
 True
 """
 

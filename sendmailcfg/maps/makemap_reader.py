@@ -33,6 +33,10 @@ from typing import Literal
 import attrs
 
 from sendmailcfg._source import decode
+from sendmailcfg.syntax.map_nodes import WHITESPACE
+
+_SPACE = WHITESPACE.encode("ascii") + b"\n"
+"""The bytes C's ``isspace`` accepts (the splitter's white space, and the newline)."""
 
 BUFSIZE = 1024
 """makemap's input buffer (``char ibuf[BUFSIZE]``); one ``fgets`` reads at most 1023 bytes."""
@@ -239,7 +243,7 @@ def scan(data: bytes, options: ReaderOptions = ReaderOptions()) -> Iterator[Scan
     fold = options.fold
     allow_empty = options.allow_empty
     nul = b"\0" if options.include_nul else b""
-    space = b" \t\r\x0b\x0c\n"
+    space = _SPACE
     for lineno, s in _chunks(data):
         if s is None:
             yield lineno, b"", b"", TOO_LONG

@@ -1,4 +1,4 @@
-"""The Lark reference parser for makemap sources (``grammars/map*.lark``).
+r"""The Lark reference parser for makemap sources (``grammars/map*.lark``).
 
 Imported lazily by :func:`sendmailcfg.syntax.map_parser.parse_map_lines_lark`.
 
@@ -22,7 +22,7 @@ from sendmailcfg.syntax.map_nodes import (
     MapLine,
     MapSyntax,
 )
-from sendmailcfg.syntax.map_parser import _WS_CLASS, _limit_problem
+from sendmailcfg.syntax.map_parser import WS_CLASS, _limit_problem
 
 
 def _char_class(ch: str) -> str:
@@ -37,7 +37,7 @@ def grammar_for(syntax_comment: str, delimiter: str | None) -> str:
     if syntax_comment == "#" and delimiter in (None, ":"):
         return text
     c = _char_class(syntax_comment)
-    ws = _WS_CLASS
+    ws = WS_CLASS
     if delimiter is None:
         terminals = {
             "COMMENT.3:": rf"{re.escape(syntax_comment)}[^\n]*",

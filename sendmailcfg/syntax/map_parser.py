@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+from array import array
 
 from sendmailcfg._source import byte_length
 from sendmailcfg.syntax.map_nodes import (
@@ -32,7 +33,30 @@ from sendmailcfg.syntax.map_nodes import (
 )
 
 _LINES = re.compile(r"[^\n]*\n|[^\n]+")
-_WS_CLASS = r" \t\r\x0b\x0c"
+_NEWLINE = re.compile("\n")
+WS_CLASS = r" \t\r\x0b\x0c"
+""":data:`~sendmailcfg.syntax.map_nodes.WHITESPACE` as the inside of a regex ``[...]`` class:
+what ends a key and separates it from its value without ``-t`` (C's ``isspace``, ASCII only;
+never Python's ``\\s``, which also takes ``\\x1c``-``\\x1f`` and non-ASCII spaces)."""
+
+
+def line_starts(text: str) -> array[int]:
+    r"""Where each line of ``text`` starts, and (last) where the text ends.
+
+    Line ``i`` is ``text[starts[i]:starts[i + 1]]``, its newline included; lines
+    split on ``"\n"`` only, as :func:`split_lines` does. One C-speed scan, no
+    per-line strings.
+
+    >>> list(line_starts("a b\n\nc"))
+    [0, 4, 5, 6]
+    >>> list(line_starts("a\n")), list(line_starts(""))
+    ([0, 2], [0])
+    """
+    starts = array("q", [0])
+    starts.extend(map(re.Match.end, _NEWLINE.finditer(text)))
+    if starts[-1] != len(text):
+        starts.append(len(text))
+    return starts
 
 
 def split_lines(text: str) -> list[str]:
@@ -47,9 +71,95 @@ def split_lines(text: str) -> list[str]:
 @functools.cache
 def _key_sep_regex(delimiter: str | None) -> re.Pattern[str]:
     if delimiter is None:
-        return re.compile(rf"[^{_WS_CLASS}\n]*([{_WS_CLASS}]*)")
+        return re.compile(rf"[^{WS_CLASS}\n]*([{WS_CLASS}]*)")
     d = re.escape(delimiter)
     return re.compile(rf"[^{d}\n]*((?:{d})*)")
+
+
+@functools.cache
+def _entry_key_regex(comment: str, groups: str = "k") -> re.Pattern[str]:
+    """One match per line; ``groups``: ``k`` the key, ``s`` the separators, ``ks`` both."""
+    c = re.escape(comment)
+    ws = WS_CLASS
+    key = f"([^{ws}\\n{c}][^{ws}\\n]*)" if "k" in groups else f"[^{ws}\\n{c}][^{ws}\\n]*"
+    sep = f"([{ws}]+)" if "s" in groups else f"[{ws}]+"
+    return re.compile(rf"(?:{key}{sep}[^{ws}\n]|)[^\n]*\n?")
+
+
+def entry_keys(text: str, syntax: MapSyntax, lines: int) -> list[str] | None:
+    r"""The key of every line of ``text`` (``""`` for a line that is not an entry).
+
+    The key index of a whole file in one C-speed regex pass, without a node per
+    line: fold ``text`` first to get folded keys. ``lines`` is the number of lines
+    (``len(line_starts(text)) - 1``). None when this scan cannot be trusted and
+    :func:`parse_map_line` must decide line by line: ``-t`` and ``-e`` syntaxes
+    (where a key may be empty) and NUL bytes. Lines over 1022 bytes (makemap's
+    limit, "line too long") get a key here too: the caller checks long lines.
+
+    >>> entry_keys("a b\n#c\n\n x\nk\nk2 v", MapSyntax(), 6)
+    ['a', '', '', '', '', 'k2']
+    """
+    if syntax.delimiter is not None or syntax.allow_empty or "\x00" in text:
+        return None
+    keys = _entry_key_regex(syntax.comment).findall(text)
+    if len(keys) != lines + 1:  # findall ends with an empty match at the end
+        return None
+    del keys[lines:]
+    return keys
+
+
+def entry_separators(
+    text: str, syntax: MapSyntax, lines: int, *, keys: bool = False
+) -> list[str] | list[tuple[str, str]] | None:
+    r"""Like :func:`entry_keys`, the separator run of every line (``""``: not an entry).
+
+    With ``keys=True``, ``(key, separators)`` pairs.
+
+    >>> entry_separators("a  b\n#c d\nk\tv", MapSyntax(), 3)
+    ['  ', '', '\t']
+    >>> entry_separators("a  b\n", MapSyntax(), 1, keys=True)
+    [('a', '  ')]
+    """
+    if syntax.delimiter is not None or syntax.allow_empty or "\x00" in text:
+        return None
+    found = _entry_key_regex(syntax.comment, "ks" if keys else "s").findall(text)
+    if len(found) != lines + 1:
+        return None
+    del found[lines:]
+    return found
+
+
+@functools.cache
+def _problem_regex(comment: str) -> re.Pattern[str]:
+    c = re.escape(comment)
+    ws = WS_CLASS
+    # after a "\n": a line starting with white space, or a key with nothing after it
+    return re.compile(rf"\n(?:(?!{c})[{ws}]|[^{ws}\n{c}][^{ws}\n]*[{ws}]*(?=\n|\Z))")
+
+
+def problem_line_starts(text: str, syntax: MapSyntax) -> list[int] | None:
+    r"""Where the lines makemap rejects start, in one C-speed scan (or None, as
+    :func:`entry_keys`). Lines over 1022 bytes are not looked for: the caller checks them.
+
+    >>> problem_line_starts("a b\n x\nk\n#c\nk  \n", MapSyntax())
+    [4, 7, 12]
+    """
+    if syntax.delimiter is not None or syntax.allow_empty or "\x00" in text:
+        return None
+    return [m.start() for m in _problem_regex(syntax.comment).finditer("\n" + text)]
+
+
+def parse_map_line(line: str, syntax: MapSyntax = MapSyntax()) -> MapLine:
+    r"""One line (its ``"\n"`` included, if any) -> its node: the one splitter.
+
+    >>> parse_map_line("takaq.jp\tsmtp:takaq.jp\n")
+    MapEntry(text='takaq.jp\tsmtp:takaq.jp\n', key_end=8, value_start=9)
+    >>> parse_map_line("lonely\n").code
+    'no-rhs'
+    """
+    if not line:
+        raise ValueError("a line holds at least one character")
+    return _limit_problem(line) or _classify(line, syntax, _key_sep_regex(syntax.delimiter))
 
 
 def _limit_problem(line: str) -> MapErrorLine | None:

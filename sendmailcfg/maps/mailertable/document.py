@@ -21,7 +21,6 @@ Route(mailer='esmtp', host='example.org.', user=None)
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 import sys
 from collections.abc import Callable, Collection, Iterable
@@ -52,13 +51,16 @@ one of the host's own names, an IP literal ``[192.0.2.1]``, or an invalid addres
 
 _ADDRESS_SYNTAX = frozenset(' \t\r\n\x0b\x0c()<>,;:"\\')
 CACHE_SIZE = 1 << 17
-"""Answers kept per document for calls with default options (least recently used go)."""
+"""Answers kept per document for calls with default options: at least this many of the
+most recently used, at most twice as many."""
 _PLAIN_HOST = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*")
 _PLAIN_QUERY = re.compile(
     r'(?:([^@ \t\r\n\x0b\x0c()<>,;:"\\]+)@)?([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)(\.*)'
 )
 """``local@host`` or ``host`` that passes sendmail's address checks, with a host of plain
 labels (trailing dots allowed): groups local part (or None), host, trailing dots."""
+_IPV6_LITERAL = re.compile(r'\[(?i:ipv6):([^\[\]@ \t\r\n\x0b\x0c()<>,;"\\]+)\]')
+"""An IPv6 address literal ``[IPv6:2001:db8::1]`` (the tag in any case): group 1 the address."""
 MAX_RULE_RECURSION = 50
 """sendmail's MAXRULERECURSION: ruleset 90 nests at most this deep, then gives up."""
 
@@ -293,6 +295,10 @@ def substitute(value: str, key: str, args: tuple[str, ...]) -> str:
     return "".join(out)
 
 
+_NO_ANSWERS: dict[str, Resolution] = {}
+"""The answers of a document that has answered nothing (never written to)."""
+
+
 class MailertableDocument(MapDocument):
     """A mailertable source file: resolve addresses, explain routes, add domains."""
 
@@ -321,12 +327,10 @@ class MailertableDocument(MapDocument):
         (blanks, ``()<>,;:"\\``), which this model does not cover.
         """
         if not local_names and smart_host is None and mailers is None:
-            cached = self.__dict__.get("_cached_resolve")
-            if cached is None:
-                cached = functools.lru_cache(maxsize=CACHE_SIZE)(self._router().answer)
-                self.__dict__["_cached_resolve"] = cached
-            result: Resolution = cached(address_or_host)
-            return result
+            found = self._recent.get(address_or_host)
+            if found is None:
+                found = self._answer_and_keep(address_or_host)
+            return found
         names = frozenset(ascii_fold(n.rstrip(".")) for n in local_names)
         known = None if mailers is None else frozenset(m.lower() for m in mailers)
         return self._router().answer(address_or_host, names, smart_host, known)
@@ -350,6 +354,28 @@ class MailertableDocument(MapDocument):
         return self.resolve(
             address_or_host, local_names=local_names, smart_host=smart_host, mailers=mailers
         ).explain()
+
+    _recent: dict[str, Resolution] = _NO_ANSWERS
+    """Answers for calls with default options, most recent generation (see below)."""
+    _older: dict[str, Resolution] = _NO_ANSWERS
+
+    def _answer_and_keep(self, query: str) -> Resolution:
+        """:meth:`resolve` with default options, past the recent answers.
+
+        Two generations of ``CACHE_SIZE`` answers: answers go into ``_recent``;
+        when it is full it becomes ``_older`` (the previous one goes), and an answer
+        found there moves back into ``_recent``. The least recently used go, at the
+        cost of dict operations only.
+        """
+        found = self._older.get(query)
+        if found is None:
+            found = self._router().answer(query)
+        recent = self.__dict__.get("_recent")
+        if recent is None or len(recent) >= CACHE_SIZE:
+            self._older = recent if recent is not None else {}
+            recent = self._recent = {}
+        recent[query] = found
+        return found
 
     def _router(self) -> _Router:
         """The route index of the entries as they are now (built once, dropped on edits)."""
@@ -401,7 +427,8 @@ class MailertableDocument(MapDocument):
     # Every edit invalidates the caches.
 
     def _forget(self) -> None:
-        self.__dict__.pop("_cached_resolve", None)
+        self.__dict__.pop("_recent", None)
+        self.__dict__.pop("_older", None)
         self.__dict__.pop("_route_index", None)
 
     def set(self, key: str, value: str, *, after: str | None = None) -> bool:
@@ -601,7 +628,9 @@ class _Router:
             local, _, host = query.rpartition("@")
         else:
             local, host = None, query
-        bad = _ADDRESS_SYNTAX.intersection(query)
+        v6 = _IPV6_LITERAL.match(host)
+        # In [IPv6:...] the colons are the address's own (canonify passes it through).
+        bad = _ADDRESS_SYNTAX.intersection(query if v6 is None else local or "")
         if bad:
             raise ValueError(
                 f"{query!r}: {''.join(sorted(bad))!r} is address syntax sendmail would parse "
@@ -610,8 +639,15 @@ class _Router:
         invalid = _check(local, host)
         if invalid is not None:
             return Resolution(query, invalid, _Decision("invalid", None, None), ())
+        if v6 is not None:
+            host = f"[IPv6:{v6.group(1)}]"  # canonify writes the tag as IPv6
         base = host.rstrip(".")
+        folded = ascii_fold(base)
         if host.startswith("[") and host.endswith("]"):
+            if folded in names:  # one of this host's own addresses (class w)
+                user = None if local is None else ascii_fold(local)
+                route = Route("local", None, user)
+                return Resolution(query, route, _Decision("local", None, None), ())
             user = None if local is None else f"{local}@{host}"
             route = Route("esmtp", host, user)
             if smart_host:
@@ -621,7 +657,6 @@ class _Router:
                 else:
                     route = Route("esmtp", join(st), user)
             return Resolution(query, delivered(route), _Decision("ip-literal", None, None), ())
-        folded = ascii_fold(base)
         if folded == "localhost" or folded in names:
             user = None if local is None else ascii_fold(local)
             return Resolution(query, Route("local", None, user), _Decision("local", None, None), ())

@@ -1,0 +1,139 @@
+"""Start-up: wall time of ``python -m sendmailcfg lint`` on a 100-line .mc, side by side.
+
+Usage: python benchmarks/startup.py [--runs N] [--top N]
+
+Runs, interleaved and ``--runs`` times each (the best run counts, so other load on
+the machine disturbs the figures as little as it can):
+
+* ``python -c pass``: the interpreter alone (site, encodings; the floor);
+* ``python -c "import sendmailcfg"``: the package as a script imports it;
+* ``python -m sendmailcfg lint sendmail.mc``: a whole command on a generated 100-line .mc;
+* the same with every command module imported first (how the parser was built before);
+* both ``sendmailcfg`` runs again without a byte-code cache: on a fresh copy of the
+  package with no ``__pycache__`` and ``PYTHONDONTWRITEBYTECODE=1`` (every module
+  compiled from source, as on a first run from a read-only checkout).
+
+Then ``python -X importtime`` of the lint run: the ``--top`` imports by cumulative time
+(what start-up costs, and where).
+
+Targets (docs/performance.md): lint <= 60 ms with a byte-code cache, <= 150 ms without.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EVERY_COMMAND = (
+    "import sys; from sendmailcfg import cli; a = cli.build_parser().parse_args(sys.argv[1:]); "
+    "sys.exit(a._run(a))"
+)
+"""The command run as before the lazy parser: every command module imported first."""
+
+
+def write_mc(path: Path, lines: int = 100) -> None:
+    body = [
+        "divert(-1)dnl",
+        "include(`cf.m4')dnl",
+        "VERSIONID(`startup benchmark')dnl",
+        "OSTYPE(`linux')dnl",
+        "DOMAIN(`generic')dnl",
+    ]
+    options = [
+        "confMAX_MESSAGE_SIZE",
+        "confPRIVACY_FLAGS",
+        "confTO_QUEUEWARN",
+        "confMIN_FREE_BLOCKS",
+    ]
+    while len(body) < lines - 4:
+        i = len(body)
+        body.append(f"dnl comment {i}: something about the {options[i % 4]} setting")
+        body.append(f"define(`{options[i % 4]}', `{i}')dnl")
+    body += ["FEATURE(`access_db')dnl", "MAILER(`local')dnl", "MAILER(`smtp')dnl"]
+    path.write_text("\n".join(body[:lines]) + "\n")
+
+
+def timed(argv: list[str], env: dict[str, str], cwd: Path) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--top", type=int, default=12)
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        mc = work / "sendmail.mc"
+        write_mc(mc)
+        fresh = work / "fresh"
+        drop = ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
+        base = {k: v for k, v in os.environ.items() if k not in drop}
+        cached = {**base, "PYTHONPATH": str(ROOT)}
+        nocache = {**base, "PYTHONPATH": str(fresh), "PYTHONDONTWRITEBYTECODE": "1"}
+        py = sys.executable
+        lint = [py, "-m", "sendmailcfg", "lint", str(mc)]
+        every = [py, "-c", EVERY_COMMAND, "lint", str(mc)]
+        cases = {
+            "python -c pass": ([py, "-c", "pass"], base),
+            "import sendmailcfg": ([py, "-c", "import sendmailcfg"], cached),
+            "lint (byte-code cached)": (lint, cached),
+            "lint, every command imported": (every, cached),
+            "import sendmailcfg, no cache": ([py, "-c", "import sendmailcfg"], nocache),
+            "lint, no byte-code cache": (lint, nocache),
+        }
+        timed(lint, cached, work)  # write the byte-code cache of the checkout
+        best = dict.fromkeys(cases, float("inf"))
+        for _ in range(a.runs):
+            for name, (argv, env) in cases.items():
+                if env is nocache:
+                    shutil.rmtree(fresh, ignore_errors=True)
+                    shutil.copytree(
+                        ROOT / "sendmailcfg",
+                        fresh / "sendmailcfg",
+                        ignore=shutil.ignore_patterns("__pycache__"),
+                    )
+                    shutil.copytree(ROOT / "grammars", fresh / "grammars")
+                best[name] = min(best[name], timed(argv, env, work))
+        floor = best["python -c pass"]
+        print(f"python {sys.version.split()[0]}, best of {a.runs} runs each, interleaved")
+        for name, seconds in best.items():
+            print(f"{name:<32}{seconds * 1000:>8.1f} ms  (+{(seconds - floor) * 1000:.1f} ms)")
+        out = subprocess.run(
+            [py, "-X", "importtime", *lint[1:]],
+            env=cached,
+            cwd=work,
+            capture_output=True,
+            text=True,
+        ).stderr
+    rows = []
+    for line in out.splitlines():
+        if line.startswith("import time:") and "self [us]" not in line:
+            _, self_us, cumulative, name = line.replace(":", "|", 1).split("|")
+            rows.append((int(cumulative), int(self_us), name[1:].rstrip()))
+    top_level = [(c, n) for c, _, n in rows if not n.startswith(" ")]
+    ours = sum(c for c, n in top_level if n.startswith("sendmailcfg"))
+    total = sum(c for c, _ in top_level)
+    print(
+        f"\nimport time of the lint run (byte-code cached): {total / 1000:.1f} ms, of which "
+        f"sendmailcfg and what it imports {ours / 1000:.1f} ms"
+    )
+    print(f"imports of the lint run by cumulative time (top {a.top}):")
+    for cumulative, self_us, name in sorted(rows, reverse=True)[: a.top]:
+        print(
+            f"{cumulative / 1000:8.1f} ms cumulative {self_us / 1000:7.1f} ms self  {name.strip()}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

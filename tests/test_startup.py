@@ -1,0 +1,95 @@
+"""Start-up: a command imports its own module only; ``--help`` still lists every command.
+
+These tests look at what a fresh interpreter imported (``sys.modules``), never at
+the clock: timings are in ``benchmarks/startup.py``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sendmailcfg import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+LANDED = [m for m in cli.COMMANDS if importlib.util.find_spec(m) is not None]
+
+
+def _modules_after(argv: list[str], tmp_path: Path) -> tuple[set[str], int]:
+    """The modules a fresh ``python -m sendmailcfg ARGV`` has imported when it exits."""
+    code = (
+        "import atexit, json, os, sys\n"
+        "atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.__stderr__))\n"
+        "import runpy\n"
+        f"sys.argv = ['sendmailcfg', *{argv!r}]\n"
+        "runpy.run_module('sendmailcfg', run_name='__main__')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+    modules: list[str] = json.loads(done.stderr.strip().splitlines()[-1])
+    return set(modules), done.returncode
+
+
+@pytest.mark.parametrize("module", LANDED)
+def test_a_command_module_is_named_after_its_command(module: str) -> None:
+    assert module.rsplit(".", 1)[1] == importlib.import_module(module).NAME
+
+
+def test_a_command_imports_its_own_module_only(tmp_path: Path) -> None:
+    mc = tmp_path / "sendmail.mc"
+    mc.write_text("divert(-1)dnl\nOSTYPE(`linux')dnl\nMAILER(`smtp')dnl\n")
+    modules, status = _modules_after(["lint", str(mc)], tmp_path)
+    assert status in (0, 1)
+    assert "sendmailcfg.cli.lint" in modules
+    others = {m for m in LANDED if m != "sendmailcfg.cli.lint"}
+    assert not others & modules
+    assert "lark" not in modules  # no grammar is compiled for a lint of an .mc
+
+
+def test_help_lists_every_command_with_its_help(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-m", "sendmailcfg", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        check=True,
+    ).stdout
+    flat = " ".join(out.split())
+    for name in LANDED:
+        module = importlib.import_module(name)
+        assert f"{module.NAME} {' '.join(module.HELP.split())}" in flat
+
+
+def test_a_wrong_command_is_a_usage_error_naming_the_commands(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main(["no-such-command"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'no-such-command'" in err
+    for name in LANDED:
+        assert repr(name.rsplit(".", 1)[1]) in err
+
+
+def test_command_help_needs_only_that_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.main(["check", "--help"])
+    assert info.value.code == 0
+    assert "usage: python -m sendmailcfg check" in capsys.readouterr().out
