@@ -2,8 +2,8 @@ r"""The Lark reference parser for makemap sources (``grammars/map*.lark``).
 
 Imported lazily by :func:`sendmailcfg.syntax.map_parser.parse_map_lines_lark`.
 
->>> [n.text for n in parse_with_lark("a b\\n#c")]
-['a b\\n', '#c']
+>>> [n.text for n in parse_with_lark("a b\n#c")]
+['a b\n', '#c']
 """
 
 from __future__ import annotations
