@@ -2,12 +2,14 @@
 
 from sendmailcfg.maps.access import AccessDocument
 from sendmailcfg.maps.document import LocatedEntry, MapDocument
+from sendmailcfg.maps.domaintable import DomaintableDocument, DomaintableResolution
+from sendmailcfg.maps.genericstable import GenericsResolution, GenericstableDocument
 from sendmailcfg.maps.keys import fold
 from sendmailcfg.maps.kinds import KINDS, MAP_KINDS, infer_kind
 from sendmailcfg.maps.mailertable import MailertableDocument
-from sendmailcfg.maps.others import (
-    DomaintableDocument,
-    GenericstableDocument,
+from sendmailcfg.maps.virtusertable import (
+    VirtuserError,
+    VirtuserResolution,
     VirtusertableDocument,
 )
 
@@ -26,10 +28,14 @@ __all__ = [
     "MAP_KINDS",
     "AccessDocument",
     "DomaintableDocument",
+    "DomaintableResolution",
+    "GenericsResolution",
     "GenericstableDocument",
     "LocatedEntry",
     "MailertableDocument",
     "MapDocument",
+    "VirtuserError",
+    "VirtuserResolution",
     "VirtusertableDocument",
     "fold",
     "infer_kind",

@@ -1,23 +1,14 @@
-"""Map kinds with no semantics of their own yet: plain lossless documents."""
+"""Deprecated home of the virtusertable, genericstable and domaintable documents.
+
+They now live in :mod:`sendmailcfg.maps.virtusertable`,
+:mod:`sendmailcfg.maps.genericstable` and :mod:`sendmailcfg.maps.domaintable`
+(and are importable from :mod:`sendmailcfg.maps`); this module re-exports them.
+"""
 
 from __future__ import annotations
 
-from sendmailcfg.maps.document import MapDocument
+from sendmailcfg.maps.domaintable import DomaintableDocument
+from sendmailcfg.maps.genericstable import GenericstableDocument
+from sendmailcfg.maps.virtusertable import VirtusertableDocument
 
-
-class VirtusertableDocument(MapDocument):
-    """A virtusertable source file (FEATURE(`virtusertable'))."""
-
-    kind = "virtusertable"
-
-
-class GenericstableDocument(MapDocument):
-    """A genericstable source file (FEATURE(`genericstable'))."""
-
-    kind = "genericstable"
-
-
-class DomaintableDocument(MapDocument):
-    """A domaintable source file (FEATURE(`domaintable'))."""
-
-    kind = "domaintable"
+__all__ = ["DomaintableDocument", "GenericstableDocument", "VirtusertableDocument"]
