@@ -32,34 +32,10 @@ from sendmailcfg import _source, fileio
 from sendmailcfg.maps.document import MapDocument
 from sendmailcfg.maps.keys import fold
 from sendmailcfg.mc.document import McDocument
+from sendmailcfg.mc.facts import FEATURE_OF_KIND, MapSpec, McFacts, mc_facts
 
-MAP_FEATURES: Mapping[str, tuple[str, str]] = {
-    "mailertable": ("mailertable", "mailertable"),
-    "virtusertable": ("virtusertable", "virtusertable"),
-    "domaintable": ("domaintable", "domaintable"),
-    "genericstable": ("genericstable", "genericstable"),
-    "access_db": ("access", "access"),
-}
-"""FEATURE -> (map kind, default source file name under MAIL_SETTINGS_DIR)."""
-
-FILE_MAP_CLASSES = frozenset({"hash", "btree", "dbm", "cdb", "implicit"})
-"""Map classes makemap builds from a text source (others: ldap, socket, ...)."""
-
-MAILERS_OF: Mapping[str, tuple[str, ...]] = {
-    "local": ("local", "prog"),
-    "smtp": ("smtp", "esmtp", "smtp8", "dsmtp", "relay"),
-    "uucp": ("uucp-old", "uucp-new", "uucp-uudom", "uucp-dom", "uucp", "suucp"),
-    "procmail": ("procmail",),
-    "cyrus": ("cyrus", "cyrusbb"),
-    "cyrusv2": ("cyrusv2",),
-    "usenet": ("usenet",),
-    "fax": ("fax",),
-    "pop": ("pop",),
-    "qpage": ("qpage",),
-    "phquery": ("ph",),
-    "mail11": ("mail11",),
-}
-"""``MAILER(name)`` -> the mailer names its file defines."""
+KIND_OF_FEATURE: Mapping[str, str] = {f: k for k, f in FEATURE_OF_KIND.items()}
+"""Table FEATURE -> the map kind its source is (``access_db`` -> ``access``)."""
 
 _CLASS_OF = {
     "LOCAL_DOMAIN": "w",
@@ -73,8 +49,6 @@ _CLASS_OF = {
 }
 """Class macros -> the sendmail class they add words to (``..._FILE``: a file of them)."""
 
-_CW_LINE = re.compile(r"^C(?:w|\{w\})[ \t]*([^\r\n]*)", re.M)
-_FW_LINE = re.compile(r"^F(?:w|\{w\})[ \t]*(?:-o[ \t]+)?([^\r\n]*)", re.M)
 _DJ_LINE = re.compile(r"^Dj[ \t]*([^\r\n]*)", re.M)
 
 
@@ -162,8 +136,9 @@ class Site:
         self._files = dict(files or {})
         self._read_db = read_db
         self.hostname = hostname
-        self.features = {f.name: f for f in mc.features}
-        self.feature_line = {f.name: f.call.line for f in mc.features}
+        self.facts: McFacts = mc_facts(mc, self.path)
+        """The .mc's own facts (:mod:`sendmailcfg.mc.facts`): defines, FEATUREs, maps."""
+        self.feature_line = {c.first: c.line for c in self.facts.features()}
         self._setting_cache: dict[str, Setting | None] = {}
         self.classes: dict[str, list[Setting]] = {
             k: [] for k in ("w", "R", "M", "N", "E", "L", "G", "VirtHost")
@@ -187,9 +162,10 @@ class Site:
         )
         self.mailers = self._mailers()
         self.maps: dict[str, MapSource] = {}
-        for feature in mc.features:
-            if feature.name in MAP_FEATURES:
-                source = self._map_source(feature.name, feature.args, feature.call.line)
+        for call in self.facts.features():
+            spec = self.facts.table_map(call)
+            if spec is not None and call.first in KIND_OF_FEATURE:
+                source = self._map_source(spec, call.line)
                 self.maps[source.kind] = source
 
     # -- construction -----------------------------------------------------------------
@@ -216,20 +192,15 @@ class Site:
     def define(self, name: str) -> Setting | None:
         """The live value of ``define(`name', ...)`` and its line, or None."""
         if name not in self._setting_cache:
-            found = None
-            for d in self.mc.define_statements:
-                if d.name == name:
-                    found = (
-                        None
-                        if d.value is None
-                        else Setting(d.value.strip(), self.path, d.call.line, name)
-                    )
-            self._setting_cache[name] = found
+            call = self.facts.define(name)
+            self._setting_cache[name] = (
+                None if call is None else Setting(call.arg(1).strip(), self.path, call.line, name)
+            )
         return self._setting_cache[name]
 
     def has_feature(self, name: str) -> bool:
-        """Whether ``FEATURE(`name')`` is live."""
-        return name in self.features
+        """Whether ``FEATURE(`name')`` is live (also when a shipped OSTYPE/DOMAIN file adds it)."""
+        return self.facts.has_feature(name)
 
     @property
     def smart_host(self) -> Setting | None:
@@ -307,19 +278,13 @@ class Site:
                     self._add("R", c.words, self.path, c.call.line, macro)
             elif macro.endswith("_FILE") and macro[:-5] in _CLASS_OF:
                 self._class_file(_CLASS_OF[macro[:-5]], c.value.strip(), c.call.line, macro)
-        for section in self.mc.sections:
-            if section.name != "LOCAL_CONFIG":
-                continue
-            for m in _CW_LINE.finditer(section.body):
-                line = section.line + section.body.count("\n", 0, m.start())
-                self._add("w", m.group(1).split(), self.path, line, "Cw line")
-            for m in _FW_LINE.finditer(section.body):
-                line = section.line + section.body.count("\n", 0, m.start())
-                self._class_file("w", m.group(1).strip(), line, "Fw line")
-        if self.has_feature("use_cw_file"):
-            where = self.define("confCW_FILE")
-            name = where.value if where else self._settings_dir() + "local-host-names"
-            self._class_file("w", name, self.feature_line["use_cw_file"], "use_cw_file")
+        config = next((s for s in self.mc.sections if s.name == "LOCAL_CONFIG"), None)
+        self._add(
+            "w", self.facts.raw_class_w, self.path, config.line if config else None, "Cw line"
+        )
+        cw_file = self.facts.cw_file()
+        if cw_file is not None:
+            self._class_file("w", cw_file, self.feature_line.get("use_cw_file"), "use_cw_file")
         cr = self.define("confCR_FILE")
         name = cr.value if cr else "-o " + self._settings_dir() + "relay-domains"
         optional = name.startswith("-o")
@@ -328,8 +293,7 @@ class Site:
         )
 
     def _settings_dir(self) -> str:
-        s = self.define("MAIL_SETTINGS_DIR")
-        return s.value if s is not None else "/etc/mail/"
+        return self.facts.value("MAIL_SETTINGS_DIR") or "/etc/mail/"
 
     def _class_file(
         self, cls: str, name: str, line: int | None, what: str, *, optional: bool = False
@@ -383,64 +347,54 @@ class Site:
                     continue
         return None
 
-    def _map_source(self, feature: str, args: tuple[str, ...], line: int) -> MapSource:
-        from sendmailcfg import api
-
-        kind, default = MAP_FEATURES[feature]
-        spec = args[0].strip() if args and args[0].strip() else ""
-        if not spec:
-            mtype = self.define("DATABASE_MAP_TYPE")
-            spec = f"{mtype.value if mtype else 'hash'} {self._settings_dir()}{default}"
-        setting = Setting(spec, self.path, line, f"FEATURE(`{feature}')")
-        words = spec.split()
-        if words[0] == "LDAP" or words[0] not in FILE_MAP_CLASSES:
-            return MapSource(
-                kind, feature, spec, None, None, setting, problem=f"{words[0]} map: not a file"
-            )
-        flags = [w for w in words[1:-1] if w.startswith("-")]
-        fold_keys = "-f" not in flags
-        optional = "-o" in flags
-        written = words[-1]
-        if written.endswith(".db"):
+    def _map_source(self, spec: MapSpec, line: int) -> MapSource:
+        feature = spec.feature
+        kind = KIND_OF_FEATURE[feature]
+        base = MapSource(
+            kind,
+            feature,
+            spec.spec,
+            None,
+            None,
+            Setting(spec.spec, self.path, line, f"FEATURE(`{feature}')"),
+            fold_keys="-f" not in spec.flags,
+            optional=spec.optional,
+        )
+        if spec.path is None or spec.source is None:
+            return attrs.evolve(base, problem=f"{spec.map_class} map: not a makemap file")
+        written = spec.path
+        if written == spec.database and written.endswith(".db"):
             written = written[:-3]
+        base = attrs.evolve(base, written=written)
         if kind in self._texts:
-            doc = api.loads(self._texts[kind], kind, path=default, fold_keys=fold_keys)
-            assert isinstance(doc, MapDocument)
-            return MapSource(
-                kind, feature, spec, written, default, setting, doc, fold_keys=fold_keys
+            return attrs.evolve(
+                base,
+                path=spec.source,
+                document=self._parse(self._texts[kind], kind, spec.source, base),
             )
         found = self._find(written)
         if found is not None:
             path, text = found
-            doc = api.loads(text, kind, path=path, fold_keys=fold_keys)
-            assert isinstance(doc, MapDocument)
-            return MapSource(
-                kind, feature, spec, written, path, setting, doc, fold_keys=fold_keys,
-                optional=optional,
-            )  # fmt: skip
-        for candidate in self.candidates(written + ".db"):
-            if self.folder is None and self.root is None:
-                break
-            if os.path.isfile(candidate):
-                doc = self._read_db(candidate, kind, fold_keys) if self._read_db else None
-                problem = None if doc is not None else "only the .db was found (no reader)"
-                return MapSource(
-                    kind, feature, spec, written, None, setting, doc, candidate, problem,
-                    fold_keys, optional,
-                )  # fmt: skip
-        return MapSource(
-            kind, feature, spec, written, None, setting, problem="not found",
-            fold_keys=fold_keys, optional=optional,
-        )  # fmt: skip
+            return attrs.evolve(base, path=path, document=self._parse(text, kind, path, base))
+        database = spec.database or written + ".db"
+        if self.folder is not None or self.root is not None:
+            for candidate in self.candidates(database):
+                if os.path.isfile(candidate):
+                    doc = self._read_db(candidate, kind, base.fold_keys) if self._read_db else None
+                    problem = None if doc is not None else "only the .db was found (no reader)"
+                    return attrs.evolve(base, document=doc, db=candidate, problem=problem)
+        return attrs.evolve(base, problem="not found")
+
+    @staticmethod
+    def _parse(text: str, kind: str, path: str, base: MapSource) -> MapDocument:
+        from sendmailcfg import api
+
+        doc = api.loads(text, kind, path=path, fold_keys=base.fold_keys)
+        assert isinstance(doc, MapDocument)
+        return doc
 
     def _mailers(self) -> frozenset[str]:
-        names: set[str] = {"error", "discard"}
-        for m in self.mc.mailers:
-            names.update(MAILERS_OF.get(m.name, (m.name,)))
-        for section in self.mc.sections:
-            if section.name == "MAILER_DEFINITIONS":
-                names.update(re.findall(r"(?m)^M([A-Za-z0-9_-]+),", section.body))
-        return frozenset(names)
+        return frozenset(self.facts.declared_mailers())
 
     def __repr__(self) -> str:
         j = self.j.value if self.j else None

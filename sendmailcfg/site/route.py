@@ -31,9 +31,11 @@ from typing import Literal
 import attrs
 
 from sendmailcfg.maps.document import MapDocument
+from sendmailcfg.maps.domaintable import DomaintableDocument
 from sendmailcfg.maps.keys import fold
 from sendmailcfg.maps.mailertable import MailertableDocument, describe
 from sendmailcfg.maps.routing import ERROR_MAILER, Route, is_route, join, tokens, triple
+from sendmailcfg.maps.virtusertable import VirtusertableDocument
 from sendmailcfg.site.model import Setting, Site
 
 DecidedBy = Literal[
@@ -48,6 +50,9 @@ DecidedBy = Literal[
     "default",
 ]
 """What decided the final delivery (``error``: any error mailer result)."""
+
+_EMPTY_MAILERTABLE = MailertableDocument([])
+"""Routes with no mailertable: SMART_HOST, [IP] literals and the default."""
 
 MAX_RECURSION = 20
 """How many times a virtusertable result is resolved again before giving up."""
@@ -199,18 +204,19 @@ class _Walk:
                 return (j or host) + "."
             return host
         table = site.document("domaintable")
-        if table is not None:
-            rewrite = getattr(table, "rewrite", None)
-            if rewrite is not None:
-                r = rewrite(host)
-                if r.result is not None and r.result != host:
-                    self.map_step(table, r.line, f"{host} is rewritten to {r.result}")
-                    host = r.result
-                    low = fold(host.rstrip("."))
+        if isinstance(table, DomaintableDocument):
+            r = table.rewrite(host)
+            if r.result is not None and r.result != host:
+                self.map_step(table, r.line, f"{host} is renamed {r.result}")
+                host = r.result
+                low = fold(host.rstrip("."))
         if host.endswith("."):
             return host.rstrip(".") + "."
         classes = (
-            self.names | site.class_words("M") | site.class_words("VirtHost") | site.class_words("G")
+            self.names
+            | site.class_words("M")
+            | site.class_words("VirtHost")
+            | site.class_words("G")
         )
         if low in classes or "." in host:
             return host + "."
@@ -271,9 +277,7 @@ class _Walk:
         if hub is not None:
             found = self.to_relay(hub.value, local, host + ".")
             if found is not None:
-                self.step(
-                    f"FEATURE(`stickyhost'): MAIL_HUB {hub.value} takes user@{host}", hub
-                )
+                self.step(f"FEATURE(`stickyhost'): MAIL_HUB {hub.value} takes user@{host}", hub)
                 return _Parsed(found, "mail-hub")
         if "+" in local:
             return _Parsed(Route("local", None, user), "local")
@@ -291,14 +295,13 @@ class _Walk:
             return None
         return _delivered(Route("relay", join(toks), f"{local}@{host.rstrip('.')}"))
 
-    def _mailers(self) -> frozenset[str] | None:
-        return self.site.mailers if len(self.site.mailers) > 2 else None
+    def _mailers(self) -> frozenset[str]:
+        return self.site.mailers
 
     def virtuser(self, local: str, host: str, depth: int) -> _Parsed | None:
         site = self.site
-        source = site.maps.get("virtusertable")
-        table = None if source is None else source.document
-        if table is None:
+        table = site.document("virtusertable")
+        if not isinstance(table, VirtusertableDocument):
             return None
         low = fold(host)
         domains = site.class_words("VirtHost")
@@ -309,23 +312,18 @@ class _Walk:
             or (entire and any(low.endswith("." + d) for d in domains))
         ):
             return None
-        resolve = getattr(table, "resolve", None)
-        if resolve is None:
-            self.step("virtusertable is not consulted (this build has no virtusertable model)")
-            return None
-        r = resolve(
+        r = table.resolve(
             f"{local}@{host}",
-            local_names=sorted(self.names),
-            virtuser_domains=sorted(domains),
+            local_names=self.names,
+            virtuser_domains=domains,
             entire_domain=entire,
+            host_name=site.j.value if site.j else None,
         )
         if r.error is not None:
-            self.map_step(table, r.line, f"{r.key} is an error: {r.result}")
-            code, reply = r.error.code, r.error.reply
-            return _Parsed(Route(ERROR_MAILER, code, reply), "error")
+            self.map_step(table, r.line, f"{r.key}: error {r.error.code} {r.error.text}")
+            return _Parsed(Route(ERROR_MAILER, r.error.code, r.error.text), "error")
         if r.result is None:
-            tried = ", ".join(r.tried) if getattr(r, "tried", None) else f"{local}@{host}"
-            self.map_step(table, None, f"no entry for {tried}")
+            self.map_step(table, None, f"no entry for {_or_list(list(r.tried))}")
             return None
         self.map_step(table, r.line, f"{r.key} -> {r.result}")
         if depth >= MAX_RECURSION:
@@ -343,9 +341,8 @@ class _Walk:
             f"{bare} is not one of this host's names ({', '.join(_names(site))})",
             None,
         )
-        source = site.maps.get("mailertable")
-        table = source.document if source is not None else None
-        doc = table if isinstance(table, MailertableDocument) else MailertableDocument.from_text("")
+        table = site.document("mailertable")
+        doc = table if isinstance(table, MailertableDocument) else _EMPTY_MAILERTABLE
         sh = site.smart_host
         r = doc.resolve(
             f"{local}@{host}",
@@ -420,7 +417,10 @@ class _Walk:
         if is_route(toks):
             name = toks[0].lower()
             rest = toks[2:]
-            if name in ("local", "error"):
+            if name == "local":  # CanonLocal on < local : x > user: the old user is the host
+                target = join(rest).partition("@")[0] if rest else user
+                return Route("local", user, target or user)
+            if name == "error":
                 return triple(toks, user, "", mailers=self._mailers())
             if "@" in rest:
                 return _delivered(triple(toks, user, join(rest), mailers=self._mailers()))

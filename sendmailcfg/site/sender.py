@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import attrs
 
+from sendmailcfg.maps.genericstable import GenericstableDocument
 from sendmailcfg.maps.keys import fold
 from sendmailcfg.site.model import Site
 from sendmailcfg.site.route import Step, _Walk
@@ -63,10 +64,9 @@ def sender(site: Site, address: str, *, mailer: str = "esmtp") -> SenderForms:
     Raises ValueError for a mailer this model does not know (the SMTP family,
     ``local``, ``prog``) and for address syntax it does not cover.
     """
-    if mailer not in _SMTP_MAILERS | _LOCAL_MAILERS:
-        raise ValueError(
-            f"mailer {mailer!r}: expected one of {', '.join(sorted(_SMTP_MAILERS | _LOCAL_MAILERS))}"
-        )
+    known = _SMTP_MAILERS | _LOCAL_MAILERS
+    if mailer not in known:
+        raise ValueError(f"mailer {mailer!r}: expected one of {', '.join(sorted(known))}")
     text = address.strip()
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1].strip()
@@ -92,9 +92,7 @@ class _Rewriter:
 
     def _qualify(self, local: str, host: str | None, mailer: str) -> tuple[str, str | None]:
         """MasqSMTP (SMTP mailers) or AddDomain (``always_add_domain``) on a bare user."""
-        if host is None and (
-            mailer in _SMTP_MAILERS or self.site.has_feature("always_add_domain")
-        ):
+        if host is None and (mailer in _SMTP_MAILERS or self.site.has_feature("always_add_domain")):
             return local, LOCAL
         return local, host
 
@@ -161,9 +159,8 @@ class _Rewriter:
     def generics(self, local: str, host: str, form: str) -> tuple[str, str | None] | None:
         """The genericstable's rewrite of ``local@host`` (host ``*LOCAL*`` for a bare user)."""
         site = self.site
-        source = site.maps.get("genericstable")
-        table = None if source is None else source.document
-        if table is None:
+        table = site.document("genericstable")
+        if not isinstance(table, GenericstableDocument):
             return None
         bare = fold(host.rstrip("."))
         domains = site.class_words("G")
@@ -173,17 +170,14 @@ class _Rewriter:
             and (bare in domains or (entire and any(bare.endswith("." + d) for d in domains)))
         ):
             return None
-        rewrite = getattr(table, "rewrite", None)
-        if rewrite is None:
-            self.walk.step("genericstable is not consulted (this build has no genericstable model)")
-            return None
-        query = f"{local}@{self.j if host == LOCAL else host.rstrip('.')}"
-        gdomains = sorted(domains | ({fold(self.j)} if host == LOCAL else set()))
-        r = rewrite(
-            query,
-            generics_domains=gdomains,
+        masq = site.masquerade_as
+        r = table.rewrite(
+            local if host == LOCAL else f"{local}@{host.rstrip('.')}",
+            generics_domains=domains,
             entire_domain=entire,
-            local_names=sorted(site.local_names),
+            local_names=site.local_names,
+            host_name=self.j or None,
+            masquerade_as=masq.value if masq and masq.value else None,
         )
         if r.result is None:
             return None

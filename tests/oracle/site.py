@@ -44,6 +44,8 @@ class Triple:
     mailer: str
     host: str | None
     user: str | None
+    not_remote: bool = False
+    """Ruleset 0 wrote the local user ``@user``: sendmail skips ruleset 5 for it."""
 
 
 def offline_head(workdir: Path, hostname: str) -> str:
@@ -60,7 +62,7 @@ def offline_head(workdir: Path, hostname: str) -> str:
             f"define(`confSERVICE_SWITCH_FILE', `{workdir / 'service.switch'}')dnl\n",
             f"define(`confHOSTS_FILE', `{workdir / 'hosts'}')dnl\n",
             "define(`confBIND_OPTS', `-DNSRCH -DEFNAMES')dnl\n",
-            "define(`confDONT_BLAME_SENDMAIL', `MapInUnsafeDirPath')dnl\n",
+            "define(`confDONT_BLAME_SENDMAIL', `MapInUnsafeDirPath,ClassFileInUnsafeDirPath')dnl\n",
             "define(`confLOG_LEVEL', `0')dnl\n",
             "FEATURE(`nocanonify')dnl\n",
         ]
@@ -84,10 +86,10 @@ class SiteOracle:
         oracle: Oracle,
         workdir: Path,
         body: str,
-        maps: Mapping[str, str] = {},  # noqa: B006  (read only)
+        maps: Mapping[str, str] = {},
         *,
         hostname: str = ORACLE_HOST,
-        extra_files: Mapping[str, str] = {},  # noqa: B006
+        extra_files: Mapping[str, str] = {},
     ) -> None:
         self.oracle = oracle
         self.dir = workdir
@@ -133,7 +135,9 @@ def parse_triple(out: str) -> Triple:
     if not found:
         raise AssertionError(f"no triple in /parse output: {out[-400:]!r}")
     mailer, host, user = found[-1].groups()
-    return Triple(mailer, host, user)
+    returns = re.findall(r"(?m)^parse\s+returns: ?(.*)$", out)
+    not_remote = bool(returns) and bool(re.search(r"\$: @", returns[-1]))
+    return Triple(mailer, host, user, not_remote)
 
 
 def ruleset_triple(out: str) -> Triple | None:
