@@ -412,13 +412,13 @@ def find_mc(path: str | os.PathLike[str]) -> str:
             raise FileNotFoundError(f"{name}: no such file or directory")
         return name
     if os.path.isfile(os.path.join(name, "sendmail.mc")):
-        return os.path.join(name, "sendmail.mc")
+        return os.path.normpath(os.path.join(name, "sendmail.mc"))
     mcs = sorted(p.name for p in Path(name).glob("*.mc"))
     if not mcs:
         raise FileNotFoundError(f"{name}: no .mc file here (expected sendmail.mc)")
     if len(mcs) > 1:
         raise ValueError(f"{name}: several .mc files ({', '.join(mcs)}); name the one to read")
-    return os.path.join(name, mcs[0])
+    return os.path.normpath(os.path.join(name, mcs[0]))
 
 
 def load_site(

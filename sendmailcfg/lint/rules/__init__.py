@@ -64,6 +64,7 @@ RULE_MODULES = (
     "x003_stale_db",
     "x004_missing_db",
     "x005_virtuser_domain",
+    "x020_smart_host_own_domain",
 )
 """Rule modules in ``sendmailcfg/lint/rules/``, in documentation order."""
 
