@@ -260,8 +260,8 @@ HAND = [
             "virtusertable": VIRT,
             "domaintable": "old.example\tnew.takaq.jp\n",
         },
-        files={"local-host-names": "# names\nlhn.example\nmx.lhn.example\n"},
-        hosts=("old.example", "mail.virt.example", "cw.example"),
+        files={"local-host-names": "# names\nlhn.example\nmx.lhn.example second.example\n"},
+        hosts=("old.example", "mail.virt.example", "cw.example", "second.example"),
     ),
     Config(
         "virt-entire",

@@ -30,6 +30,7 @@ import attrs
 
 from sendmailcfg import _source, fileio
 from sendmailcfg.maps.document import MapDocument
+from sendmailcfg.maps.facts import class_file_words
 from sendmailcfg.maps.keys import fold
 from sendmailcfg.mc.document import McDocument
 from sendmailcfg.mc.facts import FEATURE_OF_KIND, MapSpec, McFacts, mc_facts
@@ -309,8 +310,7 @@ class Site:
             return
         path, text = found
         for n, raw in enumerate(text.splitlines(), 1):
-            words = raw.split("#", 1)[0].split()
-            self._add(cls, words, path, n, what)
+            self._add(cls, sorted(class_file_words(raw)), path, n, what)
 
     def _local_config_macro(self, pattern: re.Pattern[str]) -> Setting | None:
         found = None
@@ -442,7 +442,7 @@ def load_site(
     return Site(
         doc,
         hostname=hostname,
-        folder=os.path.dirname(os.path.abspath(mc_path)),
+        folder=os.path.dirname(mc_path) or ".",
         root=None if root is None else os.fspath(root),
         read_db=read_db,
     )
