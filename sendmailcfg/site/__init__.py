@@ -10,9 +10,9 @@ r"""The whole configuration as sendmail sees it: :class:`Site`, :func:`route`, :
 
 from __future__ import annotations
 
+from sendmailcfg.site.delivery import DecidedBy, Delivery, Step, route
+from sendmailcfg.site.masquerade import SenderForms, sender
 from sendmailcfg.site.model import MapSource, Setting, Site, find_mc, load_site
-from sendmailcfg.site.route import DecidedBy, Delivery, Step, route
-from sendmailcfg.site.sender import SenderForms, sender
 
 __all__ = [
     "DecidedBy",

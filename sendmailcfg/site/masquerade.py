@@ -22,8 +22,8 @@ import attrs
 
 from sendmailcfg.maps.genericstable import GenericstableDocument
 from sendmailcfg.maps.keys import fold
+from sendmailcfg.site.delivery import Step, _Walk
 from sendmailcfg.site.model import Site
-from sendmailcfg.site.route import Step, _Walk
 
 LOCAL = "*LOCAL*"
 """The cf's mark for an address with no host yet (``$j`` in the end)."""
