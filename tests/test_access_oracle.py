@@ -22,6 +22,7 @@ from sendmailcfg.maps.access.rules import FEATURES, AccessDecision, Client
 from sendmailcfg.maps.access.tokens import reply_text
 from tests import oracle as oracle_mod
 from tests.oracle.access import HOST_NAME, AccessOracle, Query, classify, smtp_session
+from tests.oracle.access_resolve import ResolvedQuery, ResolvingAccessOracle
 
 LOCAL_NAMES = ("oracle.invalid", "localhost")
 DOMAINS = [
@@ -98,6 +99,9 @@ VALUES = [
     'QUARANTINE:"quoted  reason"',
     "ERROR:x.y.z:550 odd status",
     "?",
+    "QUARANTINE:",
+    "ERROR:",
+    "ERROR:5.7.1:",
 ]
 TLS_VALUES = [
     "VERIFY",
@@ -115,7 +119,17 @@ CLIENTS = [
     ("", ""),
     ("mx.x.test", "IPv6:2001:db8:1:0:0:0:0:5"),
     ("[10.9.8.7]", "10.9.8.7"),
+    ("[IPv6:2001:db8:0:0:0:0:0:9]", "IPv6:2001:db8:0:0:0:0:0:9"),
 ]
+
+
+def _doc(text: str) -> AccessDocument:
+    doc = AccessDocument.from_text(text)
+    assert isinstance(doc, AccessDocument)
+    return doc
+
+
+RESOLVE = [None, None, None, "OK", "FAIL", "FORGED", "TEMP"]
 
 
 def _map(rng: random.Random) -> str:
@@ -152,29 +166,41 @@ def _queries(rng: random.Random) -> list[Query]:
         out.append(Query("connect", f"{rng.choice(NAMES)}:{rng.choice(IPS)}"))
         user = rng.choice(USERS)
         sender = rng.choice([f"{user}@{rng.choice(DOMAINS)}", user, "", f"{user}@localhost"])
-        out.append(Query("from", sender, rng.choice(CLIENTS)))
+        out.append(ResolvedQuery("from", sender, rng.choice(CLIENTS), resolve=rng.choice(RESOLVE)))
         rcpt = rng.choice([f"{rng.choice(USERS)}@{rng.choice(DOMAINS)}", rng.choice(USERS)])
-        out.append(Query("to", rcpt, rng.choice(CLIENTS), rng.choice([sender, ""])))
+        out.append(
+            ResolvedQuery(
+                "to",
+                rcpt,
+                rng.choice(CLIENTS),
+                rng.choice([sender, "", "<>"]),
+                resolve=rng.choice(RESOLVE),
+            )
+        )
     return out
 
 
 def _ours(
-    doc: AccessDocument, q: Query, features: frozenset[str], relay: tuple[str, ...] = ()
+    doc: AccessDocument,
+    q: Query,
+    features: frozenset[str],
+    relay: tuple[str, ...] = (),
+    local_names: tuple[str, ...] = LOCAL_NAMES,
 ) -> AccessDecision:
-    client = Client(*q.client)
+    client = Client(*q.client, resolve=getattr(q, "resolve", None))
     if q.kind == "connect":
         name, _, addr = q.arg.partition(":")
         return doc.check_connect(name, addr, features=features)
     if q.kind == "from":
         return doc.check_from(
-            q.arg, client=client, features=features, local_names=LOCAL_NAMES, host_name=HOST_NAME
+            q.arg, client=client, features=features, local_names=local_names, host_name=HOST_NAME
         )
     return doc.check_to(
         q.arg,
         client=client,
         sender=q.sender,
         features=features,
-        local_names=LOCAL_NAMES,
+        local_names=local_names,
         relay_domains=relay,
         host_name=HOST_NAME,
     )
@@ -212,14 +238,20 @@ def access_oracles(oracle: oracle_mod.Oracle) -> Iterator[dict[frozenset[str], A
         for combo in COMBOS:
             d = oracle_mod.workdir()
             dirs.append(d)
-            built[combo] = AccessOracle(oracle, d, combo)
+            built[combo] = ResolvingAccessOracle(oracle, d, combo)
         yield built
     finally:
         for d in dirs:
             shutil.rmtree(d, ignore_errors=True)
 
 
-def _compare(ao: AccessOracle, combo: frozenset[str], seed: str, cases: int) -> None:
+def _compare(
+    ao: AccessOracle,
+    combo: frozenset[str],
+    seed: str,
+    cases: int,
+    local_names: tuple[str, ...] = LOCAL_NAMES,
+) -> None:
     rng = random.Random(seed + ",".join(sorted(combo)))
     mismatches: list[str] = []
     for case in range(cases):
@@ -230,9 +262,9 @@ def _compare(ao: AccessOracle, combo: frozenset[str], seed: str, cases: int) -> 
             # everything happens in check_rcpt
             queries = [q for q in queries if q.kind == "to"]
         ao.load(source.encode())
-        doc = AccessDocument.from_text(source)
+        doc = _doc(source)
         for q, result in zip(queries, ao.ask(queries), strict=True):
-            ours = _class(_ours(doc, q, combo, ao.relay_domains), combo)
+            ours = _class(_ours(doc, q, combo, ao.relay_domains, local_names), combo)
             theirs = _theirs(result)
             if ours != theirs:
                 mismatches.append(f"case {case} {q}: ours {ours} sendmail {theirs} ({result})")
@@ -279,7 +311,7 @@ def test_smtp_replies(oracle: oracle_mod.Oracle) -> None:
     try:
         ao = AccessOracle(oracle, d, {"blocklist_recipients"})
         ao.load(SMTP_MAP.encode())
-        doc = AccessDocument.from_text(SMTP_MAP)
+        doc = _doc(SMTP_MAP)
         senders = [f"a@{t}.test" for t in "qrtuvwx"] + ["a@err.test"]
         rcpts = ["gone@oracle.invalid", "bad@localhost", "ok@localhost"]
         lines = ["EHLO client.example"]
@@ -319,7 +351,7 @@ def test_delay_checks_rulesets(access_oracles: dict[frozenset[str], AccessOracle
     names = set(re.findall(r"(?m)^S([A-Za-z_]+)", cf))
     assert {"checkrelay", "checkmail", "checkrcpt", "check_rcpt"} <= names
     assert not names & {"check_relay", "check_mail"}
-    doc = AccessDocument.from_text("Connect:192.0.2\tREJECT\nFrom:a@b.test\tREJECT\n")
+    doc = _doc("Connect:192.0.2\tREJECT\nFrom:a@b.test\tREJECT\n")
     assert doc.check_connect("", "192.0.2.1", features=["delay_checks"]).action is None
     assert doc.check_from("a@b.test", features=["delay_checks"]).action is None
 
@@ -330,7 +362,94 @@ def test_relay_domains_match_sendmail(oracle: oracle_mod.Oracle, features: tuple
     """RELAY_DOMAIN (class R): recipients under it, and clients whose address starts with it."""
     d = oracle_mod.workdir()
     try:
-        ao = AccessOracle(oracle, d, features, relay_domains=("x.test", "10.1", "a.test"))
+        ao = ResolvingAccessOracle(oracle, d, features, relay_domains=("x.test", "10.1", "a.test"))
         _compare(ao, frozenset(features), "access-relay:", 1)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize(
+    "features", [("blocklist_recipients",), ("blocklist_recipients", "delay_checks")]
+)
+def test_blocklist_for_own_names_matches_sendmail(
+    oracle: oracle_mod.Oracle, features: tuple[str, ...]
+) -> None:
+    """blocklist_recipients with more names in class w (LOCAL_DOMAIN / --local)."""
+    d = oracle_mod.workdir()
+    try:
+        ao = ResolvingAccessOracle(oracle, d, features, local_domains=("a.test", "x.test"))
+        _compare(ao, frozenset(features), "access-local:", 2, (*LOCAL_NAMES, "a.test", "x.test"))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+RESOLVE_MAP = "Connect:[192.0.2.7]\tRELAY\nConnect:[IPv6:2001:db8:0:0:0:0:0:7]\tRELAY\n"
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("status", [None, "OK", "FAIL", "FORGED", "TEMP"])
+def test_client_resolve_is_checked_before_connect_names(
+    oracle: oracle_mod.Oracle, status: str | None
+) -> None:
+    """Relay_ok tests ${client_resolve} before any Connect:NAME key: a client without
+    reverse DNS (named [ip] by daemon.c, resolve FAIL) is not relayed by Connect:[ip]."""
+    d = oracle_mod.workdir()
+    try:
+        ao = ResolvingAccessOracle(oracle, d, ())
+        ao.load(RESOLVE_MAP.encode())
+        doc = _doc(RESOLVE_MAP)
+        clients = [
+            ("[192.0.2.7]", "192.0.2.7"),
+            ("[IPv6:2001:db8:0:0:0:0:0:7]", "IPv6:2001:db8:0:0:0:0:0:7"),
+            ("h.example", "192.0.2.8"),
+        ]
+        queries = [ResolvedQuery("to", "u@z.example", c, resolve=status) for c in clients]
+        for q, result in zip(queries, ao.ask(queries), strict=True):
+            ours = _ours(doc, q, frozenset())
+            assert _class(ours, frozenset()) == _theirs(result), (q, result)
+        first = _ours(doc, queries[0], frozenset())
+        if status in (None, "FAIL"):
+            assert first.smtp_reply() == (
+                "550 5.7.1 Relaying denied. IP name lookup failed [192.0.2.7]"
+            )
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.mark.oracle
+def test_null_sender_under_delay_checks(oracle: oracle_mod.Oracle) -> None:
+    """MAIL FROM:<> leaves $f empty (setsender), so delay_checks' sender check passes
+    in a real session; only the client's and the recipient's checks remain."""
+    d = oracle_mod.workdir()
+    try:
+        feats = {"delay_checks", "blocklist_recipients"}
+        ao = ResolvingAccessOracle(oracle, d, feats)
+        source = "To:x@oracle.invalid\tREJECT\n"
+        ao.load(source.encode())
+        replies = smtp_session(
+            ao,
+            [
+                "HELO c.example",
+                "MAIL FROM:<>",
+                "RCPT TO:<y@oracle.invalid>",
+                "RCPT TO:<x@oracle.invalid>",
+                "QUIT",
+            ],
+        )
+        assert replies[3].startswith("250 ") and replies[4].startswith("550 5.2.1 ")
+        doc = _doc(source)
+        local = Client("localhost", "")
+        for rcpt, reply in (("y@oracle.invalid", replies[3]), ("x@oracle.invalid", replies[4])):
+            d_ = doc.check_to(
+                rcpt,
+                client=local,
+                sender="<>",
+                features=feats,
+                local_names=LOCAL_NAMES,
+                host_name=HOST_NAME,
+            )
+            want = d_.smtp_reply(rcpt)
+            assert (want is None and reply.startswith("250 ")) or reply == want, (rcpt, reply)
     finally:
         shutil.rmtree(d, ignore_errors=True)

@@ -20,7 +20,7 @@ import json
 import sys
 from typing import Any
 
-from sendmailcfg.maps.access.rules import FEATURES
+from sendmailcfg.maps.access.rules import FEATURES, RESOLVE_STATUSES
 
 NAME = "access"
 HELP = "what sendmail decides for connections, senders and recipients with this access map"
@@ -44,7 +44,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--client",
         metavar="NAME:ADDR",
-        help="the SMTP client for from:/to: queries (default: one the map does not name)",
+        help="the SMTP client for from:/to: queries (default: one the map does not name); "
+        "NAME may be a bracketed [192.0.2.7] or [IPv6:2001:db8::7] name",
+    )
+    parser.add_argument(
+        "--resolve",
+        choices=RESOLVE_STATUSES,
+        type=str.upper,
+        metavar="STATUS",
+        help="the client's ${client_resolve}: OK, FAIL, FORGED or TEMP "
+        "(default: FAIL for a bracketed NAME, else OK)",
     )
     parser.add_argument("--sender", metavar="ADDRESS", help="MAIL FROM for to: with delay_checks")
     parser.add_argument(
@@ -78,6 +87,39 @@ def _addr(text: str) -> str:
         return text
 
 
+def name_addr(text: str, what: str) -> tuple[str, str]:
+    """``NAME:ADDR`` as (``${client_name}``, ``${client_addr}``), or ValueError.
+
+    NAME may be empty, a host name, or a bracketed ``[192.0.2.7]`` /
+    ``[IPv6:2001:db8::7]`` name (written as sendmail writes it); ADDR must be an
+    IP address (or empty: a local client).
+
+    >>> name_addr("[IPv6:2001:db8::7]:2001:db8::7", "--client")
+    ('[IPv6:2001:db8:0:0:0:0:0:7]', 'IPv6:2001:db8:0:0:0:0:0:7')
+    """
+    from sendmailcfg.maps.access.keys import client_addr_text
+
+    if text.startswith("["):
+        close = text.find("]")
+        if close < 0 or text[close + 1 : close + 2] != ":":
+            raise ValueError(f"{what} {text!r}: expected [ADDRESS]:ADDR after a bracketed name")
+        name, addr = text[: close + 1], text[close + 2 :]
+        try:
+            name = f"[{client_addr_text(name[1:-1])}]"
+        except ValueError:
+            raise ValueError(f"{what} {text!r}: {name} is not a bracketed IP address") from None
+    else:
+        name, sep, addr = text.partition(":")
+        if not sep:
+            raise ValueError(f"{what} {text!r}: expected NAME:ADDR (NAME may be empty)")
+    if addr:
+        try:
+            addr = client_addr_text(addr)
+        except ValueError:
+            raise ValueError(f"{what} {text!r}: {addr!r} is not an IP address") from None
+    return name, addr
+
+
 def _as_json(query: str, d: Any) -> dict[str, Any]:
     return {"query": query, "key": d.key, "action": d.action, "code": d.code, "reply": d.reply}
 
@@ -95,11 +137,15 @@ def run(args: argparse.Namespace) -> int:
 
     client = None
     if args.client is not None:
-        name, sep, addr = args.client.partition(":")
-        if not sep:
-            print("query access: --client wants NAME:ADDR (NAME may be empty)", file=sys.stderr)
+        try:
+            name, addr = name_addr(args.client, "--client")
+        except ValueError as exc:
+            print(f"query access: {exc}", file=sys.stderr)
             return 2
-        client = Client(name, _addr(addr) if addr else "")
+        client = Client(name, addr, resolve=args.resolve)
+    elif args.resolve is not None:
+        print("query access: --resolve needs --client", file=sys.stderr)
+        return 2
     try:
         doc = api.load(args.file, "access", fold_keys=not args.no_fold)
     except OSError as exc:
@@ -113,16 +159,11 @@ def run(args: argparse.Namespace) -> int:
         kind, sep, arg = query.partition(":")
         try:
             if kind == "connect" and sep:
-                if arg.startswith("[") and "]:" in arg:  # [IPv6:...] name of an unresolved client
-                    name, sep2, addr = arg.partition("]:")
-                    name += "]"
-                else:
-                    name, sep2, addr = arg.partition(":")
-                if not sep2:
-                    raise AccessQueryError(f"{query!r}: expected connect:NAME:ADDR")
-                if name.startswith("[") and name.endswith("]"):
-                    name = f"[{_addr(name[1:-1])}]"
-                d = doc.check_connect(name, _addr(addr), **common)
+                try:
+                    name, addr = name_addr(arg, "connect:")
+                except ValueError as exc:
+                    raise AccessQueryError(str(exc)) from None
+                d = doc.check_connect(name, addr, **common)
             elif kind == "from" and sep:
                 d = doc.check_from(arg, **common, **site)
             elif kind == "to" and sep:

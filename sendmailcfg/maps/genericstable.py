@@ -38,7 +38,7 @@ from collections.abc import Collection
 
 import attrs
 
-from sendmailcfg.maps.access.tokens import join_key, match
+from sendmailcfg.maps.access.tokens import join_key, match, tokenize
 from sendmailcfg.maps.document import LocatedEntry, MapDocument
 from sendmailcfg.maps.keys import fold
 from sendmailcfg.maps.virtusertable import (
@@ -136,13 +136,12 @@ class GenericstableDocument(MapDocument):
         else:
             full = f"{join_key(a.local)}@{join_key(a.domain)}"
             qualified = True
-        found = _search(run, a.local, a.domain if qualified else None, full)
+        value = _search(run, a.local, a.domain if qualified else None, full)
         probes = tuple(run.probes)
         tried = tuple(p.key for p in probes)
-        if found is None:
+        found = next((p for p in reversed(probes) if p.value), None)
+        if value is None or found is None or found.entry is None:
             return GenericsResolution(address, None, None, None, None, tried, True, probes)
-        assert found.entry is not None and found.value is not None
-        value = found.value
         result = value
         if "@" not in value:
             qualify = masquerade_as or host_name
@@ -181,34 +180,58 @@ class GenericstableDocument(MapDocument):
         ).explain()
 
 
+def _look(run: _Lookups, key: list[str], args: tuple[str, ...]) -> list[str] | None:
+    """``$(generics key $@ args $)``: the value's tokens, or None (an empty value too)."""
+    p = run.look(join_key(key), args)
+    return tokenize(p.value) if p.value else None
+
+
 def _search(
     run: _Lookups, local: list[str], domain: list[str] | None, full: str | None
-) -> MapProbe | None:
-    """MasqHdr's generics lookups: the probe that found an entry, or None."""
-    plus = match(["$+", "+", "$*"], local)
-    if full is not None:
-        p = run.look(full, ())
-        if p.value:  # an empty value reads as no entry
-            return p
-        if plus is not None:
-            user, detail = join_key(plus[0]), join_key(plus[1])
-            at = full[full.rindex("@") :]
-            for key, args in ((f"{user}+*{at}", (detail,)), (f"{user}{at}", ())):
-                p = run.look(key, args)
-                if p.value:
-                    return p
-    whole = join_key(local)
-    if domain is not None:
-        p = run.look(f"@{join_key(domain)}", (whole,))
-        if p.value:
-            return p
-    p = run.look(whole, ())
-    if p.value:
-        return p
-    if plus is not None:
-        user, detail = join_key(plus[0]), join_key(plus[1])
-        for key, args in ((f"{user}+*", (detail,)), (user, ())):
-            p = run.look(key, args)
-            if p.value:
-                return p
-    return None
+) -> str | None:
+    """MasqHdr's generics rules on ``< mark > local < @ domain . >``: the value found.
+
+    Run as sendmail runs them, on tokens: a marker ``< @ ... >`` means "not
+    found yet", so a value that starts with ``@`` reads as no match.
+    """
+    tail = ["<", "@", *([*domain, "."] if domain is not None else ["*LOCAL*"]), ">"]
+    if full is None:  # an unqualified sender without $j: the first rules cannot run
+        w = ["<", ">", *local, *tail]
+    else:
+        ft = tokenize(full)
+        v = _look(run, ft, ())
+        w = ["<", *(v if v is not None else ["@", *ft]), ">", *local, *tail]
+    plus_at = ["<", "@", "$+", "+", "$*", "@", "$+", ">", "$+", "<", "@", "$+", ">"]
+    m = match(plus_at, w)
+    if m is not None:
+        u, d, dom, lp, h = m
+        v = _look(run, [*u, "+", "*", "@", *dom], (join_key(d),))
+        mark = v if v is not None else ["@", *u, "+", *d, "@", *dom]
+        w = ["<", *mark, ">", *lp, "<", "@", *h, ">"]
+    m = match(plus_at, w)
+    if m is not None:
+        u, d, dom, lp, h = m
+        v = _look(run, [*u, "@", *dom], ())
+        w = ["<", *(v or []), ">", *lp, "<", "@", *h, ">"]
+    m = match(["<", "@", "$+", ">", "$+", "<", "@", "$+", ">"], w)
+    if m is not None:
+        w = ["<", ">", *m[1], "<", "@", *m[2], ">"]
+    m = match(["<", ">", "$+", "<", "@", "$+", ".", ">"], w)
+    if m is not None:
+        v = _look(run, ["@", *m[1]], (join_key(m[0]),))
+        w = ["<", *(v or []), ">", *m[0], "<", "@", *m[1], ".", ">"]
+    m = match(["<", ">", "$+", "<", "@", "$+", ">"], w)
+    if m is not None:
+        v = _look(run, m[0], ())
+        w = ["<", *(v or []), ">", *m[0], "<", "@", *m[1], ">"]
+    rest = ["<", ">", "$+", "+", "$*", "<", "@", "$+", ">"]
+    m = match(rest, w)
+    if m is not None:
+        v = _look(run, [*m[0], "+", "*"], (join_key(m[1]),))
+        w = ["<", *(v or []), ">", *m[0], "+", *m[1], "<", "@", *m[2], ">"]
+    m = match(rest, w)
+    if m is not None:
+        v = _look(run, m[0], ())
+        w = ["<", *(v or []), ">", *m[0], "+", *m[1], "<", "@", *m[2], ">"]
+    m = match(["<", "$+", ">", "$*", "<", "$*", ">"], w)
+    return None if m is None else join_key(m[0])

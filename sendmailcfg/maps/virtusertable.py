@@ -329,46 +329,47 @@ class VirtusertableDocument(MapDocument):
         address syntax this model does not cover, and for addresses sendmail
         refuses before Parse1.
         """
-        w = _names(local_names)
+        w_names = _names(local_names)
         if host_name is not None:
-            w |= {fold(host_name.rstrip("."))}
+            w_names |= {fold(host_name.rstrip("."))}
         else:
-            w |= {"localhost"}
+            w_names |= {"localhost"}
         virt = _names(virtuser_domains)
-        a = parse_address(address, local_names=w, host_name=host_name)
+        a = parse_address(address, local_names=w_names, host_name=host_name)
         if a.domain is None or a.literal:
             return VirtuserResolution(address, None, None, None, None, None, (), False)
         dom = join_key(a.domain)
-        if not (in_class(dom, virt, entire_domain) or fold(dom) in w):
+        if not (in_class(dom, virt, entire_domain) or fold(dom) in w_names):
             return VirtuserResolution(address, None, None, None, None, None, (), False, domain=dom)
         run = _Lookups(self)
-        found = _search(run, a.local, dom)
+        virt_ok = in_class(dom, virt, entire_domain)
+        w = _search(run, a.local, a.domain, virt_ok, fold(dom) in w_names)
         probes = tuple(run.probes)
         tried = tuple(p.key for p in probes)
-        if found is None:
-            return VirtuserResolution(
-                address, None, None, None, None, None, tried, True, probes, dom
-            )
-        assert found.entry is not None and found.value is not None
-        value = found.value
-        workspace = ["<", *tokenize(value), ">", *a.local, "<", "@", *a.domain, ".", ">"]
+        found = next((p for p in reversed(probes) if p.entry is not None), None)
         result: str | None = None
         error: VirtuserError | None = None
-        m = match(_ERROR_ENHANCED, workspace)
+        m = match(_ERROR_ENHANCED, w)
         if m is not None:
             status = ".".join(t[0] for t in m[:3])
             text = reply_text(m[3])
             error = VirtuserError(status, error_reply(status, text, address), text)
         else:
-            m = match(_ERROR_PLAIN, workspace)
+            m = match(_ERROR_PLAIN, w)
             if m is not None:
                 status = _dequote(m[0][0])
                 text = reply_text(m[1])
                 error = VirtuserError(status, error_reply(status, text, address), text)
             else:
-                m = match(_RECURSE, workspace)
-                toks = tokenize(value)
-                result = join_key(m[0]) if m is not None and m[0] != toks else value
+                m = match(_RECURSE, w)
+                if m is not None and found is not None and found.value is not None:
+                    value = found.value
+                    result = value if m[0] == tokenize(value) else join_key(m[0])
+        if found is None or (result is None and error is None):
+            return VirtuserResolution(
+                address, None, None, None, None, None, tried, True, probes, dom
+            )
+        assert found.entry is not None
         return VirtuserResolution(
             address,
             found.key,
@@ -401,27 +402,59 @@ class VirtusertableDocument(MapDocument):
         ).explain()
 
 
-def _search(run: _Lookups, local: list[str], dom: str) -> MapProbe | None:
-    """Parse1's virtuser lookups for ``local@dom``: the probe that found an entry."""
-    whole = join_key(local)
-    p = run.look(f"{whole}@{dom}", (whole,))
-    if p.entry is not None:
-        return p
-    plus = match(["$+", "+", "$*"], local)
-    if plus is None:
-        p = run.look(f"@{dom}", (whole,))
-        return p if p.entry is not None else None
-    user, detail = join_key(plus[0]), join_key(plus[1])
-    args = (user, detail, "+" + detail)
-    keys = []
-    if detail:  # $+ + $+: user++@domain
-        keys.append(f"{user}++@{dom}")
-    keys += [f"{user}+*@{dom}", f"{user}@{dom}"]
-    if detail:
-        keys.append(f"++@{dom}")
-    keys += [f"+*@{dom}", f"@{dom}"]
-    for key in keys:
-        p = run.look(key, args)
-        if p.entry is not None:
-            return p
-    return None
+def _look(run: _Lookups, key: list[str], args: tuple[list[str], ...], default: str) -> list[str]:
+    """``$(virtuser key $@ args $: default $)``: the value's tokens, or the default."""
+    p = run.look(join_key(key), tuple(join_key(a) for a in args))
+    return tokenize(p.value) if p.value is not None else [default]
+
+
+_NOT_FOUND = ["<", "@", ">"]
+_UNMARKED = ["<", "!", ">"]
+_PLUS_DETAIL = ["$+", "+", "$+", "<", "@", "$*", ".", ">"]
+_PLUS_ANY = ["$+", "+", "$*", "<", "@", "$*", ".", ">"]
+_PLUS_DETAIL_DOM = ["$+", "+", "$+", "<", "@", "$+", ".", ">"]
+_PLUS_ANY_DOM = ["$+", "+", "$*", "<", "@", "$+", ".", ">"]
+
+
+def _search(run: _Lookups, local: list[str], domain: list[str], virt: bool, own: bool) -> list[str]:
+    """Parse1's virtuser rules on ``<!> local < @ domain . >``, as sendmail runs them.
+
+    ``virt``/``own``: the domain is in ``{VirtHost}`` / class ``w``. Returns the
+    workspace after the rules (``< value > local < @ domain . >`` when an entry
+    decided). The markers ``<!>`` (not looked up) and ``<@>`` (not found) are
+    tokens like any other, so a value ``@`` or ``!`` reads as one of them.
+    """
+    tail = ["<", "@", *domain, ".", ">"]
+    w = [*_UNMARKED, *local, *tail]
+    for in_class_ in (virt, own):
+        if in_class_ and w[:3] == _UNMARKED:
+            w = ["<", *_look(run, [*local, "@", *domain], (local,), "@"), ">", *local, *tail]
+
+    def step(pattern: list[str], key: list[str] | None, default: str = "@") -> None:
+        nonlocal w
+        if w[:3] != _NOT_FOUND:
+            return
+        m = match(pattern, w[3:])
+        if m is None:
+            return
+        user, detail, dom = m
+        assert key is not None
+        k = [t for part in key for t in ({"U": user, "D": dom}.get(part) or [part])]
+        value = _look(run, k, (user, detail, ["+", *detail]), default)
+        w = ["<", *value, ">", *user, "+", *detail, "<", "@", *dom, ".", ">"]
+
+    step(_PLUS_DETAIL, ["U", "+", "+", "@", "D"])
+    step(_PLUS_ANY, ["U", "+", "*", "@", "D"])
+    step(_PLUS_ANY, ["U", "@", "D"])
+    step(_PLUS_DETAIL_DOM, ["+", "+", "@", "D"])
+    step(_PLUS_ANY_DOM, ["+", "*", "@", "D"])
+    step(_PLUS_ANY_DOM, ["@", "D"], "!")
+    if w[:3] == _NOT_FOUND:
+        m = match(["$+", "<", "@", "$+", ".", ">"], w[3:])
+        if m is not None:
+            user, dom = m
+            value = _look(run, ["@", *dom], (user,), "@")
+            w = ["<", *value, ">", *user, "<", "@", *dom, ".", ">"]
+    if w[:3] in (_NOT_FOUND, _UNMARKED) and len(w) > 3:
+        w = w[3:]
+    return w

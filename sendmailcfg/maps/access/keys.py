@@ -146,7 +146,12 @@ def client_addr_text(address: str) -> str:
     """``${client_addr}`` as sendmail sets it for a client at ``address``.
 
     IPv4 stays dotted; IPv6 (with or without the ``IPv6:`` prefix) becomes
-    ``IPv6:`` plus :func:`ipv6_text`. Raises :class:`ValueError` otherwise.
+    ``IPv6:`` plus :func:`ipv6_text`, except an IPv4-mapped address
+    (``::ffff:192.0.2.9``), which sendmail writes dotted (issue 12; ``-bt`` cannot
+    show it, it takes the macro as typed). Raises :class:`ValueError` otherwise.
+
+    >>> client_addr_text("2001:db8::1"), client_addr_text("::ffff:192.0.2.9")
+    ('IPv6:2001:db8:0:0:0:0:0:1', '192.0.2.9')
     """
     text = address[5:] if address[:5].lower() == "ipv6:" else address
     ip = ipaddress.ip_address(text)
@@ -154,6 +159,8 @@ def client_addr_text(address: str) -> str:
         if text is not address:
             raise ValueError(f"{address!r}: an IPv4 address after IPv6:")
         return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
     return "IPv6:" + ipv6_text(text)
 
 

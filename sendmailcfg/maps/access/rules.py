@@ -44,10 +44,13 @@ FEATURES = ("lookupdotdomain", "relay_hosts_only", "skip", "blocklist_recipients
 """Feature names the decisions understand (``skip`` is ``FEATURE(`access_db', ..., `skip')``)."""
 
 ACTIONS = ("OK", "RELAY", "REJECT", "DISCARD", "ERROR", "QUARANTINE", "SKIP")
+RESOLVE_STATUSES = ("OK", "FAIL", "FORGED", "TEMP")
+"""The values of ``${client_resolve}`` (how the client's reverse DNS went)."""
 
 __all__ = [
     "ACTIONS",
     "FEATURES",
+    "RESOLVE_STATUSES",
     "AccessDecision",
     "AccessQueryError",
     "Client",
@@ -72,6 +75,23 @@ class Client:
 
     name: str | None = None
     addr: str | None = None
+    resolve: str | None = attrs.field(default=None, kw_only=True)
+    """``${client_resolve}``: OK, FAIL, FORGED or TEMP; None: as sendmail's daemon.c
+    sets it, FAIL for a bracketed ``[address]`` name (no reverse DNS), else OK."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.resolve is not None and self.resolve.upper() not in RESOLVE_STATUSES:
+            raise ValueError(
+                f"client resolve status {self.resolve!r}: expected one of "
+                + ", ".join(RESOLVE_STATUSES)
+            )
+
+    @property
+    def resolve_status(self) -> str:
+        """The resolve status sendmail has for this client (see ``resolve``)."""
+        if self.resolve is not None:
+            return self.resolve.upper()
+        return "FAIL" if (self.name or "").startswith("[") else "OK"
 
 
 @attrs.frozen
@@ -292,11 +312,29 @@ class _Run:
 
 
 def _verdict(
-    value: list[str], reject: tuple[str, str] = ("5.7.1", "550 Access denied")
+    value: list[str],
+    reject: tuple[str, str] = ("5.7.1", "550 Access denied"),
+    rest: list[str] | None = None,
 ) -> _Verdict:
-    """The error / accept a looked-up value turns into (Basic_check_relay's order)."""
+    """The error / accept a looked-up value turns into (Basic_check_relay's order).
+
+    ``rest``: what follows ``< value >`` in the workspace of check_mail and
+    check_rcpt (their rules read ``<QUARANTINE:$+> $*``, so with nothing after the
+    colon ``$+`` reaches into the address); None for check_relay (``<...> <$*>``).
+    """
     if not value:
         return None, None, None
+    if rest is not None and value[-1] == ":":
+        ws = ["<", *value, ">", *rest]
+        m = match(["<", "QUARANTINE", ":", "$+", ">", "$*"], ws)
+        if m is not None:
+            return "QUARANTINE", None, reply_text(m[0])
+        m = match(["<", "ERROR", ":", "$-", ".", "$-", ".", "$-", ":", "$+", ">", "$*"], ws)
+        if m is not None:
+            return "ERROR", f"{m[0][0]}.{m[1][0]}.{m[2][0]}", reply_text(m[3])
+        m = match(["<", "ERROR", ":", "$+", ">", "$*"], ws)
+        if m is not None:
+            return "ERROR", None, reply_text(m[0])
     if len(value) == 1:
         word = value[0].upper() if value[0].isascii() else value[0]
         if word in ("OK", "RELAY"):
@@ -495,7 +533,8 @@ def _mail_check(run: _Run, address: str, client: Client | None) -> AccessDecisio
             num, code = ("451", "4.1.8") if word == "TEMP" else ("553", "5.1.8")
             reply = reply_text([f'"{num} Domain of sender address "', *tokenize(f), f'" {what}"'])
             return run.decision("from", ("ERROR", code, reply), found)
-    return run.decision("from", _verdict(value), found)
+    rest = [*local, "<", "@", *domain, ">"] if domain is not None else list(local)
+    return run.decision("from", _verdict(value, rest=rest), found)
 
 
 def check_to(
@@ -550,7 +589,12 @@ def _rcpt_check(run: _Run, address: str, client: Client | None) -> AccessDecisio
             items = [("U", [*local, "@"])]
         found = run.search("To", items)
         if found is not None and not run.skipped(found):
-            verdict = _verdict(found[0], ("5.2.1", "550 Mailbox disabled for this recipient"))
+            where = [*local, "<", "@", *domain, ">"] if domain is not None else list(local)
+            verdict = _verdict(
+                found[0],
+                ("5.2.1", "550 Mailbox disabled for this recipient"),
+                ["<", *where, ">"],
+            )
             if verdict[0] not in ("OK", "RELAY", None):
                 return run.decision("to", verdict, found)
     if domain is None:
@@ -586,6 +630,16 @@ def _relay_ok(run: _Run, client: Client | None) -> AccessDecision | None:
             return run.decision("to", relay, found)
         if env.in_w(["[", *addr, "]"]):
             return run.decision("to", relay)
+    # ${client_resolve} is checked before any name (so Connect:[ip] RELAY cannot relay)
+    status = client.resolve_status
+    if status == "TEMP":
+        text = ['"450 Relaying temporarily denied. Cannot resolve PTR record for "']
+        reply = reply_text([*text, *tokenize(client.addr or "")])
+        return run.decision("to", ("ERROR", "4.4.0", reply))
+    if status in ("FORGED", "FAIL"):
+        why = "possibly forged" if status == "FORGED" else "lookup failed"
+        text = [f'"550 Relaying denied. IP name {why} "', *tokenize(client.name or "")]
+        return run.decision("to", ("ERROR", "5.7.1", reply_text(text)))
     if client.name:
         name = tokenize(client.name)
         while name and name[-1] == ".":
