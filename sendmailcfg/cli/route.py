@@ -71,8 +71,11 @@ def _read_db(path: str, kind: str, fold_keys: bool) -> MapDocument | None:
     return doc  # type: ignore[no-any-return]
 
 
-def open_site(args: argparse.Namespace, command: str) -> Site | None:
-    """The configuration ``--config`` names; None (reported on stderr) when it cannot be read."""
+def open_site(args: argparse.Namespace, command: str, *, report_maps: bool = True) -> Site | None:
+    """The configuration ``--config`` names; None (reported on stderr) when it cannot be read.
+
+    Maps that were not found are reported on stderr (unless ``report_maps`` is False).
+    """
     from sendmailcfg.site import load_site
 
     try:
@@ -83,7 +86,7 @@ def open_site(args: argparse.Namespace, command: str) -> Site | None:
             text = f"{exc.filename}: cannot read: {text}"
         print(f"{command}: {text}", file=sys.stderr)
         return None
-    for source in site.maps.values():
+    for source in site.maps.values() if report_maps else ():
         if source.document is None and source.written is not None:
             where = ", ".join(dict.fromkeys(site.candidates(source.written)))
             print(
