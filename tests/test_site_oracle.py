@@ -336,7 +336,8 @@ def generated(seed: int) -> Config:
     lr = pick([None, None, "lr.example.net"])
     if lr:
         lines.append(f"define(`LOCAL_RELAY', `{lr}')dnl")
-    lu = pick([None, None, "lu.example.net", "local:postmaster", "esmtp:[lu.example.net]"])
+    lu = pick([None, None, "lu.example.net", "local:postmaster", "esmtp:[lu.example.net]",
+               "error:nouser No such user", "local:"])  # fmt: skip
     if lu:
         lines.append(f"define(`LUSER_RELAY', `{lu}')dnl")
     if rng.random() < 0.4:
@@ -358,6 +359,20 @@ def generated(seed: int) -> Config:
     if rng.random() < 0.3:
         lines.append(map_feature("domaintable", Path("DIR")).rstrip("\n"))
         maps["domaintable"] = "old.example\tnew.takaq.jp\nancient.example\talias.example\n"
+    if rng.random() < 0.5:
+        lines.append("MASQUERADE_AS(`takaq.jp')dnl")
+        for extra in ("MASQUERADE_DOMAIN(`lan.takaq.jp')dnl", "EXPOSED_USER(`root')dnl",
+                      "FEATURE(`masquerade_envelope')dnl", "FEATURE(`limited_masquerade')dnl",
+                      "FEATURE(`masquerade_entire_domain')dnl",
+                      "MASQUERADE_EXCEPTION(`keep.lan.takaq.jp')dnl"):  # fmt: skip
+            if rng.random() < 0.4:
+                lines.append(extra)
+    if rng.random() < 0.4:
+        lines.append(map_feature("genericstable", Path("DIR")).rstrip("\n"))
+        lines.append(f"GENERICS_DOMAIN(`{pick(['takaq.jp', ORACLE_HOST, 'lan.takaq.jp'])}')dnl")
+        if rng.random() < 0.5:
+            lines.append("FEATURE(`generics_entire_domain')dnl")
+        maps["genericstable"] = GENERICS
     return Config(
         f"gen{seed}",
         "\n".join(lines) + "\n",
@@ -371,7 +386,18 @@ def test_generated_configurations_route_as_sendmail(oracle: Oracle, seed: int) -
     check_routes(oracle, generated(seed))
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_generated_configurations_rewrite_senders_as_sendmail(oracle: Oracle, seed: int) -> None:
+    check_senders(oracle, generated(seed), ("esmtp", "local"))
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", range(4, 40))
+@pytest.mark.parametrize("seed", range(4, 60))
 def test_more_generated_configurations_route_as_sendmail(oracle: Oracle, seed: int) -> None:
     check_routes(oracle, generated(seed))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(4, 60))
+def test_more_generated_configurations_rewrite_senders(oracle: Oracle, seed: int) -> None:
+    check_senders(oracle, generated(seed), ("esmtp", "relay", "local", "smtp"))

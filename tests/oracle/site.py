@@ -156,8 +156,21 @@ def ruleset_triple(out: str) -> Triple | None:
         else:
             parts[cur].append(t)
     host = "".join(parts["$@"]) if parts["$@"] else None
-    user = _address("".join(parts["$:"]))
-    return Triple("".join(parts["$#"]), host, user)
+    mailer = "".join(parts["$#"])
+    if mailer == "error":  # /parse calls it *error*; its text keeps the blanks between words
+        return Triple("*error*", host, _words(parts["$:"]))
+    return Triple(mailer, host, _address("".join(parts["$:"])))
+
+
+def _words(toks: list[str]) -> str:
+    """Tokens back to text as sendmail's cataddr does: a blank only between two words."""
+    out = ""
+    previous = False
+    for t in toks:
+        word = t not in ".:%@!^/[]+()<>,;" and t != "$"
+        out += (" " if word and previous else "") + t
+        previous = word
+    return out
 
 
 def _address(joined: str) -> str:
