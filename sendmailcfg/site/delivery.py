@@ -226,8 +226,8 @@ class _Walk:
     def parse(self, text: str, depth: int) -> _Parsed:
         site = self.site
         local, host = self.canonify(text)
-        if host is not None and not host:  # user@ => user
-            return self.parse(local, depth)
+        if host is not None and not host:
+            return self.error("5.1.3", '"553 Hostname required"')
         if host is None:
             return self.unqualified(local)
         if not local:
