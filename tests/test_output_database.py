@@ -1,9 +1,10 @@
-"""Building, dumping and checking .db files (the Berkeley DB binding and the system makemap)."""
+"""Building, dumping and checking .db files (pure Python, the binding and the system makemap)."""
 
 from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from sendmailcfg.output import (
     BackendUnavailable,
     BuildOptions,
     MapBuildError,
+    bdb,
     berkeley,
     build,
     database,
@@ -23,6 +25,7 @@ from sendmailcfg.output import (
     dump,
     dump_text,
     is_stale,
+    pure,
     rebuild_if_stale,
     system_makemap,
 )
@@ -36,6 +39,11 @@ needs_bdb = pytest.mark.skipif(
     "pip install 'sendmailcfg[bdb]'",
 )
 
+needs_btree = pytest.mark.skipif(
+    not pure.available("btree") and not berkeley.available(),
+    reason="no btree writer: neither sendmailcfg.output.bdb.btree nor the berkeleydb binding",
+)
+
 SOURCE = b"# access\nFoo.Example\tREJECT\nbar.example OK\nlonely\nfoo.example RELAY\n"
 
 
@@ -43,11 +51,10 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
-@needs_bdb
 def test_build_and_dump(tmp_path: Path) -> None:
     result = build(SOURCE, tmp_path / "access")
     assert result.path == tmp_path / "access.db"
-    assert result.backend == "bdb"
+    assert result.backend == "pure"
     assert (result.status, result.written) == (65, 2)
     assert result.messages("access") == [
         "makemap: access: line 4: no RHS for LHS lonely",
@@ -60,7 +67,7 @@ def test_build_and_dump(tmp_path: Path) -> None:
     assert leftovers(tmp_path) == []
 
 
-@needs_bdb
+@needs_btree
 def test_reader_flags_reach_the_database(tmp_path: Path) -> None:
     options = BuildOptions(ReaderOptions(include_nul=True, duplicates="last", fold=False))
     assert build(SOURCE, tmp_path / "m", "btree", options).status == 65  # "lonely" only
@@ -72,7 +79,6 @@ def test_reader_flags_reach_the_database(tmp_path: Path) -> None:
     assert dump_text(tmp_path / "m", "btree", delimiter=b":").startswith(b"Foo.Example:REJECT\n")
 
 
-@needs_bdb
 def test_document_is_read_with_its_own_syntax(tmp_path: Path) -> None:
     doc = MapDocument.from_text(
         "a key:v1\n;comment\na key:v2\n", syntax=MapSyntax(comment=";", delimiter=":")
@@ -85,7 +91,6 @@ def test_document_is_read_with_its_own_syntax(tmp_path: Path) -> None:
         build(doc)
 
 
-@needs_bdb
 def test_mode_and_atomic_swap(tmp_path: Path) -> None:
     target = tmp_path / "m.db"
     build(b"a b\n", tmp_path / "m")
@@ -101,7 +106,6 @@ def test_mode_and_atomic_swap(tmp_path: Path) -> None:
     assert leftovers(tmp_path) == []
 
 
-@needs_bdb
 def test_append(tmp_path: Path) -> None:
     build(b"k v1\n", tmp_path / "m")
     r = build(b"k v2\nj x\n", tmp_path / "m", options=BuildOptions(append=True))
@@ -116,7 +120,6 @@ def test_append(tmp_path: Path) -> None:
     assert leftovers(tmp_path) == []
 
 
-@needs_bdb
 def test_links_need_unsafe(tmp_path: Path) -> None:
     build(b"a b\n", tmp_path / "real")
     (tmp_path / "ln.db").symlink_to("real.db")
@@ -143,13 +146,12 @@ def test_links_need_unsafe(tmp_path: Path) -> None:
 def test_unknown_types(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, maptype: str, message: str
 ) -> None:
-    monkeypatch.setattr(database, "choose_backend", lambda backend="auto": ("bdb", None))
+    monkeypatch.setattr(database, "choose_backend", lambda backend="auto", t="": ("pure", None))
     with pytest.raises(MapBuildError) as exc:
         build(b"a b\n", "m", maptype)
     assert (exc.value.message, exc.value.status) == (message, 73)
 
 
-@needs_bdb
 def test_missing_folder(tmp_path: Path) -> None:
     with pytest.raises(MapBuildError, match="No such file or directory") as exc:
         build(b"a b\n", tmp_path / "none" / "m")
@@ -159,6 +161,7 @@ def test_missing_folder(tmp_path: Path) -> None:
 def test_no_backend(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(berkeley, "available", lambda: False)
     monkeypatch.setattr(system_makemap, "find", lambda: None)
+    monkeypatch.setattr(pure, "available", lambda method: False)
     with pytest.raises(BackendUnavailable) as exc:
         build(b"a b\n", "m")
     assert exc.value.status == 69
@@ -166,7 +169,6 @@ def test_no_backend(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "libdb5.3-dev" in exc.value.message
 
 
-@needs_bdb
 def test_staleness(tmp_path: Path) -> None:
     source = tmp_path / "mailertable"
     source.write_bytes(b"example.com smtp:[mx]\n")
@@ -223,7 +225,96 @@ def test_our_databases_dump_like_real_ones(
     flags: list[str],
     maptype: str,
 ) -> None:
-    _both(oracle, tmp_path_factory.mktemp("db"), source, flags, maptype, "bdb")
+    _both(oracle, tmp_path_factory.mktemp("db"), source, flags, maptype, "berkeleydb")
+
+
+@pytest.mark.oracle
+@given(source=_source(), flags=_flags)
+def test_pure_databases_dump_like_real_ones(
+    oracle: Oracle, tmp_path_factory: pytest.TempPathFactory, source: bytes, flags: list[str]
+) -> None:
+    """Real makemap -u lists, from our pure-Python file, exactly the pairs of its own."""
+    folder = tmp_path_factory.mktemp("db")
+    ours, real = folder / "ours", folder / "real"
+    status, msgs = oracle.makemap(flags, "hash", real, source)
+    result = build(source, ours, "hash", BuildOptions.from_flags(flags), backend="pure")
+    assert result.status == status
+    ours_msgs = "".join(m + "\n" for m in result.messages(str(real)))
+    assert ours_msgs.encode("utf-8", "surrogateescape") == msgs.encode("latin-1")
+    dump_flags = ["-d"] if "-d" in " ".join(flags) else []
+    mine = oracle.dump("hash", ours, dump_flags).split(b"\n")
+    theirs = oracle.dump("hash", real, dump_flags).split(b"\n")
+    assert sorted(mine) == sorted(theirs)
+    # a key's duplicates in the same order; the pure reader agrees with makemap -u
+    assert [x for x in mine if x.startswith(b"k")] == [x for x in theirs if x.startswith(b"k")]
+    assert dump_text(ours, backend="pure", allow_dup=bool(dump_flags)) == b"\n".join(mine)
+
+
+@needs_bdb
+def test_binding_backend_still_works(tmp_path: Path) -> None:
+    result = build(SOURCE, tmp_path / "access", backend="berkeleydb")
+    assert (result.backend, result.status, result.written) == ("berkeleydb", 65, 2)
+    assert sorted(dump(tmp_path / "access", backend="berkeleydb")) == sorted(
+        dump(tmp_path / "access", backend="pure")
+    )
+    with pytest.warns(DeprecationWarning, match="'bdb' is deprecated"):
+        assert build(b"a b\n", tmp_path / "m", backend="bdb").backend == "berkeleydb"
+
+
+def test_deprecated_backend_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(system_makemap, "find", lambda: "/nonexistent/makemap")
+    with pytest.warns(DeprecationWarning, match="use 'makemap'"):
+        assert database.choose_backend("system") == ("makemap", "/nonexistent/makemap")
+    with pytest.raises(ValueError, match="unknown backend 'nosuch'"):
+        database.choose_backend("nosuch")  # type: ignore[arg-type]
+
+
+def test_pure_append_meets_duplicates(tmp_path: Path) -> None:
+    build(b"k 1\nk 2\n", tmp_path / "m", options=BuildOptions.from_flags(["-d"]))
+    r = build(b"k 3\nj x\n", tmp_path / "m", options=BuildOptions.from_flags(["-o", "-d"]))
+    assert r.status == 0
+    assert sorted(dump(tmp_path / "m")) == [(b"j", b"x"), (b"k", b"1"), (b"k", b"2"), (b"k", b"3")]
+    r = build(b"k 4\n", tmp_path / "m", options=BuildOptions.from_flags(["-o"]))
+    assert r.errors == [(1, "key k: duplicate key")]
+
+
+def test_full_disk_exits_74_and_keeps_the_old_map(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(b"old map\n", tmp_path / "m")
+    import errno
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(bdb, "write", full)
+    with pytest.raises(MapBuildError) as exc:
+        build(b"new map\n", tmp_path / "m")
+    assert exc.value.status == 74
+    assert (
+        exc.value.message == "makemap: close(" + str(tmp_path / "m") + "): No space left on device"
+    )
+    assert dump(tmp_path / "m") == [(b"old", b"map")]
+    assert leftovers(tmp_path) == []
+
+
+def test_killed_builds_leave_nothing_behind(tmp_path: Path) -> None:
+    old = time.time() - 2 * database.STALE_TMP_AGE
+    stale = tmp_path / ".m.db.abcd1234.tmp"
+    stale.write_bytes(b"half a map")
+    stale_dir = tmp_path / ".m.db.zz_99xyz.tmp"
+    stale_dir.mkdir()
+    (stale_dir / "map.db").write_bytes(b"x")
+    fresh = tmp_path / ".m.db.fresh123.tmp"  # a build running right now
+    fresh.write_bytes(b"")
+    other = tmp_path / ".other.db.abcd1234.tmp"  # another map's
+    other.write_bytes(b"")
+    mine_but_not_ours = tmp_path / ".m.db.notes"
+    mine_but_not_ours.write_bytes(b"")
+    for path in (stale, stale_dir, other, mine_but_not_ours):
+        os.utime(path, (old, old))
+    build(b"a b\n", tmp_path / "m")
+    assert leftovers(tmp_path) == sorted(p.name for p in (fresh, other, mine_but_not_ours))
 
 
 @pytest.mark.oracle
@@ -233,13 +324,12 @@ def test_system_backend(
 ) -> None:
     monkeypatch.setenv(system_makemap.ENV, str(oracle.makemap_bin))
     source = b"K v1\nk v2\n bad\nx:y z\nnorhs\n" + b"L" * 1030 + b" v\n"
-    _both(oracle, oracle_dir, source, flags, "hash", "system")
+    _both(oracle, oracle_dir, source, flags, "hash", "makemap")
     assert leftovers(oracle_dir) == []
-    text = dump_text(oracle_dir / "ours", backend="system", allow_dup="-d" in flags)
+    text = dump_text(oracle_dir / "ours", backend="makemap", allow_dup="-d" in flags)
     assert text == oracle.dump("hash", oracle_dir / "ours", ["-d"] if "-d" in flags else [])
-    assert sorted(dump(oracle_dir / "ours", backend="system", allow_dup="-d" in flags)) == sorted(
-        tuple(line.split(b"\t", 1))
-        for line in text.split(b"\n")[:-1]  # type: ignore[misc]
+    assert sorted(dump(oracle_dir / "ours", backend="makemap", allow_dup="-d" in flags)) == sorted(
+        (k, v) for k, _, v in (line.partition(b"\t") for line in text.split(b"\n")[:-1])
     )
 
 

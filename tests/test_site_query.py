@@ -126,3 +126,46 @@ def test_unreadable_config_exits_2(conf: Path, capsys: pytest.CaptureFixture[str
         capsys, "mailertable", str(conf / "mailertable"), "u@x", "--config", str(conf / "nope")
     )
     assert (status, out) == (2, "") and "no such file or directory" in err
+
+
+def test_a_real_database_is_answered_or_refused_by_kind(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sendmailcfg.output.database import build
+
+    build(b".takaq.jp\tsmtp:[mail2.takaq.jp]\n", tmp_path / "mailertable", backend="pure")
+    db = str(tmp_path / "mailertable.db")
+    status, out, _ = query(capsys, "mailertable", db, "u@www.takaq.jp")
+    assert (status, out) == (
+        0,
+        "u@www.takaq.jp -> smtp to [mail2.takaq.jp], user u@www.takaq.jp (line 1: .takaq.jp)\n",
+    )
+    status, out, err = query(capsys, "virtusertable", db, "u@www.takaq.jp")
+    assert (status, out) == (2, "") and "a Berkeley DB database, not a virtusertable source" in err
+
+
+def test_route_reads_a_db_without_its_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sendmailcfg.output.database import build
+
+    (tmp_path / "sendmail.mc").write_text(
+        MC + "FEATURE(`mailertable', `hash /nonexistent/sendmailcfg/mailertable')dnl\n"
+        "FEATURE(`virtusertable', `hash /nonexistent/sendmailcfg/virtusertable')dnl\n"
+    )
+    build(
+        b".partner.example\tsmtp:[mx.partner.example]\n", tmp_path / "mailertable", backend="pure"
+    )
+    status = main(["route", "--config", str(tmp_path), "u@www.partner.example"])
+    out, err = capsys.readouterr()
+    assert status == 0
+    assert err == (
+        f"route: {tmp_path / 'sendmail.mc'}:13: virtusertable /nonexistent/sendmailcfg/"
+        f"virtusertable not found (looked for /nonexistent/sendmailcfg/virtusertable, "
+        f"{tmp_path / 'virtusertable'}); "
+        "answering as if it were empty\n"
+    )
+    assert out == (
+        "u@www.partner.example -> smtp to [mx.partner.example], user u@www.partner.example "
+        "(mailertable)\n"
+    )

@@ -3,8 +3,11 @@
 Same flags (getopt style: ``-t:``, ``-t :``, ``-rv``), same reading of the source,
 same messages (``makemap: MAPNAME: line N: ...``) and exit statuses (0; 64 usage;
 65 bad lines, the good ones still written; 66 unreadable -C file; 73 cannot
-open the map or unknown type; 69 no Berkeley DB backend). The new map is
-written beside the old one and renamed into place.
+open the map or unknown type; 74 the map could not be written out, e.g. a full
+disk; 69 the chosen backend is missing). The new map is written beside the old
+one and renamed into place. ``--backend pure`` (the default) writes the
+Berkeley DB file in pure Python; ``berkeleydb`` uses the binding, ``makemap``
+the system's makemap.
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ EX_NOINPUT = 66
 TYPES = ("hash", "btree", "implicit")
 EXTENSIONS = {"hash": "db", "btree": "db", "implicit": ""}
 DEFAULT_CF = "/etc/mail/sendmail.cf"
+BACKEND_CHOICES = ("pure", "berkeleydb", "makemap")
+LEGACY_BACKENDS = {"auto": "auto", "bdb": "berkeleydb", "system": "makemap"}
+"""Accepted too: ``auto`` (pure, or the first one available for the type), the old names."""
 
 USAGE = (
     "Usage: makemap [-C cffile] [-N] [-c cachesize] [-D commentchar]\n"
@@ -73,9 +79,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     a.add_argument("-v", action="store_true", help="print every key and value stored")
     parser.add_argument(
         "--backend",
-        choices=("auto", "bdb", "system"),
+        choices=BACKEND_CHOICES,
         default="auto",
-        help="Berkeley DB binding, the system's makemap, or the first available (default)",
+        help="pure: Berkeley DB files written in Python (the default); berkeleydb: the "
+        "binding; makemap: the system's makemap (also for types it alone knows)",
     )
     parser.add_argument("type", help="hash, btree or implicit (or cf/CF)")
     parser.add_argument("mapname", help="map file name without .db")
@@ -125,9 +132,9 @@ def parse_argv(argv: list[str], show_help: Any = None) -> argparse.Namespace:
                 show_help()
             raise SystemExit(EX_OK)
         if flag == "--backend":
-            if arg not in ("auto", "bdb", "system"):
-                usage(f"--backend must be auto, bdb or system, not {arg!r}")
-            ns.backend = arg
+            if arg not in BACKEND_CHOICES and arg not in LEGACY_BACKENDS:
+                usage(f"--backend must be pure, berkeleydb or makemap, not {arg!r}")
+            ns.backend = LEGACY_BACKENDS.get(arg, arg)
         elif flag in ("-l", "-L", "-x") and ns.listing is None:
             ns.listing = flag  # makemap lists and exits at the first of these
         else:

@@ -52,13 +52,16 @@ def run(args: argparse.Namespace) -> int:
         from sendmailcfg.cli.route import open_site
 
         args.hostname = args.root = None
-        site = open_site(args, f"query {kind}", report_maps=False)
+        site = open_site(args, f"query {kind}", report_maps=())
         if site is None:
             return 2
         from_site(site, kind, args)
     status: int = args._query_run(args)
     return status
 
+
+READS_DATABASES = frozenset({"mailertable", "access"})
+"""Query kinds that answer from a ``.db`` too (:mod:`sendmailcfg.cli._mapsource`)."""
 
 _MC_LINE = re.compile(
     r"^[ \t]*(?:divert|OSTYPE|DOMAIN|FEATURE|define|MAILER|VERSIONID|include)\(|^dnl\b", re.M
@@ -67,9 +70,9 @@ _PASSWD_LINE = re.compile(r"[^:\s]+:[^:\n]*:\d+:\d+:[^:\n]*:[^:\n]*:[^:\n]*")
 
 
 def not_a_source(path: str, kind: str) -> str | None:
-    """Why ``path`` is not a makemap source of ``kind`` (a database, an .mc, a passwd
-    file, nothing that reads as KEY VALUE lines), or None. Unreadable files pass:
-    the query reports them."""
+    """Why ``path`` is not a map ``kind`` can answer from (binary data, an .mc, a passwd
+    file, nothing that reads as KEY VALUE lines; a database for kinds that only read
+    sources), or None. Unreadable files pass: the query reports them."""
     from sendmailcfg import _source, fileio
     from sendmailcfg.maps import infer_kind
 
@@ -77,8 +80,14 @@ def not_a_source(path: str, kind: str) -> str | None:
         data = fileio.read_bytes(path)
     except OSError:
         return None
+    from sendmailcfg.cli._mapsource import is_database
+
+    if is_database(data):
+        if kind in READS_DATABASES:
+            return None  # answered from the database's pairs, as sendmail reads them
+        return f"a Berkeley DB database, not a {kind} source: give the text source"
     if b"\0" in data[:8192]:
-        return f"binary data (a database such as a .db?), not a {kind} source: give the text source"
+        return f"binary data, not a {kind} source: give the text source"
     text = _source.decode(data)
     if infer_kind(path) == "mc" or _MC_LINE.search(text):
         return f"an .mc file, not a {kind} source: give the map source, and the .mc with --config"

@@ -27,7 +27,7 @@ HELP = "what sendmail decides for connections, senders and recipients with this 
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", help="the access source (text, not .db)")
+    parser.add_argument("file", metavar="FILE", help="the access source, or the .db built from it")
     parser.add_argument(
         "queries", nargs="+", metavar="QUERY", help="connect:NAME:ADDR, from:ADDRESS or to:ADDRESS"
     )
@@ -131,7 +131,6 @@ def _as_text(query: str, d: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sendmailcfg import api
     from sendmailcfg.maps.access import AccessDocument
     from sendmailcfg.maps.access.rules import AccessQueryError, Client
 
@@ -146,10 +145,16 @@ def run(args: argparse.Namespace) -> int:
     elif args.resolve is not None:
         print("query access: --resolve needs --client", file=sys.stderr)
         return 2
+    from sendmailcfg.cli._mapsource import load_query_map
+    from sendmailcfg.output.database import MapBuildError
+
     try:
-        doc = api.load(args.file, "access", fold_keys=not args.no_fold)
+        doc = load_query_map(args.file, "access", fold_keys=not args.no_fold)
     except OSError as exc:
         print(f"{args.file}: cannot read: {exc.strerror}", file=sys.stderr)
+        return 2
+    except MapBuildError as exc:
+        print(exc.message, file=sys.stderr)
         return 2
     assert isinstance(doc, AccessDocument)
     common: dict[str, Any] = {"features": args.feature}

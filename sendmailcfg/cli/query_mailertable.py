@@ -21,7 +21,9 @@ HELP = "where sendmail delivers addresses with this mailertable, and why"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", help="the mailertable source (text, not .db)")
+    parser.add_argument(
+        "file", metavar="FILE", help="the mailertable source, or the .db built from it"
+    )
     parser.add_argument("addresses", nargs="+", metavar="ADDRESS", help="user@host or a host")
     parser.add_argument("--json", action="store_true", help="print a JSON array")
     parser.add_argument(
@@ -77,13 +79,17 @@ def _as_text(query: str, r: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sendmailcfg import api
+    from sendmailcfg.cli._mapsource import load_query_map
     from sendmailcfg.maps.mailertable import MailertableDocument
+    from sendmailcfg.output.database import MapBuildError
 
     try:
-        doc = api.load(args.file, "mailertable", fold_keys=not args.no_fold)
+        doc = load_query_map(args.file, "mailertable", fold_keys=not args.no_fold)
     except OSError as exc:
         print(f"{args.file}: cannot read: {exc.strerror}", file=sys.stderr)
+        return 2
+    except MapBuildError as exc:
+        print(exc.message, file=sys.stderr)
         return 2
     assert isinstance(doc, MailertableDocument)
     results = []

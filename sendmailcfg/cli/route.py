@@ -56,25 +56,28 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _read_db(path: str, kind: str, fold_keys: bool) -> MapDocument | None:
-    """The output room's Berkeley DB reader, when this build has one."""
+    """A ``.db`` found without its source, read with the output room's Berkeley DB reader."""
+    from sendmailcfg.cli._mapsource import load_query_map
+    from sendmailcfg.maps.document import MapDocument
+    from sendmailcfg.output.database import MapBuildError
+
     try:
-        from sendmailcfg.cli import _mapsource  # type: ignore[attr-defined]
-    except ImportError:
+        doc = load_query_map(path, kind, fold_keys=fold_keys)
+    except (OSError, MapBuildError):
         return None
-    reader = getattr(_mapsource, "read_database", None)
-    if reader is None:
-        return None
-    try:
-        doc = reader(path, kind, fold_keys=fold_keys)
-    except (OSError, ValueError):
-        return None
-    return doc  # type: ignore[no-any-return]
+    return doc if isinstance(doc, MapDocument) else None
 
 
-def open_site(args: argparse.Namespace, command: str, *, report_maps: bool = True) -> Site | None:
+ROUTE_MAPS = ("mailertable", "virtusertable", "domaintable")
+"""The maps ``route`` reads (a missing one is reported)."""
+
+
+def open_site(
+    args: argparse.Namespace, command: str, *, report_maps: tuple[str, ...] = ROUTE_MAPS
+) -> Site | None:
     """The configuration ``--config`` names; None (reported on stderr) when it cannot be read.
 
-    Maps that were not found are reported on stderr (unless ``report_maps`` is False).
+    The maps of ``report_maps`` that were not found are reported on stderr.
     """
     from sendmailcfg.site import load_site
 
@@ -86,8 +89,8 @@ def open_site(args: argparse.Namespace, command: str, *, report_maps: bool = Tru
             text = f"{exc.filename}: cannot read: {text}"
         print(f"{command}: {text}", file=sys.stderr)
         return None
-    for source in site.maps.values() if report_maps else ():
-        if source.document is None and source.written is not None:
+    for source in site.maps.values():
+        if source.kind in report_maps and source.document is None and source.written is not None:
             where = ", ".join(dict.fromkeys(site.candidates(source.written)))
             print(
                 f"{command}: {source.setting}: {source.kind} {source.written} {source.problem} "

@@ -36,7 +36,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from sendmailcfg.site import sender
 
-    site = open_site(args, "sender")
+    site = open_site(args, "sender", report_maps=("genericstable", "domaintable"))
     if site is None:
         return 2
     answers = []

@@ -5,6 +5,7 @@
 'a.example\\tsmtp:[mx]\\n'
 """
 
+from sendmailcfg.output.compare import MapDifference, compare
 from sendmailcfg.output.database import (
     BackendUnavailable,
     BuildOptions,
@@ -15,6 +16,7 @@ from sendmailcfg.output.database import (
     dump,
     dump_text,
     is_stale,
+    read_pairs,
     rebuild_if_stale,
 )
 from sendmailcfg.output.makemap_source import (
@@ -30,13 +32,16 @@ __all__ = [
     "BuildOptions",
     "BuildResult",
     "MapBuildError",
+    "MapDifference",
     "SourceError",
     "build",
+    "compare",
     "db_path",
     "dump",
     "dump_text",
     "is_stale",
     "makemap_flags",
+    "read_pairs",
     "rebuild_if_stale",
     "source_options",
     "source_pairs",

@@ -7,9 +7,13 @@ file's permission bits and owner are kept (a new file gets makemap's 0640).
 Lines makemap rejects are reported with makemap's messages and exit status
 (65), and the good lines are still written, as makemap does.
 
-Backends, in order: the ``berkeleydb`` binding (``pip install
-'sendmailcfg[bdb]'``), then the system's makemap; with neither,
-:class:`BackendUnavailable` says so.
+Backends (``backend=``): ``pure`` (the default, through ``auto``) writes and
+reads the Berkeley DB 5.3 files itself (:mod:`sendmailcfg.output.bdb`), with
+no compiler, libdb or sendmail; ``berkeleydb`` uses the binding (``pip install
+'sendmailcfg[bdb]'``); ``makemap`` runs the system's makemap (the only one that
+knows other map types). ``auto`` is ``pure``, falling back on the binding and
+then the system makemap for an access method whose pure writer is missing.
+The old names ``bdb`` and ``system`` still work (deprecated).
 
 >>> import os, tempfile
 >>> folder = tempfile.mkdtemp()
@@ -18,18 +22,24 @@ Backends, in order: the ``berkeleydb`` binding (``pip install
 ...     _ = f.write("example.com\tsmtp:[mx.example.net]\n")
 >>> is_stale(source)
 True
->>> result = build(source)                      # doctest: +SKIP
->>> result.status, result.path.name, is_stale(source)  # doctest: +SKIP
-(0, 'mailertable.db', False)
+>>> result = build(source)
+>>> result.status, result.path.name, result.backend, is_stale(source)
+(0, 'mailertable.db', 'pure', False)
+>>> dump(source)
+[(b'example.com', b'smtp:[mx.example.net]')]
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
 import shutil
 import stat
 import tempfile
+import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
@@ -47,11 +57,12 @@ from sendmailcfg.maps.makemap_reader import (
     format_message,
     scan,
 )
-from sendmailcfg.output import berkeley, system_makemap
+from sendmailcfg.output import berkeley, pure
 from sendmailcfg.output.makemap_source import source_options
 
 EX_UNAVAILABLE = 69
 EX_CANTCREAT = 73
+EX_IOERR = 74
 
 TYPES = {"hash": "hash", "btree": "btree", "implicit": "hash"}
 """Map types we write (Debian's makemap lists exactly these); ``implicit`` means hash."""
@@ -59,8 +70,15 @@ RECOMPILE = {"dbm": "NDBM", "cdb": "CDB"}
 """Types Debian's makemap was built without: it asks to recompile with this -D option."""
 EXTENSION = ".db"
 
-Backend = Literal["auto", "bdb", "system"]
+Backend = Literal["auto", "pure", "berkeleydb", "makemap", "bdb", "system"]
+"""``auto`` (default: pure Python), ``pure``, ``berkeleydb`` (the binding), ``makemap`` (the
+system's); ``bdb`` and ``system`` are the deprecated names of the latter two."""
+BACKENDS = ("pure", "berkeleydb", "makemap")
+DEPRECATED_BACKENDS = {"bdb": "berkeleydb", "system": "makemap"}
 PutHook = Callable[[bytes, bytes], None]
+STALE_TMP_AGE = 3600
+"""Seconds after which a temporary file of ours beside a map is a killed build's leftover."""
+_TMP_NAME = re.compile(r"^\.(?P<map>.+)\.[A-Za-z0-9_]{8}\.tmp$")
 
 
 class MapBuildError(SendmailcfgError):
@@ -196,25 +214,94 @@ def check_safe(path: Path, maptype: str, mapname: str) -> None:
         raise _opening_error(maptype, mapname, "Hard links not allowed")
 
 
-def choose_backend(backend: Backend = "auto") -> tuple[str, str | None]:
-    """``("bdb", None)`` or ``("system", program)``; :class:`BackendUnavailable` otherwise."""
-    if backend in ("auto", "bdb") and berkeley.available():
-        return "bdb", None
-    if backend in ("auto", "system"):
+def normalize_backend(backend: str) -> str:
+    """``backend`` with a deprecated name (``bdb``, ``system``) replaced, with a warning.
+
+    >>> normalize_backend("pure"), normalize_backend("auto")
+    ('pure', 'auto')
+    """
+    if backend in DEPRECATED_BACKENDS:
+        new = DEPRECATED_BACKENDS[backend]
+        warnings.warn(
+            f"backend {backend!r} is deprecated; use {new!r}", DeprecationWarning, stacklevel=3
+        )
+        return new
+    if backend != "auto" and backend not in BACKENDS:
+        choices = ", ".join(("auto", *BACKENDS))
+        raise ValueError(f"unknown backend {backend!r}: expected one of {choices}")
+    return backend
+
+
+def choose_backend(backend: Backend = "auto", maptype: str = "hash") -> tuple[str, str | None]:
+    """``("pure", None)``, ``("berkeleydb", None)`` or ``("makemap", program)``.
+
+    ``auto`` is the pure backend, unless the pure writer for ``maptype``'s access
+    method is missing: then the binding, then the system makemap. Raises
+    :class:`BackendUnavailable` (status 69) when the chosen one cannot be used.
+
+    >>> choose_backend()
+    ('pure', None)
+    """
+    kind = normalize_backend(backend)
+    method = TYPES.get(maptype)
+    if kind in ("auto", "pure") and (method is None or pure.available(method)):
+        return "pure", None
+    if kind in ("auto", "berkeleydb") and berkeley.available():
+        return "berkeleydb", None
+    if kind in ("auto", "makemap"):
+        from sendmailcfg.output import system_makemap
+
         program = system_makemap.find()
         if program is not None:
-            return "system", program
+            return "makemap", program
+        env = system_makemap.ENV
+    else:
+        env = "SENDMAILCFG_MAKEMAP"
     wanted = {
-        "auto": "neither the Berkeley DB binding nor a system makemap is available",
-        "bdb": "the Berkeley DB binding is not installed",
-        "system": "no system makemap was found",
-    }[backend]
+        "auto": f"no pure-Python writer for {method} files, no Berkeley DB binding and no "
+        "system makemap",
+        "pure": f"the pure-Python writer for {method} files is not installed",
+        "berkeleydb": "the Berkeley DB binding is not installed",
+        "makemap": "no system makemap was found",
+    }[kind]
     raise BackendUnavailable(
         f"makemap: cannot build or read Berkeley DB maps: {wanted}; install the binding with "
         "`pip install 'sendmailcfg[bdb]'` (it compiles against Debian's libdb5.3-dev, or "
-        f"libdb-dev elsewhere), or sendmail's makemap (set ${system_makemap.ENV} to its path)",
+        f"libdb-dev elsewhere), or sendmail's makemap (set ${env} to its path)",
         EX_UNAVAILABLE,
     )
+
+
+def clean_stale_temporaries(target: Path, age: float = STALE_TMP_AGE) -> list[Path]:
+    """Remove what a killed build of ``target`` left beside it; returns what was removed.
+
+    Only our own names (``.NAME.db.XXXXXXXX.tmp``, files or folders) older than
+    ``age`` seconds go: a build running right now is left alone.
+    """
+    removed: list[Path] = []
+    folder = target.parent
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    now = time.time()
+    for name in names:
+        m = _TMP_NAME.match(name)
+        if m is None or m["map"] != target.name:
+            continue
+        path = folder / name
+        try:
+            st = os.lstat(path)
+            if now - st.st_mtime < age:
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
+        except OSError:
+            continue
+        removed.append(path)
+    return removed
 
 
 def _source_bytes(
@@ -274,8 +361,8 @@ def build(
         mapname = path
     name = os.fspath(mapname)
     reader = options.reader or _doc_options(source, doc_reader) or ReaderOptions()
-    kind, program = choose_backend(backend)
-    if kind == "system" and maptype not in TYPES:
+    kind, program = choose_backend(backend, maptype)
+    if kind == "makemap" and maptype not in TYPES:
         assert program is not None
         return _build_other_type(program, data, name, maptype, options, reader, on_put)
     method = check_type(maptype, name)
@@ -292,10 +379,91 @@ def build(
         raise _opening_error(maptype, name, exc.strerror or str(exc)) from None
     if options.append and old is None:
         raise _opening_error(maptype, name, os.strerror(2))
-    if kind == "bdb":
+    clean_stale_temporaries(target)
+    if kind == "pure":
+        return _build_pure(data, name, maptype, method, target, old, options, reader, on_put)
+    if kind == "berkeleydb":
         return _build_bdb(data, name, maptype, method, target, old, options, reader, on_put)
     assert program is not None
     return _build_system(program, data, name, maptype, target, old, options, reader, on_put)
+
+
+def _new_temporary(target: Path, maptype: str, name: str) -> str:
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise _opening_error(maptype, name, exc.strerror or str(exc)) from None
+    os.close(fd)
+    return tmp
+
+
+def _io_error(name: str, exc: OSError) -> MapBuildError:
+    """makemap's words when the map cannot be written out (a full disk): exit status 74."""
+    return MapBuildError(f"makemap: close({name}): {exc.strerror or exc}", EX_IOERR)
+
+
+def _build_pure(
+    data: bytes,
+    name: str,
+    maptype: str,
+    method: str,
+    target: Path,
+    old: os.stat_result | None,
+    options: BuildOptions,
+    reader: ReaderOptions,
+    on_put: PutHook | None,
+) -> BuildResult:
+    existing = None
+    dups = False
+    if options.append:
+        existing, dups = _load_pure(target, maptype, name, method)
+        if reader.duplicates == "all" and not dups:
+            # libdb refuses DB_DUP on a database made without it
+            raise _opening_error(maptype, name, os.strerror(errno.EINVAL))
+    tmp = _new_temporary(target, maptype, name)
+    try:
+        try:
+            with open(tmp, "wb") as f:
+                written = pure.write(
+                    f,
+                    method,
+                    data,
+                    reader,
+                    existing=existing,
+                    existing_duplicates=dups,
+                    on_put=on_put,
+                )
+                f.flush()
+            _finish(tmp, target, old)
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+                raise _io_error(name, exc) from None
+            raise _opening_error(maptype, name, exc.strerror or str(exc)) from None
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return BuildResult(target, maptype, "pure", written.written, written.errors, written.status)
+
+
+def _read_pure(target: Path, maptype: str, name: str, method: str) -> list[tuple[bytes, bytes]]:
+    return _load_pure(target, maptype, name, method)[0]
+
+
+def _load_pure(
+    target: Path, maptype: str, name: str, method: str
+) -> tuple[list[tuple[bytes, bytes]], bool]:
+    """The map's pairs and whether it holds duplicates; makemap's error when it cannot."""
+    try:
+        with open(target, "rb") as f:
+            content = f.read()
+    except OSError as exc:
+        raise _opening_error(maptype, name, exc.strerror or str(exc)) from None
+    try:
+        return list(pure.read(content, method)), pure.has_duplicates(content)
+    except pure.FormatError:
+        # libdb's answer to a file that is not a database of this type
+        raise _opening_error(maptype, name, os.strerror(errno.EINVAL)) from None
 
 
 def _build_bdb(
@@ -309,11 +477,7 @@ def _build_bdb(
     reader: ReaderOptions,
     on_put: PutHook | None,
 ) -> BuildResult:
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise _opening_error(maptype, name, exc.strerror or str(exc)) from None
-    os.close(fd)
+    tmp = _new_temporary(target, maptype, name)
     try:
         if options.append:
             shutil.copyfile(target, tmp)
@@ -334,7 +498,8 @@ def _build_bdb(
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    return BuildResult(target, maptype, "bdb", written.written, written.errors, written.status)
+    result = written.written, written.errors, written.status
+    return BuildResult(target, maptype, "berkeleydb", *result)
 
 
 def reader_flags(reader: ReaderOptions) -> list[str]:
@@ -381,6 +546,8 @@ def _replay_puts(data: bytes, reader: ReaderOptions, on_put: PutHook | None) -> 
 
 
 def _split_messages(stderr: bytes) -> tuple[list[tuple[int, str]], list[str]]:
+    from sendmailcfg.output import system_makemap
+
     errors = system_makemap.parse_errors(stderr)
     text = stderr.decode("utf-8", "surrogateescape").split("\n")
     notes = [line for line in text if line and " line " not in line]
@@ -398,8 +565,10 @@ def _build_system(
     reader: ReaderOptions,
     on_put: PutHook | None,
 ) -> BuildResult:
+    from sendmailcfg.output import system_makemap
+
     try:
-        folder = tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent)
+        folder = tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise _opening_error(maptype, name, exc.strerror or str(exc)) from None
     try:
@@ -417,7 +586,7 @@ def _build_system(
         _finish(tmp, target, old)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return BuildResult(target, maptype, "system", None, errors, run.status, notes)
+    return BuildResult(target, maptype, "makemap", None, errors, run.status, notes)
 
 
 def _build_other_type(
@@ -430,13 +599,15 @@ def _build_other_type(
     on_put: PutHook | None,
 ) -> BuildResult:
     """A type only the system makemap knows (cdb, dbm, ...): run it in place."""
+    from sendmailcfg.output import system_makemap
+
     _replay_puts(data, reader, on_put)
     run = system_makemap.run(program, _system_flags(options, reader), maptype, name, data)
     errors, notes = _split_messages(run.stderr)
     if run.status not in (EX_OK, EX_DATAERR):
         text = run.stderr.decode("utf-8", "surrogateescape").strip()
         raise MapBuildError(text or f"makemap: exit status {run.status}", run.status)
-    return BuildResult(Path(name), maptype, "system", None, errors, run.status, notes)
+    return BuildResult(Path(name), maptype, "makemap", None, errors, run.status, notes)
 
 
 def dump(
@@ -452,13 +623,14 @@ def dump(
     Keys and values are the stored bytes (with their NUL when built with ``-N``).
     With the system makemap as backend, pairs come from its ``-u`` output (split
     at the first TAB, NULs lost). Raises :class:`MapBuildError` (status 73) when
-    the map cannot be opened.
+    the map cannot be opened. The pure backend lists every duplicate of a map
+    built with ``-d`` (as libdb does: the file says it has duplicates).
     """
     name = os.fspath(mapname)
-    kind, program = choose_backend(backend)
-    if kind == "system":
+    kind, program = choose_backend(backend, maptype)
+    if kind == "makemap":
         assert program is not None
-        out = dump_text(name, maptype, allow_dup=allow_dup, unsafe=unsafe, backend="system")
+        out = dump_text(name, maptype, allow_dup=allow_dup, unsafe=unsafe, backend="makemap")
         pairs = []
         for line in out.split(b"\n")[:-1]:
             key, _, value = line.partition(b"\t")
@@ -468,10 +640,35 @@ def dump(
     target = db_path(name)
     if not unsafe:
         check_safe(target, maptype, name)
+    if kind == "pure":
+        return _read_pure(target, maptype, name, method)
     try:
         return list(berkeley.read(os.fspath(target), method, allow_dup=allow_dup))
     except berkeley.DatabaseError as exc:
         raise _opening_error(maptype, name, exc.text) from None
+
+
+def read_pairs(path: str | os.PathLike[str]) -> list[tuple[bytes, bytes]]:
+    """The pairs of the Berkeley DB file ``path`` (hash or btree, found by its magic number).
+
+    The pure reader, whatever backend builds the maps; raises :class:`MapBuildError`
+    (status 73) when the file cannot be read or is not a hash or btree database.
+    """
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as f:
+            content = f.read()
+    except OSError as exc:
+        raise MapBuildError(f"{name}: {exc.strerror or exc}") from None
+    from sendmailcfg.output import bdb
+
+    method = bdb.detect(content)
+    if method is None:
+        raise MapBuildError(f"{name}: not a Berkeley DB hash or btree file")
+    try:
+        return list(pure.read(content, method))
+    except (pure.FormatError, NotImplementedError) as exc:
+        raise MapBuildError(f"{name}: {exc}") from None
 
 
 def dump_text(
@@ -488,8 +685,10 @@ def dump_text(
     Like makemap's ``%.*s``, a key or value is cut at its first NUL.
     """
     name = os.fspath(mapname)
-    kind, program = choose_backend(backend)
-    if kind == "system":
+    kind, program = choose_backend(backend, maptype)
+    if kind == "makemap":
+        from sendmailcfg.output import system_makemap
+
         assert program is not None
         flags = ["-u"]
         if delimiter is not None:
@@ -504,7 +703,7 @@ def dump_text(
             raise MapBuildError(text or f"makemap: exit status {run.status}", run.status)
         return run.stdout
     sep = delimiter if delimiter is not None else b"\t"
-    pairs = dump(name, maptype, allow_dup=allow_dup, unsafe=unsafe, backend="bdb")
+    pairs = dump(name, maptype, allow_dup=allow_dup, unsafe=unsafe, backend=kind)  # type: ignore[arg-type]
     return b"".join(k.split(b"\0", 1)[0] + sep + v.split(b"\0", 1)[0] + b"\n" for k, v in pairs)
 
 

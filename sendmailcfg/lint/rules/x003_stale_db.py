@@ -1,10 +1,15 @@
-"""A map's ``.db`` is older than its source: the last edits are not live yet.
+"""A map's ``.db`` does not hold what its source says: the last edits are not live yet.
 
-sendmail reads the compiled ``<map>.db``, never the text source. When the
-source was changed after the ``.db`` was built, run ``makemap hash <map> <
-<map>`` (or ``make`` in /etc/mail) to put the edits in force.
+sendmail reads the compiled ``<map>.db``, never the text source. The rule
+reads both (the ``.db`` with the pure-Python Berkeley DB reader) and names the
+first keys whose values differ: changed, missing from the ``.db``, or only in
+the ``.db``. A ``.db`` that is older but holds the same pairs (say, only a
+comment was edited) is fine. When the ``.db`` cannot be read, the rule falls
+back on modification times, as sendmail's ``/etc/mail/Makefile`` does. Run
+``makemap hash <map> < <map>`` (or ``make`` in /etc/mail) to put the edits in
+force.
 
-Bad: ``access`` modified at 10:05, ``access.db`` built at 09:00.
+Bad: ``access`` says ``b.example REJECT``; ``access.db`` was built when it said ``OK``.
 
 Good: rebuild after each edit.
 """
@@ -25,6 +30,8 @@ NAME = "x-stale-db"
 SEVERITY = "warning"
 KINDS = ("map",)
 SCOPE = "set"
+SHOWN = 3
+"""How many differing keys a message names."""
 
 
 def _stale(source: str, db: str) -> bool:
@@ -36,16 +43,35 @@ def _stale(source: str, db: str) -> bool:
         return False
 
 
+def _problem(name: str, source: str, db: str) -> str | None:
+    """What is wrong with ``db`` as the build of ``source`` (None: nothing)."""
+    from sendmailcfg.output.compare import compare
+    from sendmailcfg.output.database import MapBuildError
+
+    try:
+        diff = compare(source, db)
+    except (MapBuildError, OSError):
+        if _stale(source, db):
+            return f"{name}.db is older than {name}: the last edits are not in force"
+        return None
+    if diff.same:
+        return None
+    keys = "key differs" if diff.count == 1 else "keys differ"
+    return (
+        f"{name}.db does not match {name} ({diff.count} {keys}: {diff.describe(SHOWN)}): "
+        "the last edits are not in force"
+    )
+
+
 def check(fileset: FileSet) -> Iterator[Problem]:
     if not fileset.on_disk:
         return
     for f in fileset.maps():
         db = f"{f.name}.db"
-        if db in fileset.listing and _stale(f.path, os.path.join(fileset.folder, db)):
+        if db not in fileset.listing:
+            continue
+        message = _problem(f.name, f.path, os.path.join(fileset.folder, db))
+        if message is not None:
             yield Problem(
-                1,
-                1,
-                f"{db} is older than {f.name}: the last edits are not in force",
-                f"rebuild it: makemap hash {f.name} < {f.name}",
-                path=f.path,
+                1, 1, message, f"rebuild it: makemap hash {f.name} < {f.name}", path=f.path
             )

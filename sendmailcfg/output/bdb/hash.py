@@ -1,0 +1,554 @@
+r"""Berkeley DB 5.3 hash databases (``DB_HASH``), written and read as makemap's libdb does.
+
+The file is a meta page (``HMETA``: magic 0x061561, version 9, the bucket
+table's ``max_bucket``/``high_mask``/``low_mask``, ``ffactor``, ``nelem``,
+``h_charkey``, ``spares``), then one ``P_HASH`` page per bucket, then the
+pages a bucket overflows into (``P_HASH`` again, chained through
+``next_pgno``), big items (``P_OVERFLOW`` chains behind ``H_OFFPAGE``) and
+off-page duplicate sets (a recno tree of ``P_LRECNO`` leaves behind
+``H_OFFDUP``, as libdb makes for unsorted duplicates). A key's bucket is
+libdb's default hash ``__ham_func5`` (a Fowler/Noll/Vo hash: start at 0, for
+each byte multiply by 16777619, then xor the byte) masked by ``high_mask``,
+or by ``low_mask`` when that exceeds ``max_bucket``. Pairs on a page are sorted
+by key bytes (``P_HASH``, "sorted hash page"), stored from the end of the page
+down, key before value.
+
+What we write differs from makemap's file only where libdb's readers do not
+look: we size the bucket table for the map at once (libdb starts with two
+buckets and splits one whenever a page overflows, so its pages hold the same
+pairs in a different arrangement), the unused space is zeros, and the file id
+is new. ``ffactor`` is 0 and ``nelem`` is 4096 plus the pairs added, as
+makemap's ``set_h_nelem(4096)`` leaves them, so a later real ``makemap -o``
+grows the table as it would its own.
+
+Sources: Berkeley DB 5.3 ``src/dbinc/db_page.h`` (``HMETA``, ``HKEYDATA``,
+``HOFFPAGE``, ``HOFFDUP``, ``BKEYDATA``, ``BOVERFLOW``, ``RINTERNAL``,
+``RE_NREC``), ``src/dbinc/hash.h`` (``BS_TO_PAGE``, ``ISBIG``, ``CHARKEY``),
+``src/hash/hash_func.c`` (``__ham_func5``), ``src/hash/hash_open.c``
+(``__ham_init_meta``), ``src/hash/hash.c`` (``__ham_call_hash``,
+``__ham_expand_table``), ``src/hash/hash_page.c`` (``__ham_add_el``,
+``__ham_getindex_sorted``), ``src/hash/hash_dup.c`` (``__ham_add_dup``,
+``__ham_dup_convert``), ``src/hash/hash_verify.c``; checked against makemap
+8.17.1.9 / libdb 5.3.28 files, ``db5.3_verify`` and the ``berkeleydb`` binding.
+
+>>> import io
+>>> f = io.BytesIO()
+>>> write(f, [(b"a", b"1"), (b"b", b"2")])
+>>> sorted(read(f.getvalue()))
+[(b'a', b'1'), (b'b', b'2')]
+>>> hash_func(b"a")  # FNV: (0 * 16777619) ^ 0x61
+97
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator, Sequence
+from typing import BinaryIO
+
+from sendmailcfg.output.bdb import pages
+from sendmailcfg.output.bdb.pages import (
+    HASH_MAGIC,
+    HASH_VERSION,
+    META_HEADER_SIZE,
+    NATIVE,
+    P_HASH,
+    P_HASH_UNSORTED,
+    P_HASHMETA,
+    P_IRECNO,
+    P_LDUP,
+    P_LRECNO,
+    PGNO_INVALID,
+    ByteOrder,
+    FormatError,
+    Meta,
+    PageHeader,
+)
+
+H_KEYDATA = 1
+H_DUPLICATE = 2
+H_OFFPAGE = 3
+H_OFFDUP = 4
+B_KEYDATA = 1
+B_OVERFLOW = 3
+B_DELETE = 0x80
+NCACHED = 32
+"""Entries of the ``spares`` array."""
+DB_HASH_DUP = 0x01
+"""``DBMETA.flags``: the database allows duplicates (``DB_DUP``, makemap ``-d``)."""
+DB_HASH_SUBDB = 0x02
+DB_HASH_DUPSORT = 0x04
+MAKEMAP_NELEM = 4096
+"""makemap's ``set_h_nelem(4096)``; libdb keeps it and counts every pair added on top."""
+CHARKEY = b"%$sniglet^&\0"
+"""``CHARKEY`` with its NUL: its hash, in the meta page, identifies the hash function."""
+FILL = 0.7
+"""How full we aim to fill a bucket's first page when sizing the table."""
+
+_HMETA_TAIL = {o: struct.Struct(o + "IIIIII32I") for o in ("<", ">")}
+_U16 = {o: struct.Struct(o + "H") for o in ("<", ">")}
+_U32 = {o: struct.Struct(o + "I") for o in ("<", ">")}
+_OFF = {o: struct.Struct(o + "B3xII") for o in ("<", ">")}
+_OFFDUP = {o: struct.Struct(o + "B3xI") for o in ("<", ">")}
+_BOVERFLOW = {o: struct.Struct(o + "2xBxII") for o in ("<", ">")}
+_RINTERNAL = {o: struct.Struct(o + "II") for o in ("<", ">")}
+_OFF_SIZE = 12
+_OFFDUP_SIZE = 8
+
+
+def hash_func(key: bytes) -> int:
+    """libdb's default hash, ``__ham_func5``: h = (h * 16777619) ^ byte, from h = 0, mod 2**32.
+
+    >>> hash_func(b""), hash_func(b"ab")
+    (0, 1627429073)
+    """
+    h = 0
+    for byte in key:
+        h = ((h * 16777619) & 0xFFFFFFFF) ^ byte
+    return h
+
+
+def log2(n: int) -> int:
+    """``__db_log2``: the smallest ``i`` with ``2**i >= n``.
+
+    >>> log2(1), log2(2), log2(3), log2(4096)
+    (0, 1, 2, 12)
+    """
+    return max(0, (n - 1).bit_length())
+
+
+def bucket_of(h: int, max_bucket: int, high_mask: int, low_mask: int) -> int:
+    """``__ham_call_hash``: the bucket of a key whose hash is ``h``."""
+    bucket = h & high_mask
+    return bucket & low_mask if bucket > max_bucket else bucket
+
+
+def bucket_page(bucket: int, spares: Sequence[int]) -> int:
+    """``BS_TO_PAGE``: the first page of ``bucket``."""
+    return bucket + spares[log2(bucket + 1)]
+
+
+# -- writing ---------------------------------------------------------------------------
+
+
+class _Pages:
+    """The file being built: page number -> page bytes, allocated in order after the buckets."""
+
+    def __init__(self, page_size: int, order: ByteOrder, first_free: int) -> None:
+        self.page_size = page_size
+        self.order = order
+        self.extra: list[bytes] = []
+        self.first_free = first_free
+
+    def next_pgno(self) -> int:
+        return self.first_free + len(self.extra)
+
+    def add(self, page: bytes) -> int:
+        pgno = self.next_pgno()
+        self.extra.append(page)
+        return pgno
+
+    def reserve(self) -> int:
+        pgno = self.next_pgno()
+        self.extra.append(b"")
+        return pgno
+
+    def set(self, pgno: int, page: bytes) -> None:
+        self.extra[pgno - self.first_free] = page
+
+    def overflow(self, data: bytes) -> int:
+        first = self.next_pgno()
+        self.extra.extend(pages.overflow_pages(data, first, self.page_size, self.order))
+        return first
+
+
+def _ovflsize(page_size: int) -> int:
+    """``B_MINKEY_TO_OVFLSIZE`` with minkey 2: the biggest item a duplicate leaf holds on page."""
+    return (page_size - pages.PAGE_HEADER_SIZE) // 4 - 10
+
+
+def _offdup(values: Sequence[bytes], store: _Pages) -> int:
+    """An off-page duplicate set as ``__ham_dup_convert`` makes it: a recno tree; its root page."""
+    size, order = store.page_size, store.order
+    big = _ovflsize(size)
+    room = size - pages.PAGE_HEADER_SIZE
+    items: list[bytes] = []
+    for v in values:
+        if len(v) > big:
+            items.append(_BOVERFLOW[order].pack(B_OVERFLOW, store.overflow(v), len(v)))
+        else:
+            item = _U16[order].pack(len(v)) + bytes((B_KEYDATA,)) + v
+            items.append(item + bytes(-len(item) % 4))
+    groups: list[list[bytes]] = [[]]
+    used = 0
+    for item in items:
+        if groups[-1] and used + len(item) + 2 > room:
+            groups.append([])
+            used = 0
+        groups[-1].append(item)
+        used += len(item) + 2
+    level_pages = [store.reserve() for _ in groups]
+    counts = [len(g) for g in groups]
+    for i, (pgno, group) in enumerate(zip(level_pages, groups, strict=True)):
+        prev = level_pages[i - 1] if i else PGNO_INVALID
+        nxt = level_pages[i + 1] if i + 1 < len(groups) else PGNO_INVALID
+        store.set(pgno, _item_page(pgno, prev, nxt, 1, P_LRECNO, group, size, order))
+    level = 1
+    while len(level_pages) > 1:  # recno internal pages over the leaves, up to one root
+        level += 1
+        entries = [_RINTERNAL[order].pack(p, n) for p, n in zip(level_pages, counts, strict=True)]
+        per_page = room // 10
+        chunks = [entries[i : i + per_page] for i in range(0, len(entries), per_page)]
+        sums = [sum(counts[i : i + per_page]) for i in range(0, len(counts), per_page)]
+        parents = [store.reserve() for _ in chunks]
+        for pgno, chunk, total in zip(parents, chunks, sums, strict=True):
+            # RE_NREC: the root's prev_pgno holds the tree's record count
+            nrec = total if len(parents) == 1 else PGNO_INVALID
+            page = _item_page(pgno, nrec, PGNO_INVALID, level, P_IRECNO, chunk, size, order)
+            store.set(pgno, page)
+        level_pages, counts = parents, sums
+    return level_pages[0]
+
+
+def _item_page(
+    pgno: int,
+    prev: int,
+    nxt: int,
+    level: int,
+    ptype: int,
+    items: Sequence[bytes],
+    size: int,
+    order: ByteOrder,
+) -> bytes:
+    """A page holding ``items`` (one index entry each), packed from the end of the page down."""
+    offsets = []
+    top = size
+    for item in items:
+        top -= len(item)
+        offsets.append(top)
+    head = PageHeader(
+        pgno=pgno,
+        prev_pgno=prev,
+        next_pgno=nxt,
+        entries=len(items),
+        hf_offset=top,
+        level=level,
+        type=ptype,
+    ).pack(order)
+    index = struct.pack(f"{order}{len(offsets)}H", *offsets)
+    gap = top - len(head) - len(index)
+    if gap < 0:
+        raise AssertionError("items do not fit the page")  # pragma: no cover
+    return head + index + bytes(gap) + b"".join(reversed(items))
+
+
+def _hash_pages(
+    bucket_pgno: int,
+    pairs: Sequence[tuple[bytes, bytes]],
+    store: _Pages,
+) -> bytes:
+    """A bucket's first page; the pages it overflows into go to ``store``."""
+    size, order = store.page_size, store.order
+    room = size - pages.PAGE_HEADER_SIZE
+    chain: list[list[bytes]] = [[]]
+    used = 0
+    for key_item, data_item in pairs:
+        need = len(key_item) + len(data_item) + 4
+        if chain[-1] and used + need > room:
+            chain.append([])
+            used = 0
+        chain[-1] += (key_item, data_item)
+        used += need
+    numbers = [bucket_pgno] + [store.reserve() for _ in chain[1:]]
+    first = b""
+    for i, (pgno, items) in enumerate(zip(numbers, chain, strict=True)):
+        prev = numbers[i - 1] if i else PGNO_INVALID
+        nxt = numbers[i + 1] if i + 1 < len(numbers) else PGNO_INVALID
+        page = _item_page(pgno, prev, nxt, 0, P_HASH, items, size, order)
+        if i == 0:
+            first = page
+        else:
+            store.set(pgno, page)
+    return first
+
+
+def _bucket_count(total: int, page_size: int) -> int:
+    room = (page_size - pages.PAGE_HEADER_SIZE) * FILL
+    return max(2, 1 << log2(max(1, int(total / room) + 1)))
+
+
+def write(
+    f: BinaryIO,
+    items: Sequence[tuple[bytes, bytes]],
+    *,
+    duplicates: bool = False,
+    page_size: int = pages.DEFAULT_PAGE_SIZE,
+    order: ByteOrder = NATIVE,
+    uid: bytes | None = None,
+) -> None:
+    """Write ``items`` to ``f`` as a hash database, as makemap would have stored them.
+
+    Keys must be unique unless ``duplicates`` (makemap ``-d``: every value of a
+    key is kept, in the order given). ``uid`` is the meta page's 20-byte file id
+    (default: made from ``f``'s inode, as libdb does). Raises ``ValueError`` for
+    repeated keys without ``duplicates`` or an impossible ``page_size``.
+    """
+    if page_size & (page_size - 1) or not pages.MIN_PAGE_SIZE <= page_size <= pages.MAX_PAGE_SIZE:
+        raise ValueError(f"page size {page_size}: expected a power of two from 512 to 65536")
+    grouped: dict[bytes, list[bytes]] = {}
+    for key, value in items:
+        got = grouped.get(key)
+        if got is None:
+            grouped[key] = [value]
+        elif duplicates:
+            got.append(value)
+        else:
+            raise ValueError(f"key {key!r} given twice (pass duplicates=True to keep both)")
+    big = page_size // 4  # ISBIG
+    dup_limit = page_size // 4
+    u16 = _U16[order]
+    # (key, key item, off-page duplicates, data item); b"" / None: off-page, made below
+    entries: list[tuple[bytes, bytes, list[bytes] | None, bytes | None]] = []
+    total = 0
+    for key, values in grouped.items():
+        key_big = len(key) > big
+        offdup = None
+        data_item: bytes | None = None
+        if len(values) == 1:
+            value = values[0]
+            if len(value) <= big:  # else H_OFFPAGE, made once pages are numbered
+                data_item = bytes((H_KEYDATA,)) + value
+        else:
+            size = sum(len(v) + 4 for v in values)
+            if size <= dup_limit and all(len(v) <= big for v in values):
+                data_item = bytes((H_DUPLICATE,)) + b"".join(
+                    u16.pack(len(v)) + v + u16.pack(len(v)) for v in values
+                )
+            else:
+                offdup = values
+        key_item = b"" if key_big else bytes((H_KEYDATA,)) + key
+        entries.append((key, key_item, offdup, data_item))
+        klen = _OFF_SIZE if key_big else len(key) + 1
+        if data_item is not None:
+            dlen = len(data_item)
+        else:
+            dlen = _OFFDUP_SIZE if offdup is not None else _OFF_SIZE
+        total += klen + dlen + 4
+    nbuckets = _bucket_count(total, page_size)
+    max_bucket = high_mask = nbuckets - 1
+    low_mask = (nbuckets >> 1) - 1
+    store = _Pages(page_size, order, nbuckets + 1)
+    buckets: list[list[tuple[bytes, bytes]]] = [[] for _ in range(nbuckets)]
+    off = _OFF[order]
+    for key, key_item, offdup, data_item in sorted(entries, key=lambda e: e[0]):
+        if not key_item:
+            key_item = off.pack(H_OFFPAGE, store.overflow(key), len(key))
+        if offdup is not None:
+            data_item = _OFFDUP[order].pack(H_OFFDUP, _offdup(offdup, store))
+        elif data_item is None:
+            value = grouped[key][0]
+            data_item = off.pack(H_OFFPAGE, store.overflow(value), len(value))
+        buckets[hash_func(key) & high_mask].append((key_item, data_item))
+    body = [_hash_pages(b + 1, pairs, store) for b, pairs in enumerate(buckets)]
+    last_pgno = store.next_pgno() - 1
+    spares = [1] * (log2(nbuckets) + 1) + [PGNO_INVALID] * (NCACHED - log2(nbuckets) - 1)
+    meta = Meta(
+        pgno=0,
+        magic=HASH_MAGIC,
+        version=HASH_VERSION,
+        pagesize=page_size,
+        type=P_HASHMETA,
+        free=PGNO_INVALID,
+        last_pgno=last_pgno,
+        flags=DB_HASH_DUP if duplicates else 0,
+        uid=uid if uid is not None else pages.file_uid(_fileno(f)),
+    )
+    head = meta.pack(order) + _HMETA_TAIL[order].pack(
+        max_bucket,
+        high_mask,
+        low_mask,
+        0,
+        (MAKEMAP_NELEM + len(grouped)) & 0xFFFFFFFF,
+        hash_func(CHARKEY),
+        *spares,
+    )
+    f.write(head + bytes(page_size - len(head)))
+    for page in body:
+        f.write(page)
+    for page in store.extra:
+        f.write(page)
+
+
+def _fileno(f: BinaryIO) -> int | None:
+    try:
+        return f.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self, data: bytes) -> None:
+        order = pages.byte_order(data, (HASH_MAGIC,))
+        if order is None:
+            raise FormatError("not a Berkeley DB hash file (magic number 0x061561 not found)")
+        self.order: ByteOrder = order
+        self.data = memoryview(data)
+        meta = Meta.unpack(data, order)
+        if meta.version not in (8, 9):
+            raise FormatError(f"hash version {meta.version}: expected 8 or 9 (libdb 4.6 to 5.3)")
+        if meta.encrypt_alg:
+            raise FormatError("the database is encrypted")
+        size = meta.pagesize
+        if size & (size - 1) or not pages.MIN_PAGE_SIZE <= size <= pages.MAX_PAGE_SIZE:
+            raise FormatError(f"page size {size}: expected a power of two from 512 to 65536")
+        self.meta = meta
+        self.page_size = size
+        self.overhead = pages.page_overhead(meta.metaflags)
+        tail = _HMETA_TAIL[order].unpack_from(data, META_HEADER_SIZE)
+        self.max_bucket = tail[0]
+        self.spares = tail[6:]
+        self.npages = len(data) // size
+
+    def page(self, pgno: int) -> memoryview:
+        if pgno >= self.npages:
+            raise FormatError(f"page {pgno} is past the end of the file ({self.npages} pages)")
+        start = pgno * self.page_size
+        return self.data[start : start + self.page_size]
+
+    def overflow(self, item: memoryview) -> bytes:
+        _, pgno, tlen = _OFF[self.order].unpack_from(item)
+        return pages.read_overflow(self.page, pgno, tlen, self.order, self.overhead)
+
+    def pairs(self) -> Iterator[tuple[bytes, bytes]]:
+        for bucket in range(self.max_bucket + 1):
+            pgno = bucket_page(bucket, self.spares)
+            seen: set[int] = set()
+            while pgno != PGNO_INVALID:
+                if pgno in seen:
+                    raise FormatError(f"bucket {bucket}: its pages loop at page {pgno}")
+                seen.add(pgno)
+                page = self.page(pgno)
+                head = PageHeader.unpack(bytes(page[: pages.PAGE_HEADER_SIZE]), self.order)
+                if head.type == pages.P_INVALID:
+                    break  # a bucket libdb allocated but never wrote: empty
+                if head.type not in (P_HASH, P_HASH_UNSORTED):
+                    raise FormatError(f"page {pgno}: type {head.type}, expected a hash page (13)")
+                yield from self._page_pairs(pgno, page, head.entries)
+                pgno = head.next_pgno
+
+    def _page_pairs(
+        self, pgno: int, page: memoryview, entries: int
+    ) -> Iterator[tuple[bytes, bytes]]:
+        if entries % 2:
+            raise FormatError(f"page {pgno}: odd number of items ({entries})")
+        index = struct.unpack_from(f"{self.order}{entries}H", page, self.overhead)
+        size = self.page_size
+        for i in range(0, entries, 2):
+            kstart, dstart = index[i], index[i + 1]
+            kend = size if i == 0 else index[i - 1]
+            if not (self.overhead <= dstart < kstart < kend <= size):
+                raise FormatError(f"page {pgno}: item {i} has impossible offsets")
+            key = self._item(page[kstart:kend], pgno)
+            data = page[dstart:kstart]
+            dtype = data[0]
+            if dtype == H_KEYDATA:
+                yield key, bytes(data[1:])
+            elif dtype == H_OFFPAGE:
+                yield key, self.overflow(data)
+            elif dtype == H_DUPLICATE:
+                for value in self._on_page_dups(data[1:], pgno):
+                    yield key, value
+            elif dtype == H_OFFDUP:
+                (root,) = _U32[self.order].unpack_from(data, 4)
+                for value in self._off_page_dups(root):
+                    yield key, value
+            else:
+                raise FormatError(f"page {pgno}: item {i + 1} has unknown type {dtype}")
+
+    def _item(self, item: memoryview, pgno: int) -> bytes:
+        if item[0] == H_KEYDATA:
+            return bytes(item[1:])
+        if item[0] == H_OFFPAGE:
+            return self.overflow(item)
+        raise FormatError(f"page {pgno}: a key of type {item[0]}, expected 1 or 3")
+
+    def _on_page_dups(self, data: memoryview, pgno: int) -> Iterator[bytes]:
+        u16 = _U16[self.order]
+        at = 0
+        while at < len(data):
+            (n,) = u16.unpack_from(data, at)
+            if at + n + 4 > len(data):
+                raise FormatError(f"page {pgno}: a duplicate runs past its item")
+            yield bytes(data[at + 2 : at + 2 + n])
+            at += n + 4
+
+    def _off_page_dups(self, root: int) -> Iterator[bytes]:
+        pgno = root
+        for _ in range(256):  # down the leftmost branch to the first leaf
+            page = self.page(pgno)
+            head = PageHeader.unpack(bytes(page[: pages.PAGE_HEADER_SIZE]), self.order)
+            if head.type in (P_LRECNO, P_LDUP):
+                break
+            if head.type not in (P_IRECNO, pages.P_IBTREE) or not head.entries:
+                raise FormatError(f"page {pgno}: type {head.type} in a duplicate tree")
+            (first,) = _U16[self.order].unpack_from(page, self.overhead)
+            (pgno,) = _U32[self.order].unpack_from(page, first + (4 if head.type == 3 else 0))
+        seen: set[int] = set()
+        while pgno != PGNO_INVALID:
+            if pgno in seen:
+                raise FormatError(f"duplicate leaves loop at page {pgno}")
+            seen.add(pgno)
+            page = self.page(pgno)
+            head = PageHeader.unpack(bytes(page[: pages.PAGE_HEADER_SIZE]), self.order)
+            if head.type not in (P_LRECNO, P_LDUP):
+                raise FormatError(f"page {pgno}: type {head.type}, expected a duplicate leaf")
+            index = struct.unpack_from(f"{self.order}{head.entries}H", page, self.overhead)
+            for at in index:
+                (n,) = _U16[self.order].unpack_from(page, at)
+                btype = page[at + 2]
+                if btype & B_DELETE:
+                    continue
+                if btype == B_KEYDATA:
+                    yield bytes(page[at + 3 : at + 3 + n])
+                elif btype == B_OVERFLOW:
+                    _, opg, tlen = _BOVERFLOW[self.order].unpack_from(page, at)
+                    yield pages.read_overflow(self.page, opg, tlen, self.order, self.overhead)
+                else:
+                    raise FormatError(f"page {pgno}: duplicate of unknown type {btype}")
+            pgno = head.next_pgno
+
+
+def read(data: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """Every ``(key, value)`` of the hash database ``data``, in libdb's cursor order.
+
+    That is bucket by bucket, page by page along each bucket's chain, pairs in
+    page order, a key's duplicates in their stored order (what ``makemap -u``
+    prints). Raises :class:`~sendmailcfg.output.bdb.pages.FormatError` on
+    bytes that are not a readable hash database.
+    """
+    return _Reader(data).pairs()
+
+
+def meta(data: bytes) -> dict[str, int]:
+    """The hash meta page's fields (for tests and ``--verbose`` tools).
+
+    >>> import io
+    >>> f = io.BytesIO()
+    >>> write(f, [])
+    >>> meta(f.getvalue())["max_bucket"], meta(f.getvalue())["nelem"]
+    (1, 4096)
+    """
+    r = _Reader(data)
+    tail = _HMETA_TAIL[r.order].unpack_from(data, META_HEADER_SIZE)
+    names = ("max_bucket", "high_mask", "low_mask", "ffactor", "nelem", "h_charkey")
+    out = dict(zip(names, tail[:6], strict=True))
+    out.update(
+        pagesize=r.page_size, last_pgno=r.meta.last_pgno, flags=r.meta.flags, free=r.meta.free
+    )
+    return out
+
+
+__all__ = ["FormatError", "bucket_of", "bucket_page", "hash_func", "meta", "read", "write"]

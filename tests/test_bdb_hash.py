@@ -1,0 +1,350 @@
+"""The pure-Python Berkeley DB hash format, proven against libdb 5.3, makemap and sendmail."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import io
+import os
+import shutil
+import subprocess
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sendmailcfg.output import bdb
+from sendmailcfg.output.bdb import hash as bdb_hash
+from sendmailcfg.output.bdb import pages
+from tests.oracle import Oracle
+
+Pairs = list[tuple[bytes, bytes]]
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: differential tests must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def db_verify() -> str:
+    """Debian's ``db5.3_verify`` (package db5.3-util), or ``db_verify``; skips when absent."""
+    for name in ("db5.3_verify", "db_verify"):
+        found = shutil.which(name)
+        if found:
+            return found
+    _missing("db5.3_verify is not installed (Debian package db5.3-util)")
+    raise AssertionError("unreachable")
+
+
+@pytest.fixture(scope="session")
+def binding() -> object:
+    """The ``berkeleydb`` module (libdb itself); skips when it is not installed."""
+    try:
+        return importlib.import_module("berkeleydb.db")
+    except ImportError:
+        _missing("the berkeleydb binding is not installed (pip install 'sendmailcfg[bdb]')")
+        raise AssertionError("unreachable") from None
+
+
+def written(items: Sequence[tuple[bytes, bytes]], *, duplicates: bool = False) -> bytes:
+    f = io.BytesIO()
+    bdb_hash.write(f, items, duplicates=duplicates)
+    return f.getvalue()
+
+
+def by_key(pairs: Sequence[tuple[bytes, bytes]]) -> dict[bytes, list[bytes]]:
+    """Each key's values in their stored order (the order of a key's duplicates matters)."""
+    out: dict[bytes, list[bytes]] = defaultdict(list)
+    for k, v in pairs:
+        out[k].append(v)
+    return dict(out)
+
+
+def libdb_pairs(binding: object, path: Path, *, duplicates: bool = False) -> Pairs:
+    """libdb's own cursor walk over ``path``."""
+    db = binding
+    handle = db.DB()  # type: ignore[attr-defined]
+    if duplicates:
+        handle.set_flags(db.DB_DUP)  # type: ignore[attr-defined]
+    handle.open(str(path), None, db.DB_HASH, db.DB_RDONLY)  # type: ignore[attr-defined]
+    try:
+        cursor = handle.cursor()
+        out: Pairs = []
+        record = cursor.first()
+        while record is not None:
+            out.append(record)
+            record = cursor.next()
+        cursor.close()
+        return out
+    finally:
+        handle.close()
+
+
+def verify(db_verify: str, path: Path) -> None:
+    p = subprocess.run([db_verify, "-q", str(path)], capture_output=True, timeout=300)
+    assert p.returncode == 0, (p.stdout + p.stderr).decode("latin-1")
+
+
+# -- the format, in isolation ----------------------------------------------------------
+
+
+def test_module_examples() -> None:
+    for module in (pages, bdb_hash, bdb):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0, module.__name__
+
+
+def test_hash_function_is_fnv_from_zero() -> None:
+    assert bdb_hash.hash_func(b"") == 0
+    assert bdb_hash.hash_func(b"a") == 0x61
+    assert bdb_hash.hash_func(b"ab") == ((0x61 * 16777619) & 0xFFFFFFFF) ^ 0x62
+    # libdb stores hash(CHARKEY) in every meta page; this is the value makemap's files carry
+    assert bdb_hash.hash_func(bdb_hash.CHARKEY) == 0x5E688DD1
+
+
+def test_meta_page_as_makemap_leaves_it() -> None:
+    data = written([(b"a", b"b"), (b"hello", b"world")])
+    meta = bdb_hash.meta(data)
+    assert meta["nelem"] == 4096 + 2
+    assert (meta["max_bucket"], meta["high_mask"], meta["low_mask"], meta["ffactor"]) == (
+        1,
+        1,
+        0,
+        0,
+    )
+    assert meta["pagesize"] == 4096 and len(data) == 3 * 4096
+    assert data[:8] == (0).to_bytes(4, "little") + (1).to_bytes(4, "little")  # LSN_NOT_LOGGED
+    assert bdb.detect(data) == "hash"
+
+
+def test_big_keys_and_values_go_to_overflow_pages() -> None:
+    items = [(b"k" * 1025, b"v"), (b"x", b"y" * 9000), (b"s" * 1024, b"t" * 1024)]
+    data = written(items)
+    kinds = {data[n * 4096 + 25] for n in range(1, len(data) // 4096)}
+    assert pages.P_OVERFLOW in kinds
+    assert sorted(bdb_hash.read(data)) == sorted(items)
+
+
+def test_repeated_keys_need_duplicates() -> None:
+    with pytest.raises(ValueError, match="given twice"):
+        written([(b"a", b"1"), (b"a", b"2")])
+    data = written([(b"a", b"1"), (b"b", b"0"), (b"a", b"2")], duplicates=True)
+    assert by_key(list(bdb_hash.read(data))) == {b"a": [b"1", b"2"], b"b": [b"0"]}
+
+
+def test_big_endian_files_read_too() -> None:
+    f = io.BytesIO()
+    items = [(b"key%d" % i, b"value%d" % i) for i in range(500)] + [(b"big", b"B" * 5000)]
+    bdb_hash.write(f, items, order=">")
+    assert bdb.detect(f.getvalue()) == "hash"
+    assert sorted(bdb_hash.read(f.getvalue())) == sorted(items)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"not a database at all", "magic number"),
+        (written([(b"a", b"b")])[:4096], "past the end"),
+    ],
+)
+def test_bad_files_are_refused(data: bytes, message: str) -> None:
+    with pytest.raises(pages.FormatError, match=message):
+        list(bdb_hash.read(data))
+
+
+keys = st.binary(min_size=0, max_size=40) | st.binary(min_size=1000, max_size=1200)
+values = st.binary(min_size=0, max_size=60) | st.binary(min_size=900, max_size=3000)
+
+
+@given(st.dictionaries(keys, values, max_size=300))
+def test_write_then_read_returns_the_pairs(mapping: dict[bytes, bytes]) -> None:
+    items = list(mapping.items())
+    assert sorted(bdb_hash.read(written(items))) == sorted(items)
+
+
+@given(st.lists(st.tuples(st.sampled_from([b"a", b"b", b"c" * 1100]), values), max_size=200))
+def test_duplicates_keep_their_order(items: Pairs) -> None:
+    assert by_key(list(bdb_hash.read(written(items, duplicates=True)))) == by_key(items)
+
+
+# -- libdb reads and verifies what we write --------------------------------------------
+
+
+CASES: dict[str, tuple[Pairs, bool]] = {
+    "empty": ([], False),
+    "one-byte": ([(b"a", b"b")], False),
+    "thousand-byte": ([(b"k" * 1000, b"v"), (b"x", b"v" * 1000), (b"y" * 500, b"z" * 500)], False),
+    "big": ([(b"K" * 5000, b"v"), (b"x", b"V" * 50000), (b"y" * 2000, b"z" * 3000)], False),
+    "many": ([(b"host%d.example.com" % i, b"smtp:[mx%d]" % i) for i in range(20000)], False),
+    "duplicates": (
+        [(b"a", b"%d" % i) for i in range(5)]
+        + [(b"b", b"x" * 300) for _ in range(4)]
+        + [(b"c", b"v%05d" % i) for i in range(3000)]
+        + [(b"d", b"q" * 2000), (b"d", b"r")],
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_libdb_verifies_and_reads_our_files(
+    case: str, tmp_path: Path, db_verify: str, binding: object
+) -> None:
+    items, dups = CASES[case]
+    path = tmp_path / f"{case}.db"
+    path.write_bytes(written(items, duplicates=dups))
+    verify(db_verify, path)
+    theirs = libdb_pairs(binding, path, duplicates=dups)
+    assert theirs == list(bdb_hash.read(path.read_bytes()))  # same cursor order, too
+    assert by_key(theirs) == by_key(items)
+
+
+@given(st.dictionaries(keys, values, max_size=80))
+def test_libdb_verifies_any_file(mapping: dict[bytes, bytes]) -> None:
+    verifier = shutil.which("db5.3_verify") or shutil.which("db_verify")
+    if verifier is None:
+        _missing("db5.3_verify is not installed (Debian package db5.3-util)")
+        return
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "m.db"
+        path.write_bytes(written(list(mapping.items())))
+        verify(verifier, path)
+
+
+# -- real makemap and sendmail ---------------------------------------------------------
+
+
+def _real_source(n: int) -> bytes:
+    return b"".join(b"Host%d.Example.COM smtp:[mx%d.example.net]\n" % (i, i % 97) for i in range(n))
+
+
+READER_CASES = {
+    "plain": ([], b"a b\nhello world\n"),
+    "empty": ([], b""),
+    "-N": (["-N"], b"a b\nKey.Example value\n"),
+    "-f": (["-f"], b"MiXed.Case Value\nlower v\n"),
+    "one-byte": ([], b"a b\n"),
+    "thousand-byte-key": ([], b"k" * 1000 + b" v\n" + b"x " + b"v" * 1000 + b"\n"),
+    "bucket-overflow": ([], b"".join(b"k%d " % i + b"v" * 900 + b"\n" for i in range(300))),
+    "duplicates": (["-d"], b"a 1\nb x\na 2\na 3\n" + b"".join(b"c %d\n" % i for i in range(2000))),
+    "big-duplicates": (["-d"], b"".join(b"d " + b"%d" % i * 300 + b"\n" for i in range(50))),
+    "many": ([], _real_source(50000)),
+}
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("case", sorted(READER_CASES))
+def test_we_read_what_real_makemap_writes(oracle: Oracle, oracle_dir: Path, case: str) -> None:
+    flags, source = READER_CASES[case]
+    status, msg = oracle.makemap(flags, "hash", oracle_dir / "m", source)
+    assert status == 0, msg
+    ours = list(bdb.read((oracle_dir / "m.db").read_bytes()))
+    dump_flags = ["-d"] if "-d" in flags else []
+    real = oracle.dump("hash", oracle_dir / "m", dump_flags)
+    # makemap -u prints each key and value up to its first NUL, in libdb's cursor order
+    assert real == b"".join(k.split(b"\0")[0] + b"\t" + v.split(b"\0")[0] + b"\n" for k, v in ours)
+    if "-N" in flags:
+        assert all(k.endswith(b"\0") and v.endswith(b"\0") for k, v in ours)
+    # every key sits in the bucket our hash function names: it is libdb's
+    meta = bdb_hash.meta((oracle_dir / "m.db").read_bytes())
+    assert meta["ffactor"] == 0 and meta["nelem"] >= 4096
+    assert len(ours) == len(set(ours)) or "-d" in flags
+
+
+@pytest.mark.oracle
+@pytest.mark.slow
+def test_we_read_a_million_key_map(oracle: Oracle, oracle_dir: Path) -> None:
+    status, msg = oracle.makemap([], "hash", oracle_dir / "m", _real_source(1_000_000))
+    assert status == 0, msg
+    ours = list(bdb.read((oracle_dir / "m.db").read_bytes()))
+    assert len(ours) == 1_000_000
+    assert oracle.dump("hash", oracle_dir / "m") == b"".join(k + b"\t" + v + b"\n" for k, v in ours)
+
+
+def test_keys_sit_in_their_hash_bucket(tmp_path: Path) -> None:
+    """Walking buckets by hand: each key is in the bucket ``__ham_func5`` names."""
+    items = [(b"host%d" % i, b"v") for i in range(3000)]
+    data = written(items)
+    _assert_buckets(data)
+
+
+def _assert_buckets(data: bytes) -> None:
+    meta = bdb_hash.meta(data)
+    reader = bdb_hash._Reader(data)
+    for bucket in range(meta["max_bucket"] + 1):
+        pgno = bdb_hash.bucket_page(bucket, reader.spares)
+        while pgno:
+            page = reader.page(pgno)
+            head = pages.PageHeader.unpack(bytes(page[:26]), reader.order)
+            if head.type == pages.P_INVALID:
+                break
+            for key, _ in reader._page_pairs(pgno, page, head.entries):
+                h = bdb_hash.hash_func(key)
+                got = bdb_hash.bucket_of(h, meta["max_bucket"], meta["high_mask"], meta["low_mask"])
+                assert got == bucket, (key, got, bucket)
+            pgno = head.next_pgno
+
+
+@pytest.mark.oracle
+def test_real_makemap_files_hash_like_ours(oracle: Oracle, oracle_dir: Path) -> None:
+    status, msg = oracle.makemap([], "hash", oracle_dir / "m", _real_source(20000))
+    assert status == 0, msg
+    _assert_buckets((oracle_dir / "m.db").read_bytes())
+
+
+MAKEMAP_CASES = {
+    "plain": ([], _real_source(3000) + b"a b\n"),
+    "-N": (["-N"], b"a b\nkey.example value\n"),
+    "-f": (["-f"], b"MiXed.Case Value\nlower v\n"),
+    "-d": (["-d"], b"a 1\na 2\nb 3\n" + b"".join(b"c %d\n" % i for i in range(1500))),
+    "long": ([], b"k" * 1000 + b" v\n" + b"x " + b"v" * 1000 + b"\n"),
+    "empty": ([], b""),
+}
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("case", sorted(MAKEMAP_CASES))
+def test_real_makemap_dumps_what_it_would_have_stored(
+    oracle: Oracle, oracle_dir: Path, case: str, db_verify: str
+) -> None:
+    flags, source = MAKEMAP_CASES[case]
+    status, msg = oracle.makemap(flags, "hash", oracle_dir / "real", source)
+    assert status == 0, msg
+    stored = list(bdb.read((oracle_dir / "real.db").read_bytes()))
+    path = oracle_dir / "ours.db"
+    path.write_bytes(written(stored, duplicates="-d" in flags))
+    verify(db_verify, path)
+    dump_flags = ["-d"] if "-d" in flags else []
+    ours = oracle.dump("hash", oracle_dir / "ours", dump_flags).split(b"\n")
+    real = oracle.dump("hash", oracle_dir / "real", dump_flags).split(b"\n")
+    assert sorted(ours) == sorted(real)
+    assert by_key([tuple(x.split(b"\t", 1)) for x in ours if x]) == by_key(  # type: ignore[misc]
+        [tuple(x.split(b"\t", 1)) for x in real if x]  # type: ignore[misc]
+    )
+
+
+@pytest.mark.oracle
+def test_sendmail_finds_every_key(oracle: Oracle, oracle_dir: Path) -> None:
+    """Real sendmail, through a ``K`` line, finds every key of a hash file we wrote."""
+    mapfile = oracle_dir / "mailertable"
+    mc = oracle.offline_mc(oracle_dir, f"FEATURE(`mailertable', `hash -o {mapfile}')dnl\n")
+    cf_text, err, status = oracle.mc2cf(mc)
+    assert status == 0, err
+    cf = oracle_dir / "oracle.cf"
+    cf.write_text(cf_text)
+    items = [(b"host%d.example.com" % i, b"smtp:[mx%d.example.net]" % i) for i in range(3000)]
+    # sendmail cuts lookup keys at MAXNAME (256): a long key here is 200 bytes
+    items += [(b"k" * 200, b"esmtp:[long.example]"), (b"x", b"v" * 900)]
+    mapfile.with_suffix(".db").write_bytes(written(items))
+    probe = items[::97] + items[-2:]
+    outs = oracle.run_bt_each(cf, [f"/map mailertable {k.decode()}" for k, _ in probe])
+    for (key, value), out in zip(probe, outs, strict=True):
+        assert f"returns {value.decode()}" in out, (key[:40], out[:200])
+    assert "no match" in oracle.run_bt_each(cf, ["/map mailertable nosuch.example"])[0]
