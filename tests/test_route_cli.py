@@ -148,3 +148,14 @@ def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["route"])
     assert exc.value.code == 2
+
+
+def test_no_name_for_this_host_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "sendmail.mc").write_text("MAILER(`local')dnl\nMAILER(`smtp')dnl\n")
+    status, out, err = run(capsys, "--config", str(tmp_path), "u@x.example")
+    assert status == 0 and out.startswith("u@x.example -> esmtp to x.example.")
+    assert "no confDOMAIN_NAME: give --hostname FQDN" in err
+    status = main(["sender", "--config", str(tmp_path), "ken"])
+    out, err = capsys.readouterr()
+    assert out == "ken via esmtp: envelope ken@$j, header ken@$j\n"
+    assert "no confDOMAIN_NAME" in err

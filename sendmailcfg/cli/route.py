@@ -97,6 +97,12 @@ def open_site(
                 f"(looked for {where}); answering as if it were empty",
                 file=sys.stderr,
             )
+    if site.j is None and report_maps:
+        print(
+            f"{command}: {site.path}: no confDOMAIN_NAME: give --hostname FQDN "
+            "(this host's name, $j); answering as if it had no name but localhost",
+            file=sys.stderr,
+        )
     for problem in site.problems:
         print(f"{command}: {problem}: {problem.value} ({problem.what})", file=sys.stderr)
     return site

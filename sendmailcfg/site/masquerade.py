@@ -87,8 +87,8 @@ class _Rewriter:
     def __init__(self, site: Site, walk: _Walk) -> None:
         self.site = site
         self.walk = walk
-        j = site.j.value.rstrip(".") if site.j else ""
-        self.j = j
+        self.j = site.j.value.rstrip(".") if site.j else ""
+        """``$j`` (empty when unknown: then ``$j`` itself is written)."""
 
     def _qualify(self, local: str, host: str | None, mailer: str) -> tuple[str, str | None]:
         """MasqSMTP (SMTP mailers) or AddDomain (``always_add_domain``) on a bare user."""
@@ -118,7 +118,7 @@ class _Rewriter:
         if host is None:
             return local
         if host == LOCAL:
-            host = self.j
+            host = self.j or "$j"
         return f"{local}@{host.rstrip('.')}"
 
     def masq_hdr(self, local: str, host: str | None, form: str) -> tuple[str, str | None]:
