@@ -46,7 +46,6 @@ class SenderForms:
         """The JSON object ``sender --json`` prints."""
         return {
             "address": self.address,
-            "mailer": self.mailer,
             "envelope": self.envelope,
             "header": self.header,
             "steps": [str(s) for s in self.steps],
