@@ -7,9 +7,10 @@ The expected answers are the ones measured with the real sendmail
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from sendmailcfg.maps.access import AccessDocument
@@ -45,7 +46,9 @@ REMOTE = Client("client.invalid", "192.0.2.254")
 
 
 def doc(text: str) -> AccessDocument:
-    return AccessDocument.from_text(text)
+    d = AccessDocument.from_text(text)
+    assert isinstance(d, AccessDocument)
+    return d
 
 
 def triple(d: AccessDecision) -> tuple[str | None, str | None, str | None]:
@@ -373,7 +376,7 @@ def test_blocklist_recipients() -> None:
 def test_delay_checks_to_runs_sender_and_client_checks() -> None:
     m = doc("From:bad@x.test\tREJECT\nConnect:192.0.2\tREJECT\nFrom:good@x.test\tOK\n")
     dc = ["delay_checks"]
-    kw = {"features": dc, "local_names": ["mx.test"]}
+    kw: dict[str, Any] = {"features": dc, "local_names": ["mx.test"]}
     assert m.check_to("u@mx.test", sender="bad@x.test", **kw).check == "from"
     assert m.check_to(
         "u@mx.test", sender="a@x.test", client=Client("h", "192.0.2.1"), **kw
@@ -448,6 +451,7 @@ def test_ipv6_keys_match_group_prefixes(value: int, n: int) -> None:
     from sendmailcfg.maps.access.keys import client_addr_text, ipv6_text
 
     ip = ipaddress.IPv6Address(value)
+    assume(ip.ipv4_mapped is None)  # those are dotted IPv4 to sendmail (below)
     text = ipv6_text(str(ip))
     groups = text.split(":")
     assert len(groups) == 8
@@ -459,6 +463,17 @@ def test_ipv6_keys_match_group_prefixes(value: int, n: int) -> None:
     assert d.key == f"Connect:{key}"
 
 
+@given(octets, st.integers(1, 4))
+def test_ipv4_mapped_clients_are_looked_up_dotted(addr: list[int], n: int) -> None:
+    from sendmailcfg.maps.access.keys import client_addr_text
+
+    dotted = ".".join(map(str, addr))
+    assert client_addr_text(f"::ffff:{dotted}") == dotted
+    key = ".".join(map(str, addr[:n]))
+    d = doc(f"Connect:{key}\tREJECT\n").check_connect("", client_addr_text(f"::ffff:{dotted}"))
+    assert (d.action, d.key) == ("REJECT", f"Connect:{key}")
+
+
 @given(st.lists(st.sampled_from(["a@", "b.test", "From:a@b.test", "From:b.test", "c"]), max_size=5))
 def test_decision_names_the_last_key_tried(keys: list[str]) -> None:
     m = doc("".join(f"{k}\tREJECT\n" for k in keys))
@@ -468,3 +483,27 @@ def test_decision_names_the_last_key_tried(keys: list[str]) -> None:
     else:
         assert m.fold(d.key) == m.fold(d.tried[-1])
         assert d.line is not None and m.entries[d.line - 1].key == d.key
+
+
+def test_client_resolve_defaults_and_validation() -> None:
+    assert Client("[192.0.2.7]", "192.0.2.7").resolve_status == "FAIL"
+    assert Client("h.test", "192.0.2.7").resolve_status == "OK"
+    assert Client("h.test", "192.0.2.7", resolve="temp").resolve_status == "TEMP"
+    with pytest.raises(ValueError, match="OK, FAIL, FORGED, TEMP"):
+        Client("h.test", "192.0.2.7", resolve="MAYBE")
+    m = doc("Connect:[192.0.2.7]\tRELAY\n")
+    refused = m.check_to("u@far.test", client=Client("[192.0.2.7]", "192.0.2.7"))
+    assert refused.reply == "550 Relaying denied. IP name lookup failed [192.0.2.7]"
+    assert "Connect:[192.0.2.7]" not in refused.tried  # the name is never looked up
+    relayed = m.check_to("u@far.test", client=Client("[192.0.2.7]", "192.0.2.7", resolve="OK"))
+    assert (relayed.action, relayed.key) == ("RELAY", "Connect:[192.0.2.7]")
+
+
+def test_empty_quarantine_and_error_values_run_into_the_address() -> None:
+    m = doc("From:q@x.test\tQUARANTINE:\nFrom:e@x.test\tERROR:\nConnect:192.0.2.1\tQUARANTINE:\n")
+    q = m.check_from("q@x.test")
+    assert (q.action, q.reply) == ("QUARANTINE", ">q<@x.test")
+    e = m.check_from("e@x.test")
+    assert (e.action, e.code, e.reply) == ("ERROR", None, ">e<@x.test")
+    c = m.check_connect("", "192.0.2.1")
+    assert (c.action, c.reply) == ("ERROR", "QUARANTINE:")

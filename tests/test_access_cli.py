@@ -91,3 +91,75 @@ def test_bracketed_ipv6_name(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     f.write_text("Connect:[IPv6:2001:db8:0:0:0:0:0:9]\tREJECT\n")
     _, out, _ = run(capsys, str(f), "connect:[IPv6:2001:db8::9]:2001:db8::9")
     assert "REJECT 5.7.1 550 Access denied (line 1:" in out
+
+
+CLIENT_MAP = "Connect:[192.0.2.7]\tRELAY\nConnect:192.0.2.9\tREJECT\nConnect:10.1\tRELAY\n"
+
+
+@pytest.mark.parametrize(
+    ("client", "extra", "want"),
+    [
+        # no reverse DNS: ${client_resolve} FAIL is checked before Connect:[192.0.2.7]
+        (
+            "[192.0.2.7]:192.0.2.7",
+            [],
+            "ERROR 5.7.1 550 Relaying denied. IP name lookup failed [192.0.2.7]",
+        ),
+        ("[192.0.2.7]:192.0.2.7", ["--resolve", "ok"], "RELAY (line 1: Connect:[192.0.2.7])"),
+        (
+            "[IPv6:2001:db8::7]:2001:db8::7",
+            [],
+            "ERROR 5.7.1 550 Relaying denied. IP name lookup failed [IPv6:2001:db8:0:0:0:0:0:7]",
+        ),
+        (
+            "h.test:192.0.2.8",
+            ["--resolve", "FORGED"],
+            "550 Relaying denied. IP name possibly forged h.test",
+        ),
+        ("h.test:192.0.2.8", ["--resolve", "TEMP"], "ERROR 4.4.0 450 Relaying temporarily denied."),
+        # an address key still relays: addresses are checked before the resolve status
+        ("[10.1.2.3]:10.1.2.3", [], "RELAY (line 3: Connect:10.1)"),
+    ],
+)
+def test_client_resolve(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, client: str, extra: list[str], want: str
+) -> None:
+    f = tmp_path / "access"
+    f.write_text(CLIENT_MAP)
+    status, out, _ = run(capsys, str(f), "to:u@far.test", "--client", client, *extra)
+    assert status == 0 and want in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["to:u@far.test", "--client", "[IPv6:2001:db8::7:2001:db8::7"],
+        ["to:u@far.test", "--client", "[not-an-ip]:192.0.2.1"],
+        ["to:u@far.test", "--client", "h.test:not-an-ip"],
+        ["to:u@far.test", "--client", "nocolon"],
+        ["to:u@far.test", "--resolve", "FAIL"],
+        ["connect:h.test:999.1.2.3"],
+    ],
+)
+def test_garbled_clients_are_usage_errors(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str]
+) -> None:
+    f = tmp_path / "access"
+    f.write_text(CLIENT_MAP)
+    status, out, err = run(capsys, str(f), *argv)
+    assert status == 2 and out == "" and err.startswith("query access: ")
+
+
+def test_ipv4_mapped_client_is_dotted(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    f = tmp_path / "access"
+    f.write_text(CLIENT_MAP)
+    _, out, _ = run(capsys, str(f), "connect:h.test:::ffff:192.0.2.9")
+    assert "REJECT 5.7.1 550 Access denied (line 2: Connect:192.0.2.9)" in out
+
+
+def test_unknown_resolve_status_is_a_usage_error(tmp_path: Path) -> None:
+    f = tmp_path / "access"
+    f.write_text(CLIENT_MAP)
+    with pytest.raises(SystemExit) as exc:
+        main(["query", "access", str(f), "to:x@y", "--client", "h:10.1.1.1", "--resolve", "MAYBE"])
+    assert exc.value.code == 2

@@ -280,3 +280,22 @@ def test_genericstable_and_domaintable_cli(
     assert [x["result"] for x in json.loads(out)] == ["new.example", "u@new.example"]
     status, out, _ = run(capsys, "domaintable", str(d), "u@old.example")
     assert out == "u@old.example -> u@new.example (line 1: old.example)\n"
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "sendmailcfg.maps.virtusertable",
+        "sendmailcfg.maps.genericstable",
+        "sendmailcfg.maps.domaintable",
+        "sendmailcfg.maps.access.keys",
+        "sendmailcfg.maps.access.rules",
+        "sendmailcfg.cli.query_access",
+    ],
+)
+def test_docstring_examples(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

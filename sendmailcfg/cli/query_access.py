@@ -78,15 +78,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _addr(text: str) -> str:
-    from sendmailcfg.maps.access.keys import client_addr_text
-
-    try:
-        return client_addr_text(text)
-    except ValueError:
-        return text
-
-
 def name_addr(text: str, what: str) -> tuple[str, str]:
     """``NAME:ADDR`` as (``${client_name}``, ``${client_addr}``), or ValueError.
 

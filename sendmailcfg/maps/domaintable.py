@@ -20,6 +20,8 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import attrs
 
 from sendmailcfg.maps.access.tokens import join_key, tokenize
@@ -82,7 +84,7 @@ class DomaintableDocument(MapDocument):
         host_or_address: str,
         *,
         host_name: str | None = None,
-        local_names: tuple[str, ...] | list[str] | frozenset[str] = (),
+        local_names: Collection[str] = (),
     ) -> DomaintableResolution:
         """The host (``example.com``) or address (``user@example.com``) after domaintable.
 
@@ -121,6 +123,12 @@ class DomaintableDocument(MapDocument):
             query, p.key, result, p.entry.line, p.entry, tried, probes, new
         )
 
-    def explain(self, host_or_address: str, *, host_name: str | None = None) -> str:
+    def explain(
+        self,
+        host_or_address: str,
+        *,
+        host_name: str | None = None,
+        local_names: Collection[str] = (),
+    ) -> str:
         """:meth:`rewrite` in words (see :meth:`DomaintableResolution.explain`)."""
-        return self.rewrite(host_or_address, host_name=host_name).explain()
+        return self.rewrite(host_or_address, host_name=host_name, local_names=local_names).explain()

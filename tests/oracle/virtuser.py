@@ -74,8 +74,10 @@ class TablesOracle:
         generics_domains: Iterable[str] = (),
         local_domains: Iterable[str] = (),
         features: Iterable[str] = (),
+        masquerade_as: str | None = None,
     ) -> None:
         self.oracle = oracle
+        self.masquerade_as = masquerade_as
         self.dir = workdir
         self.features = frozenset(features)
         self.local_domains = tuple(local_domains)
@@ -90,6 +92,8 @@ class TablesOracle:
             body += f"GENERICS_DOMAIN(`{d}')dnl\n"
         for d in self.local_domains:
             body += f"LOCAL_DOMAIN(`{d}')dnl\n"
+        if masquerade_as:
+            body += f"MASQUERADE_AS(`{masquerade_as}')dnl\n"
         cf, err, status = oracle.mc2cf(oracle.offline_mc(workdir, body))
         if status != 0:
             raise RuntimeError(f"m4 failed: {err}")
