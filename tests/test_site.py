@@ -259,3 +259,18 @@ def test_host_case_does_not_change_the_route(user: str, labels: list[str], upper
         b = route(site, f"{user}@{h.upper() if upper else h.title()}")
         assert (a.mailer, a.host, a.decided_by) == (b.mailer, b.host, b.decided_by)
         assert a.mailer in {"relay", "smtp", "local", "esmtp", "*error*"}
+
+
+def test_a_dj_line_wins_over_confdomain_name_and_m_is_the_machines() -> None:
+    site = Site.from_text(
+        "define(`confDOMAIN_NAME', `www.takaq.jp')dnl\nLOCAL_CONFIG\nDjraw.takaq.jp\n",
+        hostname="box.lan.example",
+    )
+    assert site.j is not None and (site.j.value, site.j.line, site.j.what) == (
+        "raw.takaq.jp",
+        2,
+        "Dj line",
+    )
+    assert (site.domain, site.m) == ("takaq.jp", "lan.example")
+    assert route(site, "u@localhost.lan.example").decided_by == "local"
+    assert route(site, "u@localhost.takaq.jp").decided_by == "default"

@@ -267,6 +267,13 @@ HAND = [
         hosts=("old.example", "mail.virt.example", "cw.example", "second.example"),
     ),
     Config(
+        "raw-dj",
+        "define(`SMART_HOST', `[sh.example.net]')dnl\n"
+        "LOCAL_CONFIG\nDjraw.example\nCwcw1.example cw2.example\n",
+        hosts=("raw.example", "cw1.example", "cw2.example", "localhost.example",
+               "localhost.invalid"),  # fmt: skip
+    ),
+    Config(
         "virt-entire",
         map_feature("virtusertable", Path("DIR"))
         + "FEATURE(`virtuser_entire_domain')dnl\nVIRTUSER_DOMAIN(`virt.example')dnl\n"

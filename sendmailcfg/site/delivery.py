@@ -195,7 +195,7 @@ class _Walk:
         site = self.site
         low = fold(host.rstrip("."))
         j = site.j.value.rstrip(".") if site.j else None
-        if j and (low == "localhost" or (site.domain and low == f"localhost.{fold(site.domain)}")):
+        if j and (low == "localhost" or (site.m and low == f"localhost.{fold(site.m)}")):
             self.step(f"{host} is this host ($j {j})", site.j)
             return j + "."
         if host.startswith("["):

@@ -146,14 +146,12 @@ class Site:
         }
         self.problems: list[Setting] = []
         """Files the configuration names that could not be read (class files)."""
-        j = self.define("confDOMAIN_NAME")
-        raw_j = self._local_config_macro(_DJ_LINE)
-        if j is None and raw_j is not None:
-            j = raw_j
+        # A Dj line in LOCAL_CONFIG comes after confDOMAIN_NAME's in the .cf: it wins.
+        j = self._local_config_macro(_DJ_LINE) or self.define("confDOMAIN_NAME")
         if j is None and hostname:
             j = Setting(hostname, None, None, "hostname")
         self.j = j
-        """``$j``, this host's canonical name (confDOMAIN_NAME, a ``Dj`` line, or hostname=)."""
+        """``$j``, this host's canonical name (a ``Dj`` line, confDOMAIN_NAME, or hostname=)."""
         self._collect_classes()
         masq = [c for c in mc.class_macros if c.macro == "MASQUERADE_AS"]
         self.masquerade_as = (
@@ -233,6 +231,15 @@ class Site:
         if self.j is None or "." not in self.j.value.rstrip("."):
             return None
         return self.j.value.rstrip(".").split(".", 1)[1]
+
+    @property
+    def m(self) -> str | None:
+        """``$m``, sendmail's own domain: the domain of ``hostname=`` (sendmail takes it from
+        the machine's name, not from the .cf), else of ``$j``; None without a dot."""
+        name = self.hostname or (self.j.value if self.j else None)
+        if name is None or "." not in name.rstrip("."):
+            return None
+        return name.rstrip(".").split(".", 1)[1]
 
     @property
     def local_names(self) -> frozenset[str]:
