@@ -268,7 +268,7 @@ def test_a_dj_line_wins_over_confdomain_name_and_m_is_the_machines() -> None:
     )
     assert site.j is not None and (site.j.value, site.j.line, site.j.what) == (
         "raw.takaq.jp",
-        2,
+        3,
         "Dj line",
     )
     assert (site.domain, site.m) == ("takaq.jp", "lan.example")

@@ -270,8 +270,13 @@ HAND = [
         "raw-dj",
         "define(`SMART_HOST', `[sh.example.net]')dnl\n"
         "LOCAL_CONFIG\nDjraw.example\nCwcw1.example cw2.example\n",
-        hosts=("raw.example", "cw1.example", "cw2.example", "localhost.example",
-               "localhost.invalid"),  # fmt: skip
+        hosts=(
+            "raw.example",
+            "cw1.example",
+            "cw2.example",
+            "localhost.example",
+            "localhost.invalid",
+        ),
     ),
     Config(
         "virt-entire",
