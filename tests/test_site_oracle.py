@@ -90,7 +90,8 @@ def check_routes(oracle: Oracle, cfg: Config) -> int:
         wrong: list[str] = []
         local_asks: list[tuple[int, str]] = []
         for i, t in enumerate(real):
-            if t.mailer == "local" and t.user and not t.not_remote and "+" not in t.user:
+            local = t.mailer == site.local_mailer  # local, or confLOCAL_MAILER's (F=5 too)
+            if local and t.user and not t.not_remote and "+" not in t.user:
                 local_asks.append((i, t.user))
         fives = so.localaddr([u for _, u in local_asks])
         final: dict[int, Triple | None] = {
@@ -277,6 +278,11 @@ HAND = [
             "localhost.example",
             "localhost.invalid",
         ),
+    ),
+    Config(
+        "cyrus",
+        "define(`confLOCAL_MAILER', `cyrus')dnl\nFEATURE(`always_add_domain')dnl\n"
+        "MAILER(`cyrus')dnl\ndefine(`MAIL_HUB', `hub.example.net')dnl\n",
     ),
     Config(
         "virt-entire",

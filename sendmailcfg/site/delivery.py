@@ -153,6 +153,10 @@ def route(site: Site, address: str, *, no_such_users: Collection[str] = ()) -> D
     walk = _Walk(site, frozenset(no_such_users))
     parsed = walk.parse(text, 0)
     final, decided = walk.localaddr(parsed)
+    local = site.local_mailer
+    if local != "local":  # confLOCAL_MAILER: ruleset 0's $#local is that mailer
+        parsed = attrs.evolve(parsed, route=_renamed(parsed.route, local))
+        final = _renamed(final, local)
     return Delivery(
         address,
         final.mailer,
@@ -375,7 +379,7 @@ class _Walk:
         """Ruleset 5 on a local triple; the parse triple itself when it changes nothing."""
         site = self.site
         r = parsed.route
-        if r.mailer != "local" or "local" not in site.mailers or r.user is None:
+        if r.mailer != "local" or r.user is None:
             return r, parsed.decided_by
         if parsed.not_remote:
             return r, parsed.decided_by
@@ -430,6 +434,10 @@ class _Walk:
         if fold(target.rstrip(".")) in self.names:
             return None
         return _delivered(Route("relay", target, f"{user}@{target.rstrip('.')}"))
+
+
+def _renamed(r: Route, local: str) -> Route:
+    return Route(local, r.host, r.user) if r.mailer == "local" else r
 
 
 def _delivered(r: Route) -> Route:

@@ -233,6 +233,12 @@ class Site:
         return self.j.value.rstrip(".").split(".", 1)[1]
 
     @property
+    def local_mailer(self) -> str:
+        """The mailer ruleset 0 calls ``local`` (``confLOCAL_MAILER``; ``local`` by default)."""
+        s = self.define("confLOCAL_MAILER")
+        return s.value if s is not None and s.value else "local"
+
+    @property
     def m(self) -> str | None:
         """``$m``, sendmail's own domain: the domain of ``hostname=`` (sendmail takes it from
         the machine's name, not from the .cf), else of ``$j``; None without a dot."""
