@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pwd
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -422,3 +423,26 @@ def test_more_generated_configurations_route_as_sendmail(oracle: Oracle, seed: i
 @pytest.mark.parametrize("seed", range(12, 80))
 def test_more_generated_configurations_rewrite_senders(oracle: Oracle, seed: int) -> None:
     check_senders(oracle, generated(seed), ("esmtp", "relay", "local", "smtp"))
+
+
+# -- the cf package's own sample configurations -------------------------------------------------
+
+SAMPLES = (
+    "cyrusproto", "generic-bsd4.4", "generic-hpux10", "generic-linux", "generic-osf1",
+    "generic-solaris", "generic-sunos4.1", "knecht", "tcpproto", "uucpproto",
+)  # fmt: skip
+"""Sample .mc files of the cf package that build with the offline head (their OSTYPE,
+divert, include, VERSIONID and MAILER(local/smtp) lines are replaced by the harness's)."""
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_cf_package_samples_route_as_sendmail(oracle: Oracle, name: str) -> None:
+    text = (oracle.cf_dir / "cf" / f"{name}.mc").read_text(encoding="latin-1")
+    keep = [
+        line
+        for line in text.splitlines(keepends=True)
+        if not line.startswith("#")
+        and not re.match(r"\s*(OSTYPE|divert|include|VERSIONID)\(", line)
+        and not re.match(r"\s*MAILER\(`?(local|smtp)'?\)", line)
+    ]
+    assert check_routes(oracle, Config(name, "".join(keep))) > 40
