@@ -86,6 +86,10 @@ def test_own_names_and_mailers() -> None:
     f = mc_facts(parse_mc(text))
     assert {"mail.example.com", "a.example", "b.example", "c.example", "localhost"} <= f.own_names()
     assert f.cw_file() == "/etc/mail/local-host-names"
+    freebsd = (
+        "FEATURE(`use_cw_file')dnl\ndefine(`confCW_FILE', `-o /etc/mail/local-host-names')dnl\n"
+    )
+    assert mc_facts(parse_mc(freebsd)).cw_file() == "/etc/mail/local-host-names"
     assert {"esmtp", "relay", "procmail", "local", "error"} <= f.declared_mailers()
     assert "uucp-dom" not in f.declared_mailers()
 

@@ -2,10 +2,12 @@
 
 A PATH may be a file or a folder laid out like /etc/mail: every known file
 in it is linted and the files are checked against each other (a map without
-its FEATURE, a stale .db, ...). Exit status: 0 when there is no error or
-warning, 1 when there is, 2 for usage errors and unreadable paths.
-Rules: docs/lint-rules.md; configuration: [tool.sendmailcfg.lint] in the
-nearest pyproject.toml.
+its FEATURE, a stale .db, ...). FIFOs, sockets and devices are reported, never
+opened; files over max-file-size are reported, not read. Exit status: 0 when
+there is no error or warning (or with --exit-zero), 1 when there is (with
+--diff: when there are fixes to apply), 2 for usage errors and unreadable
+paths. Rules: docs/lint-rules.md (or --explain ID); configuration:
+[tool.sendmailcfg.lint] in the nearest pyproject.toml, or --config FILE.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import argparse
 import sys
 
 NAME = "lint"
-HELP = "report problems in .mc files and maps (text, json, sarif or github output)"
+HELP = "report problems in .mc files and maps (text, json, sarif or github output); --fix"
 
 _FORMATS = ("text", "json", "sarif", "github")
 
@@ -27,7 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     from sendmailcfg.maps.kinds import KINDS
 
     parser.add_argument(
-        "paths", nargs="+", metavar="PATH", help="files or folders; - reads stdin (needs --kind)"
+        "paths", nargs="*", metavar="PATH", help="files or folders; - reads stdin (needs --kind)"
     )
     parser.add_argument("--format", choices=_FORMATS, default="text", help="output format")
     parser.add_argument(
@@ -37,50 +39,107 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--ignore", type=_ids, metavar="IDS", default=[], help="skip these rules (a,b)"
     )
     parser.add_argument("--kind", choices=KINDS, help="kind of every file (default: from name)")
+    parser.add_argument(
+        "--config", metavar="FILE", help="read the settings from FILE, not the nearest pyproject"
+    )
+    parser.add_argument(
+        "--fix", action="store_true", help="apply the safe fixes (atomically), then lint again"
+    )
+    parser.add_argument(
+        "--diff", action="store_true", help="print the safe fixes as a unified diff; write nothing"
+    )
+    parser.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when there are findings"
+    )
+    parser.add_argument("--output-file", metavar="FILE", help="write the report to FILE")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="processes to use (default: one per core for big runs)",
+    )
+    parser.add_argument("--explain", metavar="ID", help="print the page of one rule and exit")
 
 
 def run(args: argparse.Namespace) -> int:
     from sendmailcfg import _source
-    from sendmailcfg.cli.paths import expand, read_each
     from sendmailcfg.lint.config import ConfigError, LintConfig
-    from sendmailcfg.lint.engine import lint_files, load_file, worst
+    from sendmailcfg.lint.engine import Finding, lint_files, load_file, worst
     from sendmailcfg.lint.formats import render
+    from sendmailcfg.lint.run import lint_paths
+    from sendmailcfg.lint.walk import collect
 
+    if args.explain:
+        from sendmailcfg.cli.rule import explain
+
+        return explain(args.explain)
+    if not args.paths:
+        print("lint: give at least one PATH (or --explain ID)", file=sys.stderr)
+        return 2
     try:
-        config = LintConfig.discover().with_options(args.select, args.ignore)
+        base = LintConfig.from_file(args.config) if args.config else LintConfig.discover()
+        config = base.with_options(args.select, args.ignore)
     except (ConfigError, OSError) as exc:
         print(f"lint: {exc}", file=sys.stderr)
         return 2
     paths = [p for p in args.paths if p != "-"]
-    files = []
+    stdin = None
     if len(paths) != len(args.paths):
         if args.kind is None:
             print("lint: reading stdin (-) needs --kind", file=sys.stderr)
             return 2
-        files.append(load_file("-", args.kind, _source.decode(sys.stdin.buffer.read())))
-    found, ok = expand(paths, args.kind)
-    for path, kind, data in read_each(found):
-        if data is None:
-            ok = False
-            continue
-        files.append(load_file(path, kind, _source.decode(data)))
-    if not files and ok:
+        if args.fix:
+            print("lint: --fix cannot write to stdin (use --diff)", file=sys.stderr)
+            return 2
+        stdin = load_file("-", args.kind, _source.decode(sys.stdin.buffer.read()))
+    found, ok = collect(paths, args.kind)
+    if not found and stdin is None and ok:
         print("lint: no .mc files or map sources found", file=sys.stderr)
-    findings = lint_files(files, config)
+
+    def lint_all() -> tuple[list[Finding], list[str]]:
+        findings, errors = lint_paths(found, config, jobs=args.jobs)
+        if stdin is not None:
+            findings = sorted(findings + lint_files([stdin], config), key=lambda f: f.sort_key())
+        return findings, errors
+
+    findings, errors = lint_all()
+    if args.fix or args.diff:
+        from sendmailcfg.lint import fixing
+
+        changed, diff = fixing.fix_files(findings, stdin, write=args.fix, kinds=dict(found))
+        if args.diff:
+            _write(diff, "text", args.output_file, newline=False)
+            for e in errors:
+                print(e, file=sys.stderr)
+            if errors or not ok:
+                return 2
+            return 0 if args.exit_zero or not changed else 1
+        if changed:
+            findings, errors = lint_all()
+            print(f"lint: fixed {changed} problem(s)", file=sys.stderr)
+    for e in errors:
+        print(e, file=sys.stderr)
     out = render(findings, args.format)
-    if out:
-        _write(out, args.format)
-    if not ok:
+    if out or args.output_file:
+        _write(out, args.format, args.output_file)
+    if errors or not ok:
         return 2
-    return worst(findings)
+    return 0 if args.exit_zero else worst(findings)
 
 
-def _write(out: str, fmt: str) -> None:
-    """Print ``out``: text and annotations keep a file's own bytes (as grep does); JSON and
-    SARIF must be UTF-8, so undecodable bytes become U+FFFD there."""
+def _write(out: str, fmt: str, output_file: str | None = None, *, newline: bool = True) -> None:
+    """Print ``out`` (or write it to ``output_file``): text and annotations keep a file's own
+    bytes (as grep does); JSON and SARIF must be UTF-8, so undecodable bytes become U+FFFD."""
     data = out.encode("utf-8", "surrogateescape")
     if fmt in ("json", "sarif"):
         data = data.decode("utf-8", "replace").encode("utf-8")
+    if newline and out:
+        data += b"\n"
+    if output_file:
+        from sendmailcfg import fileio
+
+        fileio.write_atomic(output_file, data)
+        return
     sys.stdout.flush()
-    sys.stdout.buffer.write(data + b"\n")
+    sys.stdout.buffer.write(data)
     sys.stdout.flush()

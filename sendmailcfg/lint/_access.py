@@ -1,15 +1,13 @@
-"""Access-map key facts the AC rules share, and the regexes that find suspicious lines.
+"""The regexes that find the access-map lines an AC rule needs to look at, and their split keys.
 
-The tag list comes from :mod:`sendmailcfg.maps.access.keys`; :func:`split_key`
-differs from its ``parse_access_key`` in one way the lint rules need: bare
-IPv6 text such as ``fe80::1`` is an untagged key here, not the tag ``fe80:``.
+The key facts (tags, :func:`~sendmailcfg.maps.facts.split_tag`) live in
+:mod:`sendmailcfg.maps.facts`; what stays here is lint's own business: which
+lines are worth a closer look (a superset, one C-speed scan per file).
 
->>> split_key("Connect:IPv6:2001:db8::1")
-AccessKey(tag='Connect', rest='IPv6:2001:db8::1')
->>> split_key("IPv6:2001:db8::1")
-AccessKey(tag='', rest='IPv6:2001:db8::1')
->>> split_key("fe80::1")
-AccessKey(tag='', rest='fe80::1')
+>>> from sendmailcfg.lint.engine import load_file
+>>> f = load_file("access", "access", "Connect:10.0.0.0/8\\tREJECT\\nConnect:x.example\\tOK\\n")
+>>> [(a.entry.line, a.tag, a.rest) for a in suspects(f)]
+[(1, 'Connect', '10.0.0.0/8')]
 """
 
 from __future__ import annotations
@@ -18,39 +16,13 @@ import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from sendmailcfg.lint._facts import Entry, candidates
-from sendmailcfg.maps.access.keys import TAGS as ACCESS_TAGS
+from sendmailcfg.maps.access.keys import TAGS
+from sendmailcfg.maps.facts import TAG_BY_FOLD, looks_ipv6, split_tag
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import LintFile
 
-TAGS = ACCESS_TAGS
-"""Every tag sendmail 8.17/8.18's rulesets look up (from :mod:`sendmailcfg.maps.access.keys`)."""
-
-TAG_BY_FOLD = {t.lower(): t for t in TAGS}
-
-_TAG = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):")
-_HEXGROUPS = re.compile(r"[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}(\.\d+){0,3}\Z")
-
-
-class AccessKey(NamedTuple):
-    """A key split into its tag (``""`` when untagged) and the rest."""
-
-    tag: str
-    rest: str
-
-
-def looks_ipv6(text: str) -> bool:
-    """Whether ``text`` looks like an IPv6 address or prefix (hex groups and colons)."""
-    return text.count(":") >= 2 and bool(_HEXGROUPS.match(text))
-
-
-def split_key(key: str) -> AccessKey:
-    """Split ``Tag:rest``; ``IPv6:`` and bare IPv6 text are untagged."""
-    m = _TAG.match(key)
-    if m is None or m.group(1).lower() == "ipv6" or looks_ipv6(key):
-        return AccessKey("", key)
-    return AccessKey(m.group(1), key[m.end() :])
-
+__all__ = ["KEY_SUSPECTS", "SKIP_VALUE", "TAG_BY_FOLD", "VALUE_SUSPECTS", "looks_ipv6", "suspects"]
 
 _KNOWN_ALT = "|".join(sorted((t.lower() for t in TAGS), key=len, reverse=True))
 KEY = r"\n(?![#\s])"
@@ -102,19 +74,8 @@ def suspects(file: LintFile, pattern: re.Pattern[str] = KEY_SUSPECTS) -> list[Ac
     def split(f: LintFile) -> list[AccessEntry]:
         out = []
         for e in candidates(f, pattern):
-            k = split_key(e.key)
+            k = split_tag(e.key)
             out.append(AccessEntry(e, k.tag, k.rest))
         return out
 
     return file.memo(f"suspects:{pattern.pattern}", split)
-
-
-def custom_tags(file: LintFile) -> set[str]:
-    """Tags declared by ``+CITag:Name`` in values (folded), valid as key tags."""
-
-    def find(f: LintFile) -> set[str]:
-        if "CITag" not in f.text and "citag" not in f.text.lower():
-            return set()
-        return {m.lower() for m in re.findall(r"\+CITag:([A-Za-z0-9_]+)", f.text, re.I)}
-
-    return file.memo("access-custom-tags", find)

@@ -9,6 +9,11 @@ rule's level. In ``pyproject.toml``::
     select = ["ALL"]
     ignore = ["MT004"]
     severity = { MC006 = "error", X004 = "warning" }
+    cf-dir = "/usr/share/sendmail/cf"      # the cf package MC013 trusts
+    max-file-size = 67108864               # bytes; larger files are reported, not read
+
+    [tool.sendmailcfg.lint.per-file-ignores]
+    "lab/*.mc" = ["MC011"]
 
 >>> cfg = LintConfig.from_mapping({"ignore": ["MAP"], "severity": {"MC006": "error"}})
 >>> cfg.severity_of("MC006", "warning"), cfg.ignore
@@ -29,6 +34,11 @@ if TYPE_CHECKING:
     from sendmailcfg.lint.rules import Rule
 
 SEVERITY_NAMES = ("error", "warning", "info")
+
+DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024
+"""Files larger than this many bytes are reported (X006-like info), never read."""
+
+KEYS = ("select", "ignore", "severity", "per-file-ignores", "cf-dir", "max-file-size")
 
 
 class ConfigError(ValueError):
@@ -62,12 +72,44 @@ class LintConfig:
     ignore: tuple[str, ...] = ()
     severity: Mapping[str, str] = attrs.field(factory=dict, hash=False)
     source: str = attrs.field(default="", eq=False)
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """``(glob, selectors)`` pairs: those rules are skipped in files the glob matches."""
+    cf_dir: str | None = None
+    """The sendmail cf package folder MC013 trusts (``None``: the usual install places)."""
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    """Files larger than this (bytes) are reported, not read."""
+    root: str = attrs.field(default="", eq=False)
+    """The folder of the configuration file (per-file-ignores globs are relative to it)."""
 
     def enabled(self, rule: Rule) -> bool:
         """Whether ``rule`` runs."""
         if not any(_selector_matches(s, rule) for s in self.select):
             return False
         return not any(_selector_matches(s, rule) for s in self.ignore)
+
+    def ignored_in(self, rule: Rule, path: str) -> bool:
+        """Whether ``per-file-ignores`` switches ``rule`` off in the file at ``path``.
+
+        A glob matches the path as given, the path relative to the configuration's
+        folder, or the file name alone (as ruff does).
+        """
+        if not self.per_file_ignores:
+            return False
+        import fnmatch
+
+        candidates = {path.replace(os.sep, "/"), os.path.basename(path)}
+        if self.root:
+            try:
+                rel = os.path.relpath(os.path.abspath(path), self.root)
+            except ValueError:  # pragma: no cover - another drive on Windows
+                rel = path
+            candidates.add(rel.replace(os.sep, "/"))
+        for pattern, selectors in self.per_file_ignores:
+            if any(fnmatch.fnmatchcase(c, pattern) for c in candidates) and any(
+                _selector_matches(s, rule) for s in selectors
+            ):
+                return True
+        return False
 
     def severity_of(self, rule_id: str, default: str) -> str:
         """The configured severity of a rule, else ``default``."""
@@ -87,7 +129,7 @@ class LintConfig:
     def from_mapping(cls, table: Mapping[str, Any], source: str = "") -> LintConfig:
         """Build from a ``[tool.sendmailcfg.lint]`` table, rejecting unknown keys and values."""
         where = source or "[tool.sendmailcfg.lint]"
-        unknown = set(table) - {"select", "ignore", "severity"}
+        unknown = set(table) - set(KEYS)
         if unknown:
             raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
         select = _strings(table.get("select", ["ALL"]), f"{where}: select")
@@ -110,7 +152,29 @@ class LintConfig:
                     + ", ".join(SEVERITY_NAMES)
                 )
             severity[key.upper()] = level
-        return cls(select, ignore, severity, source)
+        per_file: list[tuple[str, tuple[str, ...]]] = []
+        raw_pfi = table.get("per-file-ignores", {})
+        if not isinstance(raw_pfi, Mapping):
+            raise ConfigError(f'{where}: per-file-ignores must be a table of "glob" = [rules]')
+        for pattern, rules in raw_pfi.items():
+            chosen = _strings(rules, f"{where}: per-file-ignores: {pattern!r}")
+            check_selectors(chosen, f"{where}: per-file-ignores: {pattern!r}")
+            per_file.append((str(pattern), chosen))
+        cf_dir = table.get("cf-dir")
+        if cf_dir is not None and not isinstance(cf_dir, str):
+            raise ConfigError(f"{where}: cf-dir must be a folder name (a string)")
+        size = table.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
+        if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
+            raise ConfigError(f"{where}: max-file-size must be a positive number of bytes")
+        return cls(
+            select,
+            ignore,
+            severity,
+            source,
+            per_file_ignores=tuple(per_file),
+            cf_dir=cf_dir,
+            max_file_size=size,
+        )
 
     @classmethod
     def discover(cls, start: str | os.PathLike[str] | None = None) -> LintConfig:
@@ -119,6 +183,27 @@ class LintConfig:
         if path is None:
             return cls()
         return cls.from_pyproject(path)
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> LintConfig:
+        """Read a configuration named by ``--config``: a ``pyproject.toml`` (its
+        ``[tool.sendmailcfg.lint]`` table) or another TOML file whose top level (or
+        ``[lint]`` table) holds the same keys.
+        """
+        if Path(path).name == "pyproject.toml":
+            return cls.from_pyproject(path)
+        toml = _toml_module()
+        try:
+            doc = toml.loads(Path(path).read_bytes().decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: {exc}") from exc
+        table = doc.get("tool", {}).get("sendmailcfg", {}).get("lint")
+        if table is None:
+            table = doc.get("lint", doc)
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"{path}: the lint settings must be a table")
+        config = cls.from_mapping(table, str(path))
+        return attrs.evolve(config, root=str(Path(path).resolve().parent))
 
     @classmethod
     def from_pyproject(cls, path: str | os.PathLike[str]) -> LintConfig:
@@ -136,7 +221,8 @@ class LintConfig:
             return cls()
         if not isinstance(table, Mapping):
             raise ConfigError(f"{path}: [tool.sendmailcfg.lint] must be a table")
-        return cls.from_mapping(table, f"{path}: [tool.sendmailcfg.lint]")
+        config = cls.from_mapping(table, f"{path}: [tool.sendmailcfg.lint]")
+        return attrs.evolve(config, root=str(Path(path).resolve().parent))
 
 
 def find_pyproject(start: str | os.PathLike[str] | None = None) -> Path | None:

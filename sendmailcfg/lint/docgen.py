@@ -68,6 +68,27 @@ def _body(doc: str) -> list[str]:
     return out
 
 
+def _fix(rule: Rule) -> str:
+    return {"safe": " · safe fix (`lint --fix`)", "unsafe": " · fix is a hint only"}.get(
+        rule.fix or "", ""
+    )
+
+
+def page(rule: Rule) -> str:
+    """One rule's section of the page (what ``sendmailcfg rule ID`` prints)."""
+    scope = ", looks at the whole folder" if rule.scope == "set" else ""
+    lines = [
+        f"## {rule.id} {rule.name}",
+        "",
+        f"*{rule.severity}* · reads {_kinds(rule)}{scope}{_fix(rule)}",
+        "",
+        rule.summary,
+        "",
+        *_body(rule.doc),
+    ]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
 def render() -> str:
     """The whole page."""
     rules = load_rules()
@@ -80,17 +101,7 @@ def render() -> str:
             f"{r.summary.replace('|', '/')} |"
         )
     for r in rules:
-        scope = ", looks at the whole folder" if r.scope == "set" else ""
-        parts += [
-            "",
-            f"## {r.id} {r.name}",
-            "",
-            f"*{r.severity}* · reads {_kinds(r)}{scope}",
-            "",
-            r.summary,
-            "",
-            *_body(r.doc),
-        ]
+        parts += ["", page(r).rstrip("\n")]
     return "\n".join(parts).rstrip("\n") + "\n"
 
 

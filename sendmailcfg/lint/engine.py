@@ -28,8 +28,23 @@ T = TypeVar("T")
 
 
 @attrs.frozen
+class Fix:
+    """Replace ``text[start:end]`` of the file with ``replacement`` (offsets in characters).
+
+    Only rules whose metadata says ``FIX = "safe"`` attach one (see ``lint --fix``).
+    """
+
+    start: int
+    end: int
+    replacement: str
+
+
+@attrs.frozen
 class Finding:
-    """One problem: where it is, which rule found it, how serious, what to do."""
+    """One problem: where it is, which rule found it, how serious, what to do.
+
+    ``fix`` is the safe fix ``lint --fix`` may apply (``None``: a hint only).
+    """
 
     path: str
     line: int
@@ -38,6 +53,7 @@ class Finding:
     severity: str
     message: str
     hint: str = ""
+    fix: Fix | None = attrs.field(default=None, repr=False)
 
     def as_dict(self) -> dict[str, object]:
         """The JSON object for this finding (the keys are a stable contract)."""
@@ -70,6 +86,8 @@ class Problem:
     hint: str = ""
     path: str | None = None
     severity: str | None = None
+    fix: Fix | None = None
+    """A fix the engine keeps only when the rule declares ``FIX = "safe"``."""
 
 
 class LintFile:
@@ -112,8 +130,11 @@ class FileSet:
         listing: Sequence[str] = (),
         *,
         on_disk: bool = False,
+        config: LintConfig | None = None,
     ) -> None:
         self.folder = folder
+        self.config = config or LintConfig()
+        """The configuration of the run (rules read ``cf_dir`` from it)."""
         self.files = list(files)
         self.listing = set(listing)
         """Every file name in the folder (also files we do not lint, e.g. ``*.db``)."""
@@ -160,14 +181,16 @@ def lint_files(files: Sequence[LintFile], config: LintConfig | None = None) -> l
                 listing = os.listdir(folder)
             except OSError:
                 on_disk = False
-        fileset = FileSet(folder, members, listing, on_disk=on_disk)
+        fileset = FileSet(folder, members, listing, on_disk=on_disk, config=config)
         for rule in rules:
             if rule.scope == "set":
                 for p in rule.check(fileset):
-                    out.append(_finding(rule, p, p.path or members[0].path, config))
+                    path = p.path or members[0].path
+                    if not config.ignored_in(rule, path):
+                        out.append(_finding(rule, p, path, config))
                 continue
             for f in members:
-                if rule.applies_to(f.kind):
+                if rule.applies_to(f.kind) and not config.ignored_in(rule, f.path):
                     out.extend(_finding(rule, p, f.path, config) for p in rule.check(f, fileset))
     kept = [
         f
@@ -179,7 +202,29 @@ def lint_files(files: Sequence[LintFile], config: LintConfig | None = None) -> l
 
 def _finding(rule: Rule, p: Problem, path: str, config: LintConfig) -> Finding:
     severity = config.severity_of(rule.id, p.severity or rule.severity)
-    return Finding(path, p.line, p.column, rule.id, severity, p.message, p.hint)
+    fix = p.fix if rule.fix == "safe" else None
+    return Finding(path, p.line, p.column, rule.id, severity, p.message, p.hint, fix)
+
+
+def not_read(
+    path: str, reason: str, size: int = 0, config: LintConfig | None = None
+) -> list[Finding]:
+    """The X006 finding for a file the reader skipped (none when X006 is switched off)."""
+    from sendmailcfg.lint.rules import rule_by_id
+
+    config = config or LintConfig()
+    rule = rule_by_id("X006")
+    if not config.enabled(rule) or config.ignored_in(rule, path):
+        return []
+    if reason == "too large":
+        message = f"not read: {size} bytes, more than max-file-size ({config.max_file_size})"
+        hint = "raise max-file-size in [tool.sendmailcfg.lint] to lint it"
+        severity = config.severity_of("X006", "warning")
+    else:
+        message = f"not read: {reason}, not a regular file"
+        hint = "sendmail and makemap need a regular file here"
+        severity = config.severity_of("X006", "info")
+    return [Finding(path, 1, 1, "X006", severity, message, hint)]
 
 
 def load_file(path: str, kind: str, text: str) -> LintFile:

@@ -23,10 +23,50 @@ def _with_hint(f: Finding) -> str:
     return f"{f.message} ({f.hint})" if f.hint else f.message
 
 
+_NAMED = {"\n": "\\n", "\r": "\\r", "\0": "\\0", "\x1b": "\\e"}
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _unsafe(c: str) -> bool:
+    o = ord(c)
+    return (
+        (o < 0x20 and c != "\t")
+        or 0x7F <= o <= 0x9F
+        or 0xDC80 <= o <= 0xDC9F  # an undecodable C1 byte, kept by surrogateescape
+        or c in _BIDI
+    )
+
+
+def escape(text: str) -> str:
+    r"""``text`` with every control character shown, not sent: no input can move the
+    cursor, change colours, ring the bell or start a new (fake) output line.
+
+    >>> print(escape("evil\x1b[2J\r\nname\x07"))
+    evil\e[2J\r\nname\x07
+    """
+    if not any(_unsafe(c) for c in text):
+        return text
+    out = []
+    for c in text:
+        if not _unsafe(c):
+            out.append(c)
+        elif c in _NAMED:
+            out.append(_NAMED[c])
+        elif 0xDC80 <= ord(c) <= 0xDC9F:
+            out.append(f"\\x{ord(c) - 0xDC00:02x}")
+        elif ord(c) <= 0xFF:
+            out.append(f"\\x{ord(c):02x}")
+        else:
+            out.append(f"\\u{ord(c):04x}")
+    return "".join(out)
+
+
 def render_text(findings: Sequence[Finding]) -> str:
-    """One ``path:line:col: severity RULE-ID message (hint)`` line per finding."""
+    """One ``path:line:col: severity RULE-ID message (hint)`` line per finding (control
+    characters from the input escaped, see :func:`escape`)."""
     return "\n".join(
-        f"{f.path}:{f.line}:{f.column}: {f.severity} {f.rule} {_with_hint(f)}" for f in findings
+        f"{escape(f.path)}:{f.line}:{f.column}: {f.severity} {f.rule} {escape(_with_hint(f))}"
+        for f in findings
     )
 
 
@@ -111,7 +151,10 @@ def _uri(path: str) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """GitHub's escaping for a workflow command's message (``%``, CR, LF), after every
+    other control character is shown, not sent (no ``::`` command can start a line)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escape(text)
 
 
 def _escape_property(text: str) -> str:

@@ -135,6 +135,509 @@ DEFAULTS: dict[str, str] = {
 _DEFAULT_CW_FILE = "local-host-names"
 
 
+# -- names the cf package knows (sendmail 8.18.1 / 8.17.1.9, upstream cf tree plus Debian's
+# extra files, from features.tsv, conf-macros.tsv and cf/ostype, cf/mailer) ----------------
+
+FEATURES = frozenset(
+    {
+        "accept_unqualified_senders",
+        "accept_unresolvable_domains",
+        "access_db",
+        "allmasquerade",
+        "always_add_domain",
+        "authinfo",
+        "badmx",
+        "bcc",
+        "bestmx_is_local",
+        "bitdomain",
+        "blacklist_recipients",
+        "block_bad_helo",
+        "blocklist_recipients",
+        "check_cert_altnames",
+        "check_other",
+        "compat_check",
+        "conncontrol",
+        "delay_checks",
+        "dnsbl",
+        "domaintable",
+        "enhdnsbl",
+        "fips3",
+        "generics_entire_domain",
+        "genericstable",
+        "greet_pause",
+        "ldap_routing",
+        "limited_masquerade",
+        "local_lmtp",
+        "local_no_masquerade",
+        "local_procmail",
+        "lookupdotdomain",
+        "loose_relay_check",
+        "mailertable",
+        "masquerade_entire_domain",
+        "masquerade_envelope",
+        "msp",
+        "mtamark",
+        "no_default_msa",
+        "nocanonify",
+        "nopercenthack",
+        "notsticky",
+        "nouucp",
+        "nullclient",
+        "prefixmod",
+        "preserve_local_plus_detail",
+        "preserve_luser_host",
+        "promiscuous_relay",
+        "queuegroup",
+        "ratecontrol",
+        "redirect",
+        "relay_based_on_MX",
+        "relay_entire_domain",
+        "relay_hosts_only",
+        "relay_local_from",
+        "relay_mail_from",
+        "require_rdns",
+        "smrsh",
+        "stickyhost",
+        "sts",
+        "tls_failures",
+        "tls_session_features",
+        "use_client_ptr",
+        "use_ct_file",
+        "use_cw_file",
+        "uucpdomain",
+        "virtuser_entire_domain",
+        "virtusertable",
+        "domainmap",
+        "drac",
+        "rhsbl",
+        "vnet",
+    }
+)
+"""Every FEATURE name (upstream 8.18 plus Debian-only ones)."""
+
+OSTYPES = frozenset(
+    {
+        "a-ux",
+        "aix3",
+        "aix4",
+        "aix5",
+        "altos",
+        "amdahl-uts",
+        "bsd4.3",
+        "bsd4.4",
+        "bsdi",
+        "bsdi1.0",
+        "bsdi2.0",
+        "darwin",
+        "debian",
+        "dgux",
+        "domainos",
+        "dragonfly",
+        "dynix3.2",
+        "freebsd4",
+        "freebsd5",
+        "freebsd6",
+        "gnu",
+        "hpux10",
+        "hpux11",
+        "hpux9",
+        "irix4",
+        "irix5",
+        "irix6",
+        "isc4.1",
+        "linux",
+        "maxion",
+        "mklinux",
+        "mpeix",
+        "nextstep",
+        "openbsd",
+        "osf1",
+        "powerux",
+        "ptx2",
+        "qnx",
+        "riscos4.5",
+        "sco-uw-2.1",
+        "sco3.2",
+        "sinix",
+        "solaris11",
+        "solaris2",
+        "solaris2.ml",
+        "solaris2.pre5",
+        "solaris8",
+        "sunos3.5",
+        "sunos4.1",
+        "svr4",
+        "ultrix4",
+        "unicos",
+        "unicosmk",
+        "unicosmp",
+        "unixware7",
+        "unknown",
+        "uxpds",
+    }
+)
+"""Every OSTYPE (``cf/ostype/*.m4``; ``unknown`` deliberately fails)."""
+
+CONF_MACROS = frozenset(
+    {
+        "confALIAS_WAIT",
+        "confALLOW_BOGUS_HELO",
+        "confAUTH_MAX_BITS",
+        "confAUTH_MECHANISMS",
+        "confAUTH_OPTIONS",
+        "confAUTH_REALM",
+        "confAUTO_REBUILD",
+        "confBAD_RCPT_THROTTLE",
+        "confBIND_OPTS",
+        "confBLANK_SUB",
+        "confCACERT",
+        "confCACERT_PATH",
+        "confCERT_FINGERPRINT_ALGORITHM",
+        "confCF_VERSION",
+        "confCHECKPOINT_INTERVAL",
+        "confCHECK_ALIASES",
+        "confCIPHER_LIST",
+        "confCLIENT_CERT",
+        "confCLIENT_KEY",
+        "confCLIENT_OPTIONS",
+        "confCLIENT_SSL_OPTIONS",
+        "confCOLON_OK_IN_ADDR",
+        "confCONNECTION_RATE_THROTTLE",
+        "confCONNECTION_RATE_WINDOW_SIZE",
+        "confCONNECT_ONLY_TO",
+        "confCONTROL_SOCKET_NAME",
+        "confCON_EXPENSIVE",
+        "confCOPY_ERRORS_TO",
+        "confCRL",
+        "confCRL_PATH",
+        "confCR_FILE",
+        "confCT_FILE",
+        "confCW_FILE",
+        "confDAEMON_OPTIONS",
+        "confDANE",
+        "confDEAD_LETTER_DROP",
+        "confDEF_AUTH_INFO",
+        "confDEF_CHAR_SET",
+        "confDEF_GROUP_ID",
+        "confDEF_USER_ID",
+        "confDELAY_LA",
+        "confDELIVERY_MODE",
+        "confDELIVER_BY_MIN",
+        "confDEQUOTE_OPTS",
+        "confDF_BUFFER_SIZE",
+        "confDH_PARAMETERS",
+        "confDIAL_DELAY",
+        "confDIRECT_SUBMISSION_MODIFIERS",
+        "confDOMAIN_NAME",
+        "confDONT_BLAME_SENDMAIL",
+        "confDONT_EXPAND_CNAMES",
+        "confDONT_INIT_GROUPS",
+        "confDONT_PROBE_INTERFACES",
+        "confDONT_PRUNE_ROUTES",
+        "confDOUBLE_BOUNCE_ADDRESS",
+        "confEBINDIR",
+        "confEIGHT_BIT_HANDLING",
+        "confERROR_MESSAGE",
+        "confERROR_MODE",
+        "confFALLBACK_MX",
+        "confFALLBACK_SMARTHOST",
+        "confFAST_SPLIT",
+        "confFORWARD_PATH",
+        "confFROM_HEADER",
+        "confFROM_LINE",
+        "confHELO_NAME",
+        "confHOSTS_FILE",
+        "confHOST_STATUS_DIRECTORY",
+        "confIGNORE_DOTS",
+        "confINPUT_MAIL_FILTERS",
+        "confLDAP_CLUSTER",
+        "confLDAP_DEFAULT_SPEC",
+        "confLOCAL_MAILER",
+        "confLOG_LEVEL",
+        "confMAILBOX_DATABASE",
+        "confMAILER_NAME",
+        "confMATCH_GECOS",
+        "confMAX_ALIAS_RECURSION",
+        "confMAX_DAEMON_CHILDREN",
+        "confMAX_HEADERS_LENGTH",
+        "confMAX_HOP",
+        "confMAX_MESSAGE_SIZE",
+        "confMAX_MIME_HEADER_LENGTH",
+        "confMAX_NOOP_COMMANDS",
+        "confMAX_QUEUE_AGE",
+        "confMAX_QUEUE_CHILDREN",
+        "confMAX_QUEUE_RUN_SIZE",
+        "confMAX_RCPTS_PER_MESSAGE",
+        "confMAX_RUNNERS_PER_QUEUE",
+        "confMCI_CACHE_SIZE",
+        "confMCI_CACHE_TIMEOUT",
+        "confMESSAGEID_HEADER",
+        "confMESSAGE_TIMEOUT",
+        "confME_TOO",
+        "confMILTER_LOG_LEVEL",
+        "confMILTER_MACROS_CONNECT",
+        "confMILTER_MACROS_DATA",
+        "confMILTER_MACROS_ENVFROM",
+        "confMILTER_MACROS_ENVRCPT",
+        "confMILTER_MACROS_EOH",
+        "confMILTER_MACROS_EOM",
+        "confMILTER_MACROS_HELO",
+        "confMIME_FORMAT_ERRORS",
+        "confMIN_FREE_BLOCKS",
+        "confMIN_QUEUE_AGE",
+        "confMUST_QUOTE_CHARS",
+        "confNICE_QUEUE_RUN",
+        "confNO_RCPT_ACTION",
+        "confOLD_STYLE_HEADERS",
+        "confOPENSSL_CNF",
+        "confOPERATORS",
+        "confPID_FILE",
+        "confPRIVACY_FLAGS",
+        "confPROCESS_TITLE_PREFIX",
+        "confQUEUE_FACTOR",
+        "confQUEUE_FILE_MODE",
+        "confQUEUE_LA",
+        "confQUEUE_SORT_ORDER",
+        "confRAND_FILE",
+        "confRCPTREJ_MSG",
+        "confREAD_TIMEOUT",
+        "confRECEIVED_HEADER",
+        "confREFUSE_LA",
+        "confREJECT_LOG_INTERVAL",
+        "confREJECT_MSG",
+        "confREJECT_NUL",
+        "confRELAY_MAILER",
+        "confRELAY_MSG",
+        "confREQUIRES_DIR_FSYNC",
+        "confRRT_IMPLIES_DSN",
+        "confRUN_AS_USER",
+        "confSAFE_FILE_ENV",
+        "confSAFE_QUEUE",
+        "confSAVE_FROM_LINES",
+        "confSEPARATE_PROC",
+        "confSERVER_CERT",
+        "confSERVER_KEY",
+        "confSERVER_SSL_OPTIONS",
+        "confSERVICE_SWITCH_FILE",
+        "confSEVEN_BIT_INPUT",
+        "confSHARED_MEMORY_KEY",
+        "confSHARED_MEMORY_KEY_FILE",
+        "confSINGLE_LINE_FROM_HEADER",
+        "confSINGLE_THREAD_DELIVERY",
+        "confSMTP_LOGIN_MSG",
+        "confSMTP_MAILER",
+        "confSOFT_BOUNCE",
+        "confSSL_ENGINE",
+        "confSSL_ENGINE_PATH",
+        "confTEMP_FILE_MODE",
+        "confTIME_ZONE",
+        "confTLS_FALLBACK_TO_CLEAR",
+        "confTLS_SRV_OPTIONS",
+        "confTO_ACONNECT",
+        "confTO_AUTH",
+        "confTO_COMMAND",
+        "confTO_CONNECT",
+        "confTO_CONTROL",
+        "confTO_DATABLOCK",
+        "confTO_DATAFINAL",
+        "confTO_DATAINIT",
+        "confTO_FILEOPEN",
+        "confTO_HELO",
+        "confTO_HOSTSTATUS",
+        "confTO_ICONNECT",
+        "confTO_IDENT",
+        "confTO_INITIAL",
+        "confTO_LHLO",
+        "confTO_MAIL",
+        "confTO_MISC",
+        "confTO_QUEUERETURN",
+        "confTO_QUEUERETURN_DSN",
+        "confTO_QUEUERETURN_NONURGENT",
+        "confTO_QUEUERETURN_NORMAL",
+        "confTO_QUEUERETURN_URGENT",
+        "confTO_QUEUEWARN",
+        "confTO_QUEUEWARN_DSN",
+        "confTO_QUEUEWARN_NONURGENT",
+        "confTO_QUEUEWARN_NORMAL",
+        "confTO_QUEUEWARN_URGENT",
+        "confTO_QUIT",
+        "confTO_RCPT",
+        "confTO_RESOLVER_RETRANS",
+        "confTO_RESOLVER_RETRANS_FIRST",
+        "confTO_RESOLVER_RETRANS_NORMAL",
+        "confTO_RESOLVER_RETRY",
+        "confTO_RESOLVER_RETRY_FIRST",
+        "confTO_RESOLVER_RETRY_NORMAL",
+        "confTO_RSET",
+        "confTO_STARTTLS",
+        "confTRUSTED_USER",
+        "confTRUSTED_USERS",
+        "confTRY_NULL_MX_LIST",
+        "confUNSAFE_GROUP_WRITES",
+        "confUSERDB_SPEC",
+        "confUSE_COMPRESSED_IPV6_ADDRESSES",
+        "confUSE_ERRORS_TO",
+        "confUSE_MSP",
+        "confUUCP_MAILER",
+        "confWORK_CLASS_FACTOR",
+        "confWORK_RECIPIENT_FACTOR",
+        "confWORK_TIME_FACTOR",
+        "confXF_BUFFER_SIZE",
+    }
+)
+"""Every ``conf*`` macro referenced in the cf tree or cf/README."""
+
+OTHER_MACROS = frozenset(
+    {
+        "ALIAS_FILE",
+        "BITNET_RELAY",
+        "CYRUSV2_MAILER_ARGS",
+        "CYRUSV2_MAILER_CHARSET",
+        "CYRUSV2_MAILER_FLAGS",
+        "CYRUSV2_MAILER_MAXMSGS",
+        "CYRUSV2_MAILER_MAXRCPTS",
+        "CYRUSV2_MAILER_QGRP",
+        "CYRUS_BB_MAILER_ARGS",
+        "CYRUS_BB_MAILER_FLAGS",
+        "CYRUS_MAILER_ARGS",
+        "CYRUS_MAILER_FLAGS",
+        "CYRUS_MAILER_MAX",
+        "CYRUS_MAILER_PATH",
+        "CYRUS_MAILER_QGRP",
+        "CYRUS_MAILER_USER",
+        "DATABASE_MAP_TYPE",
+        "DECNET_RELAY",
+        "DNSBL_MAP",
+        "DNSBL_MAP_OPT",
+        "DSMTP_MAILER_ARGS",
+        "DSMTP_MAILER_QGRP",
+        "EDNSBL_TO",
+        "ESMTP_MAILER_ARGS",
+        "ESMTP_MAILER_QGRP",
+        "FAX_MAILER_ARGS",
+        "FAX_MAILER_MAX",
+        "FAX_MAILER_PATH",
+        "FAX_MAILER_QGRP",
+        "FAX_RELAY",
+        "HELP_FILE",
+        "LOCAL_MAILER_ARGS",
+        "LOCAL_MAILER_CHARSET",
+        "LOCAL_MAILER_DSN_DIAGNOSTIC_CODE",
+        "LOCAL_MAILER_EOL",
+        "LOCAL_MAILER_FLAGS",
+        "LOCAL_MAILER_MAX",
+        "LOCAL_MAILER_MAXMSGS",
+        "LOCAL_MAILER_MAXRCPTS",
+        "LOCAL_MAILER_PATH",
+        "LOCAL_MAILER_QGRP",
+        "LOCAL_PROG_QGRP",
+        "LOCAL_RELAY",
+        "LOCAL_SHELL_ARGS",
+        "LOCAL_SHELL_DIR",
+        "LOCAL_SHELL_FLAGS",
+        "LOCAL_SHELL_PATH",
+        "LUSER_RELAY",
+        "MAIL11_MAILER_ARGS",
+        "MAIL11_MAILER_FLAGS",
+        "MAIL11_MAILER_PATH",
+        "MAIL11_MAILER_QGRP",
+        "MAIL_HUB",
+        "MAIL_SETTINGS_DIR",
+        "MASQUERADE_NAME",
+        "MSP_QUEUE_DIR",
+        "MTAMARK_TO",
+        "NO_NETINET6",
+        "NO_VENDOR",
+        "PH_MAILER_ARGS",
+        "PH_MAILER_FLAGS",
+        "PH_MAILER_PATH",
+        "PH_MAILER_QGRP",
+        "POP_MAILER_ARGS",
+        "POP_MAILER_FLAGS",
+        "POP_MAILER_PATH",
+        "POP_MAILER_QGRP",
+        "PROCMAIL_MAILER_ARGS",
+        "PROCMAIL_MAILER_FLAGS",
+        "PROCMAIL_MAILER_MAX",
+        "PROCMAIL_MAILER_PATH",
+        "PROCMAIL_MAILER_QGRP",
+        "PROCMAIL_PATH",
+        "QPAGE_MAILER_ARGS",
+        "QPAGE_MAILER_FLAGS",
+        "QPAGE_MAILER_MAX",
+        "QPAGE_MAILER_PATH",
+        "QPAGE_MAILER_QGRP",
+        "QUEUE_DIR",
+        "RELAY_MAILER_ARGS",
+        "RELAY_MAILER_CHARSET",
+        "RELAY_MAILER_FLAGS",
+        "RELAY_MAILER_LL",
+        "RELAY_MAILER_MAXMSGS",
+        "RELAY_MAILER_QGRP",
+        "SMART_HOST",
+        "SMTP8_MAILER_ARGS",
+        "SMTP8_MAILER_QGRP",
+        "SMTP_MAILER_ARGS",
+        "SMTP_MAILER_CHARSET",
+        "SMTP_MAILER_FLAGS",
+        "SMTP_MAILER_LL",
+        "SMTP_MAILER_MAX",
+        "SMTP_MAILER_MAXMSGS",
+        "SMTP_MAILER_MAXRCPTS",
+        "SMTP_MAILER_QGRP",
+        "STATUS_FILE",
+        "TEMPFILE",
+        "TLS_PERM_ERR",
+        "USENET_MAILER_ARGS",
+        "USENET_MAILER_FLAGS",
+        "USENET_MAILER_MAX",
+        "USENET_MAILER_PATH",
+        "USENET_MAILER_QGRP",
+        "UUCP_MAILER_ARGS",
+        "UUCP_MAILER_CHARSET",
+        "UUCP_MAILER_FLAGS",
+        "UUCP_MAILER_MAX",
+        "UUCP_MAILER_PATH",
+        "UUCP_MAILER_QGRP",
+        "UUCP_MAX_SIZE",
+        "UUCP_RELAY",
+        "VENDOR_NAME",
+        "_CERT_REGEX_ISSUER_",
+        "_CERT_REGEX_SUBJECT_",
+        "_CF_DIR_",
+        "_FFR_*",
+        "_NETINET6_",
+        "_NO_MAKEINFO_",
+        "_NO_VIRTUSER_RECURSION_",
+        "_REQUIRE_QUAL_RCPT_",
+        "_STRICT_RFC821_",
+        "_USETMPFTOKEN_",
+        "_USE_DEPRECATED_ROUTE_ADDR_",
+        "_VIRTUSER_STOP_ONE_LEVEL_RECURSION_",
+    }
+)
+"""Define-able macros that do not start with ``conf``."""
+
+OBSOLETE_FEATURES: dict[str, str] = {
+    "blacklist_recipients": "deprecated alias of blocklist_recipients (m4 prints a warning)",
+    "notsticky": "a no-op: non-sticky is the default",
+    "tls_failures": "removed: m4 prints an ERROR; define confTLS_FALLBACK_TO_CLEAR instead",
+    "nodns": "deleted in 8.13.6 (DNS use is decided by the service switch)",
+}
+"""FEATUREs that are obsolete, with what to do instead."""
+
+OBSOLETE_MACROS: dict[str, str] = {
+    "confAUTO_REBUILD": "ignored: AutoRebuildAliases was removed; run newaliases instead",
+    "confCLIENT_OPTIONS": "converted with a warning: use CLIENT_OPTIONS()",
+    "confDAEMON_OPTIONS": "converted with a warning: use DAEMON_OPTIONS()",
+    "confDEF_GROUP_ID": "an error: use confDEF_USER_ID with user:group",
+    "confMESSAGE_TIMEOUT": "split at the slash: use confTO_QUEUERETURN and confTO_QUEUEWARN",
+    "confREAD_TIMEOUT": "an error: use the confTO_* macros",
+    "UUCP_MAX_SIZE": "legacy name: use UUCP_MAILER_MAX",
+    "PROCMAIL_PATH": "legacy name: use PROCMAIL_MAILER_PATH",
+}
+"""Macros that are obsolete or renamed, with what to do instead."""
+
 # -- one map spec ----------------------------------------------------------------------------
 
 
@@ -273,6 +776,8 @@ class Call:
     column: int
     implied_by: str | None = None
     """``OSTYPE(linux)``-like origin when a shipped file makes the call, not the ``.mc``."""
+    positions: tuple[tuple[int, int], ...] = ()
+    """1-based ``(line, column)`` of each argument's value (after m4's skipped blanks)."""
 
     @property
     def first(self) -> str:
@@ -282,6 +787,12 @@ class Call:
     def arg(self, index: int) -> str:
         """Argument ``index`` (0-based), ``""`` when missing."""
         return self.args[index] if index < len(self.args) else ""
+
+    def where(self, index: int) -> tuple[int, int]:
+        """``(line, column)`` of argument ``index``, the call's own when it has none."""
+        if index < len(self.positions):
+            return self.positions[index]
+        return self.line, self.column
 
 
 _M_LINE = re.compile(r"^M([A-Za-z0-9_-]+),", re.M)
@@ -381,8 +892,10 @@ class McFacts:
         if not self.has_feature("use_cw_file"):
             return None
         found = self.defined_value("confCW_FILE")
-        if found is not None:
-            return found.strip()
+        if found is not None and found.split():
+            # `-o /etc/mail/local-host-names' (FreeBSD): -o only makes the file optional
+            path = found.split()[-1]
+            return path.replace("MAIL_SETTINGS_DIR`'", self.value("MAIL_SETTINGS_DIR") or "")
         return f"{self.value('MAIL_SETTINGS_DIR') or '/etc/mail/'}{_DEFAULT_CW_FILE}"
 
     def own_names(self) -> set[str]:
@@ -427,7 +940,8 @@ def mc_facts(source: McDocument | McModel, path: str | None = None) -> McFacts:
     for s in model.statements:
         if s.bare:
             continue
-        call = Call(s.name, tuple(v.strip() for v in s.values), s.line, s.column)
+        where = tuple((a.line, a.column) for a in s.args)
+        call = Call(s.name, tuple(v.strip() for v in s.values), s.line, s.column, None, where)
         calls.append(call)
         origin = f"{call.name}({call.first})"
         for feature in IMPLIED_FEATURES.get((call.name, call.first), ()):
@@ -501,3 +1015,67 @@ class McSetFacts:
         for mc in self.mcs:
             out |= mc.declared_mailers()
         return out
+
+
+def diversion_at(source: McDocument | McModel, offset: int) -> int:
+    r"""The m4 output diversion in effect at ``offset`` of the text (0, -1, a section's...).
+
+    ``divert(n)`` and the cf section macros (``LOCAL_CONFIG``, ``MAILER_DEFINITIONS``...)
+    switch it; text in a negative diversion is thrown away by m4.
+
+    >>> from sendmailcfg.mc import parse_mc
+    >>> doc = parse_mc("divert(-1)\nx\ndivert(0)dnl\ny\n")
+    >>> diversion_at(doc, 11), diversion_at(doc, len(doc.text) - 1)
+    (-1, 0)
+    """
+    import contextlib
+
+    from sendmailcfg.mc.macros import SECTION_MACROS
+    from sendmailcfg.mc.model import McModel
+
+    model = source if isinstance(source, McModel) else source.model
+    diversion = 0
+    for s in model.statements:
+        if s.start >= offset:
+            break
+        if s.name == "divert":
+            with contextlib.suppress(ValueError):
+                diversion = int(s.value(0).strip() or 0)
+        elif s.name in SECTION_MACROS:
+            diversion = SECTION_MACROS[s.name]
+    return diversion
+
+
+_DAEMON_KEYS = {
+    "a": "addr",
+    "f": "family",
+    "i": "inputmailfilters",
+    "l": "listen",
+    "m": "modifiers",
+    "n": "name",
+    "p": "port",
+    "r": "receivesize",
+    "s": "sendsize",
+}
+
+
+def daemon_options(text: str) -> dict[str, str]:
+    """The fields of a ``DAEMON_OPTIONS``/``CLIENT_OPTIONS`` value as sendmail reads them.
+
+    sendmail looks at the first letter of each key only (``daemon.c``), so
+    ``address=``, ``Addr=`` and ``A=`` are all the address, and ``M=O`` is
+    ``Modifiers=O``; several ``M=`` fields add up.
+
+    >>> daemon_options("Family=inet6, address=::1, Name=MTA6, M=O, M=E")
+    {'family': 'inet6', 'addr': '::1', 'name': 'MTA6', 'modifiers': 'OE'}
+    """
+    out: dict[str, str] = {}
+    for part in text.split(","):
+        key, sep, value = part.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            continue
+        name = _DAEMON_KEYS.get(key[0].lower(), key.lower())
+        value = value.strip()
+        out[name] = out.get(name, "") + value if name == "modifiers" else value
+    return out

@@ -95,16 +95,16 @@ def test_bad_format_is_an_argparse_error(etc: Path) -> None:
 def test_unreadable_file_exits_2(
     etc: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sendmailcfg import fileio
+    from sendmailcfg.lint import walk
 
-    real = fileio.read_bytes
+    real = walk._open
 
-    def read_bytes(path: str) -> bytes:
+    def deny(path: str) -> int:
         if str(path).endswith("access"):
             raise PermissionError(13, "Permission denied")
         return real(path)
 
-    monkeypatch.setattr(fileio, "read_bytes", read_bytes)
+    monkeypatch.setattr(walk, "_open", deny)
     assert main(["lint", str(etc)]) == 2
     assert "access: cannot read: Permission denied" in capsys.readouterr().err
 

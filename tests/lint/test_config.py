@@ -72,3 +72,42 @@ def test_bad_pyproject(tmp_path: Path, body: str, message: str) -> None:
     (tmp_path / "pyproject.toml").write_text(body)
     with pytest.raises(ConfigError, match=message):
         LintConfig.discover(tmp_path)
+
+
+def test_per_file_ignores_cf_dir_and_size(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.sendmailcfg.lint]\n"
+        'cf-dir = "/opt/sm/cf"\n'
+        "max-file-size = 1000\n"
+        "[tool.sendmailcfg.lint.per-file-ignores]\n"
+        '"lab/*.mc" = ["MC011"]\n'
+        '"access" = ["AC"]\n'
+    )
+    cfg = LintConfig.discover(tmp_path)
+    assert (cfg.cf_dir, cfg.max_file_size) == ("/opt/sm/cf", 1000)
+    mc011, ac003 = rule_by_id("MC011"), rule_by_id("AC003")
+    assert cfg.ignored_in(mc011, str(tmp_path / "lab" / "x.mc"))
+    assert not cfg.ignored_in(mc011, str(tmp_path / "prod" / "x.mc"))
+    assert cfg.ignored_in(ac003, str(tmp_path / "etc" / "access"))  # the file name alone
+    assert not cfg.ignored_in(rule_by_id("MT001"), str(tmp_path / "lab" / "x.mc"))
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('[tool.sendmailcfg.lint.per-file-ignores]\n"x" = ["NOPE9"]\n', "matches no rule"),
+        ("[tool.sendmailcfg.lint]\nmax-file-size = -1\n", "positive"),
+        ("[tool.sendmailcfg.lint]\ncf-dir = 3\n", "cf-dir"),
+    ],
+)
+def test_bad_new_keys_are_errors(tmp_path: Path, table: str, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(table)
+    with pytest.raises(ConfigError, match=message):
+        LintConfig.discover(tmp_path)
+
+
+def test_config_from_a_named_file(tmp_path: Path) -> None:
+    (tmp_path / "lint.toml").write_text('ignore = ["MT"]\n')
+    assert LintConfig.from_file(tmp_path / "lint.toml").ignore == ("MT",)
+    (tmp_path / "other.toml").write_text('[lint]\nselect = ["AC"]\n')
+    assert LintConfig.from_file(tmp_path / "other.toml").select == ("AC",)

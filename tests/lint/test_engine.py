@@ -53,6 +53,7 @@ def test_files_in_different_folders_are_separate_sets(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     mc = tmp_path / "a" / "sendmail.mc"
     mc.write_text("FEATURE(`access_db')dnl\n")
+    (tmp_path / "a" / "aliases").write_text("")  # a/ looks like /etc/mail: X002 looks at it
     mt = tmp_path / "b" / "mailertable"
     mt.write_text("x smtp:[y]\n")
     files = [

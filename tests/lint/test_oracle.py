@@ -120,3 +120,43 @@ def test_access_error_values_as_sendmail_replies(oracle: Oracle, oracle_dir: Pat
     assert replies[2].startswith("553 5.3.0 ")
     assert replies[3].startswith("550 5.7.1 ")
     assert replies[4].endswith("RELAYY")
+
+
+def test_localhost_relay_needs_a_forward_confirmed_name(oracle: Oracle, oracle_dir: Path) -> None:
+    """AC008 is quiet on RHEL's ``Connect:localhost RELAY``: sendmail relays by client name
+    only when ``{client_resolve}`` is OK, and ``*.localhost`` resolves to loopback (RFC 6761)."""
+    access = "Connect:localhost\tRELAY\nlocalhost\tRELAY\nConnect:localhost.localdomain\tRELAY\n"
+    assert [f for f in lint_text(access, "access") if f.severity != "info"] == []
+    status, msg = oracle.makemap([], "hash", oracle_dir / "access", access.encode())
+    assert status == 0, msg
+    body = f"FEATURE(`access_db', `hash -T<TMPF> {oracle_dir}/access')dnl\n"
+    cf, err, status = oracle.mc2cf(oracle.offline_mc(oracle_dir, body))
+    assert status == 0, err
+    (oracle_dir / "t.cf").write_text(cf, encoding="latin-1")
+    commands = []
+    for name, resolve in (("evil.localhost", "FORGED"), ("localhost", "FORGED"), ("x.test", "OK")):
+        commands += [
+            f".D{{client_name}}{name}",
+            ".D{client_addr}192.0.2.1",
+            f".D{{client_resolve}}{resolve}",
+            "check_rcpt <u@elsewhere.example>",
+        ]
+    replies = oracle.run_bt_each(oracle_dir / "t.cf", commands)[3::4]
+    assert "IP name possibly forged" in replies[0]
+    assert "IP name possibly forged" in replies[1]
+    assert "Relaying denied" in replies[2]  # a confirmed name that is not localhost
+
+
+def test_raw_cf_lines_in_the_header(oracle: Oracle, oracle_dir: Path) -> None:
+    """MC009: a header ``Cw`` line works (info); a header ``R`` line is dropped (warning)."""
+    body = "MAILER(`smtp')dnl\nCw okeeffe.example\nR$* < @ foo >\t$#local $: $1\n"
+    found = {
+        f.line: f.severity for f in lint_text(HEAD + body, "mc", config=LintConfig(("MC009",)))
+    }
+    assert found == {3: "info", 4: "warning"}
+    cf, err, status = oracle.mc2cf(oracle.offline_mc(oracle_dir, body))
+    assert status == 0, err
+    (oracle_dir / "t.cf").write_text(cf, encoding="latin-1")
+    out = oracle.run_bt(oracle_dir / "t.cf", ["$=w"])
+    assert "okeeffe.example" in out
+    assert "missing valid ruleset" in out

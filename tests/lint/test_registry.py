@@ -51,3 +51,8 @@ def test_only_the_families_a_kind_needs_are_loaded() -> None:
         "MC001" in ids and "X002" in ids and not any(i.startswith(("MAP", "AC", "MT")) for i in ids)
     )
     assert {r.id[:2] for r in load_rules({"access"})} == {"MA", "AC", "X0"}
+
+
+def test_fix_metadata() -> None:
+    assert {r.fix for r in RULES} <= {None, "safe", "unsafe"}
+    assert rule_by_id("MC014").fix == "safe" and rule_by_id("MC012").fix is None

@@ -4,8 +4,10 @@ A rule module defines ``ID`` (stable, e.g. ``MC003``), ``NAME`` (kebab-case),
 ``SEVERITY`` (``error``, ``warning`` or ``info``), ``KINDS`` (the file kinds it
 reads: ``mc``, ``map`` for every map, or one map kind such as ``access``),
 ``SCOPE`` (``file``: ``check(file, fileset)``; ``set``: ``check(fileset)``,
-one call per folder) and a docstring that becomes its page in
-``docs/lint-rules.md``.
+one call per folder), optionally ``FIX`` (``"safe"``: the fixes it attaches
+keep the .cf m4 writes the same and ``lint --fix`` applies them; ``"unsafe"``:
+its hints change behaviour and stay hints, as ruff's fix applicability) and a
+docstring that becomes its page in ``docs/lint-rules.md``.
 
 >>> rule = rule_by_id("MAP004")
 >>> (rule.name, rule.severity, rule.applies_to("access"), rule.applies_to("mc"))
@@ -64,6 +66,7 @@ RULE_MODULES = (
     "x003_stale_db",
     "x004_missing_db",
     "x005_virtuser_domain",
+    "x006_not_read",
     "x020_smart_host_own_domain",
 )
 """Rule modules in ``sendmailcfg/lint/rules/``, in documentation order."""
@@ -79,6 +82,8 @@ class Rule:
     kinds: tuple[str, ...]
     scope: str
     module: ModuleType = attrs.field(repr=False, eq=False)
+    fix: str | None = None
+    """``"safe"``, ``"unsafe"`` or ``None`` (no fix at all)."""
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
@@ -89,12 +94,17 @@ class Rule:
             tuple(module.KINDS),
             getattr(module, "SCOPE", "file"),
             module,
+            getattr(module, "FIX", None),
         )
 
     @property
     def doc(self) -> str:
-        """The rule's documentation (its module docstring)."""
-        return (self.module.__doc__ or "").strip()
+        """The rule's documentation: its module docstring as written in the source.
+
+        Read from the source, not ``__doc__``: Python 3.13 dedents docstrings when it
+        compiles them and expands their TABs, and an example such as MC010's needs its TAB.
+        """
+        return _source_doc(self.module)
 
     @property
     def summary(self) -> str:
@@ -133,6 +143,24 @@ def registry() -> list[tuple[str, str, str]]:
         letters = head.rstrip("0123456789")
         out.append((head.upper(), f"{letters}-{rest.replace('_', '-')}", module))
     return out
+
+
+@functools.cache
+def _source_doc_of(name: str) -> str:
+    import ast
+
+    module = importlib.import_module(name)
+    source = None
+    loader = getattr(module.__spec__, "loader", None)
+    if loader is not None and hasattr(loader, "get_source"):
+        source = loader.get_source(name)
+    if source is None:  # no source shipped: fall back to the compiled docstring
+        return (module.__doc__ or "").strip()
+    return (ast.get_docstring(ast.parse(source), clean=False) or "").strip()
+
+
+def _source_doc(module: ModuleType) -> str:
+    return _source_doc_of(module.__name__)
 
 
 @functools.cache

@@ -24,8 +24,9 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._access import TAG_BY_FOLD, custom_tags, suspects
+from sendmailcfg.lint._access import TAG_BY_FOLD, suspects
 from sendmailcfg.lint.engine import Problem
+from sendmailcfg.maps.facts import custom_tags
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
@@ -60,7 +61,7 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
         if fold in TAG_BY_FOLD:
             continue
         if custom is None:
-            custom = custom_tags(file)
+            custom = file.memo("access-custom-tags", lambda f: custom_tags(f.text))
         if fold in custom:
             continue
         import difflib

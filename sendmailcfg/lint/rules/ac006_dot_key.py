@@ -36,11 +36,8 @@ KINDS = ("access",)
 def enabled(fileset: FileSet) -> bool:
     """Whether some .mc of the set turns lookupdotdomain on."""
     mc = set_facts(fileset)
-    if mc.has_feature("lookupdotdomain"):
-        return True
-    return any(
-        "lookupdotdomain" in (a.strip().lower() for a in c.args[2:])
-        for _, c in mc.feature_calls("access_db")
+    return mc.has_feature("lookupdotdomain") or mc.feature_has_option(
+        "access_db", "lookupdotdomain"
     )
 
 

@@ -41,7 +41,7 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
     calls = list(mc.feature_calls("access_db"))
     if not calls or mc.opaque:
         return  # no .mc, or no access_db at all (X001 reports that)
-    if any("skip" in (a.strip().lower() for a in c.args[2:]) for _, c in calls):
+    if mc.feature_has_option("access_db", "skip"):
         return
     for a in suspects(file, SKIP_VALUE):
         if value_text(a.entry.value).strip().upper() == "SKIP":

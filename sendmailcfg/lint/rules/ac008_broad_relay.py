@@ -9,6 +9,13 @@ below them, so:
 * warning: ``From:... RELAY`` — with ``FEATURE(`relay_mail_from')`` anyone can
   forge that sender to relay; without it the entry only means OK.
 
+``localhost``, ``*.localhost`` and ``localhost.localdomain`` (RELAY for them is
+in the access file RHEL, CentOS, Fedora and PLD ship) are not reported:
+sendmail relays by client name only when the name is forward-confirmed
+(``{client_resolve}`` OK, else "550 Relaying denied. IP name possibly
+forged"), and such names resolve to the loopback address (RFC 6761 §6.3), so
+only the host itself can present them.
+
 Bad::
 
     To:com              RELAY
@@ -28,6 +35,7 @@ from typing import TYPE_CHECKING
 from sendmailcfg.lint._access import VALUE_SUSPECTS, suspects
 from sendmailcfg.lint._facts import value_text
 from sendmailcfg.lint.engine import Problem
+from sendmailcfg.maps.facts import is_localhost_name
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
@@ -44,6 +52,8 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
             continue
         e, tag, rest = a.entry, a.tag.lower(), a.rest
         column = len(e.key) - len(rest) + 1
+        if tag in ("", "connect", "to") and is_localhost_name(rest):
+            continue  # only the host itself can be called localhost (RFC 6761 §6.3)
         if tag == "from":
             yield Problem(
                 e.line,

@@ -1,10 +1,12 @@
-"""An m4 quote that is unbalanced: ``'`` used to open, or a `` ` `` never closed.
+"""An unbalanced m4 quote or argument list: `` ' `` used to open, `` ` `` or ``(`` never closed.
 
 m4 quotes open with a backquote `` ` `` and close with ``'``. Written the
 other way round (``define('SMART_HOST', 'relay')``) m4 defines a macro with
 the odd name ``'SMART_HOST'`` and sendmail never sees the setting; a stray
 ``'`` is copied into the value. A `` ` `` that is never closed swallows the
-rest of the file (m4: ``end of file in string``). Stray quotes inside
+rest of the file (m4: ``end of file in string``), and so does an argument
+list that is never closed (``FEATURE(`mailertable'`` with no ``)``; m4: ``end
+of file in argument list``; ``check`` reports it too). Stray quotes inside
 ``dnl`` comments, ``#`` lines and text under ``divert(-1)`` are harmless and
 not reported.
 
@@ -24,8 +26,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._mcfacts import diversion_at
 from sendmailcfg.lint.engine import Problem
+from sendmailcfg.mc.facts import diversion_at
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
@@ -46,7 +48,11 @@ def _line_starts(text: str) -> list[int]:
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
-    stray_lines: set[int] = set()
+    stray_lines: set[int] = {
+        q.line
+        for q in file.doc.quote_problems
+        if q.code in ("html-entity", "typographic-quote") and not (q.in_dnl or q.in_hash_comment)
+    }  # `define(&#96;x', ...)': the ' closes what the entity meant to open (MC002 reports it)
     for q in file.doc.quote_problems:
         if q.in_dnl or q.in_hash_comment:
             continue
@@ -69,4 +75,12 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
                 "this ` opens a quoted string that is never closed (m4 swallows the rest "
                 "of the file)",
                 "close it with ' (or remove the backquote)",
+            )
+    for d in file.doc.diagnostics:
+        if d.code == "unterminated-call":
+            yield Problem(
+                d.line,
+                d.column,
+                d.message + " (m4 swallows the rest of the file into it)",
+                "close it with ) (and check the quotes inside it)",
             )

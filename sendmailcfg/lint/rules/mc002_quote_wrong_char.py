@@ -38,8 +38,13 @@ KINDS = ("mc",)
 _WHAT = {
     "double-quote": 'a double quote " is not an m4 quote',
     "typographic-quote": "typographic quote {text} is not an m4 quote",
-    "html-entity": "HTML entity {text} is not an m4 quote",
+    "html-entity": "HTML entity {text} (pasted from a web page) is not an m4 quote",
 }
+
+_TEXT_ENTITY = re.compile(
+    r"&(?:lt|gt|amp|quot|nbsp|#0*(?:60|62|38|160)|#x0*(?:3c|3e|26|a0));", re.I
+)
+"""HTML entities for characters that are not quotes (``-T&lt;TMPF&gt;`` from a web page)."""
 
 
 _OPENING = re.compile(r"[(,]\s*\Z")
@@ -56,7 +61,38 @@ def _where_a_quote_goes(lines: list[str], line: int, column: int, text: str) -> 
     return bool(_OPENING.search(before) or _CLOSING.match(after))
 
 
+def _quote_for(lines: list[str], line: int, column: int) -> str:
+    """The m4 quote meant at this place: ` after ``(``/``,``, else '."""
+    row = lines[line - 1] if line <= len(lines) else ""
+    return "`" if _OPENING.search(row[: column - 1]) else "'"
+
+
+def _text_entities(file: LintFile) -> Iterator[Problem]:
+    import html
+
+    for s in file.doc.statements:
+        for a in s.args:
+            for m in _TEXT_ENTITY.finditer(a.raw):
+                offset = a.start + m.start()
+                line, column = _line_col(file.doc.text, offset)
+                char = html.unescape(m.group())
+                shown = "a no-break space" if char == "\xa0" else char
+                yield Problem(
+                    line,
+                    column,
+                    f"HTML entity {m.group()} (pasted from a web page): m4 passes it on as "
+                    "those characters, not as " + shown,
+                    f"write {shown} instead of {m.group()}" if char != "\xa0" else "write a space",
+                )
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
+    yield from _text_entities(file)
     lines: list[str] | None = None
     for q in file.doc.quote_problems:
         if q.code not in _WHAT or q.in_dnl or q.in_hash_comment:
@@ -68,9 +104,7 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
                 lines = file.doc.text.split("\n")
             if not _where_a_quote_goes(lines, q.line, q.column, q.text):
                 continue
-        yield Problem(
-            q.line,
-            q.column,
-            _WHAT[q.code].format(text=q.text),
-            "m4 quotes are ` (backquote) to open and ' (apostrophe) to close",
-        )
+        hint = "m4 quotes are ` (backquote) to open and ' (apostrophe) to close"
+        if q.code != "double-quote" and lines is not None:
+            hint = f"write {_quote_for(lines, q.line, q.column)} instead of {q.text}"
+        yield Problem(q.line, q.column, _WHAT[q.code].format(text=q.text), hint)

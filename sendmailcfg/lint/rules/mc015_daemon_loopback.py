@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sendmailcfg.lint.engine import Problem
+from sendmailcfg.mc.facts import daemon_options
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
@@ -29,15 +30,19 @@ NAME = "mc-daemon-loopback"
 SEVERITY = "info"
 KINDS = ("mc",)
 
-_LOOPBACK = re.compile(r"(?:^|,)\s*Addr\s*=\s*(127\.\d+\.\d+\.\d+|::1|localhost)\s*(?:,|$)", re.I)
+_LOOPBACK = re.compile(r"(127\.\d+\.\d+\.\d+|::1|localhost)\Z", re.I)
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
-    for s in file.doc.statements:
-        if s.name != "DAEMON_OPTIONS" or not s.args:
-            continue
-        m = _LOOPBACK.search(s.value(0))
-        if m:
+    daemons = [
+        (s, _LOOPBACK.match(daemon_options(s.value(0)).get("addr", "")))
+        for s in file.doc.statements
+        if s.name == "DAEMON_OPTIONS" and s.args
+    ]
+    if any(m is None for _, m in daemons):
+        return  # another daemon listens on the network: this host does receive mail
+    for s, m in daemons:
+        if m is not None:
             yield Problem(
                 s.args[0].line,
                 s.args[0].column,

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sendmailcfg.lint.engine import Problem
+from sendmailcfg.mc.facts import daemon_options
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
@@ -33,23 +34,14 @@ SEVERITY = "warning"
 KINDS = ("mc",)
 
 
-def _options(text: str) -> dict[str, str]:
-    out = {}
-    for part in text.split(","):
-        key, sep, value = part.partition("=")
-        if sep:
-            out[key.strip().lower()] = value.strip()
-    return out
-
-
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
     daemons = []
     for s in file.doc.statements:
         if s.name == "DAEMON_OPTIONS" and s.args:
-            o = _options(s.value(0))
+            o = daemon_options(s.value(0))
             port = o.get("port", "smtp")
             port = "25" if port in ("smtp", "") else port
-            wildcard = "addr" not in o
+            wildcard = o.get("addr", "") in ("", "::", "0.0.0.0", "0:0:0:0:0:0:0:0")
             daemons.append(
                 (s, o.get("family", "inet").lower(), port, o.get("modifiers", ""), wildcard)
             )

@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING
 
 from sendmailcfg.lint._facts import entries, value_text
 from sendmailcfg.lint._mcfacts import set_facts
-from sendmailcfg.lint._names import BUILTIN_MAILERS, MAILER_FILES
 from sendmailcfg.lint.engine import Problem
 
 if TYPE_CHECKING:
@@ -40,12 +39,7 @@ _MAILER = re.compile(r"([^\s:\[\]<>@,]+):")
 
 def declared(fileset: FileSet) -> set[str]:
     """Mailer names the set's .mc files declare (plus the built-in ones)."""
-    names = set(BUILTIN_MAILERS)
-    for mc in set_facts(fileset).mcs:
-        for c in mc.mailers():
-            names.update(MAILER_FILES.get(c.first, (c.first,)))
-        names.update(mc.custom_mailers)
-    return {n.lower() for n in names}
+    return set_facts(fileset).declared_mailers()
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:

@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sendmailcfg.lint._facts import entries
-from sendmailcfg.lint._mcfacts import set_facts
+from sendmailcfg.lint._mcfacts import domains, set_facts
 from sendmailcfg.lint.engine import Problem
-from sendmailcfg.lint.rules.x005_virtuser_domain import domains
+from sendmailcfg.mc.facts import LOCALHOST_NAMES
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet
@@ -41,7 +41,7 @@ def check(fileset: FileSet) -> Iterator[Problem]:
     known = domains(fileset)
     if known is None:
         return
-    local = known[0] - {"localhost"}
+    local = known[0] - LOCALHOST_NAMES
     if not local:
         return
     for f in maps:

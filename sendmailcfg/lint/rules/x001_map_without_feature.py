@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sendmailcfg.lint._mcfacts import set_facts
-from sendmailcfg.lint._names import FEATURE_OF_KIND
 from sendmailcfg.lint.engine import Problem
+from sendmailcfg.mc.facts import FEATURE_OF_KIND
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sendmailcfg.lint._facts import entries
-from sendmailcfg.lint._mcfacts import set_facts
+from sendmailcfg.lint._mcfacts import domains, set_facts
 from sendmailcfg.lint.engine import Problem
 
 if TYPE_CHECKING:
@@ -34,51 +34,6 @@ NAME = "x-virtuser-domain"
 SEVERITY = "warning"
 KINDS = ("virtusertable",)
 SCOPE = "set"
-
-
-def _read_class_file(fileset: FileSet, path: str) -> set[str] | None:
-    """Words of a class file found (by name) in the folder; None when absent."""
-    import os
-
-    name = path.strip().rsplit("/", 1)[-1]
-    if not name or name not in fileset.listing:
-        return None
-    try:
-        with open(os.path.join(fileset.folder, name), encoding="utf-8", errors="replace") as fh:
-            text = fh.read()
-    except OSError:
-        return None
-    words: set[str] = set()
-    for line in text.splitlines():
-        if line.startswith("#"):
-            continue
-        words.update(w.lower().rstrip(".") for w in line.split())
-    return words
-
-
-def domains(fileset: FileSet) -> tuple[set[str], set[str]] | None:
-    """``({w} domains, {VirtHost} domains)`` or None when they cannot be known."""
-    local: set[str] = {"localhost"}
-    virt: set[str] = set()
-    for mc in set_facts(fileset).mcs:
-        for c in mc.named("LOCAL_DOMAIN"):
-            local.update(w.lower().rstrip(".") for a in c.args for w in a.split())
-        for c in mc.named("VIRTUSER_DOMAIN"):
-            virt.update(w.lower().rstrip(".") for a in c.args for w in a.split())
-        for c in mc.named("VIRTUSER_DOMAIN_FILE"):
-            found = _read_class_file(fileset, c.first.split()[-1] if c.first.split() else "")
-            if found is None:
-                return None
-            virt |= found
-        for w in mc.raw_class_w:
-            local.add(w.lower().rstrip("."))
-        if mc.features("use_cw_file"):
-            cw = mc.defined_value("confCW_FILE") or "/etc/mail/local-host-names"
-            found = _read_class_file(fileset, cw)
-            if found is None:
-                return None
-            local |= found
-    return local, virt
 
 
 def check(fileset: FileSet) -> Iterator[Problem]:

@@ -6,7 +6,11 @@ from tests.lint.helpers import one
 TABLE = [
     ("To:example.com RELAY\nConnect:192.0.2 RELAY\nConnect:127 RELAY\n", []),
     ("Connect:IPv6:2001:db8:20 RELAY\nFrom:user@ RELAY\nConnect:[192.0.2.1] RELAY\n", [(2, 1)]),
-    ("Connect:localhost RELAY\n", [(1, 9)]),  # a one-label name: every host called localhost
+    ("Connect:localhost RELAY\n", []),  # RHEL's access: loopback only (RFC 6761)
+    ("localhost RELAY\n", []),
+    ("Connect:localhost.localdomain RELAY\n", []),
+    ("Connect:mail.localhost RELAY\n", []),
+    ("Connect:lan RELAY\n", [(1, 9)]),  # a one-label name: every host called *.lan
     ("To:com RELAY\n", [(1, 4)]),
     ("com RELAY\n", [(1, 1)]),
     ("Connect:10 RELAY\n", [(1, 9)]),

@@ -19,3 +19,12 @@ def test_mc001(text: str, expected: list[tuple[int, int]]) -> None:
 def test_mc001_stray_quote_in_discarded_text() -> None:
     assert one("MC001", "divert(-1)\nthis file's header\ndivert(0)dnl\n", "mc") == []
     assert one("MC001", "divert(0)\nthis file's header\n", "mc") == [(2, 10)]
+
+
+def test_mc001_unclosed_argument_list_is_an_error() -> None:
+    from sendmailcfg.lint import LintConfig, lint_text
+
+    text = "OSTYPE(`linux')dnl\nFEATURE(`mailertable'\nMAILER(`smtp')dnl\n"
+    (f,) = lint_text(text, "mc", config=LintConfig(("MC001",)))
+    assert (f.line, f.column, f.severity) == (2, 1, "error")
+    assert "not closed" in f.message

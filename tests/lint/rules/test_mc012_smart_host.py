@@ -13,6 +13,10 @@ TABLE = [
     ("define(`SMART_HOST', `')dnl\n", []),
     ("define(`SMART_HOST', `relay.example.net')dnl\n", [(1, 22)]),
     ("define(`MAIL_HUB', `smtp:hub.example.net')dnl\n", [(1, 20)]),
+    ("define(`SMART_HOST', `uucp-dom:gateway')dnl\n", []),  # uux: no MX lookup
+    ("define(`SMART_HOST', `uucp:gateway')dnl\n", []),
+    # m4 keeps the last define only
+    ("define(`SMART_HOST', `relay.example')dnl\ndefine(`SMART_HOST', `[relay.example]')dnl\n", []),
     (
         "define(`confDOMAIN_NAME', `mail.example.com')dnl\n"
         "define(`SMART_HOST', `[mail.example.com]')dnl\n",
@@ -40,3 +44,12 @@ def test_mc012_reads_local_host_names(tmp_path: Path) -> None:
         "local-host-names": "# ours\nmx.example.org\n",
     }
     assert where(folder("MC012", tmp_path, files)) == [("sendmail.mc", 1, 22)]
+
+
+def test_mc012_reads_the_first_word_of_each_line_only(tmp_path: Path) -> None:
+    """sendmail reads one name per line of a class file (tests/test_map_facts.py shows it)."""
+    files = {
+        "sendmail.mc": "define(`SMART_HOST', `[mx.example.org]')dnl\n",
+        "local-host-names": "this.example mx.example.org\n",
+    }
+    assert where(folder("MC012", tmp_path, files)) == []

@@ -16,3 +16,55 @@ TABLE = [
 @pytest.mark.parametrize(("text", "expected"), TABLE)
 def test_mc013(text: str, expected: list[tuple[int, int]]) -> None:
     assert one("MC013", text, "mc") == expected
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/etc/mail/../shadow",
+        "./etc/mail/x.m4",
+        "/tmp/evil.m4",
+        "/usr/share/sendmail/cf/m4/../../../../etc/shadow",
+        "/etc/mail/m4/../../shadow",
+        "/usr/share/sendmail/cf/feature/../../../../tmp/x.m4",
+        "@@PATH@@/m4/cf.m4",
+        "/usr/share/sendmail/cf/m4/sub/x.m4",
+    ],
+)
+def test_mc013_untrusted_includes_are_errors(target: str) -> None:
+    from sendmailcfg.lint import LintConfig, lint_text
+
+    for macro in ("include", "sinclude"):
+        text = f"{macro}(`{target}')dnl\n"
+        found = lint_text(text, "mc", config=LintConfig(("MC013",)))
+        assert [(f.rule, f.severity) for f in found] == [("MC013", "error")], text
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/usr/share/sendmail/cf/m4/cf.m4",
+        "/usr/share/sendmail-cf/m4/cf.m4",
+        "/usr/share/sendmail/cf//m4/./cf.m4",
+        "../m4/cf.m4",
+        "/etc/mail/m4/dialup.m4",
+        "/etc/mail/m4/provider.m4",
+    ],
+)
+def test_mc013_the_cf_package_is_trusted(target: str) -> None:
+    assert one("MC013", f"include(`{target}')dnl\n", "mc") == []
+
+
+def test_mc013_configured_cf_dir(tmp_path: object) -> None:
+    from sendmailcfg.lint import LintConfig, lint_text
+
+    text = "include(`/opt/sm/cf/m4/cf.m4')dnl\n"
+    assert lint_text(text, "mc", config=LintConfig(("MC013",), cf_dir="/opt/sm/cf")) == []
+    assert len(lint_text(text, "mc", config=LintConfig(("MC013",)))) == 1
+    other = "include(`/usr/share/sendmail/cf/m4/cf.m4')dnl\n"  # not the configured one
+    assert len(lint_text(other, "mc", config=LintConfig(("MC013",), cf_dir="/opt/sm/cf"))) == 1
+
+
+def test_mc013_redefining_a_builtin() -> None:
+    assert one("MC013", "undefine(`dnl')\n", "mc") == [(1, 1)]
+    assert one("MC013", "define(`include', `x')dnl\n", "mc") == [(1, 1)]

@@ -16,3 +16,23 @@ TABLE = [
 @pytest.mark.parametrize(("text", "expected"), TABLE)
 def test_mc016(text: str, expected: list[tuple[int, int]]) -> None:
     assert one("MC016", text, "mc") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # sendmail reads the first letter of each key: M=O is Modifiers=O (OpenBSD's spelling)
+        (
+            "DAEMON_OPTIONS(`Family=inet, address=0.0.0.0, Name=MTA')dnl\n"
+            "DAEMON_OPTIONS(`Family=inet6, address=::, Name=MTA6, M=O')dnl\n",
+            [],
+        ),
+        (
+            "DAEMON_OPTIONS(`Family=inet, address=0.0.0.0, Name=MTA')dnl\n"
+            "DAEMON_OPTIONS(`Family=inet6, address=::, Name=MTA6')dnl\n",
+            [(2, 16)],
+        ),
+    ],
+)
+def test_mc016_abbreviated_keys(text: str, expected: list[tuple[int, int]]) -> None:
+    assert one("MC016", text, "mc") == expected
