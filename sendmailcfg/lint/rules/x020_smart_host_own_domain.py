@@ -41,15 +41,11 @@ KINDS = ("mc",)
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
+    from sendmailcfg.lint._mcfacts import site as site_of
     from sendmailcfg.maps.keys import fold
-    from sendmailcfg.site import Site, route
+    from sendmailcfg.site import route
 
-    maps = {f.kind: f.text for f in fileset.maps()}
-    site = Site(
-        file.doc,
-        folder=fileset.folder if fileset.on_disk else None,
-        maps=maps,
-    )
+    site = site_of(file, fileset)
     sh = site.smart_host
     domain = site.domain
     if sh is None or domain is None or "." not in domain:

@@ -46,3 +46,17 @@ def test_x020_mailertable_pair_beside_the_mc_silences_it(tmp_path: Path) -> None
     assert where(found) == [("sendmail.mc", 2, 22)]
     assert "postmaster@mail.takaq.jp" in found[0].message
     assert "postmaster@takaq.jp " not in found[0].message
+
+
+def test_x020_reads_the_class_files_of_the_folder(tmp_path: Path) -> None:
+    import os
+
+    mc = HEAD + ISP + "FEATURE(`use_cw_file')dnl\n"
+    os.mkfifo(tmp_path / "aliases")  # a FIFO in the folder is never opened
+    names = "takaq.jp\nmail.takaq.jp\n"
+    assert where(folder("X020", tmp_path, {"sendmail.mc": mc, "local-host-names": names})) == []
+    (tmp_path / "local-host-names").write_text("takaq.jp\n")
+    found = folder("X020", tmp_path, {"sendmail.mc": mc, "local-host-names": "takaq.jp\n"})
+    assert [f.message.split(": ")[1].split(" would")[0] for f in found] == [
+        "postmaster@mail.takaq.jp"
+    ]
