@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import doctest
 import importlib
 import io
@@ -85,9 +86,40 @@ def libdb_pairs(binding: object, path: Path, *, duplicates: bool = False) -> Pai
         handle.close()
 
 
+def assert_libdb_finds_every_key(
+    binding: object, path: Path, items: Pairs, *, duplicates: bool = False
+) -> None:
+    """libdb's own lookup (a binary search on each sorted page) finds every key's first value.
+
+    Except a big key (over a quarter page, stored off the page) that another key
+    begins: libdb inserts it after that key but looks it up as if it came before,
+    so libdb cannot find it in its own files either (makemap's keys are never big).
+    """
+    db = binding
+    handle = db.DB()  # type: ignore[attr-defined]
+    if duplicates:
+        handle.set_flags(db.DB_DUP)  # type: ignore[attr-defined]
+    handle.open(str(path), None, db.DB_HASH, db.DB_RDONLY)  # type: ignore[attr-defined]
+    try:
+        first: dict[bytes, bytes] = {}
+        for k, v in items:
+            first.setdefault(k, v)
+        small = [k for k in first if len(k) <= 1024]
+        for k, v in first.items():
+            if len(k) > 1024 and any(k.startswith(j) for j in small):
+                continue
+            assert handle.get(k) == v, k[:60]
+        assert handle.get(b"\0not a key\0") is None
+    finally:
+        handle.close()
+
+
 def verify(db_verify: str, path: Path) -> None:
-    p = subprocess.run([db_verify, "-q", str(path)], capture_output=True, timeout=300)
-    assert p.returncode == 0, (p.stdout + p.stderr).decode("latin-1")
+    """db_verify accepts ``path`` and says nothing else (its sorted-page check only prints)."""
+    p = subprocess.run([db_verify, str(path)], capture_output=True, timeout=300)
+    said = (p.stdout + p.stderr).decode("latin-1")
+    assert p.returncode == 0, said
+    assert said == f"BDB5105 Verification of {path} succeeded.\n", said[:2000]
 
 
 # -- the format, in isolation ----------------------------------------------------------
@@ -181,6 +213,12 @@ CASES: dict[str, tuple[Pairs, bool]] = {
     "thousand-byte": ([(b"k" * 1000, b"v"), (b"x", b"v" * 1000), (b"y" * 500, b"z" * 500)], False),
     "big": ([(b"K" * 5000, b"v"), (b"x", b"V" * 50000), (b"y" * 2000, b"z" * 3000)], False),
     "many": ([(b"host%d.example.com" % i, b"smtp:[mx%d]" % i) for i in range(20000)], False),
+    # keys that begin other keys: libdb puts the longer first on a page
+    "prefixes": ([(b"k%d" % i, b"v%d" % i) for i in range(3000)] + [(b"", b"empty")], False),
+    "big-prefixes": (
+        [(b"p" * n, b"%d" % n) for n in (1, 2, 3, 1000, 1024, 1025, 1026, 2000, 5000)],
+        False,
+    ),
     "duplicates": (
         [(b"a", b"%d" % i) for i in range(5)]
         + [(b"b", b"x" * 300) for _ in range(4)]
@@ -200,11 +238,17 @@ def test_libdb_verifies_and_reads_our_files(
     path.write_bytes(written(items, duplicates=dups))
     verify(db_verify, path)
     theirs = libdb_pairs(binding, path, duplicates=dups)
+    assert_libdb_finds_every_key(binding, path, items, duplicates=dups)
     assert theirs == list(bdb_hash.read(path.read_bytes()))  # same cursor order, too
     assert by_key(theirs) == by_key(items)
 
 
-@given(st.dictionaries(keys, values, max_size=80))
+prefix_keys = st.builds(
+    lambda stem, n: stem * n, st.sampled_from([b"a", b"ab", b"b\xff"]), st.integers(0, 700)
+)
+
+
+@given(st.dictionaries(keys | prefix_keys, values, max_size=80))
 def test_libdb_verifies_any_file(mapping: dict[bytes, bytes]) -> None:
     verifier = shutil.which("db5.3_verify") or shutil.which("db_verify")
     if verifier is None:
@@ -216,6 +260,19 @@ def test_libdb_verifies_any_file(mapping: dict[bytes, bytes]) -> None:
         path = Path(folder) / "m.db"
         path.write_bytes(written(list(mapping.items())))
         verify(verifier, path)
+        try:
+            binding = importlib.import_module("berkeleydb.db")
+        except ImportError:
+            return
+        assert_libdb_finds_every_key(binding, path, list(mapping.items()))
+
+
+def test_page_order_is_libdbs() -> None:
+    """Of two keys where one begins the other, the longer comes first (both on the page)."""
+    keys = [b"b", b"bb", b"a", b"ab", b"aa", b"aab", b"", b"x" * 2000, b"x"]
+    bdb_hash.sort_page_keys(keys)
+    # a big (off-page) key comes after the keys that begin it, as libdb inserts it
+    assert keys == [b"aab", b"aa", b"ab", b"a", b"bb", b"b", b"x", b"", b"x" * 2000]
 
 
 # -- real makemap and sendmail ---------------------------------------------------------
@@ -342,9 +399,72 @@ def test_sendmail_finds_every_key(oracle: Oracle, oracle_dir: Path) -> None:
     items = [(b"host%d.example.com" % i, b"smtp:[mx%d.example.net]" % i) for i in range(3000)]
     # sendmail cuts lookup keys at MAXNAME (256): a long key here is 200 bytes
     items += [(b"k" * 200, b"esmtp:[long.example]"), (b"x", b"v" * 900)]
+    # keys that begin other keys ("p1", "p10", "p100"): a page's order matters to the lookup
+    prefixed = [(b"p%d" % i, b"smtp:[p%d.example]" % i) for i in range(1500)]
+    items += prefixed
     mapfile.with_suffix(".db").write_bytes(written(items))
-    probe = items[::97] + items[-2:]
+    probe = items  # every key, in one sendmail process
     outs = oracle.run_bt_each(cf, [f"/map mailertable {k.decode()}" for k, _ in probe])
     for (key, value), out in zip(probe, outs, strict=True):
         assert f"returns {value.decode()}" in out, (key[:40], out[:200])
     assert "no match" in oracle.run_bt_each(cf, ["/map mailertable nosuch.example"])[0]
+
+
+@pytest.mark.oracle
+def test_real_makemap_appends_to_our_file(oracle: Oracle, oracle_dir: Path, db_verify: str) -> None:
+    """libdb grows our bucket table as it grows its own (``makemap -o`` splits buckets)."""
+    first = [(b"host%d.example.com" % i, b"smtp:[mx]") for i in range(20000)]
+    (oracle_dir / "m.db").write_bytes(written(first))
+    before = bdb_hash.meta((oracle_dir / "m.db").read_bytes())["max_bucket"]
+    more = b"".join(b"new%d.example.org relay\n" % i for i in range(20000))
+    status, msg = oracle.makemap(["-o"], "hash", oracle_dir / "m", more)
+    assert status == 0, msg
+    verify(db_verify, oracle_dir / "m.db")
+    data = (oracle_dir / "m.db").read_bytes()
+    assert bdb_hash.meta(data)["max_bucket"] > before
+    pairs = list(bdb_hash.read(data))
+    assert len(pairs) == 40000
+    assert oracle.dump("hash", oracle_dir / "m") == b"".join(
+        k + b"\t" + v + b"\n" for k, v in pairs
+    )
+
+
+def test_libdb_reads_our_big_endian_files(tmp_path: Path, binding: object) -> None:
+    """libdb swaps a file written on a big-endian machine; so do we (db_verify, though it
+    accepts the file, prints its sorted-page check on unswapped offsets: not run here)."""
+    items = [(b"key%d" % i, b"value%d" % i) for i in range(3000)] + [(b"big", b"B" * 5000)]
+    items += [(b"d", b"%d" % i) for i in range(400)]
+    path = tmp_path / "be.db"
+    with path.open("wb") as f:
+        bdb_hash.write(f, items, duplicates=True, order=">")
+    theirs = libdb_pairs(binding, path, duplicates=True)
+    assert theirs == list(bdb_hash.read(path.read_bytes()))
+    assert by_key(theirs) == by_key(items)
+
+
+@pytest.mark.oracle
+@pytest.mark.slow
+def test_a_million_keys_we_write(oracle: Oracle, oracle_dir: Path, db_verify: str) -> None:
+    items = [
+        (b"host%d.example.com" % i, b"smtp:[mx%d.example.net]" % (i % 97)) for i in range(10**6)
+    ]
+    path = oracle_dir / "m.db"
+    with path.open("wb") as f:
+        bdb_hash.write(f, items)
+    verify(db_verify, path)
+    dumped = oracle.dump("hash", oracle_dir / "m").split(b"\n")[:-1]
+    assert sorted(dumped) == sorted(k + b"\t" + v for k, v in items)
+
+
+@given(st.data())
+def test_damaged_files_fail_cleanly(data: st.DataObject) -> None:
+    """Any damage is a FormatError (or still readable), never another exception or a hang."""
+    items = [(b"k%d" % i, b"v" * (i % 50)) for i in range(300)] + [(b"big", b"B" * 5000)]
+    items += [(b"d", b"%d" % i) for i in range(300)]
+    good = bytearray(written(items, duplicates=True))
+    for _ in range(data.draw(st.integers(1, 8))):
+        at = data.draw(st.integers(0, len(good) - 1))
+        good[at] = data.draw(st.integers(0, 255))
+    cut = data.draw(st.sampled_from([len(good), len(good) - 1000, 5000]))
+    with contextlib.suppress(pages.FormatError):
+        list(bdb_hash.read(bytes(good[:cut])))

@@ -1,5 +1,8 @@
 """Output: makemap source text from a document, and the ``.db`` files makemap writes.
 
+The ``.db`` files are written and read in pure Python by default
+(:mod:`sendmailcfg.output.bdb`); :func:`compare` sets a source against its database.
+
 >>> from sendmailcfg.maps import MapDocument
 >>> to_makemap_source(MapDocument.from_text("A.example  smtp:[mx]\\n"))
 'a.example\\tsmtp:[mx]\\n'

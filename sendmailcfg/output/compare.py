@@ -21,6 +21,7 @@ True
 >>> diff = compare(source)
 >>> diff.missing, diff.describe()
 ((b'c.example',), 'c.example (not in the .db)')
+>>> import shutil; shutil.rmtree(folder)
 """
 
 from __future__ import annotations

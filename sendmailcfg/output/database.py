@@ -27,6 +27,7 @@ True
 (0, 'mailertable.db', 'pure', False)
 >>> dump(source)
 [(b'example.com', b'smtp:[mx.example.net]')]
+>>> import shutil; shutil.rmtree(folder)
 """
 
 from __future__ import annotations
@@ -248,15 +249,12 @@ def choose_backend(backend: Backend = "auto", maptype: str = "hash") -> tuple[st
         return "pure", None
     if kind in ("auto", "berkeleydb") and berkeley.available():
         return "berkeleydb", None
-    if kind in ("auto", "makemap"):
-        from sendmailcfg.output import system_makemap
+    from sendmailcfg.output import system_makemap  # only now: it costs interpreter start
 
+    if kind in ("auto", "makemap"):
         program = system_makemap.find()
         if program is not None:
             return "makemap", program
-        env = system_makemap.ENV
-    else:
-        env = "SENDMAILCFG_MAKEMAP"
     wanted = {
         "auto": f"no pure-Python writer for {method} files, no Berkeley DB binding and no "
         "system makemap",
@@ -267,7 +265,7 @@ def choose_backend(backend: Backend = "auto", maptype: str = "hash") -> tuple[st
     raise BackendUnavailable(
         f"makemap: cannot build or read Berkeley DB maps: {wanted}; install the binding with "
         "`pip install 'sendmailcfg[bdb]'` (it compiles against Debian's libdb5.3-dev, or "
-        f"libdb-dev elsewhere), or sendmail's makemap (set ${env} to its path)",
+        f"libdb-dev elsewhere), or sendmail's makemap (set ${system_makemap.ENV} to its path)",
         EX_UNAVAILABLE,
     )
 
@@ -402,6 +400,16 @@ def _io_error(name: str, exc: OSError) -> MapBuildError:
     return MapBuildError(f"makemap: close({name}): {exc.strerror or exc}", EX_IOERR)
 
 
+_WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
+"""A full disk, a quota, a file too large, an I/O error: makemap's exit status 74."""
+
+
+def _write_error(maptype: str, name: str, exc: OSError) -> MapBuildError:
+    if exc.errno in _WRITE_ERRORS:
+        return _io_error(name, exc)
+    return _opening_error(maptype, name, exc.strerror or str(exc))
+
+
 def _build_pure(
     data: bytes,
     name: str,
@@ -436,9 +444,7 @@ def _build_pure(
                 f.flush()
             _finish(tmp, target, old)
         except OSError as exc:
-            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
-                raise _io_error(name, exc) from None
-            raise _opening_error(maptype, name, exc.strerror or str(exc)) from None
+            raise _write_error(maptype, name, exc) from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -492,8 +498,13 @@ def _build_bdb(
                 on_put=on_put,
             )
         except berkeley.DatabaseError as exc:
+            if exc.errno in _WRITE_ERRORS:
+                raise _io_error(name, OSError(exc.errno, exc.text)) from None
             raise _opening_error(maptype, name, exc.text) from None
-        _finish(tmp, target, old)
+        try:
+            _finish(tmp, target, old)
+        except OSError as exc:
+            raise _write_error(maptype, name, exc) from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

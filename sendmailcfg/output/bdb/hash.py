@@ -10,8 +10,14 @@ off-page duplicate sets (a recno tree of ``P_LRECNO`` leaves behind
 libdb's default hash ``__ham_func5`` (a Fowler/Noll/Vo hash: start at 0, for
 each byte multiply by 16777619, then xor the byte) masked by ``high_mask``,
 or by ``low_mask`` when that exceeds ``max_bucket``. Pairs on a page are sorted
-by key bytes (``P_HASH``, "sorted hash page"), stored from the end of the page
-down, key before value.
+by key (``P_HASH``, "sorted hash page": bytes as ``memcmp``, and of two keys
+where one begins the other, the longer first), stored from the end of the
+page down, key before value.
+
+A limit of libdb's own, which we keep: a big key (over a quarter page, stored
+off the page; makemap never makes one) that another key of its bucket begins
+is inserted after that key but looked up as if it came before it, so libdb may
+not find it. Our reader walks the pages and finds every key.
 
 What we write differs from makemap's file only where libdb's readers do not
 look: we size the bucket table for the map at once (libdb starts with two
@@ -42,8 +48,11 @@ Sources: Berkeley DB 5.3 ``src/dbinc/db_page.h`` (``HMETA``, ``HKEYDATA``,
 
 from __future__ import annotations
 
+import functools
+import itertools
 import struct
 from collections.abc import Iterator, Sequence
+from operator import add, eq, itemgetter, sub
 from typing import BinaryIO
 
 from sendmailcfg.output.bdb import pages
@@ -226,45 +235,78 @@ def _item_page(
     for item in items:
         top -= len(item)
         offsets.append(top)
-    head = PageHeader(
-        pgno=pgno,
-        prev_pgno=prev,
-        next_pgno=nxt,
-        entries=len(items),
-        hf_offset=top,
-        level=level,
-        type=ptype,
-    ).pack(order)
-    index = struct.pack(f"{order}{len(offsets)}H", *offsets)
-    gap = top - len(head) - len(index)
+    n = len(items)
+    head = _HEAD[order].pack(*pages.LSN_NOT_LOGGED, pgno, prev, nxt, n, top & 0xFFFF, level, ptype)
+    index = struct.pack(f"{order}{n}H", *offsets)
+    gap = top - pages.PAGE_HEADER_SIZE - 2 * n
     if gap < 0:
         raise AssertionError("items do not fit the page")  # pragma: no cover
-    return head + index + bytes(gap) + b"".join(reversed(items))
+    items = list(items)
+    items.reverse()
+    return b"".join((head, index, bytes(gap), *items))
 
 
-def _hash_pages(
-    bucket_pgno: int,
-    pairs: Sequence[tuple[bytes, bytes]],
-    store: _Pages,
-) -> bytes:
-    """A bucket's first page; the pages it overflows into go to ``store``."""
+_HEAD = {o: struct.Struct(o + "IIIIIHHBB") for o in ("<", ">")}
+
+
+def page_order(a: bytes, b: bytes, big: int = pages.DEFAULT_PAGE_SIZE // 4) -> int:
+    """libdb's order of two keys on a sorted hash page (``__ham_getindex_sorted``): <0, 0, >0.
+
+    Bytes compare as ``memcmp`` does; when one key is the other's beginning, the
+    *longer* one comes first if both are on the page, the shorter one if either
+    is an off-page (big) key, as libdb's comparison with an overflow item has it.
+
+    >>> page_order(b"ab", b"abc") > 0, page_order(b"ab", b"ab" * 600) < 0, page_order(b"a", b"b")
+    (True, True, -1)
+    """
+    n = min(len(a), len(b))
+    if a[:n] != b[:n]:
+        return -1 if a[:n] < b[:n] else 1
+    if len(a) == len(b):
+        return 0
+    on_page = len(a) <= big and len(b) <= big
+    shorter_first = -1 if len(a) < len(b) else 1
+    return -shorter_first if on_page else shorter_first
+
+
+def sort_page_keys(keys: list[bytes], big: int = pages.DEFAULT_PAGE_SIZE // 4) -> None:
+    """Sort one bucket's keys in place into the order of :func:`page_order`."""
+    if len(keys) < 2:
+        return
+    if max(map(len, keys)) <= big:
+        # on-page keys only: the end of a key sorts after every byte
+        width = max(map(len, keys)) + 1
+        keys.sort(key=lambda k: (k.ljust(width, b"\xff"), -len(k)))
+    else:
+
+        def order(a: bytes, b: bytes) -> int:
+            return page_order(a, b, big)
+
+        keys.sort(key=functools.cmp_to_key(order))
+
+
+def _hash_pages(bucket_pgno: int, items: list[bytes], store: _Pages) -> bytes:
+    """A bucket's first page, ``items`` being key, value, key, value...; overflow to ``store``."""
     size, order = store.page_size, store.order
     room = size - pages.PAGE_HEADER_SIZE
+    total = sum(map(len, items)) + 2 * len(items)
+    if total <= room:  # the common case: one page
+        return _item_page(bucket_pgno, 0, 0, 0, P_HASH, items, size, order)
     chain: list[list[bytes]] = [[]]
     used = 0
-    for key_item, data_item in pairs:
-        need = len(key_item) + len(data_item) + 4
+    for i in range(0, len(items), 2):
+        need = len(items[i]) + len(items[i + 1]) + 4
         if chain[-1] and used + need > room:
             chain.append([])
             used = 0
-        chain[-1] += (key_item, data_item)
+        chain[-1] += items[i : i + 2]
         used += need
     numbers = [bucket_pgno] + [store.reserve() for _ in chain[1:]]
     first = b""
-    for i, (pgno, items) in enumerate(zip(numbers, chain, strict=True)):
+    for i, (pgno, group) in enumerate(zip(numbers, chain, strict=True)):
         prev = numbers[i - 1] if i else PGNO_INVALID
         nxt = numbers[i + 1] if i + 1 < len(numbers) else PGNO_INVALID
-        page = _item_page(pgno, prev, nxt, 0, P_HASH, items, size, order)
+        page = _item_page(pgno, prev, nxt, 0, P_HASH, group, size, order)
         if i == 0:
             first = page
         else:
@@ -275,6 +317,41 @@ def _hash_pages(
 def _bucket_count(total: int, page_size: int) -> int:
     room = (page_size - pages.PAGE_HEADER_SIZE) * FILL
     return max(2, 1 << log2(max(1, int(total / room) + 1)))
+
+
+def hash_many(keys: Sequence[bytes]) -> list[int]:
+    """:func:`hash_func` of every key, computed for all keys of one length at once.
+
+    Each key gets a 64-bit lane of one big integer, so one multiplication
+    steps every key of that length by a byte (a lane's product stays below
+    2**57 and never spills into the next).
+
+    >>> hash_many([b"a", b"ab", b"ab"]) == [hash_func(b"a"), hash_func(b"ab"), hash_func(b"ab")]
+    True
+    """
+    out = [0] * len(keys)
+    by_len: dict[int, list[int]] = {}
+    for i, k in enumerate(keys):
+        by_len.setdefault(len(k), []).append(i)
+    for length, idx in by_len.items():
+        n = len(idx)
+        if length == 0:
+            continue
+        if n < 16:
+            for i in idx:
+                out[i] = hash_func(keys[i])
+            continue
+        blob = b"".join([keys[i] for i in idx])
+        lanes = bytearray(8 * n)
+        mask = int.from_bytes(b"\xff\xff\xff\xff\0\0\0\0" * n, "little")
+        h = 0
+        for j in range(length):
+            lanes[0::8] = blob[j::length]
+            h = ((h * 16777619) & mask) ^ int.from_bytes(lanes, "little")
+        values = memoryview(h.to_bytes(8 * n, "little")).cast("Q")
+        for i, v in zip(idx, values, strict=True):
+            out[i] = v
+    return out
 
 
 def write(
@@ -295,61 +372,144 @@ def write(
     """
     if page_size & (page_size - 1) or not pages.MIN_PAGE_SIZE <= page_size <= pages.MAX_PAGE_SIZE:
         raise ValueError(f"page size {page_size}: expected a power of two from 512 to 65536")
-    grouped: dict[bytes, list[bytes]] = {}
-    for key, value in items:
-        got = grouped.get(key)
-        if got is None:
-            grouped[key] = [value]
-        elif duplicates:
-            got.append(value)
-        else:
-            raise ValueError(f"key {key!r} given twice (pass duplicates=True to keep both)")
-    big = page_size // 4  # ISBIG
-    dup_limit = page_size // 4
-    u16 = _U16[order]
-    # (key, key item, off-page duplicates, data item); b"" / None: off-page, made below
-    entries: list[tuple[bytes, bytes, list[bytes] | None, bytes | None]] = []
-    total = 0
-    for key, values in grouped.items():
-        key_big = len(key) > big
-        offdup = None
-        data_item: bytes | None = None
-        if len(values) == 1:
-            value = values[0]
-            if len(value) <= big:  # else H_OFFPAGE, made once pages are numbered
-                data_item = bytes((H_KEYDATA,)) + value
-        else:
-            size = sum(len(v) + 4 for v in values)
-            if size <= dup_limit and all(len(v) <= big for v in values):
-                data_item = bytes((H_DUPLICATE,)) + b"".join(
-                    u16.pack(len(v)) + v + u16.pack(len(v)) for v in values
-                )
+    big = page_size // 4  # ISBIG; also the largest on-page duplicate set
+    grouped: dict[bytes, list[bytes]] | None = None
+    if duplicates:
+        grouped = {}
+        for key, value in items:
+            got = grouped.get(key)
+            if got is None:
+                grouped[key] = [value]
             else:
-                offdup = values
-        key_item = b"" if key_big else bytes((H_KEYDATA,)) + key
-        entries.append((key, key_item, offdup, data_item))
-        klen = _OFF_SIZE if key_big else len(key) + 1
-        if data_item is not None:
-            dlen = len(data_item)
+                got.append(value)
+        simple: dict[bytes, bytes] = {k: v[0] for k, v in grouped.items() if len(v) == 1}
+    else:
+        pairs_sorted = sorted(items)
+        keys_sorted = list(map(itemgetter(0), pairs_sorted))
+        if any(map(eq, keys_sorted[1:], keys_sorted[:-1])):
+            key = next(a for a, b in zip(keys_sorted[1:], keys_sorted[:-1], strict=True) if a == b)
+            raise ValueError(f"key {key!r} given twice (pass duplicates=True to keep both)")
+        values = list(map(itemgetter(1), pairs_sorted))
+        if not keys_sorted or (max(map(len, keys_sorted)) <= big and max(map(len, values)) <= big):
+            _write_simple(f, pairs_sorted, keys_sorted, values, page_size, order, uid)
+            return
+        simple = dict(pairs_sorted)
+    keys = list(grouped if grouped is not None else simple)
+    # estimate the pages the pairs need (an off-page item takes 12 bytes on its page)
+    total = 0
+    for key in keys:
+        one = simple.get(key)
+        klen = len(key) + 1 if len(key) <= big else _OFF_SIZE
+        if one is not None:
+            vlen = len(one) + 1 if len(one) <= big else _OFF_SIZE
         else:
-            dlen = _OFFDUP_SIZE if offdup is not None else _OFF_SIZE
-        total += klen + dlen + 4
+            assert grouped is not None
+            vlen = min(1 + sum(len(v) + 4 for v in grouped[key]), _OFFDUP_SIZE + big)
+        total += klen + vlen + 4
     nbuckets = _bucket_count(total, page_size)
+    high_mask = nbuckets - 1
+    store = _Pages(page_size, order, nbuckets + 1)
+    buckets: list[list[bytes]] = [[] for _ in range(nbuckets)]
+    for key, h in zip(keys, hash_many(keys), strict=True):
+        buckets[h & high_mask].append(key)
+    off = _OFF[order]
+    u16 = _U16[order]
+    keydata = bytes((H_KEYDATA,))
+    body = []
+    for b, bucket_keys in enumerate(buckets):
+        sort_page_keys(bucket_keys, big)
+        page_items: list[bytes] = []
+        for key in bucket_keys:
+            if len(key) <= big:
+                page_items.append(keydata + key)
+            else:
+                page_items.append(off.pack(H_OFFPAGE, store.overflow(key), len(key)))
+            one = simple.get(key)
+            if one is not None:
+                if len(one) <= big:
+                    page_items.append(keydata + one)
+                else:
+                    page_items.append(off.pack(H_OFFPAGE, store.overflow(one), len(one)))
+                continue
+            assert grouped is not None
+            values = grouped[key]
+            if sum(len(v) + 4 for v in values) <= big and all(len(v) <= big for v in values):
+                dups = b"".join(u16.pack(len(v)) + v + u16.pack(len(v)) for v in values)
+                page_items.append(bytes((H_DUPLICATE,)) + dups)
+            else:
+                page_items.append(_OFFDUP[order].pack(H_OFFDUP, _offdup(values, store)))
+        body.append(_hash_pages(b + 1, page_items, store))
+    _write_file(f, body, store, nbuckets, len(keys), duplicates, page_size, order, uid)
+
+
+def _write_simple(
+    f: BinaryIO,
+    pairs_sorted: list[tuple[bytes, bytes]],
+    keys_sorted: list[bytes],
+    values: list[bytes],
+    page_size: int,
+    order: ByteOrder,
+    uid: bytes | None,
+) -> None:
+    """The common case, made fast: unique keys, every key and value small enough for a page.
+
+    The pairs come sorted (once, in C); dealt out to their buckets in that
+    order, each bucket is sorted already, unless some key begins another (then
+    libdb's longer-first order is made bucket by bucket).
+    """
+    total = sum(map(len, keys_sorted)) + sum(map(len, values)) + 6 * len(keys_sorted)
+    nbuckets = _bucket_count(total, page_size)
+    mask = nbuckets - 1
+    store = _Pages(page_size, order, nbuckets + 1)
+    prefixed = any(map(bytes.startswith, keys_sorted[1:], keys_sorted[:-1]))
+    buckets: list[list[tuple[bytes, bytes]]] = [[] for _ in range(nbuckets)]
+    for pair, h in zip(pairs_sorted, hash_many(keys_sorted), strict=True):
+        buckets[h & mask].append(pair)
+    room = page_size - pages.PAGE_HEADER_SIZE
+    head = _HEAD[order]
+    chain = itertools.chain.from_iterable
+    body = []
+    for b, pairs in enumerate(buckets):
+        if prefixed and len(pairs) > 1:
+            width = max(len(k) for k, _ in pairs) + 1
+            pairs.sort(key=lambda pair: (pair[0].ljust(width, b"\xff"), -len(pair[0])))
+        flat = list(chain(pairs))
+        n = len(flat)
+        # item i (a type byte, then the bytes) ends where item i - 1 begins
+        ends = map(add, itertools.accumulate(map(len, flat)), itertools.count(1))
+        offsets = list(map(sub, itertools.repeat(page_size), ends))
+        if offsets and page_size - offsets[-1] + 2 * n > room:
+            body.append(_hash_pages(b + 1, [b"\x01" + x for x in flat], store))
+            continue
+        top = offsets[-1] if offsets else page_size
+        flat.reverse()
+        body.append(
+            b"".join(
+                (
+                    head.pack(*pages.LSN_NOT_LOGGED, b + 1, 0, 0, n, top & 0xFFFF, 0, P_HASH),
+                    struct.pack(f"{order}{n}H", *offsets),
+                    bytes(top - pages.PAGE_HEADER_SIZE - 2 * n),
+                    b"\x01" + b"\x01".join(flat) if flat else b"",
+                )
+            )
+        )
+    _write_file(f, body, store, nbuckets, len(keys_sorted), False, page_size, order, uid)
+
+
+def _write_file(
+    f: BinaryIO,
+    body: list[bytes],
+    store: _Pages,
+    nbuckets: int,
+    nkeys: int,
+    duplicates: bool,
+    page_size: int,
+    order: ByteOrder,
+    uid: bytes | None,
+) -> None:
+    """The meta page, the bucket pages, then every page allocated after them."""
     max_bucket = high_mask = nbuckets - 1
     low_mask = (nbuckets >> 1) - 1
-    store = _Pages(page_size, order, nbuckets + 1)
-    buckets: list[list[tuple[bytes, bytes]]] = [[] for _ in range(nbuckets)]
-    off = _OFF[order]
-    for key, key_item, offdup, data_item in sorted(entries, key=lambda e: e[0]):
-        if not key_item:
-            key_item = off.pack(H_OFFPAGE, store.overflow(key), len(key))
-        if offdup is not None:
-            data_item = _OFFDUP[order].pack(H_OFFDUP, _offdup(offdup, store))
-        elif data_item is None:
-            value = grouped[key][0]
-            data_item = off.pack(H_OFFPAGE, store.overflow(value), len(value))
-        buckets[hash_func(key) & high_mask].append((key_item, data_item))
-    body = [_hash_pages(b + 1, pairs, store) for b, pairs in enumerate(buckets)]
     last_pgno = store.next_pgno() - 1
     spares = [1] * (log2(nbuckets) + 1) + [PGNO_INVALID] * (NCACHED - log2(nbuckets) - 1)
     meta = Meta(
@@ -368,15 +528,13 @@ def write(
         high_mask,
         low_mask,
         0,
-        (MAKEMAP_NELEM + len(grouped)) & 0xFFFFFFFF,
+        (MAKEMAP_NELEM + nkeys) & 0xFFFFFFFF,
         hash_func(CHARKEY),
         *spares,
     )
     f.write(head + bytes(page_size - len(head)))
-    for page in body:
-        f.write(page)
-    for page in store.extra:
-        f.write(page)
+    f.write(b"".join(body))
+    f.write(b"".join(store.extra))
 
 
 def _fileno(f: BinaryIO) -> int | None:
@@ -529,7 +687,21 @@ def read(data: bytes) -> Iterator[tuple[bytes, bytes]]:
     prints). Raises :class:`~sendmailcfg.output.bdb.pages.FormatError` on
     bytes that are not a readable hash database.
     """
-    return _Reader(data).pairs()
+    try:
+        reader = _Reader(data)
+    except (struct.error, IndexError) as exc:
+        raise FormatError(f"the meta page is damaged: {exc}") from None
+    return _guarded(reader.pairs())
+
+
+def _guarded(pairs: Iterator[tuple[bytes, bytes]]) -> Iterator[tuple[bytes, bytes]]:
+    """``pairs``, with a damaged page's low-level errors said as :class:`FormatError`."""
+    try:
+        yield from pairs
+    except (struct.error, IndexError, ValueError) as exc:
+        if isinstance(exc, FormatError):
+            raise
+        raise FormatError(f"a damaged page: {exc}") from None
 
 
 def meta(data: bytes) -> dict[str, int]:
