@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # what the lazy names below are, for type checkers
     from sendmailcfg.mc import McDocument, RenderError, parse_mc, render
     from sendmailcfg.output.database import MapBuildError, build, is_stale, rebuild_if_stale
     from sendmailcfg.output.makemap_source import to_makemap_source
+    from sendmailcfg.site import Delivery, SenderForms, Site, load_site, route, sender
 
 # Names from the heavier rooms, imported on first use so that ``import sendmailcfg``
 # (and every CLI start) stays cheap.
@@ -52,6 +53,12 @@ _LAZY = {
     "rebuild_if_stale": "sendmailcfg.output.database",
     "MapBuildError": "sendmailcfg.output.database",
     "to_makemap_source": "sendmailcfg.output.makemap_source",
+    "Site": "sendmailcfg.site",
+    "load_site": "sendmailcfg.site",
+    "route": "sendmailcfg.site",
+    "sender": "sendmailcfg.site",
+    "Delivery": "sendmailcfg.site",
+    "SenderForms": "sendmailcfg.site",
 }
 
 
@@ -81,6 +88,12 @@ __all__ = [  # noqa: RUF022 - sorted, plus the lazy names
     "render",
     "to_makemap_source",
     "AnyDocument",
+    "Delivery",
+    "SenderForms",
+    "Site",
+    "load_site",
+    "route",
+    "sender",
     "Diagnostic",
     "Document",
     "DomaintableDocument",

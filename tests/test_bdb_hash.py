@@ -403,7 +403,7 @@ def test_sendmail_finds_every_key(oracle: Oracle, oracle_dir: Path) -> None:
     prefixed = [(b"p%d" % i, b"smtp:[p%d.example]" % i) for i in range(1500)]
     items += prefixed
     mapfile.with_suffix(".db").write_bytes(written(items))
-    probe = items[:3000:97] + items[3000:3002] + prefixed[:120]
+    probe = items  # every key, in one sendmail process
     outs = oracle.run_bt_each(cf, [f"/map mailertable {k.decode()}" for k, _ in probe])
     for (key, value), out in zip(probe, outs, strict=True):
         assert f"returns {value.decode()}" in out, (key[:40], out[:200])

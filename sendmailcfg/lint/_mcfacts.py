@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sendmailcfg.mc.facts import Call, McFacts, McSetFacts, mc_facts
+from sendmailcfg.mc.facts import LOCALHOST_NAMES, Call, McFacts, McSetFacts, mc_facts
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
+    from sendmailcfg.site import Site
 
-__all__ = ["Call", "McFacts", "McSetFacts", "facts", "set_facts"]
+__all__ = ["Call", "McFacts", "McSetFacts", "domains", "facts", "set_facts", "site"]
 
 
 def facts(file: LintFile) -> McFacts:
@@ -52,28 +53,53 @@ def class_file(fileset: FileSet, path: str) -> set[str] | None:
     return class_file_words(_source.decode(data))
 
 
+def site(file: LintFile, fileset: FileSet) -> Site:
+    """The whole configuration one ``.mc`` of the folder describes (computed once per file).
+
+    Built from the folder alone: its map files, and the class files it holds
+    (``local-host-names``, ``relay-domains``... found by name); nothing outside the
+    folder is read, so a class file the ``.mc`` names that is not there is one of
+    :attr:`Site.problems <sendmailcfg.site.Site.problems>`.
+    """
+
+    def build(f: LintFile) -> Site:
+        import os
+        import stat
+
+        from sendmailcfg.site import Site
+
+        files: dict[str, str] = {}
+        if fileset.on_disk:
+            for name in fileset.listing:
+                if name.endswith((".db", ".mc", "~")):
+                    continue
+                full = os.path.join(fileset.folder, name)
+                try:
+                    st = os.stat(full)
+                    if stat.S_ISREG(st.st_mode) and st.st_size <= 1 << 20:  # no FIFOs
+                        with open(full, encoding="utf-8", errors="replace") as fh:
+                            files[name] = fh.read()
+                except OSError:
+                    continue
+        maps = {m.kind: m.text for m in fileset.maps()}
+        return Site(f.doc, maps=maps, files=files)
+
+    return file.memo("site", build)
+
+
 def domains(fileset: FileSet) -> tuple[set[str], set[str]] | None:
-    """``({w} names, {VirtHost} names)`` of the folder's ``.mc`` files, or None when a class
-    file they read is not in the folder (then they cannot be known)."""
+    """``({w} names, {VirtHost} names)`` of the folder's ``.mc`` files (their :func:`site`),
+    or None when a class file they read is not in the folder (then they cannot be known)."""
 
     def compute(s: FileSet) -> tuple[set[str], set[str]] | None:
         local: set[str] = set()
         virt: set[str] = set()
-        for mc in set_facts(s).mcs:
-            local |= mc.own_names()
-            virt |= mc.virtual_domains()
-            for c in mc.named("VIRTUSER_DOMAIN_FILE"):
-                words = c.first.split()
-                found = class_file(s, words[-1] if words else "")
-                if found is None:
-                    return None
-                virt |= found
-            cw = mc.cw_file()
-            if cw is not None:
-                found = class_file(s, cw)
-                if found is None:
-                    return None
-                local |= found
+        for f in s.mc_files:
+            whole = site(f, s)
+            if whole.problems:
+                return None
+            local |= whole.local_names | set(LOCALHOST_NAMES)
+            virt |= whole.class_words("VirtHost")
         return local, virt
 
     return fileset.memo("mc-domains", compute)

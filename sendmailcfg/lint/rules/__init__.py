@@ -67,6 +67,7 @@ RULE_MODULES = (
     "x004_missing_db",
     "x005_virtuser_domain",
     "x006_not_read",
+    "x020_smart_host_own_domain",
 )
 """Rule modules in ``sendmailcfg/lint/rules/``, in documentation order."""
 

@@ -33,9 +33,15 @@ KINDS = ("mailertable",)
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
+    from sendmailcfg.lint._mcfacts import domains
+
     doc = file.doc
+    known = domains(fileset) if fileset.mc_files else None
+    local = known[0] if known is not None else set()  # the folder's Site: class w
     for e in entries(file):
         if len(e.key) > 1 and e.key.startswith(".") and e.key[1:] not in doc:
+            if e.key[1:].lower().rstrip(".") in local:
+                continue  # the domain itself is delivered here, before the mailertable
             yield Problem(
                 e.line,
                 1,

@@ -52,6 +52,7 @@ import functools
 import itertools
 import struct
 from collections.abc import Iterator, Sequence
+from operator import add, eq, itemgetter, sub
 from typing import BinaryIO
 
 from sendmailcfg.output.bdb import pages
@@ -383,17 +384,17 @@ def write(
                 got.append(value)
         simple: dict[bytes, bytes] = {k: v[0] for k, v in grouped.items() if len(v) == 1}
     else:
-        simple = dict(items)
-        if len(simple) != len(items):
-            seen: set[bytes] = set()
-            for key, _ in items:
-                if key in seen:
-                    raise ValueError(f"key {key!r} given twice (pass duplicates=True to keep both)")
-                seen.add(key)
+        pairs_sorted = sorted(items)
+        keys_sorted = list(map(itemgetter(0), pairs_sorted))
+        if any(map(eq, keys_sorted[1:], keys_sorted[:-1])):
+            key = next(a for a, b in zip(keys_sorted[1:], keys_sorted[:-1], strict=True) if a == b)
+            raise ValueError(f"key {key!r} given twice (pass duplicates=True to keep both)")
+        values = list(map(itemgetter(1), pairs_sorted))
+        if not keys_sorted or (max(map(len, keys_sorted)) <= big and max(map(len, values)) <= big):
+            _write_simple(f, pairs_sorted, keys_sorted, values, page_size, order, uid)
+            return
+        simple = dict(pairs_sorted)
     keys = list(grouped if grouped is not None else simple)
-    if grouped is None and _all_small(simple, big):
-        _write_simple(f, simple, keys, page_size, order, uid)
-        return
     # estimate the pages the pairs need (an off-page item takes 12 bytes on its page)
     total = 0
     for key in keys:
@@ -441,30 +442,25 @@ def write(
     _write_file(f, body, store, nbuckets, len(keys), duplicates, page_size, order, uid)
 
 
-def _all_small(simple: dict[bytes, bytes], big: int) -> bool:
-    return not simple or (max(map(len, simple)) <= big and max(map(len, simple.values())) <= big)
-
-
 def _write_simple(
     f: BinaryIO,
-    simple: dict[bytes, bytes],
-    keys: list[bytes],
+    pairs_sorted: list[tuple[bytes, bytes]],
+    keys_sorted: list[bytes],
+    values: list[bytes],
     page_size: int,
     order: ByteOrder,
     uid: bytes | None,
 ) -> None:
     """The common case, made fast: unique keys, every key and value small enough for a page.
 
-    The pairs are sorted once, in C; dealt out to their buckets in that order,
-    each bucket is sorted already, unless some key begins another (then libdb's
-    longer-first order is made bucket by bucket).
+    The pairs come sorted (once, in C); dealt out to their buckets in that
+    order, each bucket is sorted already, unless some key begins another (then
+    libdb's longer-first order is made bucket by bucket).
     """
-    total = sum(map(len, keys)) + sum(map(len, simple.values())) + 6 * len(keys)
+    total = sum(map(len, keys_sorted)) + sum(map(len, values)) + 6 * len(keys_sorted)
     nbuckets = _bucket_count(total, page_size)
     mask = nbuckets - 1
     store = _Pages(page_size, order, nbuckets + 1)
-    pairs_sorted = sorted(simple.items())
-    keys_sorted = [k for k, _ in pairs_sorted]
     prefixed = any(map(bytes.startswith, keys_sorted[1:], keys_sorted[:-1]))
     buckets: list[list[tuple[bytes, bytes]]] = [[] for _ in range(nbuckets)]
     for pair, h in zip(pairs_sorted, hash_many(keys_sorted), strict=True):
@@ -479,7 +475,9 @@ def _write_simple(
             pairs.sort(key=lambda pair: (pair[0].ljust(width, b"\xff"), -len(pair[0])))
         flat = list(chain(pairs))
         n = len(flat)
-        offsets = [page_size - c for c in itertools.accumulate(len(x) + 1 for x in flat)]
+        # item i (a type byte, then the bytes) ends where item i - 1 begins
+        ends = map(add, itertools.accumulate(map(len, flat)), itertools.count(1))
+        offsets = list(map(sub, itertools.repeat(page_size), ends))
         if offsets and page_size - offsets[-1] + 2 * n > room:
             body.append(_hash_pages(b + 1, [b"\x01" + x for x in flat], store))
             continue
@@ -495,7 +493,7 @@ def _write_simple(
                 )
             )
         )
-    _write_file(f, body, store, nbuckets, len(keys), False, page_size, order, uid)
+    _write_file(f, body, store, nbuckets, len(keys_sorted), False, page_size, order, uid)
 
 
 def _write_file(

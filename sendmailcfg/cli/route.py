@@ -1,0 +1,129 @@
+"""Where sendmail 8.17 delivers each recipient ADDRESS with this configuration, and why.
+
+Reads the .mc (a file, or a folder like /etc/mail holding sendmail.mc) and every
+map its FEATUREs name, then answers as ruleset 0 and, for local results,
+ruleset 5 would. One line per address; --explain adds the chain of decisions
+(file and line); --json prints one object per address with "address",
+"mailer", "host", "user" (the final delivery), "parse" (ruleset 0's triple),
+"decided_by" and "steps". Names are not resolved: a host is its own canonical
+name. Exit status: 0 when every address was answered, 2 for usage errors and
+unreadable files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sendmailcfg.maps.document import MapDocument
+    from sendmailcfg.site import Site
+
+NAME = "route"
+HELP = "where sendmail delivers recipients with this whole configuration, and why"
+
+
+def add_site_options(parser: argparse.ArgumentParser) -> None:
+    """``--config``, ``--hostname``, ``--root``: the options every site command takes."""
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        default=".",
+        help="the .mc file, or a folder like /etc/mail holding sendmail.mc (default: .)",
+    )
+    parser.add_argument(
+        "--hostname", metavar="FQDN", help="this host's name (class w; $j unless the .mc sets it)"
+    )
+    parser.add_argument(
+        "--root", metavar="DIR", help="look for the files the .mc names under DIR as well"
+    )
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_site_options(parser)
+    parser.add_argument("addresses", nargs="+", metavar="ADDRESS", help="user@host or a user")
+    parser.add_argument("--json", action="store_true", help="print a JSON array")
+    parser.add_argument("--explain", action="store_true", help="also print every decision")
+    parser.add_argument(
+        "--no-such-user",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a local user with no passwd entry (LUSER_RELAY applies; repeatable)",
+    )
+
+
+def _read_db(path: str, kind: str, fold_keys: bool) -> MapDocument | None:
+    """A ``.db`` found without its source, read with the output room's Berkeley DB reader."""
+    from sendmailcfg.cli._mapsource import load_query_map
+    from sendmailcfg.maps.document import MapDocument
+    from sendmailcfg.output.database import MapBuildError
+
+    try:
+        doc = load_query_map(path, kind, fold_keys=fold_keys)
+    except (OSError, MapBuildError):
+        return None
+    return doc if isinstance(doc, MapDocument) else None
+
+
+ROUTE_MAPS = ("mailertable", "virtusertable", "domaintable")
+"""The maps ``route`` reads (a missing one is reported)."""
+
+
+def open_site(
+    args: argparse.Namespace, command: str, *, report_maps: tuple[str, ...] = ROUTE_MAPS
+) -> Site | None:
+    """The configuration ``--config`` names; None (reported on stderr) when it cannot be read.
+
+    The maps of ``report_maps`` that were not found are reported on stderr.
+    """
+    from sendmailcfg.site import load_site
+
+    try:
+        site = load_site(args.config, hostname=args.hostname, root=args.root, read_db=_read_db)
+    except (OSError, ValueError) as exc:
+        text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        if isinstance(exc, OSError) and exc.filename:
+            text = f"{exc.filename}: cannot read: {text}"
+        print(f"{command}: {text}", file=sys.stderr)
+        return None
+    for source in site.maps.values():
+        if source.kind in report_maps and source.document is None and source.written is not None:
+            where = ", ".join(dict.fromkeys(site.candidates(source.written)))
+            print(
+                f"{command}: {source.setting}: {source.kind} {source.written} {source.problem} "
+                f"(looked for {where}); answering as if it were empty",
+                file=sys.stderr,
+            )
+    if site.j is None and report_maps:
+        print(
+            f"{command}: {site.path}: no confDOMAIN_NAME: give --hostname FQDN "
+            "(this host's name, $j); answering as if it had no name but localhost",
+            file=sys.stderr,
+        )
+    for problem in site.problems:
+        print(f"{command}: {problem}: {problem.value} ({problem.what})", file=sys.stderr)
+    return site
+
+
+def run(args: argparse.Namespace) -> int:
+    from sendmailcfg.site import route
+
+    site = open_site(args, "route")
+    if site is None:
+        return 2
+    answers = []
+    for address in args.addresses:
+        try:
+            answers.append(route(site, address, no_such_users=args.no_such_user))
+        except ValueError as exc:
+            print(f"route: {exc}", file=sys.stderr)
+            return 2
+    if args.json:
+        print(json.dumps([d.as_json() for d in answers], indent=2, ensure_ascii=False))
+        return 0
+    for d in answers:
+        print(d.explain() if args.explain else d.explain().split("\n", 1)[0])
+    return 0

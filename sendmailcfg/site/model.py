@@ -1,0 +1,461 @@
+r"""``Site``: one host's whole mail configuration as sendmail 8.17 reads it.
+
+:func:`load_site` takes a ``.mc`` file, or a folder laid out like /etc/mail
+holding one, and gathers what sendmail would read: the .mc's defines,
+FEATUREs and MAILERs; this host's names (class ``w``); relay domains (class
+``R``); SMART_HOST, MAIL_HUB, LOCAL_RELAY, LUSER_RELAY and MASQUERADE_AS;
+the classes the masquerade, generics and virtuser macros fill; and the map
+sources each FEATURE names. A map is looked up as its FEATURE writes it,
+then by file name beside the .mc (a repository holding a copy of /etc/mail),
+then under ``root=``; a missing one is recorded in :attr:`Site.maps`, not
+raised.
+
+>>> site = Site.from_text(
+...     "define(`SMART_HOST', `mmr.plala.or.jp')dnl\n"
+...     "LOCAL_DOMAIN(`takaq.jp')dnl\nMAILER(`smtp')dnl\n", hostname="www.takaq.jp")
+>>> site.smart_host.value, site.smart_host.line
+('mmr.plala.or.jp', 1)
+>>> sorted(site.local_names)
+['[127.0.0.1]', 'localhost', 'takaq.jp', 'www.takaq.jp']
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+import attrs
+
+from sendmailcfg import _source, fileio
+from sendmailcfg.maps.document import MapDocument
+from sendmailcfg.maps.facts import class_file_words
+from sendmailcfg.maps.keys import fold
+from sendmailcfg.mc.document import McDocument
+from sendmailcfg.mc.facts import FEATURE_OF_KIND, MapSpec, McFacts, mc_facts
+
+KIND_OF_FEATURE: Mapping[str, str] = {f: k for k, f in FEATURE_OF_KIND.items()}
+"""Table FEATURE -> the map kind its source is (``access_db`` -> ``access``)."""
+
+_CLASS_OF = {
+    "LOCAL_DOMAIN": "w",
+    "RELAY_DOMAIN": "R",
+    "MASQUERADE_DOMAIN": "M",
+    "MASQUERADE_EXCEPTION": "N",
+    "EXPOSED_USER": "E",
+    "LOCAL_USER": "L",
+    "GENERICS_DOMAIN": "G",
+    "VIRTUSER_DOMAIN": "VirtHost",
+}
+"""Class macros -> the sendmail class they add words to (``..._FILE``: a file of them)."""
+
+_DJ_LINE = re.compile(r"^Dj[ \t]*([^\r\n]*)", re.M)
+
+
+@attrs.frozen
+class Setting:
+    """A value the configuration sets, and where: ``path`` and 1-based ``line`` (None: built in).
+
+    >>> str(Setting("mmr.plala.or.jp", "sendmail.mc", 4))
+    'sendmail.mc:4'
+    """
+
+    value: str
+    path: str | None = None
+    line: int | None = None
+    what: str = ""
+    """How it got there (``LOCAL_DOMAIN``, ``Cw line``, ``local-host-names``, ...)."""
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return self.what or "built in"
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
+
+@attrs.frozen
+class MapSource:
+    """The map source a FEATURE names, and what was found for it.
+
+    ``spec`` is the map spec as sendmail reads it (``hash -o /etc/mail/mailertable``);
+    ``written`` the path in it (None for a map that is not a makemap file, e.g. LDAP);
+    ``path`` the source file read (None when missing); ``db`` a ``.db`` found
+    without its source. ``document`` is the parsed source, or None.
+    """
+
+    kind: str
+    feature: str
+    spec: str
+    written: str | None
+    path: str | None
+    setting: Setting
+    document: MapDocument | None = attrs.field(default=None, eq=False, repr=False)
+    db: str | None = None
+    problem: str | None = None
+    """Why there is no document (missing, unreadable, not a file map), or None."""
+    fold_keys: bool = True
+    optional: bool = False
+    """The spec says ``-o``: sendmail carries on when the map is absent."""
+
+    @property
+    def missing(self) -> bool:
+        """True when no source (or readable ``.db``) was found."""
+        return self.document is None
+
+
+DbReader = Callable[[str, str, bool], "MapDocument | None"]
+"""Reads a ``.db`` (path, kind, fold_keys) into a document; None when it cannot.
+
+The output room's Berkeley DB reader plugs in here (``load_site(read_db=...)``):
+the semantic room may not import it.
+"""
+
+
+class Site:
+    """One host's configuration: the ``.mc``, its names, relays and maps, as sendmail sees them.
+
+    Build it with :func:`load_site` (files) or :meth:`from_text` (an .mc's text
+    and map texts). Every fact carries where it came from (:class:`Setting`).
+    """
+
+    def __init__(
+        self,
+        mc: McDocument,
+        *,
+        hostname: str | None = None,
+        folder: str | None = None,
+        root: str | None = None,
+        maps: Mapping[str, str] | None = None,
+        files: Mapping[str, str] | None = None,
+        read_db: DbReader | None = None,
+    ) -> None:
+        self.mc = mc
+        self.path = mc.path or "sendmail.mc"
+        self.folder = folder
+        self.root = root
+        self._texts = dict(maps or {})
+        self._files = dict(files or {})
+        self._read_db = read_db
+        self.hostname = hostname
+        self.facts: McFacts = mc_facts(mc, self.path)
+        """The .mc's own facts (:mod:`sendmailcfg.mc.facts`): defines, FEATUREs, maps."""
+        self.feature_line = {c.first: c.line for c in self.facts.features()}
+        self._setting_cache: dict[str, Setting | None] = {}
+        self.classes: dict[str, list[Setting]] = {
+            k: [] for k in ("w", "R", "M", "N", "E", "L", "G", "VirtHost")
+        }
+        self.problems: list[Setting] = []
+        """Files the configuration names that could not be read (class files)."""
+        # A Dj line in LOCAL_CONFIG comes after confDOMAIN_NAME's in the .cf: it wins.
+        j = self._local_config_macro(_DJ_LINE) or self.define("confDOMAIN_NAME")
+        if j is None and hostname:
+            j = Setting(hostname, None, None, "hostname")
+        self.j = j
+        """``$j``, this host's canonical name (a ``Dj`` line, confDOMAIN_NAME, or hostname=)."""
+        self._collect_classes()
+        masq = [c for c in mc.class_macros if c.macro == "MASQUERADE_AS"]
+        self.masquerade_as = (
+            Setting(masq[-1].value.strip(), self.path, masq[-1].call.line, "MASQUERADE_AS")
+            if masq
+            else None
+        )
+        self.mailers = self._mailers()
+        self.maps: dict[str, MapSource] = {}
+        for call in self.facts.features():
+            spec = self.facts.table_map(call)
+            if spec is not None and call.first in KIND_OF_FEATURE:
+                source = self._map_source(spec, call.line)
+                self.maps[source.kind] = source
+
+    # -- construction -----------------------------------------------------------------
+    @classmethod
+    def from_text(
+        cls,
+        mc_text: str,
+        *,
+        hostname: str | None = None,
+        maps: Mapping[str, str] | None = None,
+        files: Mapping[str, str] | None = None,
+        path: str = "sendmail.mc",
+    ) -> Site:
+        r"""A site from texts: the .mc, map sources by kind, other files by name.
+
+        >>> s = Site.from_text("FEATURE(`mailertable')dnl\n",
+        ...                    maps={"mailertable": ".takaq.jp smtp:[mail2.takaq.jp]\n"})
+        >>> s.maps["mailertable"].document.get(".takaq.jp")
+        'smtp:[mail2.takaq.jp]'
+        """
+        return cls(McDocument(mc_text, path=path), hostname=hostname, maps=maps, files=files)
+
+    # -- plain facts ------------------------------------------------------------------
+    def define(self, name: str) -> Setting | None:
+        """The live value of ``define(`name', ...)`` and its line, or None."""
+        if name not in self._setting_cache:
+            call = self.facts.define(name)
+            self._setting_cache[name] = (
+                None if call is None else Setting(call.arg(1).strip(), self.path, call.line, name)
+            )
+        return self._setting_cache[name]
+
+    def has_feature(self, name: str) -> bool:
+        """Whether ``FEATURE(`name')`` is live (also when a shipped OSTYPE/DOMAIN file adds it)."""
+        return self.facts.has_feature(name)
+
+    @property
+    def smart_host(self) -> Setting | None:
+        """``SMART_HOST`` (``DS``): where mail for other hosts goes; None when unset or empty."""
+        return self._nonempty("SMART_HOST")
+
+    @property
+    def mail_hub(self) -> Setting | None:
+        """``MAIL_HUB`` (``DH``): where mail for local users goes."""
+        return self._nonempty("MAIL_HUB")
+
+    @property
+    def local_relay(self) -> Setting | None:
+        """``LOCAL_RELAY`` (``DR``): where mail for unqualified names goes."""
+        return self._nonempty("LOCAL_RELAY")
+
+    @property
+    def luser_relay(self) -> Setting | None:
+        """``LUSER_RELAY`` (``DL``): where mail for users with no passwd entry goes."""
+        return self._nonempty("LUSER_RELAY")
+
+    def _nonempty(self, name: str) -> Setting | None:
+        s = self.define(name)
+        return s if s is not None and s.value else None
+
+    @property
+    def domain(self) -> str | None:
+        """``$m``: the domain part of ``$j`` (None when ``$j`` has no dot)."""
+        if self.j is None or "." not in self.j.value.rstrip("."):
+            return None
+        return self.j.value.rstrip(".").split(".", 1)[1]
+
+    @property
+    def local_mailer(self) -> str:
+        """The mailer ruleset 0 calls ``local`` (``confLOCAL_MAILER``; ``local`` by default)."""
+        s = self.define("confLOCAL_MAILER")
+        return s.value if s is not None and s.value else "local"
+
+    @property
+    def m(self) -> str | None:
+        """``$m``, sendmail's own domain: the domain of ``hostname=`` (sendmail takes it from
+        the machine's name, not from the .cf), else of ``$j``; None without a dot."""
+        name = self.hostname or (self.j.value if self.j else None)
+        if name is None or "." not in name.rstrip("."):
+            return None
+        return name.rstrip(".").split(".", 1)[1]
+
+    @property
+    def local_names(self) -> frozenset[str]:
+        """Class ``w``, folded as sendmail compares it (no trailing dots)."""
+        return frozenset(fold(s.value.rstrip(".")) for s in self.classes["w"])
+
+    def class_words(self, name: str) -> frozenset[str]:
+        """Class ``name`` (``R``, ``M``, ``E``, ``G``, ``VirtHost``...), folded."""
+        return frozenset(fold(s.value.rstrip(".")) for s in self.classes.get(name, ()))
+
+    def local_name(self, host: str) -> Setting | None:
+        """Why ``host`` is one of this host's names (its class ``w`` entry), or None."""
+        key = fold(host.rstrip("."))
+        for s in self.classes["w"]:
+            if fold(s.value.rstrip(".")) == key:
+                return s
+        return None
+
+    def document(self, kind: str) -> MapDocument | None:
+        """The parsed map source of ``kind`` when its FEATURE is on and it was found."""
+        source = self.maps.get(kind)
+        return None if source is None else source.document
+
+    # -- class w and friends -------------------------------------------------------------
+    def _add(
+        self, cls: str, words: Iterable[str], path: str | None, line: int | None, what: str
+    ) -> None:
+        for word in words:
+            if word and not word.startswith("#"):
+                self.classes[cls].append(Setting(word, path, line, what))
+
+    def _collect_classes(self) -> None:
+        if self.hostname:
+            self._add("w", [self.hostname], None, None, "hostname")
+        if self.j is not None:
+            self._add("w", [self.j.value], self.j.path, self.j.line, "$j")
+        self._add("w", ["localhost", "[127.0.0.1]"], None, None, "sendmail's own")
+        for c in self.mc.class_macros:
+            macro = c.macro
+            if macro in _CLASS_OF:
+                cls = _CLASS_OF[macro]
+                self._add(cls, c.words, self.path, c.call.line, macro)
+                if cls == "VirtHost":
+                    self._add("R", c.words, self.path, c.call.line, macro)
+            elif macro.endswith("_FILE") and macro[:-5] in _CLASS_OF:
+                self._class_file(_CLASS_OF[macro[:-5]], c.value.strip(), c.call.line, macro)
+        config = next((s for s in self.mc.sections if s.name == "LOCAL_CONFIG"), None)
+        self._add(
+            "w", self.facts.raw_class_w, self.path, config.line if config else None, "Cw line"
+        )
+        cw_file = self.facts.cw_file()
+        if cw_file is not None:
+            self._class_file("w", cw_file, self.feature_line.get("use_cw_file"), "use_cw_file")
+        cr = self.define("confCR_FILE")
+        name = cr.value if cr else "-o " + self._settings_dir() + "relay-domains"
+        optional = name.startswith("-o")
+        self._class_file(
+            "R", name[2:].strip() if optional else name, None, "relay-domains", optional=True
+        )
+
+    def _settings_dir(self) -> str:
+        return self.facts.value("MAIL_SETTINGS_DIR") or "/etc/mail/"
+
+    def _class_file(
+        self, cls: str, name: str, line: int | None, what: str, *, optional: bool = False
+    ) -> None:
+        if name.startswith("-o"):
+            name, optional = name[2:].strip(), True
+        if name.startswith("|"):  # a program's output: not read here
+            return
+        found = self._find(name)
+        if found is None:
+            if not optional:
+                self.problems.append(Setting(name, self.path, line, f"{what}: file not found"))
+            return
+        path, text = found
+        for n, raw in enumerate(text.splitlines(), 1):
+            self._add(cls, sorted(class_file_words(raw)), path, n, what)
+
+    def _local_config_macro(self, pattern: re.Pattern[str]) -> Setting | None:
+        found = None
+        for section in self.mc.sections:
+            if section.name == "LOCAL_CONFIG":
+                for m in pattern.finditer(section.body):
+                    line = section.line + section.body.count("\n", 0, m.start())
+                    found = Setting(m.group(1).strip(), self.path, line, "Dj line")
+        return found
+
+    # -- files ----------------------------------------------------------------------
+    def candidates(self, written: str) -> list[str]:
+        """Where a file the configuration names is looked for, in order: as written,
+        by file name beside the .mc, under ``root``."""
+        out = [written]
+        if self.folder is not None:
+            out.append(os.path.join(self.folder, os.path.basename(written)))
+        if self.root is not None:
+            out.append(os.path.join(self.root, written.lstrip("/")))
+        return out
+
+    def _find(self, written: str) -> tuple[str, str] | None:
+        base = os.path.basename(written)
+        for key in (written, base):
+            if key in self._files:
+                return key, self._files[key]
+        if self.folder is None and self.root is None:
+            return None
+        for candidate in self.candidates(written):
+            if os.path.isfile(candidate):
+                try:
+                    return candidate, _source.decode(fileio.read_bytes(candidate))
+                except OSError:
+                    continue
+        return None
+
+    def _map_source(self, spec: MapSpec, line: int) -> MapSource:
+        feature = spec.feature
+        kind = KIND_OF_FEATURE[feature]
+        base = MapSource(
+            kind,
+            feature,
+            spec.spec,
+            None,
+            None,
+            Setting(spec.spec, self.path, line, f"FEATURE(`{feature}')"),
+            fold_keys="-f" not in spec.flags,
+            optional=spec.optional,
+        )
+        if spec.path is None or spec.source is None:
+            return attrs.evolve(base, problem=f"{spec.map_class} map: not a makemap file")
+        written = spec.path
+        if written == spec.database and written.endswith(".db"):
+            written = written[:-3]
+        base = attrs.evolve(base, written=written)
+        if kind in self._texts:
+            return attrs.evolve(
+                base,
+                path=spec.source,
+                document=self._parse(self._texts[kind], kind, spec.source, base),
+            )
+        found = self._find(written)
+        if found is not None:
+            path, text = found
+            return attrs.evolve(base, path=path, document=self._parse(text, kind, path, base))
+        database = spec.database or written + ".db"
+        if self.folder is not None or self.root is not None:
+            for candidate in self.candidates(database):
+                if os.path.isfile(candidate):
+                    doc = self._read_db(candidate, kind, base.fold_keys) if self._read_db else None
+                    problem = None if doc is not None else "only the .db was found (no reader)"
+                    return attrs.evolve(base, document=doc, db=candidate, problem=problem)
+        return attrs.evolve(base, problem="not found")
+
+    @staticmethod
+    def _parse(text: str, kind: str, path: str, base: MapSource) -> MapDocument:
+        from sendmailcfg import api
+
+        doc = api.loads(text, kind, path=path, fold_keys=base.fold_keys)
+        assert isinstance(doc, MapDocument)
+        return doc
+
+    def _mailers(self) -> frozenset[str]:
+        return frozenset(self.facts.declared_mailers())
+
+    def __repr__(self) -> str:
+        j = self.j.value if self.j else None
+        return f"<Site {self.path!r} $j={j!r}: {len(self.maps)} maps>"
+
+
+def find_mc(path: str | os.PathLike[str]) -> str:
+    """The ``.mc`` of a folder: ``sendmail.mc``, else the only ``*.mc``; a file as it is.
+
+    Raises FileNotFoundError (no .mc) or ValueError (several, none named sendmail.mc).
+    """
+    name = os.fspath(path)
+    if not os.path.isdir(name):
+        if not os.path.exists(name):
+            raise FileNotFoundError(f"{name}: no such file or directory")
+        return name
+    if os.path.isfile(os.path.join(name, "sendmail.mc")):
+        return os.path.normpath(os.path.join(name, "sendmail.mc"))
+    mcs = sorted(p.name for p in Path(name).glob("*.mc"))
+    if not mcs:
+        raise FileNotFoundError(f"{name}: no .mc file here (expected sendmail.mc)")
+    if len(mcs) > 1:
+        raise ValueError(f"{name}: several .mc files ({', '.join(mcs)}); name the one to read")
+    return os.path.normpath(os.path.join(name, mcs[0]))
+
+
+def load_site(
+    path: str | os.PathLike[str],
+    *,
+    hostname: str | None = None,
+    root: str | os.PathLike[str] | None = None,
+    read_db: DbReader | None = None,
+) -> Site:
+    """Read a configuration: a ``.mc`` file, or a folder like /etc/mail holding one.
+
+    ``hostname``: this machine's name (class ``w``; also ``$j`` unless the .mc sets
+    confDOMAIN_NAME). ``root``: a folder standing for ``/`` when looking for the
+    files the configuration names. ``read_db``: how to read a ``.db`` found
+    without its source (see :data:`DbReader`). Raises OSError when the .mc cannot
+    be read; missing maps are recorded in :attr:`Site.maps`.
+    """
+    mc_path = find_mc(path)
+    text = _source.decode(fileio.read_bytes(mc_path))
+    doc = McDocument(text, path=mc_path)
+    return Site(
+        doc,
+        hostname=hostname,
+        folder=os.path.dirname(mc_path) or ".",
+        root=None if root is None else os.fspath(root),
+        read_db=read_db,
+    )
