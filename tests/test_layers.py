@@ -209,6 +209,5 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return sorted(found)
 
 
-@pytest.mark.xfail(strict=True, reason="TEMPORARY: lint.engine<->suppress, map_lark<->map_parser")
 def test_no_import_cycles() -> None:
     assert cycles(_graph()) == []

@@ -20,12 +20,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import attrs
 
-if TYPE_CHECKING:
-    from sendmailcfg.lint.engine import LintFile
+
+class LintFile(Protocol):
+    """What suppression reads of a loaded file (:class:`sendmailcfg.lint.engine.LintFile`)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
 
 _DIRECTIVE = re.compile(
     r"sendmailcfg:\s*disable(-file)?\s*=\s*([A-Za-z0-9_-]+(?:[ \t]*,[ \t]*[A-Za-z0-9_-]+)*)"

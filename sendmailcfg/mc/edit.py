@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import Protocol, TypeVar
 
 import attrs
 
@@ -35,10 +35,27 @@ from sendmailcfg.mc import macros, placement
 from sendmailcfg.mc.model import Feature, MacroCall, McModel, iter_lines
 from sendmailcfg.mc.quoting import WHITESPACE, literal, needs_protection, quote, rescanned
 from sendmailcfg.mc.splice import Replacement
-from sendmailcfg.syntax.mc_nodes import McDnl, McQuoted, McToken
+from sendmailcfg.syntax.mc_nodes import McDnl, McQuoted, McToken, McTree
 
-if TYPE_CHECKING:
-    from sendmailcfg.mc.document import McDocument
+T = TypeVar("T")
+
+
+class McDocument(Protocol):
+    """What an edit reads of :class:`~sendmailcfg.mc.document.McDocument` (which calls
+    these functions, so this module does not import it)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def tree(self) -> McTree: ...
+
+    @property
+    def model(self) -> McModel: ...
+
+    def offsets(self) -> list[int]: ...
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T: ...
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")

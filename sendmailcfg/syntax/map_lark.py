@@ -16,13 +16,14 @@ import lark
 from sendmailcfg import _grammar
 from sendmailcfg.syntax.map_nodes import (
     BLANK,
+    WS_CLASS,
     MapComment,
     MapEntry,
     MapErrorLine,
     MapLine,
     MapSyntax,
+    limit_problem,
 )
-from sendmailcfg.syntax.map_parser import WS_CLASS, _limit_problem
 
 
 def _char_class(ch: str) -> str:
@@ -86,11 +87,11 @@ class _ToNodes(lark.Transformer[lark.Token, list[MapLine]]):
 
     def _line(self, content: list[object], newline: str) -> MapLine:
         if not content:
-            return _limit_problem(newline) or BLANK
+            return limit_problem(newline) or BLANK
         part = content[0]
         assert isinstance(part, _Content)
         text = "".join(part.tokens) + newline
-        return _limit_problem(text) or part.build(text, self.syntax)
+        return limit_problem(text) or part.build(text, self.syntax)
 
     def start(self, children: list[MapLine]) -> list[MapLine]:
         return children

@@ -15,8 +15,14 @@ from __future__ import annotations
 
 import attrs
 
+from sendmailcfg._source import byte_length
+
 WHITESPACE = " \t\r\x0b\x0c"
 """What C's ``isspace`` accepts on an ASCII byte, less the newline."""
+WS_CLASS = r" \t\r\x0b\x0c"
+""":data:`~sendmailcfg.syntax.map_nodes.WHITESPACE` as the inside of a regex ``[...]`` class:
+what ends a key and separates it from its value without ``-t`` (C's ``isspace``, ASCII only;
+never Python's ``\\s``, which also takes ``\\x1c``-``\\x1f`` and non-ASCII spaces)."""
 
 MAX_LINE_BYTES = 1022
 """makemap reads with a 1024-byte buffer: 1022 bytes, the newline and a NUL."""
@@ -160,3 +166,26 @@ class MapErrorLine:
 
 MapLine = MapEntry | MapComment | MapBlank | MapErrorLine
 """Any line node of a map source."""
+
+
+def limit_problem(line: str) -> MapErrorLine | None:
+    """Lines makemap's 1024-byte fgets buffer cannot hold whole (or NUL bytes)."""
+    nul = line.find("\x00")
+    if nul >= 0:
+        return MapErrorLine(line, "nul-byte", nul + 1)
+    content = line[:-1] if line.endswith("\n") else line
+    if len(content) > MAX_LINE_BYTES // 4 and byte_length(content) > MAX_LINE_BYTES:
+        return MapErrorLine(line, "too-long", _column_of_byte(content, MAX_LINE_BYTES + 1))
+    return None
+
+
+def _column_of_byte(content: str, byte_index: int) -> int:
+    """1-based column (in characters) of the character holding byte ``byte_index``."""
+    if content.isascii():
+        return byte_index
+    total = 0
+    for i, ch in enumerate(content):
+        total += byte_length(ch)
+        if total >= byte_index:
+            return i + 1
+    return len(content)

@@ -20,24 +20,21 @@ import functools
 import re
 from array import array
 
-from sendmailcfg._source import byte_length
 from sendmailcfg.syntax.map_nodes import (
     BLANK,
     MAX_LINE_BYTES,
     WHITESPACE,
+    WS_CLASS,
     MapComment,
     MapEntry,
     MapErrorLine,
     MapLine,
     MapSyntax,
+    limit_problem,
 )
 
 _LINES = re.compile(r"[^\n]*\n|[^\n]+")
 _NEWLINE = re.compile("\n")
-WS_CLASS = r" \t\r\x0b\x0c"
-""":data:`~sendmailcfg.syntax.map_nodes.WHITESPACE` as the inside of a regex ``[...]`` class:
-what ends a key and separates it from its value without ``-t`` (C's ``isspace``, ASCII only;
-never Python's ``\\s``, which also takes ``\\x1c``-``\\x1f`` and non-ASCII spaces)."""
 
 
 def line_starts(text: str) -> array[int]:
@@ -159,30 +156,7 @@ def parse_map_line(line: str, syntax: MapSyntax = MapSyntax()) -> MapLine:
     """
     if not line:
         raise ValueError("a line holds at least one character")
-    return _limit_problem(line) or _classify(line, syntax, _key_sep_regex(syntax.delimiter))
-
-
-def _limit_problem(line: str) -> MapErrorLine | None:
-    """Lines makemap's 1024-byte fgets buffer cannot hold whole (or NUL bytes)."""
-    nul = line.find("\x00")
-    if nul >= 0:
-        return MapErrorLine(line, "nul-byte", nul + 1)
-    content = line[:-1] if line.endswith("\n") else line
-    if len(content) > MAX_LINE_BYTES // 4 and byte_length(content) > MAX_LINE_BYTES:
-        return MapErrorLine(line, "too-long", _column_of_byte(content, MAX_LINE_BYTES + 1))
-    return None
-
-
-def _column_of_byte(content: str, byte_index: int) -> int:
-    """1-based column (in characters) of the character holding byte ``byte_index``."""
-    if content.isascii():
-        return byte_index
-    total = 0
-    for i, ch in enumerate(content):
-        total += byte_length(ch)
-        if total >= byte_index:
-            return i + 1
-    return len(content)
+    return limit_problem(line) or _classify(line, syntax, _key_sep_regex(syntax.delimiter))
 
 
 def _classify(line: str, syntax: MapSyntax, key_sep: re.Pattern[str]) -> MapLine:
@@ -222,7 +196,7 @@ def parse_map_lines(text: str, syntax: MapSyntax = MapSyntax()) -> list[MapLine]
     may_hold_nul = "\x00" in text
     for line in _LINES.findall(text):
         if len(line) > limit or (may_hold_nul and "\x00" in line):
-            append(_limit_problem(line) or _classify(line, syntax, key_sep))
+            append(limit_problem(line) or _classify(line, syntax, key_sep))
             continue
         first = line[0]
         if first == "\n":
