@@ -9,41 +9,75 @@
 from typing import TYPE_CHECKING
 
 from sendmailcfg._version import __version__
-from sendmailcfg.api import AnyDocument, Duplicates, Kind, MapKind, diff, dump, dumps, load, loads
-from sendmailcfg.errors import (
-    Diagnostic,
-    EditError,
-    ParseError,
-    SendmailcfgError,
-    UnknownKindError,
-)
-from sendmailcfg.maps import (
-    AccessDocument,
-    DomaintableDocument,
-    GenericstableDocument,
-    LocatedEntry,
-    MailertableDocument,
-    MapDocument,
-    VirtusertableDocument,
-    infer_kind,
-)
-from sendmailcfg.protocol import Document
-from sendmailcfg.syntax.map_nodes import MapSyntax
 
 if TYPE_CHECKING:  # what the lazy names below are, for type checkers
+    from sendmailcfg.api import (
+        AnyDocument,
+        Duplicates,
+        Kind,
+        MapKind,
+        diff,
+        dump,
+        dumps,
+        load,
+        loads,
+    )
+    from sendmailcfg.errors import (
+        Diagnostic,
+        EditError,
+        ParseError,
+        SendmailcfgError,
+        UnknownKindError,
+    )
+    from sendmailcfg.maps import (
+        AccessDocument,
+        DomaintableDocument,
+        GenericstableDocument,
+        LocatedEntry,
+        MailertableDocument,
+        MapDocument,
+        VirtusertableDocument,
+        infer_kind,
+    )
     from sendmailcfg.maps.access.rules import AccessDecision, Client
     from sendmailcfg.maps.mailertable import Resolution
-    from sendmailcfg.mc import McDocument, RenderError, parse_mc, render
+    from sendmailcfg.mc import McDocument, RenderError, parse_mc
+    from sendmailcfg.mc.render import render
     from sendmailcfg.output.database import MapBuildError, build, is_stale, rebuild_if_stale
     from sendmailcfg.output.makemap_source import to_makemap_source
+    from sendmailcfg.protocol import Document
     from sendmailcfg.site import Delivery, SenderForms, Site, load_site, route, sender
+    from sendmailcfg.syntax.map_nodes import MapSyntax
 
-# Names from the heavier rooms, imported on first use so that ``import sendmailcfg``
-# (and every CLI start) stays cheap.
+# Every name is imported on first use, so that ``import sendmailcfg`` (and so every CLI
+# start, which runs this file) costs almost nothing; each command imports what it uses.
 _LAZY = {
+    **dict.fromkeys(
+        ("AnyDocument", "Duplicates", "Kind", "MapKind", "diff", "dump", "dumps", "load", "loads"),
+        "sendmailcfg.api",
+    ),
+    **dict.fromkeys(
+        ("Diagnostic", "EditError", "ParseError", "SendmailcfgError", "UnknownKindError"),
+        "sendmailcfg.errors",
+    ),
+    **dict.fromkeys(
+        (
+            "AccessDocument",
+            "DomaintableDocument",
+            "GenericstableDocument",
+            "LocatedEntry",
+            "MailertableDocument",
+            "MapDocument",
+            "VirtusertableDocument",
+            "infer_kind",
+        ),
+        "sendmailcfg.maps",
+    ),
+    "Document": "sendmailcfg.protocol",
+    "MapSyntax": "sendmailcfg.syntax.map_nodes",
     "McDocument": "sendmailcfg.mc",
     "parse_mc": "sendmailcfg.mc",
-    "render": "sendmailcfg.mc",
+    "render": "sendmailcfg.mc.render",
     "RenderError": "sendmailcfg.mc",
     "Resolution": "sendmailcfg.maps.mailertable",
     "AccessDecision": "sendmailcfg.maps.access.rules",
@@ -70,7 +104,12 @@ if not TYPE_CHECKING:  # type checkers see the real imports above, and nothing e
             raise AttributeError(f"module 'sendmailcfg' has no attribute {name!r}")
         import importlib
 
-        return getattr(importlib.import_module(module), name)
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value  # once found, a plain attribute
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(__all__)
 
 
 __all__ = [  # noqa: RUF022 - sorted, plus the lazy names

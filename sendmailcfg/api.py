@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, TypedDict, 
 
 from sendmailcfg import _source, fileio
 from sendmailcfg.errors import Diagnostic, UnknownKindError
-from sendmailcfg.maps import DOCUMENT_CLASSES, KINDS, MapDocument, infer_kind
+from sendmailcfg.maps import KINDS, document_class, infer_kind
 from sendmailcfg.syntax.map_nodes import MapSyntax
 from sendmailcfg.textdiff import unified_diff
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         DomaintableDocument,
         GenericstableDocument,
         MailertableDocument,
+        MapDocument,
         VirtusertableDocument,
     )
     from sendmailcfg.mc.document import McDocument
@@ -133,7 +134,7 @@ def loads(
         from sendmailcfg.mc import parse_mc
 
         return parse_mc(text, path=path, strict=strict)
-    cls = DOCUMENT_CLASSES[kind]
+    cls = document_class(kind)
     if duplicates not in ("first", "last", "all"):
         raise ValueError("duplicates must be 'first', 'last' or 'all'")
     return cls.from_text(

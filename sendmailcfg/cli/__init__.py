@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import sys
 from collections.abc import Sequence
 
@@ -31,11 +30,7 @@ COMMANDS = (
     "sendmailcfg.cli.route",
     "sendmailcfg.cli.sender",
 )
-"""Command modules, in help order (TEMPORARY: a module not yet written is skipped)."""
-
-
-def _landed(name: str) -> bool:
-    return importlib.util.find_spec(name) is not None  # TEMPORARY: not landed yet
+"""Command modules, in help order."""
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -56,8 +51,6 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     for name in COMMANDS:
         if only is not None and name.rsplit(".", 1)[1] != only:
             continue
-        if not _landed(name):
-            continue
         module = importlib.import_module(name)
         if only is not None and only != module.NAME:
             return build_parser()  # a module named unlike its command: register them all
@@ -76,7 +69,7 @@ def command_of(argv: Sequence[str]) -> str | None:
     if not argv or argv[0].startswith("-"):
         return None
     name = argv[0]
-    if f"sendmailcfg.cli.{name}" not in COMMANDS or not _landed(f"sendmailcfg.cli.{name}"):
+    if f"sendmailcfg.cli.{name}" not in COMMANDS:
         return None
     return name
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import re
 import sys
 from typing import TYPE_CHECKING
@@ -13,7 +12,7 @@ if TYPE_CHECKING:
     from sendmailcfg.site import Site
 
 NAME = "query"
-HELP = "ask what sendmail decides for addresses (mailertable) or clients (access)"
+HELP = "ask what sendmail decides with one map: mailertable, access, virtusertable, ..."
 
 QUERY_KINDS: tuple[str, ...] = (
     "sendmailcfg.cli.query_mailertable",
@@ -28,8 +27,6 @@ QUERY_KINDS: tuple[str, ...] = (
 def configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="map_kind", required=True, metavar="KIND")
     for name in QUERY_KINDS:
-        if importlib.util.find_spec(name) is None:  # TEMPORARY: not landed yet
-            continue
         module = importlib.import_module(name)
         p = sub.add_parser(module.NAME, help=module.HELP, description=module.__doc__)
         module.configure(p)
