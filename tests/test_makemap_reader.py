@@ -140,9 +140,10 @@ def _line(draw: st.DrawFn) -> bytes:
 
 @st.composite
 def _source(draw: st.DrawFn) -> bytes:
-    lines = draw(st.lists(_line(), max_size=8))
+    lines: list[bytes] = draw(st.lists(_line(), max_size=8))
     data = b"\n".join(lines)
-    if lines and draw(st.booleans()):
+    final_newline: bool = draw(st.booleans())
+    if lines and final_newline:
         data += b"\n"
     return data
 

@@ -9,6 +9,7 @@ import pytest
 
 import sendmailcfg
 from sendmailcfg import _source
+from sendmailcfg.api import Duplicates
 from sendmailcfg.maps.kinds import infer_kind
 from tests.oracle import Oracle
 
@@ -43,6 +44,7 @@ def test_debian_sample_maps_round_trip_and_match_makemap(
     raw = path.read_bytes()
     kind = infer_kind(name) or "map"
     doc = sendmailcfg.load(path, kind=kind)
+    assert isinstance(doc, sendmailcfg.MapDocument)
     assert _source.encode(sendmailcfg.dumps(doc)) == raw
     assert doc.kind == kind
     status, _ = oracle.makemap([], "hash", oracle_dir / "m", raw)
@@ -106,7 +108,7 @@ def _random_source(rng: random.Random) -> str:
     ],
 )
 def test_document_pairs_are_what_makemap_stores(
-    oracle: Oracle, oracle_dir: Path, flags: list[str], fold_keys: bool, duplicates: str
+    oracle: Oracle, oracle_dir: Path, flags: list[str], fold_keys: bool, duplicates: Duplicates
 ) -> None:
     rng = random.Random(f"pairs{flags}")
     for case in range(60):
