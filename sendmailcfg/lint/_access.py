@@ -18,21 +18,24 @@ from typing import TYPE_CHECKING, NamedTuple
 from sendmailcfg.lint._facts import Entry, candidates
 from sendmailcfg.maps.access.keys import TAGS
 from sendmailcfg.maps.facts import TAG_BY_FOLD, looks_ipv6, split_tag
+from sendmailcfg.syntax.map_nodes import WS_CLASS
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import LintFile
 
 __all__ = ["KEY_SUSPECTS", "SKIP_VALUE", "TAG_BY_FOLD", "VALUE_SUSPECTS", "looks_ipv6", "suspects"]
 
+_WS = WS_CLASS  # makemap's blanks (C's isspace), never Python's \s
+_NOT_WS = f"[^{WS_CLASS}\n]"
 _KNOWN_ALT = "|".join(sorted((t.lower() for t in TAGS), key=len, reverse=True))
-KEY = r"\n(?![#\s])"
+KEY = rf"\n(?![#{_WS}\n])"
 """Start of an entry line (not a comment, not indented); see ``_facts.candidates``."""
 
 TAG_PREFIX = r"(?:[A-Za-z_][A-Za-z0-9_]*:)?"
 _CANONICAL_TAGS = "|".join(t for t in TAGS if not t.islower())
 KEY_SUSPECTS = re.compile(
     r"\n(?:"
-    r"[^\s:#][^\s:]*:[^\s:]*:"  # two colons: IPv6 text
+    rf"[^{_WS}\n:#][^{_WS}\n:]*:[^{_WS}\n:]*:"  # two colons: IPv6 text
     + "|"
     + TAG_PREFIX
     + r"(?:[Ii][Pp][Vv]6:"  # IPv6: keys
@@ -48,17 +51,18 @@ KEY_SUSPECTS = re.compile(
 
 VALUE_SUSPECTS = re.compile(
     KEY
-    + r"(?:(?i:from):(?=(?P<f>\S+))(?P=f)[ \t]+(?i:relay)[ \t\r]*$"
-    + r"|(?:[A-Za-z_]\w*:)?[^\s.:@]*\.?[ \t]+(?i:relay)[ \t\r]*$"
-    + r"|(?=(?P<k>\S+))(?P=k)[ \t]+(?=\S)(?!(?i:ok|relay|reject|discard|skip)[ \t\r]*$"
-    + r"|(?i:error):(?P<c>[45])\.\d{1,3}\.\d{1,3}:(?P=c)\d\d[ \t][^\n]*\S))",
+    + rf"(?:(?i:from):(?=(?P<f>{_NOT_WS}+))(?P=f)[ \t]+(?i:relay)[ \t\r]*$"
+    + rf"|(?:[A-Za-z_]\w*:)?[^{_WS}\n.:@]*\.?[ \t]+(?i:relay)[ \t\r]*$"
+    + rf"|(?=(?P<k>{_NOT_WS}+))(?P=k)[ \t]+(?={_NOT_WS})"
+    + r"(?!(?i:ok|relay|reject|discard|skip)[ \t\r]*$"
+    + rf"|(?i:error):(?P<c>[45])\.\d{{1,3}}\.\d{{1,3}}:(?P=c)\d\d[ \t][^\n]*{_NOT_WS}))",
     re.M,
 )
 r"""Entries whose value is neither a bare action nor a consistent ``ERROR:D.S.N:code text``,
 and RELAY entries keyed on a sender or a one-label name (AC005 and AC008 share this scan).
 ``(?=(?P<k>\S+))(?P=k)`` is an atomic group: the key is never re-scanned by backtracking."""
 
-SKIP_VALUE = re.compile(KEY + r"\S+[ \t]+(?i:skip)[ \t\r]*$", re.M)
+SKIP_VALUE = re.compile(KEY + rf"{_NOT_WS}+[ \t]+(?i:skip)[ \t\r]*$", re.M)
 """Entries whose value is SKIP."""
 
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from sendmailcfg.lint._facts import candidates, diagnostics
 from sendmailcfg.lint.engine import Problem
+from sendmailcfg.syntax.map_nodes import WS_CLASS
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
@@ -36,7 +37,7 @@ KINDS = ("map",)
 def _first_lines(file: LintFile, keys: set[str]) -> dict[str, int]:
     """Folded key -> line of its first entry (one regex scan; the keys are few)."""
     alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
-    pattern = re.compile(rf"\n(?:{alternatives})[ \t\r\x0b\x0c\n]", re.I | re.A)
+    pattern = re.compile(rf"\n(?:{alternatives})[{WS_CLASS}\n]", re.I | re.A)
     first: dict[str, int] = {}
     for e in candidates(file, pattern):
         first.setdefault(file.doc.fold(e.key), e.line)
