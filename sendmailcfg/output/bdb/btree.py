@@ -28,7 +28,10 @@ sharing the leaf's chain with a reference count), ``src/btree/bt_compare.c``
 (``__bam_defcmp``, ``__bam_defpfx``), ``src/db/db_overflow.c`` (overflow pages:
 ``OV_LEN`` in ``hf_offset``, ``OV_REF`` in ``entries``) and ``src/btree/
 bt_verify.c``; checked against files written by sendmail 8.17's makemap and
-libdb 5.3 and by ``db5.3_verify``.
+libdb 5.3 and by ``db5.3_verify``, which also settled two details: only the
+first page of an overflow chain carries its reference count, and the root of an
+off-page duplicate tree keeps the tree's record count in ``prev_pgno``
+(``RE_NREC``).
 """
 
 from __future__ import annotations
