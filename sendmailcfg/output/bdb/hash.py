@@ -14,18 +14,32 @@ by key (``P_HASH``, "sorted hash page": bytes as ``memcmp``, and of two keys
 where one begins the other, the longer first), stored from the end of the
 page down, key before value.
 
-A limit of libdb's own, which we keep: a big key (over a quarter page, stored
-off the page; makemap never makes one) that another key of its bucket begins
-is inserted after that key but looked up as if it came before it, so libdb may
-not find it. Our reader walks the pages and finds every key.
+A big key (over a quarter page, stored off the page as ``H_OFFPAGE``; makemap
+never makes one) breaks that order, in libdb: a look-up compares the key
+sought with an off-page key as ``__db_moff`` does (of two where one begins the
+other, the *shorter* first), with an on-page key as above (the longer first).
+So a short key that begins a big one is "before" it when sought and "after" it
+when the big one is sought; ``put`` inserts where its own look-up stopped, and a
+split re-inserts with ``__ham_copypair`` (shorter first again), so libdb's own
+pages hold such keys in whatever order they came and its binary search can miss
+either of them, or a third key whose search passes them. We never put a big
+key on a page with on-page keys: a bucket that has both keeps its on-page keys
+on its first page(s) and its big keys on a page of their own after them, each
+in the one order all of libdb's comparisons agree on there (big keys: bytes,
+the shorter first). libdb's look-up searches every page of the chain, so it
+finds every key; and ``db_verify``'s order check, which compares an off-page
+key with the wrong bytes of an on-page neighbour (its type byte, or the
+off-page item itself) and so prints for libdb's own files when a big key
+begins with a byte below 4, never meets such neighbours.
 
 What we write differs from makemap's file only where libdb's readers do not
 look: we size the bucket table for the map at once (libdb starts with two
 buckets and splits one whenever a page overflows, so its pages hold the same
-pairs in a different arrangement), the unused space is zeros, and the file id
-is new. ``ffactor`` is 0 and ``nelem`` is 4096 plus the pairs added, as
-makemap's ``set_h_nelem(4096)`` leaves them, so a later real ``makemap -o``
-grows the table as it would its own.
+pairs in a different arrangement; and a bucket with big keys and others holds
+them on two pages, above), the unused space is zeros, and the file id is new.
+``ffactor`` is 0 and ``nelem`` is 4096 plus the pairs added, as makemap's
+``set_h_nelem(4096)`` leaves them, so a later real ``makemap -o`` grows the
+table as it would its own.
 
 Sources: Berkeley DB 5.3 ``src/dbinc/db_page.h`` (``HMETA``, ``HKEYDATA``,
 ``HOFFPAGE``, ``HOFFDUP``, ``BKEYDATA``, ``BOVERFLOW``, ``RINTERNAL``,
@@ -33,8 +47,9 @@ Sources: Berkeley DB 5.3 ``src/dbinc/db_page.h`` (``HMETA``, ``HKEYDATA``,
 ``src/hash/hash_func.c`` (``__ham_func5``), ``src/hash/hash_open.c``
 (``__ham_init_meta``), ``src/hash/hash.c`` (``__ham_call_hash``,
 ``__ham_expand_table``), ``src/hash/hash_page.c`` (``__ham_add_el``,
-``__ham_getindex_sorted``), ``src/hash/hash_dup.c`` (``__ham_add_dup``,
-``__ham_dup_convert``), ``src/hash/hash_verify.c``; checked against makemap
+``__ham_getindex_sorted``, ``__ham_copypair``, ``__ham_verify_sorted_page``),
+``src/db/db_overflow.c`` (``__db_moff``, ``__db_coff``), ``src/hash/hash_dup.c``
+(``__ham_add_dup``, ``__ham_dup_convert``), ``src/hash/hash_verify.c``; checked against makemap
 8.17.1.9 / libdb 5.3.28 files, ``db5.3_verify`` and the ``berkeleydb`` binding.
 
 >>> import io
@@ -48,7 +63,6 @@ Sources: Berkeley DB 5.3 ``src/dbinc/db_page.h`` (``HMETA``, ``HKEYDATA``,
 
 from __future__ import annotations
 
-import functools
 import itertools
 import struct
 from collections.abc import Iterator, Sequence
@@ -249,58 +263,67 @@ def _item_page(
 _HEAD = {o: struct.Struct(o + "IIIIIHHBB") for o in ("<", ">")}
 
 
+def _order_key(key: bytes, big: int) -> tuple[int, ...]:
+    """Where ``key`` sorts: its bytes, then its end (after any byte on the page, before off it)."""
+    return (*key, 256) if len(key) <= big else (*key, -1)
+
+
 def page_order(a: bytes, b: bytes, big: int = pages.DEFAULT_PAGE_SIZE // 4) -> int:
-    """libdb's order of two keys on a sorted hash page (``__ham_getindex_sorted``): <0, 0, >0.
+    """The order of two keys on a sorted hash page: <0, 0, >0.
 
     Bytes compare as ``memcmp`` does; when one key is the other's beginning, the
-    *longer* one comes first if both are on the page, the shorter one if either
-    is an off-page (big) key, as libdb's comparison with an overflow item has it.
+    *longer* comes first if both are on the page (``__ham_getindex_sorted``), the
+    shorter if both are off-page (big) keys (``__db_coff``, ``__db_moff``): there
+    every comparison libdb makes agrees. Of an on-page key and a big key it
+    begins, libdb has no one order (looking the big key up, it comes first;
+    looking the short key up, the short one does), so :func:`write` never puts
+    the two on one page; here the big one comes first, as libdb's ``put`` of it
+    places it.
 
-    >>> page_order(b"ab", b"abc") > 0, page_order(b"ab", b"ab" * 600) < 0, page_order(b"a", b"b")
-    (True, True, -1)
+    >>> page_order(b"ab", b"abc") > 0, page_order(b"ab" * 600, b"ab" * 700) < 0
+    (True, True)
+    >>> page_order(b"ab", b"ab" * 600) > 0, page_order(b"a", b"b")
+    (True, -1)
     """
-    n = min(len(a), len(b))
-    if a[:n] != b[:n]:
-        return -1 if a[:n] < b[:n] else 1
-    if len(a) == len(b):
-        return 0
-    on_page = len(a) <= big and len(b) <= big
-    shorter_first = -1 if len(a) < len(b) else 1
-    return -shorter_first if on_page else shorter_first
+    ka, kb = _order_key(a, big), _order_key(b, big)
+    return (ka > kb) - (ka < kb)
 
 
 def sort_page_keys(keys: list[bytes], big: int = pages.DEFAULT_PAGE_SIZE // 4) -> None:
-    """Sort one bucket's keys in place into the order of :func:`page_order`."""
+    """Sort one page's keys in place into the order of :func:`page_order`."""
     if len(keys) < 2:
         return
     if max(map(len, keys)) <= big:
         # on-page keys only: the end of a key sorts after every byte
         width = max(map(len, keys)) + 1
         keys.sort(key=lambda k: (k.ljust(width, b"\xff"), -len(k)))
+    elif min(map(len, keys)) > big:
+        keys.sort()  # big keys only: bytes, the shorter first (__db_coff)
     else:
-
-        def order(a: bytes, b: bytes) -> int:
-            return page_order(a, b, big)
-
-        keys.sort(key=functools.cmp_to_key(order))
+        keys.sort(key=lambda k: _order_key(k, big))
 
 
-def _hash_pages(bucket_pgno: int, items: list[bytes], store: _Pages) -> bytes:
-    """A bucket's first page, ``items`` being key, value, key, value...; overflow to ``store``."""
+def _hash_pages(bucket_pgno: int, groups: list[list[bytes]], store: _Pages) -> bytes:
+    """A bucket's first page; each group is key, value, key, value... and starts a page of its own.
+
+    A page that does not hold a group's pairs continues it on the next page of
+    the bucket's chain (allocated in ``store``, as are the pages of later groups).
+    """
     size, order = store.page_size, store.order
     room = size - pages.PAGE_HEADER_SIZE
-    total = sum(map(len, items)) + 2 * len(items)
-    if total <= room:  # the common case: one page
-        return _item_page(bucket_pgno, 0, 0, 0, P_HASH, items, size, order)
-    chain: list[list[bytes]] = [[]]
-    used = 0
-    for i in range(0, len(items), 2):
-        need = len(items[i]) + len(items[i + 1]) + 4
-        if chain[-1] and used + need > room:
-            chain.append([])
-            used = 0
-        chain[-1] += items[i : i + 2]
-        used += need
+    if len(groups) == 1 and sum(map(len, groups[0])) + 2 * len(groups[0]) <= room:
+        return _item_page(bucket_pgno, 0, 0, 0, P_HASH, groups[0], size, order)  # one page
+    chain: list[list[bytes]] = []
+    for items in groups:
+        chain.append([])
+        used = 0
+        for i in range(0, len(items), 2):
+            need = len(items[i]) + len(items[i + 1]) + 4
+            if chain[-1] and used + need > room:
+                chain.append([])
+                used = 0
+            chain[-1] += items[i : i + 2]
+            used += need
     numbers = [bucket_pgno] + [store.reserve() for _ in chain[1:]]
     first = b""
     for i, (pgno, group) in enumerate(zip(numbers, chain, strict=True)):
@@ -417,28 +440,34 @@ def write(
     keydata = bytes((H_KEYDATA,))
     body = []
     for b, bucket_keys in enumerate(buckets):
-        sort_page_keys(bucket_keys, big)
-        page_items: list[bytes] = []
-        for key in bucket_keys:
-            if len(key) <= big:
-                page_items.append(keydata + key)
-            else:
-                page_items.append(off.pack(H_OFFPAGE, store.overflow(key), len(key)))
-            one = simple.get(key)
-            if one is not None:
-                if len(one) <= big:
-                    page_items.append(keydata + one)
+        # on-page keys, then big keys on a page of their own (see the module's notes)
+        small = [k for k in bucket_keys if len(k) <= big]
+        large = [k for k in bucket_keys if len(k) > big]
+        groups: list[list[bytes]] = []
+        for group_keys in [g for g in (small, large) if g] or [[]]:
+            sort_page_keys(group_keys, big)
+            page_items: list[bytes] = []
+            for key in group_keys:
+                if len(key) <= big:
+                    page_items.append(keydata + key)
                 else:
-                    page_items.append(off.pack(H_OFFPAGE, store.overflow(one), len(one)))
-                continue
-            assert grouped is not None
-            values = grouped[key]
-            if sum(len(v) + 4 for v in values) <= big and all(len(v) <= big for v in values):
-                dups = b"".join(u16.pack(len(v)) + v + u16.pack(len(v)) for v in values)
-                page_items.append(bytes((H_DUPLICATE,)) + dups)
-            else:
-                page_items.append(_OFFDUP[order].pack(H_OFFDUP, _offdup(values, store)))
-        body.append(_hash_pages(b + 1, page_items, store))
+                    page_items.append(off.pack(H_OFFPAGE, store.overflow(key), len(key)))
+                one = simple.get(key)
+                if one is not None:
+                    if len(one) <= big:
+                        page_items.append(keydata + one)
+                    else:
+                        page_items.append(off.pack(H_OFFPAGE, store.overflow(one), len(one)))
+                    continue
+                assert grouped is not None
+                values = grouped[key]
+                if sum(len(v) + 4 for v in values) <= big and all(len(v) <= big for v in values):
+                    dups = b"".join(u16.pack(len(v)) + v + u16.pack(len(v)) for v in values)
+                    page_items.append(bytes((H_DUPLICATE,)) + dups)
+                else:
+                    page_items.append(_OFFDUP[order].pack(H_OFFDUP, _offdup(values, store)))
+            groups.append(page_items)
+        body.append(_hash_pages(b + 1, groups, store))
     _write_file(f, body, store, nbuckets, len(keys), duplicates, page_size, order, uid)
 
 
@@ -479,7 +508,7 @@ def _write_simple(
         ends = map(add, itertools.accumulate(map(len, flat)), itertools.count(1))
         offsets = list(map(sub, itertools.repeat(page_size), ends))
         if offsets and page_size - offsets[-1] + 2 * n > room:
-            body.append(_hash_pages(b + 1, [b"\x01" + x for x in flat], store))
+            body.append(_hash_pages(b + 1, [[b"\x01" + x for x in flat]], store))
             continue
         top = offsets[-1] if offsets else page_size
         flat.reverse()
