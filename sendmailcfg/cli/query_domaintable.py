@@ -10,10 +10,8 @@ usage errors and unreadable files.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
-from sendmailcfg.cli.query_virtusertable import add_common, as_json, as_text, load
+from sendmailcfg.cli._answers import add_common, answer_each
 
 NAME = "domaintable"
 HELP = "what domaintable renames a host (or an address's host) to"
@@ -31,21 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from sendmailcfg.maps.domaintable import DomaintableDocument
 
-    doc = load(args.file, "domaintable", args.no_fold)
-    if doc is None:
-        return 2
-    assert isinstance(doc, DomaintableDocument)
-    results = []
-    for query in args.addresses:
-        try:
-            r = doc.rewrite(query, host_name=args.host_name)
-        except ValueError as exc:
-            print(f"query domaintable: {exc}", file=sys.stderr)
-            return 2
-        results.append((query, r))
-    if args.json:
-        print(json.dumps([as_json(q, r) for q, r in results], indent=2, ensure_ascii=False))
-        return 0
-    for query, r in results:
-        print(r.explain() if args.explain else as_text(query, r))
-    return 0
+    def ask(doc: DomaintableDocument, query: str) -> object:
+        return doc.rewrite(query, host_name=args.host_name)
+
+    return answer_each(args, "domaintable", ask)

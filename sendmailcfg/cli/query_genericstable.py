@@ -11,10 +11,8 @@ usage errors and unreadable files.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
-from sendmailcfg.cli.query_virtusertable import add_common, as_json, as_text, load
+from sendmailcfg.cli._answers import add_common, answer_each
 
 NAME = "genericstable"
 HELP = "what a sender address becomes through genericstable, and why"
@@ -47,27 +45,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from sendmailcfg.maps.genericstable import GenericstableDocument
 
-    doc = load(args.file, "genericstable", args.no_fold)
-    if doc is None:
-        return 2
-    assert isinstance(doc, GenericstableDocument)
-    results = []
-    for query in args.addresses:
-        try:
-            r = doc.rewrite(
-                query,
-                generics_domains=args.domain,
-                entire_domain=args.entire_domain,
-                host_name=args.host_name,
-                masquerade_as=args.masquerade_as,
-            )
-        except ValueError as exc:
-            print(f"query genericstable: {exc}", file=sys.stderr)
-            return 2
-        results.append((query, r))
-    if args.json:
-        print(json.dumps([as_json(q, r) for q, r in results], indent=2, ensure_ascii=False))
-        return 0
-    for query, r in results:
-        print(r.explain() if args.explain else as_text(query, r))
-    return 0
+    def ask(doc: GenericstableDocument, query: str) -> object:
+        return doc.rewrite(
+            query,
+            generics_domains=args.domain,
+            entire_domain=args.entire_domain,
+            host_name=args.host_name,
+            masquerade_as=args.masquerade_as,
+        )
+
+    return answer_each(args, "genericstable", ask)

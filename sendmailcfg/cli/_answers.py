@@ -1,0 +1,88 @@
+"""What every map query shares: its common arguments, opening the map, and printing answers.
+
+``query virtusertable``, ``genericstable`` and ``domaintable`` answer each query with one
+result object that has ``key``, ``result``, ``line`` (and, for virtusertable, ``error``)
+and ``explain()``; :func:`answer_each` runs the queries and prints them as text or JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+
+def add_common(parser: argparse.ArgumentParser, what: str) -> None:
+    """FILE, ADDRESS..., --json, --explain and -f, as every map query has them."""
+    parser.add_argument("file", metavar="FILE", help=f"the {what} source (text, not .db)")
+    parser.add_argument("addresses", nargs="+", metavar="ADDRESS", help="user@domain")
+    parser.add_argument("--json", action="store_true", help="print a JSON array")
+    parser.add_argument(
+        "--explain", action="store_true", help="also list every key tried and what it found"
+    )
+    parser.add_argument(
+        "-f",
+        "--no-fold",
+        action="store_true",
+        help="keys are case-sensitive (map built with makemap -f and K... -f)",
+    )
+
+
+def load(path: str, kind: str, no_fold: bool) -> Any:
+    """The document, or None after printing why it cannot be read."""
+    from sendmailcfg import api
+
+    try:
+        return api.load(path, kind, fold_keys=not no_fold)
+    except OSError as exc:
+        print(f"{path}: cannot read: {exc.strerror}", file=sys.stderr)
+        return None
+
+
+def as_json(query: str, r: Any) -> dict[str, Any]:
+    """One answer as the JSON object the issue names: address, key, result, error, line."""
+    error = getattr(r, "error", None)
+    return {
+        "address": query,
+        "key": r.key,
+        "result": r.result,
+        "error": None if error is None else {"code": error.code, "reply": error.reply},
+        "line": r.line,
+    }
+
+
+def as_text(query: str, r: Any) -> str:
+    """One answer as a line: ``QUERY -> RESULT (line N: KEY)``."""
+    error = getattr(r, "error", None)
+    if error is not None:
+        return f"{query} -> error: {error.reply} (line {r.line}: {r.key})"
+    if r.result is not None:
+        return f"{query} -> {r.result} (line {r.line}: {r.key})"
+    if not getattr(r, "looked_up", True):
+        return f"{query} -> not looked up"
+    return f"{query} -> no entry"
+
+
+def answer_each(args: argparse.Namespace, kind: str, ask: Callable[[Any, str], Any]) -> int:
+    """Open ``args.file`` as ``kind``, ``ask(doc, query)`` for each query, print; the status.
+
+    A query the map cannot take (``ValueError``) is a usage error: exit 2, nothing printed.
+    """
+    doc = load(args.file, kind, args.no_fold)
+    if doc is None:
+        return 2
+    results = []
+    for query in args.addresses:
+        try:
+            results.append((query, ask(doc, query)))
+        except ValueError as exc:
+            print(f"query {kind}: {exc}", file=sys.stderr)
+            return 2
+    if args.json:
+        print(json.dumps([as_json(q, r) for q, r in results], indent=2, ensure_ascii=False))
+        return 0
+    for query, r in results:
+        print(r.explain() if args.explain else as_text(query, r))
+    return 0
