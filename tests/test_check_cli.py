@@ -53,3 +53,15 @@ def test_dash_reads_standard_input_as_lint_does() -> None:
     assert good.returncode == 0
     no_kind = subprocess.run([*run[:4], "-"], input=b"", capture_output=True, cwd=top)
     assert no_kind.returncode == 2 and b"needs --kind" in no_kind.stderr
+
+
+def test_a_fifo_in_a_folder_is_reported_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    (tmp_path / "mailertable").write_text("takaq.jp smtp:takaq.jp\n")
+    os.mkfifo(tmp_path / "access")  # opening it for reading would block forever
+    assert main(["check", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'access'}: not read: a FIFO" in err
