@@ -15,7 +15,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sendmailcfg.maps.document import MapDocument
@@ -108,22 +109,28 @@ def open_site(
     return site
 
 
+def print_answers(args: argparse.Namespace, command: str, ask: Callable[[str], Any]) -> int:
+    """``ask(address)`` for each address, printed as JSON (``as_json()``) or text
+    (``explain()``, its first line without ``--explain``); a refused address is exit 2."""
+    answers = []
+    for address in args.addresses:
+        try:
+            answers.append(ask(address))
+        except ValueError as exc:
+            print(f"{command}: {exc}", file=sys.stderr)
+            return 2
+    if args.json:
+        print(json.dumps([a.as_json() for a in answers], indent=2, ensure_ascii=False))
+        return 0
+    for a in answers:
+        print(a.explain() if args.explain else a.explain().split("\n", 1)[0])
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from sendmailcfg.site import route
 
     site = open_site(args, "route")
     if site is None:
         return 2
-    answers = []
-    for address in args.addresses:
-        try:
-            answers.append(route(site, address, no_such_users=args.no_such_user))
-        except ValueError as exc:
-            print(f"route: {exc}", file=sys.stderr)
-            return 2
-    if args.json:
-        print(json.dumps([d.as_json() for d in answers], indent=2, ensure_ascii=False))
-        return 0
-    for d in answers:
-        print(d.explain() if args.explain else d.explain().split("\n", 1)[0])
-    return 0
+    return print_answers(args, "route", lambda a: route(site, a, no_such_users=args.no_such_user))

@@ -11,10 +11,8 @@ usage errors and unreadable files.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
-from sendmailcfg.cli.route import add_site_options, open_site
+from sendmailcfg.cli.route import add_site_options, open_site, print_answers
 
 NAME = "sender"
 HELP = "what sender addresses become through a mailer (masquerading, genericstable)"
@@ -39,16 +37,4 @@ def run(args: argparse.Namespace) -> int:
     site = open_site(args, "sender", report_maps=("genericstable", "domaintable"))
     if site is None:
         return 2
-    answers = []
-    for address in args.addresses:
-        try:
-            answers.append(sender(site, address, mailer=args.mailer))
-        except ValueError as exc:
-            print(f"sender: {exc}", file=sys.stderr)
-            return 2
-    if args.json:
-        print(json.dumps([f.as_json() for f in answers], indent=2, ensure_ascii=False))
-        return 0
-    for f in answers:
-        print(f.explain() if args.explain else f.explain().split("\n", 1)[0])
-    return 0
+    return print_answers(args, "sender", lambda a: sender(site, a, mailer=args.mailer))
