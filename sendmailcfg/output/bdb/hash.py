@@ -66,7 +66,7 @@ from __future__ import annotations
 import itertools
 import struct
 from collections.abc import Iterator, Sequence
-from operator import add, eq, itemgetter, sub
+from operator import add, itemgetter, sub
 from typing import BinaryIO
 
 from sendmailcfg.output.bdb import pages
@@ -407,16 +407,16 @@ def write(
                 got.append(value)
         simple: dict[bytes, bytes] = {k: v[0] for k, v in grouped.items() if len(v) == 1}
     else:
-        pairs_sorted = sorted(items)
-        keys_sorted = list(map(itemgetter(0), pairs_sorted))
-        if any(map(eq, keys_sorted[1:], keys_sorted[:-1])):
+        keys_given = list(map(itemgetter(0), items))
+        if len(set(keys_given)) != len(keys_given):
+            keys_sorted = sorted(keys_given)
             key = next(a for a, b in zip(keys_sorted[1:], keys_sorted[:-1], strict=True) if a == b)
             raise ValueError(f"key {key!r} given twice (pass duplicates=True to keep both)")
-        values = list(map(itemgetter(1), pairs_sorted))
-        if not keys_sorted or (max(map(len, keys_sorted)) <= big and max(map(len, values)) <= big):
-            _write_simple(f, pairs_sorted, keys_sorted, values, page_size, order, uid)
+        values = list(map(itemgetter(1), items))
+        if not keys_given or (max(map(len, keys_given)) <= big and max(map(len, values)) <= big):
+            _write_simple(f, list(items), keys_given, values, page_size, order, uid)
             return
-        simple = dict(pairs_sorted)
+        simple = dict(sorted(items))
     keys = list(grouped if grouped is not None else simple)
     # estimate the pages the pairs need (an off-page item takes 12 bytes on its page)
     total = 0
@@ -473,8 +473,8 @@ def write(
 
 def _write_simple(
     f: BinaryIO,
-    pairs_sorted: list[tuple[bytes, bytes]],
-    keys_sorted: list[bytes],
+    pairs: list[tuple[bytes, bytes]],
+    keys: list[bytes],
     values: list[bytes],
     page_size: int,
     order: ByteOrder,
@@ -482,26 +482,30 @@ def _write_simple(
 ) -> None:
     """The common case, made fast: unique keys, every key and value small enough for a page.
 
-    The pairs come sorted (once, in C); dealt out to their buckets in that
-    order, each bucket is sorted already, unless some key begins another (then
-    libdb's longer-first order is made bucket by bucket).
+    The pairs (``keys`` and ``values`` are their halves) are dealt out to their
+    buckets and each bucket is sorted (many short sorts: far fewer comparisons
+    than one of every pair), in libdb's longer-first order when one of its keys
+    begins another.
     """
-    total = sum(map(len, keys_sorted)) + sum(map(len, values)) + 6 * len(keys_sorted)
+    total = sum(map(len, keys)) + sum(map(len, values)) + 6 * len(keys)
     nbuckets = _bucket_count(total, page_size)
     mask = nbuckets - 1
     store = _Pages(page_size, order, nbuckets + 1)
-    prefixed = any(map(bytes.startswith, keys_sorted[1:], keys_sorted[:-1]))
     buckets: list[list[tuple[bytes, bytes]]] = [[] for _ in range(nbuckets)]
-    for pair, h in zip(pairs_sorted, hash_many(keys_sorted), strict=True):
+    for pair, h in zip(pairs, hash_many(keys), strict=True):
         buckets[h & mask].append(pair)
     room = page_size - pages.PAGE_HEADER_SIZE
     head = _HEAD[order]
     chain = itertools.chain.from_iterable
+    first = itemgetter(0)
     body = []
     for b, pairs in enumerate(buckets):
-        if prefixed and len(pairs) > 1:
-            width = max(len(k) for k, _ in pairs) + 1
-            pairs.sort(key=lambda pair: (pair[0].ljust(width, b"\xff"), -len(pair[0])))
+        if len(pairs) > 1:
+            pairs.sort(key=first)
+            ks = list(map(first, pairs))
+            if any(map(bytes.startswith, ks[1:], ks[:-1])):
+                width = max(map(len, ks)) + 1
+                pairs.sort(key=lambda pair: (pair[0].ljust(width, b"\xff"), -len(pair[0])))
         flat = list(chain(pairs))
         n = len(flat)
         # item i (a type byte, then the bytes) ends where item i - 1 begins
@@ -522,7 +526,7 @@ def _write_simple(
                 )
             )
         )
-    _write_file(f, body, store, nbuckets, len(keys_sorted), False, page_size, order, uid)
+    _write_file(f, body, store, nbuckets, len(keys), False, page_size, order, uid)
 
 
 def _write_file(
