@@ -27,7 +27,7 @@ makemap: mailertable: line 3: key example.com: duplicate key
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Literal
 
 import attrs
@@ -269,6 +269,69 @@ def scan(data: bytes, options: ReaderOptions = ReaderOptions()) -> Iterator[Scan
             yield lineno, key + nul, value + nul, None
         else:
             yield lineno, key, value, None
+
+
+def put_unique(
+    table: dict[bytes, bytes],
+    data: bytes,
+    options: ReaderOptions,
+    errors: list[tuple[int, str]],
+    on_put: Callable[[bytes, bytes], None] | None = None,
+) -> int:
+    r"""Put the pairs of ``data`` into ``table`` as makemap would (``-r``: the last wins).
+
+    :func:`scan` and the puts in one loop, for the common case: white-space
+    separators (no ``-t``) and no ``-d``. Rejected lines and repeated keys (not
+    with ``-r``) are appended to ``errors``; ``on_put`` sees every pair tried
+    (``-v``). Returns the pairs written.
+
+    >>> table, errors = {}, []
+    >>> put_unique(table, b"a 1\nA 2\n b\n", ReaderOptions(), errors), table
+    (1, {b'a': b'1'})
+    >>> errors
+    [(2, 'key a: duplicate key'), (3, 'syntax error (leading space)')]
+    """
+    if options.delimiter is not None:
+        raise ValueError("put_unique splits on white space only (no -t)")
+    reader = options
+    comment = reader.comment[0] if reader.comment is not None else -1
+    fold = reader.fold
+    allow_empty = reader.allow_empty
+    nul = b"\0" if reader.include_nul else b""
+    keep_first = reader.duplicates == "error"
+    space = _SPACE
+    written = 0
+    for lineno, s in _chunks(data):
+        if s is None:
+            errors.append((lineno, TOO_LONG))
+            continue
+        if not s or s[0] == comment:
+            continue
+        if s[0] in space:
+            errors.append((lineno, LEADING_SPACE))
+            continue
+        parts = s.split(None, 1)
+        if len(parts) == 2:
+            key, value = parts
+        else:
+            key = parts[0]
+            value = b""
+        if fold:
+            key = key.lower()
+        if not value and not allow_empty:
+            errors.append((lineno, f"no RHS for LHS {c_string(key)}"))
+            continue
+        if nul:
+            key += nul
+            value += nul
+        if on_put is not None:
+            on_put(key, value)
+        if keep_first and key in table:
+            errors.append((lineno, duplicate_message(key)))
+            continue
+        table[key] = value
+        written += 1
+    return written
 
 
 def iter_records(

@@ -22,15 +22,11 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
 from sendmailcfg.maps.makemap_reader import (
-    _SPACE,
     EX_DATAERR,
     EX_OK,
-    LEADING_SPACE,
-    TOO_LONG,
     ReaderOptions,
-    _chunks,
-    c_string,
     duplicate_message,
+    put_unique,
     scan,
 )
 from sendmailcfg.output import bdb
@@ -119,57 +115,6 @@ def write(
             gc.enable()
 
 
-def _fill(
-    table: dict[bytes, bytes],
-    data: bytes,
-    reader: ReaderOptions,
-    errors: list[tuple[int, str]],
-    on_put: PutHook | None,
-) -> int:
-    """:func:`scan` and the puts of a map without duplicates, in one loop (the common case).
-
-    Only for white-space separators (no ``-t``); returns the pairs written.
-    """
-    comment = reader.comment[0] if reader.comment is not None else -1
-    fold = reader.fold
-    allow_empty = reader.allow_empty
-    nul = b"\0" if reader.include_nul else b""
-    keep_first = reader.duplicates == "error"
-    space = _SPACE
-    written = 0
-    for lineno, s in _chunks(data):
-        if s is None:
-            errors.append((lineno, TOO_LONG))
-            continue
-        if not s or s[0] == comment:
-            continue
-        if s[0] in space:
-            errors.append((lineno, LEADING_SPACE))
-            continue
-        parts = s.split(None, 1)
-        if len(parts) == 2:
-            key, value = parts
-        else:
-            key = parts[0]
-            value = b""
-        if fold:
-            key = key.lower()
-        if not value and not allow_empty:
-            errors.append((lineno, f"no RHS for LHS {c_string(key)}"))
-            continue
-        if nul:
-            key += nul
-            value += nul
-        if on_put is not None:
-            on_put(key, value)
-        if keep_first and key in table:
-            errors.append((lineno, duplicate_message(key)))
-            continue
-        table[key] = value
-        written += 1
-    return written
-
-
 def _write(
     f: BinaryIO,
     method: str,
@@ -205,7 +150,7 @@ def _write(
         return WriteResult(written, errors, status)
     table: dict[bytes, bytes] = dict(existing or ())
     if reader.delimiter is None:
-        written = _fill(table, data, reader, errors, on_put)
+        written = put_unique(table, data, reader, errors, on_put)
         bdb.write(method, f, list(table.items()), duplicates=False)  # type: ignore[arg-type]
         return WriteResult(written, errors, EX_DATAERR if errors else EX_OK)
     keep_first = policy == "error"
