@@ -12,6 +12,7 @@ from sendmailcfg.maps.makemap_reader import (
     ReaderOptions,
     format_message,
     iter_chunks,
+    put_unique,
     read_source,
 )
 from tests.oracle import Oracle
@@ -157,6 +158,27 @@ _flags = st.builds(
     st.sampled_from([[], ["-N"]]),
     st.sampled_from([[], [], ["-r"], ["-d"], ["-rd"]]),
 )
+
+
+@given(source=_source(), flags=_flags)
+def test_put_unique_matches_read_source(source: bytes, flags: list[str]) -> None:
+    """The one-loop reader of the pure backend (no ``-t``, no ``-d``) stores and says the same."""
+    options = ReaderOptions.from_flags(flags)
+    if options.delimiter is not None:
+        with pytest.raises(ValueError):
+            put_unique({}, source, options, [])
+        return
+    if options.duplicates == "all":
+        return
+    expected = read_source(source, options)
+    table: dict[bytes, bytes] = {}
+    errors: list[tuple[int, str]] = []
+    tried: list[tuple[bytes, bytes]] = []
+    written = put_unique(table, source, options, errors, lambda k, v: tried.append((k, v)))
+    assert list(table.items()) == expected.pairs
+    assert errors == expected.errors
+    repeated = sum(1 for _, message in errors if message.endswith(": duplicate key"))
+    assert written == len(tried) - repeated
 
 
 def _compare(oracle: Oracle, folder: Path, source: bytes, flags: list[str], maptype: str) -> None:
