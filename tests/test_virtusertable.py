@@ -32,24 +32,6 @@ VT = (
 )
 
 
-def _virt(text: str = VT) -> VirtusertableDocument:
-    doc = VirtusertableDocument.from_text(text)
-    assert isinstance(doc, VirtusertableDocument)
-    return doc
-
-
-def _gen(text: str) -> GenericstableDocument:
-    doc = GenericstableDocument.from_text(text)
-    assert isinstance(doc, GenericstableDocument)
-    return doc
-
-
-def _dt(text: str) -> DomaintableDocument:
-    doc = DomaintableDocument.from_text(text)
-    assert isinstance(doc, DomaintableDocument)
-    return doc
-
-
 def test_old_module_still_exports_the_documents() -> None:
     assert others.VirtusertableDocument is VirtusertableDocument
     assert others.GenericstableDocument is GenericstableDocument
@@ -57,7 +39,7 @@ def test_old_module_still_exports_the_documents() -> None:
 
 
 def test_plus_detail_falls_back_to_the_user_then_the_domain() -> None:
-    doc = _virt()
+    doc = VirtusertableDocument.from_text(VT)
     r = doc.resolve("info+x@example.com", virtuser_domains=["example.com"])
     assert (r.key, r.result, r.line, r.error) == ("info@example.com", "info-list", 2, None)
     assert r.tried == (
@@ -74,7 +56,7 @@ def test_plus_detail_falls_back_to_the_user_then_the_domain() -> None:
 
 
 def test_errors_give_status_and_reply() -> None:
-    doc = _virt()
+    doc = VirtusertableDocument.from_text(VT)
     r = doc.resolve("bad@example.com", local_names=["example.com"])
     assert r.result is None and r.line == 4
     assert r.error == VirtuserError(
@@ -86,7 +68,7 @@ def test_errors_give_status_and_reply() -> None:
 
 
 def test_domains_looked_up() -> None:
-    doc = _virt()
+    doc = VirtusertableDocument.from_text(VT)
     assert not doc.resolve("info@example.org", virtuser_domains=["example.com"]).looked_up
     sub = doc.resolve("info@sub.example.com", virtuser_domains=["example.com"])
     assert not sub.looked_up and sub.tried == ()
@@ -102,7 +84,7 @@ def test_domains_looked_up() -> None:
 
 
 def test_bad_addresses_raise() -> None:
-    doc = _virt()
+    doc = VirtusertableDocument.from_text(VT)
     for bad in ("a b@example.com", "@example.com", "u@", "a@b@example.com", "u@.x", "u@a..b"):
         with pytest.raises(ValueError):
             doc.resolve(bad, local_names=["example.com"])
@@ -115,7 +97,7 @@ _DETAILS = st.one_of(st.none(), st.sampled_from(["", "x", "y+z"]))
 @given(_USERS, _DETAILS)
 def test_catch_all_with_percent_3_keeps_the_detail(user: str, detail: str | None) -> None:
     local = user if detail is None else f"{user}+{detail}"
-    doc = _virt("@example.com\t%1%3@elsewhere.example\n")
+    doc = VirtusertableDocument.from_text("@example.com\t%1%3@elsewhere.example\n")
     r = doc.resolve(f"{local}@example.com", virtuser_domains=["example.com"])
     assert r.result == f"{user}{'' if detail is None else '+' + detail}@elsewhere.example"
     assert r.tried[0] == f"{local}@example.com" and r.tried[-1] == "@example.com"
@@ -126,7 +108,9 @@ def test_first_key_in_order_wins(present: list[str]) -> None:
     """Whatever subset of keys the map has, the answer is the first of the order present."""
     order = ["info+x", "info++", "info+*", "info", "++", "+*", ""]
     text = "".join(f"{k}@example.com\tto-{k or 'domain'}\n" for k in present)
-    r = _virt(text).resolve("info+x@example.com", virtuser_domains=["example.com"])
+    r = VirtusertableDocument.from_text(text).resolve(
+        "info+x@example.com", virtuser_domains=["example.com"]
+    )
     want = next((k for k in order if k in present), None)
     if want is None:
         assert r.key is None and r.result is None and len(r.tried) == len(order)
@@ -136,7 +120,9 @@ def test_first_key_in_order_wins(present: list[str]) -> None:
 
 
 def test_genericstable_keys_and_qualification() -> None:
-    doc = _gen("joe\tjoe.smith\nann@host.example\tann@example.com\n@host.example\t%1@old.example\n")
+    doc = GenericstableDocument.from_text(
+        "joe\tjoe.smith\nann@host.example\tann@example.com\n@host.example\t%1@old.example\n"
+    )
     r = doc.rewrite("joe", host_name="host.example")
     assert r.tried == ("joe@host.example", "joe")
     assert (r.key, r.result, r.value) == ("joe", "joe.smith@host.example", "joe.smith")
@@ -158,7 +144,7 @@ def test_genericstable_keys_and_qualification() -> None:
 
 
 def test_domaintable_exact_host_only() -> None:
-    doc = _dt("old.example\tnew.example\n")
+    doc = DomaintableDocument.from_text("old.example\tnew.example\n")
     assert doc.rewrite("u@OLD.example").result == "u@OLD.example".replace(
         "OLD.example", "new.example"
     )

@@ -28,24 +28,6 @@ from tests.oracle.virtuser import HOST_NAME, Answer, TablesOracle
 VIRT = ("virt.example",)
 
 
-def _virt(text: str) -> VirtusertableDocument:
-    doc = VirtusertableDocument.from_text(text)
-    assert isinstance(doc, VirtusertableDocument)
-    return doc
-
-
-def _gen(text: str) -> GenericstableDocument:
-    doc = GenericstableDocument.from_text(text)
-    assert isinstance(doc, GenericstableDocument)
-    return doc
-
-
-def _dt(text: str) -> DomaintableDocument:
-    doc = DomaintableDocument.from_text(text)
-    assert isinstance(doc, DomaintableDocument)
-    return doc
-
-
 GEN = ("gen.example", HOST_NAME)
 LOCAL = ("local.example",)
 
@@ -191,7 +173,7 @@ def test_virtusertable_agrees_with_sendmail(
     rng = random.Random(f"virtuser-{seed}-{entire}")
     to = tables[entire]
     text, _ = _map(rng, _virt_key, V_VALUES, 30)
-    doc = _virt(text)
+    doc = VirtusertableDocument.from_text(text)
     to.load("virtusertable", text.encode())
     queries = sorted({_virt_query(rng) for _ in range(60)})
     for query, got in zip(queries, to.virtuser(queries), strict=True):
@@ -212,7 +194,7 @@ def test_virtusertable_lookup_order_and_plus_detail(tables: dict[bool, TablesOra
     to = tables[False]
     for i in range(len(keys)):
         text = "".join(f"{k}\t%1.%2.%3.{n}@x.example\n" for n, k in enumerate(keys[i:]))
-        doc = _virt(text)
+        doc = VirtusertableDocument.from_text(text)
         to.load("virtusertable", text.encode())
         queries = ["info+sales@virt.example", "info+@virt.example", "info@virt.example"]
         answers = to.virtuser(queries)
@@ -227,7 +209,7 @@ def test_virtusertable_error_replies_agree_with_smtp(tables: dict[bool, TablesOr
     errors = [v for v in V_VALUES if v.lower().startswith("error")]
     errors += ["error:nouser 550 5.1.1 enhanced in text", "error:5.1.1:450 class mismatch"]
     text = "".join(f"e{i}@virt.example\t{v}\n" for i, v in enumerate(errors))
-    doc = _virt(text)
+    doc = VirtusertableDocument.from_text(text)
     to.load("virtusertable", text.encode())
     queries = [f"e{i}@virt.example" for i in range(len(errors))]
     replies = to.rcpt_replies(queries)
@@ -301,7 +283,7 @@ def test_genericstable_agrees_with_sendmail(
     rng = random.Random(f"generics-{seed}-{entire}")
     to = tables[entire]
     text, _ = _map(rng, lambda r: r.choice(G_KEYS), G_VALUES, 8)
-    doc = _gen(text)
+    doc = GenericstableDocument.from_text(text)
     to.load("genericstable", text.encode())
     queries = sorted({u if d is None else f"{u}@{d}" for u in G_USERS for d in G_DOMAINS})
     for query, got in zip(queries, to.generics(queries), strict=True):
@@ -338,7 +320,7 @@ D_QUERIES = [
 
 def test_domaintable_agrees_with_sendmail(tables: dict[bool, TablesOracle]) -> None:
     to = tables[False]
-    doc = _dt(D_TEXT)
+    doc = DomaintableDocument.from_text(D_TEXT)
     to.load("domaintable", D_TEXT.encode())
     try:
         answers = to.domaintable(D_QUERIES)
@@ -376,7 +358,7 @@ def masq_tables(oracle: oracle_mod.Oracle) -> Iterator[TablesOracle]:
 def test_genericstable_with_masquerade_as(masq_tables: TablesOracle) -> None:
     """MASQUERADE_AS qualifies an unqualified value (found qualified ones stay)."""
     text = "joe\tjsmith\nann\tann.b@gen.example\n@gen.example\t%1-x\n"
-    doc = _gen(text)
+    doc = GenericstableDocument.from_text(text)
     masq_tables.load("genericstable", text.encode())
     queries = ["joe", "joe@gen.example", "ann", "bob@gen.example", "bob"]
     for query, got in zip(queries, masq_tables.generics(queries), strict=True):
@@ -436,7 +418,7 @@ def _virt_case(
     tables: dict[bool, TablesOracle], pairs: list[tuple[str, str]], queries: list[str], entire: bool
 ) -> None:
     text = _unique(pairs)
-    doc = _virt(text)
+    doc = VirtusertableDocument.from_text(text)
     to = tables[entire]
     to.load("virtusertable", text.encode())
     for query, got in zip(queries, to.virtuser(queries), strict=True):
@@ -487,7 +469,7 @@ def _gen_case(
     tables: dict[bool, TablesOracle], pairs: list[tuple[str, str]], queries: list[str], entire: bool
 ) -> None:
     text = _unique(pairs)
-    doc = _gen(text)
+    doc = GenericstableDocument.from_text(text)
     to = tables[entire]
     to.load("genericstable", text.encode())
     for query, got in zip(queries, to.generics(queries), strict=True):
@@ -545,7 +527,7 @@ def test_domaintable_generated_cases_agree(
     tables: dict[bool, TablesOracle], pairs: list[tuple[str, str]], queries: list[str]
 ) -> None:
     text = _unique(pairs)
-    doc = _dt(text)
+    doc = DomaintableDocument.from_text(text)
     to = tables[False]
     to.load("domaintable", text.encode())
     try:

@@ -14,10 +14,17 @@ from collections.abc import Callable
 from typing import Any
 
 
-def add_common(parser: argparse.ArgumentParser, what: str) -> None:
+def add_common(
+    parser: argparse.ArgumentParser,
+    what: str,
+    *,
+    reads_db: bool = False,
+    address_help: str = "user@domain",
+) -> None:
     """FILE, ADDRESS..., --json, --explain and -f, as every map query has them."""
-    parser.add_argument("file", metavar="FILE", help=f"the {what} source (text, not .db)")
-    parser.add_argument("addresses", nargs="+", metavar="ADDRESS", help="user@domain")
+    source = "source, or the .db built from it" if reads_db else "source (text, not .db)"
+    parser.add_argument("file", metavar="FILE", help=f"the {what} {source}")
+    parser.add_argument("addresses", nargs="+", metavar="ADDRESS", help=address_help)
     parser.add_argument("--json", action="store_true", help="print a JSON array")
     parser.add_argument(
         "--explain", action="store_true", help="also list every key tried and what it found"

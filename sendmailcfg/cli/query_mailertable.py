@@ -16,25 +16,14 @@ import json
 import sys
 from typing import Any
 
+from sendmailcfg.cli._answers import add_common
+
 NAME = "mailertable"
 HELP = "where sendmail delivers addresses with this mailertable, and why"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "file", metavar="FILE", help="the mailertable source, or the .db built from it"
-    )
-    parser.add_argument("addresses", nargs="+", metavar="ADDRESS", help="user@host or a host")
-    parser.add_argument("--json", action="store_true", help="print a JSON array")
-    parser.add_argument(
-        "--explain", action="store_true", help="also list every key tried and what it found"
-    )
-    parser.add_argument(
-        "-f",
-        "--no-fold",
-        action="store_true",
-        help="keys are case-sensitive (map built with makemap -f and K... -f)",
-    )
+    add_common(parser, "mailertable", reads_db=True, address_help="user@host or a host")
     parser.add_argument(
         "--local",
         action="append",
