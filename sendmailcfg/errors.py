@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import attrs
 
+from sendmailcfg._core import SendmailcfgError
+
 __all__ = ["Diagnostic", "EditError", "ParseError", "SendmailcfgError", "UnknownKindError"]
 
 
@@ -32,10 +34,6 @@ class Diagnostic:
         where = f"{path or '<string>'}:{self.line}:{self.column}"
         tail = f", expected {self.expected}" if self.expected else ""
         return f"{where}: {self.message}{tail}"
-
-
-class SendmailcfgError(Exception):
-    """Base class of every error this library raises on purpose."""
 
 
 class ParseError(SendmailcfgError, ValueError):

@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterator
 
 import attrs
 
+from sendmailcfg._core import adopt_mode as adopt_mode
+
 LOCK_SUFFIX = ".sendmailcfg-lock"
 """The lock file beside the target: ``.NAME`` + this suffix (left in place, empty)."""
 
@@ -41,22 +43,6 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
     """The file's bytes."""
     with open(path, "rb") as f:
         return f.read()
-
-
-def adopt_mode(tmp: str, old: os.stat_result | None, new_mode: int) -> None:
-    """Give ``tmp`` the permission bits (and, where we may, owner) of the file it replaces.
-
-    With no old file, ``new_mode`` less the process umask, as ``open`` would give.
-    """
-    if old is not None:
-        os.chmod(tmp, stat.S_IMODE(old.st_mode))
-        with contextlib.suppress(PermissionError):
-            if (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
-                os.chown(tmp, old.st_uid, old.st_gid)
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, new_mode & ~umask)
 
 
 def real_target(path: str | os.PathLike[str]) -> str:

@@ -25,6 +25,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "sendmailcfg"
 # Lower number = lower room.
 LAYERS: dict[str, float] = {
     "sendmailcfg._source": 0,
+    "sendmailcfg._core": 0,
     "sendmailcfg._version": 0,
     "sendmailcfg.errors": 0,
     "sendmailcfg._grammar": 0,

@@ -35,11 +35,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import re
 import shutil
-import stat
 import tempfile
-import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -47,8 +44,7 @@ from typing import Any, Literal
 
 import attrs
 
-from sendmailcfg import _source, fileio
-from sendmailcfg.errors import SendmailcfgError
+from sendmailcfg import _source
 from sendmailcfg.maps.document import MapDocument
 from sendmailcfg.maps.makemap_reader import (
     EX_DATAERR,
@@ -58,18 +54,18 @@ from sendmailcfg.maps.makemap_reader import (
     format_message,
     scan,
 )
-from sendmailcfg.output import berkeley, pure
+from sendmailcfg.output import berkeley, mapfile, pure
 from sendmailcfg.output.makemap_source import source_options
-
-EX_UNAVAILABLE = 69
-EX_CANTCREAT = 73
-EX_IOERR = 74
-
-TYPES = {"hash": "hash", "btree": "btree", "implicit": "hash"}
-"""Map types we write (Debian's makemap lists exactly these); ``implicit`` means hash."""
-RECOMPILE = {"dbm": "NDBM", "cdb": "CDB"}
-"""Types Debian's makemap was built without: it asks to recompile with this -D option."""
-EXTENSION = ".db"
+from sendmailcfg.output.mapfile import EX_CANTCREAT as EX_CANTCREAT
+from sendmailcfg.output.mapfile import EX_IOERR as EX_IOERR
+from sendmailcfg.output.mapfile import EX_UNAVAILABLE as EX_UNAVAILABLE
+from sendmailcfg.output.mapfile import EXTENSION as EXTENSION
+from sendmailcfg.output.mapfile import RECOMPILE as RECOMPILE
+from sendmailcfg.output.mapfile import TYPES as TYPES
+from sendmailcfg.output.mapfile import BackendUnavailable as BackendUnavailable
+from sendmailcfg.output.mapfile import MapBuildError as MapBuildError
+from sendmailcfg.output.mapfile import check_safe as check_safe
+from sendmailcfg.output.mapfile import check_type as check_type
 
 Backend = Literal["auto", "pure", "berkeleydb", "makemap", "bdb", "system"]
 """``auto`` (default: pure Python), ``pure``, ``berkeleydb`` (the binding), ``makemap`` (the
@@ -77,22 +73,8 @@ system's); ``bdb`` and ``system`` are the deprecated names of the latter two."""
 BACKENDS = ("pure", "berkeleydb", "makemap")
 DEPRECATED_BACKENDS = {"bdb": "berkeleydb", "system": "makemap"}
 PutHook = Callable[[bytes, bytes], None]
-STALE_TMP_AGE = 3600
+STALE_TMP_AGE = mapfile.STALE_TMP_AGE
 """Seconds after which a temporary file of ours beside a map is a killed build's leftover."""
-_TMP_NAME = re.compile(r"^\.(?P<map>.+)\.[A-Za-z0-9_]{8}\.tmp$")
-
-
-class MapBuildError(SendmailcfgError):
-    """A map that could not be opened, written or read; ``status`` is makemap's exit status."""
-
-    def __init__(self, message: str, status: int = EX_CANTCREAT) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
-class BackendUnavailable(MapBuildError):
-    """Neither the Berkeley DB binding nor a system makemap can be used."""
 
 
 @attrs.frozen
@@ -188,31 +170,7 @@ def is_stale(source: str | os.PathLike[str], db: str | os.PathLike[str] | None =
     return src.st_mtime_ns > target.st_mtime_ns
 
 
-def _opening_error(maptype: str, mapname: str, reason: str) -> MapBuildError:
-    return MapBuildError(f"makemap: error opening type {maptype} map {mapname}: {reason}")
-
-
-def check_type(maptype: str, mapname: str) -> str:
-    """The Berkeley DB access method for ``maptype``, or makemap's error (exit status 73)."""
-    if maptype in TYPES:
-        return TYPES[maptype]
-    if maptype in RECOMPILE:
-        raise MapBuildError(
-            f"makemap: Need to recompile with -D{RECOMPILE[maptype]} for {maptype} support"
-        )
-    raise _opening_error(maptype, mapname, "Unknown database type")
-
-
-def check_safe(path: Path, maptype: str, mapname: str) -> None:
-    """makemap's refusal (without ``-s``) to use a map file that is a symbolic or hard link."""
-    try:
-        st = os.lstat(path)
-    except FileNotFoundError:
-        return
-    if stat.S_ISLNK(st.st_mode):
-        raise _opening_error(maptype, mapname, "Symbolic links not allowed")
-    if st.st_nlink > 1:
-        raise _opening_error(maptype, mapname, "Hard links not allowed")
+_opening_error = mapfile.opening_error
 
 
 def normalize_backend(backend: str) -> str:
@@ -276,30 +234,7 @@ def clean_stale_temporaries(target: Path, age: float = STALE_TMP_AGE) -> list[Pa
     Only our own names (``.NAME.db.XXXXXXXX.tmp``, files or folders) older than
     ``age`` seconds go: a build running right now is left alone.
     """
-    removed: list[Path] = []
-    folder = target.parent
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return removed
-    now = time.time()
-    for name in names:
-        m = _TMP_NAME.match(name)
-        if m is None or m["map"] != target.name:
-            continue
-        path = folder / name
-        try:
-            st = os.lstat(path)
-            if now - st.st_mtime < age:
-                continue
-            if stat.S_ISDIR(st.st_mode):
-                shutil.rmtree(path)
-            else:
-                os.unlink(path)
-        except OSError:
-            continue
-        removed.append(path)
-    return removed
+    return [Path(p) for p in mapfile.clean_stale_temporaries(target, age)]
 
 
 def _source_bytes(
@@ -320,15 +255,7 @@ def _doc_options(source: object, options: ReaderOptions | None) -> ReaderOptions
     return options
 
 
-def _finish(tmp: str, target: Path, old: os.stat_result | None) -> None:
-    """Give the new file the old one's mode and owner (or 0640), sync it, rename it in place."""
-    fileio.adopt_mode(tmp, old, berkeley.DBMMODE)
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, target)
+_finish = mapfile.finish
 
 
 def build(
@@ -387,27 +314,11 @@ def build(
 
 
 def _new_temporary(target: Path, maptype: str, name: str) -> str:
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise _opening_error(maptype, name, exc.strerror or str(exc)) from None
-    os.close(fd)
-    return tmp
+    return mapfile.new_temporary(os.fspath(target), maptype, name)
 
 
-def _io_error(name: str, exc: OSError) -> MapBuildError:
-    """makemap's words when the map cannot be written out (a full disk): exit status 74."""
-    return MapBuildError(f"makemap: close({name}): {exc.strerror or exc}", EX_IOERR)
-
-
-_WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
-"""A full disk, a quota, a file too large, an I/O error: makemap's exit status 74."""
-
-
-def _write_error(maptype: str, name: str, exc: OSError) -> MapBuildError:
-    if exc.errno in _WRITE_ERRORS:
-        return _io_error(name, exc)
-    return _opening_error(maptype, name, exc.strerror or str(exc))
+_io_error = mapfile.io_error
+_write_error = mapfile.write_error
 
 
 def _build_pure(
@@ -498,7 +409,7 @@ def _build_bdb(
                 on_put=on_put,
             )
         except berkeley.DatabaseError as exc:
-            if exc.errno in _WRITE_ERRORS:
+            if exc.errno in mapfile.WRITE_ERRORS:
                 raise _io_error(name, OSError(exc.errno, exc.text)) from None
             raise _opening_error(maptype, name, exc.text) from None
         try:

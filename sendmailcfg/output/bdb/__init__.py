@@ -15,13 +15,18 @@ writes; see :mod:`.pages` for the shared pieces and the sources.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, Sequence
-from types import ModuleType
-from typing import BinaryIO, Literal
 
-from sendmailcfg.output.bdb.pages import BTREE_MAGIC, HASH_MAGIC, FormatError, byte_order
+from sendmailcfg.output.bdb.layout import BTREE_MAGIC, HASH_MAGIC, FormatError, byte_order
 
-Method = Literal["hash", "btree"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: building a map imports neither typing nor attrs
+    from collections.abc import Iterator, Sequence
+    from types import ModuleType
+    from typing import BinaryIO, Literal
+
+    Method = Literal["hash", "btree"]
+else:
+    Method = str
 
 
 def detect(data: bytes) -> Method | None:

@@ -41,29 +41,32 @@ import struct
 import sys
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
 from itertools import accumulate, repeat
 from operator import add, eq, itemgetter
-from typing import BinaryIO
 
-from sendmailcfg.output.bdb import pages
+from sendmailcfg.output.bdb import layout
 
-PAGESIZE = pages.DEFAULT_PAGE_SIZE
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: building a map imports neither typing nor attrs
+    from collections.abc import Iterator, Sequence
+    from typing import BinaryIO
+
+PAGESIZE = layout.DEFAULT_PAGE_SIZE
 """libdb's page size on an ordinary file system (makemap sets none)."""
-MAGIC = pages.BTREE_MAGIC
-VERSION = pages.BTREE_VERSION
+MAGIC = layout.BTREE_MAGIC
+VERSION = layout.BTREE_VERSION
 MINKEY = 2
 RE_PAD = 0x20
-SIZEOF_PAGE = pages.PAGE_HEADER_SIZE
+SIZEOF_PAGE = layout.PAGE_HEADER_SIZE
 """The page header: LSN, pgno, prev, next, entries, hf_offset, level, type."""
 
 P_IBTREE, P_IRECNO, P_LBTREE, P_LRECNO = (
-    pages.P_IBTREE,
-    pages.P_IRECNO,
-    pages.P_LBTREE,
-    pages.P_LRECNO,
+    layout.P_IBTREE,
+    layout.P_IRECNO,
+    layout.P_LBTREE,
+    layout.P_LRECNO,
 )
-P_OVERFLOW, P_BTREEMETA, P_LDUP = pages.P_OVERFLOW, pages.P_BTREEMETA, pages.P_LDUP
+P_OVERFLOW, P_BTREEMETA, P_LDUP = layout.P_OVERFLOW, layout.P_BTREEMETA, layout.P_LDUP
 B_KEYDATA, B_DUPLICATE, B_OVERFLOW, B_DELETE = 1, 2, 3, 0x80
 BTM_DUP, BTM_RECNO, BTM_RECNUM, BTM_SUBDB, BTM_DUPSORT, BTM_COMPRESS = 1, 2, 4, 0x20, 0x40, 0x80
 BOVERFLOW_SIZE = 12
@@ -79,7 +82,7 @@ _RINTERNAL = struct.Struct("<II")
 _LE = sys.byteorder == "little"
 
 
-class BtreeFormatError(pages.FormatError):
+class BtreeFormatError(layout.FormatError):
     """Bytes that are not a btree file libdb could have written; says where and why."""
 
 
@@ -450,7 +453,8 @@ class _Writer:
         self.internal_pages(levels, numbers)
 
     def meta(self, duplicates: bool, uid: bytes, last_pgno: int) -> bytes:
-        head = pages.Meta(
+        head = layout.pack_meta(
+            "<",
             magic=MAGIC,
             version=VERSION,
             pagesize=self.pagesize,
@@ -458,7 +462,7 @@ class _Writer:
             last_pgno=last_pgno,
             flags=BTM_DUP if duplicates else 0,
             uid=uid,
-        ).pack("<")
+        )
         head += _BTMETA.pack(0, MINKEY, 0, RE_PAD, 1)
         return head + bytes(self.pagesize - len(head))
 
@@ -507,7 +511,7 @@ def _write(
             fd: int | None = f.fileno()
         except (AttributeError, OSError, ValueError):
             fd = None
-        uid = pages.file_uid(fd)
+        uid = layout.file_uid(fd)
     elif len(uid) != 20:
         raise ValueError(f"uid of {len(uid)} bytes: expected 20")
     if duplicates:

@@ -65,12 +65,10 @@ from __future__ import annotations
 
 import itertools
 import struct
-from collections.abc import Iterator, Sequence
 from operator import add, itemgetter, sub
-from typing import BinaryIO
 
-from sendmailcfg.output.bdb import pages
-from sendmailcfg.output.bdb.pages import (
+from sendmailcfg.output.bdb import layout
+from sendmailcfg.output.bdb.layout import (
     HASH_MAGIC,
     HASH_VERSION,
     META_HEADER_SIZE,
@@ -84,9 +82,14 @@ from sendmailcfg.output.bdb.pages import (
     PGNO_INVALID,
     ByteOrder,
     FormatError,
-    Meta,
-    PageHeader,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: building a map imports neither typing nor attrs
+    from collections.abc import Iterator, Sequence
+    from typing import BinaryIO
+
+    from sendmailcfg.output.bdb.pages import PageHeader
 
 H_KEYDATA = 1
 H_DUPLICATE = 2
@@ -181,20 +184,20 @@ class _Pages:
 
     def overflow(self, data: bytes) -> int:
         first = self.next_pgno()
-        self.extra.extend(pages.overflow_pages(data, first, self.page_size, self.order))
+        self.extra.extend(layout.overflow_pages(data, first, self.page_size, self.order))
         return first
 
 
 def _ovflsize(page_size: int) -> int:
     """``B_MINKEY_TO_OVFLSIZE`` with minkey 2: the biggest item a duplicate leaf holds on page."""
-    return (page_size - pages.PAGE_HEADER_SIZE) // 4 - 10
+    return (page_size - layout.PAGE_HEADER_SIZE) // 4 - 10
 
 
 def _offdup(values: Sequence[bytes], store: _Pages) -> int:
     """An off-page duplicate set as ``__ham_dup_convert`` makes it: a recno tree; its root page."""
     size, order = store.page_size, store.order
     big = _ovflsize(size)
-    room = size - pages.PAGE_HEADER_SIZE
+    room = size - layout.PAGE_HEADER_SIZE
     items: list[bytes] = []
     for v in values:
         if len(v) > big:
@@ -250,9 +253,9 @@ def _item_page(
         top -= len(item)
         offsets.append(top)
     n = len(items)
-    head = _HEAD[order].pack(*pages.LSN_NOT_LOGGED, pgno, prev, nxt, n, top & 0xFFFF, level, ptype)
+    head = _HEAD[order].pack(*layout.LSN_NOT_LOGGED, pgno, prev, nxt, n, top & 0xFFFF, level, ptype)
     index = struct.pack(f"{order}{n}H", *offsets)
-    gap = top - pages.PAGE_HEADER_SIZE - 2 * n
+    gap = top - layout.PAGE_HEADER_SIZE - 2 * n
     if gap < 0:
         raise AssertionError("items do not fit the page")  # pragma: no cover
     items = list(items)
@@ -268,7 +271,7 @@ def _order_key(key: bytes, big: int) -> tuple[int, ...]:
     return (*key, 256) if len(key) <= big else (*key, -1)
 
 
-def page_order(a: bytes, b: bytes, big: int = pages.DEFAULT_PAGE_SIZE // 4) -> int:
+def page_order(a: bytes, b: bytes, big: int = layout.DEFAULT_PAGE_SIZE // 4) -> int:
     """The order of two keys on a sorted hash page: <0, 0, >0.
 
     Bytes compare as ``memcmp`` does; when one key is the other's beginning, the
@@ -289,7 +292,7 @@ def page_order(a: bytes, b: bytes, big: int = pages.DEFAULT_PAGE_SIZE // 4) -> i
     return (ka > kb) - (ka < kb)
 
 
-def sort_page_keys(keys: list[bytes], big: int = pages.DEFAULT_PAGE_SIZE // 4) -> None:
+def sort_page_keys(keys: list[bytes], big: int = layout.DEFAULT_PAGE_SIZE // 4) -> None:
     """Sort one page's keys in place into the order of :func:`page_order`."""
     if len(keys) < 2:
         return
@@ -310,7 +313,7 @@ def _hash_pages(bucket_pgno: int, groups: list[list[bytes]], store: _Pages) -> b
     the bucket's chain (allocated in ``store``, as are the pages of later groups).
     """
     size, order = store.page_size, store.order
-    room = size - pages.PAGE_HEADER_SIZE
+    room = size - layout.PAGE_HEADER_SIZE
     if len(groups) == 1 and sum(map(len, groups[0])) + 2 * len(groups[0]) <= room:
         return _item_page(bucket_pgno, 0, 0, 0, P_HASH, groups[0], size, order)  # one page
     chain: list[list[bytes]] = []
@@ -338,7 +341,7 @@ def _hash_pages(bucket_pgno: int, groups: list[list[bytes]], store: _Pages) -> b
 
 
 def _bucket_count(total: int, page_size: int) -> int:
-    room = (page_size - pages.PAGE_HEADER_SIZE) * FILL
+    room = (page_size - layout.PAGE_HEADER_SIZE) * FILL
     return max(2, 1 << log2(max(1, int(total / room) + 1)))
 
 
@@ -382,7 +385,7 @@ def write(
     items: Sequence[tuple[bytes, bytes]],
     *,
     duplicates: bool = False,
-    page_size: int = pages.DEFAULT_PAGE_SIZE,
+    page_size: int = layout.DEFAULT_PAGE_SIZE,
     order: ByteOrder = NATIVE,
     uid: bytes | None = None,
 ) -> None:
@@ -393,7 +396,7 @@ def write(
     (default: made from ``f``'s inode, as libdb does). Raises ``ValueError`` for
     repeated keys without ``duplicates`` or an impossible ``page_size``.
     """
-    if page_size & (page_size - 1) or not pages.MIN_PAGE_SIZE <= page_size <= pages.MAX_PAGE_SIZE:
+    if page_size & (page_size - 1) or not layout.MIN_PAGE_SIZE <= page_size <= layout.MAX_PAGE_SIZE:
         raise ValueError(f"page size {page_size}: expected a power of two from 512 to 65536")
     big = page_size // 4  # ISBIG; also the largest on-page duplicate set
     grouped: dict[bytes, list[bytes]] | None = None
@@ -494,7 +497,7 @@ def _write_simple(
     buckets: list[list[tuple[bytes, bytes]]] = [[] for _ in range(nbuckets)]
     for pair, h in zip(pairs, hash_many(keys), strict=True):
         buckets[h & mask].append(pair)
-    room = page_size - pages.PAGE_HEADER_SIZE
+    room = page_size - layout.PAGE_HEADER_SIZE
     head = _HEAD[order]
     chain = itertools.chain.from_iterable
     first = itemgetter(0)
@@ -519,9 +522,9 @@ def _write_simple(
         body.append(
             b"".join(
                 (
-                    head.pack(*pages.LSN_NOT_LOGGED, b + 1, 0, 0, n, top & 0xFFFF, 0, P_HASH),
+                    head.pack(*layout.LSN_NOT_LOGGED, b + 1, 0, 0, n, top & 0xFFFF, 0, P_HASH),
                     struct.pack(f"{order}{n}H", *offsets),
-                    bytes(top - pages.PAGE_HEADER_SIZE - 2 * n),
+                    bytes(top - layout.PAGE_HEADER_SIZE - 2 * n),
                     b"\x01" + b"\x01".join(flat) if flat else b"",
                 )
             )
@@ -545,7 +548,8 @@ def _write_file(
     low_mask = (nbuckets >> 1) - 1
     last_pgno = store.next_pgno() - 1
     spares = [1] * (log2(nbuckets) + 1) + [PGNO_INVALID] * (NCACHED - log2(nbuckets) - 1)
-    meta = Meta(
+    meta = layout.pack_meta(
+        order,
         pgno=0,
         magic=HASH_MAGIC,
         version=HASH_VERSION,
@@ -554,9 +558,9 @@ def _write_file(
         free=PGNO_INVALID,
         last_pgno=last_pgno,
         flags=DB_HASH_DUP if duplicates else 0,
-        uid=uid if uid is not None else pages.file_uid(_fileno(f)),
+        uid=uid if uid is not None else layout.file_uid(_fileno(f)),
     )
-    head = meta.pack(order) + _HMETA_TAIL[order].pack(
+    head = meta + _HMETA_TAIL[order].pack(
         max_bucket,
         high_mask,
         low_mask,
@@ -580,24 +584,32 @@ def _fileno(f: BinaryIO) -> int | None:
 # -- reading ---------------------------------------------------------------------------
 
 
+def _header(page: bytes | memoryview, order: ByteOrder) -> PageHeader:
+    from sendmailcfg.output.bdb.pages import PageHeader
+
+    return PageHeader.unpack(bytes(page[: layout.PAGE_HEADER_SIZE]), order)
+
+
 class _Reader:
     def __init__(self, data: bytes) -> None:
-        order = pages.byte_order(data, (HASH_MAGIC,))
+        order = layout.byte_order(data, (HASH_MAGIC,))
         if order is None:
             raise FormatError("not a Berkeley DB hash file (magic number 0x061561 not found)")
         self.order: ByteOrder = order
         self.data = memoryview(data)
+        from sendmailcfg.output.bdb.pages import Meta
+
         meta = Meta.unpack(data, order)
         if meta.version not in (8, 9):
             raise FormatError(f"hash version {meta.version}: expected 8 or 9 (libdb 4.6 to 5.3)")
         if meta.encrypt_alg:
             raise FormatError("the database is encrypted")
         size = meta.pagesize
-        if size & (size - 1) or not pages.MIN_PAGE_SIZE <= size <= pages.MAX_PAGE_SIZE:
+        if size & (size - 1) or not layout.MIN_PAGE_SIZE <= size <= layout.MAX_PAGE_SIZE:
             raise FormatError(f"page size {size}: expected a power of two from 512 to 65536")
         self.meta = meta
         self.page_size = size
-        self.overhead = pages.page_overhead(meta.metaflags)
+        self.overhead = layout.page_overhead(meta.metaflags)
         tail = _HMETA_TAIL[order].unpack_from(data, META_HEADER_SIZE)
         self.max_bucket = tail[0]
         self.spares = tail[6:]
@@ -611,7 +623,7 @@ class _Reader:
 
     def overflow(self, item: memoryview) -> bytes:
         _, pgno, tlen = _OFF[self.order].unpack_from(item)
-        return pages.read_overflow(self.page, pgno, tlen, self.order, self.overhead)
+        return layout.read_overflow(self.page, pgno, tlen, self.order, self.overhead)
 
     def pairs(self) -> Iterator[tuple[bytes, bytes]]:
         for bucket in range(self.max_bucket + 1):
@@ -622,8 +634,8 @@ class _Reader:
                     raise FormatError(f"bucket {bucket}: its pages loop at page {pgno}")
                 seen.add(pgno)
                 page = self.page(pgno)
-                head = PageHeader.unpack(bytes(page[: pages.PAGE_HEADER_SIZE]), self.order)
-                if head.type == pages.P_INVALID:
+                head = _header(page, self.order)
+                if head.type == layout.P_INVALID:
                     break  # a bucket libdb allocated but never wrote: empty
                 if head.type not in (P_HASH, P_HASH_UNSORTED):
                     raise FormatError(f"page {pgno}: type {head.type}, expected a hash page (13)")
@@ -680,10 +692,10 @@ class _Reader:
         pgno = root
         for _ in range(256):  # down the leftmost branch to the first leaf
             page = self.page(pgno)
-            head = PageHeader.unpack(bytes(page[: pages.PAGE_HEADER_SIZE]), self.order)
+            head = _header(page, self.order)
             if head.type in (P_LRECNO, P_LDUP):
                 break
-            if head.type not in (P_IRECNO, pages.P_IBTREE) or not head.entries:
+            if head.type not in (P_IRECNO, layout.P_IBTREE) or not head.entries:
                 raise FormatError(f"page {pgno}: type {head.type} in a duplicate tree")
             (first,) = _U16[self.order].unpack_from(page, self.overhead)
             (pgno,) = _U32[self.order].unpack_from(page, first + (4 if head.type == 3 else 0))
@@ -693,7 +705,7 @@ class _Reader:
                 raise FormatError(f"duplicate leaves loop at page {pgno}")
             seen.add(pgno)
             page = self.page(pgno)
-            head = PageHeader.unpack(bytes(page[: pages.PAGE_HEADER_SIZE]), self.order)
+            head = _header(page, self.order)
             if head.type not in (P_LRECNO, P_LDUP):
                 raise FormatError(f"page {pgno}: type {head.type}, expected a duplicate leaf")
             index = struct.unpack_from(f"{self.order}{head.entries}H", page, self.overhead)
@@ -706,7 +718,7 @@ class _Reader:
                     yield bytes(page[at + 3 : at + 3 + n])
                 elif btype == B_OVERFLOW:
                     _, opg, tlen = _BOVERFLOW[self.order].unpack_from(page, at)
-                    yield pages.read_overflow(self.page, opg, tlen, self.order, self.overhead)
+                    yield layout.read_overflow(self.page, opg, tlen, self.order, self.overhead)
                 else:
                     raise FormatError(f"page {pgno}: duplicate of unknown type {btype}")
             pgno = head.next_pgno

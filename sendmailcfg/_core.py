@@ -1,0 +1,39 @@
+"""What the quick-start paths (``makemap``) share with everything else, without attrs or typing.
+
+Holds :class:`SendmailcfgError` (re-exported by :mod:`sendmailcfg.errors`,
+where it belongs to users) and :func:`adopt_mode` (re-exported by
+:mod:`sendmailcfg.fileio`). Importing this module imports only ``os`` and
+``stat``, so a command that needs no more starts in milliseconds.
+
+>>> issubclass(SendmailcfgError, Exception), SendmailcfgError.__module__
+(True, 'sendmailcfg.errors')
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+
+
+class SendmailcfgError(Exception):
+    """Base class of every error this library raises on purpose."""
+
+
+SendmailcfgError.__module__ = "sendmailcfg.errors"
+
+
+def adopt_mode(tmp: str, old: os.stat_result | None, new_mode: int) -> None:
+    """Give ``tmp`` the permission bits (and, where we may, owner) of the file it replaces.
+
+    With no old file, ``new_mode`` less the process umask, as ``open`` would give.
+    """
+    if old is not None:
+        os.chmod(tmp, stat.S_IMODE(old.st_mode))
+        with contextlib.suppress(PermissionError):
+            if (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
+                os.chown(tmp, old.st_uid, old.st_gid)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, new_mode & ~umask)
