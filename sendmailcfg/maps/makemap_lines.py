@@ -292,3 +292,67 @@ def split_plain(
         keys = [k + b"\0" for k in keys]
         values = [v + b"\0" for v in values]
     return keys, values
+
+
+def reading_options(
+    opts: list[tuple[str, str]],
+) -> tuple[bytes | None, bytes | None, bool, bool, bool, str]:
+    """makemap's reading flags from parsed ``(flag, argument)`` pairs, in ``ReaderOptions``
+    order: comment, delimiter, fold, allow_empty, include_nul, duplicates.
+
+    ``-D ''`` turns comments off; ``-t ''`` is ignored, as makemap ignores it.
+
+    >>> reading_options([("-t", ":"), ("-r", ""), ("-D", ";")])
+    (b';', b':', True, False, False, 'last')
+    """
+    comment: bytes | None = b"#"
+    delimiter: bytes | None = None
+    fold = True
+    allow_empty = include_nul = allow_dup = replace = False
+    for flag, arg in opts:
+        raw = arg.encode("utf-8", "surrogateescape")
+        if flag == "-D":
+            comment = raw[:1] if raw and raw[:1] != b"\0" else None
+        elif flag == "-t" and raw:
+            delimiter = raw[:1]
+        elif flag == "-f":
+            fold = False
+        elif flag == "-e":
+            allow_empty = True
+        elif flag == "-N":
+            include_nul = True
+        elif flag == "-d":
+            allow_dup = True
+        elif flag == "-r":
+            replace = True
+    policy = "all" if allow_dup else "last" if replace else "error"
+    return comment, delimiter, fold, allow_empty, include_nul, policy
+
+
+class Reading:
+    """The reading flags as plain attributes, for the quick ``makemap`` path.
+
+    The same fields as ``makemap_reader.ReaderOptions`` (an attrs class, which
+    callers of the library get), without importing attrs.
+
+    >>> Reading(*reading_options([("-f", "")])).fold
+    False
+    """
+
+    __slots__ = ("allow_empty", "comment", "delimiter", "duplicates", "fold", "include_nul")
+
+    def __init__(
+        self,
+        comment: bytes | None,
+        delimiter: bytes | None,
+        fold: bool,
+        allow_empty: bool,
+        include_nul: bool,
+        duplicates: str,
+    ) -> None:
+        self.comment = comment
+        self.delimiter = delimiter
+        self.fold = fold
+        self.allow_empty = allow_empty
+        self.include_nul = include_nul
+        self.duplicates = duplicates

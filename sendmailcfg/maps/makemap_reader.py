@@ -47,6 +47,7 @@ from sendmailcfg.maps.makemap_lines import (
     format_message,
     iter_chunks,
     put_unique,
+    reading_options,
 )
 
 __all__ = [
@@ -116,28 +117,11 @@ class ReaderOptions:
         import getopt
 
         opts, _ = getopt.gnu_getopt(list(flags), "C:D:Nc:defi:Llorst:uvx")
-        comment: bytes | None = b"#"
-        delimiter: bytes | None = None
-        fold = True
-        allow_empty = include_nul = allow_dup = replace = False
-        for flag, arg in opts:
-            raw = arg.encode("utf-8", "surrogateescape")
-            if flag == "-D":
-                comment = raw[:1] if raw and raw[:1] != b"\0" else None
-            elif flag == "-t" and raw:
-                delimiter = raw[:1]
-            elif flag == "-f":
-                fold = False
-            elif flag == "-e":
-                allow_empty = True
-            elif flag == "-N":
-                include_nul = True
-            elif flag == "-d":
-                allow_dup = True
-            elif flag == "-r":
-                replace = True
-        policy: DuplicatePolicy = "all" if allow_dup else "last" if replace else "error"
-        return cls(comment, delimiter, fold, allow_empty, include_nul, policy)
+        comment, delimiter, fold, allow_empty, include_nul, policy = reading_options(opts)
+        duplicates: DuplicatePolicy = (
+            "all" if policy == "all" else "last" if policy == "last" else "error"
+        )
+        return cls(comment, delimiter, fold, allow_empty, include_nul, duplicates)
 
 
 @attrs.frozen

@@ -290,21 +290,10 @@ def build(
     if kind == "makemap" and maptype not in TYPES:
         assert program is not None
         return _build_other_type(program, data, name, maptype, options, reader, on_put)
-    method = check_type(maptype, name)
-    target = db_path(name)
-    if not options.unsafe:
-        check_safe(target, maptype, name)
-    else:
-        target = Path(os.path.realpath(target))
-    try:
-        old: os.stat_result | None = os.stat(target)
-    except FileNotFoundError:
-        old = None
-    except OSError as exc:
-        raise _opening_error(maptype, name, exc.strerror or str(exc)) from None
-    if options.append and old is None:
-        raise _opening_error(maptype, name, os.strerror(2))
-    clean_stale_temporaries(target)
+    method, target_name, old = mapfile.prepare(
+        name, maptype, unsafe=options.unsafe, append=options.append
+    )
+    target = Path(target_name)
     if kind == "pure":
         return _build_pure(data, name, maptype, method, target, old, options, reader, on_put)
     if kind == "berkeleydb":
@@ -339,27 +328,18 @@ def _build_pure(
         if reader.duplicates == "all" and not dups:
             # libdb refuses DB_DUP on a database made without it
             raise _opening_error(maptype, name, os.strerror(errno.EINVAL))
-    tmp = _new_temporary(target, maptype, name)
-    try:
-        try:
-            with open(tmp, "wb") as f:
-                written = pure.write(
-                    f,
-                    method,
-                    data,
-                    reader,
-                    existing=existing,
-                    existing_duplicates=dups,
-                    on_put=on_put,
-                )
-                f.flush()
-            _finish(tmp, target, old)
-        except OSError as exc:
-            raise _write_error(maptype, name, exc) from None
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    written = pure.build_file(
+        data,
+        name,
+        maptype,
+        method,
+        os.fspath(target),
+        old,
+        reader,
+        existing=existing,
+        existing_duplicates=dups,
+        on_put=on_put,
+    )
     return BuildResult(target, maptype, "pure", written.written, written.errors, written.status)
 
 

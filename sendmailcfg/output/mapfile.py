@@ -91,6 +91,33 @@ def check_safe(path: str | os.PathLike[str], maptype: str, mapname: str) -> None
         raise opening_error(maptype, mapname, "Hard links not allowed")
 
 
+def prepare(
+    mapname: str, maptype: str, *, unsafe: bool = False, append: bool = False
+) -> tuple[str, str, os.stat_result | None]:
+    """What makemap checks before it writes: ``(access method, target file, its stat)``.
+
+    The type must be one we write (73 otherwise), the target no link unless
+    ``unsafe`` (``-s``: then the link's target is written), an ``append`` (``-o``)
+    target must exist; a killed build's leftovers beside it are removed.
+    """
+    method = check_type(maptype, mapname)
+    target = db_name(mapname)
+    if not unsafe:
+        check_safe(target, maptype, mapname)
+    else:
+        target = os.path.realpath(target)
+    try:
+        old: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        old = None
+    except OSError as exc:
+        raise opening_error(maptype, mapname, exc.strerror or str(exc)) from None
+    if append and old is None:
+        raise opening_error(maptype, mapname, os.strerror(errno.ENOENT))
+    clean_stale_temporaries(target)
+    return method, target, old
+
+
 def temporary_name(target_name: str, tag: str) -> str:
     """The name of a build's temporary file beside ``target_name``: ``.NAME.TAG.tmp``."""
     return f".{target_name}.{tag}{_TMP_SUFFIX}"

@@ -7,6 +7,7 @@ one go with :mod:`sendmailcfg.output.bdb`. :func:`read` lists a file's pairs
 in libdb's cursor order. Neither needs libdb, a compiler or sendmail.
 
 >>> import io
+>>> from sendmailcfg.maps.makemap_reader import ReaderOptions
 >>> f = io.BytesIO()
 >>> result = write(f, "hash", b"a 1\\nA 2\\nb 3\\n", ReaderOptions())
 >>> result.written, result.errors, result.status
@@ -18,21 +19,26 @@ in libdb's cursor order. Neither needs libdb, a compiler or sendmail.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator
-from typing import BinaryIO
+import os
 
-from sendmailcfg.maps.makemap_reader import (
+from sendmailcfg.maps.makemap_lines import (
     EX_DATAERR,
     EX_OK,
-    ReaderOptions,
     duplicate_message,
     put_unique,
     scan,
 )
-from sendmailcfg.output import bdb
-from sendmailcfg.output.bdb.pages import FormatError, Meta, byte_order
+from sendmailcfg.output import bdb, mapfile
+from sendmailcfg.output.bdb.layout import FormatError, byte_order
 
-PutHook = Callable[[bytes, bytes], None]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: a build imports neither typing nor attrs
+    from collections.abc import Callable, Iterable, Iterator
+    from typing import BinaryIO
+
+    from sendmailcfg.maps.makemap_lines import ReaderOptions
+
+    PutHook = Callable[[bytes, bytes], None]
 
 
 class WrongType(FormatError):
@@ -64,6 +70,8 @@ def has_duplicates(data: bytes) -> bool:
 
     Bit 0x1 of the meta page's flags in both access methods (``DB_HASH_DUP``, ``BTM_DUP``).
     """
+    from sendmailcfg.output.bdb.pages import Meta
+
     order = byte_order(data)
     if order is None:
         raise FormatError("not a Berkeley DB file")
@@ -83,6 +91,48 @@ def read(data: bytes, method: str) -> Iterator[tuple[bytes, bytes]]:
         raise WrongType(f"a {found} database, not {method}")
     pairs: Iterator[tuple[bytes, bytes]] = bdb.module(method).read(data)
     return pairs
+
+
+def build_file(
+    data: bytes,
+    mapname: str,
+    maptype: str,
+    method: str,
+    target: str,
+    old: os.stat_result | None,
+    reader: ReaderOptions,
+    *,
+    existing: Iterable[tuple[bytes, bytes]] | None = None,
+    existing_duplicates: bool = False,
+    on_put: PutHook | None = None,
+) -> WriteResult:
+    """:func:`write` into a new file beside ``target``, then renamed over it (``old``: its stat).
+
+    ``target`` and ``old`` come from :func:`~sendmailcfg.output.mapfile.prepare`.
+    The new file gets the old one's mode and owner; on any failure it is removed
+    and :class:`~sendmailcfg.output.mapfile.MapBuildError` says why (74 for a full disk).
+    """
+    tmp = mapfile.new_temporary(target, maptype, mapname)
+    try:
+        try:
+            with open(tmp, "wb") as f:
+                written = write(
+                    f,
+                    method,
+                    data,
+                    reader,
+                    existing=existing,
+                    existing_duplicates=existing_duplicates,
+                    on_put=on_put,
+                )
+                f.flush()
+            mapfile.finish(tmp, target, old)
+        except OSError as exc:
+            raise mapfile.write_error(maptype, mapname, exc) from None
+    except BaseException:
+        mapfile.remove_quietly(tmp)
+        raise
+    return written
 
 
 def write(
@@ -176,6 +226,7 @@ __all__ = [
     "WriteResult",
     "WrongType",
     "available",
+    "build_file",
     "has_duplicates",
     "read",
     "write",

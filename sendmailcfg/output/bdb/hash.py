@@ -65,7 +65,7 @@ from __future__ import annotations
 
 import itertools
 import struct
-from operator import add, itemgetter, sub
+from operator import add, eq, itemgetter, sub
 
 from sendmailcfg.output.bdb import layout
 from sendmailcfg.output.bdb.layout import (
@@ -411,14 +411,14 @@ def write(
         simple: dict[bytes, bytes] = {k: v[0] for k, v in grouped.items() if len(v) == 1}
     else:
         keys_given = list(map(itemgetter(0), items))
-        if len(set(keys_given)) != len(keys_given):
-            keys_sorted = sorted(keys_given)
-            key = next(a for a, b in zip(keys_sorted[1:], keys_sorted[:-1], strict=True) if a == b)
-            raise ValueError(f"key {key!r} given twice (pass duplicates=True to keep both)")
         values = list(map(itemgetter(1), items))
         if not keys_given or (max(map(len, keys_given)) <= big and max(map(len, values)) <= big):
             _write_simple(f, list(items), keys_given, values, page_size, order, uid)
             return
+        if len(set(keys_given)) != len(keys_given):
+            keys_sorted = sorted(keys_given)
+            key = next(a for a, b in zip(keys_sorted[1:], keys_sorted[:-1], strict=True) if a == b)
+            raise ValueError(f"key {key!r} given twice (pass duplicates=True to keep both)")
         simple = dict(sorted(items))
     keys = list(grouped if grouped is not None else simple)
     # estimate the pages the pairs need (an off-page item takes 12 bytes on its page)
@@ -488,7 +488,8 @@ def _write_simple(
     The pairs (``keys`` and ``values`` are their halves) are dealt out to their
     buckets and each bucket is sorted (many short sorts: far fewer comparisons
     than one of every pair), in libdb's longer-first order when one of its keys
-    begins another.
+    begins another. A key given twice lands twice in one bucket and is refused
+    there (``ValueError``, before anything is written).
     """
     total = sum(map(len, keys)) + sum(map(len, values)) + 6 * len(keys)
     nbuckets = _bucket_count(total, page_size)
@@ -506,6 +507,9 @@ def _write_simple(
         if len(pairs) > 1:
             pairs.sort(key=first)
             ks = list(map(first, pairs))
+            if any(map(eq, ks[1:], ks)):  # a key given twice lands twice in one bucket
+                key = next(a for a, b in zip(ks[1:], ks, strict=False) if a == b)
+                raise ValueError(f"key {key!r} given twice (pass duplicates=True to keep both)")
             if any(map(bytes.startswith, ks[1:], ks[:-1])):
                 width = max(map(len, ks)) + 1
                 pairs.sort(key=lambda pair: (pair[0].ljust(width, b"\xff"), -len(pair[0])))
