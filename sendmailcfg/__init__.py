@@ -6,10 +6,9 @@
 'smtp:[mx.example.net]'
 """
 
-from typing import TYPE_CHECKING
-
 from sendmailcfg._version import __version__
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # what the lazy names below are, for type checkers
     from sendmailcfg.api import (
         AnyDocument,

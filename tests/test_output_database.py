@@ -457,3 +457,18 @@ def test_old_reader_names_warn_and_still_read(tmp_path: Path) -> None:
         assert dump_text(tmp_path / "m") == read_map_text(tmp_path / "m") == b"k\tv\n"
     assert [w.category for w in caught] == [DeprecationWarning, DeprecationWarning]
     assert "read_map()" in str(caught[0].message)
+
+
+def test_output_compare_is_the_function_whatever_is_imported_first() -> None:
+    """``sendmailcfg.output`` loads its names lazily; importing the ``compare`` submodule
+    first must not shadow the ``compare`` function (a fresh interpreter, each order)."""
+    import subprocess
+    import sys
+
+    for first in ("sendmailcfg.output.compare", "sendmailcfg.output.database", "sendmailcfg"):
+        code = (
+            f"import {first}, sendmailcfg.output as o, sendmailcfg.output.compare; "
+            "assert callable(o.compare) and o.compare.__name__ == 'compare', o.compare; "
+            "assert o.MapDifference.__name__ == 'MapDifference'"
+        )
+        subprocess.run([sys.executable, "-c", code], check=True)

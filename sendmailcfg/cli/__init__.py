@@ -12,10 +12,12 @@ that is no command import them all, to list every command with its help.
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import sys
-from collections.abc import Sequence
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: a quick command imports neither argparse nor typing
+    import argparse
+    from collections.abc import Sequence
 
 COMMANDS = (
     "sendmailcfg.cli.check",
@@ -40,6 +42,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     >>> parser.parse_args(["check", "mailertable"]).command
     'check'
     """
+    import argparse
+    import importlib
+
     parser = argparse.ArgumentParser(
         prog="python -m sendmailcfg",
         description="Parse, query, edit, build and lint sendmail .mc files and map sources.",
@@ -77,9 +82,13 @@ def command_of(argv: Sequence[str]) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns its exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(command_of(args_list))
-    args = parser.parse_args(args_list)
     try:
+        if command_of(args_list) == "makemap":  # parses its own flags, as makemap does
+            from sendmailcfg.cli import makemap
+
+            return makemap.main(args_list[1:])
+        parser = build_parser(command_of(args_list))
+        args = parser.parse_args(args_list)
         status: int = args._run(args)
     except BrokenPipeError:  # e.g. piped into head
         sys.stderr.close()

@@ -12,21 +12,20 @@ the system's makemap.
 
 from __future__ import annotations
 
-import argparse
-import getopt
 import os
 import sys
-from collections.abc import Sequence
-from typing import Any, NoReturn
 
 from sendmailcfg import _source
-from sendmailcfg.maps.makemap_reader import EX_DATAERR, LEADING_SPACE, TOO_LONG
-from sendmailcfg.output.database import (
-    BuildOptions,
-    MapBuildError,
-    build,
-    read_map_text,
-)
+from sendmailcfg.cli._getopt import GetoptError, gnu_getopt
+from sendmailcfg.maps.makemap_lines import EX_DATAERR, LEADING_SPACE, TOO_LONG
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: a build imports neither typing, argparse nor attrs
+    import argparse
+    from collections.abc import Sequence
+    from typing import Any, NoReturn
+
+    from sendmailcfg.output.database import Backend
 
 NAME = "makemap"
 HELP = "build (or, with -u, dump) a Berkeley DB map exactly as sendmail's makemap does"
@@ -39,8 +38,10 @@ TYPES = ("hash", "btree", "implicit")
 EXTENSIONS = {"hash": "db", "btree": "db", "implicit": ""}
 DEFAULT_CF = "/etc/mail/sendmail.cf"
 BACKEND_CHOICES = ("pure", "berkeleydb", "makemap")
-LEGACY_BACKENDS = {"auto": "auto", "bdb": "berkeleydb", "system": "makemap"}
+LEGACY_BACKENDS: dict[str, Backend] = {"auto": "auto", "bdb": "berkeleydb", "system": "makemap"}
 """Accepted too: ``auto`` (pure, or the first one available for the type), the old names."""
+
+_CANONICAL: dict[str, Backend] = {"pure": "pure", "berkeleydb": "berkeleydb", "makemap": "makemap"}
 
 USAGE = (
     "Usage: makemap [-C cffile] [-N] [-c cachesize] [-D commentchar]\n"
@@ -91,6 +92,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     def parse_known_args(
         args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
     ) -> tuple[argparse.Namespace, list[str]]:
+        import argparse
+
         ns = namespace if namespace is not None else argparse.Namespace()
         # set_defaults() values (the command's entry point), as argparse would add them
         for key, value in getattr(parser, "_defaults", {}).items():
@@ -114,18 +117,35 @@ def usage(problem: str | None = None) -> NoReturn:
     raise SystemExit(EX_USAGE)
 
 
-def parse_argv(argv: list[str], show_help: Any = None) -> argparse.Namespace:
+class Parsed:
+    """makemap's parsed command line: ``flags`` (``(flag, argument)`` pairs), ``backend``,
+    ``operands``, ``listing`` (``-l``, ``-L`` or ``-x``, or None)."""
+
+    def __init__(
+        self,
+        flags: list[tuple[str, str]],
+        backend: Backend,
+        operands: list[str],
+        listing: str | None,
+    ) -> None:
+        self.flags = flags
+        self.backend = backend
+        self.operands = operands
+        self.listing = listing
+
+
+def parse_argv(argv: list[str], show_help: Any = None) -> Parsed:
     """makemap's command line, parsed as glibc's getopt does (options may follow operands)."""
     try:
-        opts, operands = getopt.gnu_getopt(argv, OPTSTRING + "h", ["backend=", "help"])
-    except getopt.GetoptError as exc:
+        opts, operands = gnu_getopt(argv, OPTSTRING + "h", ["backend=", "help"])
+    except GetoptError as exc:
         listing = _listing_before_error(argv)
         if listing is not None:  # makemap lists and exits before it meets the bad option
-            return argparse.Namespace(flags=[], backend="auto", operands=[], listing=listing)
+            return Parsed([], "auto", [], listing)
         if exc.msg.endswith("requires argument"):
             usage(f"option requires an argument -- '{exc.opt}'")
         usage(f"invalid option -- '{exc.opt}'")
-    ns = argparse.Namespace(flags=[], backend="auto", operands=operands, listing=None)
+    ns = Parsed([], "auto", operands, None)
     for flag, arg in opts:
         if flag in ("-h", "--help"):
             if show_help is not None:
@@ -134,7 +154,7 @@ def parse_argv(argv: list[str], show_help: Any = None) -> argparse.Namespace:
         if flag == "--backend":
             if arg not in BACKEND_CHOICES and arg not in LEGACY_BACKENDS:
                 usage(f"--backend must be pure, berkeleydb or makemap, not {arg!r}")
-            ns.backend = LEGACY_BACKENDS.get(arg, arg)
+            ns.backend = LEGACY_BACKENDS.get(arg) or _CANONICAL[arg]
         elif flag in ("-l", "-L", "-x") and ns.listing is None:
             ns.listing = flag  # makemap lists and exits at the first of these
         else:
@@ -145,8 +165,8 @@ def parse_argv(argv: list[str], show_help: Any = None) -> argparse.Namespace:
 def _listing_before_error(argv: list[str]) -> str | None:
     for end in range(len(argv) - 1, 0, -1):
         try:
-            opts, _ = getopt.gnu_getopt(argv[:end], OPTSTRING + "h", ["backend=", "help"])
-        except getopt.GetoptError:
+            opts, _ = gnu_getopt(argv[:end], OPTSTRING + "h", ["backend=", "help"])
+        except GetoptError:
             continue
         for flag, _arg in opts:
             if flag in ("-l", "-L", "-x"):
@@ -217,7 +237,57 @@ def _hints(errors: list[tuple[int, str]]) -> list[str]:
     return [f"makemap: hint: {h}\n" for h in seen]
 
 
-def run(args: argparse.Namespace) -> int:
+def main(argv: list[str]) -> int:
+    """``makemap ARGS`` without argparse (what ``python -m sendmailcfg makemap`` runs)."""
+    return run(parse_argv(argv, _show_help))
+
+
+def _show_help() -> None:
+    from sendmailcfg.cli import build_parser
+
+    build_parser(NAME).parse_args([NAME, "--help"])
+
+
+QUICK_FLAGS = frozenset(("-N", "-c", "-D", "-e", "-f", "-r", "-s", "-v", "-C"))
+"""Flags the quick path handles (reading flags without -t and -d, and flags pure ignores)."""
+
+
+def _quick(args: Parsed, maptype: str, mapname: str, given: dict[str, str]) -> int | None:
+    """Build with the pure backend importing only what it needs; None: not a quick case."""
+    from sendmailcfg.output import mapfile
+
+    if args.backend not in ("auto", "pure") or maptype not in mapfile.TYPES:
+        return None
+    if not given.keys() <= QUICK_FLAGS:
+        return None
+    from sendmailcfg.maps.makemap_lines import Reading, format_message, reading_options
+    from sendmailcfg.output import pure
+
+    reader = Reading(*reading_options(args.flags))
+    data = sys.stdin.buffer.read()
+    out_stream = sys.stdout.buffer
+    on_put = None
+    if "-v" in given:
+
+        def on_put(key: bytes, value: bytes) -> None:
+            k = key.split(b"\0", 1)[0]
+            v = value.split(b"\0", 1)[0]
+            out_stream.write(b"key=`" + k + b"', val=`" + v + b"'\n")
+
+    try:
+        method, target, old = mapfile.prepare(mapname, maptype, unsafe="-s" in given)
+        result = pure.build_file(data, mapname, maptype, method, target, old, reader, on_put=on_put)
+    except mapfile.MapBuildError as exc:
+        _write_err(exc.message + "\n")
+        return exc.status
+    finally:
+        sys.stdout.flush()
+    lines = [format_message(mapname, line, msg) + "\n" for line, msg in result.errors]
+    _write_err("".join(lines + _hints(result.errors)))
+    return result.status
+
+
+def run(args: Parsed) -> int:
     """Do what makemap does with these flags and operands; returns its exit status."""
     if args.listing is not None:
         return _list_types(args.listing)
@@ -254,6 +324,12 @@ def run(args: argparse.Namespace) -> int:
                 )
             found = fallback
         maptype = found
+    elif "-u" not in given and "-o" not in given:
+        quick = _quick(args, maptype, mapname, given)
+        if quick is not None:
+            return quick
+    from sendmailcfg.output.database import BuildOptions, MapBuildError, build, read_map_text
+
     options = BuildOptions.from_flags(flags)
     try:
         if "-u" in given:

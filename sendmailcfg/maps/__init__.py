@@ -11,10 +11,11 @@ Each kind's module is imported on first use (``sendmailcfg.maps.AccessDocument``
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
 
 from sendmailcfg.maps.keys import fold
 from sendmailcfg.maps.kinds import KINDS, MAP_KINDS, infer_kind
+
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     from sendmailcfg.maps.access import AccessDocument
