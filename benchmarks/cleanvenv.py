@@ -45,10 +45,16 @@ def _distribution_paths(name: str) -> list[Path]:
     return sorted(base / top for top in tops)
 
 
-def clean_python(folder: Path | None = None) -> str:
-    """The interpreter of a venv holding only this checkout and its dependencies."""
+def clean_python(folder: Path | None = None, extras: tuple[str, ...] = ()) -> str:
+    """The interpreter of a venv holding only this checkout and its dependencies.
+
+    ``extras``: optional distributions linked in too when this interpreter has them
+    (e.g. ``berkeleydb``); the venv's folder name then says which.
+    """
     tag = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    folder = folder or ROOT / "benchmarks" / f".venv-{tag}"
+    have = tuple(e for e in extras if _installed(e))
+    suffix = "".join(f"+{e}" for e in have)
+    folder = folder or ROOT / "benchmarks" / f".venv-{tag}{suffix}"
     python = folder / "bin" / "python"
     if not python.exists():
         venv.EnvBuilder(with_pip=False, symlinks=True, clear=True).create(folder)
@@ -60,7 +66,7 @@ def clean_python(folder: Path | None = None) -> str:
         ).stdout.strip()
         site = Path(purelib)
         (site / "sendmailcfg-checkout.pth").write_text(f"{ROOT}\n")
-        for name in DEPENDENCIES:
+        for name in DEPENDENCIES + have:
             for path in _distribution_paths(name):
                 link = site / path.name
                 if not link.exists():
@@ -72,6 +78,14 @@ def clean_python(folder: Path | None = None) -> str:
         check=True,
     )
     return str(python)
+
+
+def _installed(name: str) -> bool:
+    try:
+        importlib.metadata.distribution(name)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
 
 
 def clean_env() -> dict[str, str]:

@@ -1,7 +1,7 @@
 """Time ``makemap``: ours (pure Python, and the berkeleydb binding) against the real one.
 
 Usage: python benchmarks/makemap.py [--lines 10000,100000,1000000] [--types hash,btree]
-       [--repeat R] [--makemap PATH] [--cache BYTES]
+       [--repeat R] [--makemap PATH] [--cache BYTES] [--python PATH]
 
 For each size it generates one access map source (Connect:/From:/To: keys, IPv4 nets,
 host names, a few comments and blank lines; every key unique) and, for each type, times
@@ -11,7 +11,12 @@ whole processes as a user runs them, best of R, each writing a new map:
 * ``binding``: the same with ``--backend berkeleydb`` (when the child imports it);
 * ``real``: ``makemap -C /dev/null TYPE MAP < SOURCE`` (sendmail 8.17's makemap: the test
   oracle in ``.oracle/``, ``$SENDMAILCFG_MAKEMAP`` or ``makemap`` on PATH);
-* ``real -c``: real makemap with a large cache (``-c``, default 256 MiB), the fairest anchor.
+* ``real -c``: real makemap with a large cache (``-c``, default 256 MiB), the fairest anchor;
+* ``python -c pass``: the interpreter's own start, for scale.
+
+Our runs use ``--python`` (default: the clean venv of ``benchmarks/cleanvenv.py``, which
+holds only this checkout and its dependencies, byte-code compiled, as ``pip install .``
+gives: the environment running the benchmark may import extra modules at every start).
 
 It prints wall seconds, peak RSS and the ratios to real makemap, then checks that real
 ``makemap -u`` dumps the same pairs from every map. Targets (docs/performance.md): ours
@@ -22,6 +27,7 @@ when every target is met and the dumps agree, 1 otherwise, 2 without a real make
 from __future__ import annotations
 
 import argparse
+import glob
 import os
 import random
 import shutil
@@ -30,6 +36,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from cleanvenv import clean_env, clean_python
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {10_000: 2.0, 100_000: 0.5, 1_000_000: 0.5}
@@ -81,12 +89,17 @@ def timed(argv: list[str], source: Path, target: Path) -> tuple[float, int, int]
     The child's peak RSS includes this process's own peak (it is recorded when the
     child execs), so this process keeps small: it never holds a source or a dump.
     """
-    for old in target.parent.glob(target.name + ".db*"):
+    for old in target.parent.glob(glob.escape(target.name) + ".db*"):
         old.unlink()
     with open(source, "rb") as stdin:
         t0 = time.perf_counter()
         p = subprocess.Popen(
-            argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT
+            argv,
+            stdin=stdin,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+            env=clean_env(),
         )
         _, status, usage = os.wait4(p.pid, 0)
         elapsed = time.perf_counter() - t0
@@ -101,8 +114,12 @@ def dump_digest(makemap: str, maptype: str, mapname: str) -> str:
     ).stdout.split()[0]
 
 
+PYTHON = sys.executable
+"""The interpreter of the children (``--python``; default: a clean venv of this checkout)."""
+
+
 def binding_in_child() -> bool:
-    probe = [sys.executable, "-c", "import berkeleydb.db"]
+    probe = [PYTHON, "-c", "import berkeleydb.db"]
     return subprocess.run(probe, capture_output=True, cwd=ROOT).returncode == 0
 
 
@@ -110,7 +127,7 @@ def backend_names() -> tuple[str | None, str]:
     """The CLI's names for the pure-Python backend (None: this checkout has none) and
     for the binding (``bdb`` before issue 10 renamed it)."""
     text = subprocess.run(
-        [sys.executable, "-m", "sendmailcfg", "makemap", "--help"],
+        [PYTHON, "-m", "sendmailcfg", "makemap", "--help"],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -121,7 +138,7 @@ def backend_names() -> tuple[str | None, str]:
 
 
 def runs(maptype: str, folder: Path, real: str, cache: int) -> dict[str, list[str]]:
-    ours = [sys.executable, "-m", "sendmailcfg", "makemap", "--backend"]
+    ours = [PYTHON, "-m", "sendmailcfg", "makemap", "--backend"]
     pure, binding = backend_names()
     out = {}
     if pure is not None:
@@ -129,6 +146,7 @@ def runs(maptype: str, folder: Path, real: str, cache: int) -> dict[str, list[st
     if binding_in_child():
         out["binding"] = [*ours, binding, maptype, str(folder / "binding")]
     out["real"] = [real, "-C", "/dev/null", maptype, str(folder / "real")]
+    out["python -c pass"] = [PYTHON, "-c", "pass", str(folder / "none")]
     out["real -c"] = [real, "-C", "/dev/null", "-c", str(cache), maptype, str(folder / "realc")]
     return out
 
@@ -140,11 +158,19 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3, help="best of this many runs")
     ap.add_argument("--makemap", default=find_real(), help="the real makemap")
     ap.add_argument("--cache", type=int, default=256 * 2**20, help="real makemap's -c")
+    ap.add_argument(
+        "--python",
+        help="interpreter of our runs (default: a clean venv of this checkout, as `pip install "
+        ".` gives, without the .pth files of the environment running the benchmark)",
+    )
     ap.add_argument("--generate", nargs=2, metavar=("LINES", "PATH"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.generate:
         generate(Path(args.generate[1]), int(args.generate[0]))
         return 0
+    global PYTHON
+    PYTHON = args.python or clean_python(extras=("berkeleydb",))
+    print(f"python: {PYTHON} (load average {os.getloadavg()[0]:.2f})")
     if not args.makemap:
         print("no real makemap found (set SENDMAILCFG_MAKEMAP or run tests/oracle/install)")
         return 2
@@ -184,7 +210,11 @@ def main() -> int:
                         f"| {lines:,} | {maptype} | {name} | {seconds:.3f} | {peak / 1024:.1f} "
                         f"| {seconds / real:.2f} | {seconds / realc:.2f} | {mark} |"
                     )
-                digests = {dump_digest(args.makemap, maptype, a[-1]) for a in todo.values()}
+                digests = {
+                    dump_digest(args.makemap, maptype, a[-1])
+                    for name, a in todo.items()
+                    if name != "python -c pass"
+                }
                 same = len(digests) == 1
                 ok &= same
                 if not same:
