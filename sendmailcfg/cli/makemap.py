@@ -22,7 +22,7 @@ from sendmailcfg.maps.makemap_lines import EX_DATAERR, LEADING_SPACE, TOO_LONG
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: a build imports neither typing, argparse nor attrs
     import argparse
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from typing import Any, NoReturn
 
     from sendmailcfg.output.database import Backend
@@ -248,6 +248,18 @@ def _show_help() -> None:
     build_parser(NAME).parse_args([NAME, "--help"])
 
 
+def _verbose_put() -> Callable[[bytes, bytes], None]:
+    """makemap ``-v``: print each pair put (as C strings) on standard output."""
+    out_stream = sys.stdout.buffer
+
+    def on_put(key: bytes, value: bytes) -> None:
+        k = key.split(b"\0", 1)[0]
+        v = value.split(b"\0", 1)[0]
+        out_stream.write(b"key=`" + k + b"', val=`" + v + b"'\n")
+
+    return on_put
+
+
 QUICK_FLAGS = frozenset(("-N", "-c", "-D", "-e", "-f", "-r", "-s", "-v", "-C"))
 """Flags the quick path handles (reading flags without -t and -d, and flags pure ignores)."""
 
@@ -265,14 +277,7 @@ def _quick(args: Parsed, maptype: str, mapname: str, given: dict[str, str]) -> i
 
     reader = Reading(*reading_options(args.flags))
     data = sys.stdin.buffer.read()
-    out_stream = sys.stdout.buffer
-    on_put = None
-    if "-v" in given:
-
-        def on_put(key: bytes, value: bytes) -> None:
-            k = key.split(b"\0", 1)[0]
-            v = value.split(b"\0", 1)[0]
-            out_stream.write(b"key=`" + k + b"', val=`" + v + b"'\n")
+    on_put = _verbose_put() if "-v" in given else None
 
     try:
         method, target, old = mapfile.prepare(mapname, maptype, unsafe="-s" in given)
@@ -347,14 +352,7 @@ def run(args: Parsed) -> int:
             sys.stdout.buffer.flush()
             return EX_OK
         data = sys.stdin.buffer.read()
-        out_stream = sys.stdout.buffer
-        on_put = None
-        if "-v" in given:
-
-            def on_put(key: bytes, value: bytes) -> None:
-                k = key.split(b"\0", 1)[0]
-                v = value.split(b"\0", 1)[0]
-                out_stream.write(b"key=`" + k + b"', val=`" + v + b"'\n")
+        on_put = _verbose_put() if "-v" in given else None
 
         result = build(data, mapname, maptype, options, backend=args.backend, on_put=on_put)
     except MapBuildError as exc:

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import attrs
 
+from sendmailcfg.output.bdb import layout as _layout
 from sendmailcfg.output.bdb.layout import _META, ByteOrder
 from sendmailcfg.output.bdb.layout import (
     BTREE_MAGIC as BTREE_MAGIC,
@@ -179,44 +180,8 @@ from sendmailcfg.output.bdb.layout import (
     unpack_page_header as unpack_page_header,
 )
 
-__all__ = [
-    "BTREE_MAGIC",
-    "BTREE_VERSION",
-    "CHECKSUM_HEADER_SIZE",
-    "DBMETA_CHKSUM",
-    "DEFAULT_PAGE_SIZE",
-    "FILE_ID_LEN",
-    "HASH_MAGIC",
-    "HASH_VERSION",
-    "LSN_NOT_LOGGED",
-    "MAX_PAGE_SIZE",
-    "META_HEADER_SIZE",
-    "MIN_PAGE_SIZE",
-    "NATIVE",
-    "PAGE_HEADER_SIZE",
-    "PGNO_INVALID",
-    "P_BTREEMETA",
-    "P_HASH",
-    "P_HASHMETA",
-    "P_IBTREE",
-    "P_IRECNO",
-    "P_LBTREE",
-    "P_LDUP",
-    "P_LRECNO",
-    "P_OVERFLOW",
-    "ByteOrder",
-    "FormatError",
-    "Meta",
-    "PageHeader",
-    "byte_order",
-    "file_uid",
-    "overflow_pages",
-    "pack_meta",
-    "pack_page_header",
-    "page_overhead",
-    "read_overflow",
-    "unpack_page_header",
-]
+__all__ = ["Meta", "PageHeader"]
+__all__ += _layout.__all__
 
 
 @attrs.frozen
