@@ -7,6 +7,8 @@ r"""Semantics of sendmail ``.mc`` files: the view m4 and cf.m4 give, and line-le
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sendmailcfg.mc.document import McDocument
 from sendmailcfg.mc.model import (
     Argument,
@@ -21,7 +23,22 @@ from sendmailcfg.mc.model import (
     RawLine,
     analyze,
 )
-from sendmailcfg.mc.render import RenderError, find_cf_dir, render
+
+if TYPE_CHECKING:
+    from sendmailcfg.mc.render import RenderError, find_cf_dir, render
+else:
+
+    def __getattr__(name: str) -> object:
+        """``render``, ``find_cf_dir`` and ``RenderError`` are imported on first use (they
+        need ``pathlib``, which a lint of an .mc does not)."""
+        if name in ("RenderError", "find_cf_dir", "render"):
+            from sendmailcfg.mc import render as module
+
+            value = getattr(module, name)
+            globals()[name] = value
+            return value
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Argument",

@@ -41,7 +41,13 @@ KINDS = ("mc",)
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
+    from sendmailcfg.lint._mcfacts import facts
     from sendmailcfg.lint._mcfacts import site as site_of
+
+    defined = facts(file).define("SMART_HOST")
+    if defined is None or not defined.arg(1).strip():
+        return  # no SMART_HOST (what ``site.smart_host`` reads): no need to build the site
+
     from sendmailcfg.maps.keys import fold
     from sendmailcfg.site import route
 
