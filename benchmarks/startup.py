@@ -11,7 +11,10 @@ the machine disturbs the figures as little as it can):
 * the same with every command module imported first (how the parser was built before);
 * both ``sendmailcfg`` runs again without a byte-code cache: on a fresh copy of the
   package with no ``__pycache__`` and ``PYTHONDONTWRITEBYTECODE=1`` (every module
-  compiled from source, as on a first run from a read-only checkout).
+  compiled from source, as on a first run from a read-only checkout);
+* ``python -c "import attrs"``, and the same creating as many small ``@attrs.frozen``
+  classes as the lint run creates (counted in a first run): the floor attrs sets for any
+  command whose data classes are attrs classes.
 
 Every row runs under the same interpreter: by default that of ``cleanvenv.clean_python()``,
 a venv with only this checkout, ``attrs`` and ``lark`` and compiled byte-code, as
@@ -42,6 +45,28 @@ EVERY_COMMAND = (
     "sys.exit(a._run(a))"
 )
 """The command run as before the lazy parser: every command module imported first."""
+
+COUNT_CLASSES = (
+    "import atexit, runpy, sys\n"
+    "def count():\n"
+    "    n = sum(1 for name, m in list(sys.modules.items()) if name.startswith('sendmailcfg')\n"
+    "            for v in vars(m).values() if isinstance(v, type) and v.__module__ == name\n"
+    "            and '__attrs_attrs__' in vars(v))\n"
+    "    print(n, file=sys.__stderr__)\n"
+    "atexit.register(count)\n"
+    "sys.argv = ['sendmailcfg', *sys.argv[1:]]\n"
+    "runpy.run_module('sendmailcfg', run_name='__main__')\n"
+)
+"""Runs a command and prints how many attrs classes of the package it has created."""
+
+
+def attrs_floor(classes: int) -> str:
+    """A script that imports attrs and creates ``classes`` small frozen classes: the part of
+    a command's start-up that attrs costs, whatever the package does."""
+    body = "".join(
+        f"@attrs.frozen\nclass C{i}:\n    a: int\n    b: str = ''\n" for i in range(classes)
+    )
+    return "import attrs\n" + body
 
 
 def write_mc(path: Path, lines: int = 100) -> None:
@@ -101,6 +126,14 @@ def main() -> int:
         nocache = {**base, "PYTHONPATH": str(fresh), "PYTHONDONTWRITEBYTECODE": "1"}
         lint = [py, "-m", "sendmailcfg", "lint", str(mc)]
         every = [py, "-c", EVERY_COMMAND, "lint", str(mc)]
+        counted = subprocess.run(
+            [py, "-c", COUNT_CLASSES, "lint", str(mc)],
+            env=cached,
+            cwd=work,
+            capture_output=True,
+            text=True,
+        )
+        classes = int(counted.stderr.split()[-1])
         cases = {
             "python -c pass": ([py, "-c", "pass"], base),
             "import sendmailcfg": ([py, "-c", "import sendmailcfg"], cached),
@@ -108,6 +141,8 @@ def main() -> int:
             "lint, every command imported": (every, cached),
             "import sendmailcfg, no cache": ([py, "-c", "import sendmailcfg"], nocache),
             "lint, no byte-code cache": (lint, nocache),
+            "import attrs": ([py, "-c", "import attrs"], base),
+            f"import attrs + {classes} classes": ([py, "-c", attrs_floor(classes)], base),
         }
         load_before = _loadavg()
         timed(lint, cached, work)  # write the byte-code cache of the checkout

@@ -6,9 +6,9 @@
 'smtp:[mx.example.net]'
 """
 
-from typing import TYPE_CHECKING
-
 from sendmailcfg._version import __version__
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers know it)
 
 if TYPE_CHECKING:  # what the lazy names below are, for type checkers
     from sendmailcfg.api import (

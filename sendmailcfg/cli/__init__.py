@@ -33,6 +33,49 @@ COMMANDS = (
 """Command modules, in help order."""
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, with the terminal width found without importing ``shutil``.
+
+    argparse makes a formatter for every ``add_argument`` (to check the metavar) and its
+    default one imports ``shutil`` (and with it ``bz2``, ``lzma``...) for the width. The
+    width is what ``shutil.get_terminal_size()`` gives: ``$COLUMNS``, else the terminal's,
+    else 80.
+    """
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        if width is None:
+            width = terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def terminal_columns() -> int:
+    """The columns of ``shutil.get_terminal_size()``, computed as it does.
+
+    >>> import os, shutil
+    >>> terminal_columns() == shutil.get_terminal_size().columns
+    True
+    """
+    import os
+
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        size = os.get_terminal_size(sys.__stdout__.fileno())  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+    return size.columns or 80
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argparse parser with every command registered (``only``: just that command).
 
@@ -42,6 +85,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """
     parser = argparse.ArgumentParser(
         prog="python -m sendmailcfg",
+        formatter_class=HelpFormatter,
         description="Parse, query, edit, build and lint sendmail .mc files and map sources.",
     )
     from sendmailcfg._version import __version__
@@ -54,7 +98,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         module = importlib.import_module(name)
         if only is not None and only != module.NAME:
             return build_parser()  # a module named unlike its command: register them all
-        p = sub.add_parser(module.NAME, help=module.HELP, description=module.__doc__)
+        p = sub.add_parser(
+            module.NAME, help=module.HELP, description=module.__doc__, formatter_class=HelpFormatter
+        )
         module.configure(p)
         p.set_defaults(_run=module.run)
     return parser
