@@ -80,7 +80,6 @@ NOT_FOR_AN_MC_LINT = (
     "sendmailcfg.site",  # X020 builds a site only when there is a SMART_HOST
     "sendmailcfg.syntax.map_nodes",
     "sendmailcfg.syntax.map_parser",
-    "sendmailcfg.mc.render",
     "sendmailcfg.lint.rules.x005_virtuser_domain",  # reads virtusertables only
     "sendmailcfg.lint.rules.map001_leading_space",
     "pathlib",

@@ -7,8 +7,6 @@ r"""Semantics of sendmail ``.mc`` files: the view m4 and cf.m4 give, and line-le
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sendmailcfg.mc.document import McDocument
 from sendmailcfg.mc.model import (
     Argument,
@@ -23,22 +21,7 @@ from sendmailcfg.mc.model import (
     RawLine,
     analyze,
 )
-
-if TYPE_CHECKING:
-    from sendmailcfg.mc.render import RenderError, find_cf_dir, render
-else:
-
-    def __getattr__(name: str) -> object:
-        """``render``, ``find_cf_dir`` and ``RenderError`` are imported on first use (they
-        need ``pathlib``, which a lint of an .mc does not)."""
-        if name in ("RenderError", "find_cf_dir", "render"):
-            from sendmailcfg.mc import render as module
-
-            value = getattr(module, name)
-            globals()[name] = value
-            return value
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
+from sendmailcfg.mc.render import RenderError, find_cf_dir, render
 
 __all__ = [
     "Argument",

@@ -42,7 +42,7 @@ from sendmailcfg.mc.model import (
     RawLine,
     analyze,
 )
-from sendmailcfg.mc.splice import Replacement, item_offsets, splice
+from sendmailcfg.mc.splice import Replacement, item_offsets, splice_span
 from sendmailcfg.syntax.mc_nodes import McTree
 from sendmailcfg.syntax.mc_parser import parse_mc_tree
 
@@ -285,9 +285,21 @@ class McDocument:
         reps = [r for r in replacements if self._tree.text[r.start : r.end] != r.new]
         if not reps:
             return False
-        self._tree = splice(self._tree, reps, self.offsets())
-        self._model = None
-        self._offsets = None
+        offsets = self.offsets()
+        before, model = self._tree, self._model
+        self._tree, first, old_stop, new_stop = splice_span(self._tree, reps, offsets)
+        # the new views reuse the statements of the items the edit kept (when asked for)
+        span = (first, old_stop, new_stop)
+        previous = None if model is None else (model, before.text, offsets, span)
+        self._model = McModel(self._tree.text, self._tree, previous=previous)
+        # the offsets of the kept items: the same before the edit, moved after it
+        new_offsets = offsets[:first]
+        pos = offsets[first]
+        for item in self._tree.items[first:new_stop]:
+            new_offsets.append(pos)
+            pos += item.length
+        new_offsets += map((len(self._tree.text) - len(before.text)).__add__, offsets[old_stop:])
+        self._offsets = new_offsets
         self._memo = {}
         return True
 

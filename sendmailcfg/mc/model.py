@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import bisect
 import functools
+import gc
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from types import MappingProxyType
 
 import attrs
@@ -39,10 +40,24 @@ from sendmailcfg.syntax.mc_parser import parse_mc_tree
 
 
 class Positions:
-    """Offsets -> 1-based (line, column); columns count characters."""
+    """Offsets -> 1-based (line, column); columns count characters.
+
+    The line starts are found when first needed (most arguments' positions are never
+    asked for).
+    """
+
+    __slots__ = ("_starts", "_text")
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._text = text
+        self._starts: list[int] | None = None
+
+    @property
+    def starts(self) -> list[int]:
+        """The offset of every line start."""
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in re.finditer("\n", self._text)]
+        return self._starts
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of ``offset``."""
@@ -326,21 +341,38 @@ class McModel:
     * ``diagnostics``: what m4 itself would stop on (unterminated quotes / calls).
     """
 
-    __slots__ = ("_core", "_findings", "_text", "_tree")
+    __slots__ = ("_core", "_findings", "_flat", "_previous", "_text", "_tree")
 
-    def __init__(self, text: str, tree: McTree) -> None:
+    def __init__(self, text: str, tree: McTree, *, previous: Previous | None = None) -> None:
         self._text = text
         self._tree = tree
         self._core: _Core | None = None
         self._findings: _Findings | None = None
+        self._previous = previous
+        """The model before an edit, whose statements are reused (see :func:`_edited_flat`)."""
+        self._flat: _Flat | None = None
 
-    # the views are built when first asked for: the statements' views in a walk that
-    # does not go into arguments, the findings in the full walk
+    # the views are built when first asked for: the statements' views in a walk that does
+    # not go into arguments (after an edit: of the changed lines only), the findings in the
+    # full walk
     def _c(self) -> _Core:
         if self._core is None:
-            w = _Walker(self._text, self._tree, core=True)
-            w.run()
-            self._core = _core_views(self._text, w)
+            collecting = gc.isenabled()
+            gc.disable()  # thousands of acyclic records: the collector would only walk them
+            try:
+                flat = None
+                if self._previous is not None:
+                    flat = _edited_flat(self._text, self._tree, self._previous)
+                    self._previous = None  # once: do not keep a chain of old models alive
+                if flat is None:
+                    flat = _walked_flat(self._text, self._tree)
+                self._flat = flat
+                stmts, _specs, objects, disabled, cf_at = flat
+                pos = Positions(self._text)
+                self._core = _views_of(self._text, pos, stmts, disabled, objects, cf_at)
+            finally:
+                if collecting:
+                    gc.enable()
         return self._core
 
     def _f(self) -> _Findings:
@@ -768,6 +800,238 @@ def analyze(text: str, tree: McTree | None = None) -> McModel:
     if tree is None:
         tree = parse_mc_tree(text)
     return McModel(text, tree)
+
+
+# -- the statement views after an edit -----------------------------------------------------
+#
+# An edit replaces some top-level items (``splice_span`` says which). The statements before
+# them are unchanged (the very same records); those after them are the same statements
+# moved by the edit's length and newlines, in the same diversion as before (checked): they
+# are shifted, not walked again. Only the items in between, widened to whole lines, are
+# walked.
+
+_Flat = tuple[
+    tuple[MacroCall, ...],  # statements
+    tuple["tuple[object, ...] | None", ...],  # what each statement adds to the views
+    tuple[object, ...],  # the views' objects, one per statement (None: nothing)
+    tuple[MacroCall, ...],  # disabled statements
+    "int | None",  # offset of the include of cf.m4
+]
+
+Previous = tuple["McModel", str, list[int], tuple[int, int, int]]
+"""What :meth:`McModel.__init__` reuses after an edit: the model before it, its text, the
+offsets of its top-level items and the items that changed (``splice_span``)."""
+
+
+def _entry(rec: MacroCall) -> tuple[object, ...] | None:
+    """What a statement adds to the views, without its position (as ``_core_views`` reads it)."""
+    if rec.bare:
+        return None
+    n = rec.name
+    if n == "define" and rec.args:
+        return (Define, rec.value(0).strip(), rescanned(rec.value(1)))
+    if n == "undefine" and rec.args:
+        return (Define, rec.value(0).strip(), None)
+    if n == "FEATURE" and rec.args:
+        return (Feature, rec.value(0).strip(), tuple(map(rescanned, rec.values[1:])))
+    if n == "MAILER" and rec.args:
+        return (Mailer, rec.value(0).strip())
+    if n in ("OSTYPE", "DOMAIN"):
+        return (n, rec.value(0).strip())
+    if n == "VERSIONID":
+        return (n, rec.value(0))
+    if n in macros.CLASS_MACROS:
+        value = rescanned(rec.value(0))
+        if n == "MASQUERADE_AS":  # define(`MASQUERADE_NAME', $1): read once more
+            value = rescanned(value)
+        return (ClassMacro, n, value)
+    return None
+
+
+def _object(rec: MacroCall, spec: tuple[object, ...] | None) -> object:
+    """The views' object of one statement (a Define, Feature, ..., or ``(name, value)``)."""
+    if spec is None:
+        return None
+    cls = spec[0]
+    if isinstance(cls, type):
+        return cls(*spec[1:], rec)
+    return spec
+
+
+def _state_after(stmts: Sequence[MacroCall]) -> tuple[int, str | None]:
+    """The diversion and section after the last of ``stmts`` (before the first: 0, None)."""
+    if not stmts:
+        return 0, None
+    last = stmts[-1]
+    state: list[object] = [last.diversion, last.section]
+    _follow(last, state)
+    return state[0], state[1]  # type: ignore[return-value]
+
+
+def _follow(rec: MacroCall, state: list[object]) -> None:
+    """The diversion/section after the live statement ``rec`` (``_Walker._apply``)."""
+    name = rec.name
+    if name == "divert":
+        arg = rec.value(0).strip()
+        try:
+            state[0] = int(arg) if arg else 0
+        except ValueError:
+            return
+        state[1] = None
+    elif name in macros.SECTION_MACROS:
+        state[0] = macros.SECTION_MACROS[name]
+        state[1] = name
+
+
+def _shifted(rec: MacroCall, by: int, lines: int, text: str, pos: Positions) -> MacroCall:
+    """``rec`` moved ``by`` characters and ``lines`` lines (it starts a line or follows a
+    statement that does, so its column stays), in ``text``."""
+    return MacroCall(
+        rec.name,
+        tuple([Argument(a.start + by, a.node, pos) for a in rec.args]),
+        rec.line + lines,
+        rec.column,
+        rec.end_line + lines,
+        rec.start + by,
+        rec.end + by,
+        text,
+        rec.bare,
+        rec.closed,
+        rec.nested,
+        rec.in_hash_comment,
+        rec.disabled,
+        rec.diversion,
+        rec.section,
+        rec.node,
+    )
+
+
+def _walked_flat(text: str, tree: McTree) -> _Flat:
+    """The statement lists from one walk of the whole tree."""
+    w = _Walker(text, tree, core=True)
+    w.run()
+    stmts = tuple(w.statements)
+    specs = tuple(map(_entry, stmts))
+    objects = tuple(map(_object, stmts, specs))
+    return stmts, specs, objects, tuple(w.disabled), w.cf_include_at
+
+
+def _edited_flat(text: str, tree: McTree, previous: Previous) -> _Flat | None:
+    """The statement lists after an edit, from those before it (None: walk it all)."""
+    model, old_text, old_offsets, (first, old_stop, new_stop) = previous
+    old = model._flat
+    if old is None:
+        return None
+    old_stmts, old_specs, old_objects, old_disabled, old_cf = old
+    delta = len(text) - len(old_text)
+    lo = old_offsets[first]
+    old_hi = old_offsets[old_stop]
+    # widen the changed span to whole lines in both texts (the items after it then start
+    # at the same column as before)
+    items = tree.items
+    stop = new_stop
+    hi = old_hi + delta
+    while stop < len(items) and not (
+        (hi == 0 or text[hi - 1] == "\n") and (old_hi == 0 or old_text[old_hi - 1] == "\n")
+    ):
+        hi += items[stop].length
+        old_hi += items[stop].length
+        stop += 1
+    finder = _Walker(text, tree, core=True)
+    finder._find_cf_include()
+    cf_at = finder.cf_include_at
+    if old_cf is not None and old_cf >= old_hi:
+        old_cf += delta
+    if cf_at != old_cf:
+        return None  # # lines before or after may now be comments: walk it all
+    i = bisect.bisect_left(old_stmts, lo, key=_start)
+    j = bisect.bisect_left(old_stmts, old_hi, key=_start)
+    di = bisect.bisect_left(old_disabled, lo, key=_start)
+    dj = bisect.bisect_left(old_disabled, old_hi, key=_start)
+    w = _Walker(text, tree, core=True)
+    w.cf_include_at = cf_at
+    w.diversion, w.section = _state_after(old_stmts[:i])
+    w.walk(items[first:stop], lo)
+    if (w.diversion, w.section) != _state_after(old_stmts[:j]):
+        return None  # the diversion changes for what follows: walk it all
+    lines = text.count("\n", lo, hi) - old_text.count("\n", lo, old_hi)
+    pos = w.pos
+    middle = tuple(w.statements)
+    middle_specs = tuple(map(_entry, middle))
+    after = tuple([_shifted(r, delta, lines, text, pos) for r in old_stmts[j:]])
+    stmts = old_stmts[:i] + middle + after
+    specs = old_specs[:i] + middle_specs + old_specs[j:]
+    objects = (
+        old_objects[:i]
+        + tuple(map(_object, middle, middle_specs))
+        + tuple(map(_object, after, old_specs[j:]))
+    )
+    disabled = (
+        old_disabled[:di]
+        + tuple(w.disabled)
+        + tuple([_shifted(r, delta, lines, text, pos) for r in old_disabled[dj:]])
+    )
+    return stmts, specs, objects, disabled, cf_at
+
+
+def _start(rec: MacroCall) -> int:
+    return rec.start
+
+
+def _views_of(
+    text: str,
+    pos: Positions,
+    stmts: tuple[MacroCall, ...],
+    disabled: tuple[MacroCall, ...],
+    entries: Sequence[object],
+    cf_at: int | None,
+) -> _Core:
+    defines: dict[str, str] = {}
+    define_statements: list[Define] = []
+    features: list[Feature] = []
+    mailers: list[Mailer] = []
+    classes: list[ClassMacro] = []
+    ostype: str | None = None
+    domain: str | None = None
+    versionid: str | None = None
+    for e in entries:
+        if e is None:
+            continue
+        if isinstance(e, Define):
+            if e.value is None:
+                defines.pop(e.name, None)
+            else:
+                defines[e.name] = e.value
+            define_statements.append(e)
+        elif isinstance(e, Feature):
+            features.append(e)
+        elif isinstance(e, Mailer):
+            mailers.append(e)
+        elif isinstance(e, ClassMacro):
+            classes.append(e)
+        elif isinstance(e, tuple):
+            name: str = e[0]
+            value: str = e[1]
+            if name == "OSTYPE":
+                ostype = value
+            elif name == "DOMAIN":
+                domain = value
+            else:
+                versionid = value
+    return _Core(
+        statements=stmts,
+        disabled=disabled,
+        define_statements=tuple(define_statements),
+        defines=MappingProxyType(defines),
+        features=tuple(features),
+        mailers=tuple(mailers),
+        ostype=ostype,
+        domain=domain,
+        versionid=versionid,
+        class_macros=tuple(classes),
+        sections=_sections(text, pos, stmts),
+        cf_include=next((s for s in stmts if s.start == cf_at), None),
+    )
 
 
 def _core_views(text: str, w: _Walker) -> _Core:

@@ -1,0 +1,168 @@
+"""After an edit the statement views are rebuilt from the kept items' records (shifted),
+not from a walk of the whole tree: they must equal what a fresh load of the text gives.
+
+``doc.model`` after edits reuses the records of the model before each edit
+(``McModel(previous=...)``); ``analyze(doc.text)`` walks the text anew. Hypothesis
+drives random sequences of edits, both the document's own and raw span replacements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sendmailcfg import EditError
+from sendmailcfg.mc import McDocument, McModel, analyze
+from sendmailcfg.mc.splice import Replacement, item_offsets
+from tests.test_mc_syntax import M4_PIECES
+
+LINES = [
+    "divert(-1)dnl",
+    "divert(0)dnl",
+    "divert(2)",
+    "include(`/usr/share/sendmail/cf/m4/cf.m4')dnl",
+    "VERSIONID(`test')dnl",
+    "OSTYPE(`linux')dnl",
+    "DOMAIN(`generic')dnl",
+    "define(`confX', `1')dnl",
+    "define(`SMART_HOST', `[relay.example]')dnl",
+    "define(`A', `x')define(`B', `y, z')dnl",
+    "dnl define(`SMART_HOST', `disabled.example')",
+    "dnl FEATURE(`mailertable')dnl",
+    "undefine(`confX')dnl",
+    "FEATURE(`dnsbl', `bl.example', `\"550 no\"')dnl",
+    "FEATURE(`access_db')",
+    "LOCAL_DOMAIN(`host.example')dnl",
+    "MASQUERADE_AS(`m.example')dnl",
+    "DAEMON_OPTIONS(`Port=smtp, Name=MTA')dnl",
+    "MAILER(`local')dnl",
+    "MAILER(smtp)",
+    "# a comment that names LOCAL_CONFIG and define(`confY', `2')",
+    "LOCAL_CONFIG",
+    "LOCAL_RULE_0",
+    "Kx hash /etc/mail/x",
+    "R$* $: $1\tcomment",
+    "",
+    "  define(`confZ',",
+    "  `continued')dnl",
+]
+
+mc_text = st.lists(
+    st.one_of(
+        st.sampled_from(LINES),
+        st.lists(st.sampled_from(M4_PIECES), max_size=6).map("".join),
+    ),
+    max_size=25,
+).map(lambda lines: "\n".join(lines) + "\n")
+
+EDITS: list[Callable[[McDocument], object]] = [
+    lambda d: d.set_define("SMART_HOST", "new.example"),
+    lambda d: d.set_define("confX", "2"),
+    lambda d: d.set_define("confNEW", "a, b"),
+    lambda d: d.remove_define("A"),
+    lambda d: d.remove_define("SMART_HOST"),
+    lambda d: d.undefine("confX"),
+    lambda d: d.add_feature("mailertable", "hash /etc/mail/mt"),
+    lambda d: d.add_feature("dnsbl", "bl.example", "other"),
+    lambda d: d.remove_feature("access_db"),
+    lambda d: d.add_mailer("procmail"),
+    lambda d: d.remove_mailer("local"),
+    lambda d: d.add_class_value("LOCAL_DOMAIN", "a.example"),
+    lambda d: d.remove_class_value("LOCAL_DOMAIN", "host.example"),
+    lambda d: d.set_masquerade_as("other.example"),
+    lambda d: d.set_daemon_options("MSA", "Port=587, Name=MSA"),
+    lambda d: d.disable(3),
+    lambda d: d.enable(2),
+]
+
+
+def _records(m: McModel) -> list[tuple[object, ...]]:
+    """Every field of every statement record, with the positions of their arguments and
+    the text they stand for (``source[start:end]``)."""
+    out: list[tuple[object, ...]] = []
+    for c in (*m.statements, *m.disabled):
+        args = tuple((a.start, a.line, a.column, a.raw, a.value) for a in c.args)
+        out.append((c, c.text, c.end_line, c.diversion, c.section, args))
+    return out
+
+
+def _views(m: McModel) -> tuple[object, ...]:
+    return (
+        m.statements,
+        m.disabled,
+        m.define_statements,
+        dict(m.defines),
+        m.features,
+        m.mailers,
+        m.ostype,
+        m.domain,
+        m.versionid,
+        m.class_macros,
+        m.sections,
+        m.cf_include,
+    )
+
+
+def _check(doc: McDocument) -> None:
+    fresh = analyze(doc.text)
+    assert _views(doc.model) == _views(fresh)
+    assert _records(doc.model) == _records(fresh)
+    assert doc.offsets() == item_offsets(doc.tree)
+
+
+@given(text=mc_text, data=st.data())
+def test_views_after_random_edits_equal_a_fresh_load(text: str, data: st.DataObject) -> None:
+    doc = McDocument.from_text(text)
+    _ = doc.model.statements
+    for edit in data.draw(st.lists(st.sampled_from(EDITS), max_size=6)):
+        try:
+            edit(doc)
+        except (EditError, IndexError, ValueError):
+            continue
+        _check(doc)
+
+
+@given(text=mc_text, data=st.data())
+def test_views_after_random_replacements_equal_a_fresh_load(text: str, data: st.DataObject) -> None:
+    """Raw spans anywhere (inside quotes, calls, ``#`` lines...), replaced by m4-ish text."""
+    doc = McDocument.from_text(text)
+    _ = doc.model.statements
+    for _ in range(data.draw(st.integers(0, 5))):
+        n = len(doc.text)
+        start = data.draw(st.integers(0, n))
+        end = data.draw(st.integers(start, min(n, start + 40)))
+        new = data.draw(
+            st.one_of(
+                st.sampled_from(LINES).map(lambda s: s + "\n"),
+                st.lists(st.sampled_from(M4_PIECES), max_size=5).map("".join),
+            )
+        )
+        doc.apply([Replacement(start, end, new)])
+        _check(doc)
+
+
+def test_an_edit_keeps_the_records_before_it() -> None:
+    lines = [f"define(`confX{i}', `{i}')dnl" for i in range(50)] + ["MAILER(`smtp')dnl"]
+    doc = McDocument.from_text("\n".join(lines) + "\n")
+    before = doc.model.statements
+    assert doc.set_define("confX40", "new")
+    after = doc.model.statements
+    assert all(
+        a is b for a, b in zip(before[:40], after[:40], strict=True)
+    )  # the very same records
+    assert after[40] is not before[40] and after[40].values == ("confX40", "new")
+    _check(doc)
+    length = len(doc.text)
+    assert doc.set_define("confX0", "first, moved")  # the rest shifted by the new length
+    assert doc.model.statements[1].start == before[1].start + len(doc.text) - length
+    _check(doc)
+
+
+def test_a_new_diversion_walks_what_follows_again() -> None:
+    doc = McDocument.from_text("divert(-1)dnl\ndefine(`A', `1')dnl\nMAILER(`smtp')dnl\n")
+    _ = doc.model.statements
+    doc.apply([Replacement(0, 10, "divert(0)")])
+    assert [s.diversion for s in doc.model.statements] == [0, 0, 0]
+    _check(doc)
