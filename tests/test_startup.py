@@ -104,6 +104,23 @@ def test_a_lint_of_an_mc_imports_nothing_it_does_not_use(tmp_path: Path) -> None
     assert sorted(m for m in NOT_FOR_AN_MC_LINT if m in modules - started) == []
 
 
+def test_a_smart_host_without_a_domain_builds_no_site(tmp_path: Path) -> None:
+    """X020 compares the SMART_HOST with this host's domain: with no confDOMAIN_NAME or Dj
+    line there is none, so neither the site nor the map code it needs is imported."""
+    mc = tmp_path / "sendmail.mc"
+    mc.write_text(
+        "divert(-1)dnl\nOSTYPE(`linux')dnl\nFEATURE(`access_db')dnl\n"
+        "FEATURE(`mailertable')dnl\nFEATURE(`virtusertable')dnl\n"
+        "define(`SMART_HOST', `[relay.example.net]')dnl\nMAILER(`smtp')dnl\n"
+    )
+    modules, status = _modules_after(["lint", str(mc)], tmp_path)
+    assert status in (0, 1)
+    assert "sendmailcfg.lint.rules.x020_smart_host_own_domain" in modules
+    not_used = ("sendmailcfg.site", "sendmailcfg.maps.facts", "sendmailcfg.maps.document")
+    assert sorted(m for m in not_used if m in modules) == []
+    assert "sendmailcfg.mc.splice" not in modules  # a lint makes no edit
+
+
 def test_a_smart_host_still_builds_the_site(tmp_path: Path) -> None:
     mc = tmp_path / "sendmail.mc"
     mc.write_text(

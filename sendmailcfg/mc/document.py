@@ -42,7 +42,6 @@ from sendmailcfg.mc.model import (
     RawLine,
     analyze,
 )
-from sendmailcfg.mc.splice import Replacement, item_offsets, splice_span
 from sendmailcfg.syntax.mc_nodes import McTree
 from sendmailcfg.syntax.mc_parser import parse_mc_tree
 
@@ -50,6 +49,7 @@ T = TypeVar("T")
 
 if TYPE_CHECKING:
     from sendmailcfg.mc.edit import Edit
+    from sendmailcfg.mc.splice import Replacement
     from sendmailcfg.protocol import Document
 
 
@@ -272,6 +272,8 @@ class McDocument:
     def offsets(self) -> list[int]:
         """Start offset of every top-level item of :attr:`tree` (and the end of the text)."""
         if self._offsets is None:
+            from sendmailcfg.mc.splice import item_offsets  # edits only: not at import
+
             self._offsets = item_offsets(self._tree)
         return self._offsets
 
@@ -279,12 +281,15 @@ class McDocument:
         r"""Replace spans of the text by splicing tree nodes (see :mod:`~sendmailcfg.mc.splice`).
 
         >>> doc = McDocument.from_text("MAILER(smtp)\n")
+        >>> from sendmailcfg.mc.splice import Replacement
         >>> doc.apply([Replacement(0, 0, "OSTYPE(linux)\n")]), doc.ostype
         (True, 'linux')
         """
         reps = [r for r in replacements if self._tree.text[r.start : r.end] != r.new]
         if not reps:
             return False
+        from sendmailcfg.mc.splice import splice_span
+
         offsets = self.offsets()
         before, model = self._tree, self._model
         self._tree, first, old_stop, new_stop = splice_span(self._tree, reps, offsets)
