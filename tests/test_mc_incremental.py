@@ -166,3 +166,20 @@ def test_a_new_diversion_walks_what_follows_again() -> None:
     doc.apply([Replacement(0, 10, "divert(0)")])
     assert [s.diversion for s in doc.model.statements] == [0, 0, 0]
     _check(doc)
+
+
+def test_the_linter_walk_also_serves_the_next_edit() -> None:
+    doc = McDocument.from_text("define(`A', `1')dnl\ndefine(`B', `2')dnl\nMAILER(`smtp')dnl\n")
+    _ = doc.model.quote_problems  # the full walk (findings) finds the statements too
+    first = doc.model.statements[0]
+    assert doc.set_define("B", "3")
+    assert doc.model.statements[0] is first
+    _check(doc)
+
+
+def test_unread_models_are_not_kept_for_reuse() -> None:
+    doc = McDocument.from_text("define(`A', `1')dnl\nMAILER(`smtp')dnl\n")
+    doc.apply([Replacement(0, 0, "dnl x\n")])  # no view read before: nothing to reuse
+    doc.apply([Replacement(0, 0, "dnl y\n")])
+    assert doc.model._previous is None  # no chain of old models held
+    _check(doc)

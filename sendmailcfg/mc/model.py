@@ -380,8 +380,10 @@ class McModel:
             w = _Walker(self._text, self._tree)
             w.run()
             w.scan_text()
-            if self._core is None:
-                self._core = _core_views(self._text, w)
+            if self._core is None:  # the full walk found the statements too
+                self._flat = _flat_of(w)
+                stmts, _specs, objects, disabled, cf_at = self._flat
+                self._core = _views_of(self._text, w.pos, stmts, disabled, objects, cf_at)
             self._findings = _findings(w)
         return self._findings
 
@@ -824,7 +826,7 @@ offsets of its top-level items and the items that changed (``splice_span``)."""
 
 
 def _entry(rec: MacroCall) -> tuple[object, ...] | None:
-    """What a statement adds to the views, without its position (as ``_core_views`` reads it)."""
+    """What a statement adds to the views, without its position (read by :func:`_views_of`)."""
     if rec.bare:
         return None
     n = rec.name
@@ -910,6 +912,11 @@ def _walked_flat(text: str, tree: McTree) -> _Flat:
     """The statement lists from one walk of the whole tree."""
     w = _Walker(text, tree, core=True)
     w.run()
+    return _flat_of(w)
+
+
+def _flat_of(w: _Walker) -> _Flat:
+    """The statement lists a walk of the whole tree found."""
     stmts = tuple(w.statements)
     specs = tuple(map(_entry, stmts))
     objects = tuple(map(_object, stmts, specs))
@@ -986,6 +993,8 @@ def _views_of(
     entries: Sequence[object],
     cf_at: int | None,
 ) -> _Core:
+    """The statement views from the statements and their objects (:func:`_object`): the
+    last define of a name wins, ``undefine`` removes it, the last OSTYPE/DOMAIN counts."""
     defines: dict[str, str] = {}
     define_statements: list[Define] = []
     features: list[Feature] = []
@@ -1031,58 +1040,6 @@ def _views_of(
         class_macros=tuple(classes),
         sections=_sections(text, pos, stmts),
         cf_include=next((s for s in stmts if s.start == cf_at), None),
-    )
-
-
-def _core_views(text: str, w: _Walker) -> _Core:
-    stmts = tuple(w.statements)
-    defines: dict[str, str] = {}
-    define_statements: list[Define] = []
-    features: list[Feature] = []
-    mailers: list[Mailer] = []
-    classes: list[ClassMacro] = []
-    ostype = domain = versionid = None
-    for s in stmts:
-        if s.bare:
-            continue
-        n = s.name
-        if n == "define" and s.args:
-            name = s.value(0).strip()
-            value = rescanned(s.value(1))
-            defines[name] = value
-            define_statements.append(Define(name, value, s))
-        elif n == "undefine" and s.args:
-            name = s.value(0).strip()
-            defines.pop(name, None)
-            define_statements.append(Define(name, None, s))
-        elif n == "FEATURE" and s.args:
-            features.append(Feature(s.value(0).strip(), tuple(map(rescanned, s.values[1:])), s))
-        elif n == "MAILER" and s.args:
-            mailers.append(Mailer(s.value(0).strip(), s))
-        elif n == "OSTYPE":
-            ostype = s.value(0).strip()
-        elif n == "DOMAIN":
-            domain = s.value(0).strip()
-        elif n == "VERSIONID":
-            versionid = s.value(0)
-        elif n in macros.CLASS_MACROS:
-            value = rescanned(s.value(0))
-            if n == "MASQUERADE_AS":  # define(`MASQUERADE_NAME', $1): read once more
-                value = rescanned(value)
-            classes.append(ClassMacro(n, value, s))
-    return _Core(
-        statements=stmts,
-        disabled=tuple(w.disabled),
-        define_statements=tuple(define_statements),
-        defines=MappingProxyType(defines),
-        features=tuple(features),
-        mailers=tuple(mailers),
-        ostype=ostype,
-        domain=domain,
-        versionid=versionid,
-        class_macros=tuple(classes),
-        sections=_sections(text, w.pos, stmts),
-        cf_include=next((s for s in stmts if s.start == w.cf_include_at), None),
     )
 
 
