@@ -183,3 +183,18 @@ def test_unread_models_are_not_kept_for_reuse() -> None:
     doc.apply([Replacement(0, 0, "dnl y\n")])
     assert doc.model._previous is None  # no chain of old models held
     _check(doc)
+
+
+def test_the_style_is_kept_across_edits_after_what_it_reads() -> None:
+    from sendmailcfg.mc import edit
+
+    lines = [f"define(`confX{i}',`value {i}')" for i in range(1200)] + ["MAILER(`smtp')"]
+    doc = McDocument.from_text("\n".join(lines) + "\n")
+    style = edit._style(doc)
+    assert style == edit.style_of(doc.text, doc.model) and not style.dnl
+    assert doc.text.index("confX1190") > 20000  # after what style_of reads
+    assert doc.set_define("confX1190", "new")
+    assert edit._style(doc) is style
+    assert doc.set_define("confX1", "new")  # among them: worked out again
+    again = edit._style(doc)
+    assert again is not style and again == edit.style_of(doc.text, doc.model)

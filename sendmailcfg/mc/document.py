@@ -105,6 +105,7 @@ class McDocument:
         self._model: McModel | None = None
         self._offsets: list[int] | None = None
         self._memo: dict[str, object] = {}
+        self._prefix_memo: dict[str, tuple[object, int]] = {}
 
     @classmethod
     def from_text(cls, text: str, *, path: str | None = None, strict: bool = False) -> McDocument:
@@ -158,6 +159,7 @@ class McDocument:
         new._model = self._model
         new._offsets = self._offsets
         new._memo = dict(self._memo)
+        new._prefix_memo = dict(self._prefix_memo)
         return new
 
     def dumps(self) -> str:
@@ -308,6 +310,8 @@ class McDocument:
         new_offsets += map((len(self._tree.text) - len(before.text)).__add__, offsets[old_stop:])
         self._offsets = new_offsets
         self._memo = {}
+        lo = min(r.start for r in reps)  # the text before lo is as it was
+        self._prefix_memo = {k: v for k, v in self._prefix_memo.items() if v[1] <= lo}
         return True
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
@@ -316,14 +320,24 @@ class McDocument:
             self._memo[key] = compute()
         return self._memo[key]  # type: ignore[return-value]
 
+    def prefix_memo(self, key: str, compute: Callable[[], tuple[T, int]]) -> T:
+        """Like :meth:`memo` for a value that depends on the text before an offset only:
+        ``compute()`` gives ``(value, offset)``, and the value is kept across edits that
+        leave the text before that offset alone."""
+        if key not in self._prefix_memo:
+            self._prefix_memo[key] = compute()
+        return self._prefix_memo[key][0]  # type: ignore[return-value]
+
     def _run(self, edit: Edit | None) -> bool:
         if edit is None:
             return False
-        tree, model, offsets, memo = self._tree, self._model, self._offsets, self._memo
+        tree, model, offsets = self._tree, self._model, self._offsets
+        memo, prefix_memo = self._memo, self._prefix_memo
         if not self.apply(edit.replacements):
             return False
         if not edit.verify(self.model):
-            self._tree, self._model, self._offsets, self._memo = tree, model, offsets, memo
+            self._tree, self._model, self._offsets = tree, model, offsets
+            self._memo, self._prefix_memo = memo, prefix_memo
             raise EditError(
                 f"cannot {edit.what}: m4 would not read the edited file as asked "
                 "(is a quote or an argument list left open before it?); the text is unchanged"

@@ -57,6 +57,8 @@ class McDocument(Protocol):
 
     def memo(self, key: str, compute: Callable[[], T]) -> T: ...
 
+    def prefix_memo(self, key: str, compute: Callable[[], tuple[T, int]]) -> T: ...
+
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -78,6 +80,11 @@ class Edit:
     verify: Callable[[McModel], bool]
 
 
+_STYLE_STATEMENTS = 500
+_STYLE_TEXT = 20000
+"""How many statements and characters :func:`style_of` reads."""
+
+
 @attrs.frozen
 class Style:
     """How a file writes its statements (read by :func:`style_of`)."""
@@ -96,7 +103,7 @@ def style_of(text: str, model: McModel) -> Style:
     Style(newline='\n', dnl=True, quote_names=False, separator=', ')
     """
     dnl = plain = quoted = bare = spaced = tight = 0
-    for s in _top(model)[:500]:  # the file's habits show in its first statements
+    for s in _top(model)[:_STYLE_STATEMENTS]:  # the file's habits show in its first statements
         tail = text[s.end : s.end + 3]
         if tail == "dnl":
             dnl += 1
@@ -113,7 +120,7 @@ def style_of(text: str, model: McModel) -> Style:
             elif raw[:1] not in ("\n", "\r"):
                 tight += 1
     return Style(
-        newline=dominant_newline(list(iter_lines(text[:20000]))),
+        newline=dominant_newline(list(iter_lines(text[:_STYLE_TEXT]))),
         dnl=dnl > plain,
         quote_names=quoted >= bare,
         separator=", " if spaced >= tight else ",",
@@ -127,7 +134,17 @@ def _top_of(doc: McDocument) -> list[MacroCall]:
 
 def _style(doc: McDocument) -> Style:
     """:func:`style_of` the document, worked out once per state of the text."""
-    return doc.memo("style", lambda: style_of(doc.text, doc.model))
+
+    def compute() -> tuple[Style, int]:
+        # style_of reads the first 20,000 characters and the first 500 statements (and
+        # the 3 characters after each): the same text before those gives the same style
+        top = _top_of(doc)
+        upto = len(doc.text) + 1  # fewer statements: any edit may add one it reads
+        if len(top) >= _STYLE_STATEMENTS:
+            upto = max(_STYLE_TEXT, top[_STYLE_STATEMENTS - 1].end + 3)
+        return style_of(doc.text, doc.model), upto
+
+    return doc.prefix_memo("style", compute)
 
 
 def _top(model: McModel) -> list[MacroCall]:
