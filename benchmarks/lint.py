@@ -14,9 +14,8 @@ Usage: python benchmarks/lint.py [--runs N] [--lines N] [--hosts N] [--only a|b|
     ``sendmail.mc``, a ``mailertable`` and an ``access`` file; wall time and files/s of
     ``python -m sendmailcfg lint ROOT`` with ``--jobs 1`` (one core) and with the default
     (a process pool, one worker per core), best of ``--repo-runs``.
-(a) and (c) run under ``cleanvenv.clean_python()`` (a venv with only this checkout and
-its dependencies, as ``pip install .`` gives) unless ``--no-clean-venv``; (b) under this
-interpreter.
+Every child runs under ``cleanvenv.clean_python()`` (a venv with only this checkout and
+its dependencies, as ``pip install .`` gives) unless ``--no-clean-venv``.
 Targets (docs/performance.md): (a) <= 150 ms; (b) lint <= 3x the plain load; (c) both cores
 used, faster than one.
 """
@@ -26,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -37,7 +37,7 @@ TOP = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
 PYTHON = sys.executable
-"""The interpreter of (a) and (c): a clean venv's (``cleanvenv.clean_python()``) unless
+"""The interpreter of the children: a clean venv's (``cleanvenv.clean_python()``) unless
 ``--no-clean-venv``."""
 
 CHILD = r"""
@@ -100,9 +100,7 @@ def wall(cmd: list[str], env: dict[str, str], runs: int) -> list[float]:
 
 
 def child(mode: str, path: str, env: dict[str, str]) -> float:
-    p = subprocess.run(
-        [sys.executable, "-c", CHILD, mode, path], env=env, capture_output=True, text=True
-    )
+    p = subprocess.run([PYTHON, "-c", CHILD, mode, path], env=env, capture_output=True, text=True)
     if p.returncode:
         raise SystemExit(p.stderr)
     result: float = json.loads(p.stdout)["seconds"]
@@ -165,6 +163,15 @@ def repo(args: argparse.Namespace, env: dict[str, str], tmp: str) -> None:
 
 
 def main() -> None:
+    """Run the benchmarks in a temporary folder, removed afterwards."""
+    tmp = tempfile.mkdtemp(prefix="smc-lint-bench-")
+    try:
+        run(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(tmp: str) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--lines", type=int, default=1_000_000)
@@ -175,10 +182,9 @@ def main() -> None:
     ap.add_argument(
         "--no-clean-venv",
         action="store_true",
-        help="run (a) and (c) under this interpreter instead of a clean venv",
+        help="run the children under this interpreter instead of a clean venv",
     )
     args = ap.parse_args()
-    tmp = tempfile.mkdtemp(prefix="smc-lint-bench-")
     env = dict(os.environ, PYTHONPATH=TOP, PYTHONPYCACHEPREFIX=os.path.join(tmp, "pyc"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     global PYTHON
