@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from sendmailcfg import EditError
 from sendmailcfg.mc import McDocument, McModel, analyze
+from sendmailcfg.mc import edit as mc_edit
+from sendmailcfg.mc.model import Positions
 from sendmailcfg.mc.splice import Replacement, item_offsets
 from tests.test_mc_syntax import M4_PIECES
 
@@ -107,9 +109,31 @@ def _views(m: McModel) -> tuple[object, ...]:
 
 def _check(doc: McDocument) -> None:
     fresh = analyze(doc.text)
+    _check_lookups(doc, fresh)
+    # then every view and record
     assert _views(doc.model) == _views(fresh)
     assert _records(doc.model) == _records(fresh)
     assert doc.offsets() == item_offsets(doc.tree)
+    assert doc.model._s().pos.starts == Positions(doc.text).starts
+
+
+def _check_lookups(doc: McDocument, fresh: McModel | None = None) -> None:
+    """The lookups edits make, which move only the records they return."""
+    fresh = fresh or analyze(doc.text)
+    assert mc_edit._style(doc) == mc_edit.style_of(doc.text, fresh)
+    for names in (None, {"define"}, {"FEATURE", "MAILER"}):
+        assert doc.model.top_statements(names) == fresh.top_statements(names)
+        assert doc.model.top_statements(names, 2, last=True) == fresh.top_statements(
+            names, 2, last=True
+        )
+    span = (len(doc.text) // 3, len(doc.text))
+    assert doc.model.top_statements(span=span) == fresh.top_statements(span=span)
+    for name in ("confX", "SMART_HOST", "A"):
+        assert doc.model.defines_named(name) == fresh.defines_named(name)
+    assert doc.model.disabled_where(lambda c: True) == list(fresh.disabled)
+    assert dict(doc.model.defines) == dict(fresh.defines)
+    assert (doc.model.ostype, doc.model.domain) == (fresh.ostype, fresh.domain)
+    assert doc.model.sections == fresh.sections and doc.model.cf_include == fresh.cf_include
 
 
 @given(text=mc_text, data=st.data())
@@ -141,6 +165,30 @@ def test_views_after_random_replacements_equal_a_fresh_load(text: str, data: st.
         )
         doc.apply([Replacement(start, end, new)])
         _check(doc)
+
+
+@given(text=mc_text, data=st.data())
+def test_records_moved_by_several_edits_before_they_are_read(
+    text: str, data: st.DataObject
+) -> None:
+    """Edits in a row with only lookups between them (no view reads every record): the
+    moves of one edit pile on those of the edits before; the records must still come out
+    right, at every step and at the end."""
+    doc = McDocument.from_text(text)
+    _ = doc.model.defines
+    for _ in range(data.draw(st.integers(1, 6))):
+        if data.draw(st.booleans()):
+            try:
+                data.draw(st.sampled_from(EDITS))(doc)
+            except (EditError, IndexError, ValueError):
+                continue
+        else:
+            n = len(doc.text)
+            start = data.draw(st.integers(0, n))
+            end = data.draw(st.integers(start, min(n, start + 30)))
+            doc.apply([Replacement(start, end, data.draw(st.sampled_from(LINES)) + "\n")])
+        _check_lookups(doc)
+    _check(doc)
 
 
 def test_an_edit_keeps_the_records_before_it() -> None:
@@ -186,15 +234,13 @@ def test_unread_models_are_not_kept_for_reuse() -> None:
 
 
 def test_the_style_is_kept_across_edits_after_what_it_reads() -> None:
-    from sendmailcfg.mc import edit
-
     lines = [f"define(`confX{i}',`value {i}')" for i in range(1200)] + ["MAILER(`smtp')"]
     doc = McDocument.from_text("\n".join(lines) + "\n")
-    style = edit._style(doc)
-    assert style == edit.style_of(doc.text, doc.model) and not style.dnl
+    style = mc_edit._style(doc)
+    assert style == mc_edit.style_of(doc.text, doc.model) and not style.dnl
     assert doc.text.index("confX1190") > 20000  # after what style_of reads
     assert doc.set_define("confX1190", "new")
-    assert edit._style(doc) is style
+    assert mc_edit._style(doc) is style
     assert doc.set_define("confX1", "new")  # among them: worked out again
-    again = edit._style(doc)
-    assert again is not style and again == edit.style_of(doc.text, doc.model)
+    again = mc_edit._style(doc)
+    assert again is not style and again == mc_edit.style_of(doc.text, doc.model)

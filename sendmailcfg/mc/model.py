@@ -17,7 +17,7 @@ import bisect
 import functools
 import gc
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping
 from types import MappingProxyType
 
 import attrs
@@ -58,6 +58,19 @@ class Positions:
         if self._starts is None:
             self._starts = [0] + [m.end() for m in re.finditer("\n", self._text)]
         return self._starts
+
+    def edited(self, lo: int, old_hi: int, hi: int, text: str) -> Positions:
+        """The positions of ``text``, this text with ``[lo, old_hi)`` replaced by
+        ``text[lo:hi]`` (the line starts outside it are moved, not searched again)."""
+        new = Positions(text)
+        if self._starts is None:
+            return new
+        starts = self._starts
+        head = starts[: bisect.bisect_right(starts, lo)]
+        head += [m.end() for m in re.compile("\n").finditer(text, lo, hi)]
+        head += map((hi - old_hi).__add__, starts[bisect.bisect_right(starts, old_hi) :])
+        new._starts = head
+        return new
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of ``offset``."""
@@ -349,30 +362,34 @@ class McModel:
         self._core: _Core | None = None
         self._findings: _Findings | None = None
         self._previous = previous
-        """The model before an edit, whose statements are reused (see :func:`_edited_flat`)."""
-        self._flat: _Flat | None = None
+        """The model before an edit, whose statements are reused (see :func:`_edited`)."""
+        self._flat: _Statements | None = None
 
-    # the views are built when first asked for: the statements' views in a walk that does
-    # not go into arguments (after an edit: of the changed lines only), the findings in the
-    # full walk
-    def _c(self) -> _Core:
-        if self._core is None:
+    # the views are built when first asked for: the statements in a walk that does not go
+    # into arguments (after an edit: of the changed lines only), each view from them when
+    # read, the findings in the full walk
+    def _s(self) -> _Statements:
+        if self._flat is None:
             collecting = gc.isenabled()
             gc.disable()  # thousands of acyclic records: the collector would only walk them
             try:
                 flat = None
                 if self._previous is not None:
-                    flat = _edited_flat(self._text, self._tree, self._previous)
+                    flat = _edited(self._text, self._tree, self._previous)
                     self._previous = None  # once: do not keep a chain of old models alive
                 if flat is None:
-                    flat = _walked_flat(self._text, self._tree)
+                    w = _Walker(self._text, self._tree, core=True)
+                    w.run()
+                    flat = _Statements.of_walk(w)
                 self._flat = flat
-                stmts, _specs, objects, disabled, cf_at = flat
-                pos = Positions(self._text)
-                self._core = _views_of(self._text, pos, stmts, disabled, objects, cf_at)
             finally:
                 if collecting:
                     gc.enable()
+        return self._flat
+
+    def _c(self) -> _Core:
+        if self._core is None:
+            self._core = self._s().core()
         return self._core
 
     def _f(self) -> _Findings:
@@ -380,10 +397,9 @@ class McModel:
             w = _Walker(self._text, self._tree)
             w.run()
             w.scan_text()
-            if self._core is None:  # the full walk found the statements too
-                self._flat = _flat_of(w)
-                stmts, _specs, objects, disabled, cf_at = self._flat
-                self._core = _views_of(self._text, w.pos, stmts, disabled, objects, cf_at)
+            if self._flat is None:  # the full walk found the statements too
+                self._previous = None
+                self._flat = _Statements.of_walk(w)
             self._findings = _findings(w)
         return self._findings
 
@@ -395,64 +411,96 @@ class McModel:
     @property
     def statements(self) -> tuple[MacroCall, ...]:
         """Live calls not nested in another call's arguments (``#`` lines included)."""
-        return self._c().statements
+        return self._s().records.all()
 
     @property
     def disabled(self) -> tuple[MacroCall, ...]:
         """Calls inside ``dnl`` comments (``dnl define(...)``)."""
-        return self._c().disabled
+        return self._s().disabled.all()
 
     @property
     def define_statements(self) -> tuple[Define, ...]:
         """Live ``define``/``undefine`` statements in order."""
-        return self._c().define_statements
+        return self._s().define_statements()
 
     @property
     def defines(self) -> Mapping[str, str]:
         """Name -> value as sendmail.cf gets it (read-only; the last one wins)."""
-        return self._c().defines
+        return self._s().plain()[0]
 
     @property
     def features(self) -> tuple[Feature, ...]:
         """Live FEATUREs in order."""
-        return self._c().features
+        return self._s().features()
 
     @property
     def mailers(self) -> tuple[Mailer, ...]:
         """Live MAILERs in order."""
-        return self._c().mailers
+        return self._s().mailers()
 
     @property
     def ostype(self) -> str | None:
         """The OSTYPE argument (the last one)."""
-        return self._c().ostype
+        return self._s().plain()[1]
 
     @property
     def domain(self) -> str | None:
         """The DOMAIN argument (the last one)."""
-        return self._c().domain
+        return self._s().plain()[2]
 
     @property
     def versionid(self) -> str | None:
         """The VERSIONID text."""
-        return self._c().versionid
+        return self._s().plain()[3]
 
     @property
     def class_macros(self) -> tuple[ClassMacro, ...]:
         """LOCAL_DOMAIN, RELAY_DOMAIN, MASQUERADE_AS, ... in order."""
-        return self._c().class_macros
+        return self._s().class_macros()
 
     @property
     def sections(self) -> tuple[LocalSection, ...]:
         """LOCAL_* / MAILER_DEFINITIONS raw sections."""
-        return self._c().sections
+        return self._s().sections()
 
     @property
     def cf_include(self) -> MacroCall | None:
         """``include(`.../cf.m4')`` when the file loads the cf macros itself (Debian's
         sendmail.mc, run as ``m4 sendmail.mc``): ``#`` lines before it are real m4
         comments, so their macros are not calls (they are left out of the views)."""
-        return self._c().cf_include
+        return self._s().cf_include()
+
+    def top_statements(
+        self,
+        names: Collection[str] | None = None,
+        limit: int = -1,
+        *,
+        where: Callable[[MacroCall], bool] | None = None,
+        span: tuple[int, int] | None = None,
+        last: bool = False,
+    ) -> list[MacroCall]:
+        """Live statements written at the top level (not in ``#`` lines, raw sections or
+        other calls; closed), in order: those named one of ``names`` (None: any) for which
+        ``where`` holds (it may read anything but positions: it sees each record before
+        the moves of the last edits), that lie within ``span`` (start and end offsets),
+        the first ``limit`` of them (-1: all; ``last``: the last ones). After an edit only
+        the records returned are moved, so an edit's lookups cost what they find."""
+        return self._s().top(names, limit, where, span, last)
+
+    def top_ends(self, limit: int) -> list[tuple[MacroCall, int]]:
+        """The first ``limit`` of :meth:`top_statements`, each with its end offset, the
+        records as they were before the moves of the last edits (right but for their
+        positions: for what does not depend on where a statement is)."""
+        return self._s().top_ends(limit)
+
+    def disabled_where(self, where: Callable[[MacroCall], bool]) -> list[MacroCall]:
+        """The ``dnl``-ed statements for which ``where`` holds (it may not read positions,
+        as for :meth:`top_statements`), in order."""
+        return self._s().disabled_where(where)
+
+    def defines_named(self, name: str) -> list[Define]:
+        """The live ``define``/``undefine`` statements of ``name``, in order."""
+        return self._s().defines_named(name)
 
     @property
     def quote_problems(self) -> tuple[QuoteProblem, ...]:
@@ -804,29 +852,334 @@ def analyze(text: str, tree: McTree | None = None) -> McModel:
     return McModel(text, tree)
 
 
-# -- the statement views after an edit -----------------------------------------------------
+# -- the statement views, and after an edit -----------------------------------------------
 #
 # An edit replaces some top-level items (``splice_span`` says which). The statements before
 # them are unchanged (the very same records); those after them are the same statements
 # moved by the edit's length and newlines, in the same diversion as before (checked): they
-# are shifted, not walked again. Only the items in between, widened to whole lines, are
-# walked.
-
-_Flat = tuple[
-    tuple[MacroCall, ...],  # statements
-    tuple["tuple[object, ...] | None", ...],  # what each statement adds to the views
-    tuple[object, ...],  # the views' objects, one per statement (None: nothing)
-    tuple[MacroCall, ...],  # disabled statements
-    "int | None",  # offset of the include of cf.m4
-]
+# are kept as they were, with the move to make, and moved when read. Only the items in
+# between, widened to whole lines, are walked. What a statement says that does not depend
+# on where it is (a define's name and value...) is kept beside it, so ``defines`` and the
+# lookups edits make by name need no record moved.
 
 Previous = tuple["McModel", str, list[int], tuple[int, int, int]]
 """What :meth:`McModel.__init__` reuses after an edit: the model before it, its text, the
 offsets of its top-level items and the items that changed (``splice_span``)."""
 
+_Spec = tuple[object, ...] | None
+_Move = tuple[int, int, int, int]  # records [start, stop) move by (characters, lines)
 
-def _entry(rec: MacroCall) -> tuple[object, ...] | None:
-    """What a statement adds to the views, without its position (read by :func:`_views_of`)."""
+
+class _Records:
+    """Records in source order, some of them still to be moved after edits (when read)."""
+
+    __slots__ = ("_base", "_done", "_moves", "_pos", "_text")
+
+    def __init__(
+        self,
+        base: tuple[MacroCall, ...],
+        moves: tuple[_Move, ...] = (),
+        text: str = "",
+        pos: Positions | None = None,
+        done: dict[int, MacroCall] | None = None,
+    ) -> None:
+        self._base = base
+        self._moves = moves
+        self._text = text
+        self._pos = pos
+        self._done: dict[int, MacroCall] = done or {}
+
+    def __len__(self) -> int:
+        return len(self._base)
+
+    def stale(self, i: int) -> MacroCall:
+        """Record ``i`` as it was before the moves: right but for its positions."""
+        return self._base[i]
+
+    def _move(self, i: int) -> tuple[int, int]:
+        moves = self._moves
+        k = bisect.bisect_right(moves, (i, 1 << 62)) - 1
+        if k >= 0 and moves[k][0] <= i < moves[k][1]:
+            return moves[k][2], moves[k][3]
+        return 0, 0
+
+    def __getitem__(self, i: int) -> MacroCall:
+        if not self._moves:
+            return self._base[i]
+        rec = self._done.get(i)
+        if rec is None:
+            by, lines = self._move(i)
+            rec = self._base[i]
+            if by or lines:
+                rec = _shifted(rec, by, lines, self._text, self._pos)  # type: ignore[arg-type]
+            self._done[i] = rec
+        return rec
+
+    def start(self, i: int) -> int:
+        """The offset of record ``i`` (moved)."""
+        return self._base[i].start + self._move(i)[0]
+
+    def bisect(self, offset: int) -> int:
+        """The index of the first record that starts at or after ``offset``."""
+        lo, hi = 0, len(self._base)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.start(mid) < offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def all(self) -> tuple[MacroCall, ...]:
+        """Every record, moved (kept so from then on)."""
+        if self._moves:
+            out = list(self._base)
+            for a, b, by, lines in self._moves:
+                for i in range(a, b):
+                    rec = self._done.get(i)
+                    out[i] = (
+                        rec
+                        if rec is not None
+                        else _shifted(
+                            out[i],
+                            by,
+                            lines,
+                            self._text,
+                            self._pos,  # type: ignore[arg-type]
+                        )
+                    )
+            self._base = tuple(out)
+            self._moves = ()
+            self._done = {}
+        return self._base
+
+    def edited(
+        self,
+        i: int,
+        j: int,
+        middle: tuple[MacroCall, ...],
+        by: int,
+        lines: int,
+        text: str,
+        pos: Positions,
+    ) -> _Records:
+        """Records ``[i, j)`` replaced by ``middle``; those after them moved ``by``/``lines``
+        more (when read), in ``text``."""
+        n = len(self._base)
+        step = i + len(middle) - j
+        moves: list[_Move] = [(a, min(b, i), x, y) for a, b, x, y in self._moves if a < i]
+        at = j
+        for a, b, x, y in self._moves:
+            if b <= j:
+                continue
+            a = max(a, j)
+            if at < a:
+                moves.append((at + step, a + step, by, lines))
+            moves.append((a + step, b + step, x + by, y + lines))
+            at = b
+        if at < n:
+            moves.append((at + step, n + step, by, lines))
+        kept: list[_Move] = []
+        for m in moves:
+            if m[0] >= m[1] or (m[2] == 0 and m[3] == 0):
+                continue  # nothing to move (an edit of the same length and lines)
+            if kept and kept[-1][1] == m[0] and kept[-1][2:] == m[2:]:
+                kept[-1] = (kept[-1][0], m[1], m[2], m[3])
+            else:
+                kept.append(m)
+        done = {k: v for k, v in self._done.items() if k < i}
+        base = self._base[:i] + middle + self._base[j:]
+        return _Records(base, tuple(kept), text, pos, done)
+
+
+class _Statements:
+    """The statements of a model (records that may still have to move, see
+    :class:`_Records`), what each says without its position, and the views built from
+    them when first read."""
+
+    __slots__ = ("_objects", "_views", "cf_at", "disabled", "pos", "records", "specs", "text")
+
+    def __init__(
+        self,
+        text: str,
+        pos: Positions,
+        records: _Records,
+        specs: tuple[_Spec, ...],
+        disabled: _Records,
+        cf_at: int | None,
+    ) -> None:
+        self.text = text
+        self.pos = pos
+        self.records = records
+        self.specs = specs
+        self.disabled = disabled
+        self.cf_at = cf_at
+        self._objects: dict[int, object] = {}
+        self._views: dict[str, object] = {}
+
+    @classmethod
+    def of_walk(cls, w: _Walker) -> _Statements:
+        """The statements a walk of the whole tree found."""
+        stmts = tuple(w.statements)
+        specs = tuple(map(_entry, stmts))
+        return cls(
+            w.text, w.pos, _Records(stmts), specs, _Records(tuple(w.disabled)), w.cf_include_at
+        )
+
+    def view_object(self, i: int) -> object:
+        """The views' object of statement ``i`` (a Define, Feature, ... or ``(name, value)``)."""
+        found = self._objects.get(i)
+        if found is None:
+            found = self._objects[i] = _object(self.records[i], self.specs[i])
+        return found
+
+    def _of_kind(self, kind: type) -> tuple[object, ...]:
+        if kind.__name__ not in self._views:
+            self._views[kind.__name__] = tuple(
+                self.view_object(i)
+                for i, sp in enumerate(self.specs)
+                if sp is not None and sp[0] is kind
+            )
+        return self._views[kind.__name__]  # type: ignore[return-value]
+
+    def define_statements(self) -> tuple[Define, ...]:
+        return self._of_kind(Define)  # type: ignore[return-value]
+
+    def features(self) -> tuple[Feature, ...]:
+        return self._of_kind(Feature)  # type: ignore[return-value]
+
+    def mailers(self) -> tuple[Mailer, ...]:
+        return self._of_kind(Mailer)  # type: ignore[return-value]
+
+    def class_macros(self) -> tuple[ClassMacro, ...]:
+        return self._of_kind(ClassMacro)  # type: ignore[return-value]
+
+    def defines_named(self, name: str) -> list[Define]:
+        """The define/undefine statements of ``name``, in order (no other record moved)."""
+        return [
+            self.view_object(i)  # type: ignore[misc]
+            for i, sp in enumerate(self.specs)
+            if sp is not None and sp[0] is Define and sp[1] == name
+        ]
+
+    def plain(self) -> tuple[Mapping[str, str], str | None, str | None, str | None]:
+        """``defines``, ``ostype``, ``domain``, ``versionid``: from what the statements say,
+        with no record read (the last define of a name wins, ``undefine`` removes it)."""
+        if "plain" not in self._views:
+            defines: dict[str, str] = {}
+            found: dict[str, str | None] = {"OSTYPE": None, "DOMAIN": None, "VERSIONID": None}
+            for sp in self.specs:
+                if sp is None:
+                    continue
+                kind = sp[0]
+                if kind is Define:
+                    name: str = sp[1]  # type: ignore[assignment]
+                    if sp[2] is None:
+                        defines.pop(name, None)
+                    else:
+                        defines[name] = sp[2]  # type: ignore[assignment]
+                elif type(kind) is str:
+                    found[kind] = sp[1]  # type: ignore[assignment]
+            self._views["plain"] = (
+                MappingProxyType(defines),
+                found["OSTYPE"],
+                found["DOMAIN"],
+                found["VERSIONID"],
+            )
+        return self._views["plain"]  # type: ignore[return-value]
+
+    def top(
+        self,
+        names: Collection[str] | None = None,
+        limit: int = -1,
+        where: Callable[[MacroCall], bool] | None = None,
+        span: tuple[int, int] | None = None,
+        last: bool = False,
+    ) -> list[MacroCall]:
+        """See :meth:`McModel.top_statements`."""
+        out: list[MacroCall] = []
+        records = self.records
+        n = len(records)
+        for i in range(n - 1, -1, -1) if last else range(n):
+            s = records.stale(i)
+            if (
+                (names is None or s.name in names)
+                and not s.bare
+                and not s.nested
+                and not s.in_hash_comment
+                and s.section is None
+                and s.closed
+                and (where is None or where(s))
+            ):
+                if span is not None:
+                    start = records.start(i)
+                    if start < span[0] or start + (s.end - s.start) > span[1]:
+                        continue
+                out.append(records[i])
+                if len(out) == limit:
+                    break
+        if last:
+            out.reverse()
+        return out
+
+    def top_ends(self, limit: int) -> list[tuple[MacroCall, int]]:
+        """See :meth:`McModel.top_ends`."""
+        out: list[tuple[MacroCall, int]] = []
+        records = self.records
+        for i in range(len(records)):
+            s = records.stale(i)
+            if s.closed and not (s.bare or s.nested or s.in_hash_comment or s.section):
+                out.append((s, records.start(i) + (s.end - s.start)))
+                if len(out) == limit:
+                    break
+        return out
+
+    def disabled_where(self, where: Callable[[MacroCall], bool]) -> list[MacroCall]:
+        """See :meth:`McModel.disabled_where`."""
+        d = self.disabled
+        return [d[i] for i in range(len(d)) if where(d.stale(i))]
+
+    def sections(self) -> tuple[LocalSection, ...]:
+        if "sections" not in self._views:
+            records = self.records
+            switches = tuple(
+                records[i]
+                for i in range(len(records))
+                if records.stale(i).name == "divert"
+                or records.stale(i).name in macros.SECTION_MACROS
+            )
+            self._views["sections"] = _sections(self.text, self.pos, switches)
+        return self._views["sections"]  # type: ignore[return-value]
+
+    def cf_include(self) -> MacroCall | None:
+        if self.cf_at is None:
+            return None
+        i = self.records.bisect(self.cf_at)
+        if i < len(self.records) and self.records.start(i) == self.cf_at:
+            return self.records[i]
+        return None
+
+    def core(self) -> _Core:
+        """Every statement view (every record moved)."""
+        defines, ostype, domain, versionid = self.plain()
+        return _Core(
+            statements=self.records.all(),
+            disabled=self.disabled.all(),
+            define_statements=self.define_statements(),
+            defines=defines,
+            features=self.features(),
+            mailers=self.mailers(),
+            ostype=ostype,
+            domain=domain,
+            versionid=versionid,
+            class_macros=self.class_macros(),
+            sections=self.sections(),
+            cf_include=self.cf_include(),
+        )
+
+
+def _entry(rec: MacroCall) -> _Spec:
+    """What a statement adds to the views, without its position."""
     if rec.bare:
         return None
     n = rec.name
@@ -850,7 +1203,7 @@ def _entry(rec: MacroCall) -> tuple[object, ...] | None:
     return None
 
 
-def _object(rec: MacroCall, spec: tuple[object, ...] | None) -> object:
+def _object(rec: MacroCall, spec: _Spec) -> object:
     """The views' object of one statement (a Define, Feature, ..., or ``(name, value)``)."""
     if spec is None:
         return None
@@ -858,16 +1211,6 @@ def _object(rec: MacroCall, spec: tuple[object, ...] | None) -> object:
     if isinstance(cls, type):
         return cls(*spec[1:], rec)
     return spec
-
-
-def _state_after(stmts: Sequence[MacroCall]) -> tuple[int, str | None]:
-    """The diversion and section after the last of ``stmts`` (before the first: 0, None)."""
-    if not stmts:
-        return 0, None
-    last = stmts[-1]
-    state: list[object] = [last.diversion, last.section]
-    _follow(last, state)
-    return state[0], state[1]  # type: ignore[return-value]
 
 
 def _follow(rec: MacroCall, state: list[object]) -> None:
@@ -883,6 +1226,16 @@ def _follow(rec: MacroCall, state: list[object]) -> None:
     elif name in macros.SECTION_MACROS:
         state[0] = macros.SECTION_MACROS[name]
         state[1] = name
+
+
+def _state_before(records: _Records, i: int) -> tuple[int, str | None]:
+    """The diversion and section before record ``i`` (after the one before it)."""
+    if i == 0:
+        return 0, None
+    last = records.stale(i - 1)  # a move changes no diversion
+    state: list[object] = [last.diversion, last.section]
+    _follow(last, state)
+    return state[0], state[1]  # type: ignore[return-value]
 
 
 def _shifted(rec: MacroCall, by: int, lines: int, text: str, pos: Positions) -> MacroCall:
@@ -908,28 +1261,12 @@ def _shifted(rec: MacroCall, by: int, lines: int, text: str, pos: Positions) -> 
     )
 
 
-def _walked_flat(text: str, tree: McTree) -> _Flat:
-    """The statement lists from one walk of the whole tree."""
-    w = _Walker(text, tree, core=True)
-    w.run()
-    return _flat_of(w)
-
-
-def _flat_of(w: _Walker) -> _Flat:
-    """The statement lists a walk of the whole tree found."""
-    stmts = tuple(w.statements)
-    specs = tuple(map(_entry, stmts))
-    objects = tuple(map(_object, stmts, specs))
-    return stmts, specs, objects, tuple(w.disabled), w.cf_include_at
-
-
-def _edited_flat(text: str, tree: McTree, previous: Previous) -> _Flat | None:
-    """The statement lists after an edit, from those before it (None: walk it all)."""
+def _edited(text: str, tree: McTree, previous: Previous) -> _Statements | None:
+    """The statements after an edit, from those before it (None: walk it all)."""
     model, old_text, old_offsets, (first, old_stop, new_stop) = previous
     old = model._flat
     if old is None:
         return None
-    old_stmts, old_specs, old_objects, old_disabled, old_cf = old
     delta = len(text) - len(old_text)
     lo = old_offsets[first]
     old_hi = old_offsets[old_stop]
@@ -947,99 +1284,30 @@ def _edited_flat(text: str, tree: McTree, previous: Previous) -> _Flat | None:
     finder = _Walker(text, tree, core=True)
     finder._find_cf_include()
     cf_at = finder.cf_include_at
+    old_cf = old.cf_at
     if old_cf is not None and old_cf >= old_hi:
         old_cf += delta
     if cf_at != old_cf:
         return None  # # lines before or after may now be comments: walk it all
-    i = bisect.bisect_left(old_stmts, lo, key=_start)
-    j = bisect.bisect_left(old_stmts, old_hi, key=_start)
-    di = bisect.bisect_left(old_disabled, lo, key=_start)
-    dj = bisect.bisect_left(old_disabled, old_hi, key=_start)
+    records, disabled = old.records, old.disabled
+    i, j = records.bisect(lo), records.bisect(old_hi)
+    di, dj = disabled.bisect(lo), disabled.bisect(old_hi)
     w = _Walker(text, tree, core=True)
+    w.pos = old.pos.edited(lo, old_hi, hi, text)
     w.cf_include_at = cf_at
-    w.diversion, w.section = _state_after(old_stmts[:i])
+    w.diversion, w.section = _state_before(records, i)
     w.walk(items[first:stop], lo)
-    if (w.diversion, w.section) != _state_after(old_stmts[:j]):
+    if (w.diversion, w.section) != _state_before(records, j):
         return None  # the diversion changes for what follows: walk it all
     lines = text.count("\n", lo, hi) - old_text.count("\n", lo, old_hi)
-    pos = w.pos
     middle = tuple(w.statements)
-    middle_specs = tuple(map(_entry, middle))
-    after = tuple([_shifted(r, delta, lines, text, pos) for r in old_stmts[j:]])
-    stmts = old_stmts[:i] + middle + after
-    specs = old_specs[:i] + middle_specs + old_specs[j:]
-    objects = (
-        old_objects[:i]
-        + tuple(map(_object, middle, middle_specs))
-        + tuple(map(_object, after, old_specs[j:]))
-    )
-    disabled = (
-        old_disabled[:di]
-        + tuple(w.disabled)
-        + tuple([_shifted(r, delta, lines, text, pos) for r in old_disabled[dj:]])
-    )
-    return stmts, specs, objects, disabled, cf_at
-
-
-def _start(rec: MacroCall) -> int:
-    return rec.start
-
-
-def _views_of(
-    text: str,
-    pos: Positions,
-    stmts: tuple[MacroCall, ...],
-    disabled: tuple[MacroCall, ...],
-    entries: Sequence[object],
-    cf_at: int | None,
-) -> _Core:
-    """The statement views from the statements and their objects (:func:`_object`): the
-    last define of a name wins, ``undefine`` removes it, the last OSTYPE/DOMAIN counts."""
-    defines: dict[str, str] = {}
-    define_statements: list[Define] = []
-    features: list[Feature] = []
-    mailers: list[Mailer] = []
-    classes: list[ClassMacro] = []
-    ostype: str | None = None
-    domain: str | None = None
-    versionid: str | None = None
-    for e in entries:
-        if e is None:
-            continue
-        if isinstance(e, Define):
-            if e.value is None:
-                defines.pop(e.name, None)
-            else:
-                defines[e.name] = e.value
-            define_statements.append(e)
-        elif isinstance(e, Feature):
-            features.append(e)
-        elif isinstance(e, Mailer):
-            mailers.append(e)
-        elif isinstance(e, ClassMacro):
-            classes.append(e)
-        elif isinstance(e, tuple):
-            name: str = e[0]
-            value: str = e[1]
-            if name == "OSTYPE":
-                ostype = value
-            elif name == "DOMAIN":
-                domain = value
-            else:
-                versionid = value
-    return _Core(
-        statements=stmts,
-        disabled=disabled,
-        define_statements=tuple(define_statements),
-        defines=MappingProxyType(defines),
-        features=tuple(features),
-        mailers=tuple(mailers),
-        ostype=ostype,
-        domain=domain,
-        versionid=versionid,
-        class_macros=tuple(classes),
-        sections=_sections(text, pos, stmts),
-        cf_include=next((s for s in stmts if s.start == cf_at), None),
+    return _Statements(
+        text,
+        w.pos,
+        records.edited(i, j, middle, delta, lines, text, w.pos),
+        old.specs[:i] + tuple(map(_entry, middle)) + old.specs[j:],
+        disabled.edited(di, dj, tuple(w.disabled), delta, lines, text, w.pos),
+        cf_at,
     )
 
 
