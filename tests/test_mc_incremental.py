@@ -244,3 +244,16 @@ def test_the_style_is_kept_across_edits_after_what_it_reads() -> None:
     assert doc.set_define("confX1", "new")  # among them: worked out again
     again = mc_edit._style(doc)
     assert again is not style and again == mc_edit.style_of(doc.text, doc.model)
+
+
+def test_old_texts_are_not_kept_forever() -> None:
+    """A kept record holds the text it was made in: after many edits the records are made
+    again in the current text, so only a few old texts stay alive."""
+    lines = [f"define(`confX{i}', `{i}')dnl" for i in range(200)] + ["MAILER(`smtp')dnl"]
+    doc = McDocument.from_text("\n".join(lines) + "\n")
+    _ = doc.model.defines
+    for k in range(100):
+        assert doc.set_define(f"confX{(k * 7) % 200}", f"edit {k}")
+        texts = {id(c.source) for c in doc.model._s().records._base}
+        assert len(texts) <= 33  # the texts of at most the last 32 edits, and the current one
+    _check(doc)

@@ -870,10 +870,16 @@ _Spec = tuple[object, ...] | None
 _Move = tuple[int, int, int, int]  # records [start, stop) move by (characters, lines)
 
 
+_REFRESH = 32
+"""After this many edits the records are all made again in the current text: a kept record
+holds the text it was made in (its ``source``), so this bounds how many old texts stay in
+memory (at the cost of moving every record once every this many edits)."""
+
+
 class _Records:
     """Records in source order, some of them still to be moved after edits (when read)."""
 
-    __slots__ = ("_base", "_done", "_moves", "_pos", "_text")
+    __slots__ = ("_age", "_base", "_done", "_moves", "_pos", "_text")
 
     def __init__(
         self,
@@ -882,12 +888,15 @@ class _Records:
         text: str = "",
         pos: Positions | None = None,
         done: dict[int, MacroCall] | None = None,
+        age: int = 0,
     ) -> None:
         self._base = base
         self._moves = moves
         self._text = text
         self._pos = pos
         self._done: dict[int, MacroCall] = done or {}
+        self._age = age
+        """Edits since every record was made in the current text."""
 
     def __len__(self) -> int:
         return len(self._base)
@@ -989,7 +998,19 @@ class _Records:
                 kept.append(m)
         done = {k: v for k, v in self._done.items() if k < i}
         base = self._base[:i] + middle + self._base[j:]
-        return _Records(base, tuple(kept), text, pos, done)
+        new = _Records(base, tuple(kept), text, pos, done, self._age + 1)
+        if new._age >= _REFRESH:
+            new._refresh()
+        return new
+
+    def _refresh(self) -> None:
+        """Every record made again in the current text (moved where it has to)."""
+        out = list(self.all())
+        for i, rec in enumerate(out):
+            if rec.source is not self._text:
+                out[i] = _shifted(rec, 0, 0, self._text, self._pos)  # type: ignore[arg-type]
+        self._base = tuple(out)
+        self._age = 0
 
 
 class _Statements:
