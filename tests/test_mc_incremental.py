@@ -257,3 +257,30 @@ def test_old_texts_are_not_kept_forever() -> None:
         texts = {id(c.source) for c in doc.model._s().records._base}
         assert len(texts) <= 33  # the texts of at most the last 32 edits, and the current one
     _check(doc)
+
+
+@given(text=mc_text, data=st.data())
+def test_the_lookups_are_what_their_definition_says(text: str, data: st.DataObject) -> None:
+    """``top_statements`` and ``top_ends`` against a filter over every statement."""
+    doc = McDocument.from_text(text)
+    _ = doc.model.defines
+    for edit in data.draw(st.lists(st.sampled_from(EDITS), max_size=3)):
+        try:
+            edit(doc)
+        except (EditError, IndexError, ValueError):
+            continue
+    model = doc.model
+    names = data.draw(st.sets(st.sampled_from(["define", "FEATURE", "MAILER", "OSTYPE", "x"])))
+    limit = data.draw(st.sampled_from([-1, 1, 2, 3]))
+    found = model.top_statements(names or None, limit)
+    every = [
+        s
+        for s in analyze(doc.text).statements
+        if s.closed and not (s.bare or s.nested or s.in_hash_comment) and s.section is None
+    ]
+    top = [s for s in every if not names or s.name in names]
+    assert found == (top if limit < 0 else top[:limit])
+    assert model.top_statements(names or None, limit, last=True) == (
+        top if limit < 0 else top[len(top) - limit :] if limit <= len(top) else top
+    )
+    assert [(s.name, end) for s, end in model.top_ends(3)] == [(s.name, s.end) for s in every[:3]]

@@ -17,7 +17,7 @@ import bisect
 import functools
 import gc
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from types import MappingProxyType
 
 import attrs
@@ -1018,7 +1018,17 @@ class _Statements:
     :class:`_Records`), what each says without its position, and the views built from
     them when first read."""
 
-    __slots__ = ("_objects", "_views", "cf_at", "disabled", "pos", "records", "specs", "text")
+    __slots__ = (
+        "_objects",
+        "_top",
+        "_views",
+        "cf_at",
+        "disabled",
+        "pos",
+        "records",
+        "specs",
+        "text",
+    )
 
     def __init__(
         self,
@@ -1037,6 +1047,7 @@ class _Statements:
         self.cf_at = cf_at
         self._objects: dict[int, object] = {}
         self._views: dict[str, object] = {}
+        self._top: tuple[list[int], dict[str, list[int]]] | None = None
 
     @classmethod
     def of_walk(cls, w: _Walker) -> _Statements:
@@ -1118,41 +1129,53 @@ class _Statements:
         last: bool = False,
     ) -> list[MacroCall]:
         """See :meth:`McModel.top_statements`."""
+        if limit == 0:
+            return []
+        every, by_name = self._top_index()
+        if names is None:
+            indices: Sequence[int] = every
+        else:
+            found = [by_name[n] for n in names if n in by_name]
+            indices = found[0] if len(found) == 1 else sorted(i for f in found for i in f)
         out: list[MacroCall] = []
         records = self.records
-        n = len(records)
-        for i in range(n - 1, -1, -1) if last else range(n):
-            s = records.stale(i)
-            if (
-                (names is None or s.name in names)
-                and not s.bare
-                and not s.nested
-                and not s.in_hash_comment
-                and s.section is None
-                and s.closed
-                and (where is None or where(s))
-            ):
-                if span is not None:
-                    start = records.start(i)
-                    if start < span[0] or start + (s.end - s.start) > span[1]:
-                        continue
-                out.append(records[i])
-                if len(out) == limit:
-                    break
+        for i in reversed(indices) if last else indices:
+            if where is not None and not where(records.stale(i)):
+                continue
+            if span is not None:
+                start = records.start(i)
+                stale = records.stale(i)
+                if start < span[0] or start + (stale.end - stale.start) > span[1]:
+                    continue
+            out.append(records[i])
+            if len(out) == limit:
+                break
         if last:
             out.reverse()
         return out
 
+    def _top_index(self) -> tuple[list[int], dict[str, list[int]]]:
+        """The indices of the statements written at the top level, and by name (one pass)."""
+        if self._top is None:
+            every: list[int] = []
+            by_name: dict[str, list[int]] = {}
+            records = self.records
+            for i in range(len(records)):
+                s = records.stale(i)
+                if s.closed and not (s.bare or s.nested or s.in_hash_comment or s.section):
+                    every.append(i)
+                    by_name.setdefault(s.name, []).append(i)
+            self._top = every, by_name
+        return self._top
+
     def top_ends(self, limit: int) -> list[tuple[MacroCall, int]]:
         """See :meth:`McModel.top_ends`."""
-        out: list[tuple[MacroCall, int]] = []
         records = self.records
-        for i in range(len(records)):
+        out: list[tuple[MacroCall, int]] = []
+        every = self._top_index()[0]
+        for i in every if limit < 0 else every[:limit]:
             s = records.stale(i)
-            if s.closed and not (s.bare or s.nested or s.in_hash_comment or s.section):
-                out.append((s, records.start(i) + (s.end - s.start)))
-                if len(out) == limit:
-                    break
+            out.append((s, records.start(i) + (s.end - s.start)))
         return out
 
     def disabled_where(self, where: Callable[[MacroCall], bool]) -> list[MacroCall]:
