@@ -14,6 +14,8 @@ Usage: python benchmarks/lint.py [--runs N] [--lines N] [--hosts N] [--only a|b|
     ``sendmail.mc``, a ``mailertable`` and an ``access`` file; wall time and files/s of
     ``python -m sendmailcfg lint ROOT`` with ``--jobs 1`` (one core) and with the default
     (a process pool, one worker per core), best of ``--repo-runs``.
+Every child runs under ``cleanvenv.clean_python()`` (a venv with only this checkout and
+its dependencies, as ``pip install .`` gives) unless ``--no-clean-venv``.
 Targets (docs/performance.md): (a) <= 150 ms; (b) lint <= 3x the plain load; (c) both cores
 used, faster than one.
 """
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -32,6 +35,10 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
+
+PYTHON = sys.executable
+"""The interpreter of the children: a clean venv's (``cleanvenv.clean_python()``) unless
+``--no-clean-venv``."""
 
 CHILD = r"""
 import json, sys, time
@@ -93,9 +100,7 @@ def wall(cmd: list[str], env: dict[str, str], runs: int) -> list[float]:
 
 
 def child(mode: str, path: str, env: dict[str, str]) -> float:
-    p = subprocess.run(
-        [sys.executable, "-c", CHILD, mode, path], env=env, capture_output=True, text=True
-    )
+    p = subprocess.run([PYTHON, "-c", CHILD, mode, path], env=env, capture_output=True, text=True)
     if p.returncode:
         raise SystemExit(p.stderr)
     result: float = json.loads(p.stdout)["seconds"]
@@ -134,7 +139,7 @@ def repo(args: argparse.Namespace, env: dict[str, str], tmp: str) -> None:
     results = {}
     cpu = {}
     for label, extra in (("one core (--jobs 1)", ["--jobs", "1"]), ("default (pool)", [])):
-        cmd = [sys.executable, "-m", "sendmailcfg", "lint", "--exit-zero", *extra, root]
+        cmd = [PYTHON, "-m", "sendmailcfg", "lint", "--exit-zero", *extra, root]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         times = wall(cmd, env, args.repo_runs)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -158,6 +163,15 @@ def repo(args: argparse.Namespace, env: dict[str, str], tmp: str) -> None:
 
 
 def main() -> None:
+    """Run the benchmarks in a temporary folder, removed afterwards."""
+    tmp = tempfile.mkdtemp(prefix="smc-lint-bench-")
+    try:
+        run(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(tmp: str) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--lines", type=int, default=1_000_000)
@@ -165,10 +179,20 @@ def main() -> None:
     ap.add_argument("--hosts", type=int, default=1000)
     ap.add_argument("--repo-runs", type=int, default=3)
     ap.add_argument("--only", choices=("a", "b", "c"))
+    ap.add_argument(
+        "--no-clean-venv",
+        action="store_true",
+        help="run the children under this interpreter instead of a clean venv",
+    )
     args = ap.parse_args()
-    tmp = tempfile.mkdtemp(prefix="smc-lint-bench-")
     env = dict(os.environ, PYTHONPATH=TOP, PYTHONPYCACHEPREFIX=os.path.join(tmp, "pyc"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    global PYTHON
+    if not args.no_clean_venv:
+        from cleanvenv import clean_env, clean_python
+
+        PYTHON = clean_python()  # the checkout, attrs and lark, byte-code compiled
+        env = clean_env()
 
     if args.only in (None, "c"):
         repo(args, env, tmp)
@@ -176,8 +200,8 @@ def main() -> None:
         return
     mc = os.path.join(tmp, "sendmail.mc")
     make_mc(mc)
-    lint = wall([sys.executable, "-m", "sendmailcfg", "lint", mc], env, args.runs)
-    bare = wall([sys.executable, "-c", "pass"], env, args.runs)
+    lint = wall([PYTHON, "-m", "sendmailcfg", "lint", mc], env, args.runs)
+    bare = wall([PYTHON, "-c", "pass"], env, args.runs)
     print(f"(a) python -m sendmailcfg lint <100-line .mc>, {args.runs} runs")
     print(
         f"    lint:           best {min(lint) * 1000:.0f} ms, median {statistics.median(lint) * 1000:.0f} ms"

@@ -8,7 +8,8 @@
 
 from sendmailcfg._version import __version__
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers know it)
+
 if TYPE_CHECKING:  # what the lazy names below are, for type checkers
     from sendmailcfg.api import (
         AnyDocument,

@@ -44,6 +44,17 @@ def _modules_after(argv: list[str], tmp_path: Path) -> tuple[set[str], int]:
     return set(modules), done.returncode
 
 
+def _modules_at_start(tmp_path: Path) -> set[str]:
+    """The modules a fresh interpreter has imported before running anything (its site)."""
+    code = "import json, sys; print(json.dumps(sorted(sys.modules)))"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env
+    ).stdout
+    modules: list[str] = json.loads(out)
+    return set(modules) - {"json", "json.decoder", "json.scanner", "json.encoder"}
+
+
 @pytest.mark.parametrize("module", LANDED)
 def test_a_command_module_is_named_after_its_command(module: str) -> None:
     assert module.rsplit(".", 1)[1] == importlib.import_module(module).NAME
@@ -58,6 +69,80 @@ def test_a_command_imports_its_own_module_only(tmp_path: Path) -> None:
     others = {m for m in LANDED if m != "sendmailcfg.cli.lint"}
     assert not others & modules
     assert "lark" not in modules  # no grammar is compiled for a lint of an .mc
+
+
+NOT_FOR_AN_MC_LINT = (
+    "lark",  # no grammar is compiled
+    "sendmailcfg.api",  # the .mc is parsed directly, without the map kinds
+    "sendmailcfg.maps.document",
+    "sendmailcfg.maps.facts",
+    "sendmailcfg.maps.access",
+    "sendmailcfg.site",  # X020 builds a site only when there is a SMART_HOST
+    "sendmailcfg.syntax.map_nodes",
+    "sendmailcfg.syntax.map_parser",
+    "sendmailcfg.lint.rules.x005_virtuser_domain",  # reads virtusertables only
+    "sendmailcfg.lint.rules.map001_leading_space",
+    "pathlib",
+    "shutil",  # argparse's default help formatter imports it for the terminal width
+    "html",  # MC002 needs it only when an HTML entity is there
+    "typing_extensions",
+)
+"""Modules a lint of a plain .mc must not import (each costs start-up time)."""
+
+
+def test_a_lint_of_an_mc_imports_nothing_it_does_not_use(tmp_path: Path) -> None:
+    mc = tmp_path / "sendmail.mc"
+    mc.write_text(
+        "divert(-1)dnl\ninclude(`cf.m4')dnl\nOSTYPE(`linux')dnl\n"
+        "define(`confDOMAIN_NAME', `mx.example.com')dnl\n"
+        "FEATURE(`access_db')dnl\nMAILER(`local')dnl\nMAILER(`smtp')dnl\n"
+    )
+    modules, status = _modules_after(["lint", str(mc)], tmp_path)
+    assert status in (0, 1)
+    assert "sendmailcfg.lint.rules.mc001_quote_unbalanced" in modules  # the rules did run
+    started = _modules_at_start(tmp_path)  # what this interpreter's site imports anyway
+    assert sorted(m for m in NOT_FOR_AN_MC_LINT if m in modules - started) == []
+
+
+def test_a_smart_host_without_a_domain_builds_no_site(tmp_path: Path) -> None:
+    """X020 compares the SMART_HOST with this host's domain: with no confDOMAIN_NAME or Dj
+    line there is none, so neither the site nor the map code it needs is imported."""
+    mc = tmp_path / "sendmail.mc"
+    mc.write_text(
+        "divert(-1)dnl\nOSTYPE(`linux')dnl\nFEATURE(`access_db')dnl\n"
+        "FEATURE(`mailertable')dnl\nFEATURE(`virtusertable')dnl\n"
+        "define(`SMART_HOST', `[relay.example.net]')dnl\nMAILER(`smtp')dnl\n"
+    )
+    modules, status = _modules_after(["lint", str(mc)], tmp_path)
+    assert status in (0, 1)
+    assert "sendmailcfg.lint.rules.x020_smart_host_own_domain" in modules
+    not_used = ("sendmailcfg.site", "sendmailcfg.maps.facts", "sendmailcfg.maps.document")
+    assert sorted(m for m in not_used if m in modules) == []
+    assert "sendmailcfg.mc.splice" not in modules  # a lint makes no edit
+
+
+def test_a_smart_host_still_builds_the_site(tmp_path: Path) -> None:
+    mc = tmp_path / "sendmail.mc"
+    mc.write_text(
+        "divert(-1)dnl\ndefine(`confDOMAIN_NAME', `mx.example.com')dnl\n"
+        "define(`SMART_HOST', `[relay.example.net]')dnl\nMAILER(`smtp')dnl\n"
+    )
+    modules, _status = _modules_after(["lint", "--select", "X020", str(mc)], tmp_path)
+    assert "sendmailcfg.site" in modules
+
+
+def test_import_sendmailcfg_imports_no_typing(tmp_path: Path) -> None:
+    code = "import sys, sendmailcfg; print(sorted(m for m in sys.modules if m == 'typing'))"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONNOUSERSITE": "1"}
+    out = subprocess.run(
+        [sys.executable, "-S", "-c", code],  # -S: no site (a .pth may import typing)
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        check=True,
+    ).stdout
+    assert out.strip() == "[]"
 
 
 def test_help_lists_every_command_with_its_help(tmp_path: Path) -> None:

@@ -45,8 +45,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     import argparse
     import importlib
 
+    from sendmailcfg.cli._help import HelpFormatter
+
     parser = argparse.ArgumentParser(
         prog="python -m sendmailcfg",
+        formatter_class=HelpFormatter,
         description="Parse, query, edit, build and lint sendmail .mc files and map sources.",
     )
     from sendmailcfg._version import __version__
@@ -59,7 +62,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         module = importlib.import_module(name)
         if only is not None and only != module.NAME:
             return build_parser()  # a module named unlike its command: register them all
-        p = sub.add_parser(module.NAME, help=module.HELP, description=module.__doc__)
+        p = sub.add_parser(
+            module.NAME, help=module.HELP, description=module.__doc__, formatter_class=HelpFormatter
+        )
         module.configure(p)
         p.set_defaults(_run=module.run)
     return parser

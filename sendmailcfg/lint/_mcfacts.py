@@ -39,7 +39,6 @@ def class_file(fileset: FileSet, path: str) -> set[str] | None:
 
     from sendmailcfg import _source
     from sendmailcfg.lint.walk import read_source
-    from sendmailcfg.maps.facts import class_file_words
 
     name = path.strip().rsplit("/", 1)[-1]
     if not name or name not in fileset.listing:
@@ -50,6 +49,8 @@ def class_file(fileset: FileSet, path: str) -> set[str] | None:
         return None
     if not isinstance(data, bytes):
         return None
+    from sendmailcfg.maps.facts import class_file_words  # only when there is such a file
+
     return class_file_words(_source.decode(data))
 
 

@@ -25,12 +25,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sendmailcfg.lint.rules import Rule
 
 SEVERITY_NAMES = ("error", "warning", "info")
@@ -179,7 +180,7 @@ class LintConfig:
     @classmethod
     def discover(cls, start: str | os.PathLike[str] | None = None) -> LintConfig:
         """The configuration in the nearest ``pyproject.toml`` from ``start`` (cwd) upward."""
-        path = find_pyproject(start)
+        path = _nearest_pyproject(start)
         if path is None:
             return cls()
         return cls.from_pyproject(path)
@@ -190,11 +191,12 @@ class LintConfig:
         ``[tool.sendmailcfg.lint]`` table) or another TOML file whose top level (or
         ``[lint]`` table) holds the same keys.
         """
-        if Path(path).name == "pyproject.toml":
+        if os.path.basename(os.fspath(path)) == "pyproject.toml":
             return cls.from_pyproject(path)
         toml = _toml_module()
         try:
-            doc = toml.loads(Path(path).read_bytes().decode("utf-8"))
+            with open(path, "rb") as f:
+                doc = toml.loads(f.read().decode("utf-8"))
         except (ValueError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: {exc}") from exc
         table = doc.get("tool", {}).get("sendmailcfg", {}).get("lint")
@@ -203,12 +205,13 @@ class LintConfig:
         if not isinstance(table, Mapping):
             raise ConfigError(f"{path}: the lint settings must be a table")
         config = cls.from_mapping(table, str(path))
-        return attrs.evolve(config, root=str(Path(path).resolve().parent))
+        return attrs.evolve(config, root=_folder_of(path))
 
     @classmethod
     def from_pyproject(cls, path: str | os.PathLike[str]) -> LintConfig:
         """Read ``[tool.sendmailcfg.lint]`` from one ``pyproject.toml`` (defaults if absent)."""
-        data = Path(path).read_bytes()
+        with open(path, "rb") as f:
+            data = f.read()
         if b"sendmailcfg.lint" not in data and b"tool.sendmailcfg" not in data:
             return cls()  # no [tool.sendmailcfg.lint] table: skip the TOML parser entirely
         toml = _toml_module()
@@ -222,17 +225,33 @@ class LintConfig:
         if not isinstance(table, Mapping):
             raise ConfigError(f"{path}: [tool.sendmailcfg.lint] must be a table")
         config = cls.from_mapping(table, f"{path}: [tool.sendmailcfg.lint]")
-        return attrs.evolve(config, root=str(Path(path).resolve().parent))
+        return attrs.evolve(config, root=_folder_of(path))
 
 
 def find_pyproject(start: str | os.PathLike[str] | None = None) -> Path | None:
     """The nearest ``pyproject.toml`` in ``start`` (default: the cwd) or a parent folder."""
-    here = Path(start or os.getcwd()).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
+    from pathlib import Path
+
+    found = _nearest_pyproject(start)
+    return None if found is None else Path(found)
+
+
+def _nearest_pyproject(start: str | os.PathLike[str] | None = None) -> str | None:
+    """:func:`find_pyproject` as a string, with ``os.path`` (no ``pathlib`` at start-up)."""
+    folder = os.path.realpath(start or os.getcwd())
+    while True:
+        candidate = os.path.join(folder, "pyproject.toml")
+        if os.path.isfile(candidate):
             return candidate
-    return None
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def _folder_of(path: str | os.PathLike[str]) -> str:
+    """The absolute folder of a file, symbolic links resolved (``Path.resolve().parent``)."""
+    return os.path.dirname(os.path.realpath(path))
 
 
 def _strings(value: object, what: str) -> tuple[str, ...]:

@@ -42,7 +42,6 @@ from sendmailcfg.mc.model import (
     RawLine,
     analyze,
 )
-from sendmailcfg.mc.splice import Replacement, item_offsets, splice
 from sendmailcfg.syntax.mc_nodes import McTree
 from sendmailcfg.syntax.mc_parser import parse_mc_tree
 
@@ -50,6 +49,7 @@ T = TypeVar("T")
 
 if TYPE_CHECKING:
     from sendmailcfg.mc.edit import Edit
+    from sendmailcfg.mc.splice import Replacement
     from sendmailcfg.protocol import Document
 
 
@@ -105,6 +105,7 @@ class McDocument:
         self._model: McModel | None = None
         self._offsets: list[int] | None = None
         self._memo: dict[str, object] = {}
+        self._prefix_memo: dict[str, tuple[object, int]] = {}
 
     @classmethod
     def from_text(cls, text: str, *, path: str | None = None, strict: bool = False) -> McDocument:
@@ -158,6 +159,7 @@ class McDocument:
         new._model = self._model
         new._offsets = self._offsets
         new._memo = dict(self._memo)
+        new._prefix_memo = dict(self._prefix_memo)
         return new
 
     def dumps(self) -> str:
@@ -272,6 +274,8 @@ class McDocument:
     def offsets(self) -> list[int]:
         """Start offset of every top-level item of :attr:`tree` (and the end of the text)."""
         if self._offsets is None:
+            from sendmailcfg.mc.splice import item_offsets  # edits only: not at import
+
             self._offsets = item_offsets(self._tree)
         return self._offsets
 
@@ -279,16 +283,35 @@ class McDocument:
         r"""Replace spans of the text by splicing tree nodes (see :mod:`~sendmailcfg.mc.splice`).
 
         >>> doc = McDocument.from_text("MAILER(smtp)\n")
+        >>> from sendmailcfg.mc.splice import Replacement
         >>> doc.apply([Replacement(0, 0, "OSTYPE(linux)\n")]), doc.ostype
         (True, 'linux')
         """
         reps = [r for r in replacements if self._tree.text[r.start : r.end] != r.new]
         if not reps:
             return False
-        self._tree = splice(self._tree, reps, self.offsets())
-        self._model = None
-        self._offsets = None
+        from sendmailcfg.mc.splice import splice_span
+
+        offsets = self.offsets()
+        before, model = self._tree, self._model
+        self._tree, first, old_stop, new_stop = splice_span(self._tree, reps, offsets)
+        # the new views reuse the statements of the items the edit kept (when asked for)
+        span = (first, old_stop, new_stop)
+        previous = None  # reused only when its statements were read (else nothing to reuse)
+        if model is not None and model._flat is not None:
+            previous = (model, before.text, offsets, span)
+        self._model = McModel(self._tree.text, self._tree, previous=previous)
+        # the offsets of the kept items: the same before the edit, moved after it
+        new_offsets = offsets[:first]
+        pos = offsets[first]
+        for item in self._tree.items[first:new_stop]:
+            new_offsets.append(pos)
+            pos += item.length
+        new_offsets += map((len(self._tree.text) - len(before.text)).__add__, offsets[old_stop:])
+        self._offsets = new_offsets
         self._memo = {}
+        lo = min(r.start for r in reps)  # the text before lo is as it was
+        self._prefix_memo = {k: v for k, v in self._prefix_memo.items() if v[1] <= lo}
         return True
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
@@ -297,14 +320,24 @@ class McDocument:
             self._memo[key] = compute()
         return self._memo[key]  # type: ignore[return-value]
 
+    def prefix_memo(self, key: str, compute: Callable[[], tuple[T, int]]) -> T:
+        """Like :meth:`memo` for a value that depends on the text before an offset only:
+        ``compute()`` gives ``(value, offset)``, and the value is kept across edits that
+        leave the text before that offset alone."""
+        if key not in self._prefix_memo:
+            self._prefix_memo[key] = compute()
+        return self._prefix_memo[key][0]  # type: ignore[return-value]
+
     def _run(self, edit: Edit | None) -> bool:
         if edit is None:
             return False
-        tree, model, offsets, memo = self._tree, self._model, self._offsets, self._memo
+        tree, model, offsets = self._tree, self._model, self._offsets
+        memo, prefix_memo = self._memo, self._prefix_memo
         if not self.apply(edit.replacements):
             return False
         if not edit.verify(self.model):
-            self._tree, self._model, self._offsets, self._memo = tree, model, offsets, memo
+            self._tree, self._model, self._offsets = tree, model, offsets
+            self._memo, self._prefix_memo = memo, prefix_memo
             raise EditError(
                 f"cannot {edit.what}: m4 would not read the edited file as asked "
                 "(is a quote or an argument list left open before it?); the text is unchanged"

@@ -57,6 +57,8 @@ class McDocument(Protocol):
 
     def memo(self, key: str, compute: Callable[[], T]) -> T: ...
 
+    def prefix_memo(self, key: str, compute: Callable[[], tuple[T, int]]) -> T: ...
+
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -78,6 +80,11 @@ class Edit:
     verify: Callable[[McModel], bool]
 
 
+_STYLE_STATEMENTS = 500
+_STYLE_TEXT = 20000
+"""How many statements and characters :func:`style_of` reads."""
+
+
 @attrs.frozen
 class Style:
     """How a file writes its statements (read by :func:`style_of`)."""
@@ -96,11 +103,11 @@ def style_of(text: str, model: McModel) -> Style:
     Style(newline='\n', dnl=True, quote_names=False, separator=', ')
     """
     dnl = plain = quoted = bare = spaced = tight = 0
-    for s in _top(model)[:500]:  # the file's habits show in its first statements
-        tail = text[s.end : s.end + 3]
+    for s, end in model.top_ends(_STYLE_STATEMENTS):  # habits show in the first ones
+        tail = text[end : end + 3]
         if tail == "dnl":
             dnl += 1
-        elif text[s.end : s.end + 1] in ("\n", "\r", ""):
+        elif text[end : end + 1] in ("\n", "\r", ""):
             plain += 1
         if s.name in ("FEATURE", "MAILER", "OSTYPE", "DOMAIN") and s.args:
             if s.args[0].quoted:
@@ -113,7 +120,7 @@ def style_of(text: str, model: McModel) -> Style:
             elif raw[:1] not in ("\n", "\r"):
                 tight += 1
     return Style(
-        newline=dominant_newline(list(iter_lines(text[:20000]))),
+        newline=dominant_newline(list(iter_lines(text[:_STYLE_TEXT]))),
         dnl=dnl > plain,
         quote_names=quoted >= bare,
         separator=", " if spaced >= tight else ",",
@@ -127,7 +134,17 @@ def _top_of(doc: McDocument) -> list[MacroCall]:
 
 def _style(doc: McDocument) -> Style:
     """:func:`style_of` the document, worked out once per state of the text."""
-    return doc.memo("style", lambda: style_of(doc.text, doc.model))
+
+    def compute() -> tuple[Style, int]:
+        # style_of reads the first 20,000 characters and the first 500 statements (and
+        # the 3 characters after each): the same text before those gives the same style
+        top = doc.model.top_ends(_STYLE_STATEMENTS)
+        upto = len(doc.text) + 1  # fewer statements: any edit may add one it reads
+        if len(top) >= _STYLE_STATEMENTS:
+            upto = max(_STYLE_TEXT, top[_STYLE_STATEMENTS - 1][1] + 3)
+        return style_of(doc.text, doc.model), upto
+
+    return doc.prefix_memo("style", compute)
 
 
 def _top(model: McModel) -> list[MacroCall]:
@@ -278,8 +295,8 @@ def _removal(doc: McDocument, calls: Iterable[MacroCall]) -> list[Replacement]:
 
 
 def _first(doc: McDocument, names: Iterable[str]) -> MacroCall | None:
-    wanted = set(names)
-    return next((s for s in _top_of(doc) if s.name in wanted), None)
+    found = doc.model.top_statements(set(names), 1)
+    return found[0] if found else None
 
 
 def _limit(doc: McDocument) -> int:
@@ -289,10 +306,9 @@ def _limit(doc: McDocument) -> int:
     mailer = _first(doc, ["MAILER"])
     if mailer is not None:
         ends.append(line_before(doc, mailer.start))
-    for s in _top_of(doc):
-        if _key(s) in placement.MAILER_FEATURES:
-            ends.append(line_before(doc, s.start))
-            break
+    names = {k[0] for k in placement.MAILER_FEATURES}
+    for s in doc.model.top_statements(names, 1, where=_keyed(placement.MAILER_FEATURES)):
+        ends.append(line_before(doc, s.start))
     section = first_section(doc)
     if section is not None:
         ends.append(section)
@@ -312,12 +328,11 @@ def _after_statements(doc: McDocument, prefs: tuple[str, ...], lo: int, hi: int)
     """Line start after the last statement named in ``prefs`` (in that preference order)
     within ``[lo, hi]``, and before the MAILERs when that leaves room; else ``lo`` when
     it is set, else ``hi``."""
-    top = _top_of(doc)
     limit = _limit(doc)
     if lo <= limit < hi:
         hi = limit
     for names in prefs:
-        found = [s for s in top if s.name in names.split("|") and s.start >= lo and s.end <= hi]
+        found = doc.model.top_statements(set(names.split("|")), 1, span=(lo, hi), last=True)
         if found:
             return min(line_after(doc, found[-1].end), hi)
     return lo if lo > 0 else hi
@@ -327,32 +342,36 @@ def _key(call: MacroCall) -> tuple[str, str]:
     return call.name, call.value(0).strip()
 
 
+def _keyed(keys: Iterable[tuple[str, str | None]]) -> Callable[[MacroCall], bool]:
+    """A test of a statement's :func:`_key` (no position read: see ``top_statements``)."""
+    wanted = set(keys)
+    return lambda s: _key(s) in wanted
+
+
 def _window(doc: McDocument, name: str) -> tuple[int, int, str]:
     """Offsets ``[lo, hi]`` where a define of ``name`` takes effect, and why ``hi``."""
-    top = _top_of(doc)
     over = placement.overriders(name)
     names = {k[0] for k in over} | {"OSTYPE", "DOMAIN", "FEATURE"}
-    lo = 0
-    for s in top:
-        if s.name not in names:
-            continue
+
+    def overrides(s: MacroCall) -> bool:
         key = _key(s)
         generic = key in placement.GENERIC_OVERRIDERS or (s.name, None) in (
             placement.GENERIC_OVERRIDERS
         )
-        if key in over or generic:
-            lo = max(lo, line_after(doc, s.end))
+        return key in over or generic
+
+    lo = 0
+    for s in doc.model.top_statements(names, where=overrides):
+        lo = max(lo, line_after(doc, s.end))
     section = first_section(doc)
     hi = len(doc.text) if section is None else section
     why = "the first LOCAL_* section"
     readers = placement.readers(name)
     reader_names = {k[0] for k in readers}
-    for s in top:
-        if s.name in reader_names and _key(s) in readers:
-            start = line_before(doc, s.start)
-            if start < hi:
-                hi, why = start, f"{s.name}({s.value(0).strip()}) on line {s.line}, which reads it"
-            break
+    for s in doc.model.top_statements(reader_names, 1, where=_keyed(readers)):
+        start = line_before(doc, s.start)
+        if start < hi:
+            hi, why = start, f"{s.name}({s.value(0).strip()}) on line {s.line}, which reads it"
     return lo, hi, why
 
 
@@ -361,9 +380,7 @@ def _misplaced(doc: McDocument, call: MacroCall, name: str) -> bool:
     over = placement.overriders(name)
     readers = placement.readers(name)
     names = {k[0] for k in over | readers}
-    for s in _top_of(doc):
-        if s.name not in names:
-            continue
+    for s in doc.model.top_statements(names, where=_keyed(over | readers)):
         key = _key(s)
         if s.start > call.start and key in over:
             return True
@@ -386,7 +403,7 @@ def set_define(doc: McDocument, name: str, value: str) -> Edit | None:
     model = doc.model
     new_value = literal(value, model.defines)  # refuses what m4 cannot carry
     style = _style(doc)
-    mine = [d for d in model.define_statements if d.name == name and not d.call.nested]
+    mine = [d for d in model.defines_named(name) if not d.call.nested]
     live = [d for d in mine if not d.call.in_hash_comment]
 
     def verify(m: McModel) -> bool:
@@ -414,13 +431,11 @@ def set_define(doc: McDocument, name: str, value: str) -> Edit | None:
         )
         return Edit((*reps, _insert(doc, at, line, style)), what, verify)
     if not mine:
-        for c in reversed(model.disabled):
-            if (
-                c.name == "define"
-                and c.closed
-                and c.value(0).strip() == name
-                and lo <= c.start < hi
-            ):
+        disabled = model.disabled_where(
+            lambda c: c.name == "define" and c.closed and c.value(0).strip() == name
+        )
+        for c in reversed(disabled):
+            if lo <= c.start < hi:
                 on = _enable(doc, c, style)
                 if on is not None:
                     return Edit((*on, _set_arg(c, 1, new_value, style)), what, verify)
@@ -436,17 +451,13 @@ def set_define(doc: McDocument, name: str, value: str) -> Edit | None:
 def remove_define(doc: McDocument, name: str) -> Edit | None:
     """Delete every live top-level ``define(`name', ...)``."""
     calls = [
-        d.call
-        for d in doc.model.define_statements
-        if d.name == name and d.value is not None and not d.call.nested
+        d.call for d in doc.model.defines_named(name) if d.value is not None and not d.call.nested
     ]
     if not calls:
         return None
 
     def verify(m: McModel) -> bool:
-        return all(
-            d.call.nested for d in m.define_statements if d.name == name and d.value is not None
-        )
+        return all(d.call.nested for d in m.defines_named(name) if d.value is not None)
 
     return Edit(tuple(_removal(doc, calls)), f"remove the defines of {name}", verify)
 
@@ -455,7 +466,7 @@ def undefine(doc: McDocument, name: str) -> Edit | None:
     """``undefine(`name')`` after the statements that may define it."""
     _check_name(name)
     model = doc.model
-    mine = [d for d in model.define_statements if d.name == name and not d.call.nested]
+    mine = [d for d in model.defines_named(name) if not d.call.nested]
     if mine and mine[-1].value is None:
         return None
     style = _style(doc)
@@ -469,7 +480,7 @@ def undefine(doc: McDocument, name: str) -> Edit | None:
         )
 
     def verify(m: McModel) -> bool:
-        ds = [d for d in m.define_statements if d.name == name]
+        ds = m.defines_named(name)
         return name not in m.defines and bool(ds) and ds[-1].value is None
 
     return Edit((_insert(doc, at, line, style),), f"undefine {name}", verify)

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import bisect
 import functools
+import gc
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from types import MappingProxyType
 
 import attrs
@@ -39,10 +40,37 @@ from sendmailcfg.syntax.mc_parser import parse_mc_tree
 
 
 class Positions:
-    """Offsets -> 1-based (line, column); columns count characters."""
+    """Offsets -> 1-based (line, column); columns count characters.
+
+    The line starts are found when first needed (most arguments' positions are never
+    asked for).
+    """
+
+    __slots__ = ("_starts", "_text")
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._text = text
+        self._starts: list[int] | None = None
+
+    @property
+    def starts(self) -> list[int]:
+        """The offset of every line start."""
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in re.finditer("\n", self._text)]
+        return self._starts
+
+    def edited(self, lo: int, old_hi: int, hi: int, text: str) -> Positions:
+        """The positions of ``text``, this text with ``[lo, old_hi)`` replaced by
+        ``text[lo:hi]`` (the line starts outside it are moved, not searched again)."""
+        new = Positions(text)
+        if self._starts is None:
+            return new
+        starts = self._starts
+        head = starts[: bisect.bisect_right(starts, lo)]
+        head += [m.end() for m in re.compile("\n").finditer(text, lo, hi)]
+        head += map((hi - old_hi).__add__, starts[bisect.bisect_right(starts, old_hi) :])
+        new._starts = head
+        return new
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of ``offset``."""
@@ -326,21 +354,42 @@ class McModel:
     * ``diagnostics``: what m4 itself would stop on (unterminated quotes / calls).
     """
 
-    __slots__ = ("_core", "_findings", "_text", "_tree")
+    __slots__ = ("_core", "_findings", "_flat", "_previous", "_text", "_tree")
 
-    def __init__(self, text: str, tree: McTree) -> None:
+    def __init__(self, text: str, tree: McTree, *, previous: Previous | None = None) -> None:
         self._text = text
         self._tree = tree
         self._core: _Core | None = None
         self._findings: _Findings | None = None
+        self._previous = previous
+        """The model before an edit, whose statements are reused (see :func:`_edited`)."""
+        self._flat: _Statements | None = None
 
-    # the views are built when first asked for: the statements' views in a walk that
-    # does not go into arguments, the findings in the full walk
+    # the views are built when first asked for: the statements in a walk that does not go
+    # into arguments (after an edit: of the changed lines only), each view from them when
+    # read, the findings in the full walk
+    def _s(self) -> _Statements:
+        if self._flat is None:
+            collecting = gc.isenabled()
+            gc.disable()  # thousands of acyclic records: the collector would only walk them
+            try:
+                flat = None
+                if self._previous is not None:
+                    flat = _edited(self._text, self._tree, self._previous)
+                    self._previous = None  # once: do not keep a chain of old models alive
+                if flat is None:
+                    w = _Walker(self._text, self._tree, core=True)
+                    w.run()
+                    flat = _Statements.of_walk(w)
+                self._flat = flat
+            finally:
+                if collecting:
+                    gc.enable()
+        return self._flat
+
     def _c(self) -> _Core:
         if self._core is None:
-            w = _Walker(self._text, self._tree, core=True)
-            w.run()
-            self._core = _core_views(self._text, w)
+            self._core = self._s().core()
         return self._core
 
     def _f(self) -> _Findings:
@@ -348,8 +397,9 @@ class McModel:
             w = _Walker(self._text, self._tree)
             w.run()
             w.scan_text()
-            if self._core is None:
-                self._core = _core_views(self._text, w)
+            if self._flat is None:  # the full walk found the statements too
+                self._previous = None
+                self._flat = _Statements.of_walk(w)
             self._findings = _findings(w)
         return self._findings
 
@@ -361,64 +411,96 @@ class McModel:
     @property
     def statements(self) -> tuple[MacroCall, ...]:
         """Live calls not nested in another call's arguments (``#`` lines included)."""
-        return self._c().statements
+        return self._s().records.all()
 
     @property
     def disabled(self) -> tuple[MacroCall, ...]:
         """Calls inside ``dnl`` comments (``dnl define(...)``)."""
-        return self._c().disabled
+        return self._s().disabled.all()
 
     @property
     def define_statements(self) -> tuple[Define, ...]:
         """Live ``define``/``undefine`` statements in order."""
-        return self._c().define_statements
+        return self._s().define_statements()
 
     @property
     def defines(self) -> Mapping[str, str]:
         """Name -> value as sendmail.cf gets it (read-only; the last one wins)."""
-        return self._c().defines
+        return self._s().plain()[0]
 
     @property
     def features(self) -> tuple[Feature, ...]:
         """Live FEATUREs in order."""
-        return self._c().features
+        return self._s().features()
 
     @property
     def mailers(self) -> tuple[Mailer, ...]:
         """Live MAILERs in order."""
-        return self._c().mailers
+        return self._s().mailers()
 
     @property
     def ostype(self) -> str | None:
         """The OSTYPE argument (the last one)."""
-        return self._c().ostype
+        return self._s().plain()[1]
 
     @property
     def domain(self) -> str | None:
         """The DOMAIN argument (the last one)."""
-        return self._c().domain
+        return self._s().plain()[2]
 
     @property
     def versionid(self) -> str | None:
         """The VERSIONID text."""
-        return self._c().versionid
+        return self._s().plain()[3]
 
     @property
     def class_macros(self) -> tuple[ClassMacro, ...]:
         """LOCAL_DOMAIN, RELAY_DOMAIN, MASQUERADE_AS, ... in order."""
-        return self._c().class_macros
+        return self._s().class_macros()
 
     @property
     def sections(self) -> tuple[LocalSection, ...]:
         """LOCAL_* / MAILER_DEFINITIONS raw sections."""
-        return self._c().sections
+        return self._s().sections()
 
     @property
     def cf_include(self) -> MacroCall | None:
         """``include(`.../cf.m4')`` when the file loads the cf macros itself (Debian's
         sendmail.mc, run as ``m4 sendmail.mc``): ``#`` lines before it are real m4
         comments, so their macros are not calls (they are left out of the views)."""
-        return self._c().cf_include
+        return self._s().cf_include()
+
+    def top_statements(
+        self,
+        names: Collection[str] | None = None,
+        limit: int = -1,
+        *,
+        where: Callable[[MacroCall], bool] | None = None,
+        span: tuple[int, int] | None = None,
+        last: bool = False,
+    ) -> list[MacroCall]:
+        """Live statements written at the top level (not in ``#`` lines, raw sections or
+        other calls; closed), in order: those named one of ``names`` (None: any) for which
+        ``where`` holds (it may read anything but positions: it sees each record before
+        the moves of the last edits), that lie within ``span`` (start and end offsets),
+        the first ``limit`` of them (-1: all; ``last``: the last ones). After an edit only
+        the records returned are moved, so an edit's lookups cost what they find."""
+        return self._s().top(names, limit, where, span, last)
+
+    def top_ends(self, limit: int) -> list[tuple[MacroCall, int]]:
+        """The first ``limit`` of :meth:`top_statements`, each with its end offset, the
+        records as they were before the moves of the last edits (right but for their
+        positions: for what does not depend on where a statement is)."""
+        return self._s().top_ends(limit)
+
+    def disabled_where(self, where: Callable[[MacroCall], bool]) -> list[MacroCall]:
+        """The ``dnl``-ed statements for which ``where`` holds (it may not read positions,
+        as for :meth:`top_statements`), in order."""
+        return self._s().disabled_where(where)
+
+    def defines_named(self, name: str) -> list[Define]:
+        """The live ``define``/``undefine`` statements of ``name``, in order."""
+        return self._s().defines_named(name)
 
     @property
     def quote_problems(self) -> tuple[QuoteProblem, ...]:
@@ -770,55 +852,506 @@ def analyze(text: str, tree: McTree | None = None) -> McModel:
     return McModel(text, tree)
 
 
-def _core_views(text: str, w: _Walker) -> _Core:
-    stmts = tuple(w.statements)
-    defines: dict[str, str] = {}
-    define_statements: list[Define] = []
-    features: list[Feature] = []
-    mailers: list[Mailer] = []
-    classes: list[ClassMacro] = []
-    ostype = domain = versionid = None
-    for s in stmts:
-        if s.bare:
-            continue
-        n = s.name
-        if n == "define" and s.args:
-            name = s.value(0).strip()
-            value = rescanned(s.value(1))
-            defines[name] = value
-            define_statements.append(Define(name, value, s))
-        elif n == "undefine" and s.args:
-            name = s.value(0).strip()
-            defines.pop(name, None)
-            define_statements.append(Define(name, None, s))
-        elif n == "FEATURE" and s.args:
-            features.append(Feature(s.value(0).strip(), tuple(map(rescanned, s.values[1:])), s))
-        elif n == "MAILER" and s.args:
-            mailers.append(Mailer(s.value(0).strip(), s))
-        elif n == "OSTYPE":
-            ostype = s.value(0).strip()
-        elif n == "DOMAIN":
-            domain = s.value(0).strip()
-        elif n == "VERSIONID":
-            versionid = s.value(0)
-        elif n in macros.CLASS_MACROS:
-            value = rescanned(s.value(0))
-            if n == "MASQUERADE_AS":  # define(`MASQUERADE_NAME', $1): read once more
-                value = rescanned(value)
-            classes.append(ClassMacro(n, value, s))
-    return _Core(
-        statements=stmts,
-        disabled=tuple(w.disabled),
-        define_statements=tuple(define_statements),
-        defines=MappingProxyType(defines),
-        features=tuple(features),
-        mailers=tuple(mailers),
-        ostype=ostype,
-        domain=domain,
-        versionid=versionid,
-        class_macros=tuple(classes),
-        sections=_sections(text, w.pos, stmts),
-        cf_include=next((s for s in stmts if s.start == w.cf_include_at), None),
+# -- the statement views, and after an edit -----------------------------------------------
+#
+# An edit replaces some top-level items (``splice_span`` says which). The statements before
+# them are unchanged (the very same records); those after them are the same statements
+# moved by the edit's length and newlines, in the same diversion as before (checked): they
+# are kept as they were, with the move to make, and moved when read. Only the items in
+# between, widened to whole lines, are walked. What a statement says that does not depend
+# on where it is (a define's name and value...) is kept beside it, so ``defines`` and the
+# lookups edits make by name need no record moved.
+
+Previous = tuple["McModel", str, list[int], tuple[int, int, int]]
+"""What :meth:`McModel.__init__` reuses after an edit: the model before it, its text, the
+offsets of its top-level items and the items that changed (``splice_span``)."""
+
+_Spec = tuple[object, ...] | None
+_Move = tuple[int, int, int, int]  # records [start, stop) move by (characters, lines)
+
+
+_REFRESH = 32
+"""After this many edits the records are all made again in the current text: a kept record
+holds the text it was made in (its ``source``), so this bounds how many old texts stay in
+memory (at the cost of moving every record once every this many edits)."""
+
+
+class _Records:
+    """Records in source order, some of them still to be moved after edits (when read)."""
+
+    __slots__ = ("_age", "_base", "_done", "_moves", "_pos", "_text")
+
+    def __init__(
+        self,
+        base: tuple[MacroCall, ...],
+        moves: tuple[_Move, ...] = (),
+        text: str = "",
+        pos: Positions | None = None,
+        done: dict[int, MacroCall] | None = None,
+        age: int = 0,
+    ) -> None:
+        self._base = base
+        self._moves = moves
+        self._text = text
+        self._pos = pos
+        self._done: dict[int, MacroCall] = done or {}
+        self._age = age
+        """Edits since every record was made in the current text."""
+
+    def __len__(self) -> int:
+        return len(self._base)
+
+    def stale(self, i: int) -> MacroCall:
+        """Record ``i`` as it was before the moves: right but for its positions."""
+        return self._base[i]
+
+    def _move(self, i: int) -> tuple[int, int]:
+        moves = self._moves
+        k = bisect.bisect_right(moves, (i, 1 << 62)) - 1
+        if k >= 0 and moves[k][0] <= i < moves[k][1]:
+            return moves[k][2], moves[k][3]
+        return 0, 0
+
+    def __getitem__(self, i: int) -> MacroCall:
+        if not self._moves:
+            return self._base[i]
+        rec = self._done.get(i)
+        if rec is None:
+            by, lines = self._move(i)
+            rec = self._base[i]
+            if by or lines:
+                rec = _shifted(rec, by, lines, self._text, self._pos)  # type: ignore[arg-type]
+            self._done[i] = rec
+        return rec
+
+    def start(self, i: int) -> int:
+        """The offset of record ``i`` (moved)."""
+        return self._base[i].start + self._move(i)[0]
+
+    def bisect(self, offset: int) -> int:
+        """The index of the first record that starts at or after ``offset``."""
+        lo, hi = 0, len(self._base)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.start(mid) < offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def all(self) -> tuple[MacroCall, ...]:
+        """Every record, moved (kept so from then on)."""
+        if self._moves:
+            out = list(self._base)
+            for a, b, by, lines in self._moves:
+                for i in range(a, b):
+                    rec = self._done.get(i)
+                    out[i] = (
+                        rec
+                        if rec is not None
+                        else _shifted(
+                            out[i],
+                            by,
+                            lines,
+                            self._text,
+                            self._pos,  # type: ignore[arg-type]
+                        )
+                    )
+            self._base = tuple(out)
+            self._moves = ()
+            self._done = {}
+        return self._base
+
+    def edited(
+        self,
+        i: int,
+        j: int,
+        middle: tuple[MacroCall, ...],
+        by: int,
+        lines: int,
+        text: str,
+        pos: Positions,
+    ) -> _Records:
+        """Records ``[i, j)`` replaced by ``middle``; those after them moved ``by``/``lines``
+        more (when read), in ``text``."""
+        n = len(self._base)
+        step = i + len(middle) - j
+        moves: list[_Move] = [(a, min(b, i), x, y) for a, b, x, y in self._moves if a < i]
+        at = j
+        for a, b, x, y in self._moves:
+            if b <= j:
+                continue
+            a = max(a, j)
+            if at < a:
+                moves.append((at + step, a + step, by, lines))
+            moves.append((a + step, b + step, x + by, y + lines))
+            at = b
+        if at < n:
+            moves.append((at + step, n + step, by, lines))
+        kept: list[_Move] = []
+        for m in moves:
+            if m[0] >= m[1] or (m[2] == 0 and m[3] == 0):
+                continue  # nothing to move (an edit of the same length and lines)
+            if kept and kept[-1][1] == m[0] and kept[-1][2:] == m[2:]:
+                kept[-1] = (kept[-1][0], m[1], m[2], m[3])
+            else:
+                kept.append(m)
+        done = {k: v for k, v in self._done.items() if k < i}
+        base = self._base[:i] + middle + self._base[j:]
+        new = _Records(base, tuple(kept), text, pos, done, self._age + 1)
+        if new._age >= _REFRESH:
+            new._refresh()
+        return new
+
+    def _refresh(self) -> None:
+        """Every record made again in the current text (moved where it has to)."""
+        out = list(self.all())
+        for i, rec in enumerate(out):
+            if rec.source is not self._text:
+                out[i] = _shifted(rec, 0, 0, self._text, self._pos)  # type: ignore[arg-type]
+        self._base = tuple(out)
+        self._age = 0
+
+
+class _Statements:
+    """The statements of a model (records that may still have to move, see
+    :class:`_Records`), what each says without its position, and the views built from
+    them when first read."""
+
+    __slots__ = (
+        "_objects",
+        "_top",
+        "_views",
+        "cf_at",
+        "disabled",
+        "pos",
+        "records",
+        "specs",
+        "text",
+    )
+
+    def __init__(
+        self,
+        text: str,
+        pos: Positions,
+        records: _Records,
+        specs: tuple[_Spec, ...],
+        disabled: _Records,
+        cf_at: int | None,
+    ) -> None:
+        self.text = text
+        self.pos = pos
+        self.records = records
+        self.specs = specs
+        self.disabled = disabled
+        self.cf_at = cf_at
+        self._objects: dict[int, object] = {}
+        self._views: dict[str, object] = {}
+        self._top: tuple[list[int], dict[str, list[int]]] | None = None
+
+    @classmethod
+    def of_walk(cls, w: _Walker) -> _Statements:
+        """The statements a walk of the whole tree found."""
+        stmts = tuple(w.statements)
+        specs = tuple(map(_entry, stmts))
+        return cls(
+            w.text, w.pos, _Records(stmts), specs, _Records(tuple(w.disabled)), w.cf_include_at
+        )
+
+    def view_object(self, i: int) -> object:
+        """The views' object of statement ``i`` (a Define, Feature, ... or ``(name, value)``)."""
+        found = self._objects.get(i)
+        if found is None:
+            found = self._objects[i] = _object(self.records[i], self.specs[i])
+        return found
+
+    def _of_kind(self, kind: type) -> tuple[object, ...]:
+        if kind.__name__ not in self._views:
+            self._views[kind.__name__] = tuple(
+                self.view_object(i)
+                for i, sp in enumerate(self.specs)
+                if sp is not None and sp[0] is kind
+            )
+        return self._views[kind.__name__]  # type: ignore[return-value]
+
+    def define_statements(self) -> tuple[Define, ...]:
+        return self._of_kind(Define)  # type: ignore[return-value]
+
+    def features(self) -> tuple[Feature, ...]:
+        return self._of_kind(Feature)  # type: ignore[return-value]
+
+    def mailers(self) -> tuple[Mailer, ...]:
+        return self._of_kind(Mailer)  # type: ignore[return-value]
+
+    def class_macros(self) -> tuple[ClassMacro, ...]:
+        return self._of_kind(ClassMacro)  # type: ignore[return-value]
+
+    def defines_named(self, name: str) -> list[Define]:
+        """The define/undefine statements of ``name``, in order (no other record moved)."""
+        return [
+            self.view_object(i)  # type: ignore[misc]
+            for i, sp in enumerate(self.specs)
+            if sp is not None and sp[0] is Define and sp[1] == name
+        ]
+
+    def plain(self) -> tuple[Mapping[str, str], str | None, str | None, str | None]:
+        """``defines``, ``ostype``, ``domain``, ``versionid``: from what the statements say,
+        with no record read (the last define of a name wins, ``undefine`` removes it)."""
+        if "plain" not in self._views:
+            defines: dict[str, str] = {}
+            found: dict[str, str | None] = {"OSTYPE": None, "DOMAIN": None, "VERSIONID": None}
+            for sp in self.specs:
+                if sp is None:
+                    continue
+                kind = sp[0]
+                if kind is Define:
+                    name: str = sp[1]  # type: ignore[assignment]
+                    if sp[2] is None:
+                        defines.pop(name, None)
+                    else:
+                        defines[name] = sp[2]  # type: ignore[assignment]
+                elif type(kind) is str:
+                    found[kind] = sp[1]  # type: ignore[assignment]
+            self._views["plain"] = (
+                MappingProxyType(defines),
+                found["OSTYPE"],
+                found["DOMAIN"],
+                found["VERSIONID"],
+            )
+        return self._views["plain"]  # type: ignore[return-value]
+
+    def top(
+        self,
+        names: Collection[str] | None = None,
+        limit: int = -1,
+        where: Callable[[MacroCall], bool] | None = None,
+        span: tuple[int, int] | None = None,
+        last: bool = False,
+    ) -> list[MacroCall]:
+        """See :meth:`McModel.top_statements`."""
+        if limit == 0:
+            return []
+        every, by_name = self._top_index()
+        if names is None:
+            indices: Sequence[int] = every
+        else:
+            found = [by_name[n] for n in names if n in by_name]
+            indices = found[0] if len(found) == 1 else sorted(i for f in found for i in f)
+        out: list[MacroCall] = []
+        records = self.records
+        for i in reversed(indices) if last else indices:
+            if where is not None and not where(records.stale(i)):
+                continue
+            if span is not None:
+                start = records.start(i)
+                stale = records.stale(i)
+                if start < span[0] or start + (stale.end - stale.start) > span[1]:
+                    continue
+            out.append(records[i])
+            if len(out) == limit:
+                break
+        if last:
+            out.reverse()
+        return out
+
+    def _top_index(self) -> tuple[list[int], dict[str, list[int]]]:
+        """The indices of the statements written at the top level, and by name (one pass)."""
+        if self._top is None:
+            every: list[int] = []
+            by_name: dict[str, list[int]] = {}
+            records = self.records
+            for i in range(len(records)):
+                s = records.stale(i)
+                if s.closed and not (s.bare or s.nested or s.in_hash_comment or s.section):
+                    every.append(i)
+                    by_name.setdefault(s.name, []).append(i)
+            self._top = every, by_name
+        return self._top
+
+    def top_ends(self, limit: int) -> list[tuple[MacroCall, int]]:
+        """See :meth:`McModel.top_ends`."""
+        records = self.records
+        out: list[tuple[MacroCall, int]] = []
+        every = self._top_index()[0]
+        for i in every if limit < 0 else every[:limit]:
+            s = records.stale(i)
+            out.append((s, records.start(i) + (s.end - s.start)))
+        return out
+
+    def disabled_where(self, where: Callable[[MacroCall], bool]) -> list[MacroCall]:
+        """See :meth:`McModel.disabled_where`."""
+        d = self.disabled
+        return [d[i] for i in range(len(d)) if where(d.stale(i))]
+
+    def sections(self) -> tuple[LocalSection, ...]:
+        if "sections" not in self._views:
+            records = self.records
+            switches = tuple(
+                records[i]
+                for i in range(len(records))
+                if records.stale(i).name == "divert"
+                or records.stale(i).name in macros.SECTION_MACROS
+            )
+            self._views["sections"] = _sections(self.text, self.pos, switches)
+        return self._views["sections"]  # type: ignore[return-value]
+
+    def cf_include(self) -> MacroCall | None:
+        if self.cf_at is None:
+            return None
+        i = self.records.bisect(self.cf_at)
+        if i < len(self.records) and self.records.start(i) == self.cf_at:
+            return self.records[i]
+        return None
+
+    def core(self) -> _Core:
+        """Every statement view (every record moved)."""
+        defines, ostype, domain, versionid = self.plain()
+        return _Core(
+            statements=self.records.all(),
+            disabled=self.disabled.all(),
+            define_statements=self.define_statements(),
+            defines=defines,
+            features=self.features(),
+            mailers=self.mailers(),
+            ostype=ostype,
+            domain=domain,
+            versionid=versionid,
+            class_macros=self.class_macros(),
+            sections=self.sections(),
+            cf_include=self.cf_include(),
+        )
+
+
+def _entry(rec: MacroCall) -> _Spec:
+    """What a statement adds to the views, without its position."""
+    if rec.bare:
+        return None
+    n = rec.name
+    if n == "define" and rec.args:
+        return (Define, rec.value(0).strip(), rescanned(rec.value(1)))
+    if n == "undefine" and rec.args:
+        return (Define, rec.value(0).strip(), None)
+    if n == "FEATURE" and rec.args:
+        return (Feature, rec.value(0).strip(), tuple(map(rescanned, rec.values[1:])))
+    if n == "MAILER" and rec.args:
+        return (Mailer, rec.value(0).strip())
+    if n in ("OSTYPE", "DOMAIN"):
+        return (n, rec.value(0).strip())
+    if n == "VERSIONID":
+        return (n, rec.value(0))
+    if n in macros.CLASS_MACROS:
+        value = rescanned(rec.value(0))
+        if n == "MASQUERADE_AS":  # define(`MASQUERADE_NAME', $1): read once more
+            value = rescanned(value)
+        return (ClassMacro, n, value)
+    return None
+
+
+def _object(rec: MacroCall, spec: _Spec) -> object:
+    """The views' object of one statement (a Define, Feature, ..., or ``(name, value)``)."""
+    if spec is None:
+        return None
+    cls = spec[0]
+    if isinstance(cls, type):
+        return cls(*spec[1:], rec)
+    return spec
+
+
+def _follow(rec: MacroCall, state: list[object]) -> None:
+    """The diversion/section after the live statement ``rec`` (``_Walker._apply``)."""
+    name = rec.name
+    if name == "divert":
+        arg = rec.value(0).strip()
+        try:
+            state[0] = int(arg) if arg else 0
+        except ValueError:
+            return
+        state[1] = None
+    elif name in macros.SECTION_MACROS:
+        state[0] = macros.SECTION_MACROS[name]
+        state[1] = name
+
+
+def _state_before(records: _Records, i: int) -> tuple[int, str | None]:
+    """The diversion and section before record ``i`` (after the one before it)."""
+    if i == 0:
+        return 0, None
+    last = records.stale(i - 1)  # a move changes no diversion
+    state: list[object] = [last.diversion, last.section]
+    _follow(last, state)
+    return state[0], state[1]  # type: ignore[return-value]
+
+
+def _shifted(rec: MacroCall, by: int, lines: int, text: str, pos: Positions) -> MacroCall:
+    """``rec`` moved ``by`` characters and ``lines`` lines (it starts a line or follows a
+    statement that does, so its column stays), in ``text``."""
+    return MacroCall(
+        rec.name,
+        tuple([Argument(a.start + by, a.node, pos) for a in rec.args]),
+        rec.line + lines,
+        rec.column,
+        rec.end_line + lines,
+        rec.start + by,
+        rec.end + by,
+        text,
+        rec.bare,
+        rec.closed,
+        rec.nested,
+        rec.in_hash_comment,
+        rec.disabled,
+        rec.diversion,
+        rec.section,
+        rec.node,
+    )
+
+
+def _edited(text: str, tree: McTree, previous: Previous) -> _Statements | None:
+    """The statements after an edit, from those before it (None: walk it all)."""
+    model, old_text, old_offsets, (first, old_stop, new_stop) = previous
+    old = model._flat
+    if old is None:
+        return None
+    delta = len(text) - len(old_text)
+    lo = old_offsets[first]
+    old_hi = old_offsets[old_stop]
+    # widen the changed span to whole lines in both texts (the items after it then start
+    # at the same column as before)
+    items = tree.items
+    stop = new_stop
+    hi = old_hi + delta
+    while stop < len(items) and not (
+        (hi == 0 or text[hi - 1] == "\n") and (old_hi == 0 or old_text[old_hi - 1] == "\n")
+    ):
+        hi += items[stop].length
+        old_hi += items[stop].length
+        stop += 1
+    finder = _Walker(text, tree, core=True)
+    finder._find_cf_include()
+    cf_at = finder.cf_include_at
+    old_cf = old.cf_at
+    if old_cf is not None and old_cf >= old_hi:
+        old_cf += delta
+    if cf_at != old_cf:
+        return None  # # lines before or after may now be comments: walk it all
+    records, disabled = old.records, old.disabled
+    i, j = records.bisect(lo), records.bisect(old_hi)
+    di, dj = disabled.bisect(lo), disabled.bisect(old_hi)
+    w = _Walker(text, tree, core=True)
+    w.pos = old.pos.edited(lo, old_hi, hi, text)
+    w.cf_include_at = cf_at
+    w.diversion, w.section = _state_before(records, i)
+    w.walk(items[first:stop], lo)
+    if (w.diversion, w.section) != _state_before(records, j):
+        return None  # the diversion changes for what follows: walk it all
+    lines = text.count("\n", lo, hi) - old_text.count("\n", lo, old_hi)
+    middle = tuple(w.statements)
+    return _Statements(
+        text,
+        w.pos,
+        records.edited(i, j, middle, delta, lines, text, w.pos),
+        old.specs[:i] + tuple(map(_entry, middle)) + old.specs[j:],
+        disabled.edited(di, dj, tuple(w.disabled), delta, lines, text, w.pos),
+        cf_at,
     )
 
 

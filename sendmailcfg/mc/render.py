@@ -13,11 +13,13 @@ files you trust (the linter reports them).
 from __future__ import annotations
 
 import os
-from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sendmailcfg import _source
 from sendmailcfg.errors import SendmailcfgError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 DEFAULT_CF_DIRS = (
     "/usr/share/sendmail/cf",  # Debian, FreeBSD
@@ -52,6 +54,8 @@ def find_cf_dir(cf_dir: str | os.PathLike[str] | None = None) -> Path:
     else:
         candidates.extend(DEFAULT_CF_DIRS)
     for c in candidates:
+        from pathlib import Path  # here, not at import: an .mc lint never renders
+
         p = Path(c)
         if (p / "m4" / "cf.m4").is_file():
             return p

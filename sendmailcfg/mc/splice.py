@@ -55,8 +55,25 @@ def splice(
     offsets: list[int] | None = None,
 ) -> McTree:
     """The tree with ``replacements`` (non-overlapping, any order) applied."""
+    return splice_span(tree, replacements, offsets)[0]
+
+
+def splice_span(
+    tree: McTree,
+    replacements: Sequence[Replacement],
+    offsets: list[int] | None = None,
+) -> tuple[McTree, int, int, int]:
+    r""":func:`splice`, and which items changed: ``(new tree, first, old stop, new stop)``
+    where ``tree.items[first:old stop]`` became ``new.items[first:new stop]`` (the items
+    before and after are the very same objects).
+
+    >>> from sendmailcfg.syntax.mc_parser import parse_mc_tree
+    >>> tree = parse_mc_tree("OSTYPE(linux)\nMAILER(smtp)\n")
+    >>> splice_span(tree, [Replacement(14, 14, "FEATURE(`x')\n")])[1:]
+    (2, 2, 4)
+    """
     if not replacements:
-        return tree
+        return tree, 0, 0, 0
     text = tree.text
     reps = sorted(replacements, key=lambda r: (r.start, r.end))
     for r1, r2 in itertools.pairwise(reps):
@@ -105,7 +122,7 @@ def splice(
     kr = 1 if right else 0
     middle = window[kl : len(window) - kr]
     new_items: tuple[McItem, ...] = items[: a + kl] + tuple(middle) + items[b - kr :]
-    return McTree(new_text, new_items)
+    return McTree(new_text, new_items), a + kl, b - kr, a + kl + len(middle)
 
 
 def _complete(item: McItem) -> bool:

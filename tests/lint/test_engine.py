@@ -76,3 +76,30 @@ def test_mc_and_maps_together(tmp_path: Path) -> None:
     ]
     rules = sorted({f.rule for f in lint_files(files)})
     assert rules == ["AC007", "MT003", "X001", "X004"]
+
+
+def test_set_rules_report_nothing_on_folders_without_their_kinds(tmp_path: Path) -> None:
+    """The engine runs a set rule only on folders holding a file of its kinds; run on every
+    folder, no set rule finds anything more."""
+    from sendmailcfg.lint import rules as registry
+    from sendmailcfg.lint.engine import FileSet
+
+    texts = {
+        "sendmail.mc": "OSTYPE(`linux')dnl\nFEATURE(`access_db')dnl\nFEATURE(`virtusertable')"
+        "dnl\nLOCAL_DOMAIN(`example.com')dnl\nMAILER(`local')dnl\n",
+        "access": "Connect:192.0.2.7 SKIP\n",
+        "mailertable": "example.com esmtp:[y]\n",
+        "virtusertable": "a@other.example b\n",
+    }
+    kinds = {"sendmail.mc": "mc"}
+    for n, names in enumerate([["sendmail.mc"], ["access", "mailertable"], ["virtusertable"]]):
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        files = []
+        for name in names:
+            (folder / name).write_text(texts[name])
+            files.append(load_file(str(folder / name), kinds.get(name, name), texts[name]))
+        fileset = FileSet(str(folder), files, [f.name for f in files], on_disk=True)
+        for rule in registry.load_rules():
+            if rule.scope == "set" and not any(rule.applies_to(f.kind) for f in files):
+                assert list(rule.check(fileset)) == [], (rule.id, names)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sendmailcfg.lint.rules import RULE_MODULES, Rule, load_rules, rule_by_id
+from sendmailcfg.lint.rules import RULE_METADATA, RULE_MODULES, Rule, load_rules, rule_by_id
 
 RULES = load_rules()
 
@@ -56,3 +56,24 @@ def test_only_the_families_a_kind_needs_are_loaded() -> None:
 def test_fix_metadata() -> None:
     assert {r.fix for r in RULES} <= {None, "safe", "unsafe"}
     assert rule_by_id("MC014").fix == "safe" and rule_by_id("MC012").fix is None
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_the_metadata_table_says_what_the_module_says(rule: Rule) -> None:
+    module = rule.module
+    assert Rule.from_module(module) == rule
+    assert (rule.id, rule.name) == (module.ID, module.NAME)
+    name = module.__name__.rsplit(".", 1)[1]
+    assert RULE_METADATA[name] == (
+        module.SEVERITY,
+        tuple(module.KINDS),
+        getattr(module, "SCOPE", "file"),
+        getattr(module, "FIX", None),
+    )
+
+
+def test_only_the_rules_that_read_a_kind_are_loaded() -> None:
+    mc = {r.id for r in load_rules({"mc"})}
+    assert mc == {f"MC{i:03d}" for i in range(1, 17)} | {"X001", "X002", "X006", "X020"}
+    virtuser = {r.id for r in load_rules({"virtusertable"})}
+    assert "X005" in virtuser and "MAP005" in virtuser and "X002" not in virtuser

@@ -4,10 +4,13 @@ A rule module defines ``ID`` (stable, e.g. ``MC003``), ``NAME`` (kebab-case),
 ``SEVERITY`` (``error``, ``warning`` or ``info``), ``KINDS`` (the file kinds it
 reads: ``mc``, ``map`` for every map, or one map kind such as ``access``),
 ``SCOPE`` (``file``: ``check(file, fileset)``; ``set``: ``check(fileset)``,
-one call per folder), optionally ``FIX`` (``"safe"``: the fixes it attaches
+one call per folder that holds a file of one of its ``KINDS``: a set rule reports on
+those files only), optionally ``FIX`` (``"safe"``: the fixes it attaches
 keep the .cf m4 writes the same and ``lint --fix`` applies them; ``"unsafe"``:
 its hints change behaviour and stay hints, as ruff's fix applicability) and a
-docstring that becomes its page in ``docs/lint-rules.md``.
+docstring that becomes its page in ``docs/lint-rules.md``. The severity, kinds, scope and
+fix are repeated in :data:`RULE_METADATA`, so choosing the rules of a run imports no rule
+module; a module is imported when its rule first runs.
 
 >>> rule = rule_by_id("MAP004")
 >>> (rule.name, rule.severity, rule.applies_to("access"), rule.applies_to("mc"))
@@ -24,66 +27,72 @@ from typing import Any
 
 import attrs
 
-RULE_MODULES = (
-    "mc001_quote_unbalanced",
-    "mc002_quote_wrong_char",
-    "mc003_feature_after_mailer",
-    "mc004_order",
-    "mc005_unknown_name",
-    "mc006_unknown_conf",
-    "mc007_obsolete",
-    "mc008_macro_in_comment",
-    "mc009_raw_cf_line",
-    "mc010_rule_tabs",
-    "mc011_open_relay",
-    "mc012_smart_host",
-    "mc013_dangerous_builtin",
-    "mc014_map_spec",
-    "mc015_daemon_loopback",
-    "mc016_daemon_dualstack",
-    "map001_leading_space",
-    "map002_no_rhs",
-    "map003_line_too_long",
-    "map004_duplicate_key",
-    "map005_value",
-    "mt001_dot_without_bare",
-    "mt002_rhs_form",
-    "mt003_undeclared_mailer",
-    "mt004_host_port",
-    "mt005_no_brackets",
-    "mt006_local_domain",
-    "ac001_ipv6_prefix",
-    "ac002_ipv6_form",
-    "ac003_cidr",
-    "ac004_unknown_tag",
-    "ac005_value",
-    "ac006_dot_key",
-    "ac007_skip",
-    "ac008_broad_relay",
-    "ac009_tag_needs_feature",
-    "x001_map_without_feature",
-    "x002_feature_without_map",
-    "x003_stale_db",
-    "x004_missing_db",
-    "x005_virtuser_domain",
-    "x006_not_read",
-    "x020_smart_host_own_domain",
-)
+RULE_METADATA: dict[str, tuple[str, tuple[str, ...], str, str | None]] = {
+    "mc001_quote_unbalanced": ("error", ("mc",), "file", None),
+    "mc002_quote_wrong_char": ("error", ("mc",), "file", None),
+    "mc003_feature_after_mailer": ("error", ("mc",), "file", None),
+    "mc004_order": ("warning", ("mc",), "file", None),
+    "mc005_unknown_name": ("error", ("mc",), "file", None),
+    "mc006_unknown_conf": ("warning", ("mc",), "file", None),
+    "mc007_obsolete": ("warning", ("mc",), "file", "safe"),
+    "mc008_macro_in_comment": ("warning", ("mc",), "file", None),
+    "mc009_raw_cf_line": ("warning", ("mc",), "file", None),
+    "mc010_rule_tabs": ("error", ("mc",), "file", None),
+    "mc011_open_relay": ("error", ("mc",), "file", None),
+    "mc012_smart_host": ("info", ("mc",), "file", None),
+    "mc013_dangerous_builtin": ("error", ("mc",), "file", None),
+    "mc014_map_spec": ("warning", ("mc",), "file", "safe"),
+    "mc015_daemon_loopback": ("info", ("mc",), "file", None),
+    "mc016_daemon_dualstack": ("warning", ("mc",), "file", None),
+    "map001_leading_space": ("error", ("map",), "file", None),
+    "map002_no_rhs": ("error", ("map",), "file", None),
+    "map003_line_too_long": ("error", ("map",), "file", None),
+    "map004_duplicate_key": ("error", ("map",), "file", None),
+    "map005_value": ("error", ("virtusertable", "genericstable", "domaintable"), "file", None),
+    "mt001_dot_without_bare": ("warning", ("mailertable",), "file", None),
+    "mt002_rhs_form": ("error", ("mailertable",), "file", None),
+    "mt003_undeclared_mailer": ("error", ("mailertable",), "file", None),
+    "mt004_host_port": ("warning", ("mailertable",), "file", None),
+    "mt005_no_brackets": ("info", ("mailertable",), "file", None),
+    "mt006_local_domain": ("warning", ("mailertable",), "set", None),
+    "ac001_ipv6_prefix": ("error", ("access",), "file", None),
+    "ac002_ipv6_form": ("warning", ("access",), "file", None),
+    "ac003_cidr": ("error", ("access",), "file", None),
+    "ac004_unknown_tag": ("error", ("access",), "file", None),
+    "ac005_value": ("error", ("access",), "file", None),
+    "ac006_dot_key": ("warning", ("access",), "file", None),
+    "ac007_skip": ("warning", ("access",), "file", None),
+    "ac008_broad_relay": ("error", ("access",), "file", None),
+    "ac009_tag_needs_feature": ("warning", ("access",), "file", None),
+    "x001_map_without_feature": ("warning", ("mc", "map"), "set", None),
+    "x002_feature_without_map": ("warning", ("mc",), "set", None),
+    "x003_stale_db": ("warning", ("map",), "set", None),
+    "x004_missing_db": ("info", ("map",), "set", None),
+    "x005_virtuser_domain": ("warning", ("virtusertable",), "set", None),
+    "x006_not_read": ("info", ("mc", "map"), "set", None),
+    "x020_smart_host_own_domain": ("warning", ("mc",), "file", None),
+}
+"""``module -> (SEVERITY, KINDS, SCOPE, FIX)`` of every rule, in documentation order: what
+choosing the rules of a run needs, without importing their modules (a test checks that
+every module says the same)."""
+
+RULE_MODULES = tuple(RULE_METADATA)
 """Rule modules in ``sendmailcfg/lint/rules/``, in documentation order."""
 
 
 @attrs.frozen
 class Rule:
-    """A rule module seen through a typed facade."""
+    """A rule module seen through a typed facade; the module is imported when first used."""
 
     id: str
     name: str
     severity: str
     kinds: tuple[str, ...]
     scope: str
-    module: ModuleType = attrs.field(repr=False, eq=False)
     fix: str | None = None
     """``"safe"``, ``"unsafe"`` or ``None`` (no fix at all)."""
+    module_name: str = attrs.field(default="", kw_only=True, eq=False, repr=False)
+    """The rule's module (``sendmailcfg.lint.rules.mc003_feature_after_mailer``)."""
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
@@ -93,9 +102,14 @@ class Rule:
             module.SEVERITY,
             tuple(module.KINDS),
             getattr(module, "SCOPE", "file"),
-            module,
             getattr(module, "FIX", None),
+            module_name=module.__name__,
         )
+
+    @property
+    def module(self) -> ModuleType:
+        """The rule's module (imported on first use)."""
+        return importlib.import_module(self.module_name)
 
     @property
     def doc(self) -> str:
@@ -104,7 +118,7 @@ class Rule:
         Read from the source, not ``__doc__``: Python 3.13 dedents docstrings when it
         compiles them and expands their TABs, and an example such as MC010's needs its TAB.
         """
-        return _source_doc(self.module)
+        return _source_doc_of(self.module_name)
 
     @property
     def summary(self) -> str:
@@ -119,16 +133,6 @@ class Rule:
         """Run the rule: ``(file, fileset)`` for file rules, ``(fileset,)`` for set rules."""
         found: Iterable[Any] = self.module.check(*args)
         return found
-
-
-_FAMILIES: dict[str, tuple[str, ...]] = {
-    "MC": ("mc",),
-    "MAP": ("mailertable", "access", "virtusertable", "genericstable", "domaintable", "map"),
-    "MT": ("mailertable",),
-    "AC": ("access",),
-    "X": ("mc", "mailertable", "access", "virtusertable", "genericstable", "domaintable", "map"),
-}
-"""Id prefix -> the kinds whose presence makes the family's modules worth importing."""
 
 
 def registry() -> list[tuple[str, str, str]]:
@@ -159,33 +163,33 @@ def _source_doc_of(name: str) -> str:
     return (ast.get_docstring(ast.parse(source), clean=False) or "").strip()
 
 
-def _source_doc(module: ModuleType) -> str:
-    return _source_doc_of(module.__name__)
-
-
 @functools.cache
-def _load(module: str) -> Rule:
-    return Rule.from_module(importlib.import_module(f"{__name__}.{module}"))
+def _all_rules() -> tuple[Rule, ...]:
+    out = []
+    for rule_id, name, module in registry():
+        severity, kinds, scope, fix = RULE_METADATA[module]
+        out.append(
+            Rule(rule_id, name, severity, kinds, scope, fix, module_name=f"{__name__}.{module}")
+        )
+    return tuple(out)
 
 
 def load_rules(kinds: Iterable[str] | None = None) -> tuple[Rule, ...]:
-    """The registered rules (only the families that read one of ``kinds``, when given).
+    """The registered rules (only those that read one of ``kinds``, when given).
 
-    Rule modules are imported on first use, so linting a ``.mc`` does not import
-    the map rules.
+    Built from :data:`RULE_METADATA`: a rule module is imported only when the rule runs,
+    so linting a ``.mc`` does not import the map rules.
     """
-    wanted = None if kinds is None else set(kinds)
-    out = []
-    for rule_id, _name, module in registry():
-        family = rule_id.rstrip("0123456789")
-        if wanted is None or wanted.intersection(_FAMILIES[family]):
-            out.append(_load(module))
-    return tuple(out)
+    rules = _all_rules()
+    if kinds is None:
+        return rules
+    wanted = set(kinds)
+    return tuple(r for r in rules if any(r.applies_to(k) for k in wanted))
 
 
 def rule_by_id(rule_id: str) -> Rule:
     """The rule with this id (``KeyError`` when there is none)."""
-    for rid, _name, module in registry():
-        if rid == rule_id:
-            return _load(module)
+    for rule in _all_rules():
+        if rule.id == rule_id:
+            return rule
     raise KeyError(rule_id)

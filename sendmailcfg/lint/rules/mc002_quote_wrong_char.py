@@ -68,13 +68,13 @@ def _quote_for(lines: list[str], line: int, column: int) -> str:
 
 
 def _text_entities(file: LintFile) -> Iterator[Problem]:
-    import html
-
     for s in file.doc.statements:
         for a in s.args:
             for m in _TEXT_ENTITY.finditer(a.raw):
                 offset = a.start + m.start()
                 line, column = _line_col(file.doc.text, offset)
+                import html  # only when there is an entity: not at every start
+
                 char = html.unescape(m.group())
                 shown = "a no-break space" if char == "\xa0" else char
                 yield Problem(

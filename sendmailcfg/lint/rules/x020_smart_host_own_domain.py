@@ -41,7 +41,18 @@ KINDS = ("mc",)
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
+    from sendmailcfg.lint._mcfacts import facts
     from sendmailcfg.lint._mcfacts import site as site_of
+
+    mc = facts(file)
+    defined = mc.define("SMART_HOST")
+    if defined is None or not defined.arg(1).strip():
+        return  # no SMART_HOST (what ``site.smart_host`` reads): no need to build the site
+    if "Dj" not in file.text:  # $j is then confDOMAIN_NAME's (``site.j``; no hostname here)
+        name = mc.define("confDOMAIN_NAME")
+        if name is None or "." not in name.arg(1).strip().rstrip("."):
+            return  # no domain (``site.domain`` is None): nothing to compare the host with
+
     from sendmailcfg.maps.keys import fold
     from sendmailcfg.site import route
 
