@@ -23,10 +23,12 @@ from collections.abc import Iterable
 import attrs
 
 from sendmailcfg.maps.access import rules
+from sendmailcfg.maps.access.fast import Snapshot
 from sendmailcfg.maps.access.keys import AccessKey, parse_access_key, validate_key
 from sendmailcfg.maps.access.rules import AccessDecision, Client
 from sendmailcfg.maps.access.values import TypedValue, parse_value, validate_value
 from sendmailcfg.maps.document import LocatedEntry, MapDocument
+from sendmailcfg.maps.keys import fold
 
 __all__ = ["AccessDecision", "AccessDocument", "AccessEntry", "Client"]
 
@@ -47,6 +49,10 @@ class AccessDocument(MapDocument):
     The decision methods take the features as names (``lookupdotdomain``,
     ``relay_hosts_only``, ``skip``, ``blocklist_recipients``, ``delay_checks``);
     see :mod:`sendmailcfg.maps.access.rules` for what each check looks up.
+
+    Plain queries with the default features are answered from a snapshot of the keys
+    (:mod:`sendmailcfg.maps.access.fast`, built at the first check, dropped on every
+    edit); everything else by the token-level model. Both give equal answers.
     """
 
     kind = "access"
@@ -64,6 +70,10 @@ class AccessDocument(MapDocument):
         self, name: str | None, addr: str | None, *, features: Iterable[str] = ()
     ) -> AccessDecision:
         """What ``check_relay`` decides for a client (``${client_name}``, ``${client_addr}``)."""
+        if not features:
+            found = self._snapshot().check_connect(name, addr)
+            if found is not None:
+                return found
         return rules.check_connect(self, name, addr, features=features)
 
     def check_from(
@@ -76,6 +86,10 @@ class AccessDocument(MapDocument):
         host_name: str | None = None,
     ) -> AccessDecision:
         """What ``check_mail`` decides for the sender ``address``."""
+        if not features and host_name is None:
+            found = self._snapshot().check_from(address, client)
+            if found is not None:
+                return found
         return rules.check_from(
             self,
             address,
@@ -97,6 +111,13 @@ class AccessDocument(MapDocument):
         host_name: str | None = None,
     ) -> AccessDecision:
         """What ``check_rcpt`` decides for the recipient ``address`` (relaying, blocklist)."""
+        if not features and not relay_domains and host_name is None:
+            names = _LOCALHOST
+            if local_names:
+                names = frozenset({"localhost", *(fold(n.rstrip(".")) for n in local_names)})
+            found = self._snapshot().check_to(address, client, names)
+            if found is not None:
+                return found
         return rules.check_to(
             self,
             address,
@@ -107,3 +128,37 @@ class AccessDocument(MapDocument):
             relay_domains=relay_domains,
             host_name=host_name,
         )
+
+    # -- the snapshot of the keys (dropped on every edit) ------------------------------
+
+    def _snapshot(self) -> Snapshot:
+        snapshot = self.__dict__.get("_keys_snapshot")
+        if snapshot is None or snapshot.fold_keys != self.fold_keys:
+            snapshot = self.__dict__["_keys_snapshot"] = Snapshot(self)
+        assert isinstance(snapshot, Snapshot)
+        return snapshot
+
+    def _forget(self) -> None:
+        self.__dict__.pop("_keys_snapshot", None)
+
+    def set(self, key: str, value: str, *, after: str | None = None) -> bool:
+        self._forget()
+        return super().set(key, value, after=after)
+
+    def insert(self, key: str, value: str, *, after: str | None = None) -> int:
+        self._forget()
+        return super().insert(key, value, after=after)
+
+    def remove(self, key: str) -> bool:
+        self._forget()
+        return super().remove(key)
+
+    def copy(self) -> AccessDocument:
+        new = super().copy()
+        assert isinstance(new, AccessDocument)
+        new._forget()
+        return new
+
+
+_LOCALHOST = frozenset({"localhost"})
+"""Class w when no local names are given."""

@@ -1,0 +1,315 @@
+r"""Fast answers to the plain access queries: a snapshot of the keys, walked by slicing.
+
+:class:`Snapshot` holds the document's stored (folded) keys in one dict, built once
+(dropped on every edit); the entry and the tokens of a key's value are read the first
+time a lookup finds it. Its ``check_*`` methods answer the queries made of plain labels
+(``user@host``, a host name of letters, digits, ``-`` and ``_``, an IPv4 address or a
+``IPv6:`` address) with the default features by direct lookups in the order of the
+rulesets of :mod:`~sendmailcfg.maps.access.rules`; they return None for anything else
+(other features, quoting, brackets, ``TLS_Clt:`` entries, ``TEMP``/``PERM`` values, a
+client whose name did not resolve, ...), which the token-level model then answers.
+Both give equal :class:`~sendmailcfg.maps.access.rules.AccessDecision` objects
+(``tests/test_access_fastpath.py``).
+
+>>> from sendmailcfg.maps.access import AccessDocument
+>>> doc = AccessDocument.from_text("To:example.com\tRELAY\nConnect:192.0.2\tREJECT\n")
+>>> snap = Snapshot(doc)
+>>> snap.check_to("u@mx.example.com", None, frozenset({"localhost"})).key
+'To:example.com'
+>>> snap.check_connect("", "192.0.2.7").tried
+('Connect:192.0.2.7', '192.0.2.7', 'Connect:192.0.2')
+>>> snap.check_connect("", "[192.0.2.7]") is None   # not plain: the model answers
+True
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from sendmailcfg.maps.access.rules import AccessDecision, Client, _verdict
+from sendmailcfg.maps.access.tokens import same, tokenize
+from sendmailcfg.maps.document import LocatedEntry
+
+if TYPE_CHECKING:
+    from sendmailcfg.maps.document import MapDocument
+
+_LABELS = r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*"
+_HOST = re.compile(_LABELS)
+"""A host name of plain labels: one word token each, single dots between."""
+_NAME = re.compile(rf"({_LABELS})\.*")
+"""A client name: plain labels, trailing dots (which ``Relay_ok`` strips)."""
+_ADDR = re.compile(r"[A-Za-z0-9_-]+(?:(?:\.|::?)[A-Za-z0-9_-]+)*")
+"""A client address: words with ``.``, ``:`` or ``::`` between (IPv4, ``IPv6:...``)."""
+_MAIL = re.compile(rf"([A-Za-z0-9_=*-]+(?:[.+][A-Za-z0-9_=*-]+)*)@({_LABELS})(\.*)")
+"""``user@host`` of word tokens: the local part (``+detail`` allowed), host, trailing dots."""
+_LOCAL_CLIENTS = frozenset(("", "0", "127.0.0.1", "ipv6:0:0:0:0:0:0:0:1", "ipv6:::1"))
+"""Client addresses ``Relay_ok`` takes for a local submission (folded)."""
+_LOCALHOSTS = frozenset(("localhost", "localhost.uucp"))
+"""Sender domains check_mail refuses from a remote client (the rest are bracketed)."""
+
+_UNREAD = 0
+"""A snapshot key whose entry has not been read yet."""
+_ABSENT: tuple[()] = ()
+"""A key whose value is ``?``: the rulesets' own "not found"."""
+
+# A found key: (entry, value tokens, value is RELAY, value is OKR/TEMP/PERM, verdict or None)
+_Hit = tuple[LocatedEntry, list[str], bool, str | None]
+_NONE: frozenset[int] = frozenset()
+
+
+class Snapshot:
+    """The keys of a document as they are now, and the fast walks over them."""
+
+    def __init__(self, doc: MapDocument) -> None:
+        self.doc = doc
+        self.fold_keys = doc.fold_keys
+        self.keys: dict[str, _Hit | tuple[()] | int] = dict.fromkeys(doc, _UNREAD)
+        self.shapes: dict[str, set[int]] = {}
+        """For the keys' text up to their first colon (the tag, or ``""``): how many dots
+        and colons they have. A lookup of a key of a shape no key has is left out."""
+        for k in self.keys:
+            self.shapes.setdefault(k[: k.find(":") + 1], set()).add(k.count(".") + k.count(":"))
+        self.readings: dict[str, tuple[list[str], bool, str | None]] = {}
+        """Value text -> its tokens, whether it is RELAY, the word of a one-word value."""
+        self.verdicts: dict[str, tuple[str | None, str | None, str | None]] = {}
+        """Value text -> what it decides (values not ending in ``:``; they repeat)."""
+
+    def _read(self, folded: str) -> _Hit | tuple[()]:
+        """The entry of a stored key, read the first time a lookup finds it."""
+        entry = self.doc.find(folded)
+        assert entry is not None
+        reading = self.readings.get(entry.value)
+        if reading is None:
+            tokens = tokenize(entry.value)
+            relay = len(tokens) == 1 and same(tokens[0], "RELAY")
+            special = tokens[0].upper() if len(tokens) == 1 else None
+            reading = self.readings[entry.value] = (tokens, relay, special)
+        tokens, relay, special = reading
+        hit: _Hit | tuple[()] = _ABSENT
+        if not (len(tokens) == 1 and tokens[0] == "?"):
+            hit = (entry, tokens, relay, special)
+        self.keys[folded] = hit
+        return hit
+
+    def _found(self, folded: str, hit: _Hit | tuple[()] | int) -> _Hit | None:
+        """What a lookup that found ``folded`` in the keys gets (None for ``?``)."""
+        if hit is _UNREAD:
+            hit = self._read(folded)
+        assert not isinstance(hit, int)
+        return hit or None
+
+    def _get(self, key: str, tried: list[str]) -> _Hit | None:
+        tried.append(key)
+        folded = key.lower() if self.fold_keys else key
+        hit = self.keys.get(folded)
+        return None if hit is None else self._found(folded, hit)
+
+    def _domain(self, tag: str, host: str, tried: list[str], plus: bool = True) -> _Hit | None:
+        """Ruleset D for plain labels: ``tag:host`` (and ``host``), then each parent."""
+        get = self.keys.get
+        append = tried.append
+        folded_tag, low = (tag.lower(), host.lower()) if self.fold_keys else (tag, host)
+        tagged = self.shapes.get(folded_tag, _NONE)
+        plain = self.shapes.get("", _NONE) if plus else _NONE
+        n = host.count(".")  # the key's dots; a tagged key has one colon more
+        while True:
+            append(tag + host)
+            if n + 1 in tagged:
+                k = folded_tag + low
+                hit = get(k)
+                if hit is not None:
+                    found = self._found(k, hit)
+                    if found is not None:
+                        return found
+            if plus:
+                append(host)
+                if n in plain:
+                    hit = get(low)
+                    if hit is not None:
+                        found = self._found(low, hit)
+                        if found is not None:
+                            return found
+            dot = host.find(".")
+            if dot < 0:
+                return None
+            host = host[dot + 1 :]
+            low = low[dot + 1 :]
+            n -= 1
+
+    def _address(self, tag: str, addr: str, tried: list[str], plus: bool = True) -> _Hit | None:
+        """Ruleset A for a plain address: it, then without its last ``.x``, ``:x``, ``::x``."""
+        get = self.keys.get
+        append = tried.append
+        shapes = self.shapes
+        folded_tag, low = (tag.lower(), addr.lower()) if self.fold_keys else (tag, addr)
+        tagged = shapes.get(folded_tag, _NONE)
+        n = addr.count(".") + addr.count(":")
+        while True:
+            append(tag + addr)
+            if n + 1 in tagged:
+                k = folded_tag + low
+                hit = get(k)
+                if hit is not None:
+                    found = self._found(k, hit)
+                    if found is not None:
+                        return found
+            if plus:
+                append(addr)
+                if n in shapes.get(low[: low.find(":") + 1], _NONE):
+                    hit = get(low)
+                    if hit is not None:
+                        found = self._found(low, hit)
+                        if found is not None:
+                            return found
+            cut = max(addr.rfind("."), addr.rfind(":"))
+            if cut < 0:
+                return None
+            n -= 1
+            if addr[cut - 1] == ":":
+                cut -= 1
+                n -= 1
+            addr = addr[:cut]
+            low = low[:cut]
+
+    def _verdict(self, hit: _Hit) -> tuple[str | None, str | None, str | None]:
+        value = hit[0].value
+        verdict = self.verdicts.get(value)
+        if verdict is None:
+            verdict = self.verdicts[value] = _verdict(hit[1])
+        return verdict
+
+    # -- the checks ------------------------------------------------------------------
+
+    def check_connect(self, name: str | None, addr: str | None) -> AccessDecision | None:
+        """``check_relay`` without features, or None when the model must answer."""
+        if not addr:
+            return AccessDecision("connect", None)
+        if _ADDR.fullmatch(addr) is None:
+            return None
+        tried: list[str] = []
+        hit = None
+        if name:
+            if _HOST.fullmatch(name) is None:
+                return None
+            hit = self._domain("Connect:", name, tried)
+        if hit is None:
+            hit = self._address("Connect:", addr, tried)
+            if hit is None:
+                return AccessDecision("connect", None, tried=tuple(tried))
+        entry = hit[0]
+        action, code, reply = self._verdict(hit)
+        return AccessDecision("connect", action, code, reply, entry.key, entry.line, tuple(tried))
+
+    def check_to(
+        self, address: str, client: Client | None, names: frozenset[str]
+    ) -> AccessDecision | None:
+        """``check_rcpt`` without features and relay domains (``names``: class w, folded)."""
+        m = _MAIL.fullmatch(address)
+        if m is None:
+            if address == "" or address == "<>":
+                return AccessDecision("to", "ERROR", None, "553 User address required")
+            return None
+        domain = m.group(2)
+        if domain.lower() in names:
+            return AccessDecision("to", "RELAY")
+        tried: list[str] = []
+        hit = self._domain("To:", domain, tried)
+        if hit is not None and hit[2]:
+            entry = hit[0]
+            return AccessDecision("to", "RELAY", None, None, entry.key, entry.line, tuple(tried))
+        if client is not None:
+            return self._relay_ok(client, names, tried)
+        return AccessDecision("to", "REJECT", "5.7.1", "550 Relaying denied", tried=tuple(tried))
+
+    def _relay_ok(
+        self, client: Client, names: frozenset[str], tried: list[str]
+    ) -> AccessDecision | None:
+        """Relay_ok for a client of plain name and address that resolved (else None)."""
+        addr = client.addr
+        if addr is not None:
+            if addr == "" or (addr.isascii() and addr.lower() in _LOCAL_CLIENTS):
+                return AccessDecision("to", "RELAY", tried=tuple(tried))
+            if _ADDR.fullmatch(addr) is None:
+                return None
+            hit = self._address("Connect:", addr, tried)
+            if hit is not None and hit[2]:
+                entry = hit[0]
+                return AccessDecision(
+                    "to", "RELAY", None, None, entry.key, entry.line, tuple(tried)
+                )
+            if f"[{addr.lower()}]" in names:
+                return AccessDecision("to", "RELAY", tried=tuple(tried))
+        if client.resolve_status != "OK":
+            return None
+        if client.name:
+            m = _NAME.fullmatch(client.name)
+            if m is None:
+                return None
+            name = m.group(1)
+            if name.lower() in names:
+                return AccessDecision("to", "RELAY", tried=tuple(tried))
+            hit = self._domain("Connect:", name, tried)
+            if hit is not None and hit[2]:
+                entry = hit[0]
+                return AccessDecision(
+                    "to", "RELAY", None, None, entry.key, entry.line, tuple(tried)
+                )
+        return AccessDecision("to", "REJECT", "5.7.1", "550 Relaying denied", tried=tuple(tried))
+
+    def check_from(self, address: str, client: Client | None) -> AccessDecision | None:
+        """``check_mail`` without features and ``host_name``, or None."""
+        tried: list[str] = []
+        # tls_client first: any TLS_Clt: entry found leaves the query to the model
+        if client is not None:
+            name, addr = client.name, client.addr
+            if name:
+                if _HOST.fullmatch(name) is None:
+                    return None
+                if self._domain("TLS_Clt:", name, tried, plus=False) is not None:
+                    return None
+            if addr:
+                if _ADDR.fullmatch(addr) is None:
+                    return None
+                if self._address("TLS_Clt:", addr, tried, plus=False) is not None:
+                    return None
+        if self._get("TLS_Clt:", tried) is not None:
+            return None
+        if address == "" or address == "<>":
+            return AccessDecision("from", None, tried=tuple(tried))
+        m = _MAIL.fullmatch(address)
+        if m is None:
+            return None
+        local, domain, dots = m.groups()
+        if (domain + dots).lower() in _LOCALHOSTS:
+            return None
+        hit = self._user_at(f"{local}@{domain}", local, f"@{domain}", tried)
+        if hit is None:
+            hit = self._user_at(f"{local}@", local, "@", tried)
+            if hit is None:
+                hit = self._domain("From:", domain, tried)
+                if hit is None:
+                    return AccessDecision("from", None, tried=tuple(tried))
+        entry, tokens, _, special = hit
+        if special in ("OKR", "TEMP", "PERM"):
+            if special != "OKR":
+                return None
+            return AccessDecision("from", None, None, None, entry.key, entry.line, tuple(tried))
+        if tokens and tokens[-1] == ":":
+            return None  # an empty QUARANTINE:/ERROR: text runs into the address
+        action, code, reply = self._verdict(hit)
+        return AccessDecision("from", action, code, reply, entry.key, entry.line, tuple(tried))
+
+    def _user_at(self, key: str, local: str, at: str, tried: list[str]) -> _Hit | None:
+        """Rulesets F and U: ``key`` (``user+detail@...``), then ``user+*@...``, ``user@...``."""
+        get = self._get
+        hit = get("From:" + key, tried) or get(key, tried)
+        if hit is None:
+            plus = local.find("+")
+            if plus > 0:
+                user = local[:plus]
+                for k in (f"{user}+*{at}", user + at):
+                    hit = get("From:" + k, tried) or get(k, tried)
+                    if hit is not None:
+                        break
+        return hit

@@ -1,0 +1,273 @@
+"""The fast path of the access checks answers exactly as the token-level model.
+
+``AccessDocument.check_connect`` / ``check_from`` / ``check_to`` answer plain queries
+from a snapshot of the keys (``sendmailcfg.maps.access.fast``); the module functions of
+``sendmailcfg.maps.access.rules`` are the token-level model (checked against the real
+sendmail in ``tests/test_access_oracle.py``). Both must give equal decisions, ``tried``
+included, for every map and query, and an edit must reach the next answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sendmailcfg.maps.access import AccessDocument, AccessQueryError, Client, rules
+from sendmailcfg.maps.access.fast import Snapshot
+from sendmailcfg.syntax.map_nodes import MapSyntax
+
+LABEL = st.sampled_from(["a", "B", "ex", "Ex", "q-1", "x_y", "localhost", "test", "9", "uucp"])
+HOST = st.lists(LABEL, min_size=1, max_size=4).map(".".join)
+OCTET = st.sampled_from(["10", "1", "192", "0", "2", "255", "127"])
+IPV4 = st.lists(OCTET, min_size=1, max_size=4).map(".".join)
+GROUP = st.sampled_from(["2001", "db8", "0", "1", "ffff", "Ab"])
+IPV6 = st.builds(
+    lambda groups, compress: (
+        "IPv6:" + (":" if compress else "").join([":".join(groups)])
+        if not compress
+        else "IPv6:" + ":".join(groups[:1]) + "::" + ":".join(groups[1:] or ["1"])
+    ),
+    st.lists(GROUP, min_size=1, max_size=8),
+    st.booleans(),
+)
+USER = st.sampled_from(["u", "U", "a.b", "u+d", "u+d+e", "bob", "x_y", "q-1", "*"])
+BODY = st.one_of(
+    HOST,
+    HOST.map(lambda h: "." + h),
+    IPV4,
+    IPV6,
+    st.sampled_from(["IPv6", "ipv6", "[10.1.2.3]", "[10.1]", ""]),
+    USER.map(lambda u: u + "@"),
+    st.builds(lambda u, h: f"{u}@{h}", USER, HOST),
+    st.builds(lambda u, h: f"{u.split('+')[0]}+*@{h}", USER, HOST),
+)
+TAG = st.sampled_from(["", "", "Connect:", "From:", "To:", "connect:", "TO:", "TLS_Clt:"])
+VALUE = st.sampled_from(
+    [
+        "RELAY",
+        "relay",
+        "OK",
+        "REJECT",
+        "DISCARD",
+        "ERROR:5.7.1:550 go away",
+        'ERROR:"553 bad  sender"',
+        "ERROR:",
+        "QUARANTINE:",
+        "QUARANTINE:held",
+        "SKIP",
+        "?",
+        "OKR",
+        "TEMP",
+        "PERM",
+        "foo bar",
+        "VERIFY",
+        "RELAY x",
+        "",
+    ]
+)
+ADDRESS = st.one_of(
+    st.builds(lambda u, h, dots: f"{u}@{h}{dots}", USER, HOST, st.sampled_from(["", ".", ".."])),
+    st.sampled_from(["", "<>", " <> ", "<u@ex>", "bob", "u@[10.1.2.3]", "a%b@ex", "u @ex", "@ex"]),
+    st.text("ab.@+-_:[]<> %!", max_size=10),
+)
+CLIENT_NAME = st.one_of(
+    st.none(),
+    HOST,
+    HOST.map(lambda h: h + "."),
+    st.sampled_from(["", " ", ".", "[10.1.2.3]", "a b", "localhost"]),
+)
+CLIENT_ADDR = st.one_of(
+    st.none(),
+    IPV4,
+    IPV6,
+    st.sampled_from(
+        ["", "0", "127.0.0.1", "IPv6:::1", "ipv6:0:0:0:0:0:0:0:1", " ", "1..2", "a:::b"]
+    ),
+)
+CLIENT = st.one_of(
+    st.none(),
+    st.builds(
+        Client,
+        CLIENT_NAME,
+        CLIENT_ADDR,
+        resolve=st.sampled_from([None, None, "OK", "FAIL", "FORGED", "TEMP", "ok"]),
+    ),
+)
+LOCAL_NAMES = st.sampled_from([(), ("ex",), ("Ex.", "a.b"), ("[10.1.2.3]",), ("localhost",)])
+
+
+@st.composite
+def access_docs(draw: st.DrawFn) -> AccessDocument:
+    entries = draw(st.lists(st.tuples(TAG, BODY, VALUE), max_size=10))
+    allow_empty = draw(st.booleans())
+    text = "".join(f"{t}{b}\t{v}\n" if v else f"{t}{b}\n" for t, b, v in entries if t or b)
+    doc = AccessDocument.from_text(
+        text,
+        syntax=MapSyntax(allow_empty=allow_empty),
+        fold_keys=draw(st.booleans()),
+        duplicates=draw(st.sampled_from(["first", "last"])),
+    )
+    assert isinstance(doc, AccessDocument)
+    return doc
+
+
+def same_answer(fast: Any, slow: Any) -> None:
+    """Call both; they raise the same error or give equal decisions in every attribute."""
+    try:
+        want = slow()
+    except (AccessQueryError, ValueError) as e:
+        with pytest.raises(type(e)):
+            fast()
+        return
+    got = fast()
+    assert got == want
+    assert (got.reason, got.rejects, got.smtp_reply("a@b")) == (
+        want.reason,
+        want.rejects,
+        want.smtp_reply("a@b"),
+    )
+
+
+@given(access_docs(), CLIENT_NAME, CLIENT_ADDR)
+def test_check_connect_equals_the_model(doc: AccessDocument, name: Any, addr: Any) -> None:
+    same_answer(lambda: doc.check_connect(name, addr), lambda: rules.check_connect(doc, name, addr))
+
+
+@given(access_docs(), ADDRESS, CLIENT, LOCAL_NAMES)
+def test_check_from_equals_the_model(
+    doc: AccessDocument, address: str, client: Client | None, names: tuple[str, ...]
+) -> None:
+    same_answer(
+        lambda: doc.check_from(address, client=client, local_names=names),
+        lambda: rules.check_from(doc, address, client=client, local_names=names),
+    )
+
+
+@given(access_docs(), ADDRESS, CLIENT, LOCAL_NAMES)
+def test_check_to_equals_the_model(
+    doc: AccessDocument, address: str, client: Client | None, names: tuple[str, ...]
+) -> None:
+    same_answer(
+        lambda: doc.check_to(address, client=client, local_names=names),
+        lambda: rules.check_to(doc, address, client=client, local_names=names),
+    )
+
+
+@given(access_docs(), st.lists(st.tuples(TAG, BODY, VALUE), min_size=1, max_size=4), ADDRESS)
+def test_edits_reach_the_next_answer(
+    doc: AccessDocument, edits: list[tuple[str, str, str]], address: str
+) -> None:
+    client = Client("a.ex", "10.1.2.3")
+    for tag, body, value in edits:
+        doc.check_connect("a.ex", "10.1.2.3")  # builds the snapshot the edit must drop
+        key = tag + body
+        if not key:
+            continue
+        if value == "?" and key in doc:
+            del doc[key]
+        else:
+            doc[key] = value or "REJECT"
+        same_answer(
+            lambda: doc.check_to(address, client=client),
+            lambda: rules.check_to(doc, address, client=client),
+        )
+        same_answer(
+            lambda: doc.check_connect("a.ex", "10.1.2.3"),
+            lambda: rules.check_connect(doc, "a.ex", "10.1.2.3"),
+        )
+
+
+ACCESS = AccessDocument.from_text(
+    "To:ex.test\tRELAY\nConnect:10.1\tRELAY\nConnect:192.0.2\tREJECT\n"
+    "From:u@ex.test\tDISCARD\nConnect:IPv6:2001:db8\tERROR:5.7.1:550 no\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("call", "tried"),
+    [
+        (lambda d: d.check_to("u@mx.ex.test"), ("To:mx.ex.test", "mx.ex.test", "To:ex.test")),
+        (
+            lambda d: d.check_to("u@far.test", client=Client("h.test", "10.1.2.3")),
+            (
+                "To:far.test",
+                "far.test",
+                "To:test",
+                "test",
+                "Connect:10.1.2.3",
+                "10.1.2.3",
+                "Connect:10.1.2",
+                "10.1.2",
+                "Connect:10.1",
+            ),
+        ),
+        (
+            lambda d: d.check_connect("", "IPv6:2001:db8::1"),
+            ("Connect:IPv6:2001:db8::1", "IPv6:2001:db8::1", "Connect:IPv6:2001:db8"),
+        ),
+        (
+            lambda d: d.check_from("u+x@ex.test"),
+            (
+                "TLS_Clt:",
+                "From:u+x@ex.test",
+                "u+x@ex.test",
+                "From:u+*@ex.test",
+                "u+*@ex.test",
+                "From:u@ex.test",
+            ),
+        ),
+    ],
+)
+def test_plain_queries_take_the_fast_path(call: Any, tried: tuple[str, ...]) -> None:
+    doc = ACCESS.copy()
+    snapshot = doc._snapshot()
+    got = call(doc)
+    assert got.tried == tried
+    assert doc._snapshot() is snapshot  # answered from it, not rebuilt
+    assert got == call(_Model(doc))
+
+
+class _Model:
+    """The checks of the token-level model, called like the document's methods."""
+
+    def __init__(self, doc: AccessDocument) -> None:
+        self.doc = doc
+
+    def check_to(self, address: str, **kw: Any) -> rules.AccessDecision:
+        return rules.check_to(self.doc, address, **kw)
+
+    def check_from(self, address: str, **kw: Any) -> rules.AccessDecision:
+        return rules.check_from(self.doc, address, **kw)
+
+    def check_connect(self, name: str, addr: str) -> rules.AccessDecision:
+        return rules.check_connect(self.doc, name, addr)
+
+
+def test_unusual_queries_are_left_to_the_model() -> None:
+    snap = Snapshot(ACCESS)
+    names = frozenset({"localhost"})
+    assert snap.check_connect("[10.1.2.3]", "10.1.2.3") is None  # a bracketed name
+    assert snap.check_connect("h", "IPv6:::1") is None  # ":::"
+    assert snap.check_to("u@[10.1.2.3]", None, names) is None
+    assert snap.check_to("u@far.test", Client("[10.9.9.9]", "10.9.9.9"), names) is None
+    assert snap.check_from("a@localhost", None) is None
+    tls = Snapshot(AccessDocument.from_text("TLS_Clt:\tVERIFY\n"))
+    assert tls.check_from("a@b.test", None) is None
+
+
+def test_an_edit_drops_the_snapshot() -> None:
+    doc = ACCESS.copy()
+    assert doc.check_to("u@far.test").action == "REJECT"
+    before = doc._snapshot()
+    doc["To:far.test"] = "RELAY"
+    assert doc.check_to("u@far.test").key == "To:far.test"
+    assert doc._snapshot() is not before
+    del doc["To:far.test"]
+    assert doc.check_to("u@far.test").action == "REJECT"
+    doc.insert("To:test", "RELAY")
+    assert doc.check_to("u@far.test").key == "To:test"
+    assert doc.remove("To:test") and doc.check_to("u@far.test").action == "REJECT"
+    assert ACCESS.check_to("u@far.test").action == "REJECT"  # the copy's edits stay there
