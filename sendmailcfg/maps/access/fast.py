@@ -56,6 +56,7 @@ _ABSENT: tuple[()] = ()
 # A found key: (entry, value tokens, value is RELAY, value is OKR/TEMP/PERM, verdict or None)
 _Hit = tuple[LocatedEntry, list[str], bool, str | None]
 _NONE: frozenset[int] = frozenset()
+_RELAYING_DENIED = ("5.7.1", "550 Relaying denied")
 
 
 class Snapshot:
@@ -196,7 +197,7 @@ class Snapshot:
         if hit is None:
             hit = self._address("Connect:", addr, tried)
             if hit is None:
-                return AccessDecision("connect", None, tried=tuple(tried))
+                return AccessDecision("connect", None, None, None, None, None, tuple(tried))
         entry = hit[0]
         action, code, reply = self._verdict(hit)
         return AccessDecision("connect", action, code, reply, entry.key, entry.line, tuple(tried))
@@ -220,7 +221,7 @@ class Snapshot:
             return AccessDecision("to", "RELAY", None, None, entry.key, entry.line, tuple(tried))
         if client is not None:
             return self._relay_ok(client, names, tried)
-        return AccessDecision("to", "REJECT", "5.7.1", "550 Relaying denied", tried=tuple(tried))
+        return AccessDecision("to", "REJECT", *_RELAYING_DENIED, None, None, tuple(tried))
 
     def _relay_ok(
         self, client: Client, names: frozenset[str], tried: list[str]
@@ -229,7 +230,7 @@ class Snapshot:
         addr = client.addr
         if addr is not None:
             if addr == "" or (addr.isascii() and addr.lower() in _LOCAL_CLIENTS):
-                return AccessDecision("to", "RELAY", tried=tuple(tried))
+                return AccessDecision("to", "RELAY", None, None, None, None, tuple(tried))
             if _ADDR.fullmatch(addr) is None:
                 return None
             hit = self._address("Connect:", addr, tried)
@@ -239,7 +240,7 @@ class Snapshot:
                     "to", "RELAY", None, None, entry.key, entry.line, tuple(tried)
                 )
             if f"[{addr.lower()}]" in names:
-                return AccessDecision("to", "RELAY", tried=tuple(tried))
+                return AccessDecision("to", "RELAY", None, None, None, None, tuple(tried))
         if client.resolve_status != "OK":
             return None
         if client.name:
@@ -248,14 +249,14 @@ class Snapshot:
                 return None
             name = m.group(1)
             if name.lower() in names:
-                return AccessDecision("to", "RELAY", tried=tuple(tried))
+                return AccessDecision("to", "RELAY", None, None, None, None, tuple(tried))
             hit = self._domain("Connect:", name, tried)
             if hit is not None and hit[2]:
                 entry = hit[0]
                 return AccessDecision(
                     "to", "RELAY", None, None, entry.key, entry.line, tuple(tried)
                 )
-        return AccessDecision("to", "REJECT", "5.7.1", "550 Relaying denied", tried=tuple(tried))
+        return AccessDecision("to", "REJECT", *_RELAYING_DENIED, None, None, tuple(tried))
 
     def check_from(self, address: str, client: Client | None) -> AccessDecision | None:
         """``check_mail`` without features and ``host_name``, or None."""
@@ -276,7 +277,7 @@ class Snapshot:
         if self._get("TLS_Clt:", tried) is not None:
             return None
         if address == "" or address == "<>":
-            return AccessDecision("from", None, tried=tuple(tried))
+            return AccessDecision("from", None, None, None, None, None, tuple(tried))
         m = _MAIL.fullmatch(address)
         if m is None:
             return None
@@ -289,7 +290,7 @@ class Snapshot:
             if hit is None:
                 hit = self._domain("From:", domain, tried)
                 if hit is None:
-                    return AccessDecision("from", None, tried=tuple(tried))
+                    return AccessDecision("from", None, None, None, None, None, tuple(tried))
         entry, tokens, _, special = hit
         if special in ("OKR", "TEMP", "PERM"):
             if special != "OKR":
