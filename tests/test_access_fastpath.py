@@ -271,3 +271,13 @@ def test_an_edit_drops_the_snapshot() -> None:
     assert doc.check_to("u@far.test").key == "To:test"
     assert doc.remove("To:test") and doc.check_to("u@far.test").action == "REJECT"
     assert ACCESS.check_to("u@far.test").action == "REJECT"  # the copy's edits stay there
+
+
+def test_the_snapshot_follows_the_key_options() -> None:
+    doc = AccessDocument.from_text("To:EX.test\tRELAY\nTo:ex.test\tREJECT\n")
+    assert doc.check_to("u@ex.test").action == "RELAY"  # folded, the first kept
+    doc.duplicates = "last"
+    assert doc.check_to("u@ex.test") == rules.check_to(doc, "u@ex.test")
+    assert doc.check_to("u@ex.test").action == "REJECT"
+    doc.fold_keys = False
+    assert doc.check_to("u@EX.test") == rules.check_to(doc, "u@EX.test")

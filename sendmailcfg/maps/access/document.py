@@ -133,7 +133,11 @@ class AccessDocument(MapDocument):
 
     def _snapshot(self) -> Snapshot:
         snapshot = self.__dict__.get("_keys_snapshot")
-        if snapshot is None or snapshot.fold_keys != self.fold_keys:
+        if (
+            snapshot is None
+            or snapshot.fold_keys != self.fold_keys
+            or snapshot.duplicates != self.duplicates
+        ):
             snapshot = self.__dict__["_keys_snapshot"] = Snapshot(self)
         assert isinstance(snapshot, Snapshot)
         return snapshot

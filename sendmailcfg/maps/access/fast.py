@@ -65,6 +65,8 @@ class Snapshot:
     def __init__(self, doc: MapDocument) -> None:
         self.doc = doc
         self.fold_keys = doc.fold_keys
+        self.duplicates = doc.duplicates
+        """The document's options the snapshot was built with (it is rebuilt when they change)."""
         self.keys: dict[str, _Hit | tuple[()] | int] = dict.fromkeys(doc, _UNREAD)
         self.shapes: dict[str, set[int]] = {}
         """For the keys' text up to their first colon (the tag, or ``""``): how many dots
