@@ -35,14 +35,18 @@ if TYPE_CHECKING:
     from sendmailcfg.maps.document import MapDocument
 
 _LABELS = r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*"
-_HOST = re.compile(_LABELS)
+_HOST = _LABELS
 """A host name of plain labels: one word token each, single dots between."""
-_NAME = re.compile(rf"({_LABELS})\.*")
+_NAME = rf"({_LABELS})\.*"
 """A client name: plain labels, trailing dots (which ``Relay_ok`` strips)."""
-_ADDR = re.compile(r"[A-Za-z0-9_-]+(?:(?:\.|::?)[A-Za-z0-9_-]+)*")
+_ADDR = r"[A-Za-z0-9_-]+(?:(?:\.|::?)[A-Za-z0-9_-]+)*"
 """A client address: words with ``.``, ``:`` or ``::`` between (IPv4, ``IPv6:...``)."""
-_MAIL = re.compile(rf"([A-Za-z0-9_=*-]+(?:[.+][A-Za-z0-9_=*-]+)*)@({_LABELS})(\.*)")
+_MAIL = rf"([A-Za-z0-9_=*-]+(?:[.+][A-Za-z0-9_=*-]+)*)@({_LABELS})(\.*)"
 """``user@host`` of word tokens: the local part (``+detail`` allowed), host, trailing dots."""
+_Pattern = re.Pattern[str]
+_Patterns = tuple[_Pattern, _Pattern, _Pattern, _Pattern]
+_compiled: list[_Patterns] = []
+"""The four patterns, compiled by the first :class:`Snapshot` (not at import)."""
 _LOCAL_CLIENTS = frozenset(("", "0", "127.0.0.1", "ipv6:0:0:0:0:0:0:0:1", "ipv6:::1"))
 """Client addresses ``Relay_ok`` takes for a local submission (folded)."""
 _LOCALHOSTS = frozenset(("localhost", "localhost.uucp"))
@@ -64,6 +68,10 @@ class Snapshot:
 
     def __init__(self, doc: MapDocument) -> None:
         self.doc = doc
+        if not _compiled:
+            compile = re.compile
+            _compiled.append((compile(_HOST), compile(_NAME), compile(_ADDR), compile(_MAIL)))
+        self.host, self.name, self.addr, self.mail = _compiled[0]
         self.fold_keys = doc.fold_keys
         self.duplicates = doc.duplicates
         """The document's options the snapshot was built with (it is rebuilt when they change)."""
@@ -188,12 +196,12 @@ class Snapshot:
         """``check_relay`` without features, or None when the model must answer."""
         if not addr:
             return AccessDecision("connect", None)
-        if _ADDR.fullmatch(addr) is None:
+        if self.addr.fullmatch(addr) is None:
             return None
         tried: list[str] = []
         hit = None
         if name:
-            if _HOST.fullmatch(name) is None:
+            if self.host.fullmatch(name) is None:
                 return None
             hit = self._domain("Connect:", name, tried)
         if hit is None:
@@ -208,7 +216,7 @@ class Snapshot:
         self, address: str, client: Client | None, names: frozenset[str]
     ) -> AccessDecision | None:
         """``check_rcpt`` without features and relay domains (``names``: class w, folded)."""
-        m = _MAIL.fullmatch(address)
+        m = self.mail.fullmatch(address)
         if m is None:
             if address == "" or address == "<>":
                 return AccessDecision("to", "ERROR", None, "553 User address required")
@@ -233,7 +241,7 @@ class Snapshot:
         if addr is not None:
             if addr == "" or (addr.isascii() and addr.lower() in _LOCAL_CLIENTS):
                 return AccessDecision("to", "RELAY", None, None, None, None, tuple(tried))
-            if _ADDR.fullmatch(addr) is None:
+            if self.addr.fullmatch(addr) is None:
                 return None
             hit = self._address("Connect:", addr, tried)
             if hit is not None and hit[2]:
@@ -246,7 +254,7 @@ class Snapshot:
         if client.resolve_status != "OK":
             return None
         if client.name:
-            m = _NAME.fullmatch(client.name)
+            m = self.name.fullmatch(client.name)
             if m is None:
                 return None
             name = m.group(1)
@@ -267,12 +275,12 @@ class Snapshot:
         if client is not None:
             name, addr = client.name, client.addr
             if name:
-                if _HOST.fullmatch(name) is None:
+                if self.host.fullmatch(name) is None:
                     return None
                 if self._domain("TLS_Clt:", name, tried, plus=False) is not None:
                     return None
             if addr:
-                if _ADDR.fullmatch(addr) is None:
+                if self.addr.fullmatch(addr) is None:
                     return None
                 if self._address("TLS_Clt:", addr, tried, plus=False) is not None:
                     return None
@@ -280,7 +288,7 @@ class Snapshot:
             return None
         if address == "" or address == "<>":
             return AccessDecision("from", None, None, None, None, None, tuple(tried))
-        m = _MAIL.fullmatch(address)
+        m = self.mail.fullmatch(address)
         if m is None:
             return None
         local, domain, dots = m.groups()
