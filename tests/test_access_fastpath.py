@@ -97,6 +97,25 @@ CLIENT = st.one_of(
     ),
 )
 LOCAL_NAMES = st.sampled_from([(), ("ex",), ("Ex.", "a.b"), ("[10.1.2.3]",), ("localhost",)])
+FEATURES = st.one_of(
+    st.just(()),
+    st.lists(
+        st.sampled_from(
+            ["lookupdotdomain", "relay_hosts_only", "skip", "blocklist_recipients", "delay_checks"]
+        ),
+        max_size=3,
+        unique=True,
+    ),
+)
+RELAY_DOMAINS = st.one_of(
+    st.just(()),
+    st.lists(
+        st.sampled_from(
+            ["ex", "Ex", ".ex", "a.b", "b", "10.1", "10", "IPv6", "x_y", "a b", "", "[1]"]
+        ),
+        max_size=3,
+    ),
+)
 
 
 @st.composite
@@ -131,28 +150,64 @@ def same_answer(fast: Any, slow: Any) -> None:
     )
 
 
-@given(access_docs(), CLIENT_NAME, CLIENT_ADDR)
-def test_check_connect_equals_the_model(doc: AccessDocument, name: Any, addr: Any) -> None:
-    same_answer(lambda: doc.check_connect(name, addr), lambda: rules.check_connect(doc, name, addr))
-
-
-@given(access_docs(), ADDRESS, CLIENT, LOCAL_NAMES)
-def test_check_from_equals_the_model(
-    doc: AccessDocument, address: str, client: Client | None, names: tuple[str, ...]
+@given(access_docs(), CLIENT_NAME, CLIENT_ADDR, FEATURES)
+def test_check_connect_equals_the_model(
+    doc: AccessDocument, name: Any, addr: Any, features: list[str]
 ) -> None:
     same_answer(
-        lambda: doc.check_from(address, client=client, local_names=names),
-        lambda: rules.check_from(doc, address, client=client, local_names=names),
+        lambda: doc.check_connect(name, addr, features=iter(features)),
+        lambda: rules.check_connect(doc, name, addr, features=features),
     )
 
 
-@given(access_docs(), ADDRESS, CLIENT, LOCAL_NAMES)
-def test_check_to_equals_the_model(
-    doc: AccessDocument, address: str, client: Client | None, names: tuple[str, ...]
+@given(access_docs(), ADDRESS, CLIENT, LOCAL_NAMES, FEATURES)
+def test_check_from_equals_the_model(
+    doc: AccessDocument,
+    address: str,
+    client: Client | None,
+    names: tuple[str, ...],
+    features: list[str],
 ) -> None:
     same_answer(
-        lambda: doc.check_to(address, client=client, local_names=names),
-        lambda: rules.check_to(doc, address, client=client, local_names=names),
+        lambda: doc.check_from(address, client=client, local_names=names, features=features),
+        lambda: rules.check_from(doc, address, client=client, local_names=names, features=features),
+    )
+
+
+@given(access_docs(), ADDRESS, CLIENT, LOCAL_NAMES, FEATURES, RELAY_DOMAINS, st.booleans())
+def test_check_to_equals_the_model(
+    doc: AccessDocument,
+    address: str,
+    client: Client | None,
+    names: tuple[str, ...],
+    features: list[str],
+    relay: list[str],
+    iterators: bool,
+) -> None:
+    def fast() -> rules.AccessDecision:
+        if iterators:  # read once only: the document must not lose them to the fast path
+            return doc.check_to(
+                address,
+                client=client,
+                local_names=iter(names),
+                features=iter(features),
+                relay_domains=iter(relay),
+                sender="a@b.test",
+            )
+        kw: dict[str, Any] = {"local_names": names, "features": features, "sender": "a@b.test"}
+        return doc.check_to(address, client=client, relay_domains=relay, **kw)
+
+    same_answer(
+        fast,
+        lambda: rules.check_to(
+            doc,
+            address,
+            client=client,
+            local_names=names,
+            features=features,
+            relay_domains=relay,
+            sender="a@b.test",
+        ),
     )
 
 
@@ -242,8 +297,8 @@ class _Model:
     def check_from(self, address: str, **kw: Any) -> rules.AccessDecision:
         return rules.check_from(self.doc, address, **kw)
 
-    def check_connect(self, name: str, addr: str) -> rules.AccessDecision:
-        return rules.check_connect(self.doc, name, addr)
+    def check_connect(self, name: str, addr: str, **kw: Any) -> rules.AccessDecision:
+        return rules.check_connect(self.doc, name, addr, **kw)
 
 
 def test_unusual_queries_are_left_to_the_model() -> None:
@@ -281,3 +336,57 @@ def test_the_snapshot_follows_the_key_options() -> None:
     assert doc.check_to("u@ex.test").action == "REJECT"
     doc.fold_keys = False
     assert doc.check_to("u@EX.test") == rules.check_to(doc, "u@EX.test")
+
+
+FEATURED = AccessDocument.from_text(
+    "Connect:.trusted.test\tRELAY\nTo:.dot.test\tRELAY\nTo:sub.skip.test\tSKIP\n"
+    "skip.test\tRELAY\nConnect:10.9\tSKIP\nConnect:10\tREJECT\nFrom:.dot.test\tDISCARD\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "args", "kw"),
+    [
+        ("check_to", ("u@a.dot.test",), {"features": ["lookupdotdomain"]}),
+        ("check_to", ("u@dot.test",), {"features": ["lookupdotdomain"]}),
+        ("check_to", ("u@x.sub.skip.test",), {}),
+        ("check_to", ("u@x.sub.skip.test",), {"features": ["skip"]}),
+        ("check_to", ("u@x.skip.test",), {"features": ["relay_hosts_only"]}),
+        ("check_to", ("u@skip.test",), {"features": ["relay_hosts_only"]}),
+        ("check_to", ("u@a.ex",), {"relay_domains": ["ex"]}),
+        ("check_to", ("u@a.ex",), {"relay_domains": ["ex"], "features": ["relay_hosts_only"]}),
+        ("check_to", ("u@aex",), {"relay_domains": ["ex", ".a"]}),
+        (
+            "check_to",
+            ("u@far.test",),
+            {"client": Client("h.trusted.test", "10.1.1.1"), "features": ["lookupdotdomain"]},
+        ),
+        (
+            "check_to",
+            ("u@far.test",),
+            {"client": Client("h", "10.9.1.1"), "relay_domains": ["10.9"]},
+        ),
+        (
+            "check_to",
+            ("u@far.test",),
+            {"client": Client("h", "10.90.1.1"), "relay_domains": ["10.9"]},
+        ),
+        ("check_to", ("u@far.test",), {"client": Client("a.b", "1.2.3.4"), "relay_domains": ["b"]}),
+        ("check_connect", ("h", "10.9.1.1"), {}),
+        ("check_connect", ("h", "10.9.1.1"), {"features": ["skip"]}),
+        ("check_connect", ("x.trusted.test", "1.2.3.4"), {"features": ("lookupdotdomain",)}),
+        ("check_from", ("u@a.dot.test",), {"features": ["lookupdotdomain"]}),
+        ("check_from", ("u@a.dot.test",), {"client": Client("h.t", "1.2.3.4")}),
+    ],
+)
+def test_features_take_the_fast_path(
+    method: str, args: tuple[Any, ...], kw: dict[str, Any]
+) -> None:
+    doc = FEATURED.copy()
+    calls: list[object] = []
+    snapshot = doc._snapshot()
+    fast = getattr(snapshot, method)
+    setattr(snapshot, method, lambda *a: calls.append(fast(*a)) or calls[-1])
+    got = getattr(doc, method)(*args, **kw)
+    assert calls and calls[0] is not None  # answered by the fast path
+    assert got == getattr(_Model(doc), method)(*args, **kw)

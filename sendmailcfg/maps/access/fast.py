@@ -4,11 +4,13 @@ r"""Fast answers to the plain access queries: a snapshot of the keys, walked by 
 (dropped on every edit); the entry and the tokens of a key's value are read the first
 time a lookup finds it. Its ``check_*`` methods answer the queries made of plain labels
 (``user@host``, a host name of letters, digits, ``-`` and ``_``, an IPv4 address or a
-``IPv6:`` address) with the default features by direct lookups in the order of the
-rulesets of :mod:`~sendmailcfg.maps.access.rules`; they return None for anything else
-(other features, quoting, brackets, ``TLS_Clt:`` entries, ``TEMP``/``PERM`` values, a
-client whose name did not resolve, ...), which the token-level model then answers.
-Both give equal :class:`~sendmailcfg.maps.access.rules.AccessDecision` objects
+``IPv6:`` address) by direct lookups in the order of the rulesets of
+:mod:`~sendmailcfg.maps.access.rules`, with the features ``lookupdotdomain``,
+``relay_hosts_only`` and ``skip`` and plain relay domains (class R). They return None for
+anything else (the features ``blocklist_recipients`` and ``delay_checks``, a host name,
+quoting, brackets, ``TLS_Clt:`` entries, ``TEMP``/``PERM`` values, a client whose name did
+not resolve, ...), which the token-level model then answers. Both give equal
+:class:`~sendmailcfg.maps.access.rules.AccessDecision` objects
 (``tests/test_access_fastpath.py``).
 
 >>> from sendmailcfg.maps.access import AccessDocument
@@ -25,11 +27,13 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from sendmailcfg.maps.access.rules import AccessDecision, Client, _verdict
 from sendmailcfg.maps.access.tokens import same, tokenize
 from sendmailcfg.maps.document import LocatedEntry
+from sendmailcfg.maps.keys import fold
 
 if TYPE_CHECKING:
     from sendmailcfg.maps.document import MapDocument
@@ -43,10 +47,13 @@ _ADDR = r"[A-Za-z0-9_-]+(?:(?:\.|::?)[A-Za-z0-9_-]+)*"
 """A client address: words with ``.``, ``:`` or ``::`` between (IPv4, ``IPv6:...``)."""
 _MAIL = rf"([A-Za-z0-9_=*-]+(?:[.+][A-Za-z0-9_=*-]+)*)@({_LABELS})(\.*)"
 """``user@host`` of word tokens: the local part (``+detail`` allowed), host, trailing dots."""
+_RELAY = rf"\.?{_LABELS}"
+"""A relay domain (class R) of plain labels, perhaps with a leading dot."""
 _Pattern = re.Pattern[str]
-_Patterns = tuple[_Pattern, _Pattern, _Pattern, _Pattern]
+_Patterns = tuple[_Pattern, _Pattern, _Pattern, _Pattern, _Pattern]
 _compiled: list[_Patterns] = []
-"""The four patterns, compiled by the first :class:`Snapshot` (not at import)."""
+"""The patterns, compiled by the first :class:`Snapshot` (not at import)."""
+
 _LOCAL_CLIENTS = frozenset(("", "0", "127.0.0.1", "ipv6:0:0:0:0:0:0:0:1", "ipv6:::1"))
 """Client addresses ``Relay_ok`` takes for a local submission (folded)."""
 _LOCALHOSTS = frozenset(("localhost", "localhost.uucp"))
@@ -57,10 +64,73 @@ _UNREAD = 0
 _ABSENT: tuple[()] = ()
 """A key whose value is ``?``: the rulesets' own "not found"."""
 
-# A found key: (entry, value tokens, value is RELAY, value is OKR/TEMP/PERM, verdict or None)
-_Hit = tuple[LocatedEntry, list[str], bool, str | None]
+# A found key: (entry, value tokens, value is RELAY, the word of a one-word value, value is SKIP)
+_Hit = tuple[LocatedEntry, list[str], bool, str | None, bool]
 _NONE: frozenset[int] = frozenset()
 _RELAYING_DENIED = ("5.7.1", "550 Relaying denied")
+_FAST_FEATURES = frozenset(("lookupdotdomain", "relay_hosts_only", "skip"))
+"""The features the fast walks follow; any other leaves the query to the model."""
+
+
+class Options:
+    """The features of one call, as the walks read them."""
+
+    __slots__ = ("dot", "exact", "skip")
+
+    def __init__(self, features: frozenset[str]) -> None:
+        self.dot = "lookupdotdomain" in features
+        self.exact = "relay_hosts_only" in features
+        self.skip = "skip" in features
+
+
+DEFAULT = Options(frozenset())
+"""No features."""
+
+
+def options(features: Iterable[str]) -> Options | None:
+    """The :class:`Options` of ``features``, or None when the model must answer."""
+    if not features:
+        return DEFAULT
+    feats = frozenset(features)
+    return Options(feats) if feats <= _FAST_FEATURES else None
+
+
+def relay_members(relay_domains: Iterable[str]) -> tuple[str, ...] | None:
+    """Class R folded, one string each, or None when a member is not plain labels."""
+    out = []
+    pattern = _patterns()[4]
+    for r in relay_domains:
+        tokens = tokenize(r)
+        if not tokens:
+            continue
+        member = "".join(fold(t) for t in tokens)
+        if pattern.fullmatch(member) is None or tokenize(member) != [fold(t) for t in tokens]:
+            return None
+        out.append(member)
+    return tuple(out)
+
+
+def _patterns() -> _Patterns:
+    if not _compiled:
+        c = re.compile
+        _compiled.append((c(_HOST), c(_NAME), c(_ADDR), c(_MAIL), c(_RELAY)))
+    return _compiled[0]
+
+
+def _suffix(low: str, members: tuple[str, ...], exact: bool) -> bool:
+    """``R_suffix``: a plain folded host is (exact) or ends with (label-wise) a member."""
+    for m in members:
+        if exact:
+            if low == m:
+                return True
+        elif low.endswith(m) and (len(low) == len(m) or m[0] == "." or low[-len(m) - 1] == "."):
+            return True
+    return False
+
+
+def _prefix(low: str, members: tuple[str, ...]) -> bool:
+    """``R_prefix``: a plain folded address starts with (token-wise) a member."""
+    return any(low.startswith(m) and (len(low) == len(m) or low[len(m)] in ".:") for m in members)
 
 
 class Snapshot:
@@ -68,10 +138,7 @@ class Snapshot:
 
     def __init__(self, doc: MapDocument) -> None:
         self.doc = doc
-        if not _compiled:
-            compile = re.compile
-            _compiled.append((compile(_HOST), compile(_NAME), compile(_ADDR), compile(_MAIL)))
-        self.host, self.name, self.addr, self.mail = _compiled[0]
+        self.host, self.name, self.addr, self.mail, _ = _patterns()
         self.fold_keys = doc.fold_keys
         self.duplicates = doc.duplicates
         """The document's options the snapshot was built with (it is rebuilt when they change)."""
@@ -81,8 +148,9 @@ class Snapshot:
         and colons they have. A lookup of a key of a shape no key has is left out."""
         for k in self.keys:
             self.shapes.setdefault(k[: k.find(":") + 1], set()).add(k.count(".") + k.count(":"))
-        self.readings: dict[str, tuple[list[str], bool, str | None]] = {}
-        """Value text -> its tokens, whether it is RELAY, the word of a one-word value."""
+        self.readings: dict[str, tuple[list[str], bool, str | None, bool]] = {}
+        """Value text -> its tokens, whether it is RELAY, the word of a one-word value,
+        whether it is SKIP."""
         self.verdicts: dict[str, tuple[str | None, str | None, str | None]] = {}
         """Value text -> what it decides (values not ending in ``:``; they repeat)."""
 
@@ -93,13 +161,15 @@ class Snapshot:
         reading = self.readings.get(entry.value)
         if reading is None:
             tokens = tokenize(entry.value)
-            relay = len(tokens) == 1 and same(tokens[0], "RELAY")
-            special = tokens[0].upper() if len(tokens) == 1 else None
-            reading = self.readings[entry.value] = (tokens, relay, special)
-        tokens, relay, special = reading
+            one = len(tokens) == 1
+            relay = one and same(tokens[0], "RELAY")
+            skip = one and same(tokens[0], "SKIP")
+            special = tokens[0].upper() if one else None
+            reading = self.readings[entry.value] = (tokens, relay, special, skip)
+        tokens, relay, special, skip = reading
         hit: _Hit | tuple[()] = _ABSENT
         if not (len(tokens) == 1 and tokens[0] == "?"):
-            hit = (entry, tokens, relay, special)
+            hit = (entry, tokens, relay, special, skip)
         self.keys[folded] = hit
         return hit
 
@@ -116,14 +186,29 @@ class Snapshot:
         hit = self.keys.get(folded)
         return None if hit is None else self._found(folded, hit)
 
-    def _domain(self, tag: str, host: str, tried: list[str], plus: bool = True) -> _Hit | None:
-        """Ruleset D for plain labels: ``tag:host`` (and ``host``), then each parent."""
+    def _tagged(self, tag: str, body: str, tried: list[str]) -> _Hit | None:
+        """``tag:body``, then ``body`` (the rulesets' ``+`` lookups)."""
+        return self._get(tag + body, tried) or self._get(body, tried)
+
+    def _domain(
+        self,
+        tag: str,
+        host: str,
+        tried: list[str],
+        plus: bool = True,
+        opts: Options = DEFAULT,
+    ) -> _Hit | None:
+        """Ruleset D for plain labels: ``tag:host`` (and ``host``), with
+        ``lookupdotdomain`` ``.parent``, then each parent; a SKIP found stops it (with
+        ``skip``: None)."""
         get = self.keys.get
         append = tried.append
         folded_tag, low = (tag.lower(), host.lower()) if self.fold_keys else (tag, host)
         tagged = self.shapes.get(folded_tag, _NONE)
         plain = self.shapes.get("", _NONE) if plus else _NONE
+        dot_too = opts.dot
         n = host.count(".")  # the key's dots; a tagged key has one colon more
+        found = None
         while True:
             append(tag + host)
             if n + 1 in tagged:
@@ -131,25 +216,40 @@ class Snapshot:
                 hit = get(k)
                 if hit is not None:
                     found = self._found(k, hit)
-                    if found is not None:
-                        return found
-            if plus:
+            if found is None and plus:
                 append(host)
                 if n in plain:
                     hit = get(low)
                     if hit is not None:
                         found = self._found(low, hit)
-                        if found is not None:
-                            return found
             dot = host.find(".")
+            if found is None and dot_too and dot >= 0:
+                # ".parent": as many dots as the host
+                append(tag + host[dot:])
+                if n + 1 in tagged:
+                    k = folded_tag + low[dot:]
+                    hit = get(k)
+                    if hit is not None:
+                        found = self._found(k, hit)
+                if found is None and plus:
+                    append(host[dot:])
+                    if n in plain:
+                        hit = get(low[dot:])
+                        if hit is not None:
+                            found = self._found(low[dot:], hit)
+            if found is not None:
+                return None if opts.skip and found[4] else found
             if dot < 0:
                 return None
             host = host[dot + 1 :]
             low = low[dot + 1 :]
             n -= 1
 
-    def _address(self, tag: str, addr: str, tried: list[str], plus: bool = True) -> _Hit | None:
-        """Ruleset A for a plain address: it, then without its last ``.x``, ``:x``, ``::x``."""
+    def _address(
+        self, tag: str, addr: str, tried: list[str], plus: bool = True, skip: bool = False
+    ) -> _Hit | None:
+        """Ruleset A for a plain address: it, then without its last ``.x``, ``:x``, ``::x``;
+        a SKIP found stops it (with ``skip``: None)."""
         get = self.keys.get
         append = tried.append
         shapes = self.shapes
@@ -157,22 +257,21 @@ class Snapshot:
         tagged = shapes.get(folded_tag, _NONE)
         n = addr.count(".") + addr.count(":")
         while True:
+            found = None
             append(tag + addr)
             if n + 1 in tagged:
                 k = folded_tag + low
                 hit = get(k)
                 if hit is not None:
                     found = self._found(k, hit)
-                    if found is not None:
-                        return found
-            if plus:
+            if found is None and plus:
                 append(addr)
                 if n in shapes.get(low[: low.find(":") + 1], _NONE):
                     hit = get(low)
                     if hit is not None:
                         found = self._found(low, hit)
-                        if found is not None:
-                            return found
+            if found is not None:
+                return None if skip and found[4] else found
             cut = max(addr.rfind("."), addr.rfind(":"))
             if cut < 0:
                 return None
@@ -192,8 +291,10 @@ class Snapshot:
 
     # -- the checks ------------------------------------------------------------------
 
-    def check_connect(self, name: str | None, addr: str | None) -> AccessDecision | None:
-        """``check_relay`` without features, or None when the model must answer."""
+    def check_connect(
+        self, name: str | None, addr: str | None, opts: Options = DEFAULT
+    ) -> AccessDecision | None:
+        """``check_relay``, or None when the model must answer."""
         if not addr:
             return AccessDecision("connect", None)
         if self.addr.fullmatch(addr) is None:
@@ -203,9 +304,9 @@ class Snapshot:
         if name:
             if self.host.fullmatch(name) is None:
                 return None
-            hit = self._domain("Connect:", name, tried)
+            hit = self._domain("Connect:", name, tried, True, opts)
         if hit is None:
-            hit = self._address("Connect:", addr, tried)
+            hit = self._address("Connect:", addr, tried, True, opts.skip)
             if hit is None:
                 return AccessDecision("connect", None, None, None, None, None, tuple(tried))
         entry = hit[0]
@@ -213,28 +314,42 @@ class Snapshot:
         return AccessDecision("connect", action, code, reply, entry.key, entry.line, tuple(tried))
 
     def check_to(
-        self, address: str, client: Client | None, names: frozenset[str]
+        self,
+        address: str,
+        client: Client | None,
+        names: frozenset[str],
+        relay: tuple[str, ...] = (),
+        opts: Options = DEFAULT,
     ) -> AccessDecision | None:
-        """``check_rcpt`` without features and relay domains (``names``: class w, folded)."""
+        """``check_rcpt`` (``names``: class w, ``relay``: class R, folded), or None."""
         m = self.mail.fullmatch(address)
         if m is None:
             if address == "" or address == "<>":
                 return AccessDecision("to", "ERROR", None, "553 User address required")
             return None
         domain = m.group(2)
-        if domain.lower() in names:
+        low = domain.lower()
+        if low in names or (relay and _suffix(low, relay, opts.exact)):
             return AccessDecision("to", "RELAY")
         tried: list[str] = []
-        hit = self._domain("To:", domain, tried)
+        if opts.exact:
+            hit = self._tagged("To:", domain, tried)
+        else:
+            hit = self._domain("To:", domain, tried, True, opts)
         if hit is not None and hit[2]:
             entry = hit[0]
             return AccessDecision("to", "RELAY", None, None, entry.key, entry.line, tuple(tried))
         if client is not None:
-            return self._relay_ok(client, names, tried)
+            return self._relay_ok(client, names, relay, opts, tried)
         return AccessDecision("to", "REJECT", *_RELAYING_DENIED, None, None, tuple(tried))
 
     def _relay_ok(
-        self, client: Client, names: frozenset[str], tried: list[str]
+        self,
+        client: Client,
+        names: frozenset[str],
+        relay: tuple[str, ...],
+        opts: Options,
+        tried: list[str],
     ) -> AccessDecision | None:
         """Relay_ok for a client of plain name and address that resolved (else None)."""
         addr = client.addr
@@ -243,7 +358,9 @@ class Snapshot:
                 return AccessDecision("to", "RELAY", None, None, None, None, tuple(tried))
             if self.addr.fullmatch(addr) is None:
                 return None
-            hit = self._address("Connect:", addr, tried)
+            if relay and _prefix(addr.lower(), relay):
+                return AccessDecision("to", "RELAY", None, None, None, None, tuple(tried))
+            hit = self._address("Connect:", addr, tried, True, opts.skip)
             if hit is not None and hit[2]:
                 entry = hit[0]
                 return AccessDecision(
@@ -258,9 +375,13 @@ class Snapshot:
             if m is None:
                 return None
             name = m.group(1)
-            if name.lower() in names:
+            low = name.lower()
+            if low in names or (relay and _suffix(low, relay, opts.exact)):
                 return AccessDecision("to", "RELAY", None, None, None, None, tuple(tried))
-            hit = self._domain("Connect:", name, tried)
+            if opts.exact:
+                hit = self._tagged("Connect:", name, tried)
+            else:
+                hit = self._domain("Connect:", name, tried, True, opts)
             if hit is not None and hit[2]:
                 entry = hit[0]
                 return AccessDecision(
@@ -268,21 +389,24 @@ class Snapshot:
                 )
         return AccessDecision("to", "REJECT", *_RELAYING_DENIED, None, None, tuple(tried))
 
-    def check_from(self, address: str, client: Client | None) -> AccessDecision | None:
-        """``check_mail`` without features and ``host_name``, or None."""
+    def check_from(
+        self, address: str, client: Client | None, opts: Options = DEFAULT
+    ) -> AccessDecision | None:
+        """``check_mail`` without ``host_name``, or None."""
         tried: list[str] = []
-        # tls_client first: any TLS_Clt: entry found leaves the query to the model
+        # tls_client first: any TLS_Clt: entry found (SKIP too) leaves the query to the model
         if client is not None:
             name, addr = client.name, client.addr
             if name:
                 if self.host.fullmatch(name) is None:
                     return None
-                if self._domain("TLS_Clt:", name, tried, plus=False) is not None:
+                tls = Options(frozenset(("lookupdotdomain",))) if opts.dot else DEFAULT
+                if self._domain("TLS_Clt:", name, tried, False, tls) is not None:
                     return None
             if addr:
                 if self.addr.fullmatch(addr) is None:
                     return None
-                if self._address("TLS_Clt:", addr, tried, plus=False) is not None:
+                if self._address("TLS_Clt:", addr, tried, False) is not None:
                     return None
         if self._get("TLS_Clt:", tried) is not None:
             return None
@@ -298,10 +422,10 @@ class Snapshot:
         if hit is None:
             hit = self._user_at(f"{local}@", local, "@", tried)
             if hit is None:
-                hit = self._domain("From:", domain, tried)
+                hit = self._domain("From:", domain, tried, True, opts)
                 if hit is None:
                     return AccessDecision("from", None, None, None, None, None, tuple(tried))
-        entry, tokens, _, special = hit
+        entry, tokens, _, special, _ = hit
         if special in ("OKR", "TEMP", "PERM"):
             if special != "OKR":
                 return None
@@ -313,14 +437,12 @@ class Snapshot:
 
     def _user_at(self, key: str, local: str, at: str, tried: list[str]) -> _Hit | None:
         """Rulesets F and U: ``key`` (``user+detail@...``), then ``user+*@...``, ``user@...``."""
-        get = self._get
-        hit = get("From:" + key, tried) or get(key, tried)
+        hit = self._tagged("From:", key, tried)
         if hit is None:
             plus = local.find("+")
             if plus > 0:
                 user = local[:plus]
-                for k in (f"{user}+*{at}", user + at):
-                    hit = get("From:" + k, tried) or get(k, tried)
-                    if hit is not None:
-                        break
+                hit = self._tagged("From:", f"{user}+*{at}", tried)
+                if hit is None:
+                    hit = self._tagged("From:", user + at, tried)
         return hit
