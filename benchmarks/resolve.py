@@ -185,7 +185,7 @@ def main() -> int:
     print(f"{'index build (first resolve)':<36}{build:>14.3f} s")
     calibration = best["calibration"]
     for name, value in best.items():
-        print(f"{name:<36}{value:>14,.0f} /s  {value / calibration:6.3f}x dict.get")
+        print(f"{name:<36}{value:>14,.0f} /s  {value / calibration:7.4f}x dict.get")
     return 0
 
 
