@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sendmailcfg.maps.access import AccessDocument, AccessQueryError, Client, rules
-from sendmailcfg.maps.access.fast import Snapshot
+from sendmailcfg.maps.access.fast import Snapshot, _AnyShape
 from sendmailcfg.syntax.map_nodes import MapSyntax
 
 LABEL = st.sampled_from(["a", "B", "ex", "Ex", "q-1", "x_y", "localhost", "test", "9", "uucp"])
@@ -130,6 +130,8 @@ def access_docs(draw: st.DrawFn) -> AccessDocument:
         duplicates=draw(st.sampled_from(["first", "last"])),
     )
     assert isinstance(doc, AccessDocument)
+    if draw(st.booleans()):
+        doc._snapshot().countdown = 1  # the key shapes are counted at the first check
     return doc
 
 
@@ -341,7 +343,10 @@ def test_the_snapshot_follows_the_key_options() -> None:
 FEATURED = AccessDocument.from_text(
     "Connect:.trusted.test\tRELAY\nTo:.dot.test\tRELAY\nTo:sub.skip.test\tSKIP\n"
     "skip.test\tRELAY\nConnect:10.9\tSKIP\nConnect:10\tREJECT\nFrom:.dot.test\tDISCARD\n"
+    "To:bob@\tREJECT\nTo:victim@ex.test\tERROR:5.1.1:550 gone\nTo:ok.test\tOK\n"
+    "To:u+*@ex.test\tDISCARD\nTo:gone.test\tREJECT\nFrom:bad@x.test\tREJECT\n"
 )
+DELAY: dict[str, Any] = {"features": ["delay_checks"], "local_names": ["mx.test"]}
 
 
 @pytest.mark.parametrize(
@@ -372,6 +377,23 @@ FEATURED = AccessDocument.from_text(
             {"client": Client("h", "10.90.1.1"), "relay_domains": ["10.9"]},
         ),
         ("check_to", ("u@far.test",), {"client": Client("a.b", "1.2.3.4"), "relay_domains": ["b"]}),
+        ("check_to", ("victim@ex.test",), {"features": ["blocklist_recipients"]}),
+        ("check_to", ("u+x@ex.test",), {"features": ["blocklist_recipients"]}),
+        ("check_to", ("bob@ex.test",), {"features": ["blocklist_recipients"]}),
+        (
+            "check_to",
+            ("bob@mx.test",),
+            {"features": ["blocklist_recipients"], "local_names": ["mx.test"]},
+        ),
+        ("check_to", ("x@a.gone.test",), {"features": ["blocklist_recipients"]}),
+        ("check_to", ("x@a.ok.test",), {"features": ["blocklist_recipients"]}),
+        ("check_connect", ("h", "10.1.1.1"), {"features": ["delay_checks"]}),
+        ("check_to", ("u@mx.test",), {**DELAY, "sender": "bad@x.test"}),
+        ("check_to", ("u@mx.test",), {**DELAY, "sender": "ok@x.test"}),
+        ("check_to", ("u@mx.test",), {**DELAY, "client": Client("h", "10.1.1.1")}),
+        ("check_to", ("u@mx.test",), {**DELAY, "client": Client("h", "10.9.1.1")}),
+        ("check_to", ("u@far.test",), {**DELAY, "sender": "bad@x.test"}),
+        ("check_from", ("u@a.dot.test",), {"features": ["delay_checks"]}),
         ("check_connect", ("h", "10.9.1.1"), {}),
         ("check_connect", ("h", "10.9.1.1"), {"features": ["skip"]}),
         ("check_connect", ("x.trusted.test", "1.2.3.4"), {"features": ("lookupdotdomain",)}),
@@ -395,3 +417,29 @@ def test_features_take_the_fast_path(
     got = getattr(doc, method)(*args, **kw)
     assert calls and calls[0] is not None  # answered by the fast path
     assert got == getattr(_Model(doc), method)(*args, **kw)
+
+
+def test_counted_shapes_leave_out_lookups_only() -> None:
+    doc = ACCESS.copy()
+    snapshot = doc._snapshot()
+    gets: list[str] = []
+
+    class Keys(dict[str, Any]):
+        def get(self, key: str, default: Any = None) -> Any:
+            gets.append(key)
+            return super().get(key, default)
+
+    snapshot.keys = Keys(snapshot.keys)
+    client = Client("h.x", "10.1.2.3")
+    first = doc.check_to("u@a.b.far.test", client=client)
+    looked_up = len(gets)
+    assert isinstance(snapshot.shapes, _AnyShape)  # every lookup made
+    for i in range(snapshot.countdown):
+        doc.check_to(f"u@h{i}.ex.test")
+    counted: object = snapshot.shapes
+    assert counted == {"to:": {2}, "connect:": {2, 3}, "from:": {2}}
+    gets.clear()
+    again = doc.check_to("u@a.b.far.test", client=client)
+    assert again == first and again.tried == first.tried
+    assert len(gets) < looked_up
+    assert gets == ["to:far.test", "connect:10.1.2", "connect:10.1"]

@@ -125,7 +125,7 @@ class AccessDocument(MapDocument):
             names = _LOCALHOST
             if local_names:
                 names = frozenset({"localhost", *(fold(n.rstrip(".")) for n in local_names)})
-            found = self._snapshot().check_to(address, client, names, relay, opts)
+            found = self._snapshot().check_to(address, client, names, relay, opts, sender)
             if found is not None:
                 return found
         return rules.check_to(

@@ -5,11 +5,10 @@ r"""Fast answers to the plain access queries: a snapshot of the keys, walked by 
 time a lookup finds it. Its ``check_*`` methods answer the queries made of plain labels
 (``user@host``, a host name of letters, digits, ``-`` and ``_``, an IPv4 address or a
 ``IPv6:`` address) by direct lookups in the order of the rulesets of
-:mod:`~sendmailcfg.maps.access.rules`, with the features ``lookupdotdomain``,
-``relay_hosts_only`` and ``skip`` and plain relay domains (class R). They return None for
-anything else (the features ``blocklist_recipients`` and ``delay_checks``, a host name,
-quoting, brackets, ``TLS_Clt:`` entries, ``TEMP``/``PERM`` values, a client whose name did
-not resolve, ...), which the token-level model then answers. Both give equal
+:mod:`~sendmailcfg.maps.access.rules`, with every feature and plain relay domains (class
+R). They return None for anything else (a host name, quoting, brackets, ``TLS_Clt:``
+entries, ``TEMP``/``PERM`` values, a client whose name did not resolve, ...), which the
+token-level model then answers. Both give equal
 :class:`~sendmailcfg.maps.access.rules.AccessDecision` objects
 (``tests/test_access_fastpath.py``).
 
@@ -30,7 +29,9 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from sendmailcfg.maps.access.rules import AccessDecision, Client, _verdict
+import attrs
+
+from sendmailcfg.maps.access.rules import FEATURES, AccessDecision, Client, _verdict
 from sendmailcfg.maps.access.tokens import same, tokenize
 from sendmailcfg.maps.document import LocatedEntry
 from sendmailcfg.maps.keys import fold
@@ -68,19 +69,39 @@ _ABSENT: tuple[()] = ()
 _Hit = tuple[LocatedEntry, list[str], bool, str | None, bool]
 _NONE: frozenset[int] = frozenset()
 _RELAYING_DENIED = ("5.7.1", "550 Relaying denied")
-_FAST_FEATURES = frozenset(("lookupdotdomain", "relay_hosts_only", "skip"))
-"""The features the fast walks follow; any other leaves the query to the model."""
+_FAST_FEATURES = frozenset(FEATURES)
+"""The features the fast checks know: all of them."""
+_MAILBOX_DISABLED = ("5.2.1", "550 Mailbox disabled for this recipient")
+_ERRORS = ("REJECT", "ERROR", "DISCARD", "QUARANTINE")
+"""Actions that refuse: with ``delay_checks`` they end ``check_rcpt`` at once."""
+
+
+class _AnyShape:
+    """The shapes before they are counted: every key may have any shape."""
+
+    def __contains__(self, n: object) -> bool:
+        return True
+
+    def get(self, tag: str, default: object = None) -> _AnyShape:
+        return self
+
+
+_ANY = _AnyShape()
+_FIRST_CHECKS = 64
+"""Checks made before the shapes are counted: this many, or a 32nd of the keys if more."""
 
 
 class Options:
     """The features of one call, as the walks read them."""
 
-    __slots__ = ("dot", "exact", "skip")
+    __slots__ = ("block", "delay", "dot", "exact", "skip")
 
     def __init__(self, features: frozenset[str]) -> None:
         self.dot = "lookupdotdomain" in features
         self.exact = "relay_hosts_only" in features
         self.skip = "skip" in features
+        self.block = "blocklist_recipients" in features
+        self.delay = "delay_checks" in features
 
 
 DEFAULT = Options(frozenset())
@@ -143,16 +164,29 @@ class Snapshot:
         self.duplicates = doc.duplicates
         """The document's options the snapshot was built with (it is rebuilt when they change)."""
         self.keys: dict[str, _Hit | tuple[()] | int] = dict.fromkeys(doc, _UNREAD)
-        self.shapes: dict[str, set[int]] = {}
+        self.shapes: dict[str, set[int]] | _AnyShape = _ANY
         """For the keys' text up to their first colon (the tag, or ``""``): how many dots
-        and colons they have. A lookup of a key of a shape no key has is left out."""
-        for k in self.keys:
-            self.shapes.setdefault(k[: k.find(":") + 1], set()).add(k.count(".") + k.count(":"))
+        and colons they have; a lookup of a key of a shape no key has is left out. Counted
+        once the checks have made up for it (about 1 µs a key): until then every lookup
+        is made."""
+        self.countdown = max(_FIRST_CHECKS, len(self.keys) >> 5)
+        """Checks left before the shapes are counted."""
         self.readings: dict[str, tuple[list[str], bool, str | None, bool]] = {}
         """Value text -> its tokens, whether it is RELAY, the word of a one-word value,
         whether it is SKIP."""
         self.verdicts: dict[str, tuple[str | None, str | None, str | None]] = {}
         """Value text -> what it decides (values not ending in ``:``; they repeat)."""
+        self.blocks: dict[str, tuple[str | None, str | None, str | None]] = {}
+        """The same for ``blocklist_recipients`` (its REJECT says "Mailbox disabled")."""
+
+    def _count(self) -> None:
+        """One check more: the shapes are counted when the countdown ends."""
+        self.countdown -= 1
+        if self.countdown <= 0:
+            shapes: dict[str, set[int]] = {}
+            for tag, n in {(k[: k.find(":") + 1], k.count(".") + k.count(":")) for k in self.keys}:
+                shapes.setdefault(tag, set()).add(n)
+            self.shapes = shapes
 
     def _read(self, folded: str) -> _Hit | tuple[()]:
         """The entry of a stored key, read the first time a lookup finds it."""
@@ -289,17 +323,32 @@ class Snapshot:
             verdict = self.verdicts[value] = _verdict(hit[1])
         return verdict
 
+    def _blocked(self, hit: _Hit) -> tuple[str | None, str | None, str | None]:
+        value = hit[0].value
+        verdict = self.blocks.get(value)
+        if verdict is None:
+            verdict = self.blocks[value] = _verdict(hit[1], _MAILBOX_DISABLED)
+        return verdict
+
     # -- the checks ------------------------------------------------------------------
 
     def check_connect(
         self, name: str | None, addr: str | None, opts: Options = DEFAULT
     ) -> AccessDecision | None:
         """``check_relay``, or None when the model must answer."""
-        if not addr:
+        if self.shapes is _ANY:
+            self._count()
+        if opts.delay:
             return AccessDecision("connect", None)
+        return self._connect(name, addr, opts, [])
+
+    def _connect(
+        self, name: str | None, addr: str | None, opts: Options, tried: list[str]
+    ) -> AccessDecision | None:
+        if not addr:
+            return AccessDecision("connect", None, None, None, None, None, tuple(tried))
         if self.addr.fullmatch(addr) is None:
             return None
-        tried: list[str] = []
         hit = None
         if name:
             if self.host.fullmatch(name) is None:
@@ -320,18 +369,61 @@ class Snapshot:
         names: frozenset[str],
         relay: tuple[str, ...] = (),
         opts: Options = DEFAULT,
+        sender: str | None = None,
     ) -> AccessDecision | None:
-        """``check_rcpt`` (``names``: class w, ``relay``: class R, folded), or None."""
+        """``check_rcpt`` (``names``: class w, ``relay``: class R, folded), or None.
+
+        With ``delay_checks`` the sender's ``check_mail`` and the client's ``check_relay``
+        follow a recipient that passes, on the same list of keys tried."""
+        if self.shapes is _ANY:
+            self._count()
+        tried: list[str] = []
+        rcpt = self._rcpt(address, client, names, relay, opts, tried)
+        if rcpt is None or not opts.delay or rcpt.action in _ERRORS:
+            return rcpt
+        mail = self._mail(sender or "", client, opts, tried)
+        if mail is None or mail.action is not None:
+            return mail
+        if client is not None:
+            relayed = self._connect(client.name, client.addr, opts, tried)
+            if relayed is None or relayed.action in _ERRORS:
+                return relayed
+        return attrs.evolve(rcpt, tried=tuple(tried))
+
+    def _rcpt(
+        self,
+        address: str,
+        client: Client | None,
+        names: frozenset[str],
+        relay: tuple[str, ...],
+        opts: Options,
+        tried: list[str],
+    ) -> AccessDecision | None:
         m = self.mail.fullmatch(address)
         if m is None:
             if address == "" or address == "<>":
                 return AccessDecision("to", "ERROR", None, "553 User address required")
             return None
-        domain = m.group(2)
+        local, domain = m.group(1), m.group(2)
         low = domain.lower()
+        if opts.block:
+            # the recipient refused first: user@host (user@ for a local host), then the host
+            hit = self._user_at("To:", f"{local}@{domain}", local, f"@{domain}", tried)
+            if hit is None and low in names:
+                hit = self._user_at("To:", f"{local}@", local, "@", tried)
+            if hit is None:
+                hit = self._domain("To:", domain, tried, True, opts)
+            if hit is not None and not (opts.skip and hit[4]):
+                if hit[1] and hit[1][-1] == ":":
+                    return None  # an empty QUARANTINE:/ERROR: text runs into the address
+                action, code, reply = self._blocked(hit)
+                if action not in ("OK", "RELAY", None):
+                    entry = hit[0]
+                    return AccessDecision(
+                        "to", action, code, reply, entry.key, entry.line, tuple(tried)
+                    )
         if low in names or (relay and _suffix(low, relay, opts.exact)):
-            return AccessDecision("to", "RELAY")
-        tried: list[str] = []
+            return AccessDecision("to", "RELAY", None, None, None, None, tuple(tried))
         if opts.exact:
             hit = self._tagged("To:", domain, tried)
         else:
@@ -393,7 +485,15 @@ class Snapshot:
         self, address: str, client: Client | None, opts: Options = DEFAULT
     ) -> AccessDecision | None:
         """``check_mail`` without ``host_name``, or None."""
-        tried: list[str] = []
+        if self.shapes is _ANY:
+            self._count()
+        if opts.delay:
+            return AccessDecision("from", None)
+        return self._mail(address, client, opts, [])
+
+    def _mail(
+        self, address: str, client: Client | None, opts: Options, tried: list[str]
+    ) -> AccessDecision | None:
         # tls_client first: any TLS_Clt: entry found (SKIP too) leaves the query to the model
         if client is not None:
             name, addr = client.name, client.addr
@@ -418,9 +518,9 @@ class Snapshot:
         local, domain, dots = m.groups()
         if (domain + dots).lower() in _LOCALHOSTS:
             return None
-        hit = self._user_at(f"{local}@{domain}", local, f"@{domain}", tried)
+        hit = self._user_at("From:", f"{local}@{domain}", local, f"@{domain}", tried)
         if hit is None:
-            hit = self._user_at(f"{local}@", local, "@", tried)
+            hit = self._user_at("From:", f"{local}@", local, "@", tried)
             if hit is None:
                 hit = self._domain("From:", domain, tried, True, opts)
                 if hit is None:
@@ -435,14 +535,14 @@ class Snapshot:
         action, code, reply = self._verdict(hit)
         return AccessDecision("from", action, code, reply, entry.key, entry.line, tuple(tried))
 
-    def _user_at(self, key: str, local: str, at: str, tried: list[str]) -> _Hit | None:
+    def _user_at(self, tag: str, key: str, local: str, at: str, tried: list[str]) -> _Hit | None:
         """Rulesets F and U: ``key`` (``user+detail@...``), then ``user+*@...``, ``user@...``."""
-        hit = self._tagged("From:", key, tried)
+        hit = self._tagged(tag, key, tried)
         if hit is None:
             plus = local.find("+")
             if plus > 0:
                 user = local[:plus]
-                hit = self._tagged("From:", f"{user}+*{at}", tried)
+                hit = self._tagged(tag, f"{user}+*{at}", tried)
                 if hit is None:
-                    hit = self._tagged("From:", user + at, tried)
+                    hit = self._tagged(tag, user + at, tried)
         return hit
