@@ -311,7 +311,8 @@ def test_unusual_queries_are_left_to_the_model() -> None:
     assert snap.check_to("u@[10.1.2.3]", None, names) is None
     assert snap.check_to("u@far.test", Client("[10.9.9.9]", "10.9.9.9"), names) is None
     assert snap.check_from("a@localhost", None) is None
-    tls = Snapshot(AccessDocument.from_text("TLS_Clt:\tVERIFY\n"))
+    tls_doc = AccessDocument.from_text("TLS_Clt:\tVERIFY\n")
+    tls = Snapshot(tls_doc)
     assert tls.check_from("a@b.test", None) is None
 
 
@@ -443,3 +444,18 @@ def test_counted_shapes_leave_out_lookups_only() -> None:
     assert again == first and again.tried == first.tried
     assert len(gets) < looked_up
     assert gets == ["to:far.test", "connect:10.1.2", "connect:10.1"]
+
+
+def test_the_snapshot_does_not_keep_its_document_alive() -> None:
+    import gc
+    import weakref
+
+    doc = ACCESS.copy()
+    doc.check_to("u@far.test")
+    gone = weakref.ref(doc)
+    gc.disable()
+    try:
+        del doc
+        assert gone() is None  # freed at once: no cycle through the snapshot
+    finally:
+        gc.enable()

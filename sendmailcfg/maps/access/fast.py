@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -158,7 +159,8 @@ class Snapshot:
     """The keys of a document as they are now, and the fast walks over them."""
 
     def __init__(self, doc: MapDocument) -> None:
-        self.doc = doc
+        self.doc = weakref.ref(doc)
+        """The document (weakly: it holds the snapshot, which must not keep it alive)."""
         self.host, self.name, self.addr, self.mail, _ = _patterns()
         self.fold_keys = doc.fold_keys
         self.duplicates = doc.duplicates
@@ -190,7 +192,9 @@ class Snapshot:
 
     def _read(self, folded: str) -> _Hit | tuple[()]:
         """The entry of a stored key, read the first time a lookup finds it."""
-        entry = self.doc.find(folded)
+        doc = self.doc()
+        assert doc is not None
+        entry = doc.find(folded)
         assert entry is not None
         reading = self.readings.get(entry.value)
         if reading is None:
