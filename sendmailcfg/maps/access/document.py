@@ -23,7 +23,7 @@ from collections.abc import Iterable
 import attrs
 
 from sendmailcfg.maps.access import rules
-from sendmailcfg.maps.access.fast import Snapshot, options, relay_members
+from sendmailcfg.maps.access.fast import DEFAULT, Options, Snapshot, options, relay_members
 from sendmailcfg.maps.access.keys import AccessKey, parse_access_key, validate_key
 from sendmailcfg.maps.access.rules import AccessDecision, Client
 from sendmailcfg.maps.access.values import TypedValue, parse_value, validate_value
@@ -70,8 +70,10 @@ class AccessDocument(MapDocument):
         self, name: str | None, addr: str | None, *, features: Iterable[str] = ()
     ) -> AccessDecision:
         """What ``check_relay`` decides for a client (``${client_name}``, ``${client_addr}``)."""
-        features = tuple(features) if features else ()
-        opts = options(features)
+        opts: Options | None = DEFAULT
+        if features:
+            features = tuple(features)  # read twice: here, then perhaps by the model
+            opts = options(features)
         if opts is not None:
             found = self._snapshot().check_connect(name, addr, opts)
             if found is not None:
@@ -88,8 +90,10 @@ class AccessDocument(MapDocument):
         host_name: str | None = None,
     ) -> AccessDecision:
         """What ``check_mail`` decides for the sender ``address``."""
-        features = tuple(features) if features else ()
-        opts = options(features)
+        opts: Options | None = DEFAULT
+        if features:
+            features = tuple(features)
+            opts = options(features)
         if opts is not None and host_name is None:
             found = self._snapshot().check_from(address, client, opts)
             if found is not None:
@@ -115,16 +119,20 @@ class AccessDocument(MapDocument):
         host_name: str | None = None,
     ) -> AccessDecision:
         """What ``check_rcpt`` decides for the recipient ``address`` (relaying, blocklist)."""
+        opts: Options | None = DEFAULT
+        relay: tuple[str, ...] | None = ()
+        names = _LOCALHOST
         # each is read twice (here, then perhaps by the model): iterators become tuples
-        features = tuple(features) if features else ()
-        local_names = tuple(local_names) if local_names else ()
-        relay_domains = tuple(relay_domains) if relay_domains else ()
-        opts = options(features)
-        relay = relay_members(relay_domains) if relay_domains else ()
+        if features:
+            features = tuple(features)
+            opts = options(features)
+        if local_names:
+            local_names = tuple(local_names)
+            names = frozenset({"localhost", *(fold(n.rstrip(".")) for n in local_names)})
+        if relay_domains:
+            relay_domains = tuple(relay_domains)
+            relay = relay_members(relay_domains)
         if opts is not None and relay is not None and host_name is None:
-            names = _LOCALHOST
-            if local_names:
-                names = frozenset({"localhost", *(fold(n.rstrip(".")) for n in local_names)})
             found = self._snapshot().check_to(address, client, names, relay, opts, sender)
             if found is not None:
                 return found
