@@ -92,20 +92,34 @@ _FIRST_CHECKS = 64
 """Checks made before the shapes are counted: this many, or a 32nd of the keys if more."""
 
 
+@attrs.frozen
 class Options:
     """The features of one call, as the walks read them."""
 
-    __slots__ = ("block", "delay", "dot", "exact", "skip")
+    dot: bool = False
+    """``lookupdotdomain``"""
+    exact: bool = False
+    """``relay_hosts_only``"""
+    skip: bool = False
+    """``skip`` (of ``FEATURE(`access_db')``)"""
+    block: bool = False
+    """``blocklist_recipients``"""
+    delay: bool = False
+    """``delay_checks``"""
 
-    def __init__(self, features: frozenset[str]) -> None:
-        self.dot = "lookupdotdomain" in features
-        self.exact = "relay_hosts_only" in features
-        self.skip = "skip" in features
-        self.block = "blocklist_recipients" in features
-        self.delay = "delay_checks" in features
+    @classmethod
+    def of(cls, features: frozenset[str]) -> Options:
+        """The options of feature names (those it does not know are left out)."""
+        return cls(
+            "lookupdotdomain" in features,
+            "relay_hosts_only" in features,
+            "skip" in features,
+            "blocklist_recipients" in features,
+            "delay_checks" in features,
+        )
 
 
-DEFAULT = Options(frozenset())
+DEFAULT = Options()
 """No features."""
 
 
@@ -114,7 +128,7 @@ def options(features: Iterable[str]) -> Options | None:
     if not features:
         return DEFAULT
     feats = frozenset(features)
-    return Options(feats) if feats <= _FAST_FEATURES else None
+    return Options.of(feats) if feats <= _FAST_FEATURES else None
 
 
 def relay_members(relay_domains: Iterable[str]) -> tuple[str, ...] | None:
@@ -504,7 +518,7 @@ class Snapshot:
             if name:
                 if self.host.fullmatch(name) is None:
                     return None
-                tls = Options(frozenset(("lookupdotdomain",))) if opts.dot else DEFAULT
+                tls = Options(dot=True) if opts.dot else DEFAULT
                 if self._domain("TLS_Clt:", name, tried, False, tls) is not None:
                     return None
             if addr:
