@@ -77,21 +77,6 @@ _ERRORS = ("REJECT", "ERROR", "DISCARD", "QUARANTINE")
 """Actions that refuse: with ``delay_checks`` they end ``check_rcpt`` at once."""
 
 
-class _AnyShape:
-    """The shapes before they are counted: every key may have any shape."""
-
-    def __contains__(self, n: object) -> bool:
-        return True
-
-    def get(self, tag: str, default: object = None) -> _AnyShape:
-        return self
-
-
-_ANY = _AnyShape()
-_FIRST_CHECKS = 64
-"""Checks made before the shapes are counted: this many, or a 32nd of the keys if more."""
-
-
 @attrs.frozen
 class Options:
     """The features of one call, as the walks read them."""
@@ -180,13 +165,11 @@ class Snapshot:
         self.duplicates = doc.duplicates
         """The document's options the snapshot was built with (it is rebuilt when they change)."""
         self.keys: dict[str, _Hit | tuple[()] | int] = dict.fromkeys(doc, _UNREAD)
-        self.shapes: dict[str, set[int]] | _AnyShape = _ANY
+        self.shapes: dict[str, set[int]] = {}
         """For the keys' text up to their first colon (the tag, or ``""``): how many dots
-        and colons they have; a lookup of a key of a shape no key has is left out. Counted
-        once the checks have made up for it (about 1 µs a key): until then every lookup
-        is made."""
-        self.countdown = max(_FIRST_CHECKS, len(self.keys) >> 5)
-        """Checks left before the shapes are counted."""
+        and colons they have. A lookup of a key of a shape no key has is left out."""
+        for tag, n in {(k[: k.find(":") + 1], k.count(".") + k.count(":")) for k in self.keys}:
+            self.shapes.setdefault(tag, set()).add(n)
         self.readings: dict[str, tuple[list[str], bool, str | None, bool]] = {}
         """Value text -> its tokens, whether it is RELAY, the word of a one-word value,
         whether it is SKIP."""
@@ -194,15 +177,6 @@ class Snapshot:
         """Value text -> what it decides (values not ending in ``:``; they repeat)."""
         self.blocks: dict[str, tuple[str | None, str | None, str | None]] = {}
         """The same for ``blocklist_recipients`` (its REJECT says "Mailbox disabled")."""
-
-    def _count(self) -> None:
-        """One check more: the shapes are counted when the countdown ends."""
-        self.countdown -= 1
-        if self.countdown <= 0:
-            shapes: dict[str, set[int]] = {}
-            for tag, n in {(k[: k.find(":") + 1], k.count(".") + k.count(":")) for k in self.keys}:
-                shapes.setdefault(tag, set()).add(n)
-            self.shapes = shapes
 
     def _read(self, folded: str) -> _Hit | tuple[()]:
         """The entry of a stored key, read the first time a lookup finds it."""
@@ -354,8 +328,6 @@ class Snapshot:
         self, name: str | None, addr: str | None, opts: Options = DEFAULT
     ) -> AccessDecision | None:
         """``check_relay``, or None when the model must answer."""
-        if self.shapes is _ANY:
-            self._count()
         if opts.delay:
             return AccessDecision("connect", None)
         return self._connect(name, addr, opts, [])
@@ -393,8 +365,6 @@ class Snapshot:
 
         With ``delay_checks`` the sender's ``check_mail`` and the client's ``check_relay``
         follow a recipient that passes, on the same list of keys tried."""
-        if self.shapes is _ANY:
-            self._count()
         tried: list[str] = []
         rcpt = self._rcpt(address, client, names, relay, opts, tried)
         if rcpt is None or not opts.delay or rcpt.action in _ERRORS:
@@ -503,8 +473,6 @@ class Snapshot:
         self, address: str, client: Client | None, opts: Options = DEFAULT
     ) -> AccessDecision | None:
         """``check_mail`` without ``host_name``, or None."""
-        if self.shapes is _ANY:
-            self._count()
         if opts.delay:
             return AccessDecision("from", None)
         return self._mail(address, client, opts, [])
