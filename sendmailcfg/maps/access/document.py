@@ -23,10 +23,12 @@ from collections.abc import Iterable
 import attrs
 
 from sendmailcfg.maps.access import rules
+from sendmailcfg.maps.access.fast import DEFAULT, Options, Snapshot, options, relay_members
 from sendmailcfg.maps.access.keys import AccessKey, parse_access_key, validate_key
 from sendmailcfg.maps.access.rules import AccessDecision, Client
 from sendmailcfg.maps.access.values import TypedValue, parse_value, validate_value
 from sendmailcfg.maps.document import LocatedEntry, MapDocument
+from sendmailcfg.maps.keys import fold
 
 __all__ = ["AccessDecision", "AccessDocument", "AccessEntry", "Client"]
 
@@ -47,6 +49,10 @@ class AccessDocument(MapDocument):
     The decision methods take the features as names (``lookupdotdomain``,
     ``relay_hosts_only``, ``skip``, ``blocklist_recipients``, ``delay_checks``);
     see :mod:`sendmailcfg.maps.access.rules` for what each check looks up.
+
+    Plain queries with the default features are answered from a snapshot of the keys
+    (:mod:`sendmailcfg.maps.access.fast`, built at the first check, dropped on every
+    edit); everything else by the token-level model. Both give equal answers.
     """
 
     kind = "access"
@@ -64,6 +70,14 @@ class AccessDocument(MapDocument):
         self, name: str | None, addr: str | None, *, features: Iterable[str] = ()
     ) -> AccessDecision:
         """What ``check_relay`` decides for a client (``${client_name}``, ``${client_addr}``)."""
+        opts: Options | None = DEFAULT
+        if features:
+            features = tuple(features)  # read twice: here, then perhaps by the model
+            opts = options(features)
+        if opts is not None:
+            found = self._snapshot().check_connect(name, addr, opts)
+            if found is not None:
+                return found
         return rules.check_connect(self, name, addr, features=features)
 
     def check_from(
@@ -76,6 +90,14 @@ class AccessDocument(MapDocument):
         host_name: str | None = None,
     ) -> AccessDecision:
         """What ``check_mail`` decides for the sender ``address``."""
+        opts: Options | None = DEFAULT
+        if features:
+            features = tuple(features)
+            opts = options(features)
+        if opts is not None and host_name is None:
+            found = self._snapshot().check_from(address, client, opts)
+            if found is not None:
+                return found
         return rules.check_from(
             self,
             address,
@@ -97,6 +119,23 @@ class AccessDocument(MapDocument):
         host_name: str | None = None,
     ) -> AccessDecision:
         """What ``check_rcpt`` decides for the recipient ``address`` (relaying, blocklist)."""
+        opts: Options | None = DEFAULT
+        relay: tuple[str, ...] | None = ()
+        names = _LOCALHOST
+        # each is read twice (here, then perhaps by the model): iterators become tuples
+        if features:
+            features = tuple(features)
+            opts = options(features)
+        if local_names:
+            local_names = tuple(local_names)
+            names = frozenset({"localhost", *(fold(n.rstrip(".")) for n in local_names)})
+        if relay_domains:
+            relay_domains = tuple(relay_domains)
+            relay = relay_members(relay_domains)
+        if opts is not None and relay is not None and host_name is None:
+            found = self._snapshot().check_to(address, client, names, relay, opts, sender)
+            if found is not None:
+                return found
         return rules.check_to(
             self,
             address,
@@ -107,3 +146,41 @@ class AccessDocument(MapDocument):
             relay_domains=relay_domains,
             host_name=host_name,
         )
+
+    # -- the snapshot of the keys (dropped on every edit) ------------------------------
+
+    def _snapshot(self) -> Snapshot:
+        snapshot = self.__dict__.get("_keys_snapshot")
+        if (
+            snapshot is None
+            or snapshot.fold_keys != self.fold_keys
+            or snapshot.duplicates != self.duplicates
+        ):
+            snapshot = self.__dict__["_keys_snapshot"] = Snapshot(self)
+        assert isinstance(snapshot, Snapshot)
+        return snapshot
+
+    def _forget(self) -> None:
+        self.__dict__.pop("_keys_snapshot", None)
+
+    def set(self, key: str, value: str, *, after: str | None = None) -> bool:
+        self._forget()
+        return super().set(key, value, after=after)
+
+    def insert(self, key: str, value: str, *, after: str | None = None) -> int:
+        self._forget()
+        return super().insert(key, value, after=after)
+
+    def remove(self, key: str) -> bool:
+        self._forget()
+        return super().remove(key)
+
+    def copy(self) -> AccessDocument:
+        new = super().copy()
+        assert isinstance(new, AccessDocument)
+        new._forget()
+        return new
+
+
+_LOCALHOST = frozenset({"localhost"})
+"""Class w when no local names are given."""

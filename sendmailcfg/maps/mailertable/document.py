@@ -369,10 +369,13 @@ class MailertableDocument(MapDocument):
         """
         found = self._older.get(query)
         if found is None:
-            found = self._router().answer(query)
-        recent = self.__dict__.get("_recent")
-        if recent is None or len(recent) >= CACHE_SIZE:
-            self._older = recent if recent is not None else {}
+            router = self.__dict__.get("_route_index")
+            if router is None:
+                router = self._router()
+            found = router.answer(query)
+        recent = self._recent
+        if len(recent) >= CACHE_SIZE or recent is _NO_ANSWERS:
+            self._older = recent
             recent = self._recent = {}
         recent[query] = found
         return found
