@@ -303,10 +303,18 @@ class MapDocument(MutableMapping[str, str]):
             strict=strict,
         )
 
+    def _forget(self) -> None:
+        """Drop what a kind's document worked out from the entries (its answer caches).
+
+        Called before every edit (``set``, ``insert``, ``remove`` and what goes through
+        them) and on a copy; the base document keeps nothing of the kind.
+        """
+
     def copy(self) -> Self:
         """A cheap copy (the loaded text is shared) to try an edit on."""
         new = type(self).__new__(type(self))
         new.__dict__.update(self.__dict__)
+        new._forget()
         new._texts = dict(self._texts)
         new._dead = set(self._dead)
         new._gaps = {a: list(ids) for a, ids in self._gaps.items()}
@@ -893,6 +901,7 @@ class MapDocument(MutableMapping[str, str]):
         one takes the file's separator and newline style and goes after the
         entry for ``after`` (when given and present) or after the last entry.
         """
+        self._forget()
         i = self._effective(key)
         if i is not None:
             old = self._node(i)
@@ -926,6 +935,7 @@ class MapDocument(MutableMapping[str, str]):
         In a CRLF file the new line ends in CRLF too (so makemap stores a CR at
         the end of its value, as it does for every other line of that file).
         """
+        self._forget()
         self._lookup()  # the key index of the text as loaded, before it changes
         crlf = self.newline == "\r\n"
         anchor = None
@@ -973,6 +983,7 @@ class MapDocument(MutableMapping[str, str]):
 
     def remove(self, key: str) -> bool:
         """Delete every entry for ``key`` (folded); True when the text changed."""
+        self._forget()
         found = self._indexes(key)
         if not found:
             return False

@@ -163,24 +163,6 @@ class AccessDocument(MapDocument):
     def _forget(self) -> None:
         self.__dict__.pop("_keys_snapshot", None)
 
-    def set(self, key: str, value: str, *, after: str | None = None) -> bool:
-        self._forget()
-        return super().set(key, value, after=after)
-
-    def insert(self, key: str, value: str, *, after: str | None = None) -> int:
-        self._forget()
-        return super().insert(key, value, after=after)
-
-    def remove(self, key: str) -> bool:
-        self._forget()
-        return super().remove(key)
-
-    def copy(self) -> AccessDocument:
-        new = super().copy()
-        assert isinstance(new, AccessDocument)
-        new._forget()
-        return new
-
 
 _LOCALHOST = frozenset({"localhost"})
 """Class w when no local names are given."""

@@ -434,24 +434,6 @@ class MailertableDocument(MapDocument):
         self.__dict__.pop("_older", None)
         self.__dict__.pop("_route_index", None)
 
-    def set(self, key: str, value: str, *, after: str | None = None) -> bool:
-        self._forget()
-        return super().set(key, value, after=after)
-
-    def insert(self, key: str, value: str, *, after: str | None = None) -> int:
-        self._forget()
-        return super().insert(key, value, after=after)
-
-    def remove(self, key: str) -> bool:
-        self._forget()
-        return super().remove(key)
-
-    def copy(self) -> MailertableDocument:
-        new = super().copy()
-        assert isinstance(new, MailertableDocument)
-        new._forget()
-        return new
-
 
 def _check(local: str | None, host: str) -> Route | None:
     """The address checks of rulesets 3 and Parse0 that concern mailertable queries."""
