@@ -260,8 +260,10 @@ def _verbose_put() -> Callable[[bytes, bytes], None]:
     return on_put
 
 
-QUICK_FLAGS = frozenset(("-N", "-c", "-D", "-e", "-f", "-r", "-s", "-v", "-C"))
-"""Flags the quick path handles (reading flags without -t and -d, and flags pure ignores)."""
+QUICK_FLAGS = frozenset(("-N", "-c", "-D", "-e", "-f", "-r", "-s", "-v", "-C", "-i"))
+"""Flags the quick path handles: reading flags but -t and -d, and those the pure backend
+does not need (-c, and -C/-i once a cf type is resolved); -o, -u and the rest go to
+``output.database``."""
 
 
 def _quick(args: Parsed, maptype: str, mapname: str, given: dict[str, str]) -> int | None:
@@ -329,10 +331,9 @@ def run(args: Parsed) -> int:
                 )
             found = fallback
         maptype = found
-    elif "-u" not in given and "-o" not in given:
-        quick = _quick(args, maptype, mapname, given)
-        if quick is not None:
-            return quick
+    quick = _quick(args, maptype, mapname, given)
+    if quick is not None:
+        return quick
     from sendmailcfg.output.database import BuildOptions, MapBuildError, build, read_map_text
 
     options = BuildOptions.from_flags(flags)

@@ -2,29 +2,30 @@ r"""How sendmail 8.17's makemap reads its source, byte for byte: the rules, with
 
 The reading rules of :mod:`sendmailcfg.maps.makemap_reader` (which documents
 them, and adds the attrs classes ``ReaderOptions`` and ``ReadResult``) that the
-build path needs: ``fgets`` chunks, :func:`scan`, :func:`put_unique`, the
-bulk :func:`split_plain` and makemap's messages. This module imports nothing but
+build path needs: ``fgets`` chunks, :func:`scan`, :func:`put_unique`, the reading
+flags (:func:`reading_options`) and makemap's messages. This module imports nothing but
 :mod:`sendmailcfg._source`, so ``makemap`` starts without attrs or typing.
 ``options`` arguments are :class:`~sendmailcfg.maps.makemap_reader.ReaderOptions`
 (or anything with its attributes).
 
->>> split_plain(b"Example.COM smtp:[mx]\n# note\n\nb  x y\n", True)
-([b'example.com', b'b'], [b'smtp:[mx]', b'x y'])
->>> split_plain(b" leading space\n", True) is None
-True
+>>> table, errors = {}, []
+>>> source = b"Example.COM smtp:[mx]\n# note\n\n k v\n"
+>>> put_unique(table, source, Reading(*reading_options([])), errors)
+1
+>>> table, errors
+({b'example.com': b'smtp:[mx]'}, [(4, 'syntax error (leading space)')])
 """
 
 from __future__ import annotations
-
-from itertools import repeat
-from operator import itemgetter
 
 from sendmailcfg._source import decode
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only
     from collections.abc import Callable, Iterator
-    from typing import Protocol
+    from typing import Literal, Protocol
+
+    DuplicatePolicy = Literal["error", "last", "all"]
 
     class ReaderOptions(Protocol):
         """What the reading rules ask of ``makemap_reader.ReaderOptions``."""
@@ -246,57 +247,9 @@ def duplicate_message(key: bytes) -> str:
     return f"key {c_string(key)}: duplicate key"
 
 
-_LEADING = tuple(b"\n" + bytes((c,)) for c in _SPACE if c != 10)
-"""A line that starts with white space (other than an empty line)."""
-
-
-def split_plain(
-    data: bytes, fold: bool = True, comment: int | None = 35, nul: bool = False
-) -> tuple[list[bytes], list[bytes]] | None:
-    r"""Keys and values of a source that needs none of makemap's error rules, in bulk.
-
-    What :func:`put_unique` stores for white-space separators, ``-D`` comment byte
-    ``comment`` (``None``: no comments), ``-f`` (``fold=False``) and ``-N``
-    (``nul``), computed with a few whole-buffer operations instead of a loop per
-    line. ``None`` when the source has anything that makes makemap speak: a NUL
-    byte, a line longer than 1022 bytes, a line starting with white space, a key
-    without a value, or a repeated key; the caller then reads it line by line.
-
-    >>> split_plain(b"A 1\nb\t2 \r\n")
-    ([b'a', b'b'], [b'1', b'2 \r'])
-    >>> split_plain(b"a 1\nA 2\n") is None  # a repeated key: the exact reader reports it
-    True
-    """
-    if b"\0" in data or data[:1].isspace() or any(map(data.__contains__, _LEADING)):
-        return None
-    lines = data.split(b"\n")
-    if not lines[-1]:
-        lines.pop()
-    if not lines:
-        return [], []
-    if max(map(len, lines)) > MAX_LINE:
-        return None
-    if b"\n\n" in data or data[:1] == b"\n" or (comment is not None and comment in data):
-        skip = -1 if comment is None else comment
-        lines = [s for s in lines if s and s[0] != skip]
-    parts = list(map(bytes.split, lines, repeat(None), repeat(1)))
-    if parts and min(map(len, parts)) != 2:
-        return None
-    keys = list(map(itemgetter(0), parts))
-    values = list(map(itemgetter(1), parts))
-    if fold:
-        keys = b" ".join(keys).lower().split(b" ")  # a key holds no white space
-    if len(set(keys)) != len(keys):
-        return None
-    if nul:
-        keys = [k + b"\0" for k in keys]
-        values = [v + b"\0" for v in values]
-    return keys, values
-
-
 def reading_options(
     opts: list[tuple[str, str]],
-) -> tuple[bytes | None, bytes | None, bool, bool, bool, str]:
+) -> tuple[bytes | None, bytes | None, bool, bool, bool, DuplicatePolicy]:
     """makemap's reading flags from parsed ``(flag, argument)`` pairs, in ``ReaderOptions``
     order: comment, delimiter, fold, allow_empty, include_nul, duplicates.
 
@@ -325,7 +278,7 @@ def reading_options(
             allow_dup = True
         elif flag == "-r":
             replace = True
-    policy = "all" if allow_dup else "last" if replace else "error"
+    policy: DuplicatePolicy = "all" if allow_dup else "last" if replace else "error"
     return comment, delimiter, fold, allow_empty, include_nul, policy
 
 

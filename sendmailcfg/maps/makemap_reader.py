@@ -117,11 +117,7 @@ class ReaderOptions:
         import getopt
 
         opts, _ = getopt.gnu_getopt(list(flags), "C:D:Nc:defi:Llorst:uvx")
-        comment, delimiter, fold, allow_empty, include_nul, policy = reading_options(opts)
-        duplicates: DuplicatePolicy = (
-            "all" if policy == "all" else "last" if policy == "last" else "error"
-        )
-        return cls(comment, delimiter, fold, allow_empty, include_nul, duplicates)
+        return cls(*reading_options(opts))
 
 
 @attrs.frozen

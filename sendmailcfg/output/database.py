@@ -32,7 +32,6 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import shutil
@@ -170,9 +169,6 @@ def is_stale(source: str | os.PathLike[str], db: str | os.PathLike[str] | None =
     return src.st_mtime_ns > target.st_mtime_ns
 
 
-_opening_error = mapfile.opening_error
-
-
 def normalize_backend(backend: str) -> str:
     """``backend`` with a deprecated name (``bdb``, ``system``) replaced, with a warning.
 
@@ -255,9 +251,6 @@ def _doc_options(source: object, options: ReaderOptions | None) -> ReaderOptions
     return options
 
 
-_finish = mapfile.finish
-
-
 def build(
     source: MapDocument | bytes | str | os.PathLike[str],
     mapname: str | os.PathLike[str] | None = None,
@@ -302,14 +295,6 @@ def build(
     return _build_system(program, data, name, maptype, target, old, options, reader, on_put)
 
 
-def _new_temporary(target: Path, maptype: str, name: str) -> str:
-    return mapfile.new_temporary(os.fspath(target), maptype, name)
-
-
-_io_error = mapfile.io_error
-_write_error = mapfile.write_error
-
-
 def _build_pure(
     data: bytes,
     name: str,
@@ -327,7 +312,7 @@ def _build_pure(
         existing, dups = _load_pure(target, maptype, name, method)
         if reader.duplicates == "all" and not dups:
             # libdb refuses DB_DUP on a database made without it
-            raise _opening_error(maptype, name, os.strerror(errno.EINVAL))
+            raise mapfile.opening_error(maptype, name, os.strerror(errno.EINVAL))
     written = pure.build_file(
         data,
         name,
@@ -355,12 +340,12 @@ def _load_pure(
         with open(target, "rb") as f:
             content = f.read()
     except OSError as exc:
-        raise _opening_error(maptype, name, exc.strerror or str(exc)) from None
+        raise mapfile.opening_error(maptype, name, exc.strerror or str(exc)) from None
     try:
         return list(pure.read(content, method)), pure.has_duplicates(content)
     except pure.FormatError:
         # libdb's answer to a file that is not a database of this type
-        raise _opening_error(maptype, name, os.strerror(errno.EINVAL)) from None
+        raise mapfile.opening_error(maptype, name, os.strerror(errno.EINVAL)) from None
 
 
 def _build_bdb(
@@ -374,7 +359,7 @@ def _build_bdb(
     reader: ReaderOptions,
     on_put: PutHook | None,
 ) -> BuildResult:
-    tmp = _new_temporary(target, maptype, name)
+    tmp = mapfile.new_temporary(os.fspath(target), maptype, name)
     try:
         if options.append:
             shutil.copyfile(target, tmp)
@@ -390,15 +375,14 @@ def _build_bdb(
             )
         except berkeley.DatabaseError as exc:
             if exc.errno in mapfile.WRITE_ERRORS:
-                raise _io_error(name, OSError(exc.errno, exc.text)) from None
-            raise _opening_error(maptype, name, exc.text) from None
+                raise mapfile.io_error(name, OSError(exc.errno, exc.text)) from None
+            raise mapfile.opening_error(maptype, name, exc.text) from None
         try:
-            _finish(tmp, target, old)
+            mapfile.finish(tmp, target, old)
         except OSError as exc:
-            raise _write_error(maptype, name, exc) from None
+            raise mapfile.write_error(maptype, name, exc) from None
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        mapfile.remove_quietly(tmp)
         raise
     result = written.written, written.errors, written.status
     return BuildResult(target, maptype, "berkeleydb", *result)
@@ -472,7 +456,7 @@ def _build_system(
     try:
         folder = tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise _opening_error(maptype, name, exc.strerror or str(exc)) from None
+        raise mapfile.opening_error(maptype, name, exc.strerror or str(exc)) from None
     try:
         tmpname = os.path.join(folder, "map")
         tmp = tmpname + EXTENSION
@@ -485,7 +469,7 @@ def _build_system(
         if run.status not in (EX_OK, EX_DATAERR) or not os.path.exists(tmp):
             text = stderr.decode("utf-8", "surrogateescape").strip()
             raise MapBuildError(text or f"makemap: exit status {run.status}", run.status)
-        _finish(tmp, target, old)
+        mapfile.finish(tmp, target, old)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return BuildResult(target, maptype, "makemap", None, errors, run.status, notes)
@@ -547,7 +531,7 @@ def read_map(
     try:
         return list(berkeley.read(os.fspath(target), method, allow_dup=allow_dup))
     except berkeley.DatabaseError as exc:
-        raise _opening_error(maptype, name, exc.text) from None
+        raise mapfile.opening_error(maptype, name, exc.text) from None
 
 
 def read_pairs(path: str | os.PathLike[str]) -> list[tuple[bytes, bytes]]:
