@@ -35,22 +35,25 @@ COMMANDS = (
 """Command modules, in help order."""
 
 
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+def build_parser(only: str | None = None, prog: str | None = None) -> argparse.ArgumentParser:
     """The argparse parser with every command registered (``only``: just that command).
+
+    ``prog`` is the name in usage lines and errors (default: the program the user ran,
+    :func:`sendmailcfg.cli._help.program_name`). No option may be abbreviated, and an
+    unknown argument is reported by the command that got it.
 
     >>> parser = build_parser()
     >>> parser.parse_args(["check", "mailertable"]).command
     'check'
     """
-    import argparse
     import importlib
 
-    from sendmailcfg.cli._help import HelpFormatter
+    from sendmailcfg.cli._help import HelpFormatter, Parser, program_name
 
-    parser = argparse.ArgumentParser(
-        prog="python -m sendmailcfg",
-        formatter_class=HelpFormatter,
+    parser = Parser(
+        prog=prog or program_name(),
         description="Parse, query, edit, build and lint sendmail .mc files and map sources.",
+        epilog=EXAMPLES,
     )
     from sendmailcfg._version import __version__
 
@@ -61,13 +64,25 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             continue
         module = importlib.import_module(name)
         if only is not None and only != module.NAME:
-            return build_parser()  # a module named unlike its command: register them all
+            return build_parser(prog=prog)  # a module named unlike its command: register all
         p = sub.add_parser(
-            module.NAME, help=module.HELP, description=module.__doc__, formatter_class=HelpFormatter
+            module.NAME,
+            help=module.HELP,
+            description=module.__doc__,
+            formatter_class=HelpFormatter,
+            epilog=getattr(module, "EXAMPLES", None),
         )
         module.configure(p)
         p.set_defaults(_run=module.run)
     return parser
+
+
+EXAMPLES = """examples:
+  sendmailcfg mc sendmail.mc set SMART_HOST relay.example.net --diff
+  sendmailcfg map mailertable set example.org 'smtp:[mx.example.org]'
+  sendmailcfg lint /etc/mail
+  sendmailcfg make /etc/mail install
+  sendmailcfg COMMAND --help"""
 
 
 def command_of(argv: Sequence[str]) -> str | None:

@@ -62,10 +62,24 @@ def add_edit_flags(parser: argparse.ArgumentParser, *, suppress: bool = False) -
         help='print {"changed": bool, "diff": str, "path": str} (and "backup" when made)',
     )
     g.add_argument(
+        "--strict",
+        action="store_true",
+        default=default,
+        help="refuse (exit 3, nothing written) an edit that brings in new lint findings",
+    )
+    g.add_argument(
         "--backup",
         action="store_true",
         default=default,
         help="before changing the file, copy it to FILE.PID.YYYY-MM-DD@HH:MM:SS~",
+    )
+
+
+def add_json_flag(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    """``--json`` on a read command (``suppress``: on a sub-command, keep an earlier one)."""
+    default: Any = argparse.SUPPRESS if suppress else False
+    parser.add_argument(
+        "--json", action="store_true", default=default, help="print the answer as JSON"
     )
 
 
@@ -75,19 +89,55 @@ def blocking(diagnostics: list[Diagnostic], path: str) -> list[str]:
 
 
 def load_for_edit(
-    data: bytes, kind: str, path: str, refuse: Callable[[Any], list[Diagnostic]]
+    data: bytes,
+    kind: str,
+    path: str,
+    refuse: Callable[[Any], list[Diagnostic]],
+    *,
+    reading: bool = False,
 ) -> Any:
-    """Parse ``data``; raise :class:`Refused` when ``refuse(doc)`` names problems."""
+    """Parse ``data``; raise :class:`Refused` when ``refuse(doc)`` names problems
+    (``reading``: the command only reads the file, and says so)."""
+    refuse_binary(data, path)
     doc = loads(_source.decode(data), kind, path=path)
     problems = refuse(doc)
     if problems:
-        raise Refused(
-            [
-                *blocking(problems, path),
-                f"{path}: not edited: fix the problems above first (the file is unchanged)",
-            ]
+        why = (
+            "cannot read its settings: fix the problems above first"
+            if reading
+            else "not edited: fix the problems above first (the file is unchanged)"
         )
+        raise Refused([*blocking(problems, path), f"{path}: {why}"])
     return doc
+
+
+def is_berkeley_db(data: bytes) -> bool:
+    """Whether ``data`` is a Berkeley DB hash or btree file (a makemap ``.db``).
+
+    >>> is_berkeley_db(bytes(12) + bytes.fromhex("61150600") + bytes(100))
+    True
+    >>> is_berkeley_db(b"example.org\tsmtp:[mx.example.org]\n")
+    False
+    """
+    if len(data) < 16:
+        return False
+    from sendmailcfg.output import bdb
+
+    return bdb.detect(data) is not None
+
+
+def berkeley_db_message(path: str) -> str:
+    """What to say about a ``.db`` given where a source belongs."""
+    return (
+        f"{path}: this is a Berkeley DB file (a built map), not a map source: "
+        f"use `query` or `makemap -u` to read it, and edit its source"
+    )
+
+
+def refuse_binary(data: bytes, path: str) -> None:
+    """Raise :class:`Refused` for a Berkeley DB file given as a source."""
+    if is_berkeley_db(data):
+        raise Refused([berkeley_db_message(path)])
 
 
 def run_edit(

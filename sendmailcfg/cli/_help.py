@@ -7,10 +7,16 @@ and never needs argparse).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
-class HelpFormatter(argparse.HelpFormatter):
+
+class _WidthFormatter(argparse.HelpFormatter):
     """argparse's formatter, with the terminal width found without importing ``shutil``.
 
     argparse makes a formatter for every ``add_argument`` (to check the metavar) and its
@@ -51,3 +57,82 @@ def terminal_columns() -> int:
     except (AttributeError, ValueError, OSError):
         return 80
     return size.columns or 80
+
+
+def program_name(argv0: str | None = None) -> str:
+    """The name the user ran: ``sendmailcfg`` for the console script, else ``python -m
+    sendmailcfg`` (``__main__.py``, ``-c``, an interpreter, a test runner).
+
+    >>> program_name("/usr/local/bin/sendmailcfg"), program_name("/x/sendmailcfg/__main__.py")
+    ('sendmailcfg', 'python -m sendmailcfg')
+    """
+    import os
+
+    if argv0 is None:
+        argv0 = sys.argv[0] if sys.argv else ""
+    base = os.path.basename(argv0)
+    if base.startswith("sendmailcfg") and not base.endswith(".py"):
+        return base
+    return "python -m sendmailcfg"
+
+
+_ROLE = re.compile(r":[a-z]+:`~?([^`]*)`")
+_LITERAL = re.compile(r"``(.*?)``")
+
+
+def plain(text: str) -> str:
+    r"""A docstring as plain text for ``--help``: ``literal`` and :role:`target` markup gone.
+
+    >>> plain("uses ``m4`` (see :func:`sendmailcfg.api.load`)")
+    'uses m4 (see sendmailcfg.api.load)'
+    """
+    return _LITERAL.sub(r"\1", _ROLE.sub(r"\1", text))
+
+
+class HelpFormatter(_WidthFormatter):
+    """Plain-text help: markup removed, paragraphs filled, bullet lists kept as lists, the
+    epilog (examples) printed as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap
+
+        text = plain(text)
+        if text.startswith("examples:\n"):  # an epilog: shell lines, kept verbatim
+            return "\n".join(indent + line for line in text.splitlines())
+        out: list[str] = []
+        for para in re.split(r"\n\s*\n", text.strip("\n")):
+            lines = textwrap.dedent(para).splitlines()
+            items: list[list[str]] = []
+            for line in lines:
+                if re.match(r"\s*[*-] ", line) or not items:
+                    items.append([line.strip()])
+                else:
+                    items[-1].append(line.strip())
+            for item in items:
+                words = " ".join(item)
+                bullet = re.match(r"[*-] ", words)
+                sub = indent + ("  " if bullet else "")
+                out.append(
+                    textwrap.fill(words, width, initial_indent=indent, subsequent_indent=sub)
+                )
+            out.append("")
+        return "\n".join(out[:-1])
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse's parser as every command uses it: no abbreviated options (``--selec`` is
+    not ``--select``), plain-text help, and an unknown argument reported by the (sub)command
+    that got it, with that command's usage line."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        ns, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return ns, extras

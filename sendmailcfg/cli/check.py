@@ -10,11 +10,16 @@ import sys
 
 from sendmailcfg import _source
 from sendmailcfg.api import loads
+from sendmailcfg.cli._edit import berkeley_db_message, is_berkeley_db
 from sendmailcfg.cli.paths import expand, read_each
 from sendmailcfg.maps.kinds import KINDS
 
 NAME = "check"
 HELP = "parse files, report syntax problems, prove the byte-for-byte round trip"
+
+EXAMPLES = """examples:
+  sendmailcfg check /etc/mail
+  sendmailcfg check --kind access - < access"""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +43,10 @@ def run(args: argparse.Namespace) -> int:
     problems = 0
     for path, kind, data in [*from_stdin, *read_each(files)]:
         if data is None:
+            ok = False
+            continue
+        if is_berkeley_db(data):
+            print(berkeley_db_message(path), file=sys.stderr)
             ok = False
             continue
         doc = loads(_source.decode(data), kind, path=path)

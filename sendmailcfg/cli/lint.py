@@ -18,6 +18,13 @@ import sys
 NAME = "lint"
 HELP = "report problems in .mc files and maps (text, json, sarif or github output); --fix"
 
+EXAMPLES = """examples:
+  sendmailcfg lint /etc/mail
+  sendmailcfg lint sendmail.mc access --select MC,AC --statistics
+  sendmailcfg lint /etc/mail --diff
+  sendmailcfg lint --format json /etc/mail > findings.json
+  sendmailcfg lint --explain AC001"""
+
 _FORMATS = ("text", "json", "sarif", "github")
 
 

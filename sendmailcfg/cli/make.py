@@ -40,6 +40,12 @@ from sendmailcfg.mc.document import McDocument
 NAME = "make"
 HELP = "rebuild what is stale in a mail folder (.cf from .mc, maps' .db), or install the .cf"
 
+EXAMPLES = """examples:
+  sendmailcfg make /etc/mail --check
+  sendmailcfg make /etc/mail
+  sendmailcfg make /etc/mail install --json
+  sendmailcfg make /etc/mail mailertable.db"""
+
 TARGETS = ("all", "cf", "maps", "install")
 MAKEMAP_TYPES = {"hash": "hash", "btree": "btree", "implicit": "hash"}
 """FEATURE map classes -> the makemap type that builds their ``.db``."""

@@ -11,18 +11,30 @@ they are atomic, locked, and never rewrite a file with lines makemap rejects.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from typing import Any
 
 from sendmailcfg import _source
-from sendmailcfg.cli._edit import Refused, add_edit_flags, load_for_edit, run_edit
+from sendmailcfg.cli._edit import (
+    Refused,
+    add_edit_flags,
+    add_json_flag,
+    load_for_edit,
+    run_edit,
+)
 from sendmailcfg.errors import Diagnostic
 from sendmailcfg.maps import infer_kind
 from sendmailcfg.maps.kinds import MAP_KINDS
 
 NAME = "map"
 HELP = "edit a map source: set, delete or get one key (idempotent; --check, --diff, --json)"
+
+EXAMPLES = """examples:
+  sendmailcfg map mailertable set example.org 'smtp:[mx.example.org]' --diff
+  sendmailcfg map access get Connect:10.0.0.1 --json
+  sendmailcfg map --kind access blocklist delete spam.example"""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -39,6 +51,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_edit_flags(p, suppress=True)
     p = sub.add_parser("get", help="print KEY's value (exit 1 when it has none)")
     p.add_argument("key", metavar="KEY")
+    add_json_flag(p, suppress=True)
 
 
 def refuse(doc: Any) -> list[Diagnostic]:
@@ -68,11 +81,14 @@ def _get(args: argparse.Namespace, kind: str) -> int:
         print(f"{args.file}: cannot read: {exc.strerror}", file=sys.stderr)
         return 2
     try:
-        doc = load_for_edit(data, kind, args.file, lambda _d: [])
-    except Refused as exc:  # pragma: no cover - loading never refuses here
+        doc = load_for_edit(data, kind, args.file, lambda _d: [], reading=True)
+    except Refused as exc:  # a .db given for its source
         print(exc, file=sys.stderr)
         return 2
     value = doc.get(args.key)
+    if args.json:
+        print(json.dumps({"key": args.key, "value": value, "path": args.file}, ensure_ascii=False))
+        return 0 if value is not None else 1
     if value is None:
         return 1
     sys.stdout.flush()

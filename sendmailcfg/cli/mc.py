@@ -21,11 +21,25 @@ from collections.abc import Callable
 from typing import Any
 
 from sendmailcfg import _source
-from sendmailcfg.cli._edit import Refused, add_edit_flags, load_for_edit, run_edit
+from sendmailcfg.cli._edit import (
+    Refused,
+    add_edit_flags,
+    add_json_flag,
+    load_for_edit,
+    run_edit,
+)
 from sendmailcfg.errors import Diagnostic
 
 NAME = "mc"
 HELP = "edit a .mc file: set/unset/get defines, FEATUREs, MAILERs, classes, DAEMON_OPTIONS"
+
+EXAMPLES = """examples:
+  sendmailcfg mc sendmail.mc show
+  sendmailcfg mc sendmail.mc get confMAX_MESSAGE_SIZE
+  sendmailcfg mc sendmail.mc set SMART_HOST relay.example.net --check --diff
+  sendmailcfg mc sendmail.mc feature add mailertable --json
+  sendmailcfg mc sendmail.mc daemon set MTA 'Port=smtp, Addr=127.0.0.1, Name=MTA'
+  sendmailcfg mc sendmail.mc set -- confFOO -x"""
 
 DAEMON_OPTIONS = "DAEMON_OPTIONS"
 
@@ -48,11 +62,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p.add_argument("name", metavar="NAME")
     p = _edit_parser(sub, "undefine", "add undefine(`NAME') so m4 forgets it")
     p.add_argument("name", metavar="NAME")
-    p = sub.add_parser("get", help="print the value NAME is defined to (exit 1 when it is not)")
+    p = sub.add_parser(
+        "get",
+        help="print the value NAME is defined to (exit 1 when it is not; a conf* name's "
+        "default is then said on stderr)",
+    )
     p.add_argument("name", metavar="NAME")
-    sub.add_parser(
+    p.add_argument(
+        "-d",
+        "--default",
+        action="store_true",
+        help="print sendmail's default for NAME instead, as postconf -d does",
+    )
+    add_json_flag(p, suppress=True)
+    p = sub.add_parser(
         "show", help="print the live settings, one per line (--json: a list of name/value objects)"
     )
+    add_json_flag(p, suppress=True)
 
     feature = sub.add_parser("feature", help="add or remove a FEATURE")
     fsub = feature.add_subparsers(dest="op", required=True, metavar="OP")
@@ -173,7 +199,7 @@ def _read(path: str) -> Any:
             data = f.read()
     except OSError as exc:
         raise Refused([f"{path}: cannot read: {exc.strerror}"]) from None
-    return load_for_edit(data, "mc", path, refuse)
+    return load_for_edit(data, "mc", path, refuse, reading=True)
 
 
 def _write(text: str) -> None:
@@ -192,14 +218,52 @@ def run(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     if args.action == "get":
-        value = doc.defines.get(args.name)
-        if value is None:
-            return 1
-        _write(value + "\n")
-        return 0
+        return _get(doc, args)
     pairs = settings(doc)
     if args.json:
         print(json.dumps([{"name": n, "value": v} for n, v in pairs]))
     else:
         _write("".join(f"{n} = {v}\n" for n, v in pairs))
+    return 0
+
+
+def default_of(name: str) -> tuple[str, str] | None:
+    """sendmail's default for a ``conf*`` NAME: ``(what it sets, default)``, None if unknown.
+
+    >>> default_of("confTO_QUEUEWARN")
+    ('O Timeout.queuewarn', '4h')
+    """
+    from sendmailcfg.cli.conf_defaults import CONF_DEFAULTS
+
+    return CONF_DEFAULTS.get(name)
+
+
+def _default_text(known: tuple[str, str]) -> str:
+    sets, value = known
+    shown = value if value not in ("", "undefined") else f"none ({value or 'empty'})"
+    return f"sendmail's default: {shown} ({sets})"
+
+
+def _get(doc: Any, args: argparse.Namespace) -> int:
+    """``get NAME``: the value (exit 0), or nothing and exit 1, the default on stderr."""
+    name: str = args.name
+    value: str | None = doc.defines.get(name)
+    known = default_of(name)
+    if args.default:
+        if known is None:
+            print(f"{name}: no default known (not a conf* name of sendmail 8.17)", file=sys.stderr)
+            return 1
+        value = known[1]
+    if args.json:
+        out: dict[str, object] = {"name": name, "value": value, "defined": name in doc.defines}
+        if known is not None:
+            out["default"] = known[1]
+            out["sets"] = known[0]
+        print(json.dumps(out, ensure_ascii=False))
+        return 0 if value is not None else 1
+    if value is None:
+        if known is not None:
+            print(f"{name}: not defined; {_default_text(known)}", file=sys.stderr)
+        return 1
+    _write(value + "\n")
     return 0

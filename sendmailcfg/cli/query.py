@@ -14,6 +14,11 @@ if TYPE_CHECKING:
 NAME = "query"
 HELP = "ask what sendmail decides with one map: mailertable, access, virtusertable, ..."
 
+EXAMPLES = """examples:
+  sendmailcfg query mailertable /etc/mail/mailertable user@a.example.org
+  sendmailcfg query access /etc/mail/access Connect:10.1.2.3 --json
+  cut -f1 addresses | sendmailcfg query virtusertable virtusertable -"""
+
 QUERY_KINDS: tuple[str, ...] = (
     "sendmailcfg.cli.query_mailertable",
     "sendmailcfg.cli.query_access",

@@ -1,0 +1,176 @@
+"""Every command the same way: JSON everywhere, errors scoped to the subcommand with the
+real program name, no abbreviated options, plain-text help, postconf -d style defaults."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sendmailcfg.cli import build_parser, main
+from sendmailcfg.cli._help import program_name
+
+TOP = Path(__file__).resolve().parents[1]
+FREEBSD = (TOP / "examples" / "freebsd.mc").read_bytes()
+
+
+@pytest.fixture
+def mc(tmp_path: Path) -> Path:
+    p = tmp_path / "freebsd.mc"
+    p.write_bytes(FREEBSD)
+    return p
+
+
+def test_show_json_after_the_action(mc: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["mc", str(mc), "show", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {"name": "OSTYPE", "value": "freebsd6"} in rows
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_get_json_either_side(mc: Path, where: str, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["mc", "--json", str(mc), "get", "confCW_FILE"]
+    if where == "after":
+        argv = ["mc", str(mc), "get", "confCW_FILE", "--json"]
+    assert main(argv) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["name"] == "confCW_FILE"
+    assert got["value"] == "-o /etc/mail/local-host-names"
+    assert got["defined"] is True
+
+
+def test_get_of_an_unset_conf_name_says_its_default(
+    mc: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["mc", str(mc), "get", "confTO_QUEUEWARN"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "confTO_QUEUEWARN: not defined; sendmail's default: 4h (O Timeout.queuewarn)" in err
+    assert main(["mc", str(mc), "get", "--default", "confTO_QUEUEWARN"]) == 0
+    assert capsys.readouterr().out == "4h\n"
+    assert main(["mc", str(mc), "get", "confTO_QUEUEWARN", "--json"]) == 1
+    got = json.loads(capsys.readouterr().out)
+    assert got == {
+        "name": "confTO_QUEUEWARN",
+        "value": None,
+        "defined": False,
+        "default": "4h",
+        "sets": "O Timeout.queuewarn",
+    }
+
+
+def test_map_get_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    m = tmp_path / "mailertable"
+    m.write_text("example.org\tsmtp:[mx.example.org]\n")
+    assert main(["map", str(m), "get", "EXAMPLE.org", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "key": "EXAMPLE.org",
+        "value": "smtp:[mx.example.org]",
+        "path": str(m),
+    }
+    assert main(["map", "--json", str(m), "get", "nothing"]) == 1
+    assert json.loads(capsys.readouterr().out)["value"] is None
+
+
+def test_show_of_a_broken_mc_does_not_talk_of_editing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.mc"
+    bad.write_text("define(`confFOO', `x)\n")
+    assert main(["mc", str(bad), "show"]) == 2
+    err = capsys.readouterr().err
+    assert "not edited" not in err
+    assert "cannot read its settings" in err
+
+
+def _db(tmp_path: Path) -> Path:
+    src = tmp_path / "mailertable"
+    src.write_text("example.org\tsmtp:[x]\n")
+    from sendmailcfg.output.database import build
+
+    build(str(src), str(src), "hash")
+    db = tmp_path / "mailertable.db"
+    assert db.exists()
+    return db
+
+
+def test_a_db_file_is_named_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = _db(tmp_path)
+    assert main(["check", "--kind", "mailertable", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "this is a Berkeley DB file" in err and "makemap -u" in err
+    assert "NUL" not in err
+    before = db.read_bytes()
+    assert main(["map", "--kind", "mailertable", str(db), "set", "a", "b"]) == 2
+    err = capsys.readouterr().err
+    assert "this is a Berkeley DB file" in err and "NUL" not in err
+    assert db.read_bytes() == before
+
+
+def test_program_name() -> None:
+    assert program_name("/usr/local/bin/sendmailcfg") == "sendmailcfg"
+    assert program_name("/venv/lib/sendmailcfg/__main__.py") == "python -m sendmailcfg"
+
+
+def test_the_console_script_name_is_in_usage(tmp_path: Path) -> None:
+    script = tmp_path / "sendmailcfg"
+    script.write_text("import sys\nfrom sendmailcfg.cli import main\nsys.exit(main())\n")
+    p = subprocess.run(
+        [sys.executable, str(script), "lint", "--selec", "X", "x"],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(TOP), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert p.returncode == 2
+    assert p.stderr.startswith("usage: sendmailcfg lint ")
+    assert "sendmailcfg lint: error: unrecognized arguments: --selec" in p.stderr
+    assert "python -m" not in p.stderr
+
+
+def test_no_abbreviations_anywhere() -> None:
+    import argparse
+
+    def walk(p: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+        out = [p]
+        for a in p._actions:
+            if isinstance(a, argparse._SubParsersAction):
+                for sp in a.choices.values():
+                    out.extend(walk(sp))
+        return out
+
+    parsers = walk(build_parser())
+    assert len(parsers) > 30
+    assert all(not p.allow_abbrev for p in parsers)
+
+
+def test_an_unknown_option_after_a_subcommand_is_its_error(
+    mc: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["mc", str(mc), "show", "--bogus"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[0].startswith("usage: python -m sendmailcfg mc FILE show")
+    assert "mc FILE show: error: unrecognized arguments: --bogus" in err
+    assert "COMMAND" not in err
+
+
+@pytest.mark.parametrize("command", ["mc", "map", "lint", "make", "check", "query"])
+def test_help_is_plain_text_with_examples(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    assert "``" not in out and ":func:" not in out and ":mod:" not in out
+    assert "\nexamples:\n" in out
+
+
+def test_bullet_lists_stay_lists(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["make", "--help"])
+    out = capsys.readouterr().out
+    assert "\n* cf: NAME.cf from NAME.mc" in out
+    assert "\n* maps: each map's .db" in out
