@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sendmailcfg.cli import main
-from sendmailcfg.cli.make import find_mc, table_maps
+from sendmailcfg.cli.make import RESTART, find_mc, table_maps
 from sendmailcfg.mc.document import McDocument
 from tests.oracle import Oracle
 
@@ -100,6 +100,7 @@ def test_install(
     assert capsys.readouterr().out.splitlines() == [
         "built freebsd.cf from freebsd.mc",
         "installed freebsd.cf as sendmail.cf",
+        RESTART,
     ]
     assert (mail / "sendmail.cf").read_bytes() == (mail / "freebsd.cf").read_bytes()
     assert main(["make", "install"]) == 0
@@ -202,6 +203,7 @@ def test_submit_mc_is_built_and_installed(mail: Path, capsys: pytest.CaptureFixt
         "installed freebsd.cf as sendmail.cf",
         "built freebsd.submit.cf from freebsd.submit.mc",
         "installed freebsd.submit.cf as submit.cf",
+        RESTART,
     ]
     assert "D{MTAHost}[127.0.0.1]" in (mail / "submit.cf").read_text().splitlines()
 
@@ -247,3 +249,54 @@ def test_find_mc_prefers_the_host_name(tmp_path: Path, monkeypatch: pytest.Monke
     (only / "site.mc").write_text("")
     (only / "site.submit.mc").write_text("")
     assert find_mc(only, None) == only / "site.mc"
+
+
+def test_cf_dir_may_be_the_parent_of_the_cf_folder(
+    mail: Path, oracle: Oracle, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("SENDMAIL_CF_DIR")
+    assert main(["make", str(mail), "cf", "--cf-dir", str(oracle.cf_dir.parent)]) == 0
+    assert (mail / "freebsd.cf").exists()
+    assert "cf_dir=" not in capsys.readouterr().err
+
+
+def test_check_without_a_cf_package_says_so(
+    mail: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SENDMAIL_CF_DIR", str(tmp_path / "nowhere"))
+    assert main(["make", str(mail), "--check"]) == 2
+    out, err = capsys.readouterr()
+    assert "would build freebsd.cf" not in out
+    assert "sendmail-cf macros not found" in err
+    assert "pass --cf-dir or set SENDMAIL_CF_DIR" in err
+    assert "cf_dir=" not in err
+
+
+def test_make_json_and_check_json_is_not_a_failure(
+    mail: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    assert main(["make", str(mail), "install", "--check", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["changed"] is True and got["failed"] is False and got["restart"] is False
+    assert got["actions"][0] == {
+        "text": "would build freebsd.cf from freebsd.mc",
+        "action": "build",
+        "target": "freebsd.cf",
+        "source": "freebsd.mc",
+        "done": False,
+    }
+    assert main(["make", str(mail), "install", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["changed"] is True and got["restart"] is True
+    assert [a["action"] for a in got["actions"]] == ["build", "install"]
+    assert main(["make", str(mail), "install", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got == {
+        "changed": False,
+        "actions": [],
+        "messages": [],
+        "restart": False,
+        "failed": False,
+    }

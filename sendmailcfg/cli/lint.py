@@ -66,6 +66,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="processes to use (default: one per core for big runs)",
     )
     parser.add_argument("--explain", metavar="ID", help="print the page of one rule and exit")
+    parser.add_argument(
+        "--render",
+        action="store_true",
+        help="X007: also render each .mc with the real m4 and compare it with its .cf",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -86,6 +91,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         base = LintConfig.from_file(args.config) if args.config else LintConfig.discover()
         config = base.with_options(args.select, args.ignore)
+        if args.render:
+            import attrs
+
+            config = attrs.evolve(config, render=True)
     except (ConfigError, OSError) as exc:
         print(f"lint: {exc}", file=sys.stderr)
         return 2

@@ -74,6 +74,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="build a .mc even if it uses syscmd, esyscmd, untrusted include, ...",
     )
     parser.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"changed": bool, "actions": [...], "messages": [...], "restart": bool}',
+    )
 
 
 @attrs.frozen
@@ -165,18 +170,39 @@ class Maker:
         self.pending = False
         self.usage_error = False
         self.done = False
+        self.restart = False
+        self.actions: list[dict[str, object]] = []
+        self.messages: list[str] = []
 
-    def say(self, text: str) -> None:
-        """Report one thing done (or, with --check, to do)."""
+    def say(self, text: str, **action: object) -> None:
+        """Report one thing done (or, with --check, to do); ``action``: its JSON object."""
         self.done = True
+        self.actions.append({"text": text, **action})
+        if self.args.json:
+            return
         sys.stdout.flush()
         sys.stdout.buffer.write(_source.encode(text + "\n"))
         sys.stdout.buffer.flush()
 
     def problem(self, text: str) -> None:
+        self.messages.append(text)
+        if self.args.json:
+            return
         sys.stderr.flush()
         sys.stderr.buffer.write(_source.encode(text + "\n"))
         sys.stderr.buffer.flush()
+
+    def no_cf_package(self) -> bool:
+        """Report (a usage error) when sendmail's cf package cannot be found."""
+        from sendmailcfg.mc.render import find_cf_dir
+
+        try:
+            find_cf_dir(self.args.cf_dir)
+        except FileNotFoundError as exc:
+            self.problem(f"make: {cf_message(str(exc))}")
+            self.usage_error = True
+            return True
+        return False
 
     def rel(self, p: Path) -> str:
         return os.path.relpath(p, self.folder) if p.is_relative_to(self.folder) else str(p)
@@ -198,8 +224,16 @@ class Maker:
         out = mc.with_suffix(".cf")
         if not stale(mc, out):
             return
+        if self.no_cf_package():
+            return
         if self.args.check:
-            self.say(f"would build {self.rel(out)} from {self.rel(mc)}")
+            self.say(
+                f"would build {self.rel(out)} from {self.rel(mc)}",
+                action="build",
+                target=self.rel(out),
+                source=self.rel(mc),
+                done=False,
+            )
             self.pending = True
             return
         if preflight(str(mc), self.args.allow_m4_commands) is None:
@@ -212,7 +246,9 @@ class Maker:
             self.failed = True
             return
         except FileNotFoundError as exc:
-            self.problem(f"{self.rel(mc)}: {exc.strerror if exc.filename else exc}")
+            self.problem(
+                f"{self.rel(mc)}: {cf_message(str(exc.strerror if exc.filename else exc))}"
+            )
             self.usage_error = True
             return
         for m in result.messages:
@@ -232,7 +268,14 @@ class Maker:
         if not up.changed:
             os.utime(out)  # up to date now: only the "built by" lines would differ
         same = "" if up.changed else " (unchanged)"
-        self.say(f"built {self.rel(out)} from {self.rel(mc)}{same}")
+        self.say(
+            f"built {self.rel(out)} from {self.rel(mc)}{same}",
+            action="build",
+            target=self.rel(out),
+            source=self.rel(mc),
+            done=True,
+            changed=up.changed,
+        )
 
     # -- install -------------------------------------------------------------------
     def install(self) -> None:
@@ -247,7 +290,13 @@ class Maker:
             if built.resolve() == dest.resolve():
                 continue
             if self.args.check and stale(mc, built):
-                self.say(f"would install {self.rel(built)} as {name}")
+                self.say(
+                    f"would install {self.rel(built)} as {name}",
+                    action="install",
+                    target=name,
+                    source=self.rel(built),
+                    done=False,
+                )
                 self.pending = True
                 continue
             try:
@@ -261,11 +310,13 @@ class Maker:
                 dest, _replace_with(data), check=self.args.check, missing_ok=True, new_mode=0o644
             )
             if up.changed:
+                install = {"action": "install", "target": name, "source": self.rel(built)}
                 if self.args.check:
-                    self.say(f"would install {self.rel(built)} as {name}")
+                    self.say(f"would install {self.rel(built)} as {name}", **install, done=False)
                     self.pending = True
                 else:
-                    self.say(f"installed {self.rel(built)} as {name}")
+                    self.say(f"installed {self.rel(built)} as {name}", **install, done=True)
+                    self.restart = True
 
     # -- maps ----------------------------------------------------------------------
     def maps(self) -> None:
@@ -287,8 +338,10 @@ class Maker:
         if not stale(target.source, target.db):
             return
         what = f"{self.rel(target.db)} from {self.rel(target.source)}"
+        action = {"action": "build", "target": self.rel(target.db)}
+        action["source"] = self.rel(target.source)
         if self.args.check:
-            self.say(f"would build {what}")
+            self.say(f"would build {what}", **action, done=False)
             self.pending = True
             return
         try:
@@ -301,7 +354,34 @@ class Maker:
             self.problem(line)
         if result.status != 0:
             self.failed = True
-        self.say(f"built {what}")
+        self.say(f"built {what}", **action, done=True)
+
+
+RESTART = "make: sendmail reads sendmail.cf only when it starts: restart it (or kill -HUP it)"
+"""Said after ``install`` changed sendmail.cf or submit.cf."""
+
+
+def _changed(action: dict[str, object]) -> bool:
+    return bool(action.get("done")) and bool(action.get("changed", True))
+
+
+def cf_message(text: str) -> str:
+    """A cf-package message as a shell user needs it (``--cf-dir``, not the Python argument)."""
+    return text.replace("pass cf_dir= / set", "pass --cf-dir or set")
+
+
+def cf_dir_for(given: str | None) -> str | None:
+    """``--cf-dir`` (else ``$SENDMAIL_CF_DIR``) as given, or ``DIR/cf`` when DIR is the
+    parent of the cf folder (``/usr/share/sendmail`` for ``/usr/share/sendmail/cf``)."""
+    if given is None:
+        env = os.environ.get("SENDMAIL_CF_DIR")
+        if not env:
+            return None
+        given = env
+    p = Path(given)
+    if not (p / "m4" / "cf.m4").is_file() and (p / "cf" / "m4" / "cf.m4").is_file():
+        return str(p / "cf")
+    return given
 
 
 def run(args: argparse.Namespace) -> int:
@@ -309,6 +389,7 @@ def run(args: argparse.Namespace) -> int:
         args.targets = [args.dir, *args.targets]
         args.dir = "."
     folder = Path(args.dir)
+    args.cf_dir = cf_dir_for(args.cf_dir)
     mc = find_mc(folder, args.mc)
     if mc is None or not mc.is_file():
         where = mc if mc is not None else folder
@@ -346,10 +427,27 @@ def run(args: argparse.Namespace) -> int:
                     maker.cf_of(m)
         else:
             maker.build_map(known[t], asked=True)
-    if maker.usage_error:
-        return 2
-    if not maker.done and not maker.failed:
+    status = 2 if maker.usage_error else 1 if maker.failed else 0
+    if status == 0 and maker.pending and not args.json:
+        status = 1  # --check found work (with --json: "changed" says so, exit 0)
+    if args.json:
+        import json
+
+        print(
+            json.dumps(
+                {
+                    "changed": maker.pending or any(_changed(a) for a in maker.actions),
+                    "actions": maker.actions,
+                    "messages": maker.messages,
+                    "restart": maker.restart,
+                    "failed": status != 0,
+                },
+                ensure_ascii=False,
+            )
+        )
+        return status
+    if not maker.done and not maker.failed and not maker.usage_error:
         print("make: everything is up to date")
-    if maker.failed:
-        return 1
-    return 1 if maker.pending else 0
+    if maker.restart:
+        print(RESTART)
+    return status

@@ -11,6 +11,7 @@ rule's level. In ``pyproject.toml``::
     severity = { MC006 = "error", X004 = "warning" }
     cf-dir = "/usr/share/sendmail/cf"      # the cf package MC013 trusts
     max-file-size = 67108864               # bytes; larger files are reported, not read
+    render = false                         # X007: also render each .mc with m4 and compare
 
     [tool.sendmailcfg.lint.per-file-ignores]
     "lab/*.mc" = ["MC011"]
@@ -39,7 +40,15 @@ SEVERITY_NAMES = ("error", "warning", "info")
 DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024
 """Files larger than this many bytes are reported (X006-like info), never read."""
 
-KEYS = ("select", "ignore", "severity", "per-file-ignores", "cf-dir", "max-file-size")
+KEYS = (
+    "select",
+    "ignore",
+    "severity",
+    "per-file-ignores",
+    "cf-dir",
+    "max-file-size",
+    "render",
+)
 
 
 class ConfigError(ValueError):
@@ -79,6 +88,8 @@ class LintConfig:
     """The sendmail cf package folder MC013 trusts (``None``: the usual install places)."""
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     """Files larger than this (bytes) are reported, not read."""
+    render: bool = False
+    """Whether X007 may run m4 to compare a .cf with what its .mc renders to."""
     root: str = attrs.field(default="", eq=False)
     """The folder of the configuration file (per-file-ignores globs are relative to it)."""
 
@@ -164,6 +175,9 @@ class LintConfig:
         cf_dir = table.get("cf-dir")
         if cf_dir is not None and not isinstance(cf_dir, str):
             raise ConfigError(f"{where}: cf-dir must be a folder name (a string)")
+        render = table.get("render", False)
+        if not isinstance(render, bool):
+            raise ConfigError(f"{where}: render must be true or false")
         size = table.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
         if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
             raise ConfigError(f"{where}: max-file-size must be a positive number of bytes")
@@ -175,6 +189,7 @@ class LintConfig:
             per_file_ignores=tuple(per_file),
             cf_dir=cf_dir,
             max_file_size=size,
+            render=render,
         )
 
     @classmethod

@@ -64,7 +64,9 @@ def preamble(mc_name: str) -> str:
     return text + "dnl\n"
 
 
-M4_MESSAGE = re.compile(r"^m4:([^:\n]*):(\d+): (.*)$")
+M4_MESSAGE = re.compile(r"^(?:[^:\n]*/)?m4:([^:\n]*):(\d+): (.*)$")
+"""m4's own messages: ``m4:FILE:LINE: text``, m4 naming itself as it was run (GNU m4 run by
+its full path says ``/usr/bin/m4:FILE:LINE: cannot open ...``)."""
 INCLUDED = {"feature": "FEATURE", "mailer": "MAILER", "ostype": "OSTYPE", "domain": "DOMAIN"}
 INCLUDED["hack"] = "HACK"
 

@@ -70,6 +70,7 @@ RULE_METADATA: dict[str, tuple[str, tuple[str, ...], str, str | None]] = {
     "x004_missing_db": ("info", ("map",), "set", None),
     "x005_virtuser_domain": ("warning", ("virtusertable",), "set", None),
     "x006_not_read": ("info", ("mc", "map"), "set", None),
+    "x007_stale_cf": ("warning", ("mc",), "set", None),
     "x020_smart_host_own_domain": ("warning", ("mc",), "file", None),
 }
 """``module -> (SEVERITY, KINDS, SCOPE, FIX)`` of every rule, in documentation order: what
