@@ -12,6 +12,7 @@ import pytest
 
 from sendmailcfg.cli import build_parser, main
 from sendmailcfg.cli._help import program_name
+from tests.oracle import Oracle
 
 TOP = Path(__file__).resolve().parents[1]
 FREEBSD = (TOP / "examples" / "freebsd.mc").read_bytes()
@@ -174,3 +175,30 @@ def test_bullet_lists_stay_lists(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "\n* cf: NAME.cf from NAME.mc" in out
     assert "\n* maps: each map's .db" in out
+
+
+MC_WITH_MISSING_INCLUDES = (
+    "divert(-1)\ndnl c\ndivert(0)dnl\nOSTYPE(`linux')dnl\n"
+    "include(`/nonexistent/x.m4')dnl\nFEATURE(`nosuchfeature')dnl\nMAILER(`smtp')dnl\n"
+)
+
+
+def test_m4_cannot_open_is_placed_on_the_include_line() -> None:
+    from sendmailcfg.mc.cfbuild import parse_messages
+    from sendmailcfg.mc.document import McDocument
+
+    doc = McDocument.parse(MC_WITH_MISSING_INCLUDES, path="t.mc")
+    stderr = "/usr/bin/m4:t.mc:5: cannot open `/nonexistent/x.m4': No such file or directory\n"
+    (m,) = parse_messages(stderr, doc, "t.mc")
+    assert (m.line, m.severity) == (5, "error")
+    assert m.text == "m4: cannot open `/nonexistent/x.m4': No such file or directory"
+
+
+def test_m4_cannot_open_with_the_real_m4(tmp_path: Path, oracle: Oracle) -> None:
+    from sendmailcfg.mc.cfbuild import build_cf
+
+    mc = tmp_path / "t.mc"
+    mc.write_text(MC_WITH_MISSING_INCLUDES)
+    result = build_cf(mc, oracle.cf_dir)
+    assert [(m.line, m.severity) for m in result.messages] == [(5, "error"), (6, "error")]
+    assert all("cannot open" in m.text for m in result.messages)

@@ -66,6 +66,30 @@ SKIP_VALUE = re.compile(KEY + rf"{_NOT_WS}+[ \t]+(?i:skip)[ \t\r]*$", re.M)
 """Entries whose value is SKIP."""
 
 
+def sendmail_ipv6_form(address: str, *, compressed: bool = False) -> str | None:
+    """``address`` as sendmail prints a client's address (every group in lower-case hex
+    without leading zeros; uncompressed unless ``compressed``, i.e. unless
+    ``UseCompressedIPv6Addresses`` is set); a prefix (fewer groups, no ``::``) keeps its
+    groups. None: a ``::`` form that is no address.
+
+    >>> sendmail_ipv6_form("2001:DB8::01"), sendmail_ipv6_form("2002:c0a8:02c7")
+    ('2001:db8:0:0:0:0:0:1', '2002:c0a8:2c7')
+    >>> sendmail_ipv6_form("2001:db8:0:0:0:0:0:1", compressed=True)
+    '2001:db8::1'
+    """
+    import ipaddress
+
+    if "::" in address or address.count(":") == 7:
+        try:
+            ip = ipaddress.IPv6Address(address)
+        except ValueError:
+            return None
+        if compressed:
+            return ip.compressed
+        return ":".join(format(int(g, 16), "x") for g in ip.exploded.split(":"))
+    return ":".join(g.lower().lstrip("0") or "0" if g else g for g in address.split(":"))
+
+
 class AccessEntry(NamedTuple):
     entry: Entry
     tag: str

@@ -11,6 +11,9 @@ Bad::
 Good::
 
     Connect:IPv6:2001:db8:1   REJECT
+
+The hint writes the address as sendmail prints it (no ``::``, no leading zeros: the form
+AC002 accepts).
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._access import looks_ipv6, suspects
+from sendmailcfg.lint._access import looks_ipv6, sendmail_ipv6_form, suspects
+from sendmailcfg.lint._mcfacts import set_facts
 from sendmailcfg.lint.engine import Problem
 
 if TYPE_CHECKING:
@@ -30,14 +34,24 @@ SEVERITY = "error"
 KINDS = ("access",)
 
 
+def compressed_allowed(fileset: FileSet) -> bool:
+    """Whether an ``.mc`` of the folder sets ``confUSE_COMPRESSED_IPV6_ADDRESSES``."""
+    value = set_facts(fileset).defines_value("confUSE_COMPRESSED_IPV6_ADDRESSES")
+    return value not in (None, "", "False", "false")
+
+
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
     for a in suspects(file):
         if looks_ipv6(a.rest):
             column = len(a.entry.key) - len(a.rest) + 1
             tag = f"{a.tag}:" if a.tag else ""
+            form = sendmail_ipv6_form(a.rest, compressed=compressed_allowed(fileset))
             yield Problem(
                 a.entry.line,
                 column,
                 f"IPv6 address {a.rest} without the IPv6: prefix never matches",
-                f"write `{tag}IPv6:{a.rest}`",
+                f"write `{tag}IPv6:{form}`"
+                if form
+                else f"write `{tag}IPv6:` before it, "
+                "every group written out (sendmail looks up uncompressed addresses)",
             )

@@ -22,11 +22,10 @@ Good::
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._access import suspects
+from sendmailcfg.lint._access import sendmail_ipv6_form, suspects
 from sendmailcfg.lint._mcfacts import set_facts
 from sendmailcfg.lint.engine import Problem
 
@@ -41,11 +40,9 @@ KINDS = ("access",)
 
 def _sendmail_form(address: str) -> str | None:
     """How sendmail prints a full address (uncompressed, no leading zeros), or None."""
-    try:
-        exploded = ipaddress.IPv6Address(address).exploded
-    except ValueError:
+    if "::" not in address:
         return None
-    return ":".join(format(int(g, 16), "x") for g in exploded.split(":"))
+    return sendmail_ipv6_form(address)
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:

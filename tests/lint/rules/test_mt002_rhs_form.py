@@ -35,3 +35,26 @@ def test_mt002_error_status_and_code_disagree() -> None:
 def test_mt002_mailer_must_be_one_token() -> None:
     # "relay.example:smtp" tokenizes as relay . example : smtp -- not TOKEN:...
     assert one("MT002", "a.example relay.example:smtp\n", "mailertable") == [(1, 11)]
+
+
+def test_mt002_trailing_blank_is_no_error() -> None:
+    assert one("MT002", "a.example smtp:[mx.example] \n", "mailertable") == []
+    assert one("MT002", "a.example smtp:[mx.example]\t \n", "mailertable") == []
+
+
+@pytest.mark.oracle
+def test_mt002_trailing_blank_is_routed_by_sendmail(oracle: object) -> None:
+    """Real sendmail routes `smtp:[x] ` (a trailing blank) to [x], as MT002 now says."""
+    import shutil
+
+    from tests import oracle as oracle_mod
+    from tests.test_mailertable_oracle import Setup
+
+    assert isinstance(oracle, oracle_mod.Oracle)
+    root = oracle_mod.workdir()
+    try:
+        setup = Setup(oracle, root / "plain", "")
+        ((triple, _tried),) = setup.ask("a.example smtp:[mx.example] \n", ["u@a.example"])
+        assert triple[:2] == ("smtp", "[mx.example]")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
