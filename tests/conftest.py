@@ -40,7 +40,8 @@ def oracle() -> oracle_mod.Oracle:
     if found is None:
         _missing(
             "real sendmail/makemap/m4 not installed: run tests/oracle/install "
-            "(Debian packages sendmail-bin, sendmail-cf, sendmail-base, m4)"
+            "(Debian packages sendmail-bin, sendmail-cf, sendmail-base, m4) "
+            "or set SENDMAIL_ORACLE=DIR"
         )
     assert found is not None
     return found
@@ -54,3 +55,25 @@ def oracle_dir() -> Iterator[Path]:
         yield d
     finally:
         shutil.rmtree(d, ignore_errors=True)
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    """A skip's reason, on one short line (never a hypothesis example kilobytes long)."""
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    reason = reason.removeprefix("Skipped: ").splitlines()[0] if reason else "no reason"
+    return reason if len(reason) <= 160 else reason[:157] + "..."
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line per skip reason ("N tests skipped: real sendmail ... not installed")."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    reasons: dict[str, int] = {}
+    for report in skipped:
+        reason = _skip_reason(report)
+        reasons[reason] = reasons.get(reason, 0) + 1
+    terminalreporter.section("skipped", sep="-")
+    for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1]):
+        terminalreporter.write_line(f"{count} skipped: {reason}")
