@@ -56,6 +56,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--diff", action="store_true", help="print the safe fixes as a unified diff; write nothing"
     )
     parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff, also apply the fixes that change what sendmail does "
+        "(to what the line plainly meant)",
+    )
+    parser.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print how many findings each rule has instead of the findings",
+    )
+    parser.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are findings"
     )
     parser.add_argument("--output-file", metavar="FILE", help="write the report to FILE")
@@ -122,7 +133,10 @@ def run(args: argparse.Namespace) -> int:
     if args.fix or args.diff:
         from sendmailcfg.lint import fixing
 
-        changed, diff = fixing.fix_files(findings, stdin, write=args.fix, kinds=dict(found))
+        unsafe = args.unsafe_fixes
+        changed, diff = fixing.fix_files(
+            findings, stdin, write=args.fix, kinds=dict(found), unsafe=unsafe
+        )
         if args.diff:
             _write(diff, "text", args.output_file, newline=False)
             for e in errors:
@@ -135,15 +149,25 @@ def run(args: argparse.Namespace) -> int:
             if not changed:
                 break
             findings, errors = lint_all()
-            changed, _ = fixing.fix_files(findings, stdin, write=True, kinds=dict(found))
+            changed, _ = fixing.fix_files(
+                findings, stdin, write=True, kinds=dict(found), unsafe=unsafe
+            )
             total += changed
         if total:
             print(f"lint: fixed {total} problem(s)", file=sys.stderr)
     for e in errors:
         print(e, file=sys.stderr)
-    out = render(findings, args.format)
+    from sendmailcfg.lint.formats import statistics, summary, use_color
+
+    color = args.format == "text" and not args.output_file and use_color(sys.stdout)
+    if args.statistics:
+        out = statistics(findings, "json" if args.format == "json" else "text")
+    else:
+        out = render(findings, args.format, color=color)
     if out or args.output_file:
         _write(out, args.format, args.output_file)
+    if args.format == "text":
+        print(summary(findings, unsafe_fixes=args.unsafe_fixes), file=sys.stderr)
     if errors or not ok:
         return 2
     return 0 if args.exit_zero else worst(findings)

@@ -54,6 +54,9 @@ class Finding:
     message: str
     hint: str = ""
     fix: Fix | None = attrs.field(default=None, repr=False)
+    unsafe_fix: Fix | None = attrs.field(default=None, repr=False)
+    """A fix that changes what sendmail does (to what the line plainly meant): applied
+    only with ``--unsafe-fixes``, as ruff does."""
 
     def as_dict(self) -> dict[str, object]:
         """The JSON object for this finding (the keys are a stable contract)."""
@@ -87,7 +90,8 @@ class Problem:
     path: str | None = None
     severity: str | None = None
     fix: Fix | None = None
-    """A fix the engine keeps only when the rule declares ``FIX = "safe"``."""
+    """A fix the engine keeps as safe when the rule declares ``FIX = "safe"``, and offers
+    only with ``--unsafe-fixes`` when it declares ``FIX = "unsafe"``."""
 
 
 class LintFile:
@@ -205,7 +209,8 @@ def lint_files(files: Sequence[LintFile], config: LintConfig | None = None) -> l
 def _finding(rule: Rule, p: Problem, path: str, config: LintConfig) -> Finding:
     severity = config.severity_of(rule.id, p.severity or rule.severity)
     fix = p.fix if rule.fix == "safe" else None
-    return Finding(path, p.line, p.column, rule.id, severity, p.message, p.hint, fix)
+    unsafe = p.fix if rule.fix == "unsafe" else None
+    return Finding(path, p.line, p.column, rule.id, severity, p.message, p.hint, fix, unsafe)
 
 
 def not_read(

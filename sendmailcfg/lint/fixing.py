@@ -20,13 +20,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from sendmailcfg.lint.engine import Finding, LintFile
 
 
-def fixed_text(text: str, kind: str, findings: Iterable[Finding]) -> str | None:
-    """``text`` with the safe fixes applied, or ``None`` when there is none to apply or
-    the result would parse worse than the original."""
+def fixed_text(
+    text: str, kind: str, findings: Iterable[Finding], *, unsafe: bool = False
+) -> str | None:
+    """``text`` with the safe fixes applied (``unsafe``: the unsafe ones too), or ``None``
+    when there is none to apply or the result would parse worse than the original."""
     from sendmailcfg.api import loads
     from sendmailcfg.lint.run import apply_fixes
 
-    new, applied = apply_fixes(text, findings)
+    new, applied = apply_fixes(text, findings, unsafe=unsafe)
     if not applied or new == text:
         return None
     before = len(loads(text, kind).diagnostics)
@@ -41,15 +43,17 @@ def fix_files(
     *,
     write: bool,
     kinds: Mapping[str, str] | None = None,
+    unsafe: bool = False,
 ) -> tuple[int, str]:
-    """Apply (``write=True``) or only show the safe fixes: ``(fixes applied, unified diff)``."""
+    """Apply (``write=True``) or only show the safe fixes (``unsafe``: and the unsafe ones):
+    ``(fixes applied, unified diff)``."""
     from sendmailcfg import _source, fileio
     from sendmailcfg.maps.kinds import infer_kind
     from sendmailcfg.textdiff import unified_diff
 
     by_path: dict[str, list[Finding]] = {}
     for f in findings:
-        if f.fix is not None:
+        if f.fix is not None or (unsafe and f.unsafe_fix is not None):
             by_path.setdefault(f.path, []).append(f)
     changed = 0
     diffs = []
@@ -65,7 +69,7 @@ def fix_files(
             except OSError as exc:
                 print(f"{path}: cannot read: {exc.strerror or exc}", file=sys.stderr)
                 continue
-        new = fixed_text(text, kind, by_path[path])
+        new = fixed_text(text, kind, by_path[path], unsafe=unsafe)
         if new is None:
             continue
         diffs.append(unified_diff(text, new, path))

@@ -10,7 +10,7 @@ access:3:1: error AC003 CIDR key 10.0.0.0/8 (use 10)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from sendmailcfg.lint.engine import Finding
 
@@ -61,12 +61,112 @@ def escape(text: str) -> str:
     return "".join(out)
 
 
-def render_text(findings: Sequence[Finding]) -> str:
+def render_text(findings: Sequence[Finding], *, color: bool = False) -> str:
     """One ``path:line:col: severity RULE-ID message (hint)`` line per finding (control
-    characters from the input escaped, see :func:`escape`)."""
+    characters from the input escaped, see :func:`escape`); ``color``: ANSI colours (a
+    terminal's), path bold and the severity and rule coloured as ruff does.
+
+    >>> f = Finding("access", 3, 1, "AC003", "error", "CIDR key")
+    >>> render_text([f], color=True) == "\x1b[1maccess\x1b[0m:3:1: \x1b[1;31merror AC003\x1b[0m CIDR key"
+    True
+    """
+    if not color:
+        return "\n".join(
+            f"{escape(f.path)}:{f.line}:{f.column}: {f.severity} {f.rule} {escape(_with_hint(f))}"
+            for f in findings
+        )
     return "\n".join(
-        f"{escape(f.path)}:{f.line}:{f.column}: {f.severity} {f.rule} {escape(_with_hint(f))}"
+        f"{BOLD}{escape(f.path)}{RESET}:{f.line}:{f.column}: "
+        f"{_COLORS[f.severity]}{f.severity} {f.rule}{RESET} {escape(_with_hint(f))}"
         for f in findings
+    )
+
+
+BOLD = "\x1b[1m"
+RESET = "\x1b[0m"
+_COLORS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "info": "\x1b[1;36m"}
+
+
+def use_color(stream: object, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether to colour text output on ``stream``: never when ``NO_COLOR`` is set (and not
+    empty, https://no-color.org), always when ``FORCE_COLOR`` is, else on a terminal that is
+    not ``TERM=dumb``.
+
+    >>> import io
+    >>> use_color(io.StringIO(), {"FORCE_COLOR": "1"}), use_color(io.StringIO(), {})
+    (True, False)
+    >>> use_color(io.StringIO(), {"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    False
+    """
+    import os
+
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and env.get("TERM") != "dumb"
+
+
+def summary(findings: Sequence[Finding], *, unsafe_fixes: bool = False) -> str:
+    """ruff's closing line: ``Found 3 problems (2 fixable).`` or ``All checks passed!``.
+
+    >>> from sendmailcfg.lint.engine import Fix
+    >>> fix = Fix(0, 1, "x")
+    >>> summary([])
+    'All checks passed!'
+    >>> print(summary([Finding("a", 1, 1, "MC007", "warning", "m", fix=fix),
+    ...                Finding("a", 2, 1, "AC001", "error", "m", unsafe_fix=fix)]))
+    Found 2 problems (1 fixable with --fix).
+    1 more fix is available with --unsafe-fixes.
+    """
+    if not findings:
+        return "All checks passed!"
+    n = len(findings)
+    safe = sum(1 for f in findings if f.fix is not None)
+    unsafe = sum(1 for f in findings if f.fix is None and f.unsafe_fix is not None)
+    fixable = safe + (unsafe if unsafe_fixes else 0)
+    flag = "--fix --unsafe-fixes" if unsafe_fixes and unsafe else "--fix"
+    line = f"Found {n} problem{'s' if n != 1 else ''}"
+    line += f" ({fixable} fixable with {flag})." if fixable else "."
+    if unsafe and not unsafe_fixes:
+        fixes = "fix is" if unsafe == 1 else "fixes are"
+        line += f"\n{unsafe} more {fixes} available with --unsafe-fixes."
+    return line
+
+
+def statistics(findings: Sequence[Finding], fmt: str = "text") -> str:
+    """``--statistics``: how many findings each rule has, most first (``[*]``: fixable).
+
+    >>> print(statistics([Finding("a", 1, 1, "MC006", "warning", "m")] * 2))
+        2  MC006      mc-unknown-conf
+    """
+    from sendmailcfg.lint.rules import rule_by_id
+
+    counts: dict[str, list[Finding]] = {}
+    for f in findings:
+        counts.setdefault(f.rule, []).append(f)
+    rows = sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    if fmt == "json":
+        import json
+
+        return json.dumps(
+            [
+                {
+                    "code": rule,
+                    "name": rule_by_id(rule).name,
+                    "count": len(fs),
+                    "fixable": any(f.fix is not None for f in fs),
+                }
+                for rule, fs in rows
+            ],
+            indent=2,
+        )
+    return "\n".join(
+        f"{len(fs):5d}  {rule:<6} {'[*]' if any(f.fix for f in fs) else '   '} "
+        f"{rule_by_id(rule).name}"
+        for rule, fs in rows
     )
 
 
@@ -181,6 +281,8 @@ RENDERERS: dict[str, Callable[[Sequence[Finding]], str]] = {
 }
 
 
-def render(findings: Sequence[Finding], fmt: str) -> str:
-    """The findings in format ``fmt`` (one of :data:`FORMATS`)."""
+def render(findings: Sequence[Finding], fmt: str, *, color: bool = False) -> str:
+    """The findings in format ``fmt`` (one of :data:`FORMATS`); ``color`` for text only."""
+    if fmt == "text":
+        return render_text(findings, color=color)
     return RENDERERS[fmt](findings)

@@ -109,10 +109,12 @@ def lint_paths(
     return sorted(findings, key=Finding.sort_key), errors
 
 
-def apply_fixes(text: str, findings: Iterable[Finding]) -> tuple[str, int]:
-    """``text`` with the fixes of ``findings`` applied (overlapping ones: the first wins):
-    ``(new text, number applied)``. Every byte outside the fixed spans stays as it was."""
-    fixes = sorted({f.fix for f in findings if f.fix is not None}, key=lambda x: (x.start, x.end))
+def apply_fixes(text: str, findings: Iterable[Finding], *, unsafe: bool = False) -> tuple[str, int]:
+    """``text`` with the fixes of ``findings`` applied (overlapping ones: the first wins;
+    ``unsafe``: the unsafe fixes too): ``(new text, number applied)``. Every byte outside
+    the fixed spans stays as it was."""
+    chosen = {f.fix or (f.unsafe_fix if unsafe else None) for f in findings}
+    fixes = sorted({x for x in chosen if x is not None}, key=lambda x: (x.start, x.end))
     out = []
     pos = 0
     applied = 0
