@@ -68,7 +68,7 @@ def render_text(findings: Sequence[Finding], *, color: bool = False) -> str:
 
     >>> f = Finding("access", 3, 1, "AC003", "error", "CIDR key")
     >>> render_text([f], color=True).split("\x1b[0m")
-    ['\x1b[1maccess', ':3:1: \x1b[1;31merror AC003', ' CIDR key']
+    ['\\x1b[1maccess', ':3:1: \\x1b[1;31merror AC003', ' CIDR key']
     """
     if not color:
         return "\n".join(
