@@ -202,3 +202,42 @@ def test_m4_cannot_open_with_the_real_m4(tmp_path: Path, oracle: Oracle) -> None
     result = build_cf(mc, oracle.cf_dir)
     assert [(m.line, m.severity) for m in result.messages] == [(5, "error"), (6, "error")]
     assert all("cannot open" in m.text for m in result.messages)
+
+
+def test_an_edit_warns_of_the_findings_it_brings_in(
+    mc: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["mc", str(mc), "set", "confMAX_MESAGE_SIZE", "1000"]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"{mc}: changed\n"
+    assert "warning: the edit brings in warning MC006 unknown macro confMAX_MESAGE_SIZE" in err
+    assert "did you mean confMAX_MESSAGE_SIZE?" in err
+    # a clean edit says nothing more; the findings the file had before do not count
+    assert main(["mc", str(mc), "set", "SMART_HOST", "relay.example.net"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_feature_add_of_an_unknown_feature_warns_in_json(
+    mc: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["mc", str(mc), "feature", "add", "nonexistent", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["changed"] is True
+    assert [(w["rule"], w["severity"]) for w in got["warnings"]] == [("MC005", "error")]
+
+
+def test_strict_refuses_the_edit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    access = tmp_path / "access"
+    access.write_text("Connect:10\tREJECT\n")
+    before = access.read_bytes()
+    assert main(["map", str(access), "set", "Connect:192.0.2.0/24", "REJECT", "--strict"]) == 3
+    err = capsys.readouterr().err
+    assert "AC003 CIDR key 192.0.2.0/24 never matches" in err
+    assert "--strict refuses" in err
+    assert access.read_bytes() == before
+    assert main(["map", str(access), "--strict", "--json", "set", "Connect:1.2.3.0/24", "OK"]) == 3
+    got = json.loads(capsys.readouterr().out)
+    assert got["changed"] is False and got["refused"] is True
+    assert got["warnings"][0]["rule"] == "AC003"
+    assert access.read_bytes() == before
+    assert main(["map", str(access), "set", "Connect:192.0.2", "REJECT", "--strict"]) == 0

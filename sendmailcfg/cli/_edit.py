@@ -8,10 +8,12 @@ applies the edit, writes atomically unless ``--check``, and reports:
 * text: the diff (``--diff``), then ``PATH: changed`` / ``PATH: unchanged``
   (``would change`` / ``no change needed`` with ``--check``);
 * ``--json``: ``{"changed": bool, "diff": str, "path": str}`` and, when a backup
-  was made, ``"backup": str``.
+  was made, ``"backup": str``;
+* the lint findings the edit brings in (compared with the file before it), as warnings on
+  standard error (``"warnings"`` in JSON); ``--strict`` refuses such an edit.
 
 Exit 0 on success (changed or not), 1 when ``--check`` finds a change, 2 for
-usage errors and unreadable or unparseable files.
+usage errors and unreadable or unparseable files, 3 when ``--strict`` refused the edit.
 """
 
 from __future__ import annotations
@@ -34,9 +36,51 @@ Edit = Callable[[Any], bool]
 class Refused(Exception):
     """The file cannot be edited (it does not parse, or the edit is not possible)."""
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], status: int = 2) -> None:
         super().__init__("\n".join(lines))
         self.lines = lines
+        self.status = status
+
+
+STRICT_REFUSED = 3
+"""The exit status of an edit ``--strict`` refused (it would bring in lint findings)."""
+
+
+def introduced(before: str, after: str, kind: str, path: str) -> list[Any]:
+    """The lint findings (errors and warnings) of ``after`` that ``before`` does not have:
+    what an edit brings in. File rules only (a rebuilt ``.db`` or ``.cf`` is ``make``'s
+    business), with the configuration ``lint`` would use for ``path``; findings are
+    compared by rule and message, so lines moved by the edit do not count."""
+    import os
+
+    from sendmailcfg.lint.config import ConfigError, LintConfig
+    from sendmailcfg.lint.engine import lint_files, load_file
+    from sendmailcfg.lint.rules import load_rules
+
+    try:
+        config = LintConfig.discover(os.path.dirname(os.path.abspath(path)))
+    except (ConfigError, OSError):
+        config = LintConfig()
+    set_rules = tuple(r.id for r in load_rules({kind}) if r.scope == "set")
+    import attrs
+
+    config = attrs.evolve(config, ignore=(*config.ignore, *set_rules))
+
+    def findings(text: str) -> list[Any]:
+        found = lint_files([load_file(path, kind, text)], config)
+        return [f for f in found if f.severity in ("error", "warning")]
+
+    old: dict[tuple[str, str], int] = {}
+    for f in findings(before):
+        old[(f.rule, f.message)] = old.get((f.rule, f.message), 0) + 1
+    new = []
+    for f in findings(after):
+        key = (f.rule, f.message)
+        if old.get(key):
+            old[key] -= 1
+        else:
+            new.append(f)
+    return new
 
 
 def add_edit_flags(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
@@ -72,6 +116,16 @@ def add_edit_flags(parser: argparse.ArgumentParser, *, suppress: bool = False) -
         action="store_true",
         default=default,
         help="before changing the file, copy it to FILE.PID.YYYY-MM-DD@HH:MM:SS~",
+    )
+
+
+def _warning_line(f: Any) -> str:
+    from sendmailcfg.lint.formats import escape
+
+    hint = f" ({escape(f.hint)})" if f.hint else ""
+    return (
+        f"{escape(f.path)}:{f.line}:{f.column}: warning: the edit brings in "
+        f"{f.severity} {f.rule} {escape(f.message)}{hint}"
     )
 
 
@@ -150,13 +204,27 @@ def run_edit(
 ) -> int:
     """Apply ``edit`` to ``args.file`` (kind ``kind``) with the shared flags; the exit status."""
     path: str = args.file
+    warnings: list[Any] = []
+    strict = bool(getattr(args, "strict", False))
 
     def change(data: bytes) -> bytes:
         doc = load_for_edit(data, kind, path, refuse)
+        before = doc.text
         try:
             edit(doc)
         except (SendmailcfgError, ValueError) as exc:
             raise Refused([f"{path}: {exc}"]) from None
+        if doc.text != before:
+            warnings.extend(introduced(before, doc.text, kind, path))
+            if strict and warnings:
+                raise Refused(
+                    [
+                        *(_warning_line(f) for f in warnings),
+                        f"{path}: not edited: --strict refuses an edit that brings in lint "
+                        "findings (the file is unchanged)",
+                    ],
+                    STRICT_REFUSED,
+                )
         return _source.encode(doc.text)
 
     try:
@@ -164,9 +232,22 @@ def run_edit(
             path, change, check=args.check, backup=args.backup, missing_ok=missing_ok
         )
     except Refused as exc:
+        if args.json and exc.status == STRICT_REFUSED:
+            print(
+                json.dumps(
+                    {
+                        "changed": False,
+                        "diff": "",
+                        "path": path,
+                        "refused": True,
+                        "warnings": [f.as_dict() for f in warnings],
+                    }
+                )
+            )
+            return exc.status
         for line in exc.lines:
             print(line, file=sys.stderr)
-        return 2
+        return exc.status
     except FileNotFoundError:
         print(f"{path}: cannot read: no such file", file=sys.stderr)
         return 2
@@ -180,8 +261,12 @@ def run_edit(
         out: dict[str, object] = {"changed": result.changed, "diff": diff, "path": path}
         if result.backup is not None:
             out["backup"] = result.backup
+        if warnings:
+            out["warnings"] = [f.as_dict() for f in warnings]
         print(json.dumps(out))
     else:
+        for f in warnings:
+            print(_warning_line(f), file=sys.stderr)
         if args.diff and diff:
             sys.stdout.flush()
             sys.stdout.buffer.write(_source.encode(diff))
