@@ -241,3 +241,36 @@ def test_strict_refuses_the_edit(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert got["warnings"][0]["rule"] == "AC003"
     assert access.read_bytes() == before
     assert main(["map", str(access), "set", "Connect:192.0.2", "REJECT", "--strict"]) == 0
+
+
+def test_check_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    m = tmp_path / "mailertable"
+    m.write_text("ok smtp:x\n  bad y\n")
+    assert main(["check", str(m), "--json"]) == 1
+    got = json.loads(capsys.readouterr().out)
+    assert got["files"] == 1 and got["errors"] == []
+    assert [(p["line"], p["code"]) for p in got["problems"]] == [(2, "leading-space")]
+
+
+def test_rule_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rule", "MC014", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert (got["id"], got["name"], got["fix"]) == ("MC014", "mc-map-spec", "safe")
+
+
+def test_check_json_edit_exits_0_for_ansible(mc: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = mc.read_bytes()
+    assert main(["mc", str(mc), "set", "SMART_HOST", "x.example", "--check", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["changed"] is True
+    assert main(["mc", str(mc), "set", "SMART_HOST", "x.example", "--check"]) == 1
+    assert mc.read_bytes() == before
+
+
+def test_exit_status_page_is_linked() -> None:
+    index = (TOP / "docs" / "index.md").read_text()
+    assert "(exit-statuses-and-json.md)" in index
+    page = (TOP / "docs" / "exit-statuses-and-json.md").read_text()
+    assert page.startswith("# Exit statuses and JSON\n")
+    for status in ("| 0 |", "| 1 |", "| 2 |", "| 3 |"):
+        assert status in page
+    assert "changed_when" in page and "failed_when" in page

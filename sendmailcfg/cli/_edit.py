@@ -12,7 +12,8 @@ applies the edit, writes atomically unless ``--check``, and reports:
 * the lint findings the edit brings in (compared with the file before it), as warnings on
   standard error (``"warnings"`` in JSON); ``--strict`` refuses such an edit.
 
-Exit 0 on success (changed or not), 1 when ``--check`` finds a change, 2 for
+Exit 0 on success (changed or not), 1 when ``--check`` finds a change (0 with ``--json``:
+``"changed"`` says it), 2 for
 usage errors and unreadable or unparseable files, 3 when ``--strict`` refused the edit.
 """
 
@@ -277,4 +278,6 @@ def run_edit(
             print(f"{path}: {'changed' if result.changed else 'unchanged'}")
         if result.backup is not None:
             print(f"{path}: backup in {result.backup}")
-    return 1 if args.check and result.changed else 0
+    # --check: exit 1 says "would change"; with --json the "changed" key says it, exit 0, so
+    # Ansible's check mode does not read a pending change as a failure
+    return 1 if args.check and result.changed and not args.json else 0

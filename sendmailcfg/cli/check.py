@@ -27,6 +27,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "paths", nargs="+", metavar="PATH", help="files or folders; - reads standard input"
     )
     parser.add_argument("--kind", choices=KINDS, help="kind of every file (default: from name)")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"files": N, "problems": [{"path", "line", "column", "code", "message", '
+        '"expected"}], "errors": [str]}',
+    )
 
 
 def _stdin(kind: str | None) -> list[tuple[str, str, bytes | None]]:
@@ -40,24 +46,44 @@ def run(args: argparse.Namespace) -> int:
     paths = [p for p in args.paths if p != "-"]
     from_stdin = _stdin(args.kind) if len(paths) != len(args.paths) else []
     files, ok = expand(paths, args.kind)
-    problems = 0
+    problems: list[dict[str, object]] = []
+    errors: list[str] = []
     for path, kind, data in [*from_stdin, *read_each(files)]:
         if data is None:
             ok = False
             continue
         if is_berkeley_db(data):
-            print(berkeley_db_message(path), file=sys.stderr)
+            errors.append(berkeley_db_message(path))
             ok = False
             continue
         doc = loads(_source.decode(data), kind, path=path)
         if _source.encode(doc.text) != data:  # pragma: no cover - a bug if it happens
-            print(f"{path}: internal error: the round trip changed the file", file=sys.stderr)
-            problems += 1
+            errors.append(f"{path}: internal error: the round trip changed the file")
+            problems.append({"path": path, "line": 1, "column": 1, "code": "round-trip"})
         for d in doc.diagnostics:
-            print(f"{d.format(path)} [{d.code}]")
-            problems += 1
+            if not args.json:
+                print(f"{d.format(path)} [{d.code}]")
+            problems.append(
+                {
+                    "path": path,
+                    "line": d.line,
+                    "column": d.column,
+                    "code": d.code,
+                    "message": d.message,
+                    "expected": d.expected,
+                }
+            )
+    count = len(files) + len(from_stdin)
+    for e in errors:
+        print(e, file=sys.stderr)
+    if args.json:
+        import json
+
+        print(
+            json.dumps({"files": count, "problems": problems, "errors": errors}, ensure_ascii=False)
+        )
     if not ok:
         return 2
-    count = len(files) + len(from_stdin)
-    print(f"{count} file(s) checked, {problems} problem(s)", file=sys.stderr)
+    if not args.json:
+        print(f"{count} file(s) checked, {len(problems)} problem(s)", file=sys.stderr)
     return 1 if problems else 0
