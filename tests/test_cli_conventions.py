@@ -274,3 +274,29 @@ def test_exit_status_page_is_linked() -> None:
     for status in ("| 0 |", "| 1 |", "| 2 |", "| 3 |"):
         assert status in page
     assert "changed_when" in page and "failed_when" in page
+
+
+def test_every_subcommand_takes_its_parents_options() -> None:
+    import argparse
+
+    def check(p: argparse.ArgumentParser, inherited: set[str]) -> int:
+        own = {s for a in p._actions for s in a.option_strings}
+        assert inherited <= own, (p.prog, inherited - own)
+        n = 1
+        for a in p._actions:
+            if isinstance(a, argparse._SubParsersAction):
+                for child in a.choices.values():
+                    n += check(child, own - {"-h", "--help", "--version"})
+        return n
+
+    top = build_parser()
+    commands = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
+    assert sum(check(p, set()) for p in commands.choices.values()) > 30
+
+
+def test_options_after_the_positionals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    m = tmp_path / "routes"
+    assert main(["map", str(m), "set", "example.org", "smtp:[x]", "--kind", "mailertable"]) == 0
+    capsys.readouterr()
+    assert main(["map", str(m), "get", "example.org", "--kind", "mailertable", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["value"] == "smtp:[x]"

@@ -48,7 +48,7 @@ def build_parser(only: str | None = None, prog: str | None = None) -> argparse.A
     """
     import importlib
 
-    from sendmailcfg.cli._help import HelpFormatter, Parser, program_name
+    from sendmailcfg.cli._help import HelpFormatter, Parser, inherit_options, program_name
 
     parser = Parser(
         prog=prog or program_name(),
@@ -73,6 +73,7 @@ def build_parser(only: str | None = None, prog: str | None = None) -> argparse.A
             epilog=getattr(module, "EXAMPLES", None),
         )
         module.configure(p)
+        inherit_options(p)
         p.set_defaults(_run=module.run)
     return parser
 

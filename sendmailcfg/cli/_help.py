@@ -136,3 +136,40 @@ class Parser(argparse.ArgumentParser):
         if extras:
             self.error(f"unrecognized arguments: {' '.join(extras)}")
         return ns, extras
+
+
+def inherit_options(parser: argparse.ArgumentParser) -> None:
+    """Let every sub-command take its parent's options too, so options are valid before or
+    after the positional arguments (``map FILE set KEY VALUE --kind access`` is ``map FILE
+    --kind access set KEY VALUE``). A copy leaves a value given before the sub-command alone
+    (its default is ``SUPPRESS``); an option the sub-command has itself is kept as it is."""
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for action in subs:
+        for child in set(action.choices.values()):
+            have = {s for a in child._actions for s in a.option_strings}
+            for a in parser._actions:
+                if not a.option_strings or have & set(a.option_strings):
+                    continue
+                kwargs = _copy_kwargs(a)
+                if kwargs is not None:
+                    child.add_argument(*a.option_strings, **kwargs)
+            inherit_options(child)
+
+
+def _copy_kwargs(a: argparse.Action) -> dict[str, Any] | None:
+    common: dict[str, Any] = {"dest": a.dest, "default": argparse.SUPPRESS, "help": a.help}
+    if isinstance(a, argparse._StoreTrueAction):
+        return {**common, "action": "store_true"}
+    if isinstance(a, argparse._StoreFalseAction):
+        return {**common, "action": "store_false"}
+    if isinstance(a, argparse._CountAction):
+        return {**common, "action": "count"}
+    if isinstance(a, (argparse._StoreAction, argparse._AppendAction)):
+        kind = "append" if isinstance(a, argparse._AppendAction) else "store"
+        out = {**common, "action": kind, "metavar": a.metavar, "type": a.type}
+        if a.choices is not None:
+            out["choices"] = a.choices
+        if a.nargs is not None:
+            out["nargs"] = a.nargs
+        return out
+    return None  # --help, --version: the sub-command has its own
