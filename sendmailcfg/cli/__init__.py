@@ -31,6 +31,8 @@ COMMANDS = (
     "sendmailcfg.cli.make",
     "sendmailcfg.cli.route",
     "sendmailcfg.cli.sender",
+    "sendmailcfg.cli.completion",
+    "sendmailcfg.cli.man",
 )
 """Command modules, in help order."""
 
