@@ -300,3 +300,27 @@ def test_options_after_the_positionals(tmp_path: Path, capsys: pytest.CaptureFix
     capsys.readouterr()
     assert main(["map", str(m), "get", "example.org", "--kind", "mailertable", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["value"] == "smtp:[x]"
+
+
+def test_bulk_queries_from_stdin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    m = tmp_path / "mailertable"
+    m.write_text("example.org\tsmtp:[mx.example.org]\n")
+    monkeypatch.setattr("sys.stdin", io.StringIO("u@example.org\n\nu@other.example\n"))
+    assert main(["query", "mailertable", str(m), "-", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert [a["address"] for a in got] == ["u@example.org", "u@other.example"]
+
+
+def test_query_says_idna_is_not_converted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    m = tmp_path / "mailertable"
+    m.write_text("例え.jp\tsmtp:[mx]\n")
+    assert main(["query", "mailertable", str(m), "u@xn--r8jz45g.jp"]) == 0
+    out, err = capsys.readouterr()
+    assert "no entry" in out
+    assert "sendmail does not convert IDNA names: xn--r8jz45g.jp and 例え.jp" in err

@@ -44,8 +44,59 @@ def configure(parser: argparse.ArgumentParser) -> None:
         p.set_defaults(_query_run=module.run, _query_kind=module.NAME)
 
 
+def read_queries(args: argparse.Namespace) -> None:
+    """``-`` among the queries stands for standard input, one query a line (``postmap -q -``);
+    blank lines are skipped."""
+    for attr in ("addresses", "queries"):
+        given = getattr(args, attr, None)
+        if given is None or "-" not in given:
+            continue
+        lines = [ln.rstrip("\r") for ln in sys.stdin.read().splitlines()]
+        stdin = [ln for ln in lines if ln.strip()]
+        out: list[str] = []
+        for q in given:
+            out.extend(stdin if q == "-" else [q])
+        setattr(args, attr, out)
+
+
+def idna_notes(queries: list[str]) -> list[str]:
+    """What to say about internationalized domains in ``queries``: sendmail compares keys
+    byte for byte, so a U-label (``例え.jp``) and its A-label (``xn--r8jz45g.jp``) are
+    different keys (lint rule MAP006 reports U-label keys).
+
+    >>> [n.split(": ", 2)[2] for n in idna_notes(["user@例え.jp", "user@example.jp"])]
+    ['例え.jp and xn--r8jz45g.jp are different keys (lint rule MAP006)']
+    """
+    from sendmailcfg.lint.rules.map006_idna_key import a_label
+
+    notes = []
+    for q in queries:
+        domain = q.rsplit("@", 1)[-1].rsplit(":", 1)[-1]
+        if domain.isascii() and "xn--" not in domain.lower():
+            continue
+        if domain.isascii():
+            try:
+                other = domain.encode("ascii").decode("idna")
+            except UnicodeError:
+                continue
+        else:
+            converted = a_label(domain)
+            if converted is None:
+                continue
+            other = converted
+        notes.append(
+            f"note: sendmail does not convert IDNA names: {domain} and {other} are "
+            "different keys (lint rule MAP006)"
+        )
+    return notes
+
+
 def run(args: argparse.Namespace) -> int:
     kind = args._query_kind
+    read_queries(args)
+    if not getattr(args, "json", False):
+        for note in idna_notes(getattr(args, "addresses", None) or args.queries):
+            print(note, file=sys.stderr)
     problem = not_a_source(args.file, kind)
     if problem is not None:
         print(f"query {kind}: {args.file}: {problem}", file=sys.stderr)

@@ -49,6 +49,7 @@ RULE_METADATA: dict[str, tuple[str, tuple[str, ...], str, str | None]] = {
     "map003_line_too_long": ("error", ("map",), "file", None),
     "map004_duplicate_key": ("error", ("map",), "file", None),
     "map005_value": ("error", ("virtusertable", "genericstable", "domaintable"), "file", None),
+    "map006_idna_key": ("warning", ("map",), "file", "unsafe"),
     "mt001_dot_without_bare": ("warning", ("mailertable",), "file", None),
     "mt002_rhs_form": ("error", ("mailertable",), "file", None),
     "mt003_undeclared_mailer": ("error", ("mailertable",), "file", None),
