@@ -7,7 +7,8 @@ reads: ``mc``, ``map`` for every map, or one map kind such as ``access``),
 one call per folder that holds a file of one of its ``KINDS``: a set rule reports on
 those files only), optionally ``FIX`` (``"safe"``: the fixes it attaches
 keep the .cf m4 writes the same and ``lint --fix`` applies them; ``"unsafe"``:
-its hints change behaviour and stay hints, as ruff's fix applicability) and a
+its fixes change what sendmail does, to what the line plainly meant, and are applied
+only with ``--unsafe-fixes``, as ruff's fix applicability) and a
 docstring that becomes its page in ``docs/lint-rules.md``. The severity, kinds, scope and
 fix are repeated in :data:`RULE_METADATA`, so choosing the rules of a run imports no rule
 module; a module is imported when its rule first runs.
@@ -29,7 +30,7 @@ import attrs
 
 RULE_METADATA: dict[str, tuple[str, tuple[str, ...], str, str | None]] = {
     "mc001_quote_unbalanced": ("error", ("mc",), "file", None),
-    "mc002_quote_wrong_char": ("error", ("mc",), "file", None),
+    "mc002_quote_wrong_char": ("error", ("mc",), "file", "unsafe"),
     "mc003_feature_after_mailer": ("error", ("mc",), "file", None),
     "mc004_order": ("warning", ("mc",), "file", None),
     "mc005_unknown_name": ("error", ("mc",), "file", None),
@@ -44,7 +45,7 @@ RULE_METADATA: dict[str, tuple[str, tuple[str, ...], str, str | None]] = {
     "mc014_map_spec": ("warning", ("mc",), "file", "safe"),
     "mc015_daemon_loopback": ("info", ("mc",), "file", None),
     "mc016_daemon_dualstack": ("warning", ("mc",), "file", None),
-    "map001_leading_space": ("error", ("map",), "file", None),
+    "map001_leading_space": ("error", ("map",), "file", "unsafe"),
     "map002_no_rhs": ("error", ("map",), "file", None),
     "map003_line_too_long": ("error", ("map",), "file", None),
     "map004_duplicate_key": ("error", ("map",), "file", None),
@@ -56,8 +57,8 @@ RULE_METADATA: dict[str, tuple[str, tuple[str, ...], str, str | None]] = {
     "mt004_host_port": ("warning", ("mailertable",), "file", None),
     "mt005_no_brackets": ("info", ("mailertable",), "file", None),
     "mt006_local_domain": ("warning", ("mailertable",), "set", None),
-    "ac001_ipv6_prefix": ("error", ("access",), "file", None),
-    "ac002_ipv6_form": ("warning", ("access",), "file", None),
+    "ac001_ipv6_prefix": ("error", ("access",), "file", "unsafe"),
+    "ac002_ipv6_form": ("warning", ("access",), "file", "unsafe"),
     "ac003_cidr": ("error", ("access",), "file", None),
     "ac004_unknown_tag": ("error", ("access",), "file", None),
     "ac005_value": ("error", ("access",), "file", None),

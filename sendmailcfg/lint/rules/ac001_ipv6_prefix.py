@@ -13,7 +13,7 @@ Good::
     Connect:IPv6:2001:db8:1   REJECT
 
 The hint writes the address as sendmail prints it (no ``::``, no leading zeros: the form
-AC002 accepts).
+AC002 accepts); ``lint --fix --unsafe-fixes`` writes it (unsafe: the entry starts to match).
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sendmailcfg.lint._access import looks_ipv6, sendmail_ipv6_form, suspects
+from sendmailcfg.lint._facts import offset
 from sendmailcfg.lint._mcfacts import set_facts
-from sendmailcfg.lint.engine import Problem
+from sendmailcfg.lint.engine import Fix, Problem
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
@@ -32,6 +33,7 @@ ID = "AC001"
 NAME = "ac-ipv6-prefix"
 SEVERITY = "error"
 KINDS = ("access",)
+FIX = "unsafe"
 
 
 def compressed_allowed(fileset: FileSet) -> bool:
@@ -46,12 +48,17 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
             column = len(a.entry.key) - len(a.rest) + 1
             tag = f"{a.tag}:" if a.tag else ""
             form = sendmail_ipv6_form(a.rest, compressed=compressed_allowed(fileset))
+            start = offset(file, a.entry.line, column)
+            hint = (
+                f"write `{tag}IPv6:{form}`"
+                if form
+                else f"write `{tag}IPv6:` before it, every group written out (sendmail "
+                "looks up uncompressed addresses)"
+            )
             yield Problem(
                 a.entry.line,
                 column,
                 f"IPv6 address {a.rest} without the IPv6: prefix never matches",
-                f"write `{tag}IPv6:{form}`"
-                if form
-                else f"write `{tag}IPv6:` before it, "
-                "every group written out (sendmail looks up uncompressed addresses)",
+                hint,
+                fix=Fix(start, start + len(a.rest), f"IPv6:{form}") if form else None,
             )

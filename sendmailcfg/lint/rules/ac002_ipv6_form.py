@@ -7,7 +7,8 @@ address: every group printed in lower-case hex *without leading zeros*, and
 Keys are then shortened group by group from the right. A key with a
 zero-padded group (cf/README's own ``IPv6:2002:c0a8:02c7``) or with ``::``
 can therefore never match. The ``::`` check is skipped when an ``.mc`` in
-the same folder sets ``confUSE_COMPRESSED_IPV6_ADDRESSES``.
+the same folder sets ``confUSE_COMPRESSED_IPV6_ADDRESSES``. ``lint --fix --unsafe-fixes``
+writes the hint's form (unsafe: the entry starts to match).
 
 Bad::
 
@@ -26,8 +27,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sendmailcfg.lint._access import sendmail_ipv6_form, suspects
+from sendmailcfg.lint._facts import offset
 from sendmailcfg.lint._mcfacts import set_facts
-from sendmailcfg.lint.engine import Problem
+from sendmailcfg.lint.engine import Fix, Problem
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
@@ -36,6 +38,7 @@ ID = "AC002"
 NAME = "ac-ipv6-form"
 SEVERITY = "warning"
 KINDS = ("access",)
+FIX = "unsafe"
 
 
 def _sendmail_form(address: str) -> str | None:
@@ -67,20 +70,24 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
                     if full
                     else "write every group out, e.g. IPv6:2001:db8:0:0:0:0:0:1"
                 )
+                start = offset(file, a.entry.line, column)
                 yield Problem(
                     a.entry.line,
                     column,
                     f"compressed IPv6 key {address} never matches (sendmail looks up "
                     "uncompressed addresses)",
                     hint,
+                    fix=Fix(start, start + len(address), full) if full else None,
                 )
                 continue
         if any(len(g) > 1 and g.startswith("0") for g in groups):
             fixed = ":".join(g.lstrip("0") or "0" if g else g for g in groups)
+            start = offset(file, a.entry.line, column)
             yield Problem(
                 a.entry.line,
                 column,
                 f"IPv6 key {address} has zero-padded groups (sendmail prints groups "
                 "without leading zeros, so it never matches)",
                 f"write `{prefix}{fixed}`",
+                fix=Fix(start, start + len(address), fixed),
             )

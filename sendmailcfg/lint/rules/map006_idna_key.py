@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._facts import candidates
+from sendmailcfg.lint._facts import candidates, offset
 from sendmailcfg.lint.engine import Fix, Problem
 from sendmailcfg.maps.facts import split_tag
 
@@ -50,19 +50,6 @@ def a_label(domain: str) -> str | None:
         return None
 
 
-def _line_starts(file: LintFile) -> list[int]:
-    def starts(f: LintFile) -> list[int]:
-        out = [0]
-        text = f.text
-        pos = text.find("\n")
-        while pos != -1:
-            out.append(pos + 1)
-            pos = text.find("\n", pos + 1)
-        return out
-
-    return file.memo("line-starts", starts)
-
-
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
     for e in candidates(file, _NON_ASCII_KEY):
         rest = split_tag(e.key).rest if file.kind == "access" else e.key
@@ -80,7 +67,7 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
                 "write the domain's A-label (xn--...)",
             )
             continue
-        start = _line_starts(file)[e.line - 1] + column - 1
+        start = offset(file, e.line, column)
         yield Problem(
             e.line,
             column,

@@ -17,6 +17,9 @@ Bad::
 Good::
 
     define(`SMART_HOST', `relay.example.net')dnl
+
+``lint --fix --unsafe-fixes`` writes the m4 quotes (unsafe: m4 then reads the name and
+value the line plainly meant, so the .cf changes).
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint.engine import Problem
+from sendmailcfg.lint._facts import offset
+from sendmailcfg.lint.engine import Fix, Problem
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
@@ -34,6 +38,7 @@ ID = "MC002"
 NAME = "mc-quote-wrong-char"
 SEVERITY = "error"
 KINDS = ("mc",)
+FIX = "unsafe"
 
 _WHAT = {
     "double-quote": 'a double quote " is not an m4 quote',
@@ -105,6 +110,29 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
             if not _where_a_quote_goes(lines, q.line, q.column, q.text):
                 continue
         hint = "m4 quotes are ` (backquote) to open and ' (apostrophe) to close"
+        fix = None
         if q.code != "double-quote" and lines is not None:
-            hint = f"write {_quote_for(lines, q.line, q.column)} instead of {q.text}"
-        yield Problem(q.line, q.column, _WHAT[q.code].format(text=q.text), hint)
+            quote = _quote_for(lines, q.line, q.column)
+            hint = f"write {quote} instead of {q.text}"
+            start = offset(file, q.line, q.column)
+            if file.text[start : start + len(q.text)] == q.text:
+                fix = Fix(start, start + len(q.text), quote)
+        else:
+            fix = _double_quoted(file, offset(file, q.line, q.column))
+        yield Problem(q.line, q.column, _WHAT[q.code].format(text=q.text), hint, fix=fix)
+
+
+def _double_quoted(file: LintFile, at: int) -> Fix | None:
+    """The fix of an argument written ``"text"`` (the double quote at ``at``): `` `text' ``."""
+    for s in file.doc.statements:
+        for a in s.args:
+            raw = a.raw
+            lead = len(raw) - len(raw.lstrip())
+            if a.start + lead != at:
+                continue
+            body = raw.strip()
+            inner = body[1:-1]
+            if len(body) < 2 or body[-1] != '"' or any(c in inner for c in "`'\""):
+                return None
+            return Fix(at, at + len(body), f"`{inner}'")
+    return None
