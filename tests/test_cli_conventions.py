@@ -324,3 +324,22 @@ def test_query_says_idna_is_not_converted(
     out, err = capsys.readouterr()
     assert "no entry" in out
     assert "sendmail does not convert IDNA names: xn--r8jz45g.jp and 例え.jp" in err
+
+
+def test_conf_defaults_agree_with_a_rendered_cf(oracle: Oracle) -> None:
+    """Every option a default .cf sets (O NAME=VALUE) has the default mc get -d says."""
+    from sendmailcfg.cli.conf_defaults import CONF_DEFAULTS
+
+    cf, err, status = oracle.mc2cf("OSTYPE(`linux')dnl\nMAILER(`smtp')dnl\n")
+    assert status == 0, err
+    emitted = dict(
+        line[2:].split("=", 1) for line in cf.splitlines() if line.startswith("O ") and "=" in line
+    )
+    compared = {}
+    for name, (sets, default) in CONF_DEFAULTS.items():
+        if sets.startswith("O ") and sets[2:] in emitted:
+            compared[name] = (default, emitted[sets[2:]])
+    assert len(compared) >= 20
+    # cfhead.m4 writes AliasWait=10, which sendmail reads as minutes: the README's 10m
+    assert compared.pop("confALIAS_WAIT") == ("10m", "10")
+    assert {n: d for n, (d, _) in compared.items()} == {n: v for n, (_, v) in compared.items()}

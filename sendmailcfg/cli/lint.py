@@ -27,6 +27,9 @@ EXAMPLES = """examples:
 
 _FORMATS = ("text", "json", "sarif", "github")
 
+PROGRESS_FILES = 50
+"""From this many files on, a terminal shows progress while lint runs (quicker runs: none)."""
+
 
 def _ids(text: str) -> list[str]:
     return [p.strip() for p in text.split(",") if p.strip()]
@@ -129,7 +132,12 @@ def run(args: argparse.Namespace) -> int:
             findings = sorted(findings + lint_files([stdin], config), key=lambda f: f.sort_key())
         return findings, errors
 
-    findings, errors = lint_all()
+    from sendmailcfg.cli._progress import Progress, wanted
+
+    machine = args.format != "text"
+    show = len(found) >= PROGRESS_FILES and wanted(json=machine)
+    with Progress(f"lint: {len(found):,} files", enabled=show):
+        findings, errors = lint_all()
     if args.fix or args.diff:
         from sendmailcfg.lint import fixing
 

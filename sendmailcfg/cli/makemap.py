@@ -283,7 +283,10 @@ def _quick(args: Parsed, maptype: str, mapname: str, given: dict[str, str]) -> i
 
     try:
         method, target, old = mapfile.prepare(mapname, maptype, unsafe="-s" in given)
-        result = pure.build_file(data, mapname, maptype, method, target, old, reader, on_put=on_put)
+        with _progress(mapname, data):
+            result = pure.build_file(
+                data, mapname, maptype, method, target, old, reader, on_put=on_put
+            )
     except mapfile.MapBuildError as exc:
         _write_err(exc.message + "\n")
         return exc.status
@@ -292,6 +295,28 @@ def _quick(args: Parsed, maptype: str, mapname: str, given: dict[str, str]) -> i
     lines = [format_message(mapname, line, msg) + "\n" for line, msg in result.errors]
     _write_err("".join(lines + _hints(result.errors)))
     return result.status
+
+
+class _Quiet:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _progress(mapname: str, data: bytes) -> Any:
+    """Progress on a terminal's stderr while a big map is built (nothing for small ones)."""
+    if len(data) < PROGRESS_BYTES or not sys.stderr.isatty():
+        return _Quiet()
+    from sendmailcfg.cli._progress import Progress
+
+    lines = data.count(b"\n")
+    return Progress(f"makemap: building {mapname} from {lines:,} lines")
+
+
+PROGRESS_BYTES = 1 << 20
+"""Sources smaller than this build too quickly to need progress."""
 
 
 def run(args: Parsed) -> int:
@@ -355,7 +380,8 @@ def run(args: Parsed) -> int:
         data = sys.stdin.buffer.read()
         on_put = _verbose_put() if "-v" in given else None
 
-        result = build(data, mapname, maptype, options, backend=args.backend, on_put=on_put)
+        with _progress(mapname, data):
+            result = build(data, mapname, maptype, options, backend=args.backend, on_put=on_put)
     except MapBuildError as exc:
         _write_err(exc.message + "\n")
         return exc.status

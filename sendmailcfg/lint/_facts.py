@@ -20,7 +20,7 @@ from sendmailcfg.maps.facts import Entry, value_text
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import LintFile
 
-__all__ = ["Entry", "candidates", "diagnostics", "entries", "offset", "value_text"]
+__all__ = ["Entry", "candidates", "diagnostics", "entries", "value_text"]
 
 
 def entries(file: LintFile) -> list[Entry]:
@@ -41,18 +41,3 @@ def candidates(file: LintFile, pattern: re.Pattern[str]) -> list[Entry]:
 def diagnostics(file: LintFile) -> list[Diagnostic]:
     """The document's own diagnostics (makemap syntax errors and duplicates)."""
     return file.memo("diagnostics", lambda f: list(f.doc.diagnostics))
-
-
-def offset(file: LintFile, line: int, column: int) -> int:
-    """The character offset in ``file.text`` of 1-based ``line`` and ``column`` (for fixes)."""
-
-    def starts(f: LintFile) -> list[int]:
-        out = [0]
-        text = f.text
-        pos = text.find("\n")
-        while pos != -1:
-            out.append(pos + 1)
-            pos = text.find("\n", pos + 1)
-        return out
-
-    return file.memo("line-starts", starts)[line - 1] + column - 1

@@ -124,6 +124,21 @@ class LintFile:
         return f"LintFile({self.path!r}, {self.kind!r})"
 
 
+def offset(file: LintFile, line: int, column: int) -> int:
+    """The character offset in ``file.text`` of 1-based ``line`` and ``column`` (for fixes)."""
+
+    def starts(f: LintFile) -> list[int]:
+        out = [0]
+        text = f.text
+        pos = text.find("\n")
+        while pos != -1:
+            out.append(pos + 1)
+            pos = text.find("\n", pos + 1)
+        return out
+
+    return file.memo("line-starts", starts)[line - 1] + column - 1
+
+
 class FileSet:
     """The files of one folder, linted together (the cross-file context)."""
 

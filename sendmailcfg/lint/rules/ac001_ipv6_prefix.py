@@ -22,9 +22,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sendmailcfg.lint._access import looks_ipv6, sendmail_ipv6_form, suspects
-from sendmailcfg.lint._facts import offset
 from sendmailcfg.lint._mcfacts import set_facts
-from sendmailcfg.lint.engine import Fix, Problem
+from sendmailcfg.lint.engine import Fix, Problem, offset
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile

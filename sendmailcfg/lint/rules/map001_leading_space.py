@@ -22,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._facts import diagnostics, offset
-from sendmailcfg.lint.engine import Fix, Problem
+from sendmailcfg.lint._facts import diagnostics
+from sendmailcfg.lint.engine import Fix, Problem, offset
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile

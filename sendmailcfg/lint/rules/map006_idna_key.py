@@ -21,8 +21,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._facts import candidates, offset
-from sendmailcfg.lint.engine import Fix, Problem
+from sendmailcfg.lint._facts import candidates
+from sendmailcfg.lint.engine import Fix, Problem, offset
 from sendmailcfg.maps.facts import split_tag
 
 if TYPE_CHECKING:

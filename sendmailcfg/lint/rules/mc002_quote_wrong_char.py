@@ -28,8 +28,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._facts import offset
-from sendmailcfg.lint.engine import Fix, Problem
+from sendmailcfg.lint.engine import Fix, Problem, offset
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
