@@ -96,10 +96,20 @@ _LAZY = {
 }
 
 
+_SUBMODULES = frozenset(
+    {"api", "errors", "fileio", "lint", "maps", "mc", "output", "protocol", "site", "syntax"}
+)
+"""Subpackages reachable as attributes without importing them first (``sendmailcfg.api``)."""
+
+
 if not TYPE_CHECKING:  # type checkers see the real imports above, and nothing else
 
     def __getattr__(name: str) -> object:
         module = _LAZY.get(name)
+        if module is None and name in _SUBMODULES:  # sendmailcfg.api.diff in a fresh interpreter
+            import importlib
+
+            return importlib.import_module(f"sendmailcfg.{name}")
         if module is None:
             raise AttributeError(f"module 'sendmailcfg' has no attribute {name!r}")
         import importlib

@@ -343,3 +343,21 @@ def test_conf_defaults_agree_with_a_rendered_cf(oracle: Oracle) -> None:
     # cfhead.m4 writes AliasWait=10, which sendmail reads as minutes: the README's 10m
     assert compared.pop("confALIAS_WAIT") == ("10m", "10")
     assert {n: d for n, (d, _) in compared.items()} == {n: v for n, (_, v) in compared.items()}
+
+
+def test_submodules_are_attributes_in_a_fresh_interpreter() -> None:
+    code = (
+        "import sendmailcfg\n"
+        "a = sendmailcfg.loads('x smtp:y\\n', 'mailertable')\n"
+        "b = a.copy(); b.set('z', 'smtp:w')\n"
+        "print(sendmailcfg.api.diff(a, b, 'm').splitlines()[-1])\n"
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(TOP)},
+        check=False,
+    )
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == "+z smtp:w\n"  # the file's own separator
