@@ -171,7 +171,7 @@ def is_berkeley_db(data: bytes) -> bool:
 
     >>> is_berkeley_db(bytes(12) + bytes.fromhex("61150600") + bytes(100))
     True
-    >>> is_berkeley_db(b"example.org\tsmtp:[mx.example.org]\n")
+    >>> is_berkeley_db(b"example.org smtp:[mx.example.org]")
     False
     """
     if len(data) < 16:
