@@ -118,7 +118,7 @@ def steps_of(blocks: list[tuple[int, str, str]]) -> list[Step]:
 def sandbox(tmp: Path) -> tuple[Path, Path]:
     """A scratch folder linking to the checkout's top-level files, and a bin/ holding the
     ``sendmailcfg`` console script of this checkout: ``(folder, bin)``."""
-    work = tmp / "work"
+    work = tmp / "checkout"
     work.mkdir()
     for entry in TOP.iterdir():
         if entry.name != "build" and not entry.name.startswith("."):
@@ -192,5 +192,5 @@ def test_a_cd_stays_in_force(tmp_path: Path) -> None:
     """The sessions run as pasted into one shell: state carries from step to step."""
     steps = steps_of([(1, "", "$ mkdir -p build/x && cd build/x\n$ pwd\n...\n$ ls ../\nx\n")])
     run_session(steps, tmp_path)
-    assert steps[1].got[0].endswith("/work/build/x")
+    assert steps[1].got[0].endswith("/checkout/build/x")
     assert steps[2].got == ["x"]

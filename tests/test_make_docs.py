@@ -27,5 +27,5 @@ def test_the_whole_story_runs(tmp_path: Path, oracle: Oracle) -> None:
     run_session(steps, tmp_path, {"SENDMAIL_CF_DIR": str(oracle.cf_dir)})
     check_steps(PAGE, steps)
     assert len(steps) >= 15
-    mail = tmp_path / "work" / "build" / "mail"
+    mail = tmp_path / "checkout" / "build" / "mail"
     assert "DSrelay.example.net" in (mail / "sendmail.cf").read_text().splitlines()
