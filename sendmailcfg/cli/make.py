@@ -34,7 +34,8 @@ from pathlib import Path
 import attrs
 
 from sendmailcfg import _source, fileio
-from sendmailcfg.mc.cfbuild import RenderTimeout, build_cf, same_cf
+from sendmailcfg.cli.render import positive_seconds
+from sendmailcfg.mc.cfbuild import RenderOutputTooLarge, RenderTimeout, build_cf, same_cf
 from sendmailcfg.mc.document import McDocument
 
 NAME = "make"
@@ -67,7 +68,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="build a .mc even if it uses syscmd, esyscmd, untrusted include, ...",
     )
-    parser.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS")
+    parser.add_argument(
+        "--timeout",
+        type=positive_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="stop m4 (and all it started) after this many seconds (default: 60)",
+    )
 
 
 @attrs.frozen
@@ -196,12 +203,19 @@ class Maker:
             self.say(f"would build {self.rel(out)} from {self.rel(mc)}")
             self.pending = True
             return
-        if preflight(str(mc), self.args.allow_m4_commands) is None:
+        text = preflight(str(mc), self.args.allow_m4_commands)
+        if text is None:
             self.failed = True
             return
         try:
-            result = build_cf(mc, self.args.cf_dir, timeout=self.args.timeout)
-        except RenderTimeout as exc:
+            result = build_cf(
+                mc,
+                self.args.cf_dir,
+                timeout=self.args.timeout,
+                allow_m4_commands=self.args.allow_m4_commands,
+                data=_source.encode(text),
+            )
+        except (RenderTimeout, RenderOutputTooLarge) as exc:
             self.problem(str(exc))
             self.failed = True
             return
