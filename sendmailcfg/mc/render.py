@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from sendmailcfg import _source
 from sendmailcfg.mc import m4safe
-from sendmailcfg.mc.m4safe import RenderError
+from sendmailcfg.mc.m4safe import RenderError as RenderError
 
 if TYPE_CHECKING:
     from pathlib import Path
