@@ -174,7 +174,8 @@ def lockdown(
             [],
         )
     t = token or secrets.token_hex(12)
-    raw = {b: f"_SMC{t}_{b}" for b in ("include", "sinclude", "defn", "changequote", "undivert")}
+    kept = ("include", "sinclude", "defn", "changequote", "undivert", "define", "undefine", "indir")
+    raw = {b: f"_SMC{t}_{b}" for b in kept}
     inc = "_SENDMAILCFG_inc:"
     sinc = "_SENDMAILCFG_sinc:"
     dfn = "_SENDMAILCFG_defn:"
@@ -257,10 +258,33 @@ def lockdown(
     )
     body = "_SENDMAILCFG_cq_in_"
     add(f"define(`{body}bq', `{in_bq}')define(`{body}br', `{in_br}')define(`{body}an', `{in_an}')")
-    d = raw["defn"]
-    add(f"define({_q(to_br)}, `{cq}(`[', `]')define([changequote], {d}([{body}br]))')")
-    add(f"define({_q(to_an)}, `{cq}(`<<', `>>')define(<<changequote>>, {d}(<<{body}an>>))')")
-    add(f"define({_q(to_bq)}, `{cq}(`,')define(`changequote', {d}(`{body}bq'))')")
+    # Each switch exists only in the quotes it is written for (to_br, to_an in `',
+    # to_bq in [] and <<>>), and outside `' indir is put away: the fixed calls
+    # (named with ':', reachable through indir only) never run in other quotes.
+    d, df, ud = raw["defn"], raw["define"], raw["undefine"]
+    away = f"_SMC{t}_indir_away"
+
+    def leave(o: str, c: str) -> str:
+        return (
+            f"{df}({o}{away}{c}, {d}({o}indir{c})){ud}({o}indir{c})"
+            f"{df}({o}{to_bq}{c}, {d}({o}_SMC{t}_hold_bq{c}))"
+            f"{ud}({o}{to_br}{c}){ud}({o}{to_an}{c})"
+        )
+
+    hold = f"_SMC{t}_hold_"
+    add(
+        f"define(`{hold}br', `{cq}(`[', `]'){leave('[', ']')}{df}([changequote], {d}([{body}br]))')"
+    )
+    add(
+        f"define(`{hold}an', `{cq}(`<<', `>>'){leave('<<', '>>')}"
+        f"{df}(<<changequote>>, {d}(<<{body}an>>))')"
+    )
+    add(
+        f"define(`{hold}bq', `{cq}(`,'){df}(`indir', {d}(`{away}')){ud}(`{away}')"
+        f"{df}(`{to_br}', {d}(`{hold}br')){df}(`{to_an}', {d}(`{hold}an'))"
+        f"{ud}(`{to_bq}'){df}(`changequote', {d}(`{body}bq'))')"
+    )
+    add(f"define(`{to_br}', {d}(`{hold}br'))define(`{to_an}', {d}(`{hold}an'))")
     add(f"define(`changequote', {d}(`{body}bq'))")
     text = "".join(parts)
     if "\n" in text:
@@ -299,6 +323,7 @@ def run_capped(
     timeout: float,
     cwd: str | None = None,
     max_output: int = MAX_OUTPUT,
+    executable: str | None = None,
 ) -> M4Result:
     """Run ``argv`` in a new session with ``data`` on stdin; kill its process group at the end.
 
@@ -314,6 +339,7 @@ def run_capped(
         stderr=subprocess.PIPE,
         cwd=cwd,
         start_new_session=True,
+        executable=executable,
     )
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
     too_much = threading.Event()
@@ -432,7 +458,7 @@ def run_m4(
     defined and, unless ``stable``, the ``makeinfo.sh`` lines are added here.
     """
     folder = os.path.abspath(os.fspath(cf_dir)).rstrip("/")
-    args = [m4, f"-D_CF_DIR_={folder}/"]
+    args = ["m4", f"-D_CF_DIR_={folder}/"]  # argv[0] "m4": its messages say m4:FILE:LINE
     if stable or not allow_m4_commands:
         args.append("-D_NO_MAKEINFO_")
     if not allow_m4_commands:
@@ -442,7 +468,7 @@ def run_m4(
     if not allow_m4_commands:
         text += lockdown(folder, cwd=cwd)
     data = text.encode("utf-8", "surrogateescape") + mc
-    result = run_capped(args, data, timeout=timeout, cwd=cwd, max_output=max_output)
+    result = run_capped(args, data, timeout=timeout, cwd=cwd, max_output=max_output, executable=m4)
     if not stable and not allow_m4_commands:
         cf = result.stdout.decode("utf-8", "surrogateescape")
         out = add_makeinfo(cf, makeinfo(folder + "/", cwd))
