@@ -106,7 +106,7 @@ def trusted(target: str, cf_dir: str | None) -> bool:
 
 
 COPIERS = frozenset({"defn"})
-"""Builtins that reach another builtin through its name (``indir``/``builtin`` are errors anyway)."""
+"""Builtins that reach another by its name (``indir``/``builtin`` are errors anyway)."""
 
 REACHED = DANGEROUS_BUILTINS | {"defn", "pushdef", "popdef", "define", "undefine"}
 """What a copier must not be given: the dangerous builtins and those that copy them."""
