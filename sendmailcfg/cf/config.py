@@ -60,10 +60,16 @@ OPTION_LETTERS: dict[str, str] = {
 
 @attrs.frozen
 class CfLine:
-    """One folded line: its first physical line number and its text (no newline at the end)."""
+    """One folded line: its first physical line number, its text (no newline at the end)
+    and its last physical line (sendmail's line number in messages)."""
 
     line: int
     text: str
+    last: int = 0
+
+    @property
+    def end(self) -> int:
+        return self.last or self.line
 
 
 @attrs.frozen
@@ -248,11 +254,11 @@ def fold_lines(text: str) -> Iterator[CfLine]:
             cur.append(raw)
             continue
         if cur:
-            yield CfLine(start, "\n".join(cur))
+            yield CfLine(start, "\n".join(cur), start + len(cur) - 1)
         cur = [raw]
         start = n
     if cur:
-        yield CfLine(start, "\n".join(cur))
+        yield CfLine(start, "\n".join(cur), start + len(cur) - 1)
 
 
 _MACNAME = re.compile(r"\{([^}]*)\}|(.)", re.S)

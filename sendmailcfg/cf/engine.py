@@ -252,6 +252,10 @@ class Engine:
             text = f"{self.e_to}... {text}"
         self._print(text)
 
+    def print_error(self, msg: str) -> None:
+        """A syserr()/usrerr() message as sendmail -bt prints it."""
+        self._err(msg)
+
     # ------------------------------------------------------------------ macros
     def macid(self, name: str) -> str:
         """The id character of macro ``name`` (``x`` or ``{name}`` or ``name``)."""
@@ -541,7 +545,7 @@ class Engine:
     def _read(self, config: CfConfig) -> None:
         ruleset = -1
         for fl in config.lines:
-            self._reading = fl.line
+            self._reading = fl.end
             raw = fl.text
             if raw.startswith("#"):
                 continue
@@ -553,7 +557,7 @@ class Engine:
                 if ruleset < 0:
                     self._syserr(f'missing valid ruleset for "{T.xputs(bp, self.macro_names)}"')
                     continue
-                self._read_rule(bp, ruleset, fl.line)
+                self._read_rule(bp, ruleset, fl.end)
             elif kind == "S":
                 ruleset, _ = self.strtorwset(self.expand(bp[1:]), enter=True)
                 if ruleset >= 0 and self.rules.get(ruleset):
@@ -738,6 +742,11 @@ class Engine:
     def _setoption(self, name: str, value: str, line: int) -> None:
         key = name.lower()
         self.options[key] = value
+        user_opts = {"defaultuser": "u", "runasuser": "RunAsUser", "trusteduser": "TrustedUser"}
+        if key in user_opts and value:
+            uname = re.split(r"[.:/]" if key != "trusteduser" else r"(?!)", value, maxsplit=1)[0]
+            if uname and not uname[0].isdigit() and uname not in self.env.users():
+                self._syserr(f"readcf: option {user_opts[key]}: unknown user {uname}")
         if key == "blanksub":
             self.space_sub = value[:1] or " "
         elif key == "hostsfile" and line:
@@ -831,6 +840,15 @@ class Engine:
                 mailer.addrtype = (parts[1] if len(parts) > 1 else "") or "rfc822"
                 mailer.diagtype = (parts[2] if len(parts) > 2 else "") or "smtp"
             elif fcode == "U":
+                un = re.match(r"([A-Za-z][A-Za-z0-9_-]*)", value)
+                if un is not None:
+                    entry = self.env.users().get(un.group(1))
+                    if entry is None:
+                        self._syserr(f"readcf: mailer U= flag: unknown user {un.group(1)}")
+                        continue
+                    mailer.uid = _atoi(entry[2])
+                    mailer.gid = _atoi(entry[3])
+                    continue
                 um = re.match(r"\s*(-?\d+)(?:\s*:\s*(-?\d+))?", value)
                 if um:
                     mailer.uid = int(um.group(1))
@@ -974,11 +992,8 @@ class Engine:
                         mval = self.macros.get(rp[1:2])
                         if not mval:
                             continue
-                        self.tokenizer.errors.clear()
-                        xp = self.tokenizer.prescan(mval, "\0", "ext")
-                        if self.tokenizer.errors:
-                            for e in self.tokenizer.errors:
-                                self._err(e)
+                        xp, _, bad = self._prescan(mval)
+                        if bad:
                             return EX_DATAERR
                         npvp.extend(xp)
                         if len(npvp) > maxatom:
@@ -1171,7 +1186,7 @@ class Engine:
                 else:
                     default = npvp[a:b]
             del key_start
-            spacesub = m.spacesub if m is not None else "\0"
+            spacesub = (m.spacesub if m is not None else "") or "\0"
             key = self.cataddr(key_toks, spacesub)
             av = [key, *args]
             replac, st = self._map_lookup(m, key, av)
@@ -1185,11 +1200,8 @@ class Engine:
             elif replac == "":
                 new = []
             else:
-                self.tokenizer.errors.clear()
-                new = self.tokenizer.prescan(replac, "\0", "ext" if external else "int")
-                if self.tokenizer.errors:
-                    for e in self.tokenizer.errors:
-                        self._err(e)
+                new, _, bad = self._prescan(replac, "\0", "ext" if external else "int")
+                if bad:
                     raise _Abort(EX_DATAERR)
             npvp[i:end] = new
             if len(npvp) > maxatom:
@@ -1244,6 +1256,24 @@ class Engine:
                 rstat = status
         return rstat
 
+    def _prescan(
+        self, addr: str, delim: str = "\0", table: str = "ext"
+    ) -> tuple[list[str], int, bool]:
+        """prescan() with its messages printed (prefixed by the text scanned, as sendmail's
+        e_to is during the scan): (tokens, delimiter index, had errors)."""
+        tok = self.tokenizer
+        tok.errors.clear()
+        toks, delim_at = tok.prescan_delim(addr, delim, table)
+        bad = bool(tok.errors)
+        if bad:
+            saved = self.e_to
+            self.e_to = addr
+            for e in tok.errors:
+                self._err(e)
+            self.e_to = saved
+            tok.errors.clear()
+        return toks, delim_at, bad
+
     def _printav(self, pvp: Sequence[str]) -> str:
         names = self.macro_names
         return "".join(" " + T.xputs(t, names) for t in pvp)
@@ -1273,11 +1303,8 @@ class Engine:
         )
 
     def _run_rulesets(self, spec: str, address: str) -> tuple[list[str] | None, int]:
-        self.tokenizer.errors.clear()
         table = "noc" if self.config_level >= 9 else "ext"
-        pvp = self.tokenizer.prescan(address, "\0", table)
-        for e in self.tokenizer.errors:
-            self._err(e)
+        pvp, _, _ = self._prescan(address, "\0", table)
         if not pvp:
             return None, EX_USAGE
         status = EX_OK
@@ -1310,21 +1337,35 @@ class Engine:
     def _parseaddr(self, addr: str) -> tuple[str, str | None, str, str | None]:
         self.e_to = addr
         try:
-            self.tokenizer.errors.clear()
-            pvp = self.tokenizer.prescan(addr, "\0", "ext")
-            for e in self.tokenizer.errors:
-                self._err(e)
+            pvp, _, _ = self._prescan(addr)
             if not pvp:
                 return "", None, "", "null address"
             bad = _invalidaddr(addr)
             if bad is not None:
                 self._err(bad)
                 return "", None, "", bad
-            self._rewrite(pvp, 3, 0, MAXATOM)
-            self._rewrite(pvp, 0, 0, MAXATOM)
-            return self._buildaddr(pvp)
+            qup = self._rewrite(pvp, 3, 0, MAXATOM) == EX_TEMPFAIL
+            if self._rewrite(pvp, 0, 0, MAXATOM) == EX_TEMPFAIL:
+                qup = True
+            res = self._buildaddr(pvp)
+            if res[0] != "*error*" and not self.tryflags_sender and not self.tryflags_header:
+                self._queuegroup(res[2])
+            if qup:
+                self._err("Transient parse error -- message queued for future delivery")
+            return res
         finally:
             self.e_to = None
+
+    def _queuegroup(self, user: str) -> None:
+        """rscap("queuegroup", q_user): run for its trace when the ruleset exists."""
+        rs = self.ruleset_ids.get("queuegroup", -1)
+        if rs < 0 or not self.rules.get(rs):
+            return
+        saved = self.e_to
+        pvp, _, _ = self._prescan(user, "\0", "int")
+        self.e_to = saved
+        if pvp:
+            self._rewrite(pvp, rs, 0, MAXATOM)
 
     def _buildaddr(self, tv: list[str]) -> tuple[str, str | None, str, str | None]:
         if not tv or tv[0][:1] != T.CANONNET:
@@ -1426,11 +1467,8 @@ class Engine:
         self.macros[self.macid("{addr_type}")] = (
             f"{'h' if header else 'e'} {'s' if sender else 'r'}"
         )
-        fancy = T.MACROEXPAND + "g" if "c" in m.flags else _crackaddr(name)
-        self.tokenizer.errors.clear()
-        pvp = self.tokenizer.prescan(name, "\0", "ext")
-        for e in self.tokenizer.errors:
-            self._err(e)
+        fancy = T.MACROEXPAND + "g" if "c" in m.flags else self.crackaddr(name)
+        pvp, _, _ = self._prescan(name)
         if not pvp:
             return name, EX_OK
         status = EX_OK
@@ -1563,10 +1601,7 @@ class Engine:
             return
         table = "noc" if self.config_level >= 9 else "ext"
         while True:
-            self.tokenizer.errors.clear()
-            pvp, delim = self.tokenizer.prescan_delim(addr, ",", table)
-            for e in self.tokenizer.errors:
-                self._err(e)
+            pvp, delim, _ = self._prescan(addr, ",", table)
             if pvp:
                 for name in spec.split(","):
                     rs, _ = self.strtorwset(name)
@@ -1622,6 +1657,9 @@ class Engine:
             if mp is None:
                 self._print(f'Map named "{name}" not found')
                 return
+            if not mp.ensure_open(self):
+                self._print(f'Map named "{name}" not open')
+                return
             val, status = mp.lookup(self, key, [key])
             if val is None:
                 self._print(f"map_lookup: {name} ({key}) no match ({status})")
@@ -1664,7 +1702,7 @@ class Engine:
             if not p:
                 self._print("Usage: /parse address")
                 return
-            self._print(f"Cracked address = {T.xputs(_crackaddr(p), self.macro_names)}")
+            self._print(f"Cracked address = {T.xputs(self.crackaddr(p), self.macro_names)}")
             self._print(
                 f"Parsing {'header' if self.tryflags_header else 'envelope'} "
                 f"{'sender' if self.tryflags_sender else 'recipient'} address"
@@ -1685,6 +1723,16 @@ class Engine:
             raise SystemExit(0)
         else:
             self._print(f'Unknown "/" command {line}')
+
+    def crackaddr(self, addr: str) -> str:
+        """The address with its mailbox replaced by ``$g`` (headers.c's crackaddr())."""
+        colon_ok = self.config_level < 6
+        if "colonokinaddr" in self.options:
+            colon_ok = self.options["colonokinaddr"].lower() in ("true", "t", "yes", "y", "1", "on")
+        mq = "@,;:\\()[].'"
+        if "mustquotechars" in self.options:
+            mq = "@,;:\\()[]" + self.options["mustquotechars"]
+        return _crackaddr(addr, colon_ok, mq)
 
     def _printmailer(self, m: _Mailer) -> str:
         def rsname(n: int) -> str:
@@ -1830,34 +1878,181 @@ def _scanf_regex(fmt: str) -> re.Pattern[str] | None:
         return None
 
 
-def _crackaddr(addr: str) -> str:
-    """headers.c's crackaddr(), for the common shapes: the address part becomes ``$g``."""
+def _crackaddr(addr: str, colon_ok: bool = False, must_quote: str = "@,;:\\()[].'") -> str:
+    """headers.c's crackaddr(): the address with its mailbox part replaced by ``$g``."""
     g = T.MACROEXPAND + "g"
-    s = addr.strip()
-    # "Name <addr>" or "<addr>"
-    depth = 0
-    lt = -1
-    gt = -1
-    quote = False
-    for i, c in enumerate(s):
-        if c == '"':
-            quote = not quote
-        elif quote:
+    buf: list[str] = []
+    i = 0
+    n = len(addr)
+    while i < n and addr[i] in " \t\n\r\f\v":
+        buf.append(addr[i])
+        i += 1
+    bufhead = len(buf)
+    addr_start = i
+    p = addrhead = i
+    copylev = anglelev = cmtlev = realcmtlev = bracklev = 0
+    qmode = realqmode = addangle = False
+    putgmac = quoteit = gotangle = gotcolon = False
+
+    def at(k: int) -> str:
+        return addr[k] if k < n else ""
+
+    while p < n:
+        c = addr[p]
+        p += 1
+        if copylev > 0:
+            buf.append(c)
+        putg = False
+        if c == "\\":
+            if cmtlev <= 0 and not qmode:
+                quoteit = True
+            if p >= n:
+                putg = True
+            else:
+                c = addr[p]
+                p += 1
+                if copylev > 0:
+                    buf.append(c)
+                putg = True
+        elif c == '"' and cmtlev <= 0:
+            qmode = not qmode
+            if copylev > 0:
+                realqmode = not realqmode
             continue
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif depth == 0 and c == "<" and lt < 0:
-            lt = i
-        elif depth == 0 and c == ">" and lt >= 0:
-            gt = i
-    if lt >= 0 and gt > lt:
-        return s[: lt + 1] + g + s[gt:]
-    m = re.match(r"([^()]*?)(\s*\(.*\))$", s)
-    if m and m.group(1):
-        return g + m.group(2)
-    return g
+        elif qmode:
+            putg = True
+        if not putg:
+            if c == "(":
+                cmtlev += 1
+                realcmtlev += 1
+                if copylev <= 0:
+                    if len(buf) != bufhead:
+                        buf.append(" ")
+                    buf.append(c)
+                copylev += 1
+            if cmtlev > 0:
+                if c == ")":
+                    cmtlev -= 1
+                    copylev -= 1
+                    realcmtlev -= 1
+                continue
+            elif c == ")":
+                if copylev > 0 and len(buf) > bufhead:
+                    buf.pop()
+            if c == "[":
+                bracklev += 1
+            elif c == "]":
+                bracklev -= 1
+            if c == ":" and anglelev <= 0 and bracklev <= 0 and not gotcolon and not colon_ok:
+                if at(p) in (":", "."):
+                    if cmtlev <= 0 and not qmode:
+                        quoteit = True
+                    if copylev > 0:
+                        buf.append(c)
+                        buf.append(at(p))
+                    p += 1
+                    putg = True
+                else:
+                    gotcolon = True
+                    del buf[bufhead:]
+                    if quoteit:
+                        buf.append('"')
+                        p -= 1
+                        while p > addr_start:
+                            p -= 1
+                            if not addr[p].isspace():
+                                break
+                        p += 1
+                    for q in range(addrhead, p):
+                        ch = addr[q]
+                        if quoteit and ch == '"':
+                            buf.append("\\")
+                        buf.append(ch)
+                    if quoteit:
+                        if len(buf) == bufhead + 1:
+                            buf.pop()
+                        else:
+                            buf.append('"')
+                        while p < n:
+                            ch = addr[p]
+                            p += 1
+                            buf.append(ch)
+                            if ch == ":":
+                                break
+                    while p < n and addr[p] in " \t\n\r\f\v":
+                        buf.append(addr[p])
+                        p += 1
+                    copylev = 0
+                    putgmac = quoteit = False
+                    bufhead = len(buf)
+                    addrhead = p
+                    continue
+        if not putg:
+            if c == ";" and copylev <= 0 and not colon_ok:
+                buf.append(c)
+            if c in must_quote:
+                if cmtlev <= 0 and not qmode:
+                    quoteit = True
+            if c == "<":
+                if gotangle:
+                    quoteit = True
+                gotangle = True
+                anglelev = 1
+                addangle = True
+                del buf[bufhead:]
+                if quoteit:
+                    buf.append('"')
+                    p -= 1
+                    while p > addr_start:
+                        p -= 1
+                        if not addr[p].isspace():
+                            break
+                    p += 1
+                for q in range(addrhead, p):
+                    ch = addr[q]
+                    if quoteit and ch == '"':
+                        buf.append("\\")
+                    buf.append(ch)
+                if quoteit:
+                    if len(buf) == 1:
+                        buf.pop()
+                    else:
+                        buf.append('"')
+                    while p < n:
+                        ch = addr[p]
+                        p += 1
+                        buf.append(ch)
+                        if ch == "<":
+                            break
+                copylev = 0
+                putgmac = quoteit = False
+                continue
+            if c == ">":
+                if anglelev > 0:
+                    anglelev -= 1
+                    addangle = False
+                else:
+                    if copylev > 0 and len(buf) > bufhead:
+                        buf.pop()
+                    quoteit = True
+                    continue
+                if copylev <= 0:
+                    buf.append(c)
+                copylev += 1
+                continue
+        if copylev <= 0 and not putgmac:
+            if buf and buf[-1] == ")":
+                buf.append(" ")
+            buf.append(g)
+            putgmac = True
+    if realqmode:
+        buf.append('"')
+    while realcmtlev > 0:
+        buf.append(")")
+        realcmtlev -= 1
+    if addangle:
+        buf.append(">")
+    return "".join(buf)
 
 
 def engine_from_text(

@@ -56,7 +56,7 @@ class CfMapRuntime:
     keepquotes: bool = False
     nodefer: bool = False
     append: bool = False
-    spacesub: str = " "
+    spacesub: str = ""
     keycol: str | None = None
     valcol: str | None = None
     coldelim: str | None = None
@@ -70,9 +70,35 @@ class CfMapRuntime:
     regex_not: bool = False
     regex_delim: str = " "
     open_error: str | None = None
+    state: str = ""
+
+    def ensure_open(self, eng: Engine) -> bool:
+        """openmap(): True when the map is open (a failed required map is open as a
+        "bogus" map whose lookups fail temporarily; a failed optional one is not)."""
+        if self.state:
+            return self.state != "invalid"
+        if self.mclass not in NEEDS_FILE:
+            self.state = "open"
+            return True
+        self._load(eng)
+        if self.open_error is None:
+            self.state = "open"
+            return True
+        if self.optional:
+            self.state = "invalid"
+            return False
+        eng.print_error(self.open_error)
+        self.state = "bogus"
+        return True
 
     def lookup(self, eng: Engine, key: str, av: list[str]) -> tuple[str | None, int]:
         """(value, status) as the class's lookup function gives them."""
+        if not self.state and not self.ensure_open(eng):
+            return None, EX_OK
+        if self.state == "invalid":
+            return None, EX_OK
+        if self.state == "bogus":
+            return None, EX_TEMPFAIL
         c = self.mclass
         if c in ("hash", "btree", "dbm", "implicit", "cdb"):
             return self._db_lookup(eng, key, av)
@@ -148,6 +174,14 @@ class CfMapRuntime:
     def _load(self, eng: Engine) -> None:
         if self.data is not None or self.open_error is not None:
             return
+        if self.mclass == "text":
+            path = eng.resolve_path(self.file)
+            if not os.path.exists(path):
+                self.open_error = (
+                    f'text map "{self.name}": unsafe map file {path}: No such file or directory'
+                )
+            self.data = {}
+            return
         data: dict[str, str] = {}
         path = eng.resolve_path(self.file)
         dbpath = path if path.endswith(".db") else path + ".db"
@@ -163,7 +197,10 @@ class CfMapRuntime:
                 src = path if not path.endswith(".db") else path[:-3]
                 self._source(src, data)
             else:
-                self.open_error = f"{self.mclass} map \"{self.name}\": cannot open {dbpath}"
+                self.open_error = (
+                    f'{self.mclass} map "{self.name}": missing map file {dbpath}: '
+                    "No such file or directory"
+                )
                 self.data = {}
                 return
         except (OSError, ValueError) as exc:
@@ -217,6 +254,8 @@ class CfMapRuntime:
 
     def _text_lookup(self, eng: Engine, key: str, av: list[str]) -> tuple[str | None, int]:
         path = eng.resolve_path(self.file)
+        if self.mclass == "text" and not os.path.exists(path):
+            return None, EX_NOTFOUND
         try:
             with open(path, encoding="latin-1") as f:
                 lines = f.read().splitlines()
@@ -324,6 +363,8 @@ class CfMapRuntime:
 def parse_map(name: str, mclass: str, args: str) -> CfMapRuntime:
     """map_parseargs(): the ``-x`` flags, then the file, then the rest."""
     m = CfMapRuntime(name=name, mclass=mclass, args=args)
+    if mclass == "dequote":
+        m.keepquotes = True
     p = args
     i = 0
     n = len(p)
@@ -379,6 +420,8 @@ def parse_map(name: str, mclass: str, args: str) -> CfMapRuntime:
         elif f == "s":
             if mclass == "regex":
                 m.valcol = val
+            elif mclass == "dequote":
+                m.spacesub = val[:1]
         elif f == "z":
             if val.startswith("\\") and len(val) > 1:
                 m.coldelim = {"n": "\n", "t": "\t"}.get(val[1], "\\")
