@@ -5,7 +5,8 @@ with a space or a tab continues the previous one (the newline stays inside the
 folded text); a folded line that starts with ``#`` is a comment. Every other line is
 read by its first character (``V D C F K M O H P T Q E S R X L``).
 
->>> cfg = read_config("V10/Berkeley\\nDj$w.example\\nCw localhost\\nS0\\nR$+\\t$#local $: $1\\tlocal\\n")
+>>> text = "V10/Berkeley\\nDj$w.example\\nCw localhost\\nS0\\nR$+\\t$#local $: $1\\tlocal\\n"
+>>> cfg = read_config(text)
 >>> cfg.version, cfg.vendor
 (10, 'Berkeley')
 >>> cfg.macros[0].name, cfg.macros[0].value
@@ -173,7 +174,7 @@ class CfOption:
 
 @attrs.frozen
 class CfOther:
-    """``H``, ``P``, ``T``, ``Q``, ``E``, ``X`` and ``L`` lines: the letter and the text after it."""
+    """``H``, ``P``, ``T``, ``Q``, ``E``, ``X`` and ``L`` lines: the letter, the text after it."""
 
     kind: str
     text: str

@@ -3,7 +3,7 @@
 >>> from sendmailcfg.cf.config import read_config
 >>> cf = read_config(
 ...     "V10\\nS0\\nR$+ < @ $+ >\\t$#smtp $@ $2 $: $1 < @ $2 >\\nR$+\\t$#local $: $1\\n"
-...     "S3\\nR$+ @ $+\\t$1 < @ $2 >\\nS4\\nR$+ < @ $+ >\\t$1 @ $2\\n"
+...     "S3\\nR$+ @ $+\\t$@ $1 < @ $2 >\\nS4\\nR$+ < @ $+ >\\t$@ $1 @ $2\\n"
 ...     "Mlocal, P=/bin/true, F=l, A=true\\nMsmtp, P=[IPC], F=mDFMuX, A=TCP $h\\n"
 ... )
 >>> eng = Engine(cf, HostEnvironment(hostname="mail.example.com"))
@@ -30,9 +30,9 @@ from sendmailcfg.cf.environment import (
     EX_TEMPFAIL,
     HostEnvironment,
 )
-from sendmailcfg.cf.mapclass import DbReader, CfMapRuntime, parse_map
+from sendmailcfg.cf.mapclass import CfMapRuntime, DbReader, parse_map
 
-__all__ = ["Engine", "ParseResult", "RewriteResult", "TryResult", "MapResult"]
+__all__ = ["Engine", "MapResult", "ParseResult", "RewriteResult", "TryResult"]
 
 EX_USAGE = 64
 EX_DATAERR = 65
@@ -126,7 +126,9 @@ class TryResult:
         }
 
     def summary(self) -> str:
-        return f"Rcode = {self.status}, addr = {self.result if self.result is not None else '<NULL>'}"
+        return (
+            f"Rcode = {self.status}, addr = {self.result if self.result is not None else '<NULL>'}"
+        )
 
 
 @attrs.frozen
@@ -242,19 +244,26 @@ class Engine:
     def _print(self, line: str) -> None:
         self.out.append(line)
 
-    def _err(self, msg: str) -> None:
-        """usrerr()/syserr() as printed in test mode: "addr... text" without the codes."""
+    def _err(self, msg: str, *, sys: bool = False, default: str = "501") -> None:
+        """usrerr()/syserr()/message() as test mode prints them: the text without its
+        reply and status codes, after "addr... " when the address being handled is
+        known and the code is one of 050 250 252 450 550 553 (err.c's fmtmsg()).
+        syserr() never names the address."""
         text = msg
-        m = re.match(r"[245]\d\d(?: [245]\.\d{1,3}\.\d{1,3})? (.*)", text, re.S)
+        code = default
+        m = re.match(r"([0-9]\d\d)([ -])(?:[245]\.\d{1,3}\.\d{1,3} )?(.*)", text, re.S)
         if m:
-            text = m.group(1)
-        if self.e_to:
+            code = m.group(1)
+            text = m.group(3)
+        if self._reading is not None and sys:
+            text = f"{self.config.path}: line {self._reading}: {text}"
+        elif not sys and self.e_to and code in ("050", "250", "252", "450", "550", "553"):
             text = f"{self.e_to}... {text}"
         self._print(text)
 
     def print_error(self, msg: str) -> None:
-        """A syserr()/usrerr() message as sendmail -bt prints it."""
-        self._err(msg)
+        """A syserr() message as sendmail -bt prints it."""
+        self._err(msg, sys=True)
 
     # ------------------------------------------------------------------ macros
     def macid(self, name: str) -> str:
@@ -265,7 +274,11 @@ class Engine:
             return name
         mid = self.macro_ids.get(name)
         if mid is None:
-            mid = T.code(self._next_macro) if self._next_macro <= 0o377 else chr(0xF000 + self._next_macro)
+            mid = (
+                T.code(self._next_macro)
+                if self._next_macro <= 0o377
+                else chr(0xF000 + self._next_macro)
+            )
             self._next_macro += 1
             self.macro_ids[name] = mid
             self.macro_names[mid] = name
@@ -461,7 +474,7 @@ class Engine:
             after = rest[1:].lstrip()
             dm = re.match(r"\d+", after)
             if dm is None:
-                self._syserr(f"bad ruleset definition \"{name}\" (number required after `=')")
+                self._syserr(f'bad ruleset definition "{name}" (number required after `=\')')
                 return -1, ""
             rs = int(dm.group(0))
             rest = after[dm.end() :]
@@ -494,9 +507,7 @@ class Engine:
     def _syserr(self, msg: str) -> None:
         if self._reading is not None:
             self.problems.append(f"{self.config.path}: line {self._reading}: {msg}")
-            self._print(f"{self.config.path}: line {self._reading}: {msg}")
-        else:
-            self._err(msg)
+        self._err(msg, sys=True)
 
     _reading: int | None = None
 
@@ -507,9 +518,11 @@ class Engine:
         for d in "0123456789":
             self.macros[d] = T.MATCHREPL + d
         self.macros["n"] = "MAILER-DAEMON"
-        self.macid("opMode")
+        self.macros[self.macid("opMode")] = "t"
         self.macros["v"] = VERSION
-        host = self.env.hostname.rstrip(".") if self.env.hostname.endswith(".") else self.env.hostname
+        host = (
+            self.env.hostname.rstrip(".") if self.env.hostname.endswith(".") else self.env.hostname
+        )
         self.macros["w"] = host
         self.macros["j"] = host
         self.setclass("w", host)
@@ -595,9 +608,9 @@ class Engine:
                     continue
                 self.config_level = int(m.group(1))
                 if self.config_level >= 5:
-                    w = self.macros.get("w")
-                    if w is not None and "." in w:
-                        self.macros["w"] = w.split(".", 1)[0]
+                    short = self.macros.get("w")
+                    if short is not None and "." in short:
+                        self.macros["w"] = short.split(".", 1)[0]
             elif kind == "K":
                 self._makemapentry(self.expand(bp[1:]))
             elif kind in "HPQEXL":
@@ -726,10 +739,10 @@ class Engine:
             if rx is None:
                 words = ln.split()
             else:
-                m = rx.match(ln)
-                if m is None:
+                found = rx.match(ln)
+                if found is None:
                     continue
-                words = m.group(1).split()
+                words = found.group(1).split()
             for w in words:
                 self.setclass(mid, w)
 
@@ -766,7 +779,7 @@ class Engine:
             "hash", "btree", "dbm", "implicit", "text", "sequence", "switch", "stab",
             "dequote", "macro", "arith", "regex", "host", "user", "dns", "bestmx", "null",
             "ldap", "nis", "nisplus", "socket", "program", "hesiod", "netinfo", "syslog",
-            "cdb", "ph", "nsd", "arpa", "bogus", "bestmx",
+            "cdb", "ph", "nsd", "arpa", "bogus",
         }  # fmt: skip
         if mclass not in known:
             self._syserr(f"Unknown map class {mclass}")
@@ -927,7 +940,7 @@ class Engine:
     def _rewrite(self, pvp: list[str], ruleset: int, reclevel: int, maxatom: int) -> int:
         """rewrite(): ``pvp`` is changed in place; returns the status."""
         if ruleset < 0 or ruleset >= MAXRWSETS:
-            self._err(f"554 5.3.5 rewrite: illegal ruleset number {ruleset}")
+            self._err(f"554 5.3.5 rewrite: illegal ruleset number {ruleset}", sys=True)
             return EX_CONFIG
         rulename = self.ruleset_names.get(ruleset, str(ruleset))
         trace = self.test_mode
@@ -935,7 +948,8 @@ class Engine:
             self._print(f"{rulename[:16]:<16}   input:" + self._printav(pvp))
         if reclevel > self.max_rule_recursion:
             self._err(
-                f"rewrite: excessive recursion (max {self.max_rule_recursion}), ruleset {rulename}"
+                f"rewrite: excessive recursion (max {self.max_rule_recursion}), ruleset {rulename}",
+                sys=True,
             )
             return EX_CONFIG
         reclevel += 1
@@ -951,7 +965,7 @@ class Engine:
             rule = rules[ri]
             loopcount += 1
             if loopcount > 100:
-                self._err(f"554 5.3.5 Infinite loop in ruleset {rulename}, rule {ruleno}")
+                self._err(f"554 5.3.5 Infinite loop in ruleset {rulename}, rule {ruleno}", sys=True)
                 break
             mlist = self._match(rule.lhs, pvp)
             if mlist is None:
@@ -981,7 +995,8 @@ class Engine:
                         if idx < 0 or idx >= len(mlist):
                             self._err(
                                 f"554 5.3.5 rewrite: ruleset {rulename}: replacement "
-                                f"${rp[1:2]} out of bounds"
+                                f"${rp[1:2]} out of bounds",
+                                sys=True,
                             )
                             return EX_CONFIG
                         a, b = mlist[idx]
@@ -1004,12 +1019,11 @@ class Engine:
                             raise _Abort(EX_DATAERR)
                 if T.HOSTBEGIN in npvp or T.LOOKUPBEGIN in npvp:
                     st, npvp = self._do_lookups(npvp, maxatom)
-                    if st is not None:
-                        if rstat == EX_OK or st == EX_TEMPFAIL:
-                            rstat = st
+                    if st is not None and (rstat == EX_OK or st == EX_TEMPFAIL):
+                        rstat = st
             except _Abort as ab:
                 if ab.status == EX_DATAERR:
-                    self._err("554 5.3.0 rewrite: expansion too long")
+                    self._err("554 5.3.0 rewrite: expansion too long", sys=True)
                 return ab.status
             status = self._callsubr(npvp, reclevel)
             if rstat == EX_OK or status == EX_TEMPFAIL:
@@ -1150,7 +1164,7 @@ class Engine:
             elif c0 == T.LOOKUPBEGIN:
                 endtoken = T.LOOKUPEND
                 if i + 1 >= len(npvp):
-                    self._err("554 5.3.0 rewrite: missing mapname")
+                    self._err("554 5.3.0 rewrite: missing mapname", sys=True)
                     raise _Abort(EX_CONFIG)
                 mapname = npvp[i + 1]
                 j = i + 2
@@ -1159,7 +1173,7 @@ class Engine:
                 continue
             m = self.maps.get(mapname.lower())
             if m is None:
-                self._err(f"554 5.3.0 rewrite: map {mapname} not found")
+                self._err(f"554 5.3.0 rewrite: map {mapname} not found", sys=True)
             key_start = j
             # split at $@ and $: up to the end token
             args: list[str] = []
@@ -1233,14 +1247,14 @@ class Engine:
                 name = _stripquotes(pvp[j + 1])
                 subr, _ = self.strtorwset(name)
                 if subr < 0:
-                    self._err(f"554 5.3.5 Unknown ruleset {name}")
+                    self._err(f"554 5.3.5 Unknown ruleset {name}", sys=True)
                     return EX_CONFIG
                 if not self.rules.get(subr):
                     del pvp[j : j + 2]
                     j += 1
                     continue
                 if len(calls) + 1 >= MAX_SUBR:
-                    self._err(f"554 5.3.0 Too many subroutine calls ({MAX_SUBR} max)")
+                    self._err(f"554 5.3.0 Too many subroutine calls ({MAX_SUBR} max)", sys=True)
                     return EX_CONFIG
                 calls.append((subr, j))
             j += 1
@@ -1351,7 +1365,9 @@ class Engine:
             if res[0] != "*error*" and not self.tryflags_sender and not self.tryflags_header:
                 self._queuegroup(res[2])
             if qup:
-                self._err("Transient parse error -- message queued for future delivery")
+                self._err(
+                    "Transient parse error -- message queued for future delivery", default="050"
+                )
             return res
         finally:
             self.e_to = None
@@ -1370,7 +1386,7 @@ class Engine:
     def _buildaddr(self, tv: list[str]) -> tuple[str, str | None, str, str | None]:
         if not tv or tv[0][:1] != T.CANONNET:
             msg = "554 5.3.5 buildaddr: no mailer in parsed address"
-            self._err(msg)
+            self._err(msg, sys=True)
             return "*error*", None, "", msg
         mname = tv[1] if len(tv) > 1 else ""
         i = 2
@@ -1382,7 +1398,7 @@ class Engine:
             i += 1
         if i >= len(tv):
             msg = "554 5.3.5 buildaddr: no user"
-            self._err(msg)
+            self._err(msg, sys=True)
             return "*error*", None, "", msg
         hbuf = ""
         if hostp is not None and hostp != i:
@@ -1406,12 +1422,12 @@ class Engine:
         mailer = self.mailer_index.get(mname.lower())
         if mailer is None:
             msg = f"554 5.3.5 buildaddr: unknown mailer {mname}"
-            self._err(msg)
+            self._err(msg, sys=True)
             return "*error*", None, "", msg
         if hostp is None:
             if "l" not in mailer.flags:
                 msg = "554 5.3.5 buildaddr: no host"
-                self._err(msg)
+                self._err(msg, sys=True)
                 return "*error*", None, "", msg
             host = None
         else:
@@ -1459,11 +1475,11 @@ class Engine:
         del self.out[start:]
         return TryResult(m.name, address, res, status, trace)
 
-    def _remotename(self, name: str, m: _Mailer, sender: bool, header: bool) -> tuple[str | None, int]:
-        if sender:
-            rwset = m.sh if header else m.se
-        else:
-            rwset = m.rh if header else m.re
+    def _remotename(
+        self, name: str, m: _Mailer, sender: bool, header: bool
+    ) -> tuple[str | None, int]:
+        pair = (m.se, m.sh) if sender else (m.re, m.rh)
+        rwset = pair[1] if header else pair[0]
         self.macros[self.macid("{addr_type}")] = (
             f"{'h' if header else 'e'} {'s' if sender else 'r'}"
         )
@@ -1589,12 +1605,12 @@ class Engine:
             self._slash(line)
             return
         p = line.lstrip()
-        m = re.match(r"(\S*)(\s?)(.*)", p, re.S)
-        assert m is not None
-        if not m.group(2):
+        parts = re.match(r"(\S*)(\s?)(.*)", p, re.S)
+        assert parts is not None
+        if not parts.group(2):
             self._print("No address!")
             return
-        spec, addr = m.group(1), m.group(3)
+        spec, addr = parts.group(1), parts.group(3)
         bad = _invalidaddr(addr)
         if bad is not None:
             self._err(bad)
@@ -1707,7 +1723,7 @@ class Engine:
                 f"Parsing {'header' if self.tryflags_header else 'envelope'} "
                 f"{'sender' if self.tryflags_sender else 'recipient'} address"
             )
-            mailer_name, host, user, err = self._parseaddr(p)
+            mailer_name, host, user, _ = self._parseaddr(p)
             if not mailer_name:
                 self._print("Cannot parse")
             elif host:
@@ -1819,7 +1835,9 @@ def _munchfield(p: str) -> tuple[str, str]:
 
 
 def _unescape(s: str) -> str:
-    return re.sub(r"\\(.)", lambda m: {"n": "\n", "r": "\r", "t": "\t"}.get(m.group(1), m.group(1)), s)
+    return re.sub(
+        r"\\(.)", lambda m: {"n": "\n", "r": "\r", "t": "\t"}.get(m.group(1), m.group(1)), s
+    )
 
 
 def _atoi(s: str) -> int:
@@ -1850,7 +1868,7 @@ def _stripquotes(s: str) -> str:
 def _invalidaddr(addr: str) -> str | None:
     for c in addr:
         o = ord(c)
-        if o < 0x20 and c not in "\t\n\r" or o == 0x7F:
+        if (o < 0x20 and c not in "\t\n\r") or o == 0x7F:
             return "553 5.1.0 Address contained invalid control characters"
     return None
 
@@ -1936,9 +1954,8 @@ def _crackaddr(addr: str, colon_ok: bool = False, must_quote: str = "@,;:\\()[].
                     copylev -= 1
                     realcmtlev -= 1
                 continue
-            elif c == ")":
-                if copylev > 0 and len(buf) > bufhead:
-                    buf.pop()
+            elif c == ")" and copylev > 0 and len(buf) > bufhead:
+                buf.pop()
             if c == "[":
                 bracklev += 1
             elif c == "]":
@@ -1990,9 +2007,8 @@ def _crackaddr(addr: str, colon_ok: bool = False, must_quote: str = "@,;:\\()[].
         if not putg:
             if c == ";" and copylev <= 0 and not colon_ok:
                 buf.append(c)
-            if c in must_quote:
-                if cmtlev <= 0 and not qmode:
-                    quoteit = True
+            if c in must_quote and cmtlev <= 0 and not qmode:
+                quoteit = True
             if c == "<":
                 if gotangle:
                     quoteit = True

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import attrs
 
@@ -126,25 +126,25 @@ class DnsResolver:
     """Real DNS through dnspython (installed separately; ``--resolve dns``)."""
 
     def __init__(self) -> None:
+        import importlib
+
         try:
-            import dns.resolver
+            self._resolver: Any = importlib.import_module("dns.resolver")
+            self._exception: Any = importlib.import_module("dns.exception")
         except ImportError as exc:  # pragma: no cover - depends on the machine
             raise RuntimeError(
                 "--resolve dns needs the dnspython package (pip install dnspython)"
             ) from exc
-        self._dns = dns.resolver
 
     def _query(self, name: str, rtype: str) -> list[str] | None:
-        import dns.exception
-        import dns.resolver
-
+        res = self._resolver
         try:
-            ans = dns.resolver.resolve(name, rtype, raise_on_no_answer=False)
-        except (dns.resolver.NXDOMAIN, dns.resolver.NoNameservers):
+            ans = res.resolve(name, rtype, raise_on_no_answer=False)
+        except (res.NXDOMAIN, res.NoNameservers):
             return []
-        except dns.exception.DNSException:
+        except self._exception.DNSException:
             return None
-        return [r.to_text() for r in ans]
+        return [str(r.to_text()) for r in ans]
 
     def canonical(self, name: str) -> tuple[str | None, int]:
         want = name if name.endswith(".") else name + "."

@@ -11,14 +11,17 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import attrs
 
-from sendmailcfg.cf.environment import EX_NOTFOUND, EX_OK, EX_TEMPFAIL, EX_UNAVAILABLE
-
-if TYPE_CHECKING:
-    from sendmailcfg.cf.engine import Engine
+from sendmailcfg.cf.environment import (
+    EX_NOTFOUND,
+    EX_OK,
+    EX_TEMPFAIL,
+    EX_UNAVAILABLE,
+    HostEnvironment,
+)
 
 EX_CONFIG = 78
 
@@ -32,10 +35,29 @@ KNOWN_CLASSES = {
     "hash", "btree", "dbm", "implicit", "text", "sequence", "switch", "stab", "dequote",
     "macro", "arith", "regex", "host", "user", "dns", "bestmx", "null", "ldap", "nis",
     "nisplus", "socket", "program", "hesiod", "netinfo", "syslog", "cdb", "ph",
-    "arpa", "nsd", "bogus", "ldap",
+    "arpa", "nsd", "bogus",
 }  # fmt: skip
 NETWORK_CLASSES = {"ldap", "nis", "nisplus", "socket", "program", "hesiod", "netinfo", "ph", "nsd"}
 NEEDS_FILE = {"hash", "btree", "dbm", "implicit", "text", "cdb"}
+
+
+class Engine(Protocol):
+    """What a map needs of the engine that runs it."""
+
+    env: HostEnvironment
+    read_db: DbReader | None
+    notes: list[str]
+    maps: dict[str, CfMapRuntime]
+
+    def resolve_path(self, path: str) -> str: ...
+
+    def canonname(self, name: str) -> tuple[str | None, int]: ...
+
+    def set_macro_by_name(self, name: str, value: str | None) -> None: ...
+
+    def record_lookup(self, m: CfMapRuntime, key: str) -> None: ...
+
+    def print_error(self, msg: str) -> None: ...
 
 
 @attrs.define
@@ -126,7 +148,7 @@ class CfMapRuntime:
         if c in ("dns", "bestmx"):
             return self._dns_lookup(eng, key, av)
         if c == "null" or c == "stab":
-            return None, EX_NOTFOUND
+            return None, EX_OK
         if c in NETWORK_CLASSES or c not in KNOWN_CLASSES:
             table = eng.env.tables.get(self.name)
             if table is None:
@@ -204,7 +226,7 @@ class CfMapRuntime:
                 self.data = {}
                 return
         except (OSError, ValueError) as exc:
-            self.open_error = f"{self.mclass} map \"{self.name}\": {exc}"
+            self.open_error = f'{self.mclass} map "{self.name}": {exc}'
             self.data = {}
             return
         self.data = data
@@ -244,7 +266,7 @@ class CfMapRuntime:
                 self.try0 = False
                 val = val[:-1] if val.endswith("\0") else val
         if val is None:
-            return None, EX_NOTFOUND
+            return None, EX_OK
         if val.endswith("\0"):
             val = val[:-1]
         eng.record_lookup(self, k)
@@ -297,14 +319,14 @@ class CfMapRuntime:
 
     def _regex_lookup(self, key: str, av: list[str]) -> tuple[str | None, int]:
         if self.regex is None:
-            return None, EX_NOTFOUND
+            return None, EX_OK
         m = self.regex.search(key)
         if self.regex_not:
             if m is None:
                 return self.rewrite(key, av), EX_OK
-            return None, EX_NOTFOUND
+            return None, EX_OK
         if m is None:
-            return None, EX_NOTFOUND
+            return None, EX_OK
         if self.valcol is not None:
             parts = []
             for idx in self.valcol.split(","):
@@ -329,12 +351,12 @@ class CfMapRuntime:
                 return val, st
             if st == EX_TEMPFAIL:
                 status = st
-        return None, status
+        return None, status if status == EX_TEMPFAIL else EX_NOTFOUND
 
     def _user_lookup(self, eng: Engine, key: str, av: list[str]) -> tuple[str | None, int]:
         entry = eng.env.users().get(key)
         if entry is None:
-            return None, EX_NOTFOUND
+            return None, 67
         if self.matchonly or self.valcol is None:
             return self.rewrite(key, av), EX_OK
         cols = {"name": 0, "passwd": 1, "uid": 2, "gid": 3, "gecos": 4, "dir": 5, "shell": 6}
@@ -351,10 +373,8 @@ class CfMapRuntime:
         m = re.search(r"-R\s*(\S+)", self.args)
         if m:
             rtype = m.group(1).upper()
-        if rtype == "MX":
-            got = eng.env.resolver.mx(key)
-        else:
-            got = eng.env.resolver.addresses(key)
+        res = eng.env.resolver
+        got = res.mx(key) if rtype == "MX" else res.addresses(key)
         if not got:
             return None, EX_NOTFOUND
         return self.rewrite(key if self.matchonly else got[0], av), EX_OK
