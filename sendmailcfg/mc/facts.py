@@ -24,7 +24,7 @@ import attrs
 
 if TYPE_CHECKING:
     from sendmailcfg.mc.document import McDocument
-    from sendmailcfg.mc.model import McModel
+    from sendmailcfg.mc.model import MacroCall, McModel
 
 # -- what the cf package ships ---------------------------------------------------------------
 
@@ -924,6 +924,24 @@ def _norm(name: str) -> str:
     return name.strip().lower().rstrip(".")
 
 
+def _handed_on(s: MacroCall) -> tuple[str, ...]:
+    """A statement's arguments as the cf macros hand them on to the ``.cf``.
+
+    A define's value, a FEATURE's arguments and a class macro's words are read once
+    more by m4 when they are used, so one more level of quotes goes (as in
+    :class:`~sendmailcfg.mc.model.Define`): ``define(`SMART_HOST', ``[relay]'')`` is ``[relay]``.
+    """
+    from sendmailcfg.mc.macros import CLASS_MACROS
+    from sendmailcfg.mc.quoting import rescanned
+
+    values = s.values
+    if s.name in CLASS_MACROS:
+        return tuple(rescanned(v).strip() for v in values)
+    if s.name in ("define", "FEATURE") and values:
+        return (values[0].strip(), *(rescanned(v).strip() for v in values[1:]))
+    return tuple(v.strip() for v in values)
+
+
 def mc_facts(source: McDocument | McModel, path: str | None = None) -> McFacts:
     r"""The facts of one parsed ``.mc`` (an ``McDocument`` or its ``McModel``).
 
@@ -943,7 +961,7 @@ def mc_facts(source: McDocument | McModel, path: str | None = None) -> McFacts:
         if s.bare:
             continue
         where = tuple((a.line, a.column) for a in s.args)
-        call = Call(s.name, tuple(v.strip() for v in s.values), s.line, s.column, None, where)
+        call = Call(s.name, _handed_on(s), s.line, s.column, None, where)
         calls.append(call)
         origin = f"{call.name}({call.first})"
         for feature in IMPLIED_FEATURES.get((call.name, call.first), ()):
