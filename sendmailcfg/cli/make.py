@@ -113,24 +113,21 @@ def submit_mc(mc: Path) -> Path | None:
 
 
 def table_maps(doc: McDocument, folder: Path) -> list[MapTarget]:
-    """The makemap-built maps the .mc's FEATUREs read, as files in ``folder``."""
-    from sendmailcfg.mc.facts import FILE_MAP_CLASSES, TABLE_FEATURES
+    """The makemap-built maps the .mc's FEATUREs read, as files in ``folder``.
+
+    The specs are the model's (:meth:`McFacts.table_maps <sendmailcfg.mc.facts.McFacts.table_maps>`,
+    which :class:`~sendmailcfg.site.Site` reads too): ``DATABASE_MAP_TYPE`` and
+    ``MAIL_SETTINGS_DIR`` count as they stand where each FEATURE is, as m4 reads them.
+    """
+    from sendmailcfg.mc.facts import FILE_MAP_CLASSES, mc_facts
 
     out: list[MapTarget] = []
-    default_class = (doc.defines.get("DATABASE_MAP_TYPE") or "hash").strip()
-    for f in doc.features:
-        name = TABLE_FEATURES.get(f.name)
-        if name is None:
-            continue
-        spec = f.args[0].strip() if f.args else ""
-        words = spec.split()
-        cls = words[0] if words else default_class
-        if cls not in FILE_MAP_CLASSES:
+    for spec in mc_facts(doc).table_maps():
+        if spec.map_class not in FILE_MAP_CLASSES or spec.source is None:
             continue  # LDAP, a socket map, ...: nothing to build
-        if len(words) > 1 and not words[-1].startswith("-"):
-            base = words[-1].rstrip("/").rsplit("/", 1)[-1]
-            name = base[:-3] if base.endswith(".db") else base
-        target = MapTarget(f.name, folder / name, MAKEMAP_TYPES.get(cls, cls))
+        target = MapTarget(
+            spec.feature, folder / spec.source, MAKEMAP_TYPES.get(spec.map_class, spec.map_class)
+        )
         if target not in out:
             out.append(target)
     return out
