@@ -66,6 +66,8 @@ NEEDS_ACCESS_DB = frozenset(
         "conncontrol",
     }
 )
+
+
 def _needs_access_db(name: str, args: tuple[str, ...]) -> bool:
     if name in NEEDS_ACCESS_DB:
         return True

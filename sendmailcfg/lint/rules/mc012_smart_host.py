@@ -8,7 +8,8 @@
   mailertable routes.
 * error: a relay host that is this host (its ``confDOMAIN_NAME``, a
   ``LOCAL_DOMAIN()`` name, ``localhost``, a name in ``local-host-names`` next
-  to the .mc when ``FEATURE(`use_cw_file')`` reads it): mail bounces with ``553 ... config error: mail loops back to me``.
+  to the .mc when ``FEATURE(`use_cw_file')`` reads it): mail bounces with
+  ``553 ... config error: mail loops back to me``.
 
 Bad::
 
