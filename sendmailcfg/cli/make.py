@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -85,23 +84,16 @@ class MapTarget:
 
 
 def find_mc(folder: Path, given: str | None) -> Path | None:
-    """The .mc to build, chosen as the Makefiles do (None when there is none)."""
-    if given:
-        p = Path(given)
-        return p if p.is_absolute() or p.exists() else folder / given
-    env = os.environ.get("SENDMAIL_MC")
-    if env:
-        return folder / env
-    host = socket.gethostname()
-    for name in (f"{host}.mc", f"{host.split('.')[0]}.mc", "sendmail.mc", "freebsd.mc"):
-        if (folder / name).is_file():
-            return folder / name
-    found = sorted(
-        p
-        for p in folder.glob("*.mc")
-        if not p.name.endswith(".submit.mc") and p.name != "submit.mc"
-    )
-    return found[0] if len(found) == 1 else None
+    """The .mc to build (:func:`sendmailcfg.site.finding.find_mc`, the rule every command
+    uses); None when there is none, the path named when ``--mc``/``$SENDMAIL_MC`` is missing."""
+    from sendmailcfg.site.finding import find_mc as find
+
+    try:
+        return Path(find(folder, mc=given))
+    except FileNotFoundError as exc:
+        return Path(exc.filename) if exc.filename else None
+    except ValueError:
+        return None
 
 
 def submit_mc(mc: Path) -> Path | None:

@@ -24,16 +24,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
 from sendmailcfg import _source, fileio
-from sendmailcfg.maps.document import MapDocument
-from sendmailcfg.maps.facts import class_file_words
 from sendmailcfg.maps.keys import fold
 from sendmailcfg.mc.document import McDocument
 from sendmailcfg.mc.facts import FEATURE_OF_KIND, MapSpec, McFacts, mc_facts
+from sendmailcfg.site.finding import find_mc
+
+if TYPE_CHECKING:  # the map code loads only when a map is read
+    from sendmailcfg.maps.document import MapDocument
 
 KIND_OF_FEATURE: Mapping[str, str] = {f: k for k, f in FEATURE_OF_KIND.items()}
 """Table FEATURE -> the map kind its source is (``access_db`` -> ``access``)."""
@@ -322,6 +324,8 @@ class Site:
                 self.problems.append(Setting(name, self.path, line, f"{what}: file not found"))
             return
         path, text = found
+        from sendmailcfg.maps.facts import class_file_words
+
         for n, raw in enumerate(text.splitlines(), 1):
             self._add(cls, sorted(class_file_words(raw)), path, n, what)
 
@@ -401,6 +405,7 @@ class Site:
     @staticmethod
     def _parse(text: str, kind: str, path: str, base: MapSource) -> MapDocument:
         from sendmailcfg import api
+        from sendmailcfg.maps.document import MapDocument
 
         doc = api.loads(text, kind, path=path, fold_keys=base.fold_keys)
         assert isinstance(doc, MapDocument)
@@ -414,32 +419,13 @@ class Site:
         return f"<Site {self.path!r} $j={j!r}: {len(self.maps)} maps>"
 
 
-def find_mc(path: str | os.PathLike[str]) -> str:
-    """The ``.mc`` of a folder: ``sendmail.mc``, else the only ``*.mc``; a file as it is.
-
-    Raises FileNotFoundError (no .mc) or ValueError (several, none named sendmail.mc).
-    """
-    name = os.fspath(path)
-    if not os.path.isdir(name):
-        if not os.path.exists(name):
-            raise FileNotFoundError(f"{name}: no such file or directory")
-        return name
-    if os.path.isfile(os.path.join(name, "sendmail.mc")):
-        return os.path.normpath(os.path.join(name, "sendmail.mc"))
-    mcs = sorted(p.name for p in Path(name).glob("*.mc"))
-    if not mcs:
-        raise FileNotFoundError(f"{name}: no .mc file here (expected sendmail.mc)")
-    if len(mcs) > 1:
-        raise ValueError(f"{name}: several .mc files ({', '.join(mcs)}); name the one to read")
-    return os.path.normpath(os.path.join(name, mcs[0]))
-
-
 def load_site(
     path: str | os.PathLike[str],
     *,
     hostname: str | None = None,
     root: str | os.PathLike[str] | None = None,
     read_db: DbReader | None = None,
+    mc: str | None = None,
 ) -> Site:
     """Read a configuration: a ``.mc`` file, or a folder like /etc/mail holding one.
 
@@ -447,9 +433,11 @@ def load_site(
     confDOMAIN_NAME). ``root``: a folder standing for ``/`` when looking for the
     files the configuration names. ``read_db``: how to read a ``.db`` found
     without its source (see :data:`DbReader`). Raises OSError when the .mc cannot
-    be read; missing maps are recorded in :attr:`Site.maps`.
+    be read; missing maps are recorded in :attr:`Site.maps`. The ``.mc`` of a folder is
+    found by :func:`~sendmailcfg.site.finding.find_mc` (``mc=``, ``$SENDMAIL_MC``,
+    HOSTNAME.mc, sendmail.mc, freebsd.mc, the only one left).
     """
-    mc_path = find_mc(path)
+    mc_path = find_mc(path, mc=mc, hostname=hostname)
     text = _source.decode(fileio.read_bytes(mc_path))
     doc = McDocument(text, path=mc_path)
     return Site(
