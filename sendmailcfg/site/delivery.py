@@ -222,6 +222,8 @@ class _Walk:
             | site.class_words("VirtHost")
             | site.class_words("G")
         )
+        if self.site.has_feature("redirect") and low == "redirect":
+            classes = classes | {"redirect"}  # its CPREDIRECT: a pseudo-domain
         if low in classes or "." in host:
             return host + "."
         return host
@@ -246,6 +248,9 @@ class _Walk:
             return self.error("5.1.2", '"553 Invalid host name"')
         if "@" in local:
             return self.error("5.1.3", '"553 Invalid route address"')
+        redirected = self.redirect(local, bare)
+        if redirected is not None:
+            return redirected
         if host.endswith("."):
             found = self.virtuser(local, bare, depth)
             if found is not None:
@@ -255,6 +260,17 @@ class _Walk:
         if is_local:
             return self.local_host(local, bare)
         return self.remote(local, host)
+
+    def redirect(self, local: str, host: str) -> _Parsed | None:
+        """FEATURE(`redirect'): ``user@new.host.REDIRECT`` is refused with a 551 that names
+        the new address (its LOCAL_RULE_0 rule, which runs before the virtusertable)."""
+        if not self.site.has_feature("redirect") or "." not in host:
+            return None
+        rest, _, last = host.rpartition(".")
+        if fold(last) != "redirect" or not rest:
+            return None
+        self.step("FEATURE(`redirect'): the .REDIRECT pseudo-domain names the new address")
+        return self.error("5.1.1", f'"551 User has moved; please try "<{local}@{rest}>')
 
     def error(self, status: str | None, text: str) -> _Parsed:
         self.step(f"error {status}: {text}" if status else f"error: {text}")
