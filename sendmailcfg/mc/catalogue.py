@@ -52,3 +52,78 @@ def features_reading(name: str) -> frozenset[str]:
     (['preserve_luser_host'], frozenset())
     """
     return FEATURE_READS.get(name, frozenset())
+
+
+# -- what the configuration model follows -------------------------------------------------
+
+MODELLED_FEATURES = frozenset(
+    [
+        "always_add_domain",
+        "domaintable",
+        "generics_entire_domain",
+        "genericstable",
+        "limited_masquerade",
+        "local_no_masquerade",
+        "mailertable",
+        "masquerade_entire_domain",
+        "masquerade_envelope",
+        "nocanonify",
+        "stickyhost",
+        "notsticky",
+        "redirect",
+        "use_cw_file",
+        "virtuser_entire_domain",
+        "virtusertable",
+    ]
+)
+"""FEATUREs whose effect on ``route`` and ``sender`` the model (:mod:`sendmailcfg.site`)
+follows."""
+
+NEUTRAL_FEATURES = frozenset(
+    [
+        "accept_unqualified_senders",
+        "accept_unresolvable_domains",
+        "access_db",
+        "allmasquerade",
+        "authinfo",
+        "badmx",
+        "blacklist_recipients",
+        "block_bad_helo",
+        "blocklist_recipients",
+        "check_cert_altnames",
+        "check_other",
+        "compat_check",
+        "conncontrol",
+        "delay_checks",
+        "dnsbl",
+        "enhdnsbl",
+        "fips3",
+        "greet_pause",
+        "local_lmtp",
+        "local_procmail",
+        "lookupdotdomain",
+        "loose_relay_check",
+        "mtamark",
+        "no_default_msa",
+        "prefixmod",
+        "promiscuous_relay",
+        "queuegroup",
+        "ratecontrol",
+        "relay_based_on_MX",
+        "relay_entire_domain",
+        "relay_hosts_only",
+        "relay_local_from",
+        "relay_mail_from",
+        "require_rdns",
+        "rhsbl",
+        "smrsh",
+        "sts",
+        "tls_failures",
+        "tls_session_features",
+        "use_client_ptr",
+        "use_ct_file",
+    ]
+)
+"""FEATUREs that change what an SMTP session accepts (access checks, limits, TLS, the
+local mailer's program) but not where ruleset 0 sends a recipient nor how a sender is
+rewritten: ``route`` and ``sender`` answer the same with or without them."""

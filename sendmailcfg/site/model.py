@@ -146,6 +146,7 @@ class Site:
         self.classes: dict[str, list[Setting]] = {
             k: [] for k in ("w", "R", "M", "N", "E", "L", "G", "VirtHost")
         }
+        self._unmodelled: tuple[Setting, ...] | None = None
         self.problems: list[Setting] = []
         """Files the configuration names that could not be read (class files)."""
         # A Dj line in LOCAL_CONFIG comes after confDOMAIN_NAME's in the .cf: it wins.
@@ -198,6 +199,23 @@ class Site:
                 None if call is None else Setting(call.arg(1).strip(), self.path, call.line, name)
             )
         return self._setting_cache[name]
+
+    @property
+    def unmodelled(self) -> tuple[Setting, ...]:
+        """What the configuration does that this model does not follow, where it says so.
+
+        ``value`` names it (``FEATURE(`msp')``, ``LOCAL_RULE_0``, ``ifelse(...)``,
+        ``include(`provider.m4')``...), ``what`` says why. ``route``, ``sender`` and
+        ``query --config`` list these (JSON ``"unmodelled"``), lint reports them (MC017):
+        an answer near one of them may differ from sendmail's.
+        """
+        if self._unmodelled is None:
+            self._unmodelled = tuple(self._find_unmodelled())
+        return self._unmodelled
+
+    def _find_unmodelled(self) -> Iterable[Setting]:
+        for u in self.facts.unmodelled:
+            yield Setting(u.what, self.path, u.line, u.why)
 
     def has_feature(self, name: str) -> bool:
         """Whether ``FEATURE(`name')`` is live (also when a shipped OSTYPE/DOMAIN file adds it)."""
