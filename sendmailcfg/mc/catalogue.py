@@ -67,7 +67,9 @@ MODELLED_FEATURES = frozenset(
         "mailertable",
         "masquerade_entire_domain",
         "masquerade_envelope",
+        "msp",
         "nocanonify",
+        "nullclient",
         "stickyhost",
         "notsticky",
         "redirect",
@@ -127,3 +129,11 @@ NEUTRAL_FEATURES = frozenset(
 """FEATUREs that change what an SMTP session accepts (access checks, limits, TLS, the
 local mailer's program) but not where ruleset 0 sends a recipient nor how a sender is
 rewritten: ``route`` and ``sender`` answer the same with or without them."""
+
+
+FEATURE_DEFINES: Mapping[str, tuple[str, ...]] = {
+    "nullclient": ("MAIL_HUB", "SMART_HOST", "MASQUERADE_AS"),
+}
+"""FEATURE -> the relay defines (and ``MASQUERADE_AS``) it sets to its first argument
+(``feature/nullclient.m4``): a define of the same name earlier in the ``.mc`` is overridden,
+a later one wins."""

@@ -59,12 +59,14 @@ NON_FILE_SPECS = frozenset({"LDAP", "ldap", "sequence", "socket", "nis", "nisplu
 IMPLIED_FEATURES: dict[tuple[str, str], tuple[str, ...]] = {
     ("DOMAIN", "generic"): ("redirect", "use_cw_file"),
     ("DOMAIN", "Berkeley.EDU"): ("redirect", "use_cw_file", "stickyhost"),
+    ("FEATURE", "nullclient"): ("allmasquerade", "masquerade_envelope"),
+    ("FEATURE", "msp"): ("no_default_msa",),
     ("OSTYPE", "linux"): ("local_procmail",),
     ("OSTYPE", "mklinux"): ("local_procmail",),
     ("OSTYPE", "solaris8"): ("local_lmtp",),
     ("OSTYPE", "solaris11"): ("local_lmtp",),
 }
-"""FEATUREs that the cf tree's own DOMAIN() and OSTYPE() files declare."""
+"""FEATUREs that the cf tree's own DOMAIN(), OSTYPE() and FEATURE() files declare."""
 
 DOMAINS = frozenset(
     {

@@ -47,6 +47,7 @@ DecidedBy = Literal[
     "local-relay",
     "luser-relay",
     "error",
+    "msp",
     "default",
 ]
 """What decided the final delivery (``error``: any error mailer result)."""
@@ -399,6 +400,9 @@ class _Walk:
             return r, parsed.decided_by
         if parsed.not_remote:
             return r, parsed.decided_by
+        msp = self.msp(r.user)
+        if msp is not None:
+            return msp, "msp"
         user = r.user
         head, plus, _ = user.partition("+")
         if plus and head:
@@ -429,6 +433,25 @@ class _Walk:
         if found is None:
             return r, parsed.decided_by
         return found, "error" if found.mailer == ERROR_MAILER else decided
+
+    def msp(self, user: str) -> Route | None:
+        """FEATURE(`msp'): its Local_localaddr sends every local recipient to the MTA
+        (``[localhost]``, or the FEATURE's argument) with the relay mailer, qualified with
+        ``$j`` (``$M`` with MASQUERADE_AS and masquerade_envelope)."""
+        calls = self.site.facts.features("msp")
+        if not calls:
+            return None
+        site = self.site
+        host = calls[-1].arg(1).strip() or "[localhost]"
+        masq = site.masquerade_as
+        if masq is not None and masq.value and site.has_feature("masquerade_envelope"):
+            qualifier = masq.value
+        else:
+            qualifier = site.j.value if site.j else ""
+        qualifier = qualifier.rstrip(".")
+        target = user if "@" in user or not qualifier else f"{user}@{qualifier}"
+        self.step(f"FEATURE(`msp'): every local recipient goes to the MTA at {host}")
+        return Route("relay", host, target)
 
     def _relay5(self, relay: str, user: str) -> Route | None:
         toks = tokens(relay)

@@ -153,6 +153,8 @@ class Site:
         j = self._local_config_macro(_DJ_LINE) or self.define("confDOMAIN_NAME")
         if j is None and hostname:
             j = Setting(hostname, None, None, "hostname")
+        if j is not None and "$" in j.value:  # confDOMAIN_NAME `$w.$m' (the machine's name)
+            j = attrs.evolve(j, value=self.expand(j.value))
         self.j = j
         """``$j``, this host's canonical name (a ``Dj`` line, confDOMAIN_NAME, or hostname=)."""
         self._collect_classes()
@@ -162,6 +164,9 @@ class Site:
             if masq
             else None
         )
+        hub = self._feature_define("MASQUERADE_AS")  # FEATURE(`nullclient', `hub')
+        if hub is not None and (not masq or masq[-1].call.line < hub[1]):
+            self.masquerade_as = Setting(hub[0], self.path, hub[1], hub[2])
         self.mailers = self._mailers()
         self.maps: dict[str, MapSource] = {}
         for call in self.facts.features():
@@ -195,10 +200,25 @@ class Site:
         """The live value of ``define(`name', ...)`` and its line, or None."""
         if name not in self._setting_cache:
             call = self.facts.define(name)
-            self._setting_cache[name] = (
+            found = (
                 None if call is None else Setting(call.arg(1).strip(), self.path, call.line, name)
             )
+            by_feature = self._feature_define(name)
+            if by_feature is not None and (call is None or call.line < by_feature[1]):
+                found = Setting(by_feature[0], self.path, by_feature[1], by_feature[2])
+            self._setting_cache[name] = found
         return self._setting_cache[name]
+
+    def _feature_define(self, name: str) -> tuple[str, int, str] | None:
+        """``(value, line, what)`` of the last FEATURE that defines ``name`` (nullclient's hub)."""
+        from sendmailcfg.mc.catalogue import FEATURE_DEFINES
+
+        found = None
+        for feature, names in FEATURE_DEFINES.items():
+            if name in names:
+                for c in self.facts.features(feature):
+                    found = (c.arg(1).strip(), c.line, f"FEATURE(`{feature}')")
+        return found
 
     @property
     def unmodelled(self) -> tuple[Setting, ...]:
@@ -243,7 +263,43 @@ class Site:
 
     def _nonempty(self, name: str) -> Setting | None:
         s = self.define(name)
+        if s is not None and "$" in s.value:
+            s = attrs.evolve(s, value=self.expand(s.value))
         return s if s is not None and s.value else None
+
+    def expand(self, value: str) -> str:
+        r"""``value`` with the macros sendmail knows before any rule runs expanded, as it
+        expands a ``D`` line's value where a rule uses it: ``$w`` (the machine's short
+        name), ``$m`` (its domain), ``$j`` (once set); others stay as written.
+
+        >>> Site.from_text("", hostname="mx.example.org").expand("$w.$m")
+        'mx.example.org'
+        """
+        out: list[str] = []
+        i = 0
+        while i < len(value):
+            ch = value[i]
+            if ch == "$" and i + 1 < len(value):
+                name = value[i + 1]
+                known = self._macro(name)
+                if known is not None:
+                    out.append(known)
+                    i += 2
+                    continue
+            out.append(ch)
+            i += 1
+        return "".join(out)
+
+    def _macro(self, name: str) -> str | None:
+        host = self.hostname.rstrip(".") if self.hostname else None
+        if name == "w" and host:
+            return host.split(".", 1)[0]
+        if name == "m":
+            return self.m
+        j = getattr(self, "j", None)
+        if name == "j" and j is not None and "$" not in j.value:
+            return str(j.value)
+        return None
 
     @property
     def domain(self) -> str | None:
