@@ -2,7 +2,7 @@
 
 ``route``, ``sender``, ``query --config`` and the cross-file lint rules answer
 from a model of what the cf package's rules do. A FEATURE whose rules it does
-not run (``msp``, ``nullclient``, ``ldap_routing``...), a FEATURE the cf package
+not run (``ldap_routing``, ``bestmx_is_local``, ``uucpdomain``...), a FEATURE the cf package
 does not ship, ``LOCAL_RULE_*`` and ``LOCAL_RULESETS`` rules, an ``ifelse`` or
 ``eval`` on values it cannot know, an ``include()`` of another file, or a
 site's own ``DOMAIN()``/``HACK()`` file can change where mail goes without the
@@ -11,7 +11,7 @@ says so once, where the ``.mc`` does it. Nothing is wrong with the ``.mc``.
 
 Example::
 
-    FEATURE(`msp', `[127.0.0.1]')dnl
+    FEATURE(`ldap_routing')dnl
     LOCAL_RULE_0
     R$* < @ old.example . > $*	$#esmtp $@ new.example $: $1 < @ new.example > $2
 """

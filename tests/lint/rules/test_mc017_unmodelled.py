@@ -5,8 +5,9 @@ from tests.lint.helpers import one
 TABLE = [
     ("FEATURE(`access_db')dnl\nFEATURE(`mailertable')dnl\n", []),
     ("FEATURE(`redirect')dnl\nFEATURE(`use_cw_file')dnl\n", []),
-    ("FEATURE(`msp', `[127.0.0.1]')dnl\n", [(1, 1)]),
-    ("FEATURE(`nullclient', `hub.example')dnl\n", [(1, 1)]),
+    ("FEATURE(`msp', `[127.0.0.1]')dnl\nFEATURE(`nullclient', `hub.example')dnl\n", []),
+    ("FEATURE(`ldap_routing')dnl\n", [(1, 1)]),
+    ("FEATURE(`bestmx_is_local')dnl\n", [(1, 1)]),
     ("dnl\nFEATURE(`no_such_feature')dnl\n", [(2, 1)]),
     ("MAILER(`smtp')dnl\nLOCAL_RULE_0\nR$+\t$@ $1\n", [(2, 1)]),
     ("LOCAL_RULESETS\nSLocal_check_rcpt\n", [(1, 1)]),
