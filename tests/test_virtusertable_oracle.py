@@ -231,9 +231,7 @@ def test_virtusertable_error_reply_names_the_address_per_code(
     """sendmail's fmtmsg() names the address for 450, 550 and 553 only: every code the
     real ``sendmail -bs`` session is asked (421, which ends the session, last)."""
     to = tables[False]
-    values = [
-        f"error:{'4.2.2' if c[0] == '4' else '5.1.1'}:{c} Mailbox full" for c in REPLY_CODES
-    ]
+    values = [f"error:{'4.2.2' if c[0] == '4' else '5.1.1'}:{c} Mailbox full" for c in REPLY_CODES]
     values += ["error:nouser 452 Mailbox full", "error:nouser 552 4.2.2 too big"]
     values.append("error:4.2.2:421 Mailbox full")
     text = "".join(f"c{i}@virt.example\t{v}\n" for i, v in enumerate(values))
