@@ -1010,9 +1010,9 @@ def unmodelled(model: McModel, calls: Iterable[Call]) -> tuple[Unmodelled, ...]:
     and ``LOCAL_RULE_*``/``LOCAL_RULESETS`` sections.
 
     >>> from sendmailcfg.mc import parse_mc
-    >>> f = mc_facts(parse_mc("FEATURE(`msp')dnl\nLOCAL_RULE_0\n"))
+    >>> f = mc_facts(parse_mc("FEATURE(`ldap_routing')dnl\nLOCAL_RULE_0\n"))
     >>> [(u.what, u.line) for u in f.unmodelled]
-    [("FEATURE(`msp')", 1), ('LOCAL_RULE_0', 2)]
+    [("FEATURE(`ldap_routing')", 1), ('LOCAL_RULE_0', 2)]
     """
     from sendmailcfg.mc import catalogue
 
