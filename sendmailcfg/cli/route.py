@@ -106,6 +106,15 @@ def open_site(
         )
     for problem in site.problems:
         print(f"{command}: {problem}: {problem.value} ({problem.what})", file=sys.stderr)
+    from sendmailcfg.cli._answers import unmodelled_of
+
+    args._unmodelled = unmodelled_of(site)
+    for u in site.unmodelled:
+        print(
+            f"{command}: warning: {u}: {u.value} is not modelled ({u.what}); "
+            "answers may differ from sendmail's",
+            file=sys.stderr,
+        )
     return site
 
 
@@ -120,7 +129,10 @@ def print_answers(args: argparse.Namespace, command: str, ask: Callable[[str], A
             print(f"{command}: {exc}", file=sys.stderr)
             return 2
     if args.json:
-        print(json.dumps([a.as_json() for a in answers], indent=2, ensure_ascii=False))
+        from sendmailcfg.cli._answers import with_unmodelled
+
+        objects = [with_unmodelled(args, a.as_json()) for a in answers]
+        print(json.dumps(objects, indent=2, ensure_ascii=False))
         return 0
     for a in answers:
         print(a.explain() if args.explain else a.explain().split("\n", 1)[0])
