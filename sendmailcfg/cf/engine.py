@@ -199,6 +199,7 @@ class Engine:
         root: str | None = None,
         options: Sequence[str] = (),
         test_mode: bool = True,
+        resolve_path: Callable[[str], str] | None = None,
     ) -> None:
         if isinstance(config, str):
             config = read_config(config)
@@ -206,6 +207,7 @@ class Engine:
         self.env = env if env is not None else HostEnvironment()
         self.read_db = read_db
         self.root = root
+        self._resolve_path = resolve_path
         self.out: list[str] = []
         self.notes: list[str] = []
         self.lookups: list[tuple[str, str, int]] = []
@@ -749,7 +751,10 @@ class Engine:
                 self.setclass(mid, w)
 
     def resolve_path(self, path: str) -> str:
-        """A file the ``.cf`` names, under :attr:`root` when one was given."""
+        """A file the ``.cf`` names, under :attr:`root` when one was given (or where the
+        ``resolve_path`` callable given to the engine finds it)."""
+        if self._resolve_path is not None:
+            return self._resolve_path(path)
         if self.root and path.startswith("/"):
             return os.path.join(self.root, path.lstrip("/"))
         return path
