@@ -49,6 +49,7 @@ DecidedBy = Literal[
     "error",
     "msp",
     "default",
+    "rules",
 ]
 """What decided the final delivery (``error``: any error mailer result)."""
 
@@ -99,6 +100,8 @@ class Delivery:
     parse: Route
     decided_by: DecidedBy
     steps: tuple[Step, ...]
+    engine: Literal["cf", "model"] = "model"
+    """Who answered: sendmail's own rules in the ``.cf`` (``cf``) or the model."""
 
     @property
     def route(self) -> Route:
@@ -121,6 +124,7 @@ class Delivery:
             "parse": {"mailer": p.mailer, "host": p.host, "user": p.user},
             "decided_by": self.decided_by,
             "steps": [str(s) for s in self.steps],
+            "engine": self.engine,
         }
 
 
