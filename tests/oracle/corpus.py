@@ -17,10 +17,12 @@ import json
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from sendmailcfg.mc import parse_mc
 from sendmailcfg.site import Site, route
+from sendmailcfg.site.delivery import Delivery
 from tests import oracle as oracle_mod
 from tests.oracle.site import Triple, parse_triple, ruleset_triple
 
@@ -55,8 +57,13 @@ def addresses(site: Site) -> list[str]:
     return out
 
 
-def measure(oracle: oracle_mod.Oracle, path: Path) -> tuple[int, int, list[str]] | str:
-    """``(agreeing, asked, differences)`` for one .mc, or why it could not be asked."""
+def measure(
+    oracle: oracle_mod.Oracle, path: Path, *, engine: bool = False
+) -> tuple[int, int, list[str]] | str:
+    """``(agreeing, asked, differences)`` for one .mc, or why it could not be asked.
+
+    ``engine``: ask the ``.cf`` engine on the same rendered ``.cf`` (with the same
+    hosts file) instead of the model; its answers must then equal sendmail's exactly."""
     text = _CF_INCLUDE.sub("dnl", path.read_text(encoding="latin-1"))
     folder = oracle_mod.workdir()
     try:
@@ -88,13 +95,20 @@ def measure(oracle: oracle_mod.Oracle, path: Path) -> tuple[int, int, list[str]]
                 final[i] = None
         agree = 0
         wrong: list[str] = []
+        run = _engine_router(folder, cf) if engine else None
         for i, (a, t) in enumerate(zip(addrs, real, strict=True)):
-            try:
-                d = route(site, a, no_such_users={"nosuchuser1"})
-            except ValueError:
-                got = None
+            if run is not None:
+                d = run(a)
+                got = (
+                    None if d.mailer == "*error*" and d.user is None else (d.mailer, d.host, d.user)
+                )
             else:
-                got = (d.mailer, d.host, d.user)
+                try:
+                    d = route(site, a, no_such_users={"nosuchuser1"})
+                except ValueError:
+                    got = None
+                else:
+                    got = (d.mailer, d.host, d.user)
             if t is None:
                 want = None
             else:
@@ -104,13 +118,27 @@ def measure(oracle: oracle_mod.Oracle, path: Path) -> tuple[int, int, list[str]]
                     if five is None
                     else (five.mailer, five.host, five.user)
                 )
-            if _same(got, want):
+            if (got == want) if engine else _same(got, want):
                 agree += 1
             else:
-                wrong.append(f"{a}: sendmail {want}, model {got}")
+                wrong.append(f"{a}: sendmail {want}, {'engine' if engine else 'model'} {got}")
         return agree, len(addrs), wrong
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _engine_router(folder: Path, cf: str) -> Callable[[str], Delivery]:
+    """``route_cf`` on the rendered ``.cf`` with the oracle's host name and hosts file."""
+    from sendmailcfg.cf.environment import HostsResolver
+    from sendmailcfg.site.cfengine import EngineChoice, build_engine, environment, route_cf
+
+    env = environment(
+        oracle_mod.ORACLE_HOST,
+        no_such_users={"nosuchuser1"},
+        resolver=HostsResolver.from_file(str(folder / "hosts")),
+    )
+    engine = build_engine(EngineChoice("cf", "rendered", None, cf), env, folder=str(folder))
+    return lambda a: route_cf(engine, a)
 
 
 def _same(a: tuple[str, str | None, str | None] | None, b: object) -> bool:
@@ -135,7 +163,7 @@ def main(argv: list[str]) -> int:
     figures: dict[str, object] = {}
     for path in sorted(CORPUS.glob("*/*.mc")):
         name = str(path.relative_to(CORPUS))
-        got = measure(oracle, path)
+        got = measure(oracle, path, engine="--engine" in argv)
         if isinstance(got, str):
             figures[name] = got
             print(f"{name}: {got}")
