@@ -740,8 +740,8 @@ class Engine:
         for ln in lines:
             if ln.startswith("#"):
                 continue
-            if rx is None:
-                words = ln.split()
+            if rx is None:  # sscanf(buf, "%s", wordbuf): the first word of the line
+                words = ln.split()[:1]
             else:
                 found = rx.match(ln)
                 if found is None:
