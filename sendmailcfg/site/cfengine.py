@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from sendmailcfg.cf.engine import Engine
     from sendmailcfg.cf.environment import HostEnvironment
     from sendmailcfg.cf.mapclass import DbReader
-    from sendmailcfg.site.delivery import Delivery
+    from sendmailcfg.site.delivery import Delivery, Step
+    from sendmailcfg.site.masquerade import SenderForms
 
 EngineName = Literal["cf", "model"]
 """Which model answered: sendmail's own rules (``cf``) or the hand-written model."""
@@ -201,7 +202,7 @@ def route_cf(engine: Engine, address: str) -> Delivery:
     first = Route(parsed.mailer, parsed.host, parsed.user)
     final = first
     decided: str = "error" if parsed.mailer == "*error*" else "rules"
-    if parsed.error is None and parsed.mailer == _local_mailer(engine):
+    if parsed.error is None and _tries_ruleset5(engine, parsed.mailer):
         decided = "local"
         if not _not_remote(parsed.trace):
             local = engine.rewrite(5, parsed.user)
@@ -210,10 +211,7 @@ def route_cf(engine: Engine, address: str) -> Delivery:
             if triple is not None:
                 final = triple
                 decided = "error" if triple.mailer == "*error*" else "rules"
-    for name, key, line in engine.lookups[before:]:
-        where = f" (source line {line})" if line else ""
-        steps.append(Step(f"map {name}: looked up {key!r}{where}"))
-    del engine.lookups[before:]
+    steps += _lookup_steps(engine, before)
     return Delivery(
         address,
         final.mailer,
@@ -226,8 +224,10 @@ def route_cf(engine: Engine, address: str) -> Delivery:
     )
 
 
-def _local_mailer(engine: Engine) -> str:
-    return "local"
+def _tries_ruleset5(engine: Engine, mailer: str) -> bool:
+    """recipient(): ruleset 5 runs for the local mailer and every mailer with F=5."""
+    m = engine.mailer_index.get(mailer.lower())
+    return m is not None and (m.name == "local" or "5" in m.flags)
 
 
 def _not_remote(trace: Sequence[str]) -> bool:
@@ -270,3 +270,35 @@ def _address(joined: str) -> str:
         host = rest[:-1].rstrip(".")
         return f"{user}@{host}"
     return joined
+
+
+def sender_cf(engine: Engine, address: str, *, mailer: str = "esmtp") -> SenderForms:
+    """What ``address`` becomes as a sender through ``mailer``: the envelope form
+    (``/tryflags ES``, ``/try``) and the header form (``/tryflags HS``), as sendmail's
+    remotename() writes them."""
+    from sendmailcfg.site.delivery import Step
+    from sendmailcfg.site.masquerade import SenderForms
+
+    before = len(engine.lookups)
+    envelope = engine.try_mailer(mailer, address, sender=True, header=False)
+    header = engine.try_mailer(mailer, address, sender=True, header=True)
+    if envelope.result is None or header.result is None:
+        raise ValueError(f"{mailer}: {' '.join(envelope.trace) or 'no such mailer'}")
+    steps = [Step(f"envelope: {line}") for line in envelope.trace if line.strip()]
+    steps += [Step(f"header: {line}") for line in header.trace if line.strip()]
+    steps += _lookup_steps(engine, before)
+    return SenderForms(
+        address, envelope.mailer, envelope.result, header.result, tuple(steps), engine="cf"
+    )
+
+
+def _lookup_steps(engine: Engine, before: int) -> list[Step]:
+    """The map lookups made since ``before``, as steps (and forgotten by the engine)."""
+    from sendmailcfg.site.delivery import Step
+
+    steps = []
+    for name, key, line in engine.lookups[before:]:
+        where = f" (source line {line})" if line else ""
+        steps.append(Step(f"map {name}: looked up {key!r}{where}"))
+    del engine.lookups[before:]
+    return steps
