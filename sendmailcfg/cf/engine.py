@@ -211,6 +211,8 @@ class Engine:
         self.out: list[str] = []
         self.notes: list[str] = []
         self.lookups: list[tuple[str, str, int]] = []
+        self.applied: list[tuple[str, int]] | None = None
+        """When a list: every rule that matched, as (ruleset name, .cf line), in order."""
         self.test_mode = test_mode
         self.config_level = 0
         self.macros: dict[str, str] = {}
@@ -987,6 +989,8 @@ class Engine:
                 loopcount = 0
                 continue
             rvp = rule.rhs
+            if self.applied is not None:
+                self.applied.append((rulename, rule.line))
             start = 0
             if rvp:
                 first = rvp[0][:1]

@@ -170,7 +170,7 @@ def build_engine(
 
     if choice.cf_text is None:
         raise ValueError("the model answers: there is no .cf to run")
-    config = read_config(choice.cf_text, choice.cf_path or "sendmail.cf")
+    config = read_config(choice.cf_text, choice.cf_path or "(rendered .cf)")
     return Engine(config, env, read_db=read_db, resolve_path=_resolver(folder, root))
 
 
@@ -197,6 +197,7 @@ def route_cf(engine: Engine, address: str) -> Delivery:
     from sendmailcfg.site.delivery import Delivery, Step
 
     before = len(engine.lookups)
+    engine.applied = []
     parsed = engine.parse(address)
     steps = [Step(line) for line in parsed.trace if line.strip()]
     first = Route(parsed.mailer, parsed.host, parsed.user)
@@ -212,6 +213,7 @@ def route_cf(engine: Engine, address: str) -> Delivery:
                 final = triple
                 decided = "error" if triple.mailer == "*error*" else "rules"
     steps += _lookup_steps(engine, before)
+    steps += _rule_steps(engine)
     return Delivery(
         address,
         final.mailer,
@@ -280,6 +282,7 @@ def sender_cf(engine: Engine, address: str, *, mailer: str = "esmtp") -> SenderF
     from sendmailcfg.site.masquerade import SenderForms
 
     before = len(engine.lookups)
+    engine.applied = []
     envelope = engine.try_mailer(mailer, address, sender=True, header=False)
     header = engine.try_mailer(mailer, address, sender=True, header=True)
     if envelope.result is None or header.result is None:
@@ -287,9 +290,20 @@ def sender_cf(engine: Engine, address: str, *, mailer: str = "esmtp") -> SenderF
     steps = [Step(f"envelope: {line}") for line in envelope.trace if line.strip()]
     steps += [Step(f"header: {line}") for line in header.trace if line.strip()]
     steps += _lookup_steps(engine, before)
+    steps += _rule_steps(engine)
     return SenderForms(
         address, envelope.mailer, envelope.result, header.result, tuple(steps), engine="cf"
     )
+
+
+def _rule_steps(engine: Engine) -> list[Step]:
+    """The rules that matched since ``engine.applied`` was emptied, one step each with the
+    ``.cf`` file and line (and the recording switched off again)."""
+    from sendmailcfg.site.delivery import Step
+
+    path = engine.config.path
+    applied, engine.applied = engine.applied or [], None
+    return [Step(f"rule of ruleset {name} matched", path, line) for name, line in applied]
 
 
 def _lookup_steps(engine: Engine, before: int) -> list[Step]:
