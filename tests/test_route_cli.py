@@ -28,8 +28,9 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert (status, err) == (0, "")
     data = json.loads(out)
-    keys = ["address", "mailer", "host", "user", "parse", "decided_by", "steps"]
+    keys = ["address", "mailer", "host", "user", "parse", "decided_by", "steps", "engine"]
     assert [list(d) for d in data] == [keys, keys]
+    assert [d["engine"] for d in data] == ["model", "model"]
     assert data[1] == {
         "address": "ken@takaq.jp",
         "mailer": "local",
@@ -39,6 +40,7 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
         "decided_by": "local",
         "steps": [f"{STORY / 'gateway' / 'sendmail.mc'}:6: takaq.jp is one of this host's names "
                   "(LOCAL_DOMAIN)"],
+        "engine": "model",
     }  # fmt: skip
     assert data[0]["decided_by"] == "mailertable"
 

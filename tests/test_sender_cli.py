@@ -34,7 +34,7 @@ def test_json_contract(conf: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "--config", str(conf), "--json", "ken", "bob@www.takaq.jp")
     assert (status, err) == (0, "")
     ken, bob = json.loads(out)
-    assert list(ken) == ["address", "envelope", "header", "steps"]
+    assert list(ken) == ["address", "envelope", "header", "steps", "engine"]
     assert (ken["envelope"], ken["header"]) == ("ken.ito@takaq.jp", "ken.ito@takaq.jp")
     assert any("genericstable:1:" in s and "ken.ito@takaq.jp" in s for s in ken["steps"])
     assert (bob["envelope"], bob["header"]) == ("bob@takaq.jp", "bob@takaq.jp")

@@ -234,6 +234,7 @@ def test_json_shape() -> None:
             "gateway.takaq.jp is not one of this host's names (www.takaq.jp, localhost, [127.0.0.1])",
             "sendmail.mc:1: SMART_HOST mmr.plala.or.jp takes mail for every other host",
         ],
+        "engine": "model",
     }
 
 

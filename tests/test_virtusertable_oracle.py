@@ -219,6 +219,33 @@ def test_virtusertable_error_replies_agree_with_smtp(tables: dict[bool, TablesOr
         assert r.error.reply == reply, query
 
 
+REPLY_CODES = (
+    *("450", "451", "452", "454", "455", "471"),
+    *("500", "501", "503", "521", "530", "550", "551", "552", "553", "554", "555", "571"),
+)
+
+
+def test_virtusertable_error_reply_names_the_address_per_code(
+    tables: dict[bool, TablesOracle],
+) -> None:
+    """sendmail's fmtmsg() names the address for 450, 550 and 553 only: every code the
+    real ``sendmail -bs`` session is asked (421, which ends the session, last)."""
+    to = tables[False]
+    values = [f"error:{'4.2.2' if c[0] == '4' else '5.1.1'}:{c} Mailbox full" for c in REPLY_CODES]
+    values += ["error:nouser 452 Mailbox full", "error:nouser 552 4.2.2 too big"]
+    values.append("error:4.2.2:421 Mailbox full")
+    text = "".join(f"c{i}@virt.example\t{v}\n" for i, v in enumerate(values))
+    doc = VirtusertableDocument.from_text(text)
+    to.load("virtusertable", text.encode())
+    queries = [f"c{i}@virt.example" for i in range(len(values))]
+    replies = to.rcpt_replies(queries)
+    assert replies[REPLY_CODES.index("452")] == "452 4.2.2 Mailbox full"
+    for query, reply in zip(queries, replies, strict=True):
+        r = doc.resolve(query, virtuser_domains=VIRT, host_name=HOST_NAME)
+        assert r.error is not None, query
+        assert r.error.reply == reply, query
+
+
 # -- genericstable ---------------------------------------------------------------------
 
 G_KEYS = [

@@ -31,6 +31,7 @@ COMMANDS = (
     "sendmailcfg.cli.make",
     "sendmailcfg.cli.route",
     "sendmailcfg.cli.sender",
+    "sendmailcfg.cli.bt",
     "sendmailcfg.cli.completion",
     "sendmailcfg.cli.man",
 )

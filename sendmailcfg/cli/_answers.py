@@ -37,6 +37,22 @@ def add_common(
     )
 
 
+def with_unmodelled(args: argparse.Namespace, obj: dict[str, Any]) -> dict[str, Any]:
+    """``obj`` with ``"unmodelled"``: what the ``--config`` configuration does that the
+    model does not follow (``{"what", "why", "path", "line"}`` each), when there is any."""
+    items = getattr(args, "_unmodelled", ())
+    if not items:
+        return obj
+    return {**obj, "unmodelled": list(items)}
+
+
+def unmodelled_of(site: Any) -> list[dict[str, Any]]:
+    """The JSON items of ``site.unmodelled`` (see :func:`with_unmodelled`)."""
+    return [
+        {"what": u.value, "why": u.what, "path": u.path, "line": u.line} for u in site.unmodelled
+    ]
+
+
 def load(path: str, kind: str, no_fold: bool) -> Any:
     """The document, or None after printing why it cannot be read."""
     from sendmailcfg import api
@@ -88,7 +104,13 @@ def answer_each(args: argparse.Namespace, kind: str, ask: Callable[[Any, str], A
             print(f"query {kind}: {exc}", file=sys.stderr)
             return 2
     if args.json:
-        print(json.dumps([as_json(q, r) for q, r in results], indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                [with_unmodelled(args, as_json(q, r)) for q, r in results],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return 0
     for query, r in results:
         print(r.explain() if args.explain else as_text(query, r))

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -34,7 +33,8 @@ from pathlib import Path
 import attrs
 
 from sendmailcfg import _source, fileio
-from sendmailcfg.mc.cfbuild import RenderTimeout, build_cf, same_cf
+from sendmailcfg.cli.render import positive_seconds
+from sendmailcfg.mc.cfbuild import RenderOutputTooLarge, RenderTimeout, build_cf, same_cf
 from sendmailcfg.mc.document import McDocument
 
 NAME = "make"
@@ -73,7 +73,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="build a .mc even if it uses syscmd, esyscmd, untrusted include, ...",
     )
-    parser.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS")
+    parser.add_argument(
+        "--timeout",
+        type=positive_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="stop m4 (and all it started) after this many seconds (default: 60)",
+    )
     parser.add_argument(
         "--json",
         action="store_true",
@@ -96,23 +102,16 @@ class MapTarget:
 
 
 def find_mc(folder: Path, given: str | None) -> Path | None:
-    """The .mc to build, chosen as the Makefiles do (None when there is none)."""
-    if given:
-        p = Path(given)
-        return p if p.is_absolute() or p.exists() else folder / given
-    env = os.environ.get("SENDMAIL_MC")
-    if env:
-        return folder / env
-    host = socket.gethostname()
-    for name in (f"{host}.mc", f"{host.split('.')[0]}.mc", "sendmail.mc", "freebsd.mc"):
-        if (folder / name).is_file():
-            return folder / name
-    found = sorted(
-        p
-        for p in folder.glob("*.mc")
-        if not p.name.endswith(".submit.mc") and p.name != "submit.mc"
-    )
-    return found[0] if len(found) == 1 else None
+    """The .mc to build (:func:`sendmailcfg.site.finding.find_mc`, the rule every command
+    uses); None when there is none, the path named when ``--mc``/``$SENDMAIL_MC`` is missing."""
+    from sendmailcfg.site.finding import find_mc as find
+
+    try:
+        return Path(find(folder, mc=given))
+    except FileNotFoundError as exc:
+        return Path(exc.filename) if exc.filename else None
+    except ValueError:
+        return None
 
 
 def submit_mc(mc: Path) -> Path | None:
@@ -124,24 +123,21 @@ def submit_mc(mc: Path) -> Path | None:
 
 
 def table_maps(doc: McDocument, folder: Path) -> list[MapTarget]:
-    """The makemap-built maps the .mc's FEATUREs read, as files in ``folder``."""
-    from sendmailcfg.mc.facts import FILE_MAP_CLASSES, TABLE_FEATURES
+    """The makemap-built maps the .mc's FEATUREs read, as files in ``folder``.
+
+    The specs are the model's (:meth:`McFacts.table_maps <sendmailcfg.mc.facts.McFacts.table_maps>`,
+    which :class:`~sendmailcfg.site.Site` reads too): ``DATABASE_MAP_TYPE`` and
+    ``MAIL_SETTINGS_DIR`` count as they stand where each FEATURE is, as m4 reads them.
+    """
+    from sendmailcfg.mc.facts import FILE_MAP_CLASSES, mc_facts
 
     out: list[MapTarget] = []
-    default_class = (doc.defines.get("DATABASE_MAP_TYPE") or "hash").strip()
-    for f in doc.features:
-        name = TABLE_FEATURES.get(f.name)
-        if name is None:
-            continue
-        spec = f.args[0].strip() if f.args else ""
-        words = spec.split()
-        cls = words[0] if words else default_class
-        if cls not in FILE_MAP_CLASSES:
+    for spec in mc_facts(doc).table_maps():
+        if spec.map_class not in FILE_MAP_CLASSES or spec.source is None:
             continue  # LDAP, a socket map, ...: nothing to build
-        if len(words) > 1 and not words[-1].startswith("-"):
-            base = words[-1].rstrip("/").rsplit("/", 1)[-1]
-            name = base[:-3] if base.endswith(".db") else base
-        target = MapTarget(f.name, folder / name, MAKEMAP_TYPES.get(cls, cls))
+        target = MapTarget(
+            spec.feature, folder / spec.source, MAKEMAP_TYPES.get(spec.map_class, spec.map_class)
+        )
         if target not in out:
             out.append(target)
     return out
@@ -236,12 +232,19 @@ class Maker:
             )
             self.pending = True
             return
-        if preflight(str(mc), self.args.allow_m4_commands) is None:
+        text = preflight(str(mc), self.args.allow_m4_commands)
+        if text is None:
             self.failed = True
             return
         try:
-            result = build_cf(mc, self.args.cf_dir, timeout=self.args.timeout)
-        except RenderTimeout as exc:
+            result = build_cf(
+                mc,
+                self.args.cf_dir,
+                timeout=self.args.timeout,
+                allow_m4_commands=self.args.allow_m4_commands,
+                data=_source.encode(text),
+            )
+        except (RenderTimeout, RenderOutputTooLarge) as exc:
             self.problem(str(exc))
             self.failed = True
             return

@@ -20,6 +20,7 @@ import json
 import sys
 from typing import Any
 
+from sendmailcfg.cli._answers import with_unmodelled
 from sendmailcfg.maps.access.rules import FEATURES, RESOLVE_STATUSES
 
 NAME = "access"
@@ -179,7 +180,13 @@ def run(args: argparse.Namespace) -> int:
             return 2
         results.append((query, d))
     if args.json:
-        print(json.dumps([_as_json(q, d) for q, d in results], indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                [with_unmodelled(args, _as_json(q, d)) for q, d in results],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return 0
     for query, d in results:
         print(_as_text(query, d))

@@ -16,7 +16,7 @@ import json
 import sys
 from typing import Any
 
-from sendmailcfg.cli._answers import add_common
+from sendmailcfg.cli._answers import add_common, with_unmodelled
 
 NAME = "mailertable"
 HELP = "where sendmail delivers addresses with this mailertable, and why"
@@ -91,7 +91,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"query mailertable: {exc}", file=sys.stderr)
             return 2
     if args.json:
-        print(json.dumps([_as_json(q, r) for q, r in results], indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                [with_unmodelled(args, _as_json(q, r)) for q, r in results],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return 0
     for query, r in results:
         print(r.explain() if args.explain else _as_text(query, r))

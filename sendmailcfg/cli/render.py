@@ -12,7 +12,12 @@ beside FILE.mc; ``-o -`` for standard output) is written atomically and only
 when it changes (the ``##### built by`` lines that change on every build do not
 count). A ``.mc`` that lint finds ``syscmd``, ``esyscmd``, an untrusted
 ``include`` or another builtin reaching outside the text in is refused unless
-``--allow-m4-commands``: m4 would run them.
+``--allow-m4-commands``; and whatever the text spells, m4 runs locked: after
+``cf.m4`` has loaded, builtins that run commands or create files are gone and
+``include`` opens only the cf package's own files (see
+:mod:`sendmailcfg.mc.m4safe`). m4 reads the checked bytes from standard input.
+At ``--timeout`` (positive) or past 16 MiB of output m4 and everything it
+started are killed.
 
 Exit 0 built (or up to date), 1 m4 messages (or ``--check`` finds a change), 2
 usage errors, unreadable or refused files, no m4 or cf package, a timeout.
@@ -25,8 +30,9 @@ import json
 import sys
 
 from sendmailcfg import _source, fileio
-from sendmailcfg.mc.cfbuild import CfBuild, RenderTimeout, build_cf, same_cf
+from sendmailcfg.mc.cfbuild import CfBuild, RenderOutputTooLarge, RenderTimeout, build_cf, same_cf
 from sendmailcfg.mc.document import McDocument
+from sendmailcfg.mc.m4safe import positive_timeout
 from sendmailcfg.textdiff import unified_diff
 
 NAME = "render"
@@ -62,8 +68,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="render even if the .mc uses syscmd, esyscmd, include of untrusted files, ...",
     )
     parser.add_argument(
-        "--timeout", type=float, default=60.0, metavar="SECONDS", help="give up on m4 after this"
+        "--timeout",
+        type=positive_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="stop m4 (and all it started) after this many seconds (default: 60)",
     )
+
+
+def positive_seconds(text: str) -> float:
+    """argparse type: a positive number of seconds."""
+    try:
+        value = float(text)
+        return positive_timeout(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds") from None
 
 
 def default_output(mc: str) -> str:
@@ -120,12 +139,21 @@ def preflight(path: str, allow_commands: bool) -> str | None:
 
 
 def render_file(args: argparse.Namespace) -> tuple[int, CfBuild | None]:
-    """Run m4; (2, None) after printing why it could not run."""
-    if preflight(args.file, args.allow_m4_commands) is None:
+    """Run m4 on the bytes checked; (2, None) after printing why it could not run."""
+    text = preflight(args.file, args.allow_m4_commands)
+    if text is None:
         return 2, None
     try:
-        return 0, build_cf(args.file, args.cf_dir, stable=args.stable, timeout=args.timeout)
-    except RenderTimeout as exc:
+        built = build_cf(
+            args.file,
+            args.cf_dir,
+            stable=args.stable,
+            timeout=args.timeout,
+            allow_m4_commands=args.allow_m4_commands,
+            data=_source.encode(text),
+        )
+        return 0, built
+    except (RenderTimeout, RenderOutputTooLarge) as exc:
         _err(str(exc))
         return 2, None
     except FileNotFoundError as exc:

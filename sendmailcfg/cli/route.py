@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from sendmailcfg.cf.engine import Engine
     from sendmailcfg.maps.document import MapDocument
     from sendmailcfg.site import Site
 
@@ -39,6 +41,20 @@ def add_site_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--root", metavar="DIR", help="look for the files the .mc names under DIR as well"
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("auto", "cf", "model"),
+        default="auto",
+        help="who answers: sendmail's own rules in the .cf (cf), the hand-written model "
+        "(model), or auto (default): the .cf when it is not older than the .mc or m4 and "
+        "the cf package can render the .mc, else the model",
+    )
+    parser.add_argument(
+        "--cf-dir",
+        metavar="DIR",
+        help="the sendmail cf package, to render the .mc for the engine "
+        "(default: $SENDMAIL_CF_DIR, then the usual places)",
     )
 
 
@@ -106,7 +122,79 @@ def open_site(
         )
     for problem in site.problems:
         print(f"{command}: {problem}: {problem.value} ({problem.what})", file=sys.stderr)
+    from sendmailcfg.cli._answers import unmodelled_of
+
+    args._unmodelled = unmodelled_of(site)
+    for u in site.unmodelled:
+        print(
+            f"{command}: warning: {u}: {u.value} is not modelled ({u.what}); "
+            "answers may differ from sendmail's",
+            file=sys.stderr,
+        )
     return site
+
+
+def open_engine(args: argparse.Namespace, command: str) -> Engine | Literal[False] | None:
+    """The ``.cf`` engine that answers (``--engine``), None when the model answers, or
+    False after printing why nothing can answer (exit 2).
+
+    A ``--config`` naming a ``.cf`` (an admin with only a sendmail.cf) always runs it.
+    With ``auto`` and ``cf`` the ``.mc`` is rendered with locked m4 when it has no
+    current ``.cf`` (no command can run, no file outside the cf package is read)."""
+    from sendmailcfg.site.cfengine import (
+        EngineUnavailable,
+        EngineWanted,
+        build_engine,
+        choose_engine,
+        environment,
+    )
+    from sendmailcfg.site.finding import find_mc
+
+    wanted: EngineWanted = getattr(args, "engine", "auto")
+    config = args.config
+    if wanted == "model" and not config.endswith(".cf"):
+        return None
+    try:
+        path = config if config.endswith(".cf") else find_mc(config, hostname=args.hostname)
+    except (OSError, ValueError):
+        return None  # the model reports it, with its own words
+    render = None
+    if not path.endswith(".cf"):
+
+        def render() -> str:
+            from sendmailcfg import _source
+            from sendmailcfg.errors import SendmailcfgError
+            from sendmailcfg.mc.render import render as m4_render
+
+            with open(path, "rb") as f:
+                text = _source.decode(f.read())
+            try:
+                return m4_render(text, getattr(args, "cf_dir", None))
+            except SendmailcfgError as exc:
+                raise ValueError(str(exc)) from None
+
+    try:
+        if path.endswith(".cf"):
+            wanted = "cf"
+        choice = choose_engine(path, wanted, render=render)
+    except (EngineUnavailable, OSError) as exc:
+        print(f"{command}: {exc}", file=sys.stderr)
+        return False
+    if choice.engine == "model":
+        return None
+    from sendmailcfg.output.bdb import read as read_db
+
+    env = environment(args.hostname, no_such_users=getattr(args, "no_such_user", ()))
+    engine = build_engine(
+        choice,
+        env,
+        read_db=read_db,
+        folder=os.path.dirname(path) or ".",
+        root=args.root,
+    )
+    for problem in engine.problems:
+        print(f"{command}: warning: {problem}", file=sys.stderr)
+    return engine
 
 
 def print_answers(args: argparse.Namespace, command: str, ask: Callable[[str], Any]) -> int:
@@ -120,7 +208,10 @@ def print_answers(args: argparse.Namespace, command: str, ask: Callable[[str], A
             print(f"{command}: {exc}", file=sys.stderr)
             return 2
     if args.json:
-        print(json.dumps([a.as_json() for a in answers], indent=2, ensure_ascii=False))
+        from sendmailcfg.cli._answers import with_unmodelled
+
+        objects = [with_unmodelled(args, a.as_json()) for a in answers]
+        print(json.dumps(objects, indent=2, ensure_ascii=False))
         return 0
     for a in answers:
         print(a.explain() if args.explain else a.explain().split("\n", 1)[0])
@@ -130,6 +221,14 @@ def print_answers(args: argparse.Namespace, command: str, ask: Callable[[str], A
 def run(args: argparse.Namespace) -> int:
     from sendmailcfg.site import route
 
+    engine = open_engine(args, "route")
+    if engine is False:
+        return 2
+    if engine is not None:
+        from sendmailcfg.site.cfengine import route_cf
+
+        cf = engine
+        return print_answers(args, "route", lambda a: route_cf(cf, a))
     site = open_site(args, "route")
     if site is None:
         return 2

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 
-from sendmailcfg.cli.route import add_site_options, open_site, print_answers
+from sendmailcfg.cli.route import add_site_options, open_engine, open_site, print_answers
 
 NAME = "sender"
 HELP = "what sender addresses become through a mailer (masquerading, genericstable)"
@@ -34,6 +34,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from sendmailcfg.site import sender
 
+    engine = open_engine(args, "sender")
+    if engine is False:
+        return 2
+    if engine is not None:
+        from sendmailcfg.site.cfengine import sender_cf
+
+        cf = engine
+        return print_answers(args, "sender", lambda a: sender_cf(cf, a, mailer=args.mailer))
     site = open_site(args, "sender", report_maps=("genericstable", "domaintable"))
     if site is None:
         return 2

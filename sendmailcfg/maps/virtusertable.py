@@ -162,18 +162,27 @@ def _explain(
     return "\n".join(lines)
 
 
+CODES_NAMING_THE_ADDRESS = frozenset({"050", "250", "252", "450", "550", "553"})
+"""Reply codes whose text sendmail starts with ``<address>...`` (``err.c``'s ``fmtmsg()``;
+measured for every 4xx/5xx code with ``sendmail -bs``): 421, 451, 452, 552, 554... have none."""
+
+
 def error_reply(status: str, text: str, address: str) -> str:
     """The SMTP reply sendmail sends for ``$#error $@ status $: text`` at RCPT.
 
     Measured with ``sendmail -bs``: a text that starts with a three-digit code
     and a blank sets the reply code (and an enhanced code after it the status);
     else a status ``x.y.z`` is used, else ``c.0.0`` from the code; a text with no
-    code is sent as ``553 5.3.0``.
+    code is sent as ``553 5.3.0``. The address is named only for the codes of
+    :data:`CODES_NAMING_THE_ADDRESS` (sendmail's ``fmtmsg()``): ``452 4.2.2 Mailbox
+    full`` has none.
 
     >>> error_reply("nouser", "550 No such user", "u@example.com")
     '550 5.0.0 <u@example.com>... No such user'
     >>> error_reply("550", "gone", "u@example.com")
     '553 5.3.0 <u@example.com>... gone'
+    >>> error_reply("4.2.2", "452 Mailbox full", "u@example.com")
+    '452 4.2.2 Mailbox full'
     """
     m = _REPLY.fullmatch(text)
     if m is None:
@@ -186,6 +195,8 @@ def error_reply(status: str, text: str, address: str) -> str:
         enhanced = status
     else:
         enhanced = f"{code[0]}.0.0"
+    if code not in CODES_NAMING_THE_ADDRESS:
+        return f"{code} {enhanced} {rest}"
     return f"{code} {enhanced} <{address}>... {rest}"
 
 

@@ -4,6 +4,11 @@ The command is the Makefile's (FreeBSD's, which Debian's and RHEL's amount to)::
 
     cd FOLDER && m4 -D_CF_DIR_=CFDIR/ CFDIR/m4/cf.m4 NAME.mc > NAME.cf
 
+except that m4 reads the ``.mc`` from standard input (the bytes that were
+read and checked, never the file again, and no name m4 could take for an
+option) and, unless ``allow_m4_commands``, runs locked
+(:mod:`sendmailcfg.mc.m4safe`: no command, no file outside the cf package).
+
 m4 exits 0 after the cf macros' ``*** ERROR`` and ``*** WARNING`` messages
 (``errprint``), so :func:`build_cf` also reads m4's standard error. To tell
 which line of the ``.mc`` each message is about, an ``errprint`` that first
@@ -16,6 +21,8 @@ of input on the line of the define or FEATURE it names, else the last line.
 >>> cmd = m4_command("freebsd.mc", "/usr/share/sendmail/cf")
 >>> cmd[1:]
 ['-D_CF_DIR_=/usr/share/sendmail/cf/', '/usr/share/sendmail/cf/m4/cf.m4', 'freebsd.mc']
+>>> m4_command("-Ffreebsd.mc", "/usr/share/sendmail/cf")[-1]
+'./-Ffreebsd.mc'
 """
 
 from __future__ import annotations
@@ -23,7 +30,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -32,19 +38,22 @@ import attrs
 
 from sendmailcfg import _source
 from sendmailcfg.mc.document import McDocument
-from sendmailcfg.mc.render import RenderError, find_cf_dir
+from sendmailcfg.mc.m4safe import RenderOutputTooLarge, RenderTimeout, run_m4
+from sendmailcfg.mc.render import find_cf_dir
 
 MARK = "\x01sendmailcfg-errprint\x01"
 """What the located ``errprint`` prints before ``file:line: message``."""
 
 
-def preamble(mc_name: str) -> str:
-    """m4 text read before ``cf.m4``: ``errprint`` says where it was called from.
+def preamble(mc_name: str = "stdin", *, track_include: bool = True) -> str:
+    """m4 text (one line, no newline) read before the ``.mc``: ``errprint`` says where it was.
 
     ``errprint`` prints :data:`MARK`, ``__file__:__line__:AT:`` and the message,
     where AT is the line of the ``.mc`` that last called ``include`` (through
     FEATURE, MAILER, DOMAIN, ...): the place to blame for a message raised in
-    a file included from an included file.
+    a file included from an included file. ``mc_name`` is the ``__file__`` of
+    the ``.mc`` (``stdin``: m4 reads it from standard input). The locked run's
+    ``include`` keeps AT itself (``track_include=False`` here).
     """
     where = "`0'"
     if not any(c in mc_name for c in "`'\n"):
@@ -54,14 +63,14 @@ def preamble(mc_name: str) -> str:
         "define(`_SENDMAILCFG_errprint', defn(`errprint'))"
         f"define(`errprint', `_SENDMAILCFG_errprint(`{MARK}'__file__:__line__:{where}: `$1')')"
     )
-    if where != "`0'":
+    if where != "`0'" and track_include:
         for name in ("include", "sinclude"):
             text += (
                 f"define(`_SENDMAILCFG_{name}', defn(`{name}'))"
                 f"define(`{name}', `ifelse(`$#', `0', ``{name}'', `ifelse(__file__, `{mc_name}', "
                 f"`define(`_SENDMAILCFG_at', __line__)')_SENDMAILCFG_{name}(`$1')')')"
             )
-    return text + "dnl\n"
+    return text
 
 
 M4_MESSAGE = re.compile(r"^(?:[^:\n]*/)?m4:([^:\n]*):(\d+): (.*)$")
@@ -72,10 +81,6 @@ INCLUDED["hack"] = "HACK"
 
 MAKEINFO = re.compile(r"^##### (built by |in )")
 """The ``makeinfo.sh`` header lines that change on every build (user, host, date, folder)."""
-
-
-class RenderTimeout(RenderError):
-    """m4 ran longer than allowed (a ``.mc`` that loops, or a hung ``esyscmd``)."""
 
 
 @attrs.frozen
@@ -121,11 +126,16 @@ class CfBuild:
 def m4_command(
     mc_name: str, cf_dir: str | os.PathLike[str], *, m4: str = "m4", stable: bool = False
 ) -> list[str]:
-    """The Makefile's m4 command line for ``mc_name`` (``-D_NO_MAKEINFO_`` when ``stable``)."""
+    """The Makefile's m4 command line for ``mc_name`` (``-D_NO_MAKEINFO_`` when ``stable``).
+
+    A name that starts with ``-`` gets ``./`` so m4 cannot take it for an option.
+    """
     folder = os.fspath(cf_dir).rstrip("/")
     args = [m4, f"-D_CF_DIR_={folder}/"]
     if stable:
         args.append("-D_NO_MAKEINFO_")
+    if mc_name.startswith("-"):
+        mc_name = "./" + mc_name
     return [*args, f"{folder}/m4/cf.m4", mc_name]
 
 
@@ -161,7 +171,7 @@ def _locate(
     doc: McDocument, mc_name: str, origin_file: str, origin_line: int, text: str, at: int = 0
 ) -> tuple[int, int]:
     last = max(1, doc.text.count("\n") + (0 if doc.text.endswith("\n") else 1))
-    if os.path.basename(origin_file) == os.path.basename(mc_name):
+    if origin_file == "stdin" or os.path.basename(origin_file) == os.path.basename(mc_name):
         return origin_line, _column(doc, origin_line)
     parts = Path(origin_file).parts
     if len(parts) >= 2 and parts[-2] in INCLUDED:
@@ -233,47 +243,56 @@ def build_cf(
     stable: bool = False,
     timeout: float = 60.0,
     extra_args: Sequence[str] = (),
+    allow_m4_commands: bool = False,
+    data: bytes | None = None,
 ) -> CfBuild:
     """Run the Makefile's m4 command on the ``.mc`` at ``path`` (in its folder).
 
-    Raises ``FileNotFoundError`` (no cf package, no m4, no file) and
-    :class:`RenderTimeout`; m4's messages are in the result, not raised.
+    m4 reads ``data`` (default: the file's bytes, read once here) from standard
+    input. Unless ``allow_m4_commands``, it runs locked: a refused builtin is an
+    ``error`` message of the result. Raises ``FileNotFoundError`` (no cf
+    package, no m4, no file), ``ValueError`` (a timeout that is not positive),
+    :class:`RenderTimeout` and :class:`RenderOutputTooLarge` (m4 was killed).
     """
     name = os.fspath(path)
     folder = find_cf_dir(cf_dir)
     m4 = shutil.which("m4")
     if m4 is None:
         raise FileNotFoundError("m4 is not installed (the cf package needs GNU m4 or BSD m4)")
-    text = _source.decode(Path(name).read_bytes())
-    doc = McDocument.parse(text, path=name)
+    if data is None:
+        data = Path(name).read_bytes()
+    doc = McDocument.parse(_source.decode(data), path=name)
     mc_dir, mc_name = os.path.split(os.path.abspath(name))
     cmd = m4_command(mc_name, folder, m4=m4, stable=stable)
-    run = [*cmd[:-2], *extra_args, "-", *cmd[-2:]]  # the located errprint, then the Makefile's
     try:
-        proc = subprocess.run(
-            run,
-            input=_source.encode(preamble(mc_name)),
-            capture_output=True,
+        proc = run_m4(
+            data,
+            folder,
+            m4=m4,
+            m4_options=tuple(extra_args),
+            allow_m4_commands=allow_m4_commands,
+            stable=stable,
             timeout=timeout,
             cwd=mc_dir,
+            before=preamble("stdin", track_include=allow_m4_commands),
         )
-    except subprocess.TimeoutExpired:
-        raise RenderTimeout(
-            f"{name}: m4 did not finish within {timeout:g} s (a loop in the .mc, or a hung "
-            "esyscmd?); nothing was written",
-            [],
-        ) from None
+    except (RenderTimeout, RenderOutputTooLarge) as exc:
+        raise type(exc)(f"{name}: {exc}", []) from None
     stderr = _source.decode(proc.stderr)
-    messages = parse_messages(stderr, doc, mc_name)
-    if proc.returncode != 0 and not any(m.severity == "error" for m in messages):
-        messages.append(M4Message(1, 1, "error", f"m4 exited with status {proc.returncode}", "m4"))
-    return CfBuild(_source.decode(proc.stdout), tuple(messages), proc.returncode, tuple(cmd))
+    messages = [
+        attrs.evolve(m, origin=mc_name + m.origin[5:]) if m.origin.startswith("stdin:") else m
+        for m in parse_messages(stderr, doc, mc_name)
+    ]
+    if proc.status != 0 and not any(m.severity == "error" for m in messages):
+        messages.append(M4Message(1, 1, "error", f"m4 exited with status {proc.status}", "m4"))
+    return CfBuild(_source.decode(proc.stdout), tuple(messages), proc.status, tuple(cmd))
 
 
 __all__ = [
     "MARK",
     "CfBuild",
     "M4Message",
+    "RenderOutputTooLarge",
     "RenderTimeout",
     "build_cf",
     "m4_command",

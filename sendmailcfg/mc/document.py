@@ -441,11 +441,13 @@ class McDocument:
 
         return self._run(edit.enable(self, line))
 
-    def render(self, cf_dir: str | os.PathLike[str] | None = None) -> str:
+    def render(
+        self, cf_dir: str | os.PathLike[str] | None = None, *, allow_m4_commands: bool = False
+    ) -> str:
         """The sendmail.cf m4 makes of this file (see :func:`sendmailcfg.mc.render.render`)."""
         from sendmailcfg.mc.render import render
 
-        return render(self, cf_dir)
+        return render(self, cf_dir, allow_m4_commands=allow_m4_commands)
 
     def __repr__(self) -> str:
         where = f" {self.path!r}" if self.path else ""

@@ -24,7 +24,7 @@ import attrs
 
 if TYPE_CHECKING:
     from sendmailcfg.mc.document import McDocument
-    from sendmailcfg.mc.model import McModel
+    from sendmailcfg.mc.model import MacroCall, McModel
 
 # -- what the cf package ships ---------------------------------------------------------------
 
@@ -59,12 +59,14 @@ NON_FILE_SPECS = frozenset({"LDAP", "ldap", "sequence", "socket", "nis", "nisplu
 IMPLIED_FEATURES: dict[tuple[str, str], tuple[str, ...]] = {
     ("DOMAIN", "generic"): ("redirect", "use_cw_file"),
     ("DOMAIN", "Berkeley.EDU"): ("redirect", "use_cw_file", "stickyhost"),
+    ("FEATURE", "nullclient"): ("allmasquerade", "masquerade_envelope"),
+    ("FEATURE", "msp"): ("no_default_msa",),
     ("OSTYPE", "linux"): ("local_procmail",),
     ("OSTYPE", "mklinux"): ("local_procmail",),
     ("OSTYPE", "solaris8"): ("local_lmtp",),
     ("OSTYPE", "solaris11"): ("local_lmtp",),
 }
-"""FEATUREs that the cf tree's own DOMAIN() and OSTYPE() files declare."""
+"""FEATUREs that the cf tree's own DOMAIN(), OSTYPE() and FEATURE() files declare."""
 
 DOMAINS = frozenset(
     {
@@ -797,6 +799,19 @@ class Call:
         return self.line, self.column
 
 
+@attrs.frozen
+class Unmodelled:
+    """Something a ``.mc`` does that the configuration model does not follow.
+
+    ``what`` names it as written (``FEATURE(`msp')``, ``LOCAL_RULE_0``,
+    ``include(`provider.m4')``), ``why`` says what the model lacks, ``line`` is 1-based.
+    """
+
+    what: str
+    why: str
+    line: int
+
+
 _M_LINE = re.compile(r"^M([A-Za-z0-9_-]+),", re.M)
 _CW_LINE = re.compile(r"^C\{?w\}?[ \t]*([^\n]*)", re.M)
 
@@ -813,6 +828,8 @@ class McFacts:
     """Names added to class {w} by raw ``Cw`` lines (LOCAL_CONFIG)."""
     opaque: bool = False
     """True when a ``DOMAIN()`` or ``HACK()`` file of the site's own may declare more FEATUREs."""
+    unmodelled: tuple[Unmodelled, ...] = ()
+    """What the model does not follow (see :func:`unmodelled`), in file order."""
 
     def named(self, *names: str) -> list[Call]:
         """Calls of these macros (``FEATURE``, ``MAILER``, ``define``...)."""
@@ -924,6 +941,24 @@ def _norm(name: str) -> str:
     return name.strip().lower().rstrip(".")
 
 
+def _handed_on(s: MacroCall) -> tuple[str, ...]:
+    """A statement's arguments as the cf macros hand them on to the ``.cf``.
+
+    A define's value, a FEATURE's arguments and a class macro's words are read once
+    more by m4 when they are used, so one more level of quotes goes (as in
+    :class:`~sendmailcfg.mc.model.Define`): ``define(`SMART_HOST', ``[relay]'')`` is ``[relay]``.
+    """
+    from sendmailcfg.mc.macros import CLASS_MACROS
+    from sendmailcfg.mc.quoting import rescanned
+
+    values = s.values
+    if s.name in CLASS_MACROS:
+        return tuple(rescanned(v).strip() for v in values)
+    if s.name in ("define", "FEATURE") and values:
+        return (values[0].strip(), *(rescanned(v).strip() for v in values[1:]))
+    return tuple(v.strip() for v in values)
+
+
 def mc_facts(source: McDocument | McModel, path: str | None = None) -> McFacts:
     r"""The facts of one parsed ``.mc`` (an ``McDocument`` or its ``McModel``).
 
@@ -943,7 +978,7 @@ def mc_facts(source: McDocument | McModel, path: str | None = None) -> McFacts:
         if s.bare:
             continue
         where = tuple((a.line, a.column) for a in s.args)
-        call = Call(s.name, tuple(v.strip() for v in s.values), s.line, s.column, None, where)
+        call = Call(s.name, _handed_on(s), s.line, s.column, None, where)
         calls.append(call)
         origin = f"{call.name}({call.first})"
         for feature in IMPLIED_FEATURES.get((call.name, call.first), ()):
@@ -960,7 +995,70 @@ def mc_facts(source: McDocument | McModel, path: str | None = None) -> McFacts:
         elif section.name == "LOCAL_CONFIG":
             for words in _CW_LINE.findall(section.body):
                 class_w.extend(words.split())
-    return McFacts(path, tuple(calls), tuple(mailers), tuple(class_w), opaque)
+    return McFacts(
+        path, tuple(calls), tuple(mailers), tuple(class_w), opaque, unmodelled(model, calls)
+    )
+
+
+def unmodelled(model: McModel, calls: Iterable[Call]) -> tuple[Unmodelled, ...]:
+    r"""What ``route``, ``sender`` and ``query --config`` cannot follow in this ``.mc``.
+
+    A FEATURE the cf package does not ship, one whose rules the model does not run
+    (neither :data:`~sendmailcfg.mc.catalogue.MODELLED_FEATURES` nor
+    :data:`~sendmailcfg.mc.catalogue.NEUTRAL_FEATURES`), ``ifelse``/``eval`` at the top
+    level, an ``include`` other than cf.m4's, a site's own ``DOMAIN``/``HACK`` file,
+    and ``LOCAL_RULE_*``/``LOCAL_RULESETS`` sections.
+
+    >>> from sendmailcfg.mc import parse_mc
+    >>> f = mc_facts(parse_mc("FEATURE(`ldap_routing')dnl\nLOCAL_RULE_0\n"))
+    >>> [(u.what, u.line) for u in f.unmodelled]
+    [("FEATURE(`ldap_routing')", 1), ('LOCAL_RULE_0', 2)]
+    """
+    from sendmailcfg.mc import catalogue
+
+    found: list[Unmodelled] = []
+    seen: set[str] = set()
+    for c in calls:
+        name = c.first
+        if c.name != "FEATURE" or name in seen or name in catalogue.MODELLED_FEATURES:
+            continue
+        seen.add(name)
+        if name not in FEATURES:
+            found.append(
+                Unmodelled(f"FEATURE(`{name}')", "a FEATURE the cf package does not ship", c.line)
+            )
+        elif name not in catalogue.NEUTRAL_FEATURES:
+            found.append(
+                Unmodelled(f"FEATURE(`{name}')", "the model does not run its rules", c.line)
+            )
+    cf_include = model.cf_include
+    for s in model.statements:
+        if s.bare or s.nested:
+            continue
+        first = s.value(0).strip()
+        if s.name in ("ifelse", "eval"):
+            found.append(
+                Unmodelled(f"{s.name}(...)", "decides on values the model cannot know", s.line)
+            )
+        elif s.name in ("include", "sinclude") and s != cf_include:
+            found.append(
+                Unmodelled(f"{s.name}(`{first}')", "the model does not read included files", s.line)
+            )
+        elif (s.name == "DOMAIN" and first not in DOMAINS) or (
+            s.name == "HACK" and first not in HACKS
+        ):
+            found.append(
+                Unmodelled(
+                    f"{s.name}(`{first}')", "a site's own file the model does not read", s.line
+                )
+            )
+    for section in model.sections:
+        if section.name.startswith("LOCAL_RULE") or section.name == "LOCAL_RULESETS":
+            found.append(
+                Unmodelled(section.name, "hand-written rules the model does not run", section.line)
+            )
+    found.sort(key=lambda u: u.line)
+    return tuple(found)
 
 
 # -- several .mc files -----------------------------------------------------------------------

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from sendmailcfg.mc import catalogue
+
 OVERRIDES: dict[tuple[str, str], frozenset[str]] = {
     ("OSTYPE", "a-ux"): frozenset(["confEBINDIR"]),
     ("OSTYPE", "aix3"): frozenset(["confEBINDIR", "confTIME_ZONE"]),
@@ -244,20 +246,7 @@ MAILER_FEATURES = frozenset([("FEATURE", "msp"), ("FEATURE", "nullclient")])
 """FEATUREs that end with ``MAILER(`local')`` and ``MAILER(`smtp')`` themselves: what
 must precede a MAILER must precede them."""
 
-MAP_FEATURES = frozenset(
-    [
-        "access_db",
-        "authinfo",
-        "bcc",
-        "bitdomain",
-        "domaintable",
-        "drac",
-        "genericstable",
-        "mailertable",
-        "uucpdomain",
-        "virtusertable",
-    ]
-)
+MAP_FEATURES = catalogue.MAP_FEATURES
 """FEATUREs whose default map type is ``DATABASE_MAP_TYPE``, read when the FEATURE runs."""
 
 MAILER_PREFIXES: dict[str, str] = {
@@ -288,13 +277,7 @@ _MAILER_MACRO = re.compile(r"([A-Z0-9]+(?:_BB)?)_(?:MAILER|SHELL)_[A-Z_]+\Z")
 
 def readers(name: str) -> frozenset[tuple[str, str]]:
     """``(macro, first argument)`` of the statements that read ``name`` when they run."""
-    out: set[tuple[str, str]] = set()
-    if name == "DATABASE_MAP_TYPE":
-        out.update(("FEATURE", f) for f in MAP_FEATURES)
-    if name == "PROCMAIL_MAILER_PATH":
-        out.add(("FEATURE", "local_procmail"))
-    if name == "confEBINDIR":
-        out.update({("FEATURE", "local_lmtp"), ("FEATURE", "smrsh")})
+    out: set[tuple[str, str]] = {("FEATURE", f) for f in catalogue.features_reading(name)}
     m = _MAILER_MACRO.match(name)
     if m and m.group(1) in MAILER_PREFIXES:
         mailer = MAILER_PREFIXES[m.group(1)]

@@ -5,9 +5,15 @@
 ``m4 -D_CF_DIR_=<dir>/ <dir>/m4/cf.m4 -`` with the document on stdin, and
 returns the sendmail.cf text. m4 exits 0 after the cf macros' own
 ``*** ERROR`` messages, so those lines on stderr raise :class:`RenderError`
-too. Nothing here runs unless :func:`render` is called; ``syscmd``,
-``esyscmd`` and ``include`` in the file are run by m4 itself, so render only
-files you trust (the linter reports them).
+too. Nothing here runs unless :func:`render` is called.
+
+m4 runs locked (:mod:`sendmailcfg.mc.m4safe`): after ``cf.m4`` has loaded,
+the builtins that run commands or create files are gone and ``include`` opens
+only the cf package's own files, so a ``.mc`` cannot run a command or read
+another file whatever it spells; ``allow_m4_commands=True`` runs plain m4 (for
+a ``.mc`` you trust that needs them). m4 runs in its own session: at the
+timeout, or past :data:`~sendmailcfg.mc.m4safe.MAX_OUTPUT` bytes of output,
+its whole process group is killed.
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ import os
 from typing import TYPE_CHECKING, Protocol
 
 from sendmailcfg import _source
-from sendmailcfg.errors import SendmailcfgError
+from sendmailcfg.mc import m4safe
+from sendmailcfg.mc.m4safe import RenderError as RenderError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -28,15 +35,6 @@ DEFAULT_CF_DIRS = (
     "/usr/lib/mail/cf",
     "/usr/local/share/sendmail/cf",  # FreeBSD ports
 )
-
-
-class RenderError(SendmailcfgError):
-    """m4 failed, or the cf macros reported ``*** ERROR`` lines (in ``.errors``)."""
-
-    def __init__(self, message: str, errors: list[str], stderr: str = "") -> None:
-        super().__init__(message)
-        self.errors = errors
-        self.stderr = stderr
 
 
 class _HasText(Protocol):
@@ -72,31 +70,36 @@ def render(
     *,
     stable: bool = True,
     timeout: float = 60,
+    allow_m4_commands: bool = False,
 ) -> str:
     """The sendmail.cf text m4 makes of ``doc`` (raises :class:`RenderError` on errors).
 
-    ``stable=True`` defines ``_NO_MAKEINFO_`` so the output carries no user,
-    host or date lines (and m4 runs no ``makeinfo.sh``).
+    ``stable=True`` leaves out the ``##### built by`` lines (user, host,
+    date). Without ``allow_m4_commands`` m4 can run no command and read no file
+    outside the cf package (a ``.mc`` that tries gets a ``RenderError``
+    naming the refused builtin). ``timeout`` must be positive (``ValueError``);
+    past it :class:`~sendmailcfg.mc.m4safe.RenderTimeout` is raised.
     """
     import shutil
-    import subprocess
 
+    m4safe.positive_timeout(timeout)
     folder = find_cf_dir(cf_dir)
     m4 = shutil.which("m4")
     if m4 is None:
         raise FileNotFoundError("m4 is not installed")
     text = doc if isinstance(doc, str) else doc.text
-    args = [m4, f"-D_CF_DIR_={folder}/"]
-    if stable:
-        args.append("-D_NO_MAKEINFO_")
-    args += [str(folder / "m4" / "cf.m4"), "-"]
-    proc = subprocess.run(args, input=_source.encode(text), capture_output=True, timeout=timeout)
+    proc = m4safe.run_m4(
+        _source.encode(text),
+        folder,
+        m4=m4,
+        allow_m4_commands=allow_m4_commands,
+        stable=stable,
+        timeout=timeout,
+    )
     stderr = _source.decode(proc.stderr)
     errors = [line for line in stderr.splitlines() if "*** ERROR" in line]
-    if proc.returncode != 0:
-        raise RenderError(
-            f"m4 exited with status {proc.returncode}: {stderr.strip()}", errors, stderr
-        )
+    if proc.status != 0:
+        raise RenderError(f"m4 exited with status {proc.status}: {stderr.strip()}", errors, stderr)
     if errors:
         raise RenderError("; ".join(errors), errors, stderr)
     return _source.decode(proc.stdout)

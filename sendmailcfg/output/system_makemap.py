@@ -49,7 +49,13 @@ class Run:
 
 
 def run(program: str, flags: Sequence[str], maptype: str, mapname: str, data: bytes) -> Run:
-    """``program [-C /dev/null] FLAGS MAPTYPE MAPNAME < data``."""
+    """``program [-C /dev/null] FLAGS MAPTYPE MAPNAME < data``.
+
+    A relative ``mapname`` that starts with ``-`` gets ``./`` (makemap's getopt
+    would take it for an option).
+    """
+    if mapname.startswith("-"):
+        mapname = "./" + mapname
     argv = [program]
     given_cf = any(f.startswith("-C") for f in flags)
     if not given_cf and not os.path.exists(DEFAULT_CF):

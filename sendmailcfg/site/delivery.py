@@ -47,7 +47,9 @@ DecidedBy = Literal[
     "local-relay",
     "luser-relay",
     "error",
+    "msp",
     "default",
+    "rules",
 ]
 """What decided the final delivery (``error``: any error mailer result)."""
 
@@ -98,6 +100,8 @@ class Delivery:
     parse: Route
     decided_by: DecidedBy
     steps: tuple[Step, ...]
+    engine: Literal["cf", "model"] = "model"
+    """Who answered: sendmail's own rules in the ``.cf`` (``cf``) or the model."""
 
     @property
     def route(self) -> Route:
@@ -120,6 +124,7 @@ class Delivery:
             "parse": {"mailer": p.mailer, "host": p.host, "user": p.user},
             "decided_by": self.decided_by,
             "steps": [str(s) for s in self.steps],
+            "engine": self.engine,
         }
 
 
@@ -222,6 +227,8 @@ class _Walk:
             | site.class_words("VirtHost")
             | site.class_words("G")
         )
+        if self.site.has_feature("redirect") and low == "redirect":
+            classes = classes | {"redirect"}  # its CPREDIRECT: a pseudo-domain
         if low in classes or "." in host:
             return host + "."
         return host
@@ -246,6 +253,9 @@ class _Walk:
             return self.error("5.1.2", '"553 Invalid host name"')
         if "@" in local:
             return self.error("5.1.3", '"553 Invalid route address"')
+        redirected = self.redirect(local, bare)
+        if redirected is not None:
+            return redirected
         if host.endswith("."):
             found = self.virtuser(local, bare, depth)
             if found is not None:
@@ -255,6 +265,17 @@ class _Walk:
         if is_local:
             return self.local_host(local, bare)
         return self.remote(local, host)
+
+    def redirect(self, local: str, host: str) -> _Parsed | None:
+        """FEATURE(`redirect'): ``user@new.host.REDIRECT`` is refused with a 551 that names
+        the new address (its LOCAL_RULE_0 rule, which runs before the virtusertable)."""
+        if not self.site.has_feature("redirect") or "." not in host:
+            return None
+        rest, _, last = host.rpartition(".")
+        if fold(last) != "redirect" or not rest:
+            return None
+        self.step("FEATURE(`redirect'): the .REDIRECT pseudo-domain names the new address")
+        return self.error("5.1.1", f'"551 User has moved; please try "<{local}@{rest}>')
 
     def error(self, status: str | None, text: str) -> _Parsed:
         self.step(f"error {status}: {text}" if status else f"error: {text}")
@@ -383,6 +404,9 @@ class _Walk:
             return r, parsed.decided_by
         if parsed.not_remote:
             return r, parsed.decided_by
+        msp = self.msp(r.user)
+        if msp is not None:
+            return msp, "msp"
         user = r.user
         head, plus, _ = user.partition("+")
         if plus and head:
@@ -413,6 +437,25 @@ class _Walk:
         if found is None:
             return r, parsed.decided_by
         return found, "error" if found.mailer == ERROR_MAILER else decided
+
+    def msp(self, user: str) -> Route | None:
+        """FEATURE(`msp'): its Local_localaddr sends every local recipient to the MTA
+        (``[localhost]``, or the FEATURE's argument) with the relay mailer, qualified with
+        ``$j`` (``$M`` with MASQUERADE_AS and masquerade_envelope)."""
+        calls = self.site.facts.features("msp")
+        if not calls:
+            return None
+        site = self.site
+        host = calls[-1].arg(1).strip() or "[localhost]"
+        masq = site.masquerade_as
+        if masq is not None and masq.value and site.has_feature("masquerade_envelope"):
+            qualifier = masq.value
+        else:
+            qualifier = site.j.value if site.j else ""
+        qualifier = qualifier.rstrip(".")
+        target = user if "@" in user or not qualifier else f"{user}@{qualifier}"
+        self.step(f"FEATURE(`msp'): every local recipient goes to the MTA at {host}")
+        return Route("relay", host, target)
 
     def _relay5(self, relay: str, user: str) -> Route | None:
         toks = tokens(relay)

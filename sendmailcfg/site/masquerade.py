@@ -18,6 +18,8 @@ MASQUERADE_AS with MASQUERADE_DOMAIN, EXPOSED_USER, MASQUERADE_EXCEPTION,
 
 from __future__ import annotations
 
+from typing import Literal
+
 import attrs
 
 from sendmailcfg.maps.genericstable import GenericstableDocument
@@ -41,6 +43,8 @@ class SenderForms:
     envelope: str
     header: str
     steps: tuple[Step, ...]
+    engine: Literal["cf", "model"] = "model"
+    """Who answered: sendmail's own rules in the ``.cf`` (``cf``) or the model."""
 
     def as_json(self) -> dict[str, object]:
         """The JSON object ``sender --json`` prints."""
@@ -49,6 +53,7 @@ class SenderForms:
             "envelope": self.envelope,
             "header": self.header,
             "steps": [str(s) for s in self.steps],
+            "engine": self.engine,
         }
 
     def explain(self) -> str:

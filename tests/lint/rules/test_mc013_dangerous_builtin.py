@@ -10,6 +10,16 @@ TABLE = [
     ("define(`X', syscmd(`id'))dnl\n", [(1, 13)]),
     ("include(`/home/user/extra.m4')dnl\n", [(1, 1)]),
     ("changequote([,])dnl\n", [(1, 1)]),
+    # issue 26: what the locked m4 run refuses, lint reports
+    ("define(`Q', defn(`esyscmd'))Q(`id')\n", [(1, 13)]),
+    ("pushdef(`Q', defn(`include'))dnl\n", [(1, 14)]),
+    ("define(`Q', defn(`confFOO'))dnl\n", []),
+    ("FEATURE(`../../../tmp/x')dnl\n", [(1, 1)]),
+    ("OSTYPE(`/tmp/x')dnl\n", [(1, 1)]),
+    ("DOMAIN(`../x')dnl\nHACK(`a/b')dnl\nMAILER(`./x')dnl\n", [(1, 1), (2, 1), (3, 1)]),
+    ("SITECONFIG(`../x', `a', `U')dnl\n", [(1, 1)]),
+    ("OSTYPE(`linux')dnl\nFEATURE(`access_db')dnl\nMAILER(`smtp')dnl\n", []),
+    ("dnl FEATURE(`../x')\n", []),
 ]
 
 
