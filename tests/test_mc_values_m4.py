@@ -130,6 +130,21 @@ def test_class_value_renders_exactly(value: str, oracle: Oracle) -> None:
     assert _line(render(doc, oracle.cf_dir, timeout=10), "C{w}") == value
 
 
+@SETTINGS
+@given(tail=VALUES)
+def test_daemon_options_render_exactly(tail: str, oracle: Oracle) -> None:
+    spec = "Name=MTA, Addr=" + tail
+    doc = McDocument(BASE)
+    try:
+        doc.set_daemon_options("MTA", spec)
+    except EditError:
+        assert doc.text == BASE
+        return
+    cf = render(doc, oracle.cf_dir, timeout=10)
+    lines = re.findall(r"^O DaemonPortOptions=(.*)$", cf, re.M)
+    assert lines == [spec, "Port=587, Name=MSA, M=E"]  # the cf package adds the MSA
+
+
 def test_refused_values_write_nothing(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
     from pathlib import Path
 
