@@ -44,6 +44,7 @@ RULE_METADATA: dict[str, tuple[str, tuple[str, ...], str, str | None]] = {
     "mc014_map_spec": ("warning", ("mc",), "file", "safe"),
     "mc015_daemon_loopback": ("info", ("mc",), "file", None),
     "mc016_daemon_dualstack": ("warning", ("mc",), "file", None),
+    "mc017_value_rewritten": ("warning", ("mc",), "file", None),
     "map001_leading_space": ("error", ("map",), "file", None),
     "map002_no_rhs": ("error", ("map",), "file", None),
     "map003_line_too_long": ("error", ("map",), "file", None),
