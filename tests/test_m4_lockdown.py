@@ -355,3 +355,13 @@ def test_built_by_lines_without_makeinfo_sh(tmp_path: Path, oracle: Oracle) -> N
     heads = [[x.split()[1] for x in t.splitlines() if x.startswith("##### ")][:3] for t in (a, b)]
     assert heads[0] == heads[1] == ["built", "in", "using"]
     assert f"##### in {tmp_path.resolve()}\n" in a
+
+
+def test_relative_includes_only_inside_the_package(tmp_path: Path) -> None:
+    cf = tmp_path / "cf"
+    (cf / "m4").mkdir(parents=True)
+    (cf / "cf").mkdir()
+    (cf / "m4" / "cf.m4").write_text("x")
+    assert "../m4/cf.m4" in m4safe.include_paths(str(cf), cwd=str(cf / "cf"))
+    outside = m4safe.include_paths(str(cf), cwd=str(tmp_path))
+    assert outside == [f"{cf}/m4/cf.m4"] or all(p.startswith("/") for p in outside)
