@@ -16,10 +16,11 @@ never the file again. After it:
   ... refused`` (plain text when written without arguments, as m4 does);
 * ``include``/``sinclude`` open only the cf package's own ``*.m4`` files,
   named exactly as the cf macros name them (``_CF_DIR_`` followed by
-  ``feature/NAME.m4`` and so on, or the same file relative to the folder m4
-  runs in) -- a list made here from the folder, leaving out files whose real
-  path is outside it (a symlink) -- plus Debian's ``/etc/mail/m4/dialup.m4``
-  and ``provider.m4`` when they are regular files. Any other path
+  ``feature/NAME.m4`` and so on, or, when m4 runs in a folder of the
+  package, relative to it: ``../m4/cf.m4``) -- a list made here from the
+  folder, leaving out files whose real path is outside it (a symlink) --
+  plus Debian's ``/etc/mail/m4/dialup.m4`` and ``provider.m4`` when they
+  are regular files. Any other path
   (``../``, another folder, a redefined ``_CF_DIR_``) is refused;
 * ``undivert`` takes diversion numbers only; ``defn`` answers only for the
   names the cf package itself copies (``_ARG_``, ``_DPO_``, the ``conf*``
