@@ -168,3 +168,13 @@ def test_model_reads_dollar_refs_as_m4() -> None:
     assert doc.defines["SMART_HOST"] == "relay.example"
     assert substitute("a$#b", "X") == "a0b"
     assert expansion("X", "`$'`1'") == "$1"
+
+
+def test_facts_read_values_as_m4() -> None:
+    """Lint's facts see what m4 yields: $ references replaced, the extra quotes gone."""
+    from sendmailcfg.mc import parse_mc
+    from sendmailcfg.mc.facts import mc_facts
+
+    text = "define(`SMART_HOST', ``relay$'`1.x'')dnl\ndefine(`MAIL_HUB', `hub$1.x')dnl\n"
+    f = mc_facts(parse_mc(text))
+    assert (f.defined_value("SMART_HOST"), f.defined_value("MAIL_HUB")) == ("relay$1.x", "hub.x")
