@@ -339,3 +339,29 @@ def test_makemap_name_like_an_option() -> None:
 
     run = system_makemap.run("/bin/echo", ["-C", "/dev/null"], "hash", "-Fx", b"")
     assert run.stdout.split()[-2:] == [b"hash", b"./-Fx"]
+
+
+def test_built_by_lines_without_makeinfo_sh(tmp_path: Path, oracle: Oracle) -> None:
+    """Unstable builds get cf's makeinfo.sh lines, written here (m4 runs no sh)."""
+    from sendmailcfg.mc.cfbuild import same_cf
+
+    data = (TOP / "examples" / "freebsd.mc").read_bytes()
+    locked = m4safe.run_m4(data, oracle.cf_dir, m4="m4", stable=False, cwd=str(tmp_path))
+    plain = m4safe.run_m4(
+        data, oracle.cf_dir, m4="m4", stable=False, cwd=str(tmp_path), allow_m4_commands=True
+    )
+    a, b = locked.stdout.decode(), plain.stdout.decode()
+    assert same_cf(a, b)
+    heads = [[x.split()[1] for x in t.splitlines() if x.startswith("##### ")][:3] for t in (a, b)]
+    assert heads[0] == heads[1] == ["built", "in", "using"]
+    assert f"##### in {tmp_path.resolve()}\n" in a
+
+
+def test_relative_includes_only_inside_the_package(tmp_path: Path) -> None:
+    cf = tmp_path / "cf"
+    (cf / "m4").mkdir(parents=True)
+    (cf / "cf").mkdir()
+    (cf / "m4" / "cf.m4").write_text("x")
+    assert "../m4/cf.m4" in m4safe.include_paths(str(cf), cwd=str(cf / "cf"))
+    outside = m4safe.include_paths(str(cf), cwd=str(tmp_path))
+    assert outside == [f"{cf}/m4/cf.m4"] or all(p.startswith("/") for p in outside)

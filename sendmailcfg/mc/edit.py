@@ -33,7 +33,14 @@ from sendmailcfg._source import dominant_newline
 from sendmailcfg.errors import EditError
 from sendmailcfg.mc import macros, placement
 from sendmailcfg.mc.model import Feature, MacroCall, McModel, iter_lines
-from sendmailcfg.mc.quoting import WHITESPACE, literal, needs_protection, quote, rescanned
+from sendmailcfg.mc.quoting import (
+    WHITESPACE,
+    literal,
+    needs_protection,
+    quote,
+    refuse_arg_refs,
+    rescanned,
+)
 from sendmailcfg.mc.splice import Replacement
 from sendmailcfg.syntax.mc_nodes import McDnl, McQuoted, McToken, McTree
 
@@ -401,7 +408,7 @@ def set_define(doc: McDocument, name: str, value: str) -> Edit | None:
     """``define(`name', `value')`` in effect (see :meth:`McDocument.set_define`)."""
     _check_name(name)
     model = doc.model
-    new_value = literal(value, model.defines)  # refuses what m4 cannot carry
+    new_value = literal(value, {*model.defines, name})  # refuses what m4 cannot carry
     style = _style(doc)
     mine = [d for d in model.defines_named(name) if not d.call.nested]
     live = [d for d in mine if not d.call.in_hash_comment]
@@ -498,6 +505,8 @@ def _feature_matches(feature: Feature, name: str, args: tuple[str, ...]) -> bool
 def add_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
     """``FEATURE(`name', args...)``: change the one there, else add it before the MAILERs."""
     _check_name(name)
+    for a in args:
+        refuse_arg_refs(a, f"an argument of FEATURE({name})")
     model = doc.model
     quoted_args = [literal(a, model.defines) for a in args]
     wanted = (name, *args)
@@ -753,6 +762,7 @@ def set_daemon_options(doc: McDocument, name: str, spec: str) -> Edit | None:
         spec = f"{spec}, Name={name}" if spec.strip() else f"Name={name}"
     elif own != name:
         raise EditError(f"the options name the daemon {own!r}, not {name!r}")
+    refuse_arg_refs(spec, "DAEMON_OPTIONS")
     model = doc.model
     # DAEMON_OPTIONS quotes its argument itself (O DaemonPortOptions=`$1'): commas and
     # parentheses are safe there; quotes and words m4 would expand still need a second pair

@@ -861,11 +861,14 @@ class McFacts:
         return found
 
     def defined_value(self, macro: str, *, before: Call | None = None) -> str | None:
-        """The value of the winning ``define`` (``None``: the .mc does not define it)."""
+        """The value of the winning ``define`` as m4 yields it where the cf files use it
+        (``$1``... replaced, one level of quotes removed; ``None``: not defined)."""
+        from sendmailcfg.mc.quoting import expansion
+
         found = self.define(macro, before=before)
         if found is None:
             return None
-        return found.arg(1)
+        return expansion(macro, found.arg(1))
 
     def value(self, macro: str, *, before: Call | None = None) -> str | None:
         """Like :meth:`defined_value`, falling back to cf.m4's own default (:data:`DEFAULTS`)."""

@@ -16,10 +16,11 @@ never the file again. After it:
   ... refused`` (plain text when written without arguments, as m4 does);
 * ``include``/``sinclude`` open only the cf package's own ``*.m4`` files,
   named exactly as the cf macros name them (``_CF_DIR_`` followed by
-  ``feature/NAME.m4`` and so on, or the same file relative to the folder m4
-  runs in) -- a list made here from the folder, leaving out files whose real
-  path is outside it (a symlink) -- plus Debian's ``/etc/mail/m4/dialup.m4``
-  and ``provider.m4`` when they are regular files. Any other path
+  ``feature/NAME.m4`` and so on, or, when m4 runs in a folder of the
+  package, relative to it: ``../m4/cf.m4``) -- a list made here from the
+  folder, leaving out files whose real path is outside it (a symlink) --
+  plus Debian's ``/etc/mail/m4/dialup.m4`` and ``provider.m4`` when they
+  are regular files. Any other path
   (``../``, another folder, a redefined ``_CF_DIR_``) is refused;
 * ``undivert`` takes diversion numbers only; ``defn`` answers only for the
   names the cf package itself copies (``_ARG_``, ``_DPO_``, the ``conf*``
@@ -118,18 +119,24 @@ def include_paths(cf_dir: str, cwd: str | None = None) -> list[str]:
     """The strings ``include``/``sinclude`` accept: the cf package's files, as m4 would open them.
 
     Each file as ``_CF_DIR_`` names it (``CFDIR/feature/x.m4``) and, when m4 runs
-    in ``cwd``, by its path relative to ``cwd`` (``../m4/cf.m4`` in the cf
-    package's ``cf/`` folder), plus Debian's two files under ``/etc/mail/m4``.
+    in a folder of the package (its ``cf/``, where ``Build`` runs), by its path
+    relative to that folder (``../m4/cf.m4``), plus Debian's two files under
+    ``/etc/mail/m4``. A relative path from a folder outside the package is not
+    accepted: its ``..`` would climb through folders that may change under m4.
     """
     here = os.path.realpath(cwd if cwd is not None else os.getcwd())
+    top = os.path.realpath(cf_dir)
+    inside = os.path.commonpath([here, top]) == top
     out: list[str] = []
     for path, real in _m4_files(cf_dir):
         out.append(path)
+        if not inside:
+            continue
         rel = os.path.relpath(real, here)
-        if rel.startswith("../") and _SAFE_PATH.match(rel):
+        if _SAFE_PATH.match(rel):
             out.append(rel)
-        elif not rel.startswith("..") and _SAFE_PATH.match(rel):
-            out += [rel, "./" + rel]
+            if not rel.startswith("../"):
+                out.append("./" + rel)
     for extra in DEBIAN_INCLUDES:
         if os.path.isfile(extra) and not os.path.islink(extra):
             out.append(extra)

@@ -24,7 +24,7 @@ import attrs
 
 from sendmailcfg.errors import Diagnostic
 from sendmailcfg.mc import macros
-from sendmailcfg.mc.quoting import WHITESPACE, argument_value, rescanned
+from sendmailcfg.mc.quoting import WHITESPACE, argument_value, expansion, rescanned
 from sendmailcfg.mc.visit import Context, McVisitor
 from sendmailcfg.syntax.mc_nodes import (
     McArg,
@@ -1228,7 +1228,8 @@ def _entry(rec: MacroCall) -> _Spec:
         return None
     n = rec.name
     if n == "define" and rec.args:
-        return (Define, rec.value(0).strip(), rescanned(rec.value(1)))
+        name = rec.value(0).strip()
+        return (Define, name, expansion(name, rec.value(1)))  # $1... replaced, as m4 does
     if n == "undefine" and rec.args:
         return (Define, rec.value(0).strip(), None)
     if n == "FEATURE" and rec.args:
@@ -1242,7 +1243,7 @@ def _entry(rec: MacroCall) -> _Spec:
     if n in macros.CLASS_MACROS:
         value = rescanned(rec.value(0))
         if n == "MASQUERADE_AS":  # define(`MASQUERADE_NAME', $1): read once more
-            value = rescanned(value)
+            value = expansion("MASQUERADE_NAME", value)
         return (ClassMacro, n, value)
     return None
 

@@ -46,6 +46,7 @@ RULE_METADATA: dict[str, tuple[str, tuple[str, ...], str, str | None]] = {
     "mc015_daemon_loopback": ("info", ("mc",), "file", None),
     "mc016_daemon_dualstack": ("warning", ("mc",), "file", None),
     "mc017_unmodelled": ("info", ("mc",), "file", None),
+    "mc018_value_rewritten": ("warning", ("mc",), "file", None),
     "map001_leading_space": ("error", ("map",), "file", "unsafe"),
     "map002_no_rhs": ("error", ("map",), "file", None),
     "map003_line_too_long": ("error", ("map",), "file", None),
