@@ -195,3 +195,44 @@ def test_class_members_in_any_order(oracle: Oracle, oracle_dir: Path) -> None:
     ours = run_ours(oracle, cf, cmds, oracle_options(oracle))
     split = [[sorted(chunk.splitlines()) for chunk in out.split("> ")] for out in (real, ours)]
     assert split[0] == split[1]
+
+
+BAD_CF = """V10/Berkeley
+Dj$w.example
+Zbogus line
+Ofoo
+S0
+R$+\t$: $1 loop
+R$+ loop\t$: $1
+Sloop
+R$*\t$@ $>loop $1
+S3
+R$* @ $*\t$1 < @ $2 >
+Sbad=
+Sbad2=500
+S200
+R$*
+R$1\t$@ x
+R$*\t$9
+R$*\t$( foo $1
+S4
+R$*\t$>nosuch $1
+S5
+R$* x\t$1 y
+R$* y\t$1 x
+Mlocal, P=/bin/true, F=l, A=true
+Msmtp, P=[IPC], F=mDFMuX
+Mnoequals P
+Kfoo nosuchclass x
+Kbar hash
+Fw-o /nonexistent/file
+Fy /nonexistent/file2
+"""
+"""A .cf sendmail complains about, with rules that loop and recurse without end."""
+
+
+def test_bad_configuration_loops_and_recursion(oracle: Oracle, oracle_dir: Path) -> None:
+    cf = oracle_dir / "bad.cf"
+    cf.write_text(BAD_CF, encoding="latin-1")
+    cmds = ["0 a", "loop x", "5 a x", "4 a", "3 a@b", "=S0", "=Sbad", "/parse a@b", "/map bar x"]
+    _compare(oracle, cf, cmds, [])

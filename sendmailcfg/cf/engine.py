@@ -465,21 +465,23 @@ class Engine:
         if not name or not name[0].isalpha():
             self._syserr(f'invalid ruleset name: "{p[:20]}"')
             return -1, p
+        spaced = p[m.end() : m.end() + 1] in (" ", "\t", "\n")
+        qtext = name if spaced else p
         rest = p[m.end() :].lstrip(" \t\n")
         if not enter and name not in self.ruleset_ids:
             return -1, rest
-        old = self.ruleset_ids.get(name, -1)
+        old = self.ruleset_ids.setdefault(name, -1)
         rs = -1
         if enter and rest.startswith("="):
             after = rest[1:].lstrip()
             dm = re.match(r"\d+", after)
             if dm is None:
-                self._syserr(f'bad ruleset definition "{name}" (number required after `=\')')
+                self._syserr(f'bad ruleset definition "{qtext}" (number required after `=\')')
                 return -1, ""
             rs = int(dm.group(0))
             rest = after[dm.end() :]
             if rs >= MAXRWSETS // 2:
-                self._syserr(f'bad ruleset number {rs} in "{name}" ({MAXRWSETS // 2} max)')
+                self._syserr(f'bad ruleset number {rs} in "{qtext}" ({MAXRWSETS // 2} max)')
                 return -1, rest
         else:
             if old >= 0:
@@ -568,7 +570,7 @@ class Engine:
             kind = bp[0]
             if kind == "R":
                 if ruleset < 0:
-                    self._syserr(f'missing valid ruleset for "{T.xputs(bp, self.macro_names)}"')
+                    self._syserr(f'missing valid ruleset for "{_seven_bit(bp)}"')
                     continue
                 self._read_rule(bp, ruleset, fl.end)
             elif kind == "S":
@@ -615,15 +617,15 @@ class Engine:
                 self._makemapentry(self.expand(bp[1:]))
             elif kind in "HPQEXL":
                 if kind == "P" and "=" not in bp:
-                    self._syserr(f'unknown configuration line "{T.xputs(bp, self.macro_names)}"')
+                    self._syserr(f'unknown configuration line "{_seven_bit(bp)}"')
             else:
-                self._syserr(f'unknown configuration line "{T.xputs(bp, self.macro_names)}"')
+                self._syserr(f'unknown configuration line "{_seven_bit(bp)}"')
         self._reading = None
 
     def _read_rule(self, bp: str, ruleset: int, line: int) -> None:
         tab = bp.find("\t", 1)
         if tab < 0:
-            self._syserr(f'invalid rewrite line "{T.xputs(bp, self.macro_names)}" (tab expected)')
+            self._syserr(f'invalid rewrite line "{_seven_bit(bp)}" (tab expected)')
             return
         lhs_text = bp[1:tab]
         rest = bp[tab:].lstrip("\t")
@@ -782,11 +784,13 @@ class Engine:
             "cdb", "ph", "nsd", "arpa", "bogus",
         }  # fmt: skip
         if mclass not in known:
-            self._syserr(f"Unknown map class {mclass}")
+            self._syserr(f"readcf: map {name}: class {mclass} not available")
             return
         m = parse_map(name, mclass, parts[2] if len(parts) > 2 else "")
         for p in m.problems:
             self._syserr(p)
+        if m.problems:
+            m.state = "invalid"
         self.maps[name.lower()] = m
 
     def _makemailer(self, line: str) -> None:
@@ -1514,14 +1518,43 @@ class Engine:
         return MapResult(mapname, key, val, status)
 
     def check(
-        self, ruleset: str, value: str, macros: dict[str, str] | None = None
+        self,
+        ruleset: str,
+        value: str,
+        second: str | None = None,
+        macros: dict[str, str] | None = None,
     ) -> RewriteResult:
-        """Run a check ruleset (``check_relay``, ``check_mail``, ``check_rcpt`` ...) with
-        macros set first (``{client_addr}`` ...). For check_relay the input is
-        ``"name $| address"``, as sendmail builds it."""
+        """Run a check ruleset as rscheck() does: ``check_mail``/``check_rcpt`` with the
+        address (``<a@b>``), ``check_relay`` with the client's name and ``second`` its
+        address (joined by the ``$|`` operator). ``macros`` are set first, e.g.
+        ``{"{client_addr}": "192.0.2.1"}``.
+
+        >>> eng = Engine("V10\\nScheck_relay\\nR$+ $| $+\\t$@ $2\\n", HostEnvironment(hostname="h.x"))
+        >>> eng.check("check_relay", "client.example", "192.0.2.1").tokens
+        ('192', '.', '0', '.', '2', '.', '1')
+        """
         for k, v in (macros or {}).items():
             self.set_macro(k, v)
-        return self.rewrite(ruleset, value)
+        text = value if second is None else value + T.CONDELSE + second
+        start = len(self.out)
+        pvp, _, _ = self._prescan(text, "\0", "int" if second is not None else "ext")
+        status = EX_USAGE
+        rs = self.ruleset_number(ruleset)
+        if rs < 0:
+            self._print(f"Undefined ruleset {ruleset}")
+        elif pvp:
+            status = self._rewrite(pvp, rs, 0, MAXATOM)
+        trace = tuple(self.out[start:])
+        del self.out[start:]
+        toks = tuple(pvp or ())
+        return RewriteResult(
+            ruleset,
+            value if second is None else f"{value} $| {second}",
+            tuple(T.xputs(t, self.macro_names) for t in toks),
+            status,
+            trace,
+            self.cataddr(list(toks), "\0") if toks else "",
+        )
 
     # ------------------------------------------------------------------ test mode
     def testmode_line(self, line: str) -> list[str]:
@@ -1790,6 +1823,11 @@ class Engine:
             for ln in out:
                 write(ln + "\n")
         write("> ")
+
+
+def _seven_bit(s: str) -> str:
+    """A line as syserr() prints it: internal octets lose their top bit (fmtmsg())."""
+    return "".join(chr((ord(c) - T.BASE) & 0o177) if T.is_internal(c) else c for c in s)
 
 
 def _munchstring(p: str) -> str:
