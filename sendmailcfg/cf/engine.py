@@ -898,6 +898,10 @@ class Engine:
         self.mailer_index[name.lower()] = mailer
 
     def _setup_after(self) -> None:
+        for name in ("prog", "*file*"):
+            special = self.mailer_index.get(name)
+            if special is not None:
+                special.flags = special.flags.replace("m", "")
         if "host" not in self.maps:
             self._makemapentry("host host -a. -D" if self.config_level >= 2 else "host host")
         for name in ("*error*", "discard"):
@@ -1529,7 +1533,8 @@ class Engine:
         address (joined by the ``$|`` operator). ``macros`` are set first, e.g.
         ``{"{client_addr}": "192.0.2.1"}``.
 
-        >>> eng = Engine("V10\\nScheck_relay\\nR$+ $| $+\\t$@ $2\\n", HostEnvironment(hostname="h.x"))
+        >>> cf = "V10\\nScheck_relay\\nR$+ $| $+\\t$@ $2\\n"
+        >>> eng = Engine(cf, HostEnvironment(hostname="h.x"))
         >>> eng.check("check_relay", "client.example", "192.0.2.1").tokens
         ('192', '.', '0', '.', '2', '.', '1')
         """
