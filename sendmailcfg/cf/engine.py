@@ -42,6 +42,7 @@ EX_CONFIG = 78
 MAXRWSETS = 200
 MAXATOM = 1000
 MAX_SUBR = 16
+_EMPTY: dict[str, str] = {}
 VERSION = "8.17.1.9"
 
 
@@ -177,6 +178,49 @@ class _Rule:
     lhs: list[str]
     rhs: list[str]
     line: int
+    kinds: list[int] = attrs.field(factory=list)
+    lits: list[str] = attrs.field(factory=list)
+    required: frozenset[str] = frozenset()
+    minlen: int = 0
+    first: str | None = None
+    last: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        kinds = []
+        lits = []
+        for t in self.lhs:
+            k = _KIND.get(t[:1], _LIT)
+            kinds.append(k)
+            if k == _LIT:
+                lits.append(_lc(t))
+            else:
+                lits.append(t[1:2])
+        self.kinds = kinds
+        self.lits = lits
+        self.required = frozenset(x for k, x in zip(kinds, lits, strict=True) if k == _LIT)
+        self.minlen = sum(1 for k in kinds if k in (_LIT, _ANY, _ONE, _CLASS, _NCLASS))
+        # matching is anchored at both ends: a literal first (last) pattern token must be
+        # the first (last) token of the input
+        self.first = lits[0] if kinds and kinds[0] == _LIT else None
+        self.last = lits[-1] if kinds and kinds[-1] == _LIT else None
+
+
+_LIT, _ZANY, _ANY, _ONE, _CLASS, _NCLASS, _ZERO, _DEXP = range(8)
+_KIND = {
+    T.MATCHZANY: _ZANY,
+    T.MATCHANY: _ANY,
+    T.MATCHONE: _ONE,
+    T.MATCHCLASS: _CLASS,
+    T.MATCHNCLASS: _NCLASS,
+    T.MATCHZERO: _ZERO,
+    T.MACRODEXPAND: _DEXP,
+}
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+
+
+def _lc(t: str) -> str:
+    """sm_strcasecmp()'s folding: ASCII letters only."""
+    return t.lower() if t.isascii() else t.translate(_ASCII_LOWER)
 
 
 class Engine:
@@ -216,6 +260,7 @@ class Engine:
         self.macro_names: dict[str, str] = {}
         self._next_macro = 0o240
         self.classes: dict[str, dict[str, str]] = {}
+        self._class_maxlen: dict[str, int] = {}
         self.rules: dict[int, list[_Rule]] = {}
         self.ruleset_names: dict[int, str] = {}
         self.ruleset_ids: dict[str, int] = {}
@@ -232,6 +277,9 @@ class Engine:
         self.tryflags_sender = False
         self.e_to: str | None = None
         self._canon_cache: dict[str, tuple[str | None, int]] = {}
+        self._atom_cache: dict[str, bool] = {}
+        self._xputs_cache: dict[str, str] = {}
+        self.tokenizer = T.Tokenizer(".:@[]")
         self._setup_before()
         self._read(config)
         for opt in options:
@@ -239,6 +287,7 @@ class Engine:
             self._setoption(name.strip(), value.strip(), 0)
         self._setup_after()
         self.tokenizer = T.Tokenizer(self._operator_chars())
+        self._atom_cache.clear()
 
     # ------------------------------------------------------------------ output
     def _print(self, line: str) -> None:
@@ -430,11 +479,13 @@ class Engine:
     # ------------------------------------------------------------------ classes
     def setclass(self, cl: str, word: str) -> None:
         members = self.classes.setdefault(cl, {})
-        members.setdefault(word.lower(), word)
+        members.setdefault(_lc(word), word)
+        if len(word) > self._class_maxlen.get(cl, 0):
+            self._class_maxlen[cl] = len(word)
 
     def wordinclass(self, word: str, cl: str) -> bool:
         members = self.classes.get(cl)
-        return members is not None and word.lower() in members
+        return members is not None and _lc(word) in members
 
     def class_members(self, name: str) -> list[str]:
         """The words of class ``name`` (``w`` or ``{name}``)."""
@@ -967,6 +1018,8 @@ class Engine:
         ruleno = 1
         loopcount = 0
         nrules = len(rules)
+        low: list[str] | None = None
+        lowset: set[str] = set()
         while ri < nrules:
             if pvp and pvp[0][:1] == T.CANONNET:
                 break
@@ -975,7 +1028,20 @@ class Engine:
             if loopcount > 100:
                 self._err(f"554 5.3.5 Infinite loop in ruleset {rulename}, rule {ruleno}", sys=True)
                 break
-            mlist = self._match(rule.lhs, pvp)
+            if len(pvp) < rule.minlen:
+                mlist = None
+            else:
+                if low is None:
+                    low = [t.lower() if t.isascii() else _lc(t) for t in pvp]
+                    lowset = set(low)
+                if rule.required and (
+                    (rule.first is not None and (not low or low[0] != rule.first))
+                    or (rule.last is not None and (not low or low[-1] != rule.last))
+                    or not rule.required <= lowset
+                ):
+                    mlist = None
+                else:
+                    mlist = self._match(rule, pvp, low)
             if mlist is None:
                 ri += 1
                 ruleno += 1
@@ -1033,74 +1099,87 @@ class Engine:
                 if ab.status == EX_DATAERR:
                     self._err("554 5.3.0 rewrite: expansion too long", sys=True)
                 return ab.status
-            status = self._callsubr(npvp, reclevel)
+            status = self._callsubr(npvp, reclevel) if T.CALLSUBR in npvp else EX_OK
             if rstat == EX_OK or status == EX_TEMPFAIL:
                 rstat = status
             pvp[:] = npvp
+            low = None
         if trace:
             self._print(f"{rulename[:16]:<16} returns:" + self._printav(pvp))
         return rstat
 
-    def _match(self, lhs: list[str], pvp: list[str]) -> list[tuple[int, int]] | None:
+    def _match(self, rule: _Rule, pvp: list[str], low: list[str]) -> list[tuple[int, int]] | None:
         """The LHS matcher with sendmail's backtracking; None when the rule fails.
 
-        Each binding is (first, last+1) indexes into ``pvp``."""
+        ``low`` is ``pvp`` case-folded. Each binding is (first, last+1) indexes into ``pvp``."""
+        kinds = rule.kinds
+        lits = rule.lits
         # mlist entries: [pattern index, first, last] (last inclusive, may be first-1)
         mlist: list[list[int]] = []
         ri = 0
         ai = 0
-        nl = len(lhs)
+        nl = len(kinds)
         na = len(pvp)
+        classes = self.classes
         while ai < na or ri < nl:
             ok = True
             if ri >= nl:
                 ok = False
             else:
-                rp = lhs[ri]
-                c0 = rp[0]
-                if ai >= na and c0 != T.MATCHZANY and c0 != T.MATCHZERO:
+                k = kinds[ri]
+                if k == _LIT:
+                    if ai < na and low[ai] == lits[ri]:
+                        ai += 1
+                        ri += 1
+                        continue
                     ok = False
-                elif c0 == T.MATCHCLASS:
+                elif ai >= na and k != _ZANY and k != _ZERO:
+                    ok = False
+                elif k == _CLASS:
                     ent = [ri, ai, ai]
-                    cl = rp[1:2]
+                    members = classes.get(lits[ri], _EMPTY)
+                    maxlen = self._class_maxlen.get(lits[ri], 0)
                     found = False
+                    size = 0
                     while ai < na:
                         ent[2] = ai
+                        size += len(pvp[ai])
                         ai += 1
-                        if self.wordinclass(self._cat(pvp, ent[1], ai), cl):
+                        if size > maxlen:
+                            ai = na
+                            break
+                        word = low[ai - 1] if ai - 1 == ent[1] else _lc(self._cat(pvp, ent[1], ai))
+                        if word in members:
                             found = True
                             break
                     if not found:
                         ok = False
                     else:
                         mlist.append(ent)
-                elif c0 == T.MATCHNCLASS or c0 == T.MATCHONE or c0 == T.MATCHANY:
-                    if c0 == T.MATCHNCLASS and self.wordinclass(pvp[ai], rp[1:2]):
+                elif k == _ANY or k == _ONE:
+                    mlist.append([ri, ai, ai])
+                    ai += 1
+                elif k == _NCLASS:
+                    if low[ai] in classes.get(lits[ri], _EMPTY):
                         ok = False
                     else:
                         mlist.append([ri, ai, ai])
                         ai += 1
-                elif c0 == T.MATCHZANY:
+                elif k == _ZANY:
                     mlist.append([ri, ai, ai - 1])
-                elif c0 == T.MATCHZERO:
-                    pass
-                elif c0 == T.MACRODEXPAND:
-                    val = self.macros.get(rp[1:2])
+                elif k == _DEXP:
+                    val = self.macros.get(lits[ri])
                     if val is not None:
                         start = ai
                         pos = 0
+                        lval = _lc(val)
                         while pos < len(val):
-                            if ai >= na or not val[pos:].lower().startswith(pvp[ai].lower()):
+                            if ai >= na or not lval.startswith(low[ai], pos):
                                 ai = start
                                 ok = False
                                 break
                             pos += len(pvp[ai])
                             ai += 1
-                else:
-                    if ai < na and (rp == pvp[ai] or rp.lower() == pvp[ai].lower()):
-                        ai += 1
-                    else:
-                        ok = False
             if ok:
                 ri += 1
                 continue
@@ -1109,25 +1188,29 @@ class Engine:
             while mlist:
                 ent = mlist[-1]
                 ri = ent[0]
-                rp = lhs[ri]
                 ai = ent[2] + 1
                 if ai >= na:
                     mlist.pop()
                     continue
-                c0 = rp[0]
-                if c0 == T.MATCHANY or c0 == T.MATCHZANY:
+                k = kinds[ri]
+                if k == _ANY or k == _ZANY:
                     ent[2] = ai
                     ai += 1
                     ri += 1
                     extended = True
                     break
-                if c0 == T.MATCHCLASS:
-                    cl = rp[1:2]
+                if k == _CLASS:
+                    members = classes.get(lits[ri], _EMPTY)
+                    maxlen = self._class_maxlen.get(lits[ri], 0)
                     found = False
+                    size = sum(len(t) for t in pvp[ent[1] : ai])
                     while ai < na:
                         ent[2] = ai
+                        size += len(pvp[ai])
                         ai += 1
-                        if self.wordinclass(self._cat(pvp, ent[1], ai), cl):
+                        if size > maxlen:
+                            break
+                        if _lc(self._cat(pvp, ent[1], ai)) in members:
                             found = True
                             break
                     if found:
@@ -1147,14 +1230,25 @@ class Engine:
 
     def cataddr(self, toks: Sequence[str], spacesub: str = "\0") -> str:
         """cataddr(): tokens joined, ``spacesub`` between two atoms (``\\0``: BlankSub)."""
+        n = len(toks)
+        if n == 0:
+            return ""
+        if n == 1:
+            return toks[0]
         if spacesub == "\0":
             spacesub = self.space_sub
+        if not spacesub:
+            return "".join(toks)
+        atoms = self._atom_cache
+        tokenizer = self.tokenizer
         out: list[str] = []
         oatom = False
-        atom_like = self.tokenizer.atom_like if hasattr(self, "tokenizer") else None
         for t in toks:
-            natom = atom_like(t) if atom_like else True
-            if oatom and natom and spacesub != "":
+            first = t[:1]
+            natom = atoms.get(first)
+            if natom is None:
+                natom = atoms[first] = tokenizer.atom_like(first)
+            if oatom and natom:
                 out.append(spacesub)
             out.append(t)
             oatom = natom
@@ -1253,7 +1347,9 @@ class Engine:
         while j < len(pvp):
             if pvp[j][:1] == T.CALLSUBR and j + 1 < len(pvp):
                 name = _stripquotes(pvp[j + 1])
-                subr, _ = self.strtorwset(name)
+                subr = self.ruleset_ids.get(name, -1)
+                if subr < 0:
+                    subr, _ = self.strtorwset(name)
                 if subr < 0:
                     self._err(f"554 5.3.5 Unknown ruleset {name}", sys=True)
                     return EX_CONFIG
@@ -1297,8 +1393,14 @@ class Engine:
         return toks, delim_at, bad
 
     def _printav(self, pvp: Sequence[str]) -> str:
-        names = self.macro_names
-        return "".join(" " + T.xputs(t, names) for t in pvp)
+        cache = self._xputs_cache
+        out = []
+        for t in pvp:
+            p = cache.get(t)
+            if p is None:
+                p = cache[t] = " " + T.xputs(t, self.macro_names)
+            out.append(p)
+        return "".join(out)
 
     # ------------------------------------------------------------------ API
     def _ruleset(self, ruleset: int | str) -> int:
