@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -205,6 +206,14 @@ class _Rule:
         self.last = lits[-1] if kinds and kinds[-1] == _LIT else None
 
 
+@attrs.frozen
+class _RuleIndex:
+    count: int
+    by_first: dict[str, list[int]]
+    wild: list[int]
+    rules: list[_Rule]
+
+
 _LIT, _ZANY, _ANY, _ONE, _CLASS, _NCLASS, _ZERO, _DEXP = range(8)
 _KIND = {
     T.MATCHZANY: _ZANY,
@@ -278,6 +287,8 @@ class Engine:
         self.e_to: str | None = None
         self._canon_cache: dict[str, tuple[str | None, int]] = {}
         self._atom_cache: dict[str, bool] = {}
+        self._rule_indexes: dict[int, _RuleIndex] = {}
+        self._cand_cache: dict[tuple[object, ...], list[int]] = {}
         self._xputs_cache: dict[str, str] = {}
         self.tokenizer = T.Tokenizer(".:@[]")
         self._setup_before()
@@ -1015,36 +1026,33 @@ class Engine:
         rstat = EX_OK
         rules = self.rules.get(ruleset, [])
         ri = 0
-        ruleno = 1
         loopcount = 0
         nrules = len(rules)
-        low: list[str] | None = None
-        lowset: set[str] = set()
+        low: list[str] = []
+        index = self._rule_index(ruleset, rules)
+        cands: list[int] | None = None
+        ci = 0
         while ri < nrules:
             if pvp and pvp[0][:1] == T.CANONNET:
                 break
+            if cands is None:
+                low = [t.lower() if t.isascii() else _lc(t) for t in pvp]
+                cands = self._candidates(index, ruleset, low)
+                ci = bisect.bisect_left(cands, ri)
+            if ci >= len(cands):
+                break
+            if cands[ci] != ri:
+                ri = cands[ci]
+                loopcount = 0
             rule = rules[ri]
             loopcount += 1
             if loopcount > 100:
-                self._err(f"554 5.3.5 Infinite loop in ruleset {rulename}, rule {ruleno}", sys=True)
+                self._err(f"554 5.3.5 Infinite loop in ruleset {rulename}, rule {ri + 1}", sys=True)
                 break
-            if len(pvp) < rule.minlen:
-                mlist = None
-            else:
-                if low is None:
-                    low = [t.lower() if t.isascii() else _lc(t) for t in pvp]
-                    lowset = set(low)
-                if rule.required and (
-                    (rule.first is not None and (not low or low[0] != rule.first))
-                    or (rule.last is not None and (not low or low[-1] != rule.last))
-                    or not rule.required <= lowset
-                ):
-                    mlist = None
-                else:
-                    mlist = self._match(rule, pvp, low)
+            mlist = self._match(rule, pvp, low)
             if mlist is None:
                 ri += 1
-                ruleno += 1
+                ci += 1
                 loopcount = 0
                 continue
             rvp = rule.rhs
@@ -1054,7 +1062,6 @@ class Engine:
                 if first == T.CANONUSER:
                     start = 1
                     ri += 1
-                    ruleno += 1
                     loopcount = 0
                 elif first == T.CANONHOST:
                     start = 1
@@ -1103,10 +1110,54 @@ class Engine:
             if rstat == EX_OK or status == EX_TEMPFAIL:
                 rstat = status
             pvp[:] = npvp
-            low = None
+            cands = None
         if trace:
             self._print(f"{rulename[:16]:<16} returns:" + self._printav(pvp))
         return rstat
+
+    def _rule_index(self, ruleset: int, rules: list[_Rule]) -> _RuleIndex:
+        idx = self._rule_indexes.get(ruleset)
+        if idx is None or idx.count != len(rules):
+            by_first: dict[str, list[int]] = {}
+            wild: list[int] = []
+            for i, r in enumerate(rules):
+                if r.first is None:
+                    wild.append(i)
+                else:
+                    by_first.setdefault(r.first, []).append(i)
+            idx = _RuleIndex(len(rules), by_first, wild, rules)
+            self._rule_indexes[ruleset] = idx
+        return idx
+
+    def _candidates(self, index: _RuleIndex, ruleset: int, low: list[str]) -> list[int]:
+        """The rules that could match these tokens, in order: a rule whose first or last
+        LHS token is a literal needs it there; every literal must be present."""
+        key = (ruleset, *low)
+        got = self._cand_cache.get(key)
+        if got is not None:
+            return got
+        n = len(low)
+        if n:
+            base = index.by_first.get(low[0])
+            order = sorted(base + index.wild) if base else index.wild
+            lowset = set(low)
+            lastlow = low[-1]
+        else:
+            order = index.wild
+            lowset = set()
+            lastlow = ""
+        rules = index.rules
+        got = [
+            i
+            for i in order
+            if rules[i].minlen <= n
+            and (rules[i].last is None or rules[i].last == lastlow)
+            and rules[i].required <= lowset
+        ]
+        if len(self._cand_cache) > 100_000:
+            self._cand_cache.clear()
+        self._cand_cache[key] = got
+        return got
 
     def _match(self, rule: _Rule, pvp: list[str], low: list[str]) -> list[tuple[int, int]] | None:
         """The LHS matcher with sendmail's backtracking; None when the rule fails.
@@ -1156,7 +1207,7 @@ class Engine:
                         ok = False
                     else:
                         mlist.append(ent)
-                elif k == _ANY or k == _ONE:
+                elif k in (_ANY, _ONE):
                     mlist.append([ri, ai, ai])
                     ai += 1
                 elif k == _NCLASS:
@@ -1193,7 +1244,7 @@ class Engine:
                     mlist.pop()
                     continue
                 k = kinds[ri]
-                if k == _ANY or k == _ZANY:
+                if k in (_ANY, _ZANY):
                     ent[2] = ai
                     ai += 1
                     ri += 1
