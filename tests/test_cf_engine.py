@@ -293,3 +293,23 @@ def test_xputs_prints_internal_codes() -> None:
     assert xputs(eng.translate_dollars("$#local $@ $1 $: $&{xy} $=w"), eng.macro_names) == (
         "$#local $@ $1 $: $&{xy} $=w"
     )
+
+
+field = st.text(st.sampled_from("abc$*+-=@<>.:[]()%!123 "), min_size=1, max_size=12).map(
+    lambda s: s.strip() or "x"
+)
+
+
+@given(st.lists(st.tuples(field, field, field), min_size=1, max_size=6))
+def test_rules_read_back_what_was_written(rules: list[tuple[str, str, str]]) -> None:
+    text = "V10\nS0\n" + "".join(f"R{lhs}\t{rhs}\t{c}\n" for lhs, rhs, c in rules)
+    got = read_config(text).rules
+    assert [(r.lhs, r.rhs, r.comment) for r in got] == rules
+    assert [r.line for r in got] == list(range(3, 3 + len(rules)))
+
+
+@given(st.dictionaries(st.sampled_from("abcjwxyzST"), field, min_size=1, max_size=5))
+def test_macros_read_back_what_was_written(macros: dict[str, str]) -> None:
+    text = "".join(f"D{k}{v}\n" for k, v in macros.items())
+    cfg = read_config(text)
+    assert {m.name: m.value for m in cfg.macros} == macros
