@@ -976,8 +976,10 @@ class Engine:
         dpi = self.options.get("dontprobeinterfaces", "").lower()
         if dpi not in ("true", "t", "yes", "y", "1", "on"):
             for addr in self.env.interfaces:
-                if addr in ("::1",) or addr.startswith("127.") or True:
-                    self.setclass("w", f"[IPv6:{addr}]" if ":" in addr else f"[{addr}]")
+                loopback = addr == "::1" or addr.startswith("127.")
+                if loopback and dpi == "loopback":
+                    continue  # DontProbeInterfaces=loopback skips only these
+                self.setclass("w", f"[IPv6:{addr}]" if ":" in addr else f"[{addr}]")
                 for name in self.env.resolver.names(addr):
                     self.setclass("w", name)
         j = self.expand(T.MACROEXPAND + "j")
