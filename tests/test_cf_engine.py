@@ -313,3 +313,20 @@ def test_macros_read_back_what_was_written(macros: dict[str, str]) -> None:
     text = "".join(f"D{k}{v}\n" for k, v in macros.items())
     cfg = read_config(text)
     assert {m.name: m.value for m in cfg.macros} == macros
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "sendmailcfg.cf.config",
+        "sendmailcfg.cf.engine",
+        "sendmailcfg.cf.environment",
+        "sendmailcfg.cf.tokens",
+    ],
+)
+def test_docstring_examples(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
