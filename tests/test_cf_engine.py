@@ -330,3 +330,21 @@ def test_docstring_examples(name: str) -> None:
 
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_results_explain_the_rules_and_lookups(tmp_path: Path) -> None:
+    (tmp_path / "mailertable").write_text("# routes\nexample.net\tsmtp:[mx.example.net]\n")
+    cf = CF.replace(
+        "S0\n", f"Kmt hash -o {tmp_path}/mailertable\nS0\nR$+ < @ $+ >\t$: $1 < @ $2 > $(mt $2 $)\n"
+    )
+    r = engine(cf).parse("joe@example.net")
+    assert [(x.ruleset, x.line) for x in r.steps][:2] == [("3", 13), ("0", 17)]
+    [hit] = r.lookups
+    assert (hit.map, hit.key, hit.value, hit.line) == (
+        "mt",
+        "example.net",
+        "smtp:[mx.example.net]",
+        2,
+    )
+    assert "map mt['example.net'] -> 'smtp:[mx.example.net]'" in r.explain()
+    assert r.as_json()["lookups"] == [hit.as_json()]

@@ -33,7 +33,15 @@ from sendmailcfg.cf.environment import (
 )
 from sendmailcfg.cf.mapclass import CfMapRuntime, DbReader, parse_map
 
-__all__ = ["Engine", "MapResult", "ParseResult", "RewriteResult", "TryResult"]
+__all__ = [
+    "Engine",
+    "MapLookup",
+    "MapResult",
+    "ParseResult",
+    "RewriteResult",
+    "RuleStep",
+    "TryResult",
+]
 
 EX_USAGE = 64
 EX_DATAERR = 65
@@ -56,6 +64,62 @@ class _Abort(Exception):
 
 
 @attrs.frozen
+class RuleStep:
+    """A rule that matched: its ruleset, its line in the ``.cf``, the tokens before and
+    after (as ``-bt`` prints them)."""
+
+    ruleset: str
+    line: int
+    before: str
+    after: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "ruleset": self.ruleset,
+            "line": self.line,
+            "before": self.before,
+            "after": self.after,
+        }
+
+    def summary(self) -> str:
+        return f"{self.ruleset} (line {self.line}): {self.before} -> {self.after}"
+
+
+@attrs.frozen
+class MapLookup:
+    """A map lookup a rule made: the key, the answer (None: not found), the status and
+    the key's line in the map's source when it is known (0 otherwise)."""
+
+    map: str
+    key: str
+    value: str | None
+    status: int
+    line: int = 0
+    source: str = ""
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "map": self.map,
+            "key": self.key,
+            "value": self.value,
+            "status": self.status,
+            "line": self.line,
+            "source": self.source,
+        }
+
+    def summary(self) -> str:
+        where = f" ({self.source}:{self.line})" if self.line else ""
+        found = "not found" if self.value is None else repr(self.value)
+        return f"{self.map}[{self.key!r}] -> {found}{where}"
+
+
+def _explain(steps: Sequence[RuleStep], lookups: Sequence[MapLookup]) -> str:
+    lines = [f"rule {x.summary()}" for x in steps]
+    lines += [f"map {x.summary()}" for x in lookups]
+    return "\n".join(lines)
+
+
+@attrs.frozen
 class RewriteResult:
     """What a ruleset made of an address: its tokens, the status and the trace lines."""
 
@@ -65,6 +129,8 @@ class RewriteResult:
     status: int
     trace: tuple[str, ...]
     text: str
+    steps: tuple[RuleStep, ...] = ()
+    lookups: tuple[MapLookup, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -74,7 +140,13 @@ class RewriteResult:
             "tokens": list(self.tokens),
             "status": self.status,
             "trace": list(self.trace),
+            "steps": [x.as_json() for x in self.steps],
+            "lookups": [x.as_json() for x in self.lookups],
         }
+
+    def explain(self) -> str:
+        """The rules that changed the address and the map lookups, one a line."""
+        return _explain(self.steps, self.lookups)
 
     def summary(self) -> str:
         return f"{self.ruleset} {self.address} -> {self.text}"
@@ -91,6 +163,8 @@ class ParseResult:
     user: str
     error: str | None
     trace: tuple[str, ...]
+    steps: tuple[RuleStep, ...] = ()
+    lookups: tuple[MapLookup, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -100,7 +174,13 @@ class ParseResult:
             "user": self.user,
             "error": self.error,
             "trace": list(self.trace),
+            "steps": [x.as_json() for x in self.steps],
+            "lookups": [x.as_json() for x in self.lookups],
         }
+
+    def explain(self) -> str:
+        """The rules that changed the address and the map lookups, one a line."""
+        return _explain(self.steps, self.lookups)
 
     def summary(self) -> str:
         if self.host:
@@ -117,6 +197,8 @@ class TryResult:
     result: str | None
     status: int
     trace: tuple[str, ...]
+    steps: tuple[RuleStep, ...] = ()
+    lookups: tuple[MapLookup, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -125,7 +207,13 @@ class TryResult:
             "result": self.result,
             "status": self.status,
             "trace": list(self.trace),
+            "steps": [x.as_json() for x in self.steps],
+            "lookups": [x.as_json() for x in self.lookups],
         }
+
+    def explain(self) -> str:
+        """The rules that changed the address and the map lookups, one a line."""
+        return _explain(self.steps, self.lookups)
 
     def summary(self) -> str:
         return (
@@ -261,7 +349,9 @@ class Engine:
         self.root = root
         self.out: list[str] = []
         self.notes: list[str] = []
-        self.lookups: list[tuple[str, str, int]] = []
+        self.lookups: list[MapLookup] = []
+        self.steps: list[RuleStep] = []
+        self.recording = False
         self.test_mode = test_mode
         self.config_level = 0
         self.macros: dict[str, str] = {}
@@ -1111,6 +1201,10 @@ class Engine:
             status = self._callsubr(npvp, reclevel) if T.CALLSUBR in npvp else EX_OK
             if rstat == EX_OK or status == EX_TEMPFAIL:
                 rstat = status
+            if self.recording:
+                self.steps.append(
+                    RuleStep(rulename, rule.line, self._printav(pvp)[1:], self._printav(npvp)[1:])
+                )
             pvp[:] = npvp
             cands = None
         if trace:
@@ -1388,11 +1482,12 @@ class Engine:
             av[0] = key
         val, status = m.lookup(self, key, av)
         if status == EX_TEMPFAIL and m.tapp is not None:
-            return key + m.tapp, status
+            val = key + m.tapp
+        if self.recording:
+            self.lookups.append(
+                MapLookup(m.name, key, val, status, m.source_line(key), m.source_path)
+            )
         return val, status
-
-    def record_lookup(self, m: CfMapRuntime, key: str) -> None:
-        self.lookups.append((m.name, key, m.source_lines.get(key, 0)))
 
     def _callsubr(self, pvp: list[str], reclevel: int) -> int:
         calls: list[tuple[int, int]] = []
@@ -1456,6 +1551,22 @@ class Engine:
         return "".join(out)
 
     # ------------------------------------------------------------------ API
+    def _begin(self) -> tuple[int, int, int, bool]:
+        was = self.recording
+        self.recording = True
+        return len(self.out), len(self.steps), len(self.lookups), was
+
+    def _end(
+        self, mark: tuple[int, int, int, bool]
+    ) -> tuple[tuple[str, ...], tuple[RuleStep, ...], tuple[MapLookup, ...]]:
+        o, st, lk, was = mark
+        self.recording = was
+        trace = tuple(self.out[o:])
+        steps = tuple(self.steps[st:])
+        lookups = tuple(self.lookups[lk:])
+        del self.out[o:], self.steps[st:], self.lookups[lk:]
+        return trace, steps, lookups
+
     def _ruleset(self, ruleset: int | str) -> int:
         if isinstance(ruleset, int):
             return ruleset
@@ -1465,10 +1576,9 @@ class Engine:
         """Run one ruleset (number or name; ``"3,0"`` runs several in turn) on an address.
 
         The trace is what ``sendmail -bt`` prints for it."""
-        start = len(self.out)
+        mark = self._begin()
         pvp, status = self._run_rulesets(str(ruleset), address)
-        trace = tuple(self.out[start:])
-        del self.out[start:]
+        trace, steps, lookups = self._end(mark)
         toks = tuple(pvp or ())
         return RewriteResult(
             str(ruleset),
@@ -1477,6 +1587,8 @@ class Engine:
             status,
             trace,
             self.cataddr(list(toks), "\0") if toks else "",
+            steps,
+            lookups,
         )
 
     def _run_rulesets(self, spec: str, address: str) -> tuple[list[str] | None, int]:
@@ -1499,17 +1611,16 @@ class Engine:
         """/parse: rulesets 3 and 0, then the mailer's rulesets as buildaddr() runs them.
 
         An address sendmail refuses gives ``mailer="*error*"`` and ``error`` set."""
-        start = len(self.out)
+        mark = self._begin()
         saved = (self.tryflags_sender, self.tryflags_header)
         self.tryflags_sender, self.tryflags_header = sender, header
         try:
             res = self._parseaddr(address)
         finally:
             self.tryflags_sender, self.tryflags_header = saved
-        trace = tuple(self.out[start:])
-        del self.out[start:]
+        trace, steps, lookups = self._end(mark)
         mailer, host, user, error = res
-        return ParseResult(address, mailer, host, user, error, trace)
+        return ParseResult(address, mailer, host, user, error, trace, steps, lookups)
 
     def _parseaddr(self, addr: str) -> tuple[str, str | None, str, str | None]:
         self.e_to = addr
@@ -1629,14 +1740,13 @@ class Engine:
         self, mailer: str, address: str, *, sender: bool = False, header: bool = False
     ) -> TryResult:
         """/try: what remotename() makes of ``address`` for ``mailer``."""
-        start = len(self.out)
         m = self.mailer_index.get(mailer.lower())
         if m is None:
             return TryResult(mailer, address, None, EX_CONFIG, (f"Unknown mailer {mailer}",))
+        mark = self._begin()
         res, status = self._remotename(address, m, sender, header)
-        trace = tuple(self.out[start:])
-        del self.out[start:]
-        return TryResult(m.name, address, res, status, trace)
+        trace, steps, lookups = self._end(mark)
+        return TryResult(m.name, address, res, status, trace, steps, lookups)
 
     def _remotename(
         self, name: str, m: _Mailer, sender: bool, header: bool
@@ -1696,7 +1806,7 @@ class Engine:
         for k, v in (macros or {}).items():
             self.set_macro(k, v)
         text = value if second is None else value + T.CONDELSE + second
-        start = len(self.out)
+        mark = self._begin()
         pvp, _, _ = self._prescan(text, "\0", "int" if second is not None else "ext")
         status = EX_USAGE
         rs = self.ruleset_number(ruleset)
@@ -1704,8 +1814,7 @@ class Engine:
             self._print(f"Undefined ruleset {ruleset}")
         elif pvp:
             status = self._rewrite(pvp, rs, 0, MAXATOM)
-        trace = tuple(self.out[start:])
-        del self.out[start:]
+        trace, steps, lookups = self._end(mark)
         toks = tuple(pvp or ())
         return RewriteResult(
             ruleset,
@@ -1714,6 +1823,8 @@ class Engine:
             status,
             trace,
             self.cataddr(list(toks), "\0") if toks else "",
+            steps,
+            lookups,
         )
 
     # ------------------------------------------------------------------ test mode
