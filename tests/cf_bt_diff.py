@@ -87,6 +87,10 @@ def commands(addresses: Sequence[str] = ADDRESSES, mailers: Sequence[str] = ()) 
     out += [".Dxhello $j", "$x", "/canon localhost", "/canon example.com", "/canon nodot"]
     out += ["/map host localhost", "/map nosuchmap x", "/map", "/parse", "/try", "/try nosuch x"]
     out += ["nosuchruleset x", "3", "", "# comment", "/bogus", ".X", "=X", "-X"]
+    # the same addresses again, then after a class changed (remembered answers must go)
+    out += [f"/parse {a}" for a in addresses[:8]]
+    out += [".Cw example.com sub.example.com", ".CO ,"]
+    out += [f"/parse {a}" for a in addresses[:8]] + [f"3,0 {a}" for a in addresses[:8]]
     return out
 
 

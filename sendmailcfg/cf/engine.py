@@ -359,6 +359,10 @@ class Engine:
         self.macro_names: dict[str, str] = {}
         self._next_macro = 0o240
         self.classes: dict[str, dict[str, str]] = {}
+        self._memo: dict[tuple[object, ...], tuple[tuple[str, ...], int, tuple[str, ...], int]] = {}
+        self._impure = 0
+        self._maxrec = 0
+        self._maxlen = 0
         self._class_maxlen: dict[str, int] = {}
         self.rules: dict[int, list[_Rule]] = {}
         self.ruleset_names: dict[int, str] = {}
@@ -399,6 +403,7 @@ class Engine:
         reply and status codes, after "addr... " when the address being handled is
         known and the code is one of 050 250 252 450 550 553 (err.c's fmtmsg()).
         syserr() never names the address."""
+        self._impure += 1
         text = msg
         code = default
         m = re.match(r"([0-9]\d\d)([ -])(?:[245]\.\d{1,3}\.\d{1,3} )?(.*)", text, re.S)
@@ -579,6 +584,7 @@ class Engine:
 
     # ------------------------------------------------------------------ classes
     def setclass(self, cl: str, word: str) -> None:
+        self._memo.clear()
         members = self.classes.setdefault(cl, {})
         members.setdefault(_lc(word), word)
         if len(word) > self._class_maxlen.get(cl, 0):
@@ -1100,7 +1106,43 @@ class Engine:
 
     # ------------------------------------------------------------------ rewriting
     def _rewrite(self, pvp: list[str], ruleset: int, reclevel: int, maxatom: int) -> int:
-        """rewrite(): ``pvp`` is changed in place; returns the status."""
+        """rewrite(): ``pvp`` is changed in place; returns the status.
+
+        A ruleset is a function of its tokens as long as it looks up no map, reads no
+        macro at run time (``$&x``) and prints no message: such a run is remembered
+        (result, status, the lines it printed) and replayed for the same tokens, as long
+        as its depth and length stay far from sendmail's limits. Adding to a class
+        forgets everything."""
+        if self.recording or maxatom < 500 or reclevel > 10:
+            return self._rewrite_run(pvp, ruleset, reclevel, maxatom)
+        key = (ruleset, *pvp)
+        hit = self._memo.get(key)
+        if hit is not None:
+            result, status, lines, depth = hit
+            if lines:
+                self.out.extend(lines)
+            pvp[:] = result
+            if reclevel + depth > self._maxrec:
+                self._maxrec = reclevel + depth
+            return status
+        start = len(self.out)
+        impure = self._impure
+        outer_rec, outer_len = self._maxrec, self._maxlen
+        self._maxrec = reclevel
+        self._maxlen = len(pvp)
+        status = self._rewrite_run(pvp, ruleset, reclevel, maxatom)
+        depth = self._maxrec - reclevel
+        if self._impure == impure and depth <= 20 and self._maxlen < 400:
+            if len(self._memo) > 200_000:
+                self._memo.clear()
+            self._memo[key] = (tuple(pvp), status, tuple(self.out[start:]), depth)
+        self._maxrec = max(outer_rec, self._maxrec)
+        self._maxlen = max(outer_len, self._maxlen)
+        return status
+
+    def _rewrite_run(self, pvp: list[str], ruleset: int, reclevel: int, maxatom: int) -> int:
+        if reclevel > self._maxrec:
+            self._maxrec = reclevel
         if ruleset < 0 or ruleset >= MAXRWSETS:
             self._err(f"554 5.3.5 rewrite: illegal ruleset number {ruleset}", sys=True)
             return EX_CONFIG
@@ -1177,6 +1219,7 @@ class Engine:
                         if len(npvp) > maxatom:
                             raise _Abort(EX_DATAERR)
                     elif c0 == T.MACRODEXPAND:
+                        self._impure += 1
                         mval = self.macros.get(rp[1:2])
                         if not mval:
                             continue
@@ -1198,6 +1241,8 @@ class Engine:
                 if ab.status == EX_DATAERR:
                     self._err("554 5.3.0 rewrite: expansion too long", sys=True)
                 return ab.status
+            if len(npvp) > self._maxlen:
+                self._maxlen = len(npvp)
             status = self._callsubr(npvp, reclevel) if T.CALLSUBR in npvp else EX_OK
             if rstat == EX_OK or status == EX_TEMPFAIL:
                 rstat = status
@@ -1315,6 +1360,7 @@ class Engine:
                 elif k == _ZANY:
                     mlist.append([ri, ai, ai - 1])
                 elif k == _DEXP:
+                    self._impure += 1
                     val = self.macros.get(lits[ri])
                     if val is not None:
                         start = ai
@@ -1402,6 +1448,7 @@ class Engine:
         return "".join(out)
 
     def _do_lookups(self, npvp: list[str], maxatom: int) -> tuple[int | None, list[str]]:
+        self._impure += 1
         rstat: int | None = None
         i = 0
         while i < len(npvp):
@@ -1551,9 +1598,9 @@ class Engine:
         return "".join(out)
 
     # ------------------------------------------------------------------ API
-    def _begin(self) -> tuple[int, int, int, bool]:
+    def _begin(self, record: bool = True) -> tuple[int, int, int, bool]:
         was = self.recording
-        self.recording = True
+        self.recording = record
         return len(self.out), len(self.steps), len(self.lookups), was
 
     def _end(
@@ -1607,11 +1654,15 @@ class Engine:
                 self._print(f"== Ruleset {name} ({rs}) status {status}")
         return pvp, status
 
-    def parse(self, address: str, *, sender: bool = False, header: bool = False) -> ParseResult:
+    def parse(
+        self, address: str, *, sender: bool = False, header: bool = False, record: bool = True
+    ) -> ParseResult:
         """/parse: rulesets 3 and 0, then the mailer's rulesets as buildaddr() runs them.
 
-        An address sendmail refuses gives ``mailer="*error*"`` and ``error`` set."""
-        mark = self._begin()
+        An address sendmail refuses gives ``mailer="*error*"`` and ``error`` set.
+        ``record=False`` leaves out the steps and lookups (faster: repeated rulesets
+        are answered from memory)."""
+        mark = self._begin(record)
         saved = (self.tryflags_sender, self.tryflags_header)
         self.tryflags_sender, self.tryflags_header = sender, header
         try:
