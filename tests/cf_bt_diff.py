@@ -83,7 +83,8 @@ def commands(addresses: Sequence[str] = ADDRESSES, mailers: Sequence[str] = ()) 
         for m in mailers[:1]:
             out.append(f"/try {m} {a}")
     out += ["/tryflags er"]
-    out += ["$j", "$m", "$w", "$k", "$v", "$n", "$Z", "$=Z", "=Sfinal", "=S0", "=S99", "=Snone", "=M"]
+    out += ["$j", "$m", "$w", "$k", "$v", "$n", "$Z", "$=Z"]
+    out += ["=Sfinal", "=S0", "=S99", "=Snone", "=M"]
     out += [".Dxhello $j", "$x", "/canon localhost", "/canon example.com", "/canon nodot"]
     out += ["/map host localhost", "/map nosuchmap x", "/map", "/parse", "/try", "/try nosuch x"]
     out += ["nosuchruleset x", "3", "", "# comment", "/bogus", ".X", "=X", "-X"]
