@@ -40,8 +40,8 @@ ADDRESSES = (
     "user@EXAMPLE.COM",
     "postmaster",
     "|/bin/prog",
-    "/tmp/file",
-    ":include:/tmp/list",
+    "/var/spool/file",
+    ":include:/etc/mail/list",
     "user@host.uucp",
     "user@host.UUCP",
     '"unbalanced',
@@ -83,24 +83,15 @@ def commands(addresses: Sequence[str] = ADDRESSES, mailers: Sequence[str] = ()) 
         for m in mailers[:1]:
             out.append(f"/try {m} {a}")
     out += ["/tryflags er"]
-    out += [
-        "$j",
-        "$m",
-        "$w",
-        "$k",
-        "$v",
-        "$n",
-        "$Z",
-        "$=Z",
-        "=Sfinal",
-        "=S0",
-        "=S99",
-        "=Snone",
-        "=M",
-    ]
+    out += ["$j", "$m", "$w", "$k", "$v", "$n", "$Z", "$=Z"]
+    out += ["=Sfinal", "=S0", "=S99", "=Snone", "=M"]
     out += [".Dxhello $j", "$x", "/canon localhost", "/canon example.com", "/canon nodot"]
     out += ["/map host localhost", "/map nosuchmap x", "/map", "/parse", "/try", "/try nosuch x"]
     out += ["nosuchruleset x", "3", "", "# comment", "/bogus", ".X", "=X", "-X"]
+    # the same addresses again, then after a class changed (remembered answers must go)
+    out += [f"/parse {a}" for a in addresses[:8]]
+    out += [".Cw example.com sub.example.com", ".CO ,"]
+    out += [f"/parse {a}" for a in addresses[:8]] + [f"3,0 {a}" for a in addresses[:8]]
     return out
 
 

@@ -293,3 +293,58 @@ def test_xputs_prints_internal_codes() -> None:
     assert xputs(eng.translate_dollars("$#local $@ $1 $: $&{xy} $=w"), eng.macro_names) == (
         "$#local $@ $1 $: $&{xy} $=w"
     )
+
+
+field = st.text(st.sampled_from("abc$*+-=@<>.:[]()%!123 "), min_size=1, max_size=12).map(
+    lambda s: s.strip() or "x"
+)
+
+
+@given(st.lists(st.tuples(field, field, field), min_size=1, max_size=6))
+def test_rules_read_back_what_was_written(rules: list[tuple[str, str, str]]) -> None:
+    text = "V10\nS0\n" + "".join(f"R{lhs}\t{rhs}\t{c}\n" for lhs, rhs, c in rules)
+    got = read_config(text).rules
+    assert [(r.lhs, r.rhs, r.comment) for r in got] == rules
+    assert [r.line for r in got] == list(range(3, 3 + len(rules)))
+
+
+@given(st.dictionaries(st.sampled_from("abcjwxyzST"), field, min_size=1, max_size=5))
+def test_macros_read_back_what_was_written(macros: dict[str, str]) -> None:
+    text = "".join(f"D{k}{v}\n" for k, v in macros.items())
+    cfg = read_config(text)
+    assert {m.name: m.value for m in cfg.macros} == macros
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "sendmailcfg.cf.config",
+        "sendmailcfg.cf.engine",
+        "sendmailcfg.cf.environment",
+        "sendmailcfg.cf.tokens",
+    ],
+)
+def test_docstring_examples(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_results_explain_the_rules_and_lookups(tmp_path: Path) -> None:
+    (tmp_path / "mailertable").write_text("# routes\nexample.net\tsmtp:[mx.example.net]\n")
+    cf = CF.replace(
+        "S0\n", f"Kmt hash -o {tmp_path}/mailertable\nS0\nR$+ < @ $+ >\t$: $1 < @ $2 > $(mt $2 $)\n"
+    )
+    r = engine(cf).parse("joe@example.net")
+    assert [(x.ruleset, x.line) for x in r.steps][:2] == [("3", 13), ("0", 17)]
+    [hit] = r.lookups
+    assert (hit.map, hit.key, hit.value, hit.line) == (
+        "mt",
+        "example.net",
+        "smtp:[mx.example.net]",
+        2,
+    )
+    assert "map mt['example.net'] -> 'smtp:[mx.example.net]'" in r.explain()
+    assert r.as_json()["lookups"] == [hit.as_json()]

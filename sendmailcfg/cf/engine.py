@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -32,7 +33,15 @@ from sendmailcfg.cf.environment import (
 )
 from sendmailcfg.cf.mapclass import CfMapRuntime, DbReader, parse_map
 
-__all__ = ["Engine", "MapResult", "ParseResult", "RewriteResult", "TryResult"]
+__all__ = [
+    "Engine",
+    "MapLookup",
+    "MapResult",
+    "ParseResult",
+    "RewriteResult",
+    "RuleStep",
+    "TryResult",
+]
 
 EX_USAGE = 64
 EX_DATAERR = 65
@@ -42,6 +51,7 @@ EX_CONFIG = 78
 MAXRWSETS = 200
 MAXATOM = 1000
 MAX_SUBR = 16
+_EMPTY: dict[str, str] = {}
 VERSION = "8.17.1.9"
 
 
@@ -54,6 +64,62 @@ class _Abort(Exception):
 
 
 @attrs.frozen
+class RuleStep:
+    """A rule that matched: its ruleset, its line in the ``.cf``, the tokens before and
+    after (as ``-bt`` prints them)."""
+
+    ruleset: str
+    line: int
+    before: str
+    after: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "ruleset": self.ruleset,
+            "line": self.line,
+            "before": self.before,
+            "after": self.after,
+        }
+
+    def summary(self) -> str:
+        return f"{self.ruleset} (line {self.line}): {self.before} -> {self.after}"
+
+
+@attrs.frozen
+class MapLookup:
+    """A map lookup a rule made: the key, the answer (None: not found), the status and
+    the key's line in the map's source when it is known (0 otherwise)."""
+
+    map: str
+    key: str
+    value: str | None
+    status: int
+    line: int = 0
+    source: str = ""
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "map": self.map,
+            "key": self.key,
+            "value": self.value,
+            "status": self.status,
+            "line": self.line,
+            "source": self.source,
+        }
+
+    def summary(self) -> str:
+        where = f" ({self.source}:{self.line})" if self.line else ""
+        found = "not found" if self.value is None else repr(self.value)
+        return f"{self.map}[{self.key!r}] -> {found}{where}"
+
+
+def _explain(steps: Sequence[RuleStep], lookups: Sequence[MapLookup]) -> str:
+    lines = [f"rule {x.summary()}" for x in steps]
+    lines += [f"map {x.summary()}" for x in lookups]
+    return "\n".join(lines)
+
+
+@attrs.frozen
 class RewriteResult:
     """What a ruleset made of an address: its tokens, the status and the trace lines."""
 
@@ -63,6 +129,8 @@ class RewriteResult:
     status: int
     trace: tuple[str, ...]
     text: str
+    steps: tuple[RuleStep, ...] = ()
+    lookups: tuple[MapLookup, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -72,7 +140,13 @@ class RewriteResult:
             "tokens": list(self.tokens),
             "status": self.status,
             "trace": list(self.trace),
+            "steps": [x.as_json() for x in self.steps],
+            "lookups": [x.as_json() for x in self.lookups],
         }
+
+    def explain(self) -> str:
+        """The rules that changed the address and the map lookups, one a line."""
+        return _explain(self.steps, self.lookups)
 
     def summary(self) -> str:
         return f"{self.ruleset} {self.address} -> {self.text}"
@@ -89,6 +163,8 @@ class ParseResult:
     user: str
     error: str | None
     trace: tuple[str, ...]
+    steps: tuple[RuleStep, ...] = ()
+    lookups: tuple[MapLookup, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -98,7 +174,13 @@ class ParseResult:
             "user": self.user,
             "error": self.error,
             "trace": list(self.trace),
+            "steps": [x.as_json() for x in self.steps],
+            "lookups": [x.as_json() for x in self.lookups],
         }
+
+    def explain(self) -> str:
+        """The rules that changed the address and the map lookups, one a line."""
+        return _explain(self.steps, self.lookups)
 
     def summary(self) -> str:
         if self.host:
@@ -115,6 +197,8 @@ class TryResult:
     result: str | None
     status: int
     trace: tuple[str, ...]
+    steps: tuple[RuleStep, ...] = ()
+    lookups: tuple[MapLookup, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -123,7 +207,13 @@ class TryResult:
             "result": self.result,
             "status": self.status,
             "trace": list(self.trace),
+            "steps": [x.as_json() for x in self.steps],
+            "lookups": [x.as_json() for x in self.lookups],
         }
+
+    def explain(self) -> str:
+        """The rules that changed the address and the map lookups, one a line."""
+        return _explain(self.steps, self.lookups)
 
     def summary(self) -> str:
         return (
@@ -177,6 +267,57 @@ class _Rule:
     lhs: list[str]
     rhs: list[str]
     line: int
+    kinds: list[int] = attrs.field(factory=list)
+    lits: list[str] = attrs.field(factory=list)
+    required: frozenset[str] = frozenset()
+    minlen: int = 0
+    first: str | None = None
+    last: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        kinds = []
+        lits = []
+        for t in self.lhs:
+            k = _KIND.get(t[:1], _LIT)
+            kinds.append(k)
+            if k == _LIT:
+                lits.append(_lc(t))
+            else:
+                lits.append(t[1:2])
+        self.kinds = kinds
+        self.lits = lits
+        self.required = frozenset(x for k, x in zip(kinds, lits, strict=True) if k == _LIT)
+        self.minlen = sum(1 for k in kinds if k in (_LIT, _ANY, _ONE, _CLASS, _NCLASS))
+        # matching is anchored at both ends: a literal first (last) pattern token must be
+        # the first (last) token of the input
+        self.first = lits[0] if kinds and kinds[0] == _LIT else None
+        self.last = lits[-1] if kinds and kinds[-1] == _LIT else None
+
+
+@attrs.frozen
+class _RuleIndex:
+    count: int
+    by_first: dict[str, list[int]]
+    wild: list[int]
+    rules: list[_Rule]
+
+
+_LIT, _ZANY, _ANY, _ONE, _CLASS, _NCLASS, _ZERO, _DEXP = range(8)
+_KIND = {
+    T.MATCHZANY: _ZANY,
+    T.MATCHANY: _ANY,
+    T.MATCHONE: _ONE,
+    T.MATCHCLASS: _CLASS,
+    T.MATCHNCLASS: _NCLASS,
+    T.MATCHZERO: _ZERO,
+    T.MACRODEXPAND: _DEXP,
+}
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+
+
+def _lc(t: str) -> str:
+    """sm_strcasecmp()'s folding: ASCII letters only."""
+    return t.lower() if t.isascii() else t.translate(_ASCII_LOWER)
 
 
 class Engine:
@@ -210,9 +351,9 @@ class Engine:
         self._resolve_path = resolve_path
         self.out: list[str] = []
         self.notes: list[str] = []
-        self.lookups: list[tuple[str, str, int]] = []
-        self.applied: list[tuple[str, int]] | None = None
-        """When a list: every rule that matched, as (ruleset name, .cf line), in order."""
+        self.lookups: list[MapLookup] = []
+        self.steps: list[RuleStep] = []
+        self.recording = False
         self.test_mode = test_mode
         self.config_level = 0
         self.macros: dict[str, str] = {}
@@ -220,6 +361,11 @@ class Engine:
         self.macro_names: dict[str, str] = {}
         self._next_macro = 0o240
         self.classes: dict[str, dict[str, str]] = {}
+        self._memo: dict[tuple[object, ...], tuple[tuple[str, ...], int, tuple[str, ...], int]] = {}
+        self._impure = 0
+        self._maxrec = 0
+        self._maxlen = 0
+        self._class_maxlen: dict[str, int] = {}
         self.rules: dict[int, list[_Rule]] = {}
         self.ruleset_names: dict[int, str] = {}
         self.ruleset_ids: dict[str, int] = {}
@@ -236,6 +382,11 @@ class Engine:
         self.tryflags_sender = False
         self.e_to: str | None = None
         self._canon_cache: dict[str, tuple[str | None, int]] = {}
+        self._atom_cache: dict[str, bool] = {}
+        self._rule_indexes: dict[int, _RuleIndex] = {}
+        self._cand_cache: dict[tuple[object, ...], list[int]] = {}
+        self._xputs_cache: dict[str, str] = {}
+        self.tokenizer = T.Tokenizer(".:@[]")
         self._setup_before()
         self._read(config)
         for opt in options:
@@ -243,6 +394,7 @@ class Engine:
             self._setoption(name.strip(), value.strip(), 0)
         self._setup_after()
         self.tokenizer = T.Tokenizer(self._operator_chars())
+        self._atom_cache.clear()
 
     # ------------------------------------------------------------------ output
     def _print(self, line: str) -> None:
@@ -253,6 +405,7 @@ class Engine:
         reply and status codes, after "addr... " when the address being handled is
         known and the code is one of 050 250 252 450 550 553 (err.c's fmtmsg()).
         syserr() never names the address."""
+        self._impure += 1
         text = msg
         code = default
         m = re.match(r"([0-9]\d\d)([ -])(?:[245]\.\d{1,3}\.\d{1,3} )?(.*)", text, re.S)
@@ -433,12 +586,15 @@ class Engine:
 
     # ------------------------------------------------------------------ classes
     def setclass(self, cl: str, word: str) -> None:
+        self._memo.clear()
         members = self.classes.setdefault(cl, {})
-        members.setdefault(word.lower(), word)
+        members.setdefault(_lc(word), word)
+        if len(word) > self._class_maxlen.get(cl, 0):
+            self._class_maxlen[cl] = len(word)
 
     def wordinclass(self, word: str, cl: str) -> bool:
         members = self.classes.get(cl)
-        return members is not None and word.lower() in members
+        return members is not None and _lc(word) in members
 
     def class_members(self, name: str) -> list[str]:
         """The words of class ``name`` (``w`` or ``{name}``)."""
@@ -921,8 +1077,10 @@ class Engine:
         dpi = self.options.get("dontprobeinterfaces", "").lower()
         if dpi not in ("true", "t", "yes", "y", "1", "on"):
             for addr in self.env.interfaces:
-                if addr in ("::1",) or addr.startswith("127.") or True:
-                    self.setclass("w", f"[IPv6:{addr}]" if ":" in addr else f"[{addr}]")
+                loopback = addr == "::1" or addr.startswith("127.")
+                if loopback and dpi == "loopback":
+                    continue  # DontProbeInterfaces=loopback skips only these
+                self.setclass("w", f"[IPv6:{addr}]" if ":" in addr else f"[{addr}]")
                 for name in self.env.resolver.names(addr):
                     self.setclass("w", name)
         j = self.expand(T.MACROEXPAND + "j")
@@ -953,7 +1111,43 @@ class Engine:
 
     # ------------------------------------------------------------------ rewriting
     def _rewrite(self, pvp: list[str], ruleset: int, reclevel: int, maxatom: int) -> int:
-        """rewrite(): ``pvp`` is changed in place; returns the status."""
+        """rewrite(): ``pvp`` is changed in place; returns the status.
+
+        A ruleset is a function of its tokens as long as it looks up no map, reads no
+        macro at run time (``$&x``) and prints no message: such a run is remembered
+        (result, status, the lines it printed) and replayed for the same tokens, as long
+        as its depth and length stay far from sendmail's limits. Adding to a class
+        forgets everything."""
+        if self.recording or maxatom < 500 or reclevel > 10:
+            return self._rewrite_run(pvp, ruleset, reclevel, maxatom)
+        key = (ruleset, *pvp)
+        hit = self._memo.get(key)
+        if hit is not None:
+            result, status, lines, depth = hit
+            if lines:
+                self.out.extend(lines)
+            pvp[:] = result
+            if reclevel + depth > self._maxrec:
+                self._maxrec = reclevel + depth
+            return status
+        start = len(self.out)
+        impure = self._impure
+        outer_rec, outer_len = self._maxrec, self._maxlen
+        self._maxrec = reclevel
+        self._maxlen = len(pvp)
+        status = self._rewrite_run(pvp, ruleset, reclevel, maxatom)
+        depth = self._maxrec - reclevel
+        if self._impure == impure and depth <= 20 and self._maxlen < 400:
+            if len(self._memo) > 200_000:
+                self._memo.clear()
+            self._memo[key] = (tuple(pvp), status, tuple(self.out[start:]), depth)
+        self._maxrec = max(outer_rec, self._maxrec)
+        self._maxlen = max(outer_len, self._maxlen)
+        return status
+
+    def _rewrite_run(self, pvp: list[str], ruleset: int, reclevel: int, maxatom: int) -> int:
+        if reclevel > self._maxrec:
+            self._maxrec = reclevel
         if ruleset < 0 or ruleset >= MAXRWSETS:
             self._err(f"554 5.3.5 rewrite: illegal ruleset number {ruleset}", sys=True)
             return EX_CONFIG
@@ -971,33 +1165,42 @@ class Engine:
         rstat = EX_OK
         rules = self.rules.get(ruleset, [])
         ri = 0
-        ruleno = 1
         loopcount = 0
         nrules = len(rules)
+        low: list[str] = []
+        index = self._rule_index(ruleset, rules)
+        cands: list[int] | None = None
+        ci = 0
         while ri < nrules:
             if pvp and pvp[0][:1] == T.CANONNET:
                 break
+            if cands is None:
+                low = [t.lower() if t.isascii() else _lc(t) for t in pvp]
+                cands = self._candidates(index, ruleset, low)
+                ci = bisect.bisect_left(cands, ri)
+            if ci >= len(cands):
+                break
+            if cands[ci] != ri:
+                ri = cands[ci]
+                loopcount = 0
             rule = rules[ri]
             loopcount += 1
             if loopcount > 100:
-                self._err(f"554 5.3.5 Infinite loop in ruleset {rulename}, rule {ruleno}", sys=True)
+                self._err(f"554 5.3.5 Infinite loop in ruleset {rulename}, rule {ri + 1}", sys=True)
                 break
-            mlist = self._match(rule.lhs, pvp)
+            mlist = self._match(rule, pvp, low)
             if mlist is None:
                 ri += 1
-                ruleno += 1
+                ci += 1
                 loopcount = 0
                 continue
             rvp = rule.rhs
-            if self.applied is not None:
-                self.applied.append((rulename, rule.line))
             start = 0
             if rvp:
                 first = rvp[0][:1]
                 if first == T.CANONUSER:
                     start = 1
                     ri += 1
-                    ruleno += 1
                     loopcount = 0
                 elif first == T.CANONHOST:
                     start = 1
@@ -1021,6 +1224,7 @@ class Engine:
                         if len(npvp) > maxatom:
                             raise _Abort(EX_DATAERR)
                     elif c0 == T.MACRODEXPAND:
+                        self._impure += 1
                         mval = self.macros.get(rp[1:2])
                         if not mval:
                             continue
@@ -1042,74 +1246,138 @@ class Engine:
                 if ab.status == EX_DATAERR:
                     self._err("554 5.3.0 rewrite: expansion too long", sys=True)
                 return ab.status
-            status = self._callsubr(npvp, reclevel)
+            if len(npvp) > self._maxlen:
+                self._maxlen = len(npvp)
+            status = self._callsubr(npvp, reclevel) if T.CALLSUBR in npvp else EX_OK
             if rstat == EX_OK or status == EX_TEMPFAIL:
                 rstat = status
+            if self.recording:
+                self.steps.append(
+                    RuleStep(rulename, rule.line, self._printav(pvp)[1:], self._printav(npvp)[1:])
+                )
             pvp[:] = npvp
+            cands = None
         if trace:
             self._print(f"{rulename[:16]:<16} returns:" + self._printav(pvp))
         return rstat
 
-    def _match(self, lhs: list[str], pvp: list[str]) -> list[tuple[int, int]] | None:
+    def _rule_index(self, ruleset: int, rules: list[_Rule]) -> _RuleIndex:
+        idx = self._rule_indexes.get(ruleset)
+        if idx is None or idx.count != len(rules):
+            by_first: dict[str, list[int]] = {}
+            wild: list[int] = []
+            for i, r in enumerate(rules):
+                if r.first is None:
+                    wild.append(i)
+                else:
+                    by_first.setdefault(r.first, []).append(i)
+            idx = _RuleIndex(len(rules), by_first, wild, rules)
+            self._rule_indexes[ruleset] = idx
+        return idx
+
+    def _candidates(self, index: _RuleIndex, ruleset: int, low: list[str]) -> list[int]:
+        """The rules that could match these tokens, in order: a rule whose first or last
+        LHS token is a literal needs it there; every literal must be present."""
+        key = (ruleset, *low)
+        got = self._cand_cache.get(key)
+        if got is not None:
+            return got
+        n = len(low)
+        if n:
+            base = index.by_first.get(low[0])
+            order = sorted(base + index.wild) if base else index.wild
+            lowset = set(low)
+            lastlow = low[-1]
+        else:
+            order = index.wild
+            lowset = set()
+            lastlow = ""
+        rules = index.rules
+        got = [
+            i
+            for i in order
+            if rules[i].minlen <= n
+            and (rules[i].last is None or rules[i].last == lastlow)
+            and rules[i].required <= lowset
+        ]
+        if len(self._cand_cache) > 100_000:
+            self._cand_cache.clear()
+        self._cand_cache[key] = got
+        return got
+
+    def _match(self, rule: _Rule, pvp: list[str], low: list[str]) -> list[tuple[int, int]] | None:
         """The LHS matcher with sendmail's backtracking; None when the rule fails.
 
-        Each binding is (first, last+1) indexes into ``pvp``."""
+        ``low`` is ``pvp`` case-folded. Each binding is (first, last+1) indexes into ``pvp``."""
+        kinds = rule.kinds
+        lits = rule.lits
         # mlist entries: [pattern index, first, last] (last inclusive, may be first-1)
         mlist: list[list[int]] = []
         ri = 0
         ai = 0
-        nl = len(lhs)
+        nl = len(kinds)
         na = len(pvp)
+        classes = self.classes
         while ai < na or ri < nl:
             ok = True
             if ri >= nl:
                 ok = False
             else:
-                rp = lhs[ri]
-                c0 = rp[0]
-                if ai >= na and c0 != T.MATCHZANY and c0 != T.MATCHZERO:
+                k = kinds[ri]
+                if k == _LIT:
+                    if ai < na and low[ai] == lits[ri]:
+                        ai += 1
+                        ri += 1
+                        continue
                     ok = False
-                elif c0 == T.MATCHCLASS:
+                elif ai >= na and k != _ZANY and k != _ZERO:
+                    ok = False
+                elif k == _CLASS:
                     ent = [ri, ai, ai]
-                    cl = rp[1:2]
+                    members = classes.get(lits[ri], _EMPTY)
+                    maxlen = self._class_maxlen.get(lits[ri], 0)
                     found = False
+                    size = 0
                     while ai < na:
                         ent[2] = ai
+                        size += len(pvp[ai])
                         ai += 1
-                        if self.wordinclass(self._cat(pvp, ent[1], ai), cl):
+                        if size > maxlen:
+                            ai = na
+                            break
+                        word = low[ai - 1] if ai - 1 == ent[1] else _lc(self._cat(pvp, ent[1], ai))
+                        if word in members:
                             found = True
                             break
                     if not found:
                         ok = False
                     else:
                         mlist.append(ent)
-                elif c0 == T.MATCHNCLASS or c0 == T.MATCHONE or c0 == T.MATCHANY:
-                    if c0 == T.MATCHNCLASS and self.wordinclass(pvp[ai], rp[1:2]):
+                elif k in (_ANY, _ONE):
+                    mlist.append([ri, ai, ai])
+                    ai += 1
+                elif k == _NCLASS:
+                    if low[ai] in classes.get(lits[ri], _EMPTY):
                         ok = False
                     else:
                         mlist.append([ri, ai, ai])
                         ai += 1
-                elif c0 == T.MATCHZANY:
+                elif k == _ZANY:
                     mlist.append([ri, ai, ai - 1])
-                elif c0 == T.MATCHZERO:
-                    pass
-                elif c0 == T.MACRODEXPAND:
-                    val = self.macros.get(rp[1:2])
+                elif k == _DEXP:
+                    self._impure += 1
+                    val = self.macros.get(lits[ri])
                     if val is not None:
                         start = ai
                         pos = 0
+                        lval = _lc(val)
                         while pos < len(val):
-                            if ai >= na or not val[pos:].lower().startswith(pvp[ai].lower()):
+                            if ai >= na or not lval.startswith(low[ai], pos):
                                 ai = start
                                 ok = False
                                 break
                             pos += len(pvp[ai])
                             ai += 1
-                else:
-                    if ai < na and (rp == pvp[ai] or rp.lower() == pvp[ai].lower()):
-                        ai += 1
-                    else:
-                        ok = False
             if ok:
                 ri += 1
                 continue
@@ -1118,25 +1386,29 @@ class Engine:
             while mlist:
                 ent = mlist[-1]
                 ri = ent[0]
-                rp = lhs[ri]
                 ai = ent[2] + 1
                 if ai >= na:
                     mlist.pop()
                     continue
-                c0 = rp[0]
-                if c0 == T.MATCHANY or c0 == T.MATCHZANY:
+                k = kinds[ri]
+                if k in (_ANY, _ZANY):
                     ent[2] = ai
                     ai += 1
                     ri += 1
                     extended = True
                     break
-                if c0 == T.MATCHCLASS:
-                    cl = rp[1:2]
+                if k == _CLASS:
+                    members = classes.get(lits[ri], _EMPTY)
+                    maxlen = self._class_maxlen.get(lits[ri], 0)
                     found = False
+                    size = sum(len(t) for t in pvp[ent[1] : ai])
                     while ai < na:
                         ent[2] = ai
+                        size += len(pvp[ai])
                         ai += 1
-                        if self.wordinclass(self._cat(pvp, ent[1], ai), cl):
+                        if size > maxlen:
+                            break
+                        if _lc(self._cat(pvp, ent[1], ai)) in members:
                             found = True
                             break
                     if found:
@@ -1156,20 +1428,32 @@ class Engine:
 
     def cataddr(self, toks: Sequence[str], spacesub: str = "\0") -> str:
         """cataddr(): tokens joined, ``spacesub`` between two atoms (``\\0``: BlankSub)."""
+        n = len(toks)
+        if n == 0:
+            return ""
+        if n == 1:
+            return toks[0]
         if spacesub == "\0":
             spacesub = self.space_sub
+        if not spacesub:
+            return "".join(toks)
+        atoms = self._atom_cache
+        tokenizer = self.tokenizer
         out: list[str] = []
         oatom = False
-        atom_like = self.tokenizer.atom_like if hasattr(self, "tokenizer") else None
         for t in toks:
-            natom = atom_like(t) if atom_like else True
-            if oatom and natom and spacesub != "":
+            first = t[:1]
+            natom = atoms.get(first)
+            if natom is None:
+                natom = atoms[first] = tokenizer.atom_like(first)
+            if oatom and natom:
                 out.append(spacesub)
             out.append(t)
             oatom = natom
         return "".join(out)
 
     def _do_lookups(self, npvp: list[str], maxatom: int) -> tuple[int | None, list[str]]:
+        self._impure += 1
         rstat: int | None = None
         i = 0
         while i < len(npvp):
@@ -1250,11 +1534,12 @@ class Engine:
             av[0] = key
         val, status = m.lookup(self, key, av)
         if status == EX_TEMPFAIL and m.tapp is not None:
-            return key + m.tapp, status
+            val = key + m.tapp
+        if self.recording:
+            self.lookups.append(
+                MapLookup(m.name, key, val, status, m.source_line(key), m.source_path)
+            )
         return val, status
-
-    def record_lookup(self, m: CfMapRuntime, key: str) -> None:
-        self.lookups.append((m.name, key, m.source_lines.get(key, 0)))
 
     def _callsubr(self, pvp: list[str], reclevel: int) -> int:
         calls: list[tuple[int, int]] = []
@@ -1262,7 +1547,9 @@ class Engine:
         while j < len(pvp):
             if pvp[j][:1] == T.CALLSUBR and j + 1 < len(pvp):
                 name = _stripquotes(pvp[j + 1])
-                subr, _ = self.strtorwset(name)
+                subr = self.ruleset_ids.get(name, -1)
+                if subr < 0:
+                    subr, _ = self.strtorwset(name)
                 if subr < 0:
                     self._err(f"554 5.3.5 Unknown ruleset {name}", sys=True)
                     return EX_CONFIG
@@ -1306,10 +1593,32 @@ class Engine:
         return toks, delim_at, bad
 
     def _printav(self, pvp: Sequence[str]) -> str:
-        names = self.macro_names
-        return "".join(" " + T.xputs(t, names) for t in pvp)
+        cache = self._xputs_cache
+        out = []
+        for t in pvp:
+            p = cache.get(t)
+            if p is None:
+                p = cache[t] = " " + T.xputs(t, self.macro_names)
+            out.append(p)
+        return "".join(out)
 
     # ------------------------------------------------------------------ API
+    def _begin(self, record: bool = True) -> tuple[int, int, int, bool]:
+        was = self.recording
+        self.recording = record
+        return len(self.out), len(self.steps), len(self.lookups), was
+
+    def _end(
+        self, mark: tuple[int, int, int, bool]
+    ) -> tuple[tuple[str, ...], tuple[RuleStep, ...], tuple[MapLookup, ...]]:
+        o, st, lk, was = mark
+        self.recording = was
+        trace = tuple(self.out[o:])
+        steps = tuple(self.steps[st:])
+        lookups = tuple(self.lookups[lk:])
+        del self.out[o:], self.steps[st:], self.lookups[lk:]
+        return trace, steps, lookups
+
     def _ruleset(self, ruleset: int | str) -> int:
         if isinstance(ruleset, int):
             return ruleset
@@ -1319,10 +1628,9 @@ class Engine:
         """Run one ruleset (number or name; ``"3,0"`` runs several in turn) on an address.
 
         The trace is what ``sendmail -bt`` prints for it."""
-        start = len(self.out)
+        mark = self._begin()
         pvp, status = self._run_rulesets(str(ruleset), address)
-        trace = tuple(self.out[start:])
-        del self.out[start:]
+        trace, steps, lookups = self._end(mark)
         toks = tuple(pvp or ())
         return RewriteResult(
             str(ruleset),
@@ -1331,6 +1639,8 @@ class Engine:
             status,
             trace,
             self.cataddr(list(toks), "\0") if toks else "",
+            steps,
+            lookups,
         )
 
     def _run_rulesets(self, spec: str, address: str) -> tuple[list[str] | None, int]:
@@ -1349,21 +1659,24 @@ class Engine:
                 self._print(f"== Ruleset {name} ({rs}) status {status}")
         return pvp, status
 
-    def parse(self, address: str, *, sender: bool = False, header: bool = False) -> ParseResult:
+    def parse(
+        self, address: str, *, sender: bool = False, header: bool = False, record: bool = True
+    ) -> ParseResult:
         """/parse: rulesets 3 and 0, then the mailer's rulesets as buildaddr() runs them.
 
-        An address sendmail refuses gives ``mailer="*error*"`` and ``error`` set."""
-        start = len(self.out)
+        An address sendmail refuses gives ``mailer="*error*"`` and ``error`` set.
+        ``record=False`` leaves out the steps and lookups (faster: repeated rulesets
+        are answered from memory)."""
+        mark = self._begin(record)
         saved = (self.tryflags_sender, self.tryflags_header)
         self.tryflags_sender, self.tryflags_header = sender, header
         try:
             res = self._parseaddr(address)
         finally:
             self.tryflags_sender, self.tryflags_header = saved
-        trace = tuple(self.out[start:])
-        del self.out[start:]
+        trace, steps, lookups = self._end(mark)
         mailer, host, user, error = res
-        return ParseResult(address, mailer, host, user, error, trace)
+        return ParseResult(address, mailer, host, user, error, trace, steps, lookups)
 
     def _parseaddr(self, addr: str) -> tuple[str, str | None, str, str | None]:
         self.e_to = addr
@@ -1483,14 +1796,13 @@ class Engine:
         self, mailer: str, address: str, *, sender: bool = False, header: bool = False
     ) -> TryResult:
         """/try: what remotename() makes of ``address`` for ``mailer``."""
-        start = len(self.out)
         m = self.mailer_index.get(mailer.lower())
         if m is None:
             return TryResult(mailer, address, None, EX_CONFIG, (f"Unknown mailer {mailer}",))
+        mark = self._begin()
         res, status = self._remotename(address, m, sender, header)
-        trace = tuple(self.out[start:])
-        del self.out[start:]
-        return TryResult(m.name, address, res, status, trace)
+        trace, steps, lookups = self._end(mark)
+        return TryResult(m.name, address, res, status, trace, steps, lookups)
 
     def _remotename(
         self, name: str, m: _Mailer, sender: bool, header: bool
@@ -1550,7 +1862,7 @@ class Engine:
         for k, v in (macros or {}).items():
             self.set_macro(k, v)
         text = value if second is None else value + T.CONDELSE + second
-        start = len(self.out)
+        mark = self._begin()
         pvp, _, _ = self._prescan(text, "\0", "int" if second is not None else "ext")
         status = EX_USAGE
         rs = self.ruleset_number(ruleset)
@@ -1558,8 +1870,7 @@ class Engine:
             self._print(f"Undefined ruleset {ruleset}")
         elif pvp:
             status = self._rewrite(pvp, rs, 0, MAXATOM)
-        trace = tuple(self.out[start:])
-        del self.out[start:]
+        trace, steps, lookups = self._end(mark)
         toks = tuple(pvp or ())
         return RewriteResult(
             ruleset,
@@ -1568,6 +1879,8 @@ class Engine:
             status,
             trace,
             self.cataddr(list(toks), "\0") if toks else "",
+            steps,
+            lookups,
         )
 
     # ------------------------------------------------------------------ test mode

@@ -55,8 +55,6 @@ class Engine(Protocol):
 
     def set_macro_by_name(self, name: str, value: str | None) -> None: ...
 
-    def record_lookup(self, m: CfMapRuntime, key: str) -> None: ...
-
     def print_error(self, msg: str) -> None: ...
 
 
@@ -162,6 +160,10 @@ class CfMapRuntime:
         return None, EX_NOTFOUND
 
     # -- helpers -------------------------------------------------------------
+    def source_line(self, key: str) -> int:
+        """The line of ``key`` in the map's source file (0: unknown)."""
+        return self.source_lines.get(key if self.nofold else key.lower(), 0)
+
     def rewrite(self, s: str, av: list[str] | None) -> str:
         """map_rewrite(): ``%0``-``%9`` from the arguments, then the ``-a`` suffix."""
         if av is not None and "%" in s:
@@ -269,7 +271,6 @@ class CfMapRuntime:
             return None, EX_OK
         if val.endswith("\0"):
             val = val[:-1]
-        eng.record_lookup(self, k)
         if self.matchonly:
             return self.rewrite(key, None), EX_OK
         return self.rewrite(val, av), EX_OK
@@ -286,7 +287,8 @@ class CfMapRuntime:
         kcol = int(self.keycol) if self.keycol and self.keycol.isdigit() else 0
         vcol = int(self.valcol) if self.valcol and self.valcol.isdigit() else 1
         k = key if self.nofold else key.lower()
-        for line in lines:
+        self.source_path = path
+        for n, line in enumerate(lines, 1):
             if not line or line.startswith("#"):
                 continue
             cols = line.split(self.coldelim) if self.coldelim else line.split()
@@ -295,6 +297,7 @@ class CfMapRuntime:
             ck = cols[kcol] if self.nofold else cols[kcol].lower()
             if ck != k:
                 continue
+            self.source_lines.setdefault(ck, n)
             if self.matchonly:
                 return self.rewrite(key, None), EX_OK
             if vcol >= len(cols):

@@ -27,7 +27,7 @@ import attrs
 from sendmailcfg.maps.routing import Route
 
 if TYPE_CHECKING:
-    from sendmailcfg.cf.engine import Engine
+    from sendmailcfg.cf.engine import Engine, MapLookup, RuleStep
     from sendmailcfg.cf.environment import HostEnvironment
     from sendmailcfg.cf.mapclass import DbReader
     from sendmailcfg.site.delivery import Delivery, Step
@@ -193,13 +193,12 @@ def _resolver(folder: str | None, root: str | None) -> Callable[[str], str]:
 def route_cf(engine: Engine, address: str) -> Delivery:
     """Where sendmail delivers ``address``: ``/parse`` (rulesets 3 and 0), then for the
     local mailer ruleset 5 (localaddr), as sendmail runs it at delivery. The steps are
-    the rulesets' trace and every map lookup with its key (and source line)."""
-    from sendmailcfg.site.delivery import Delivery, Step
+    the rules that changed the address (with their ``.cf`` line) and every map lookup
+    with its key (and its line in the map's source)."""
+    from sendmailcfg.site.delivery import Delivery
 
-    before = len(engine.lookups)
-    engine.applied = []
     parsed = engine.parse(address)
-    steps = [Step(line) for line in parsed.trace if line.strip()]
+    steps = _steps(engine, parsed.steps, parsed.lookups)
     first = Route(parsed.mailer, parsed.host, parsed.user)
     final = first
     decided: str = "error" if parsed.mailer == "*error*" else "rules"
@@ -207,13 +206,11 @@ def route_cf(engine: Engine, address: str) -> Delivery:
         decided = "local"
         if not _not_remote(parsed.trace):
             local = engine.rewrite(5, parsed.user)
-            steps += [Step(line) for line in local.trace if line.strip()]
+            steps += _steps(engine, local.steps, local.lookups)
             triple = _triple(local.tokens)
             if triple is not None:
                 final = triple
                 decided = "error" if triple.mailer == "*error*" else "rules"
-    steps += _lookup_steps(engine, before)
-    steps += _rule_steps(engine)
     return Delivery(
         address,
         final.mailer,
@@ -224,6 +221,16 @@ def route_cf(engine: Engine, address: str) -> Delivery:
         tuple(steps),
         engine="cf",
     )
+
+
+def _steps(engine: Engine, rules: Sequence[RuleStep], lookups: Sequence[MapLookup]) -> list[Step]:
+    """The rules that matched (cited by their ``.cf`` line) and the map lookups, as steps."""
+    from sendmailcfg.site.delivery import Step
+
+    path = engine.config.path
+    out = [Step(f"{r.ruleset}: {r.before} -> {r.after}", path, r.line) for r in rules]
+    out += [Step(f"map {x.summary()}") for x in lookups]
+    return out
 
 
 def _tries_ruleset5(engine: Engine, mailer: str) -> bool:
@@ -281,38 +288,18 @@ def sender_cf(engine: Engine, address: str, *, mailer: str = "esmtp") -> SenderF
     from sendmailcfg.site.delivery import Step
     from sendmailcfg.site.masquerade import SenderForms
 
-    before = len(engine.lookups)
-    engine.applied = []
     envelope = engine.try_mailer(mailer, address, sender=True, header=False)
     header = engine.try_mailer(mailer, address, sender=True, header=True)
     if envelope.result is None or header.result is None:
         raise ValueError(f"{mailer}: {' '.join(envelope.trace) or 'no such mailer'}")
-    steps = [Step(f"envelope: {line}") for line in envelope.trace if line.strip()]
-    steps += [Step(f"header: {line}") for line in header.trace if line.strip()]
-    steps += _lookup_steps(engine, before)
-    steps += _rule_steps(engine)
+    steps = [
+        Step(f"envelope: {x.text}", x.path, x.line)
+        for x in _steps(engine, envelope.steps, envelope.lookups)
+    ]
+    steps += [
+        Step(f"header: {x.text}", x.path, x.line)
+        for x in _steps(engine, header.steps, header.lookups)
+    ]
     return SenderForms(
         address, envelope.mailer, envelope.result, header.result, tuple(steps), engine="cf"
     )
-
-
-def _rule_steps(engine: Engine) -> list[Step]:
-    """The rules that matched since ``engine.applied`` was emptied, one step each with the
-    ``.cf`` file and line (and the recording switched off again)."""
-    from sendmailcfg.site.delivery import Step
-
-    path = engine.config.path
-    applied, engine.applied = engine.applied or [], None
-    return [Step(f"rule of ruleset {name} matched", path, line) for name, line in applied]
-
-
-def _lookup_steps(engine: Engine, before: int) -> list[Step]:
-    """The map lookups made since ``before``, as steps (and forgotten by the engine)."""
-    from sendmailcfg.site.delivery import Step
-
-    steps = []
-    for name, key, line in engine.lookups[before:]:
-        where = f" (source line {line})" if line else ""
-        steps.append(Step(f"map {name}: looked up {key!r}{where}"))
-    del engine.lookups[before:]
-    return steps
