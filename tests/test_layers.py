@@ -36,6 +36,7 @@ LAYERS: dict[str, float] = {
     "sendmailcfg.maps": 2,
     "sendmailcfg.mc": 2,
     "sendmailcfg.api": 2,
+    "sendmailcfg.cf": 2,
     "sendmailcfg.site": 2.5,  # the whole configuration: reads maps/ and mc/, read by output/lint
     "sendmailcfg.output": 3,
     "sendmailcfg.lint": 3,
