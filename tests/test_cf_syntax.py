@@ -82,7 +82,8 @@ def cf_sources(draw: st.DrawFn) -> str:
     lines = draw(st.lists(st.sampled_from(_PIECES), max_size=14))
     newline = draw(st.sampled_from(["\n", "\r\n"]))
     text = newline.join(lines)
-    if lines and draw(st.booleans()):
+    final: bool = draw(st.booleans())
+    if lines and final:
         text += newline
     return text
 
@@ -185,7 +186,7 @@ def test_fields_of_each_command() -> None:
         (
             "Sfoo=abc",
             "ruleset-definition",
-            "bad ruleset definition \"foo=abc\" (number required after `=')",
+            'bad ruleset definition "foo=abc" (number required after `=\')',
         ),
         ("D", "macro-name", "Name required for macro/class"),
         ("D{}x", "macro-name", "Name required for macro/class"),
