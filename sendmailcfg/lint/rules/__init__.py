@@ -44,6 +44,7 @@ RULE_METADATA: dict[str, tuple[str, tuple[str, ...], str, str | None]] = {
     "mc014_map_spec": ("warning", ("mc",), "file", "safe"),
     "mc015_daemon_loopback": ("info", ("mc",), "file", None),
     "mc016_daemon_dualstack": ("warning", ("mc",), "file", None),
+    "cf001_unparsed_line": ("error", ("cf",), "file", None),
     "map001_leading_space": ("error", ("map",), "file", None),
     "map002_no_rhs": ("error", ("map",), "file", None),
     "map003_line_too_long": ("error", ("map",), "file", None),
@@ -127,7 +128,7 @@ class Rule:
 
     def applies_to(self, kind: str) -> bool:
         """Whether the rule reads files of ``kind``."""
-        return kind in self.kinds or ("map" in self.kinds and kind != "mc")
+        return kind in self.kinds or ("map" in self.kinds and kind not in ("mc", "cf"))
 
     def check(self, *args: Any) -> Iterable[Any]:
         """Run the rule: ``(file, fileset)`` for file rules, ``(fileset,)`` for set rules."""
