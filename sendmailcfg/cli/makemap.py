@@ -278,12 +278,14 @@ def _quick(args: Parsed, maptype: str, mapname: str, given: dict[str, str]) -> i
     from sendmailcfg.output import pure
 
     reader = Reading(*reading_options(args.flags))
-    data = sys.stdin.buffer.read()
     on_put = _verbose_put() if "-v" in given else None
 
     try:
         method, target, old = mapfile.prepare(mapname, maptype, unsafe="-s" in given)
-        result = pure.build_file(data, mapname, maptype, method, target, old, reader, on_put=on_put)
+        # read as it is stored: memory stays bounded whatever the size of the source
+        result = pure.build_stream(
+            sys.stdin.buffer, mapname, maptype, method, target, old, reader, on_put=on_put
+        )
     except mapfile.MapBuildError as exc:
         _write_err(exc.message + "\n")
         return exc.status
