@@ -87,6 +87,16 @@ def test_a_map_many_pages_big_spills_and_matches(method: str) -> None:
     assert result.errors == ref.errors == [(20001, "key host7.example.org: duplicate key")]
 
 
+@pytest.mark.parametrize("method", ["hash", "btree"])
+@pytest.mark.parametrize("head", [b"", b"a 1\n"])
+def test_a_spilled_source_of_rejected_lines(method: str, head: bytes) -> None:
+    data = head + b"lonely\n # lead\n" * 3000
+    expected, ref = _reference(method, data, [])
+    got, result = _streamed(method, data, [], budget=300, block=512)
+    assert got == expected
+    assert (result.written, result.errors) == (ref.written, ref.errors)
+
+
 def test_long_overflow_values_in_a_spilled_btree() -> None:
     data = b"".join(b"k%04d %s\n" % (i, b"v" * (1000 + i % 20)) for i in range(300))
     expected, _ = _reference("btree", data, [])

@@ -205,8 +205,11 @@ def put_unique(
     options: ReaderOptions,
     errors: list[tuple[int, str]],
     on_put: Callable[[bytes, bytes], None] | None = None,
+    start: int = 0,
 ) -> int:
     r"""Put the pairs of ``data`` into ``table`` as makemap would (``-r``: the last wins).
+
+    ``start``: the lines before ``data`` (a source read in blocks ending at a newline).
 
     :func:`scan` and the puts in one loop, for the common case: white-space
     separators (no ``-t``) and no ``-d``. Rejected lines and repeated keys (not
@@ -230,7 +233,7 @@ def put_unique(
     keep_first = reader.duplicates == "error"
     space = _SPACE
     written = 0
-    for lineno, s in _chunks(data):
+    for lineno, s in _chunks(data, start):
         if s is None:
             errors.append((lineno, TOO_LONG))
             continue

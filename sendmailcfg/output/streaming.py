@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import gc
 import heapq
+import itertools
 import os
 import struct
 import tempfile
@@ -49,6 +50,7 @@ from sendmailcfg.maps.makemap_lines import (
     MAX_CHUNK,
     chunk_count,
     duplicate_message,
+    put_unique,
     scan,
 )
 from sendmailcfg.output import bdb
@@ -119,14 +121,70 @@ def source_blocks(stream: BinaryIO, block: int = BLOCK) -> Iterator[bytes]:
             yield data[:cut]
 
 
-def scan_stream(
-    stream: BinaryIO, options: ReaderOptions, block: int = BLOCK
-) -> Iterator[list[tuple[int, bytes, bytes, str | None]]]:
-    """makemap's reading of ``stream``: one list of scanned lines per block."""
-    start = 0
-    for data in source_blocks(stream, block):
-        yield list(scan(data, options, start))
-        start += chunk_count(data)
+class _Source:
+    """The source in blocks, with makemap's line count before the current one."""
+
+    def __init__(self, stream: BinaryIO, block: int) -> None:
+        self.blocks = source_blocks(stream, block)
+        self.start = 0
+
+    def __iter__(self) -> Iterator[tuple[bytes, int]]:
+        """``(block, lines before it)``."""
+        for data in self.blocks:
+            start = self.start
+            self.start += chunk_count(data)
+            yield data, start
+
+
+def _put_block(
+    table: dict[bytes, bytes],
+    data: bytes,
+    start: int,
+    reader: ReaderOptions,
+    errors: list[tuple[int, str]],
+    on_put: Callable[[bytes, bytes], None] | None,
+) -> int:
+    """The puts of one block into ``table``, as :func:`pure.write` makes them; puts made."""
+    if reader.delimiter is None:
+        return put_unique(table, data, reader, errors, on_put, start)
+    keep_first = reader.duplicates == "error"
+    written = 0
+    for line, key, value, error in scan(data, reader, start):
+        if error is not None:
+            errors.append((line, error))
+            continue
+        if on_put is not None:
+            on_put(key, value)
+        if keep_first and key in table:
+            errors.append((line, duplicate_message(key)))
+            continue
+        table[key] = value
+        written += 1
+    return written
+
+
+def _fill(
+    source: _Source,
+    reader: ReaderOptions,
+    errors: list[tuple[int, str]],
+    on_put: Callable[[bytes, bytes], None] | None,
+    budget: int,
+) -> tuple[dict[bytes, bytes], int, bool]:
+    """Puts into one table while it fits ``budget``: (table, puts, whether more is to come).
+
+    A table that outgrows the budget goes on as records of line 0: its keys are unique
+    and came before every line still to read, so a later copy of one is a duplicate
+    (or, with ``-r``, the value that wins), as makemap would find.
+    """
+    table: dict[bytes, bytes] = {}
+    written = 0
+    held = 0
+    for data, start in source:
+        written += _put_block(table, data, start, reader, errors, on_put)
+        held += len(data) + PAIR_OVERHEAD * data.count(b"\n")
+        if held > budget:
+            return table, written, True
+    return table, written, False
 
 
 class _Spill:
@@ -228,21 +286,6 @@ def write_stream(
             gc.enable()
 
 
-def _dedup_in_order(
-    pairs: list[tuple[bytes, int, bytes]], keep_first: bool, errors: list[tuple[int, str]]
-) -> tuple[dict[bytes, bytes], int]:
-    """The table makemap's puts leave, in source order (as ``put_unique`` builds it)."""
-    table: dict[bytes, bytes] = {}
-    written = 0
-    for key, line, value in pairs:
-        if keep_first and key in table:
-            errors.append((line, duplicate_message(key)))
-            continue
-        table[key] = value
-        written += 1
-    return table, written
-
-
 def _finish(written: int, errors: list[tuple[int, str]]) -> WriteResult:
     errors.sort(key=lambda e: e[0])
     return WriteResult(written, errors, EX_DATAERR if errors else EX_OK)
@@ -263,14 +306,22 @@ def _btree(
 ) -> WriteResult:
     keep_first = reader.duplicates == "error"
     errors: list[tuple[int, str]] = []
-    run: list[tuple[bytes, int, bytes]] = []
-    held = 0
-    runs: list[tuple[int, int]] = []
-    spill: BinaryIO | None = None
-    longest = 0
+    source = _Source(stream, block)
+    table, first_puts, more = _fill(source, reader, errors, on_put, budget)
+    if not more:  # it all fitted: the in-memory writer, as for a small map
+        bdb.write("btree", f, list(table.items()), uid=uid)
+        return _finish(first_puts, errors)
+    spill: BinaryIO = tempfile.TemporaryFile(dir=folder, prefix=".makemap-spill.")  # noqa: SIM115
     try:
-        for lines in scan_stream(stream, reader, block):
-            for line, key, value, error in lines:
+        longest = max(map(len, (*table, *table.values())), default=0)
+        carried = len(table)
+        run: list[tuple[bytes, int, bytes]] = [(k, 0, v) for k, v in table.items()]
+        del table
+        runs = [_write_run(spill, run)]
+        run = []
+        held = 0
+        for data, start in source:
+            for line, key, value, error in scan(data, reader, start):
                 if error is not None:
                     errors.append((line, error))
                     continue
@@ -280,15 +331,9 @@ def _btree(
                 held += len(key) + len(value) + PAIR_OVERHEAD
                 longest = max(longest, len(key), len(value))
             if held > budget:
-                if spill is None:
-                    spill = tempfile.TemporaryFile(dir=folder, prefix=".makemap-spill.")  # noqa: SIM115
                 runs.append(_write_run(spill, run))
                 run = []
                 held = 0
-        if spill is None:  # it all fitted: the in-memory writer, as for a small map
-            table, written = _dedup_in_order(run, keep_first, errors)
-            bdb.write("btree", f, list(table.items()), uid=uid)
-            return _finish(written, errors)
         runs.append(_write_run(spill, run))
         del run
         spill.flush()
@@ -297,11 +342,16 @@ def _btree(
             # an overflow item: the general writer (holds the pairs; lines this long are rare)
             bdb.write("btree", f, list(merged), uid=uid)
         else:
-            _btree_pages(f, iter(merged), uid)
-        return _finish(merged.puts, errors)
+            pairs = iter(merged)
+            first = next(pairs, None)
+            if first is None:  # nothing but rejected lines
+                bdb.write("btree", f, [], uid=uid)
+            else:
+                _btree_pages(f, itertools.chain((first,), pairs), uid)
+        # the carried table's puts were counted when they were made
+        return _finish(first_puts + merged.puts - carried, errors)
     finally:
-        if spill is not None:
-            spill.close()
+        spill.close()
 
 
 def _write_run(spill: BinaryIO, run: list[tuple[bytes, int, bytes]]) -> tuple[int, int]:
@@ -488,39 +538,38 @@ def _hash(
 ) -> WriteResult:
     keep_first = reader.duplicates == "error"
     errors: list[tuple[int, str]] = []
-    held: list[tuple[bytes, int, bytes]] = []
-    held_size = 0
-    parts: _Spill | None = None
+    source = _Source(stream, block)
+    table, first_puts, more = _fill(source, reader, errors, on_put, budget)
+    if not more:  # it all fitted: the in-memory writer, as for a small map
+        bdb.write("hash", f, list(table.items()), uid=uid)
+        return _finish(first_puts, errors)
     pack = _REC.pack
     mask = PARTITIONS - 1
+    parts = _Spill(folder or tempfile.gettempdir(), PARTITIONS, budget // 2)
     try:
-        for lines in scan_stream(stream, reader, block):
+        carried = len(table)
+        keys = list(table)
+        for key, h in zip(keys, bdb_hash.hash_many(keys), strict=True):
+            value = table.pop(key)
+            parts.add(h & mask, pack(h, 0, len(key), len(value)) + key + value)
+        del keys, table
+        for data, start in source:
             fresh: list[tuple[bytes, int, bytes]] = []
-            for line, key, value, error in lines:
+            for line, key, value, error in scan(data, reader, start):
                 if error is not None:
                     errors.append((line, error))
                     continue
                 if on_put is not None:
                     on_put(key, value)
                 fresh.append((key, line, value))
-                held_size += len(key) + len(value) + PAIR_OVERHEAD
-            if parts is None:
-                held += fresh
-                if held_size <= budget:
-                    continue
-                parts = _Spill(folder or tempfile.gettempdir(), PARTITIONS, budget // 2)
-                fresh, held = held, []
             hashes = bdb_hash.hash_many([k for k, _, _ in fresh])
             for (key, line, value), h in zip(fresh, hashes, strict=True):
                 parts.add(h & mask, pack(h, line, len(key), len(value)) + key + value)
-        if parts is None:  # it all fitted: the in-memory writer, as for a small map
-            table, written = _dedup_in_order(held, keep_first, errors)
-            bdb.write("hash", f, list(table.items()), uid=uid)
-            return _finish(written, errors)
-        return _hash_spilled(f, parts, keep_first, errors, folder, budget, uid)
+        result = _hash_spilled(f, parts, keep_first, errors, folder, budget, uid)
+        result.written += first_puts - carried
+        return result
     finally:
-        if parts is not None:
-            parts.close()
+        parts.close()
 
 
 def _partition_table(
@@ -557,7 +606,7 @@ def _hash_spilled(
         written += puts
         nkeys += len(table)
         total += sum(len(k) + len(v) + 6 for k, (_h, v) in table.items())
-    if nkeys == 0:  # pragma: no cover - a spill needs pairs
+    if nkeys == 0:  # nothing but rejected lines
         bdb.write("hash", f, [], uid=uid)
         return _finish(written, errors)
     # 2. the table's size, then the pairs spread by bucket over groups of buckets
