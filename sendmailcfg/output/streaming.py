@@ -43,6 +43,7 @@ import itertools
 import os
 import struct
 import tempfile
+from array import array
 
 from sendmailcfg.maps.makemap_lines import (
     EX_DATAERR,
@@ -68,8 +69,9 @@ BLOCK = 1 << 20
 """How much of the source is read at a time."""
 BUDGET = 32 << 20
 """Roughly how many bytes of pairs (Python objects included) are held before spilling."""
-PARTITIONS = 256
-"""Hash partitions (and output groups of buckets) once a hash build spills."""
+PARTITIONS = 4096
+"""Hash partitions (and output groups of buckets) once a hash build spills: enough that
+one partition of a 10,000,000-line map is a few thousand pairs."""
 PAIR_OVERHEAD = 180
 """What a pair held as ``(key, line, value)`` costs beyond its bytes (objects, list slot)."""
 
@@ -193,7 +195,8 @@ class _Spill:
     def __init__(self, folder: str, count: int, budget: int) -> None:
         self.folder = folder
         self.bufs = [bytearray() for _ in range(count)]
-        self.blocks: list[list[tuple[int, int]]] = [[] for _ in range(count)]
+        self.blocks = [array("q") for _ in range(count)]
+        """Per partition: offset, length, offset, length... of its blocks in the file."""
         self.size = 0
         self.budget = budget
         self.file: BinaryIO | None = None
@@ -212,7 +215,7 @@ class _Spill:
         f.seek(0, os.SEEK_END)
         for part, buf in enumerate(self.bufs):
             if buf:
-                self.blocks[part].append((f.tell(), len(buf)))
+                self.blocks[part].extend((f.tell(), len(buf)))
                 f.write(buf)
                 self.bufs[part] = bytearray()
         self.size = 0
@@ -222,9 +225,10 @@ class _Spill:
         if self.blocks[part]:
             assert self.file is not None
             self.file.flush()
-            for offset, length in self.blocks[part]:
-                self.file.seek(offset)
-                pieces.append(self.file.read(length))
+            spans = self.blocks[part]
+            for i in range(0, len(spans), 2):
+                self.file.seek(spans[i])
+                pieces.append(self.file.read(spans[i + 1]))
         pieces.append(bytes(self.bufs[part]))
         return b"".join(pieces)
 
