@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # what the lazy names below are, for type checkers
         load,
         loads,
     )
+    from sendmailcfg.cf.document import CfDocument
     from sendmailcfg.errors import (
         Diagnostic,
         EditError,
@@ -76,6 +77,7 @@ _LAZY = {
     "Document": "sendmailcfg.protocol",
     "MapSyntax": "sendmailcfg.syntax.map_nodes",
     "McDocument": "sendmailcfg.mc",
+    "CfDocument": "sendmailcfg.cf.document",
     "parse_mc": "sendmailcfg.mc",
     "render": "sendmailcfg.mc.render",
     "RenderError": "sendmailcfg.mc",
@@ -128,6 +130,7 @@ __all__ = [  # noqa: RUF022 - sorted, plus the lazy names
     "Client",
     "MapBuildError",
     "McDocument",
+    "CfDocument",
     "RenderError",
     "Resolution",
     "build",

@@ -21,6 +21,7 @@ from sendmailcfg.textdiff import unified_diff
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
+    from sendmailcfg.cf.document import CfDocument
     from sendmailcfg.maps import (
         AccessDocument,
         DomaintableDocument,
@@ -35,12 +36,12 @@ MapKind: TypeAlias = Literal[
     "mailertable", "access", "virtusertable", "genericstable", "domaintable", "map"
 ]
 """The map kinds: a ``kind=`` that gives a :class:`~sendmailcfg.maps.MapDocument` subclass."""
-Kind: TypeAlias = Literal[MapKind, "mc"]
+Kind: TypeAlias = Literal[MapKind, "mc", "cf"]
 """Every kind :func:`load` and :func:`loads` accept (``sendmailcfg.maps.KINDS`` at run time)."""
 Duplicates: TypeAlias = Literal["first", "last", "all"]
 """makemap's duplicate-key policy: the first wins (default), ``-r`` (last), ``-d`` (all)."""
 
-AnyDocument: TypeAlias = "MapDocument | McDocument"
+AnyDocument: TypeAlias = "MapDocument | McDocument | CfDocument"
 """What :func:`load` returns when the kind comes from the file name: narrow it with
 ``isinstance`` (or pass ``kind=`` as a literal, which types the result exactly)."""
 
@@ -106,6 +107,10 @@ def loads(
     text: str | bytes, kind: Literal["mc"], **options: Unpack[_LoadsOptions]
 ) -> McDocument: ...
 @overload
+def loads(
+    text: str | bytes, kind: Literal["cf"], **options: Unpack[_LoadsOptions]
+) -> CfDocument: ...
+@overload
 def loads(text: str | bytes, kind: str, **options: Unpack[_LoadsOptions]) -> AnyDocument: ...
 def loads(
     text: str | bytes,
@@ -134,6 +139,10 @@ def loads(
         from sendmailcfg.mc import parse_mc
 
         return parse_mc(text, path=path, strict=strict)
+    if kind == "cf":
+        from sendmailcfg.cf.document import parse_cf
+
+        return parse_cf(text, path=path, strict=strict)
     cls = document_class(kind)
     if duplicates not in ("first", "last", "all"):
         raise ValueError("duplicates must be 'first', 'last' or 'all'")
@@ -175,6 +184,8 @@ def load(path: _Path, kind: Literal["map"], **options: Unpack[_LoadOptions]) -> 
 @overload
 def load(path: _Path, kind: Literal["mc"], **options: Unpack[_LoadOptions]) -> McDocument: ...
 @overload
+def load(path: _Path, kind: Literal["cf"], **options: Unpack[_LoadOptions]) -> CfDocument: ...
+@overload
 def load(path: _Path, kind: str | None = ..., **options: Unpack[_LoadOptions]) -> AnyDocument: ...
 def load(
     path: _Path,
@@ -187,7 +198,7 @@ def load(
 ) -> AnyDocument:
     """Read the file at ``path`` (as bytes, so any encoding survives) and parse it.
 
-    With ``kind=None`` the kind comes from the file name (``*.mc``, ``mailertable*``,
+    With ``kind=None`` the kind comes from the file name (``*.mc``, ``*.cf``, ``mailertable*``,
     ``access*``, ``virtusertable*``, ``genericstable*``, ``domaintable*``) and the result
     is typed :data:`AnyDocument`; a literal ``kind`` types it exactly.
     """

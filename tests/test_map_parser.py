@@ -164,3 +164,20 @@ def test_no_rhs_message_names_the_key_as_makemap_does() -> None:
     assert isinstance(node, MapErrorLine) and node.message == "no RHS for LHS a\u00a0b"
     [delimited] = parse_map_lines("k x:\n", MapSyntax(delimiter=":"))
     assert isinstance(delimited, MapErrorLine) and delimited.message == "no RHS for LHS k x"
+
+
+@given(any_text | map_ish_text | map_sources(), syntaxes)
+def test_repeated_keys_are_the_keys_entry_keys_repeats(text: str, syntax: MapSyntax) -> None:
+    from sendmailcfg.syntax.map_parser import repeated_keys
+
+    lines = len(line_starts(text)) - 1
+    keys = entry_keys(text, syntax, lines)
+    found = repeated_keys(text, syntax, lines)
+    if keys is None:
+        assert found is None
+        return
+    by_key: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        if k:
+            by_key.setdefault(k, []).append(i)
+    assert found == {k: ids for k, ids in by_key.items() if len(ids) > 1}

@@ -56,6 +56,7 @@ def test_wheel_holds_grammars_types_licence_and_one_version(wheel: Path) -> None
     names = zipfile.ZipFile(wheel).namelist()
     assert "sendmailcfg/grammars/map.lark" in names
     assert "sendmailcfg/grammars/mc.lark" in names
+    assert "sendmailcfg/grammars/cf.lark" in names
     assert "sendmailcfg/py.typed" in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     [meta_name] = [n for n in names if n.endswith(".dist-info/METADATA")]

@@ -278,14 +278,14 @@ def _quick(args: Parsed, maptype: str, mapname: str, given: dict[str, str]) -> i
     from sendmailcfg.output import pure
 
     reader = Reading(*reading_options(args.flags))
-    data = sys.stdin.buffer.read()
     on_put = _verbose_put() if "-v" in given else None
 
     try:
         method, target, old = mapfile.prepare(mapname, maptype, unsafe="-s" in given)
-        with _progress(mapname, data):
-            result = pure.build_file(
-                data, mapname, maptype, method, target, old, reader, on_put=on_put
+        # read as it is stored: memory stays bounded whatever the size of the source
+        with _progress(mapname, _stdin_size()):
+            result = pure.build_stream(
+                sys.stdin.buffer, mapname, maptype, method, target, old, reader, on_put=on_put
             )
     except mapfile.MapBuildError as exc:
         _write_err(exc.message + "\n")
@@ -305,14 +305,26 @@ class _Quiet:
         return None
 
 
-def _progress(mapname: str, data: bytes) -> Any:
-    """Progress on a terminal's stderr while a big map is built (nothing for small ones)."""
-    if len(data) < PROGRESS_BYTES or not sys.stderr.isatty():
+def _progress(mapname: str, size: int) -> Any:
+    """Progress on a terminal's stderr while a big map is built (nothing for small ones);
+    ``size``: the source's size in bytes (-1: unknown, e.g. a pipe)."""
+    if (0 <= size < PROGRESS_BYTES) or not sys.stderr.isatty():
         return _Quiet()
     from sendmailcfg.cli._progress import Progress
 
-    lines = data.count(b"\n")
-    return Progress(f"makemap: building {mapname} from {lines:,} lines")
+    what = f"{size / 1e6:,.1f} MB" if size >= 0 else "standard input"
+    return Progress(f"makemap: building {mapname} from {what}")
+
+
+def _stdin_size() -> int:
+    """The size of standard input when it is a regular file, else -1."""
+    import stat
+
+    try:
+        st = os.fstat(sys.stdin.fileno())
+    except (OSError, ValueError):
+        return -1
+    return st.st_size if stat.S_ISREG(st.st_mode) else -1
 
 
 PROGRESS_BYTES = 1 << 20
@@ -380,7 +392,7 @@ def run(args: Parsed) -> int:
         data = sys.stdin.buffer.read()
         on_put = _verbose_put() if "-v" in given else None
 
-        with _progress(mapname, data):
+        with _progress(mapname, len(data)):
             result = build(data, mapname, maptype, options, backend=args.backend, on_put=on_put)
     except MapBuildError as exc:
         _write_err(exc.message + "\n")

@@ -63,7 +63,7 @@ def refuse(doc: Any) -> list[Diagnostic]:
 def kind_of(args: argparse.Namespace) -> str | None:
     """The map kind from ``--kind`` or the file name (None, reported, when neither says)."""
     kind: str | None = args.kind or infer_kind(args.file)
-    if kind is None or kind == "mc":
+    if kind is None or kind in ("mc", "cf"):
         print(
             f"{args.file}: cannot tell the kind of this map from its name; "
             f"use --kind ({', '.join(MAP_KINDS)})",

@@ -16,7 +16,7 @@ import sys
 
 from sendmailcfg.lint.rules import Rule, load_rules
 
-_KIND_NAMES = {"mc": ".mc", "map": "every map"}
+_KIND_NAMES = {"mc": ".mc", "cf": ".cf", "map": "every map"}
 
 HEADER = """\
 # Lint rules

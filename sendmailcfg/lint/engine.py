@@ -111,7 +111,7 @@ class LintFile:
 
     @property
     def is_map(self) -> bool:
-        return self.kind != "mc"
+        return self.kind not in ("mc", "cf")
 
     def memo(self, key: str, factory: Callable[[LintFile], T]) -> T:
         """``factory(self)`` computed once per file and shared by every rule."""
@@ -260,6 +260,10 @@ def load_file(path: str, kind: str, text: str) -> LintFile:
         from sendmailcfg.mc import parse_mc
 
         return LintFile(path, kind, text, parse_mc(text, path=path))
+    if kind == "cf":
+        from sendmailcfg.cf.document import parse_cf
+
+        return LintFile(path, kind, text, parse_cf(text, path=path))
     from sendmailcfg.api import loads
 
     return LintFile(path, kind, text, loads(text, kind, path=path))

@@ -68,6 +68,7 @@ from sendmailcfg.syntax.map_parser import (
     parse_map_lines,
     parse_map_lines_lark,
     problem_line_starts,
+    repeated_keys,
 )
 
 if TYPE_CHECKING:
@@ -587,8 +588,16 @@ class MapDocument(MutableMapping[str, str]):
             assert isinstance(node, MapErrorLine)
             out.append((i, Diagnostic(i + 1, node.column, node.code, node.message, node.expected)))
         if self.duplicates == "first":
-            self._lookup()
-            for k, ids in self._repeats.items():
+            repeats = None
+            if self._index is None:  # the repeats alone: no index of every key to hold
+                text = self._text
+                folded = fold(text) if self.fold_keys else text
+                repeats = repeated_keys(folded, self.syntax, self._n)
+                del folded
+            if repeats is None:
+                self._lookup()
+                repeats = self._repeats
+            for k, ids in repeats.items():
                 for i in ids[1:]:
                     message = f"key {k}: duplicate key"
                     out.append((i, Diagnostic(i + 1, 1, "duplicate-key", message, _DUPLICATE)))

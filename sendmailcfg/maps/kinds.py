@@ -6,6 +6,8 @@
 'access'
 >>> infer_kind("sendmail.mc")
 'mc'
+>>> infer_kind("submit.cf")
+'cf'
 >>> infer_kind("aliases") is None
 True
 """
@@ -15,15 +17,17 @@ from __future__ import annotations
 import os
 
 MAP_KINDS = ("mailertable", "access", "virtusertable", "genericstable", "domaintable", "map")
-KINDS = (*MAP_KINDS, "mc")
+KINDS = (*MAP_KINDS, "mc", "cf")
 _PREFIXES = ("mailertable", "access", "virtusertable", "genericstable", "domaintable")
 
 
 def infer_kind(path: str | os.PathLike[str]) -> str | None:
-    """The kind a file name implies (``*.mc``; mailertable*, access*, ...), or None."""
+    """The kind a file name implies (``*.mc``, ``*.cf``; mailertable*, access*, ...), or None."""
     base = os.path.basename(os.fspath(path))
     if base.endswith(".mc"):
         return "mc"
+    if base.endswith(".cf"):
+        return "cf"
     for prefix in _PREFIXES:
         if base.startswith(prefix):
             return prefix

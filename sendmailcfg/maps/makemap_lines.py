@@ -123,23 +123,44 @@ def iter_chunks(data: bytes) -> Iterator[tuple[int, bytes | None]]:
             yield lineno, c
 
 
-def _chunks(data: bytes) -> Iterator[tuple[int, bytes | None]]:
+def _chunks(data: bytes, start: int = 0) -> Iterator[tuple[int, bytes | None]]:
     pieces = data.split(b"\n")
     if not pieces[-1]:
         pieces.pop()
     if b"\0" in data or (pieces and max(map(len, pieces)) > MAX_LINE):
+        if start:
+            return ((n + start, c) for n, c in iter_chunks(data))
         return iter_chunks(data)
     # The common case: every line is one fgets chunk (a last line without a newline
     # shorter than 1023 bytes is read up to the end of input, EOF set, and used).
-    return enumerate(pieces, 1)
+    return enumerate(pieces, start + 1)
+
+
+def chunk_count(data: bytes) -> int:
+    r"""How many ``fgets`` chunks (makemap's line numbers) ``data`` holds.
+
+    >>> chunk_count(b"a b\n\nc d"), chunk_count(b"x" * 2000 + b"\n")
+    (3, 2)
+    """
+    pieces = data.split(b"\n")
+    if not pieces[-1]:
+        pieces.pop()
+    if b"\0" in data or (pieces and max(map(len, pieces)) > MAX_LINE):
+        return sum(1 for _ in iter_chunks(data))
+    return len(pieces)
 
 
 Scanned = tuple[int, bytes, bytes, "str | None"]
 """``(line, key, value, None)`` for a pair, ``(line, b"", b"", message)`` for a rejected line."""
 
 
-def scan(data: bytes, options: ReaderOptions) -> Iterator[tuple[int, bytes, bytes, str | None]]:
+def scan(
+    data: bytes, options: ReaderOptions, start: int = 0
+) -> Iterator[tuple[int, bytes, bytes, str | None]]:
     r"""The fast core of :func:`iter_records`: plain tuples, in input order.
+
+    ``start`` is the number of lines before ``data`` (when a source is read in blocks
+    that end at a newline).
 
     >>> from sendmailcfg.maps.makemap_reader import ReaderOptions
     >>> list(scan(b"A b\nc\n", ReaderOptions()))
@@ -151,7 +172,7 @@ def scan(data: bytes, options: ReaderOptions) -> Iterator[tuple[int, bytes, byte
     allow_empty = options.allow_empty
     nul = b"\0" if options.include_nul else b""
     space = _SPACE
-    for lineno, s in _chunks(data):
+    for lineno, s in _chunks(data, start):
         if s is None:
             yield lineno, b"", b"", TOO_LONG
             continue
@@ -184,8 +205,11 @@ def put_unique(
     options: ReaderOptions,
     errors: list[tuple[int, str]],
     on_put: Callable[[bytes, bytes], None] | None = None,
+    start: int = 0,
 ) -> int:
     r"""Put the pairs of ``data`` into ``table`` as makemap would (``-r``: the last wins).
+
+    ``start``: the lines before ``data`` (a source read in blocks ending at a newline).
 
     :func:`scan` and the puts in one loop, for the common case: white-space
     separators (no ``-t``) and no ``-d``. Rejected lines and repeated keys (not
@@ -209,7 +233,7 @@ def put_unique(
     keep_first = reader.duplicates == "error"
     space = _SPACE
     written = 0
-    for lineno, s in _chunks(data):
+    for lineno, s in _chunks(data, start):
         if s is None:
             errors.append((lineno, TOO_LONG))
             continue

@@ -135,6 +135,40 @@ def build_file(
     return written
 
 
+def build_stream(
+    stream: BinaryIO,
+    mapname: str,
+    maptype: str,
+    method: str,
+    target: str,
+    old: os.stat_result | None,
+    reader: ReaderOptions,
+    *,
+    on_put: PutHook | None = None,
+) -> WriteResult:
+    """:func:`build_file` reading the source from ``stream`` in bounded memory (no ``-d``).
+
+    See :mod:`sendmailcfg.output.streaming`: the pairs spill to a temporary file
+    beside the map when they outgrow the memory budget; the bytes written are
+    those :func:`write` makes of the whole source.
+    """
+    from sendmailcfg.output import streaming
+
+    tmp = mapfile.new_temporary(target, maptype, mapname)
+    try:
+        try:
+            with open(tmp, "wb+") as f:
+                done = streaming.write_stream(f, method, stream, reader, on_put=on_put)
+                f.flush()
+            mapfile.finish(tmp, target, old)
+        except OSError as exc:
+            raise mapfile.write_error(maptype, mapname, exc) from None
+    except BaseException:
+        mapfile.remove_quietly(tmp)
+        raise
+    return WriteResult(done.written, done.errors, done.status)
+
+
 def write(
     f: BinaryIO,
     method: str,
@@ -227,6 +261,7 @@ __all__ = [
     "WrongType",
     "available",
     "build_file",
+    "build_stream",
     "has_duplicates",
     "read",
     "write",

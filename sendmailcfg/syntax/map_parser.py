@@ -17,6 +17,7 @@ Neither ever fails: lines makemap rejects become :class:`MapErrorLine` nodes.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from array import array
 
@@ -103,6 +104,39 @@ def entry_keys(text: str, syntax: MapSyntax, lines: int) -> list[str] | None:
         return None
     del keys[lines:]
     return keys
+
+
+def repeated_keys(text: str, syntax: MapSyntax, lines: int) -> dict[str, list[int]] | None:
+    r"""The keys that more than one line holds, each with those lines (0-based), in order.
+
+    What :func:`entry_keys` would tell, without a string per line: one pass keeps a
+    hash per line (8 bytes), the hashes seen twice are found by a sort, and a second
+    pass collects the keys that have them. Fold ``text`` first for folded keys. None
+    when :func:`entry_keys` would decline.
+
+    >>> repeated_keys("a b\nc d\na e\n#a\na f", MapSyntax(), 5)
+    {'a': [0, 2, 4]}
+    """
+    if syntax.delimiter is not None or syntax.allow_empty or "\x00" in text:
+        return None
+    pattern = _entry_key_regex(syntax.comment)
+    hashes = array("q")
+    append = hashes.append
+    for m in pattern.finditer(text):
+        k = m.group(1)
+        append((hash(k) or 1) if k else 0)
+    if len(hashes) != lines + 1:  # the scan ends with an empty match at the end
+        return None
+    del hashes[lines:]
+    ordered = sorted(filter(None, hashes))
+    twice = {a for a, b in itertools.pairwise(ordered) if a == b}
+    del ordered
+    found: dict[str, list[int]] = {}
+    if twice:
+        for i, m in enumerate(pattern.finditer(text)):
+            if i < lines and hashes[i] in twice:
+                found.setdefault(m.group(1), []).append(i)
+    return {k: ids for k, ids in found.items() if len(ids) > 1}
 
 
 def entry_separators(

@@ -19,7 +19,7 @@ def test_ids_and_names_are_unique() -> None:
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
 def test_rule_protocol(rule: Rule) -> None:
-    assert re.fullmatch(r"(MC|MAP|MT|AC|X)\d{3}", rule.id)
+    assert re.fullmatch(r"(MC|MAP|MT|AC|CF|X)\d{3}", rule.id)
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", rule.name)
     assert rule.severity in ("error", "warning", "info")
     assert rule.scope in ("file", "set")

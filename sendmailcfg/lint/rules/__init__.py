@@ -47,6 +47,7 @@ RULE_METADATA: dict[str, tuple[str, tuple[str, ...], str, str | None]] = {
     "mc016_daemon_dualstack": ("warning", ("mc",), "file", None),
     "mc017_unmodelled": ("info", ("mc",), "file", None),
     "mc018_value_rewritten": ("warning", ("mc",), "file", None),
+    "cf001_unparsed_line": ("error", ("cf",), "file", None),
     "map001_leading_space": ("error", ("map",), "file", "unsafe"),
     "map002_no_rhs": ("error", ("map",), "file", None),
     "map003_line_too_long": ("error", ("map",), "file", None),
@@ -132,7 +133,7 @@ class Rule:
 
     def applies_to(self, kind: str) -> bool:
         """Whether the rule reads files of ``kind``."""
-        return kind in self.kinds or ("map" in self.kinds and kind != "mc")
+        return kind in self.kinds or ("map" in self.kinds and kind not in ("mc", "cf"))
 
     def check(self, *args: Any) -> Iterable[Any]:
         """Run the rule: ``(file, fileset)`` for file rules, ``(fileset,)`` for set rules."""

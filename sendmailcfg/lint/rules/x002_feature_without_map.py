@@ -50,7 +50,7 @@ def laid_out_like_etc_mail(fileset: FileSet) -> bool:
         if name in ETC_MAIL_FILES or name.endswith(".db"):
             return True
         kind = infer_kind(name)
-        if kind is not None and kind != "mc":
+        if kind is not None and kind not in ("mc", "cf"):
             return True
     return False
 

@@ -61,9 +61,13 @@ def write(
     items: Sequence[tuple[bytes, bytes]],
     *,
     duplicates: bool = False,
+    uid: bytes | None = None,
 ) -> None:
-    """Write ``items`` (unique keys unless ``duplicates``) to ``f`` as a ``method`` database."""
-    module(method).write(f, items, duplicates=duplicates)
+    """Write ``items`` (unique keys unless ``duplicates``) to ``f`` as a ``method`` database.
+
+    ``uid`` is the 20-byte file id (default: a new one, made from ``f``'s file).
+    """
+    module(method).write(f, items, duplicates=duplicates, uid=uid)
 
 
 def read(data: bytes) -> Iterator[tuple[bytes, bytes]]:

@@ -498,42 +498,43 @@ def _write_simple(
     buckets: list[list[tuple[bytes, bytes]]] = [[] for _ in range(nbuckets)]
     for pair, h in zip(pairs, hash_many(keys), strict=True):
         buckets[h & mask].append(pair)
-    room = page_size - layout.PAGE_HEADER_SIZE
-    head = _HEAD[order]
-    chain = itertools.chain.from_iterable
-    first = itemgetter(0)
-    body = []
-    for b, pairs in enumerate(buckets):
-        if len(pairs) > 1:
-            pairs.sort(key=first)
-            ks = list(map(first, pairs))
-            if any(map(eq, ks[1:], ks)):  # a key given twice lands twice in one bucket
-                key = next(a for a, b in zip(ks[1:], ks, strict=False) if a == b)
-                raise ValueError(f"key {key!r} given twice (pass duplicates=True to keep both)")
-            if any(map(bytes.startswith, ks[1:], ks[:-1])):
-                width = max(map(len, ks)) + 1
-                pairs.sort(key=lambda pair: (pair[0].ljust(width, b"\xff"), -len(pair[0])))
-        flat = list(chain(pairs))
-        n = len(flat)
-        # item i (a type byte, then the bytes) ends where item i - 1 begins
-        ends = map(add, itertools.accumulate(map(len, flat)), itertools.count(1))
-        offsets = list(map(sub, itertools.repeat(page_size), ends))
-        if offsets and page_size - offsets[-1] + 2 * n > room:
-            body.append(_hash_pages(b + 1, [[b"\x01" + x for x in flat]], store))
-            continue
-        top = offsets[-1] if offsets else page_size
-        flat.reverse()
-        body.append(
-            b"".join(
-                (
-                    head.pack(*layout.LSN_NOT_LOGGED, b + 1, 0, 0, n, top & 0xFFFF, 0, P_HASH),
-                    struct.pack(f"{order}{n}H", *offsets),
-                    bytes(top - layout.PAGE_HEADER_SIZE - 2 * n),
-                    b"\x01" + b"\x01".join(flat) if flat else b"",
-                )
-            )
-        )
+    body = [simple_bucket(b, pairs, store) for b, pairs in enumerate(buckets)]
     _write_file(f, body, store, nbuckets, len(keys), False, page_size, order, uid)
+
+
+def simple_bucket(b: int, pairs: list[tuple[bytes, bytes]], store: _Pages) -> bytes:
+    """Bucket ``b``'s first page, holding ``pairs`` (unique small keys; sorted here in place).
+
+    Pages the bucket overflows into are allocated in ``store``.
+    """
+    page_size, order = store.page_size, store.order
+    if len(pairs) > 1:
+        first = itemgetter(0)
+        pairs.sort(key=first)
+        ks = list(map(first, pairs))
+        if any(map(eq, ks[1:], ks)):  # a key given twice lands twice in one bucket
+            key = next(a for a, b in zip(ks[1:], ks, strict=False) if a == b)
+            raise ValueError(f"key {key!r} given twice (pass duplicates=True to keep both)")
+        if any(map(bytes.startswith, ks[1:], ks[:-1])):
+            width = max(map(len, ks)) + 1
+            pairs.sort(key=lambda pair: (pair[0].ljust(width, b"\xff"), -len(pair[0])))
+    flat = list(itertools.chain.from_iterable(pairs))
+    n = len(flat)
+    # item i (a type byte, then the bytes) ends where item i - 1 begins
+    ends = map(add, itertools.accumulate(map(len, flat)), itertools.count(1))
+    offsets = list(map(sub, itertools.repeat(page_size), ends))
+    if offsets and page_size - offsets[-1] + 2 * n > page_size - layout.PAGE_HEADER_SIZE:
+        return _hash_pages(b + 1, [[b"\x01" + x for x in flat]], store)
+    top = offsets[-1] if offsets else page_size
+    flat.reverse()
+    return b"".join(
+        (
+            _HEAD[order].pack(*layout.LSN_NOT_LOGGED, b + 1, 0, 0, n, top & 0xFFFF, 0, P_HASH),
+            struct.pack(f"{order}{n}H", *offsets),
+            bytes(top - layout.PAGE_HEADER_SIZE - 2 * n),
+            b"\x01" + b"\x01".join(flat) if flat else b"",
+        )
+    )
 
 
 def _write_file(
@@ -548,9 +549,25 @@ def _write_file(
     uid: bytes | None,
 ) -> None:
     """The meta page, the bucket pages, then every page allocated after them."""
+    last_pgno = store.next_pgno() - 1
+    f.write(meta_page(nbuckets, nkeys, last_pgno, duplicates, page_size, order, uid, _fileno(f)))
+    f.write(b"".join(body))
+    f.write(b"".join(store.extra))
+
+
+def meta_page(
+    nbuckets: int,
+    nkeys: int,
+    last_pgno: int,
+    duplicates: bool,
+    page_size: int,
+    order: ByteOrder,
+    uid: bytes | None,
+    fileno: int | None,
+) -> bytes:
+    """The meta page of a file of ``nbuckets`` buckets holding ``nkeys`` keys."""
     max_bucket = high_mask = nbuckets - 1
     low_mask = (nbuckets >> 1) - 1
-    last_pgno = store.next_pgno() - 1
     spares = [1] * (log2(nbuckets) + 1) + [PGNO_INVALID] * (NCACHED - log2(nbuckets) - 1)
     meta = layout.pack_meta(
         order,
@@ -562,7 +579,7 @@ def _write_file(
         free=PGNO_INVALID,
         last_pgno=last_pgno,
         flags=DB_HASH_DUP if duplicates else 0,
-        uid=uid if uid is not None else layout.file_uid(_fileno(f)),
+        uid=uid if uid is not None else layout.file_uid(fileno),
     )
     head = meta + _HMETA_TAIL[order].pack(
         max_bucket,
@@ -573,9 +590,7 @@ def _write_file(
         hash_func(CHARKEY),
         *spares,
     )
-    f.write(head + bytes(page_size - len(head)))
-    f.write(b"".join(body))
-    f.write(b"".join(store.extra))
+    return head + bytes(page_size - len(head))
 
 
 def _fileno(f: BinaryIO) -> int | None:
