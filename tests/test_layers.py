@@ -42,6 +42,7 @@ LAYERS: dict[str, float] = {
     "sendmailcfg.expect": 3,  # expectation files: asks site/ and lint/ (the `test` command)
     "sendmailcfg.cli": 4,
     "sendmailcfg.__main__": 4,
+    "sendmailcfg.pytest_plugin": 4,  # opt-in pytest plugin: expectation files as tests
 }
 SIBLINGS_APART = {
     ("sendmailcfg.maps", "sendmailcfg.mc"),

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Any
 
 NAME = "test"
 HELP = "check expectation files: where addresses go, senders, access, maps, lint (CI output)"
@@ -83,6 +84,14 @@ def discover(paths: list[str]) -> tuple[list[str], list[str]]:
         else:
             missing.append(path)
     return found, missing
+
+
+def read_db(path: str, kind: str, fold_keys: bool) -> Any:
+    """A ``.db`` found without its source, read as ``route`` reads it (the pytest plugin
+    answers with it too); None when it cannot be read."""
+    from sendmailcfg.cli.route import _read_db
+
+    return _read_db(path, kind, fold_keys)
 
 
 def run(args: argparse.Namespace) -> int:
