@@ -153,7 +153,7 @@ def check(e: Expectation, conf: Configuration | str) -> Outcome:
     except (OSError, ValueError) as exc:
         return Outcome(e, False, f"no answer: {load_error(exc)}", "", ENGINE)
     fields = _fields(e.kind, answer)
-    passed = all(_same(k, v, fields.get(k)) for k, v in e.expected.items())
+    passed = all(field_matches(k, v, fields.get(k)) for k, v in e.expected.items())
     return Outcome(
         e,
         passed,
@@ -164,7 +164,7 @@ def check(e: Expectation, conf: Configuration | str) -> Outcome:
     )
 
 
-def _same(field: str, want: str, got: str | None) -> bool:
+def field_matches(field: str, want: str, got: str | None) -> bool:
     """Whether an answer's field is the one expected ("" expects none; the mailer
     ``error`` is sendmail's ``*error*``)."""
     if field == "mailer" and want == "error":
