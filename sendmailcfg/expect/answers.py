@@ -40,6 +40,7 @@ class Configuration:
 
     def __init__(self, site: Site) -> None:
         self.site = site
+        self._findings: list[Finding] | None = None
 
     @classmethod
     def load(
@@ -171,12 +172,34 @@ class Configuration:
         (``config``: the nearest pyproject's settings from the .mc's folder)."""
         from sendmailcfg.lint.run import lint_paths
 
-        if config is None:
-            config = LintConfig.discover(self.site.folder or ".")
-        findings, errors = lint_paths(self.files(), config, jobs=1)
+        if config is None and self._findings is not None:
+            return list(self._findings)
+        chosen = config or LintConfig.discover(self.site.folder or ".")
+        findings, errors = lint_paths(self.files(), chosen, jobs=1)
         if errors:
             raise OSError("; ".join(errors))
+        if config is None:
+            self._findings = list(findings)
         return findings
+
+    def notes(self) -> list[str]:
+        """What the answers assume: maps the configuration names but that were not found
+        (answered as if empty), no ``$j``, unreadable class files (as ``route`` warns)."""
+        site = self.site
+        out = []
+        for source in site.maps.values():
+            if source.document is None and source.written is not None:
+                out.append(
+                    f"{source.setting}: {source.kind} {source.written} {source.problem}; "
+                    "answering as if it were empty"
+                )
+        if site.j is None:
+            out.append(
+                f"{site.path}: no confDOMAIN_NAME and no hostname: answering as if this host "
+                "had no name but localhost"
+            )
+        out.extend(f"{p}: {p.value} ({p.what})" for p in site.problems)
+        return out
 
 
 def engine_of(answer: object) -> str:

@@ -154,11 +154,14 @@ def check(e: Expectation, conf: Configuration | str) -> Outcome:
         return Outcome(e, False, f"no answer: {load_error(exc)}", "", ENGINE)
     fields = _fields(e.kind, answer)
     passed = all(field_matches(k, v, fields.get(k)) for k, v in e.expected.items())
+    explain = _explain(e.kind, e.query, answer)
+    if not passed:
+        explain = "\n".join([explain, *(f"note: {n}" for n in conf.notes())])
     return Outcome(
         e,
         passed,
         _shown(e, fields),
-        _explain(e.kind, e.query, answer),
+        explain,
         engine_of(answer) if e.kind == "route" else ENGINE,
         {k.replace("-", "_"): v for k, v in fields.items()},
     )
