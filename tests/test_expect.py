@@ -411,3 +411,16 @@ def test_config_option_answers_with_another_configuration(www: Path) -> None:
     f.write_text('config = "www"\n[route]\n"ken@gateway.takaq.jp" = "relay [gateway.takaq.jp]"\n')
     assert cli(str(f)).returncode == 1
     assert cli(str(f), "--config", str(www / "fixed")).returncode == 0
+
+
+def test_control_characters_are_shown_not_sent(www: Path) -> None:
+    f = www / "esc.sendmail-test.toml"
+    f.write_text('config = "www"\n[route]\n"root" = "smtp \\u001b[2J"\n"a\\u001b]0;x\\u0007" = 1\n')
+    p = cli(str(f))
+    assert p.returncode == 2
+    assert "\x1b" not in p.stderr
+    assert "malformed address 'a\\x1b]0;x\\x07'" in p.stderr
+    f.write_text('config = "www"\n[route]\n"root" = "smtp \\u001b[2J"\n')
+    p = cli(str(f))
+    assert p.returncode == 1
+    assert "\x1b" not in p.stdout and "expected smtp \\e[2J, got local" in p.stdout

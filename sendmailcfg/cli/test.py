@@ -117,8 +117,10 @@ def run(args: argparse.Namespace) -> int:
         expectations.extend(found)
         problems.extend(bad)
     if problems:
+        from sendmailcfg.lint.formats import escape
+
         for p in problems:
-            print(p, file=sys.stderr)
+            print(escape(str(p)), file=sys.stderr)
         print(
             f"test: {len(problems)} problem(s) in the expectation files; nothing run",
             file=sys.stderr,

@@ -20,21 +20,21 @@ from collections.abc import Sequence
 from typing import Any
 
 from sendmailcfg.expect.run import Outcome, summary
+from sendmailcfg.lint.formats import SARIF_SCHEMA, escape
 
 FORMATS = ("text", "json", "sarif")
-
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def render_text(outcomes: Sequence[Outcome], *, verbose: bool = False) -> str:
     """Each failure (``FILE:LINE: expected ..., got ...`` and the answer's explanation),
-    each pass too with ``verbose``, then the summary line."""
-    lines = []
+    each pass too with ``verbose``, then the summary line (control characters from the
+    input shown, not sent: :func:`sendmailcfg.lint.formats.escape`)."""
+    lines: list[str] = []
     for o in outcomes:
         if not o.passed:
-            lines.append(o.report())
+            lines.extend(escape(ln) for ln in o.report().split("\n"))
         elif verbose:
-            lines.append(f"{o.expectation.where}: ok {o.expectation.name} -> {o.got}")
+            lines.append(escape(f"{o.expectation.where}: ok {o.expectation.name} -> {o.got}"))
     lines.append(summary(outcomes))
     return "\n".join(lines)
 
