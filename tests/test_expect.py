@@ -424,3 +424,40 @@ def test_control_characters_are_shown_not_sent(www: Path) -> None:
     p = cli(str(f))
     assert p.returncode == 1
     assert "\x1b" not in p.stdout and "expected smtp \\e[2J, got local" in p.stdout
+
+
+def test_command_line_overrides_reach_the_top_level_only() -> None:
+    text = (
+        'config = "a"\nhostname = "a.example"\n[route]\n"root" = "local"\n'
+        '[site.b]\nconfig = "b"\n[site.b.route]\n"root" = "local"\n'
+    )
+    found, _ = parse_text(text, "t.toml", config="c", hostname="c.example", root="/r")
+    assert [(e.site.config, e.site.hostname, e.site.root) for e in found] == [
+        ("c", "c.example", "/r"),
+        ("b", None, None),
+    ]
+
+
+def test_another_engine_plugs_in_and_is_named() -> None:
+    import attrs
+
+    from sendmailcfg.expect.run import summary
+    from sendmailcfg.site import Delivery, route
+
+    @attrs.frozen
+    class CfDelivery(Delivery):
+        def as_json(self) -> dict[str, object]:
+            return {**Delivery.as_json(self), "engine": "cf"}
+
+    def by_cf(site: Site, address: str, absent: object) -> Delivery:
+        d = route(site, address)
+        return CfDelivery(**attrs.asdict(d, recurse=False))
+
+    conf = Configuration(Site.from_text(WWW_MC), router=by_cf)
+    found, _ = parse_text('[route]\n"root" = "local"\n[sender]\n"a" = "a@www.takaq.jp"\n', "t")
+    from sendmailcfg.expect import check
+
+    outcomes = [check(e, conf) for e in found]
+    assert [o.engine for o in outcomes] == ["cf", "model"]
+    assert conf.engine == "cf"
+    assert summary(outcomes) == "2 passed, 0 failed (engine cf, model)"

@@ -38,8 +38,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="answer with this .mc (or folder holding one) instead of the files' own config",
     )
-    parser.add_argument("--hostname", metavar="FQDN", help="this host's name (with --record)")
-    parser.add_argument("--root", metavar="DIR", help="look for files under DIR (with --record)")
+    parser.add_argument(
+        "--hostname", metavar="FQDN", help="this host's name (replaces the files' hostname)"
+    )
+    parser.add_argument(
+        "--root", metavar="DIR", help="look for the files the .mc names under DIR as well"
+    )
     parser.add_argument(
         "--format", choices=("text", "json", "sarif"), default="text", help="output format"
     )
@@ -113,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     expectations = []
     problems = []
     for path in files:
-        found, bad = load(path, config=args.config)
+        found, bad = load(path, config=args.config, hostname=args.hostname, root=args.root)
         expectations.extend(found)
         problems.extend(bad)
     if problems:

@@ -17,7 +17,7 @@ own settings (as ``route``, ``sender`` and ``query KIND --config`` answer them).
 from __future__ import annotations
 
 import os
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 from sendmailcfg.lint.config import LintConfig
@@ -29,6 +29,11 @@ from sendmailcfg.site.model import DbReader
 ENGINE = "model"
 """The engine that answers when the answer does not say (``route``'s JSON key ``engine``)."""
 
+Router = Callable[[Site, str, Collection[str]], Delivery]
+"""How a route question is answered: ``(site, address, no_such_users) -> answer``. The
+default is the model (:func:`sendmailcfg.site.route`); another engine plugs in here, as
+``route`` chooses it, and names itself in its answer's JSON (``engine``)."""
+
 
 class Configuration:
     """One configuration (a :class:`~sendmailcfg.site.Site`) and the questions asked of it.
@@ -38,8 +43,9 @@ class Configuration:
     of the same name does with ``--config``.
     """
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, *, router: Router | None = None) -> None:
         self.site = site
+        self._router = router
         self._findings: list[Finding] | None = None
 
     @classmethod
@@ -50,10 +56,12 @@ class Configuration:
         hostname: str | None = None,
         root: str | os.PathLike[str] | None = None,
         read_db: DbReader | None = None,
+        router: Router | None = None,
     ) -> Configuration:
         """Read a configuration (see :func:`sendmailcfg.site.load_site`); OSError or
-        ValueError when its .mc cannot be read."""
-        return cls(load_site(path, hostname=hostname, root=root, read_db=read_db))
+        ValueError when its .mc cannot be read. ``router``: see :data:`Router`."""
+        site = load_site(path, hostname=hostname, root=root, read_db=read_db)
+        return cls(site, router=router)
 
     @property
     def engine(self) -> str:
@@ -62,6 +70,8 @@ class Configuration:
 
     def route(self, address: str, *, no_such_users: Collection[str] = ()) -> Delivery:
         """Where ``address`` is delivered (``python -m sendmailcfg route``)."""
+        if self._router is not None:
+            return self._router(self.site, address, no_such_users)
         return route(self.site, address, no_such_users=no_such_users)
 
     def sender(self, address: str, *, mailer: str = "esmtp") -> SenderForms:

@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from sendmailcfg.expect.answers import ENGINE, Configuration, engine_of
+from sendmailcfg.expect.answers import ENGINE, Configuration, Router, engine_of
 from sendmailcfg.expect.schema import Expectation, SiteSpec
 from sendmailcfg.maps.routing import ERROR_MAILER
 from sendmailcfg.site.model import DbReader
@@ -111,21 +111,31 @@ def _shown(e: Expectation, fields: Mapping[str, str | None]) -> str:
 _Loader = Callable[[SiteSpec], Configuration]
 
 
-def load_configuration(spec: SiteSpec, read_db: DbReader | None = None) -> Configuration:
+def load_configuration(
+    spec: SiteSpec, read_db: DbReader | None = None, router: Router | None = None
+) -> Configuration:
     """The configuration a :class:`SiteSpec` names (OSError/ValueError when unreadable)."""
-    return Configuration.load(spec.config, hostname=spec.hostname, root=spec.root, read_db=read_db)
+    return Configuration.load(
+        spec.config, hostname=spec.hostname, root=spec.root, read_db=read_db, router=router
+    )
 
 
-def run(expectations: Iterable[Expectation], *, read_db: DbReader | None = None) -> list[Outcome]:
+def run(
+    expectations: Iterable[Expectation],
+    *,
+    read_db: DbReader | None = None,
+    router: Router | None = None,
+) -> list[Outcome]:
     """Check every expectation; each configuration is read once. One that cannot be read
-    fails each of its expectations with the reason."""
+    fails each of its expectations with the reason. ``read_db`` reads a ``.db`` found
+    without its source; ``router`` answers route questions (default: the model)."""
     loaded: dict[SiteSpec, Configuration | str] = {}
     out = []
     for e in expectations:
         key = attrs.evolve(e.site, name=None)
         if key not in loaded:
             try:
-                loaded[key] = load_configuration(key, read_db)
+                loaded[key] = load_configuration(key, read_db, router)
             except (OSError, ValueError) as exc:
                 loaded[key] = load_error(exc)
         out.append(check(e, loaded[key]))

@@ -141,11 +141,17 @@ class Problem:
         return f"{self.file}:{self.line}:{self.column}: {self.message}"
 
 
-def load(path: str, *, config: str | None = None) -> tuple[list[Expectation], list[Problem]]:
+def load(
+    path: str,
+    *,
+    config: str | None = None,
+    hostname: str | None = None,
+    root: str | None = None,
+) -> tuple[list[Expectation], list[Problem]]:
     """The expectations of the file at ``path`` and the problems found in it.
 
-    ``config`` replaces the top-level ``config`` key (a path as given, not relative
-    to the file). A file with problems must not be run.
+    ``config``, ``hostname`` and ``root`` replace the top-level keys of the same names
+    (paths as given, not relative to the file). A file with problems must not be run.
     """
     try:
         with open(path, "rb") as f:
@@ -157,19 +163,40 @@ def load(path: str, *, config: str | None = None) -> tuple[list[Expectation], li
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         return [], [Problem(path, line, 1, "not UTF-8; expected a TOML file (UTF-8)")]
-    return parse_text(text, path, config=config)
+    return parse_text(text, path, config=config, hostname=hostname, root=root)
 
 
 def parse_text(
-    text: str, path: str, *, config: str | None = None
+    text: str,
+    path: str,
+    *,
+    config: str | None = None,
+    hostname: str | None = None,
+    root: str | None = None,
 ) -> tuple[list[Expectation], list[Problem]]:
-    """The expectations of ``text`` (the file ``path``) and the problems found in it."""
+    """The expectations of ``text`` (the file ``path``) and the problems found in it
+    (``config``, ``hostname``, ``root``: as :func:`load`)."""
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return [], [_toml_problem(path, str(exc), text)]
     reader = _Reader(path, scan(text))
-    found = sorted(reader.document(doc, config), key=lambda e: (e.line, e.column))
+    top = reader.document(doc, config)
+    if hostname is not None or root is not None:
+        top = [
+            attrs.evolve(
+                e,
+                site=attrs.evolve(
+                    e.site,
+                    hostname=e.site.hostname if hostname is None else hostname,
+                    root=e.site.root if root is None else root,
+                ),
+            )
+            if e.site.name is None
+            else e
+            for e in top
+        ]
+    found = sorted(top, key=lambda e: (e.line, e.column))
     return found, sorted(reader.problems, key=lambda p: (p.line, p.column))
 
 
