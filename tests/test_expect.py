@@ -399,6 +399,8 @@ def test_record_then_change_then_test(www: Path) -> None:
     p = cli(str(snap))
     assert p.returncode == 1
     assert p.stdout.count("expected {") == 2  # both remote addresses moved; root did not
+    p = cli("--config", str(www / "www"), "--record", "root", str(snap))
+    assert p.returncode == 2 and "looks like a FILE" in p.stderr
     p = cli("--config", str(www / "www"), "--record", "a b")
     assert p.returncode == 2 and "malformed address" in p.stderr
     p = cli("--config", str(www / "www"), "--record", "root")

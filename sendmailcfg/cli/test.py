@@ -162,6 +162,14 @@ def _record(args: argparse.Namespace) -> int:
         print("test: --record writes one FILE (or standard output)", file=sys.stderr)
         return 2
     addresses = list(args.record)
+    for a in addresses:
+        if a.endswith(".toml"):
+            print(
+                f"test: {a!r} looks like a FILE, not an address: write it before --record "
+                "(test FILE --record ADDRESS...)",
+                file=sys.stderr,
+            )
+            return 2
     if args.record_from:
         try:
             with open(args.record_from, encoding="utf-8") as f:
