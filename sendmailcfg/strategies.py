@@ -8,7 +8,8 @@ sendmailcfg's own property tests use these. Every function returns a
 
 * names: :func:`labels`, :func:`host_names`, :func:`domain_names`, :func:`ipv4_addresses`,
   :func:`bracketed_hosts`;
-* addresses as sendmail tokenises them: :func:`local_parts`, :func:`addresses`;
+* addresses as sendmail tokenises them: :func:`local_parts`, :func:`addresses`,
+  :func:`tokenised_addresses`;
 * maps, per kind (``mailertable``, ``access``, ``virtusertable``, ``genericstable``,
   ``domaintable``, ``map``): :func:`map_keys`, :func:`map_values`, :func:`map_entries`,
   :func:`map_documents` (whole sources makemap builds with exit 0), and what makemap
@@ -70,6 +71,7 @@ __all__ = [
     "rejected_values",
     "separators",
     "source_chars",
+    "tokenised_addresses",
 ]
 
 MAX_LINE = 1022
@@ -123,6 +125,17 @@ def addresses(*, bare_users: bool = True, domains: Sequence[str] = ()) -> Search
     hosts = st.sampled_from(list(domains)) if domains else domain_names()
     qualified = st.builds(lambda u, h: f"{u}@{h}", local_parts(), hosts)
     return st.one_of(qualified, local_parts()) if bare_users else qualified
+
+
+def tokenised_addresses(
+    *, bare_users: bool = True, domains: Sequence[str] = ()
+) -> SearchStrategy[tuple[str, list[str]]]:
+    """``(address, tokens)``: an address of :func:`addresses` and the tokens sendmail's
+    tokeniser splits it into (words, and the operators ``.:%@!^/[]+`` one each), as
+    ``sendmail -bt`` prints them after ``input:``."""
+    from sendmailcfg.maps.routing import tokens
+
+    return addresses(bare_users=bare_users, domains=domains).map(lambda a: (a, tokens(a)))
 
 
 # -- maps: valid keys, values and entries per kind ---------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -136,6 +137,32 @@ def test_real_makemap_rejects_rejected_lines(oracle: oracle_mod.Oracle, line: st
     with tempfile.TemporaryDirectory() as d:
         status, messages = oracle.makemap([], "hash", Path(d) / "m", line.encode())
     assert status == 65, messages
+
+
+@pytest.mark.oracle
+def test_sendmail_tokenises_addresses_as_the_strategy_says(oracle: oracle_mod.Oracle) -> None:
+    from sendmailcfg.maps.routing import tokens
+    from tests.oracle.site import SiteOracle
+
+    samples: list[tuple[str, list[str]]] = []
+
+    @given(s.tokenised_addresses())
+    @settings(max_examples=20, database=None)
+    def collect(pair: tuple[str, list[str]]) -> None:
+        samples.append(pair)
+
+    collect()
+    samples.append(("Ken.Ito+list@mail-2.takaq.jp", tokens("Ken.Ito+list@mail-2.takaq.jp")))
+    d = oracle_mod.workdir()
+    try:
+        so = SiteOracle(oracle, d, "")
+        outs = oracle.run_bt_each(so.cf, [f"3 {a}" for a, _ in samples])
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    for (address, toks), out in zip(samples, outs, strict=True):
+        m = re.search(r"canonify\s+input: (.*)", out)
+        assert m is not None, out
+        assert m.group(1).split(" ") == toks, (address, out)
 
 
 @pytest.mark.oracle
