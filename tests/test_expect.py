@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sendmailcfg import strategies
 from sendmailcfg.expect import Configuration, parse_text, run
 from sendmailcfg.expect.record import read_addresses, record
 from sendmailcfg.expect.tomlpos import scan
@@ -463,3 +464,30 @@ def test_another_engine_plugs_in_and_is_named() -> None:
     assert [o.engine for o in outcomes] == ["cf", "model"]
     assert conf.engine == "cf"
     assert summary(outcomes) == "2 passed, 0 failed (engine cf, model)"
+
+
+@given(
+    st.lists(
+        st.tuples(
+            strategies.addresses(),
+            st.sampled_from(['"local"', '"relay [mmr.plala.or.jp]"', '{ mailer = "esmtp" }']),
+            st.sampled_from(["", "  ", "\n# a comment\n", "\n\n"]),
+        ),
+        min_size=1,
+        max_size=8,
+        unique_by=lambda t: t[0],
+    )
+)
+def test_every_expectation_points_at_its_own_line(
+    rows: list[tuple[str, str, str]],
+) -> None:
+    text = "# expectations\n[route]\n" + "".join(
+        f"{json.dumps(a)} = {v}{gap}\n" for a, v, gap in rows
+    )
+    found, problems = parse_text(text, "t.sendmail-test.toml")
+    assert problems == []
+    lines = text.splitlines()
+    assert [e.query for e in found] == [a for a, _, _ in rows]
+    for e in found:
+        assert lines[e.line - 1].startswith(json.dumps(e.query) + " = ")
+        assert e.column == 1
