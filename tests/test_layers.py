@@ -40,8 +40,11 @@ LAYERS: dict[str, float] = {
     "sendmailcfg.site": 2.5,  # the whole configuration: reads maps/ and mc/, read by output/lint
     "sendmailcfg.output": 3,
     "sendmailcfg.lint": 3,
+    "sendmailcfg.strategies": 3,  # public hypothesis strategies (for tests, ours and users')
+    "sendmailcfg.expect": 3,  # expectation files: asks site/ and lint/ (the `test` command)
     "sendmailcfg.cli": 4,
     "sendmailcfg.__main__": 4,
+    "sendmailcfg.pytest_plugin": 4,  # opt-in pytest plugin: expectation files as tests
 }
 SIBLINGS_APART = {
     ("sendmailcfg.maps", "sendmailcfg.mc"),

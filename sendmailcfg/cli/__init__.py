@@ -34,6 +34,7 @@ COMMANDS = (
     "sendmailcfg.cli.bt",
     "sendmailcfg.cli.completion",
     "sendmailcfg.cli.man",
+    "sendmailcfg.cli.test",
 )
 """Command modules, in help order."""
 
