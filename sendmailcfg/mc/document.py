@@ -293,14 +293,9 @@ class McDocument:
         from sendmailcfg.mc.splice import splice_span
 
         offsets = self.offsets()
-        before, model = self._tree, self._model
+        before = self._tree
         self._tree, first, old_stop, new_stop = splice_span(self._tree, reps, offsets)
-        # the new views reuse the statements of the items the edit kept (when asked for)
-        span = (first, old_stop, new_stop)
-        previous = None  # reused only when its statements were read (else nothing to reuse)
-        if model is not None and model._flat is not None:
-            previous = (model, before.text, offsets, span)
-        self._model = McModel(self._tree.text, self._tree, previous=previous)
+        self._model = McModel(self._tree.text, self._tree)  # its views: read anew when asked
         # the offsets of the kept items: the same before the edit, moved after it
         new_offsets = offsets[:first]
         pos = offsets[first]
