@@ -20,6 +20,7 @@ import attrs
 
 from sendmailcfg.lint.config import LintConfig
 from sendmailcfg.lint.rules import Rule, load_rules
+from sendmailcfg.textdiff import Edit
 
 SEVERITIES = ("error", "warning", "info")
 """Severities, most serious first; ``error`` and ``warning`` make the exit status 1."""
@@ -27,16 +28,10 @@ SEVERITIES = ("error", "warning", "info")
 T = TypeVar("T")
 
 
-@attrs.frozen
-class Fix:
-    """Replace ``text[start:end]`` of the file with ``replacement`` (offsets in characters).
-
-    Only rules whose metadata says ``FIX = "safe"`` attach one (see ``lint --fix``).
-    """
-
-    start: int
-    end: int
-    replacement: str
+Fix = Edit
+"""A lint fix is a text :class:`~sendmailcfg.textdiff.Edit`, the type ``.mc`` edits use
+(``Fix(start, end, replacement)``; only rules whose metadata says ``FIX = "safe"`` attach one,
+see ``lint --fix``)."""
 
 
 @attrs.frozen

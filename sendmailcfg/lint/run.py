@@ -112,16 +112,6 @@ def lint_paths(
 def apply_fixes(text: str, findings: Iterable[Finding]) -> tuple[str, int]:
     """``text`` with the fixes of ``findings`` applied (overlapping ones: the first wins):
     ``(new text, number applied)``. Every byte outside the fixed spans stays as it was."""
-    fixes = sorted({f.fix for f in findings if f.fix is not None}, key=lambda x: (x.start, x.end))
-    out = []
-    pos = 0
-    applied = 0
-    for fix in fixes:
-        if fix.start < pos or fix.end > len(text):
-            continue  # overlaps one already applied: the next round of --fix gets it
-        out.append(text[pos : fix.start])
-        out.append(fix.replacement)
-        pos = fix.end
-        applied += 1
-    out.append(text[pos:])
-    return "".join(out), applied
+    from sendmailcfg.textdiff import apply_edits
+
+    return apply_edits(text, (f.fix for f in findings if f.fix is not None))

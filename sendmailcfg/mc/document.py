@@ -48,9 +48,9 @@ from sendmailcfg.syntax.mc_parser import parse_mc_tree
 T = TypeVar("T")
 
 if TYPE_CHECKING:
-    from sendmailcfg.mc.edit import Edit
-    from sendmailcfg.mc.splice import Replacement
+    from sendmailcfg.mc.edit import EditPlan
     from sendmailcfg.protocol import Document
+    from sendmailcfg.textdiff import Edit
 
 
 class Defines(MutableMapping[str, str]):
@@ -279,12 +279,12 @@ class McDocument:
             self._offsets = item_offsets(self._tree)
         return self._offsets
 
-    def apply(self, replacements: list[Replacement] | tuple[Replacement, ...]) -> bool:
+    def apply(self, replacements: list[Edit] | tuple[Edit, ...]) -> bool:
         r"""Replace spans of the text by splicing tree nodes (see :mod:`~sendmailcfg.mc.splice`).
 
         >>> doc = McDocument.from_text("MAILER(smtp)\n")
-        >>> from sendmailcfg.mc.splice import Replacement
-        >>> doc.apply([Replacement(0, 0, "OSTYPE(linux)\n")]), doc.ostype
+        >>> from sendmailcfg.textdiff import Edit
+        >>> doc.apply([Edit(0, 0, "OSTYPE(linux)\n")]), doc.ostype
         (True, 'linux')
         """
         reps = [r for r in replacements if self._tree.text[r.start : r.end] != r.new]
@@ -323,7 +323,7 @@ class McDocument:
             self._prefix_memo[key] = compute()
         return self._prefix_memo[key][0]  # type: ignore[return-value]
 
-    def _run(self, edit: Edit | None) -> bool:
+    def _run(self, edit: EditPlan | None) -> bool:
         if edit is None:
             return False
         tree, model, offsets = self._tree, self._model, self._offsets
