@@ -8,20 +8,17 @@ import re
 import sys
 from typing import TYPE_CHECKING
 
+from sendmailcfg.kinds import DECLARED
+
 if TYPE_CHECKING:
     from sendmailcfg.site import Site
 
 NAME = "query"
 HELP = "ask what sendmail decides with one map: mailertable, access, virtusertable, ..."
 
-QUERY_KINDS: tuple[str, ...] = (
-    "sendmailcfg.cli.query_mailertable",
-    "sendmailcfg.cli.query_access",
-    "sendmailcfg.cli.query_virtusertable",
-    "sendmailcfg.cli.query_genericstable",
-    "sendmailcfg.cli.query_domaintable",
-)
-"""Modules with ``NAME``, ``HELP``, ``configure`` and ``run``, one per map kind."""
+QUERY_KINDS: tuple[str, ...] = tuple(k.query for k in DECLARED if k.query)
+"""Modules with ``NAME``, ``HELP``, ``configure`` and ``run``, one per map kind
+(:data:`sendmailcfg.kinds.DECLARED`)."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

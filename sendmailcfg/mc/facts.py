@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from sendmailcfg.kinds import DECLARED
+
 if TYPE_CHECKING:
     from sendmailcfg.mc.document import McDocument
     from sendmailcfg.mc.model import MacroCall, McModel
@@ -41,14 +43,8 @@ TABLE_FEATURES: dict[str, str] = {
 """FEATUREs whose first argument is a map spec -> the file name under MAIL_SETTINGS_DIR
 they read when it is empty (``feature/*.m4``: ``DATABASE_MAP_TYPE MAIL_SETTINGS_DIR`name'``)."""
 
-FEATURE_OF_KIND: dict[str, str] = {
-    "access": "access_db",
-    "domaintable": "domaintable",
-    "genericstable": "genericstable",
-    "mailertable": "mailertable",
-    "virtusertable": "virtusertable",
-}
-"""Map kind -> the FEATURE that makes sendmail read it."""
+FEATURE_OF_KIND: dict[str, str] = {k.name: k.feature for k in DECLARED if k.feature}
+"""Map kind -> the FEATURE that makes sendmail read it (:data:`sendmailcfg.kinds.DECLARED`)."""
 
 FILE_MAP_CLASSES = frozenset({"hash", "btree", "dbm", "cdb", "implicit"})
 """Map classes whose database makemap builds from a text source (others: ldap, socket...)."""
