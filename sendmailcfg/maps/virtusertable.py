@@ -112,6 +112,17 @@ class VirtuserResolution:
     domain: str | None = None
     """The domain as Parse1 saw it (``localhost`` renamed ``host_name``), or None."""
 
+    def as_json(self, query: str | None = None) -> dict[str, object]:
+        """The JSON object ``query virtusertable --json`` prints (``query``: as given)."""
+        return answer_json(
+            self.address if query is None else query, self.key, self.result, self.error, self.line
+        )
+
+    def summary(self, query: str | None = None) -> str:
+        """One line: ``QUERY -> RESULT (line N: KEY)`` (or the error reply)."""
+        q = self.address if query is None else query
+        return answer_summary(q, self.key, self.result, self.error, self.line, self.looked_up)
+
     def explain(self) -> str:
         """The answer in words, then every key tried and what it found.
 
@@ -165,6 +176,38 @@ def _explain(
 CODES_NAMING_THE_ADDRESS = frozenset({"050", "250", "252", "450", "550", "553"})
 """Reply codes whose text sendmail starts with ``<address>...`` (``err.c``'s ``fmtmsg()``;
 measured for every 4xx/5xx code with ``sendmail -bs``): 421, 451, 452, 552, 554... have none."""
+
+
+def answer_json(
+    query: str, key: str | None, result: str | None, error: VirtuserError | None, line: int | None
+) -> dict[str, object]:
+    """The JSON object of one virtusertable, genericstable or domaintable answer
+    (``query KIND --json``): address, key, result, error, line."""
+    return {
+        "address": query,
+        "key": key,
+        "result": result,
+        "error": None if error is None else {"code": error.code, "reply": error.reply},
+        "line": line,
+    }
+
+
+def answer_summary(
+    query: str,
+    key: str | None,
+    result: str | None,
+    error: VirtuserError | None,
+    line: int | None,
+    looked_up: bool = True,
+) -> str:
+    """One answer as a line: ``QUERY -> RESULT (line N: KEY)``."""
+    if error is not None:
+        return f"{query} -> error: {error.reply} (line {line}: {key})"
+    if result is not None:
+        return f"{query} -> {result} (line {line}: {key})"
+    if not looked_up:
+        return f"{query} -> not looked up"
+    return f"{query} -> no entry"
 
 
 def error_reply(status: str, text: str, address: str) -> str:

@@ -105,10 +105,13 @@ class Delivery:
         """The final delivery as a triple."""
         return Route(self.mailer, self.host, self.user)
 
+    def summary(self) -> str:
+        """One line: ``ADDRESS -> ROUTE (decided_by)``."""
+        return f"{self.address} -> {describe(self.route)} ({self.decided_by})"
+
     def explain(self) -> str:
         """The answer, then one line per step."""
-        head = f"{self.address} -> {describe(self.route)} ({self.decided_by})"
-        return "\n".join([head, *(f"  {s}" for s in self.steps)])
+        return "\n".join([self.summary(), *(f"  {s}" for s in self.steps)])
 
     def as_json(self) -> dict[str, object]:
         """The JSON object ``route --json`` prints."""

@@ -216,6 +216,36 @@ class Resolution:
         route = self._route
         return route[2] if isinstance(route, tuple) else route.user
 
+    def as_json(self, query: str | None = None) -> dict[str, object]:
+        """The JSON object ``query mailertable --json`` prints (``query``: as given)."""
+        decided = self.reason == "mailertable"
+        route = self.route
+        return {
+            "address": self.query if query is None else query,
+            "key": self.key,
+            "mailer": route.mailer if decided else None,
+            "host": route.host if decided else None,
+            "user": route.user if decided else None,
+            "line": self.line,
+            "value": self.value,
+            "reason": self.reason,
+            "route": {"mailer": route.mailer, "host": route.host, "user": route.user},
+        }
+
+    def summary(self, query: str | None = None) -> str:
+        """One line: ``QUERY -> ROUTE (why)``."""
+        if self.reason == "mailertable":
+            why = f"line {self.line}: {self.key}"
+        else:
+            why = {
+                "default": "no entry: default route",
+                "smart-host": "no entry: SMART_HOST",
+                "local": "local name",
+                "ip-literal": "IP literal",
+                "invalid": "invalid address",
+            }[self.reason]
+        return f"{self.query if query is None else query} -> {describe(self.route)} ({why})"
+
     def explain(self) -> str:
         """The keys tried, in order, and which one decided: one line each."""
         lines = [f"{self.query} -> {describe(self.route)}"]
