@@ -809,7 +809,6 @@ class Unmodelled:
 
 
 _M_LINE = re.compile(r"^M([A-Za-z0-9_-]+),", re.M)
-_CW_LINE = re.compile(r"^C\{?w\}?[ \t]*([^\n]*)", re.M)
 
 
 @attrs.frozen
@@ -821,11 +820,13 @@ class McFacts:
     custom_mailers: tuple[str, ...] = ()
     """Mailer names of ``M`` lines written under MAILER_DEFINITIONS."""
     raw_class_w: tuple[str, ...] = ()
-    """Names added to class {w} by raw ``Cw`` lines (LOCAL_CONFIG)."""
+    """Names added to class {w} by raw ``Cw`` lines (anywhere m4 passes them through)."""
     opaque: bool = False
     """True when a ``DOMAIN()`` or ``HACK()`` file of the site's own may declare more FEATUREs."""
     unmodelled: tuple[Unmodelled, ...] = ()
     """What the model does not follow (see :func:`unmodelled`), in file order."""
+    class_w_files: tuple[str, ...] = ()
+    """The files of raw ``Fw`` lines as written (``-o /etc/mail/local-host-names``)."""
 
     def named(self, *names: str) -> list[Call]:
         """Calls of these macros (``FEATURE``, ``MAILER``, ``define``...)."""
@@ -984,16 +985,52 @@ def mc_facts(source: McDocument | McModel, path: str | None = None) -> McFacts:
         ):
             opaque = True
     mailers: list[str] = []
-    class_w: list[str] = []
     for section in model.sections:
         if section.name == "MAILER_DEFINITIONS":
             mailers.extend(_M_LINE.findall(section.body))
-        elif section.name == "LOCAL_CONFIG":
-            for words in _CW_LINE.findall(section.body):
-                class_w.extend(words.split())
+    class_w, class_w_files = class_w_lines(model)
     return McFacts(
-        path, tuple(calls), tuple(mailers), tuple(class_w), opaque, unmodelled(model, calls)
+        path,
+        tuple(calls),
+        tuple(mailers),
+        class_w,
+        opaque,
+        unmodelled(model, calls),
+        class_w_files,
     )
+
+
+_CLASS_W_LINE = re.compile(r"^([CF])(?:w|\{w\})([^\n]*)", re.M)
+
+
+def class_w_lines(model: McModel) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    r"""Names and files class ``w`` gets from raw ``Cw``/``Fw`` lines, wherever m4 passes
+    them through to the ``.cf`` (``LOCAL_CONFIG``, or plain text after ``divert(0)``);
+    text m4 throws away (``divert(-1)``, ``dnl``) or hands to a macro does not count.
+
+    >>> from sendmailcfg.mc import parse_mc
+    >>> doc = parse_mc("divert(0)dnl\nCwa.example b.example dnl c\nFw-o /etc/x\n")
+    >>> class_w_lines(doc.model)
+    (('a.example', 'b.example'), ('-o /etc/x',))
+    """
+    text = model.text
+    words: list[str] = []
+    files: list[str] = []
+    spans = [(s.start, s.end) for s in model.statements if not s.bare]
+    for m in _CLASS_W_LINE.finditer(text):
+        at = m.start()
+        if any(a <= at < b for a, b in spans) or diversion_at(model, at) < 0:
+            continue
+        body = m.group(2).split(" dnl", 1)[0].split("\tdnl", 1)[0].strip()
+        if m.group(1) == "F":
+            if body:
+                files.append(body)
+            continue
+        for word in body.split():
+            if word.startswith(("#", "dnl")):
+                break
+            words.append(word)
+    return tuple(words), tuple(files)
 
 
 def unmodelled(model: McModel, calls: Iterable[Call]) -> tuple[Unmodelled, ...]:

@@ -381,6 +381,11 @@ class McModel:
         return self._findings
 
     @property
+    def text(self) -> str:
+        """The text the model was made from."""
+        return self._text
+
+    @property
     def calls(self) -> tuple[MacroCall, ...]:
         """Every live call, nested ones included, in source order."""
         return self._f().calls

@@ -368,10 +368,22 @@ class Site:
                     self._add("R", c.words, self.path, c.call.line, macro)
             elif macro.endswith("_FILE") and macro[:-5] in _CLASS_OF:
                 self._class_file(_CLASS_OF[macro[:-5]], c.value.strip(), c.call.line, macro)
+        from sendmailcfg.mc.catalogue import IMPLIED_CLASS_WORDS
+
+        for s in self.mc.statements:  # DOMAIN(`generic') is EXPOSED_USER(`root') too
+            if s.name in ("DOMAIN", "OSTYPE", "FEATURE") and not s.bare:
+                what = f"{s.name}(`{s.value(0).strip()}')"
+                for cls, word in IMPLIED_CLASS_WORDS.get((s.name, s.value(0).strip()), ()):
+                    self._add(cls, [word], self.path, s.line, what)
         config = next((s for s in self.mc.sections if s.name == "LOCAL_CONFIG"), None)
         self._add(
             "w", self.facts.raw_class_w, self.path, config.line if config else None, "Cw line"
         )
+        for name in self.facts.class_w_files:  # Fw lines: -o optional, a scanf pattern after
+            optional = name.startswith("-o")
+            words = (name[2:] if optional else name).split()
+            if words:
+                self._class_file("w", words[0], None, "Fw line", optional=optional)
         cw_file = self.facts.cw_file()
         if cw_file is not None:
             self._class_file("w", cw_file, self.feature_line.get("use_cw_file"), "use_cw_file")
