@@ -319,6 +319,14 @@ class _Walk:
             return None
         return _delivered(Route("relay", join(toks), f"{local}@{host.rstrip('.')}"))
 
+    def _has_smtp(self) -> bool:
+        """Whether the .mc defines the SMTP mailers (``MAILER(`smtp')``; msp and nullclient
+        add it themselves)."""
+        facts = self.site.facts
+        return any(c.first == "smtp" for c in facts.mailers()) or any(
+            facts.has_feature(f) for f in ("msp", "nullclient")
+        )
+
     def _mailers(self) -> frozenset[str]:
         return self.site.mailers
 
@@ -385,6 +393,9 @@ class _Walk:
             return _Parsed(r.route, "error")
         if r.reason == "mailertable":
             return _Parsed(r.route, "mailertable")
+        if not self._has_smtp() and sh is None:
+            self.step("no MAILER(`smtp'): sendmail has no mailer for other hosts")
+            return self.error("5.1.2", f'"553 Unrecognized host name "{host}')
         if r.reason == "smart-host" or (r.reason == "ip-literal" and sh is not None):
             self.step(f"SMART_HOST {sh.value if sh else ''} takes mail for every other host", sh)
             return _Parsed(r.route, "smart-host")
