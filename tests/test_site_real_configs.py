@@ -238,3 +238,42 @@ def test_without_mailer_smtp_other_hosts_are_unrecognized(oracle: Oracle) -> Non
             assert (d.mailer, d.host, d.user) == (t.mailer, t.host, t.user), address
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("probe", [True, False])
+def test_interface_probing_puts_this_machines_addresses_in_class_w(
+    oracle: Oracle, probe: bool
+) -> None:
+    """Without confDONT_PROBE_INTERFACES sendmail adds [ADDR] of every interface to class w;
+    the model does for the addresses it is given (here: those sendmail found)."""
+    import re
+    import shutil
+
+    from tests.oracle import ORACLE_HOST, workdir
+    from tests.oracle.site import offline_head, parse_triple
+
+    folder = workdir()
+    try:
+        head = offline_head(folder, ORACLE_HOST)
+        if probe:
+            head = head.replace("define(`confDONT_PROBE_INTERFACES', `True')dnl\n", "")
+        mc = head + "MAILER(`local')dnl\nMAILER(`smtp')dnl\n"
+        cf, err, status = oracle.mc2cf(mc)
+        assert status == 0, err
+        (folder / "sendmail.cf").write_text(cf, encoding="latin-1")
+        (w,) = oracle.run_bt_each(folder / "sendmail.cf", ["$=w"])
+        found = re.findall(r"(?m)^\[(?:IPv6:)?([0-9A-Fa-f:.]+)\]$", w)
+        probed = [a for a in found if a != "127.0.0.1"]
+        assert not probed or probe
+        asked = ["192.0.2.254", *probed]  # not an interface, and the machine's own
+        given = probed if probe else ["192.0.2.254"]  # without probing they do not count
+        site = Site(parse_mc(mc), hostname=ORACLE_HOST, interfaces=given)
+        addresses = [f"u@[{a}]" if ":" not in a else f"u@[IPv6:{a}]" for a in asked]
+        outs = oracle.run_bt_each(folder / "sendmail.cf", [f"/parse {a}" for a in addresses])
+        for address, out in zip(addresses, outs, strict=True):
+            t = parse_triple(out)
+            d = route(site, address)
+            assert (d.parse.mailer, d.parse.host) == (t.mailer, t.host), (address, w)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
