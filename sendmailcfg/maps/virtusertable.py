@@ -401,24 +401,7 @@ class VirtusertableDocument(MapDocument):
         probes = tuple(run.probes)
         tried = tuple(p.key for p in probes)
         found = next((p for p in reversed(probes) if p.entry is not None), None)
-        result: str | None = None
-        error: VirtuserError | None = None
-        m = match(_ERROR_ENHANCED, w)
-        if m is not None:
-            status = ".".join(t[0] for t in m[:3])
-            text = reply_text(m[3])
-            error = VirtuserError(status, error_reply(status, text, address), text)
-        else:
-            m = match(_ERROR_PLAIN, w)
-            if m is not None:
-                status = _dequote(m[0][0])
-                text = reply_text(m[1])
-                error = VirtuserError(status, error_reply(status, text, address), text)
-            else:
-                m = match(_RECURSE, w)
-                if m is not None and found is not None and found.value is not None:
-                    value = found.value
-                    result = value if m[0] == tokenize(value) else join_key(m[0])
+        result, error = _outcome(w, found, address)
         if found is None or (result is None and error is None):
             return VirtuserResolution(
                 address, None, None, None, None, None, tried, True, probes, dom
@@ -454,6 +437,28 @@ class VirtusertableDocument(MapDocument):
             entire_domain=entire_domain,
             host_name=host_name,
         ).explain()
+
+
+def _outcome(
+    w: list[str], found: MapProbe | None, address: str
+) -> tuple[str | None, VirtuserError | None]:
+    """``(result, error)`` of the workspace the lookups left (Parse1's last rules: an
+    ``error:`` value becomes ``$#error``, anything else is resolved again)."""
+    m = match(_ERROR_ENHANCED, w)
+    if m is not None:
+        status = ".".join(t[0] for t in m[:3])
+        text = reply_text(m[3])
+        return None, VirtuserError(status, error_reply(status, text, address), text)
+    m = match(_ERROR_PLAIN, w)
+    if m is not None:
+        status = _dequote(m[0][0])
+        text = reply_text(m[1])
+        return None, VirtuserError(status, error_reply(status, text, address), text)
+    m = match(_RECURSE, w)
+    if m is not None and found is not None and found.value is not None:
+        value = found.value
+        return (value if m[0] == tokenize(value) else join_key(m[0])), None
+    return None, None
 
 
 def _look(run: _Lookups, key: list[str], args: tuple[list[str], ...], default: str) -> list[str]:
