@@ -91,7 +91,7 @@ def _value_before(defines: Sequence[Define], name: str, call: MacroCall) -> str 
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
-    doc = file.doc
+    doc = file.mc
     stmts = [s for s in doc.statements if not s.bare]
     yield from _ostype_problems(doc, stmts)
     yield from _mailer_problems([s for s in stmts if s.name == "MAILER"])
