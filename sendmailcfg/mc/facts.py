@@ -1053,6 +1053,11 @@ def unmodelled(model: McModel, calls: Iterable[Call]) -> tuple[Unmodelled, ...]:
     seen: set[str] = set()
     for c in calls:
         name = c.first
+        if c.name == "MAILER" and name == "uucp" and "MAILER(uucp)" not in seen:
+            seen.add("MAILER(uucp)")
+            why = "the model does not route UUCP (host!user, .UUCP) addresses"
+            found.append(Unmodelled("MAILER(`uucp')", why, c.line))
+            continue
         if c.name != "FEATURE" or name in seen or name in catalogue.MODELLED_FEATURES:
             continue
         seen.add(name)
