@@ -33,16 +33,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import attrs
 
 from sendmailcfg.maps.access.tokens import join_key, match, reply_text, same, tokenize
 from sendmailcfg.maps.document import LocatedEntry, MapDocument
 from sendmailcfg.maps.keys import fold
-
-if TYPE_CHECKING:
-    from sendmailcfg.maps.access.document import AccessDocument
 
 FEATURES = ("lookupdotdomain", "relay_hosts_only", "skip", "blocklist_recipients", "delay_checks")
 """Feature names the decisions understand (``skip`` is ``FEATURE(`access_db', ..., `skip')``)."""
@@ -97,8 +94,38 @@ def name_addr(text: str, what: str) -> tuple[str, str]:
     return name, addr
 
 
+class _Checks(Protocol):
+    """What :func:`ask` needs of a document (an :class:`~sendmailcfg.maps.AccessDocument`)."""
+
+    def check_connect(
+        self, name: str | None, addr: str | None, *, features: Iterable[str] = ()
+    ) -> AccessDecision: ...
+
+    def check_from(
+        self,
+        address: str,
+        *,
+        client: Client | None = None,
+        features: Iterable[str] = (),
+        local_names: Iterable[str] = (),
+        host_name: str | None = None,
+    ) -> AccessDecision: ...
+
+    def check_to(
+        self,
+        address: str,
+        *,
+        client: Client | None = None,
+        sender: str | None = None,
+        features: Iterable[str] = (),
+        local_names: Iterable[str] = (),
+        relay_domains: Iterable[str] = (),
+        host_name: str | None = None,
+    ) -> AccessDecision: ...
+
+
 def ask(
-    doc: AccessDocument,
+    doc: _Checks,
     query: str,
     *,
     features: Iterable[str] = (),
