@@ -32,6 +32,7 @@ LAYERS: dict[str, float] = {
     "sendmailcfg.fileio": 0,
     "sendmailcfg.textdiff": 0,
     "sendmailcfg.protocol": 0,
+    "sendmailcfg.kinds": 0,
     "sendmailcfg.syntax": 1,
     "sendmailcfg.maps": 2,
     "sendmailcfg.mc": 2,

@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 
 from sendmailcfg import EditError
 from sendmailcfg.mc import McDocument
-from sendmailcfg.mc.splice import Replacement, splice
+from sendmailcfg.mc.splice import splice
 from sendmailcfg.syntax.mc_nodes import McItem, walk
 from sendmailcfg.syntax.mc_parser import parse_mc_tree
+from sendmailcfg.textdiff import Edit
 from tests.test_mc_syntax import m4_ish
 
 pieces = st.sampled_from(
@@ -52,7 +53,7 @@ def test_splice_builds_the_tree_a_fresh_parse_builds(text: str, data: st.DataObj
     end = data.draw(st.integers(start, len(text)))
     new = data.draw(snippets)
     tree = parse_mc_tree(text)
-    got = splice(tree, [Replacement(start, end, new)])
+    got = splice(tree, [Edit(start, end, new)])
     expected = parse_mc_tree(text[:start] + new + text[end:])
     assert got.text == expected.text
     assert _shape(got.items) == _shape(expected.items)
@@ -71,7 +72,7 @@ def test_untouched_nodes_are_the_same_objects() -> None:
 
 def test_overlapping_replacements_are_refused() -> None:
     with pytest.raises(ValueError, match="overlapping"):
-        splice(parse_mc_tree("abc"), [Replacement(0, 2, ""), Replacement(1, 3, "")])
+        splice(parse_mc_tree("abc"), [Edit(0, 2, ""), Edit(1, 3, "")])
 
 
 names = st.sampled_from(["SMART_HOST", "confCW_FILE", "confNEW_THING", "MAIL_HUB"])

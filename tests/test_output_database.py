@@ -266,14 +266,13 @@ def test_binding_backend_still_works(tmp_path: Path) -> None:
     assert sorted(read_map(tmp_path / "access", backend="berkeleydb")) == sorted(
         read_map(tmp_path / "access", backend="pure")
     )
-    with pytest.warns(DeprecationWarning, match="'bdb' is deprecated"):
-        assert build(b"a b\n", tmp_path / "m", backend="bdb").backend == "berkeleydb"
 
 
-def test_deprecated_backend_names(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_backend_names(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(system_makemap, "find", lambda: "/nonexistent/makemap")
-    with pytest.warns(DeprecationWarning, match="use 'makemap'"):
-        assert database.choose_backend("system") == ("makemap", "/nonexistent/makemap")
+    assert database.choose_backend("makemap") == ("makemap", "/nonexistent/makemap")
+    with pytest.raises(ValueError, match="unknown backend 'bdb'"):
+        database.choose_backend("bdb")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="unknown backend 'nosuch'"):
         database.choose_backend("nosuch")  # type: ignore[arg-type]
 
@@ -443,20 +442,6 @@ def test_full_disk_with_the_binding(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.undo()
     assert read_map(tmp_path / "m") == [(b"old", b"map")]
     assert leftovers(tmp_path) == []
-
-
-def test_old_reader_names_warn_and_still_read(tmp_path: Path) -> None:
-    import warnings
-
-    from sendmailcfg.output import dump, dump_text
-
-    build(b"k v\n", tmp_path / "m")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        assert dump(tmp_path / "m") == read_map(tmp_path / "m") == [(b"k", b"v")]
-        assert dump_text(tmp_path / "m") == read_map_text(tmp_path / "m") == b"k\tv\n"
-    assert [w.category for w in caught] == [DeprecationWarning, DeprecationWarning]
-    assert "read_map()" in str(caught[0].message)
 
 
 def test_output_compare_is_the_function_whatever_is_imported_first() -> None:

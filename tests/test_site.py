@@ -264,12 +264,13 @@ def test_host_case_does_not_change_the_route(user: str, labels: list[str], upper
 
 def test_a_dj_line_wins_over_confdomain_name_and_m_is_the_machines() -> None:
     site = Site.from_text(
-        "define(`confDOMAIN_NAME', `www.takaq.jp')dnl\nLOCAL_CONFIG\nDjraw.takaq.jp\n",
+        "define(`confDOMAIN_NAME', `www.takaq.jp')dnl\nMAILER(`smtp')dnl\n"
+        "LOCAL_CONFIG\nDjraw.takaq.jp\n",
         hostname="box.lan.example",
     )
     assert site.j is not None and (site.j.value, site.j.line, site.j.what) == (
         "raw.takaq.jp",
-        3,
+        4,
         "Dj line",
     )
     assert (site.domain, site.m) == ("takaq.jp", "lan.example")

@@ -14,9 +14,9 @@ import pytest
 
 from sendmailcfg.cli import main
 from sendmailcfg.mc import parse_mc
-from sendmailcfg.site import Site, route
+from sendmailcfg.site import Site, route, sender
 from tests.oracle import Oracle
-from tests.test_site_oracle import Config, check_routes
+from tests.test_site_oracle import Config, check_routes, check_senders
 
 REDIRECT = Config(
     "redirect",
@@ -162,3 +162,118 @@ def test_a_domain_name_of_macros_is_the_machines_name() -> None:
     assert site.j is not None and site.j.value == "mx.example.org"
     assert site.define("confDOMAIN_NAME") is not None
     assert site.define("confDOMAIN_NAME").value == "$w.$m"  # type: ignore[union-attr]
+
+
+# -- the long tail: what real .mc files write, against sendmail -----------------------------
+
+TAIL = [
+    Config("hub-with-dot", "define(`MAIL_HUB', `hub.example.')dnl\n"),
+    Config("smart-host-with-dot", "define(`SMART_HOST', `relay.example.')dnl\n"),
+    Config("smart-host-of-macros", "define(`SMART_HOST', `relay.$m')dnl\n"),
+    Config(
+        "cw-after-divert-0",
+        "divert(0)dnl\nCwcw.example other.example\ndnl\n",
+        hosts=("cw.example", "other.example"),
+    ),
+    Config(
+        "cw-and-fw-in-local-config",
+        "LOCAL_CONFIG\nCwcw.example\nFw-o DIR/lhn\n",
+        files={"lhn": "fw.example\n"},
+        hosts=("cw.example", "fw.example"),
+    ),
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("cfg", TAIL, ids=[c.name for c in TAIL])
+def test_the_long_tail_routes_as_sendmail(oracle: Oracle, cfg: Config) -> None:
+    assert check_routes(oracle, cfg) > 0
+
+
+@pytest.mark.oracle
+def test_domain_generic_exposes_root(oracle: Oracle) -> None:
+    """DOMAIN(`generic') says EXPOSED_USER(`root'): root is never masqueraded."""
+    cfg = Config("generic-masq", "DOMAIN(`generic')dnl\nMASQUERADE_AS(`masq.example')dnl\n")
+    check_senders(oracle, cfg, ("esmtp", "local"))
+
+
+def test_domain_generic_exposes_root_without_sendmail() -> None:
+    site = Site.from_text(
+        "DOMAIN(`generic')dnl\nMASQUERADE_AS(`masq.example')dnl\nMAILER(`smtp')dnl\n",
+        hostname="h.example",
+    )
+    assert "root" in site.class_words("E")
+    assert sender(site, "root").header == "root@h.example"
+    assert sender(site, "ken").header == "ken@masq.example"
+
+
+NO_SMTP = [
+    "u@elsewhere.example",
+    "u@[192.0.2.7]",
+    "u@elsewhere.example.",
+    "u@single",
+    "u@localhost",
+]
+
+
+@pytest.mark.oracle
+def test_without_mailer_smtp_other_hosts_are_unrecognized(oracle: Oracle) -> None:
+    """No MAILER(`smtp'): ruleset 0 ends in 553 Unrecognized host name for every other host."""
+    import shutil
+
+    from tests.oracle import ORACLE_HOST, workdir
+    from tests.oracle.site import offline_head, parse_triple
+
+    folder = workdir()
+    try:
+        mc = offline_head(folder, ORACLE_HOST) + "MAILER(`local')dnl\n"
+        cf, err, status = oracle.mc2cf(mc)
+        assert status == 0, err
+        (folder / "sendmail.cf").write_text(cf, encoding="latin-1")
+        outs = oracle.run_bt_each(folder / "sendmail.cf", [f"/parse {a}" for a in NO_SMTP])
+        site = Site(parse_mc(mc), hostname=ORACLE_HOST)
+        for address, out in zip(NO_SMTP, outs, strict=True):
+            t = parse_triple(out)
+            d = route(site, address)
+            assert (d.mailer, d.host, d.user) == (t.mailer, t.host, t.user), address
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("probe", [True, False])
+def test_interface_probing_puts_this_machines_addresses_in_class_w(
+    oracle: Oracle, probe: bool
+) -> None:
+    """Without confDONT_PROBE_INTERFACES sendmail adds [ADDR] of every interface to class w;
+    the model does for the addresses it is given (here: those sendmail found)."""
+    import re
+    import shutil
+
+    from tests.oracle import ORACLE_HOST, workdir
+    from tests.oracle.site import offline_head, parse_triple
+
+    folder = workdir()
+    try:
+        head = offline_head(folder, ORACLE_HOST)
+        if probe:
+            head = head.replace("define(`confDONT_PROBE_INTERFACES', `True')dnl\n", "")
+        mc = head + "MAILER(`local')dnl\nMAILER(`smtp')dnl\n"
+        cf, err, status = oracle.mc2cf(mc)
+        assert status == 0, err
+        (folder / "sendmail.cf").write_text(cf, encoding="latin-1")
+        (w,) = oracle.run_bt_each(folder / "sendmail.cf", ["$=w"])
+        found = re.findall(r"(?m)^\[(?:IPv6:)?([0-9A-Fa-f:.]+)\]$", w)
+        probed = [a for a in found if a != "127.0.0.1"]
+        assert not probed or probe
+        asked = ["192.0.2.254", *probed]  # not an interface, and the machine's own
+        given = probed if probe else ["192.0.2.254"]  # without probing they do not count
+        site = Site(parse_mc(mc), hostname=ORACLE_HOST, interfaces=given)
+        addresses = [f"u@[{a}]" if ":" not in a else f"u@[IPv6:{a}]" for a in asked]
+        outs = oracle.run_bt_each(folder / "sendmail.cf", [f"/parse {a}" for a in addresses])
+        for address, out in zip(addresses, outs, strict=True):
+            t = parse_triple(out)
+            d = route(site, address)
+            assert (d.parse.mailer, d.parse.host) == (t.mailer, t.host), (address, w)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -19,7 +19,6 @@ from sendmailcfg.maps import (
     GenericstableDocument,
     VirtuserError,
     VirtusertableDocument,
-    others,
 )
 
 VT = (
@@ -30,12 +29,6 @@ VT = (
     "gone@example.com\terror:nouser 550 Gone away\n"
     "@example.com\t%1%3@mail.example.net\n"
 )
-
-
-def test_old_module_still_exports_the_documents() -> None:
-    assert others.VirtusertableDocument is VirtusertableDocument
-    assert others.GenericstableDocument is GenericstableDocument
-    assert others.DomaintableDocument is DomaintableDocument
 
 
 def test_plus_detail_falls_back_to_the_user_then_the_domain() -> None:

@@ -65,27 +65,14 @@ def load(path: str, kind: str, no_fold: bool) -> Any:
 
 
 def as_json(query: str, r: Any) -> dict[str, Any]:
-    """One answer as the JSON object the issue names: address, key, result, error, line."""
-    error = getattr(r, "error", None)
-    return {
-        "address": query,
-        "key": r.key,
-        "result": r.result,
-        "error": None if error is None else {"code": error.code, "reply": error.reply},
-        "line": r.line,
-    }
+    """One answer as the JSON object the issue names (the result's own ``as_json``)."""
+    found: dict[str, Any] = r.as_json(query)
+    return found
 
 
 def as_text(query: str, r: Any) -> str:
-    """One answer as a line: ``QUERY -> RESULT (line N: KEY)``."""
-    error = getattr(r, "error", None)
-    if error is not None:
-        return f"{query} -> error: {error.reply} (line {r.line}: {r.key})"
-    if r.result is not None:
-        return f"{query} -> {r.result} (line {r.line}: {r.key})"
-    if not getattr(r, "looked_up", True):
-        return f"{query} -> not looked up"
-    return f"{query} -> no entry"
+    """One answer as a line (the result's own ``summary``)."""
+    return str(r.summary(query))
 
 
 def answer_each(args: argparse.Namespace, kind: str, ask: Callable[[Any, str], Any]) -> int:

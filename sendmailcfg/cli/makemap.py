@@ -38,8 +38,8 @@ TYPES = ("hash", "btree", "implicit")
 EXTENSIONS = {"hash": "db", "btree": "db", "implicit": ""}
 DEFAULT_CF = "/etc/mail/sendmail.cf"
 BACKEND_CHOICES = ("pure", "berkeleydb", "makemap")
-LEGACY_BACKENDS: dict[str, Backend] = {"auto": "auto", "bdb": "berkeleydb", "system": "makemap"}
-"""Accepted too: ``auto`` (pure, or the first one available for the type), the old names."""
+LEGACY_BACKENDS: dict[str, Backend] = {"auto": "auto"}
+"""Accepted too: ``auto`` (pure, or the first one available for the type)."""
 
 _CANONICAL: dict[str, Backend] = {"pure": "pure", "berkeleydb": "berkeleydb", "makemap": "makemap"}
 

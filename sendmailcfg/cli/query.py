@@ -8,6 +8,8 @@ import re
 import sys
 from typing import TYPE_CHECKING
 
+from sendmailcfg.kinds import DECLARED
+
 if TYPE_CHECKING:
     from sendmailcfg.site import Site
 
@@ -19,14 +21,9 @@ EXAMPLES = """examples:
   sendmailcfg query access /etc/mail/access Connect:10.1.2.3 --json
   cut -f1 addresses | sendmailcfg query virtusertable virtusertable -"""
 
-QUERY_KINDS: tuple[str, ...] = (
-    "sendmailcfg.cli.query_mailertable",
-    "sendmailcfg.cli.query_access",
-    "sendmailcfg.cli.query_virtusertable",
-    "sendmailcfg.cli.query_genericstable",
-    "sendmailcfg.cli.query_domaintable",
-)
-"""Modules with ``NAME``, ``HELP``, ``configure`` and ``run``, one per map kind."""
+QUERY_KINDS: tuple[str, ...] = tuple(k.query for k in DECLARED if k.query)
+"""Modules with ``NAME``, ``HELP``, ``configure`` and ``run``, one per map kind
+(:data:`sendmailcfg.kinds.DECLARED`)."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -10,7 +10,11 @@ null), "action" (OK, RELAY, REJECT, DISCARD, ERROR, QUARANTINE, or null when
 the access map decides nothing), "code" (enhanced status, or null) and
 "reply" (the SMTP reply text, or the quarantine reason; else null).
 Exit status: 0 when every query was answered, 2 for usage errors and
-unreadable files.
+unreadable files. The query grammar and the NAME:ADDR form are the access
+rules' own (:func:`sendmailcfg.maps.access.rules.ask`, ``name_addr``):
+
+>>> name_addr("mx.test:192.0.2.7", "--client")
+('mx.test', '192.0.2.7')
 """
 
 from __future__ import annotations
@@ -18,10 +22,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
 from sendmailcfg.cli._answers import with_unmodelled
-from sendmailcfg.maps.access.rules import FEATURES, RESOLVE_STATUSES
+from sendmailcfg.maps.access.rules import FEATURES, RESOLVE_STATUSES, name_addr
+
+__all__ = ["name_addr"]  # the NAME:ADDR grammar lives with the access rules
 
 NAME = "access"
 HELP = "what sendmail decides for connections, senders and recipients with this access map"
@@ -79,52 +84,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def name_addr(text: str, what: str) -> tuple[str, str]:
-    """``NAME:ADDR`` as (``${client_name}``, ``${client_addr}``), or ValueError.
-
-    NAME may be empty, a host name, or a bracketed ``[192.0.2.7]`` /
-    ``[IPv6:2001:db8::7]`` name (written as sendmail writes it); ADDR must be an
-    IP address (or empty: a local client).
-
-    >>> name_addr("[IPv6:2001:db8::7]:2001:db8::7", "--client")
-    ('[IPv6:2001:db8:0:0:0:0:0:7]', 'IPv6:2001:db8:0:0:0:0:0:7')
-    """
-    from sendmailcfg.maps.access.keys import client_addr_text
-
-    if text.startswith("["):
-        close = text.find("]")
-        if close < 0 or text[close + 1 : close + 2] != ":":
-            raise ValueError(f"{what} {text!r}: expected [ADDRESS]:ADDR after a bracketed name")
-        name, addr = text[: close + 1], text[close + 2 :]
-        try:
-            name = f"[{client_addr_text(name[1:-1])}]"
-        except ValueError:
-            raise ValueError(f"{what} {text!r}: {name} is not a bracketed IP address") from None
-    else:
-        name, sep, addr = text.partition(":")
-        if not sep:
-            raise ValueError(f"{what} {text!r}: expected NAME:ADDR (NAME may be empty)")
-    if addr:
-        try:
-            addr = client_addr_text(addr)
-        except ValueError:
-            raise ValueError(f"{what} {text!r}: {addr!r} is not an IP address") from None
-    return name, addr
-
-
-def _as_json(query: str, d: Any) -> dict[str, Any]:
-    return {"query": query, "key": d.key, "action": d.action, "code": d.code, "reply": d.reply}
-
-
-def _as_text(query: str, d: Any) -> str:
-    what = " ".join(x for x in (d.action or "no decision", d.code, d.reply) if x)
-    why = f"line {d.line}: {d.key}" if d.key is not None else "no entry"
-    return f"{query} -> {what} ({why})"
-
-
 def run(args: argparse.Namespace) -> int:
     from sendmailcfg.maps.access import AccessDocument
-    from sendmailcfg.maps.access.rules import AccessQueryError, Client
+    from sendmailcfg.maps.access.rules import AccessQueryError, Client, ask
 
     client = None
     if args.client is not None:
@@ -149,32 +111,18 @@ def run(args: argparse.Namespace) -> int:
         print(exc.message, file=sys.stderr)
         return 2
     assert isinstance(doc, AccessDocument)
-    common: dict[str, Any] = {"features": args.feature}
-    site: dict[str, Any] = {"local_names": args.local, "client": client}
     results = []
     for query in args.queries:
-        kind, sep, arg = query.partition(":")
         try:
-            if kind == "connect" and sep:
-                try:
-                    name, addr = name_addr(arg, "connect:")
-                except ValueError as exc:
-                    raise AccessQueryError(str(exc)) from None
-                d = doc.check_connect(name, addr, **common)
-            elif kind == "from" and sep:
-                d = doc.check_from(arg, **common, **site)
-            elif kind == "to" and sep:
-                d = doc.check_to(
-                    arg,
-                    **common,
-                    **site,
-                    sender=args.sender,
-                    relay_domains=args.relay_domain,
-                )
-            else:
-                raise AccessQueryError(
-                    f"{query!r}: expected connect:NAME:ADDR, from:ADDRESS or to:ADDRESS"
-                )
+            d = ask(
+                doc,
+                query,
+                features=args.feature,
+                local_names=args.local,
+                client=client,
+                sender=args.sender,
+                relay_domains=args.relay_domain,
+            )
         except AccessQueryError as exc:
             print(f"query access: {exc}", file=sys.stderr)
             return 2
@@ -182,14 +130,12 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(
             json.dumps(
-                [with_unmodelled(args, _as_json(q, d)) for q, d in results],
+                [with_unmodelled(args, d.as_json(q)) for q, d in results],
                 indent=2,
                 ensure_ascii=False,
             )
         )
         return 0
     for query, d in results:
-        print(_as_text(query, d))
-        if args.explain:
-            print("  tried: " + (", ".join(d.tried) or "(nothing)"))
+        print(d.explain(query) if args.explain else d.summary(query))
     return 0

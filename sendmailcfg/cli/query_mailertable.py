@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
 from sendmailcfg.cli._answers import add_common, with_unmodelled
 
@@ -34,37 +33,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--smart-host", metavar="HOST", help="the .mc's SMART_HOST (e.g. [relay.example.net])"
     )
-
-
-def _as_json(query: str, r: Any) -> dict[str, Any]:
-    decided = r.reason == "mailertable"
-    return {
-        "address": query,
-        "key": r.key,
-        "mailer": r.mailer if decided else None,
-        "host": r.host if decided else None,
-        "user": r.user if decided else None,
-        "line": r.line,
-        "value": r.value,
-        "reason": r.reason,
-        "route": {"mailer": r.mailer, "host": r.host, "user": r.user},
-    }
-
-
-def _as_text(query: str, r: Any) -> str:
-    from sendmailcfg.maps.mailertable import describe
-
-    if r.reason == "mailertable":
-        why = f"line {r.line}: {r.key}"
-    else:
-        why = {
-            "default": "no entry: default route",
-            "smart-host": "no entry: SMART_HOST",
-            "local": "local name",
-            "ip-literal": "IP literal",
-            "invalid": "invalid address",
-        }[r.reason]
-    return f"{query} -> {describe(r.route)} ({why})"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -93,12 +61,12 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(
             json.dumps(
-                [with_unmodelled(args, _as_json(q, r)) for q, r in results],
+                [with_unmodelled(args, r.as_json(q)) for q, r in results],
                 indent=2,
                 ensure_ascii=False,
             )
         )
         return 0
     for query, r in results:
-        print(r.explain() if args.explain else _as_text(query, r))
+        print(r.explain() if args.explain else r.summary(query))
     return 0

@@ -199,7 +199,7 @@ def open_engine(args: argparse.Namespace, command: str) -> Engine | Literal[Fals
 
 def print_answers(args: argparse.Namespace, command: str, ask: Callable[[str], Any]) -> int:
     """``ask(address)`` for each address, printed as JSON (``as_json()``) or text
-    (``explain()``, its first line without ``--explain``); a refused address is exit 2."""
+    (``explain()``, or ``summary()`` without ``--explain``); a refused address is exit 2."""
     answers = []
     for address in args.addresses:
         try:
@@ -214,7 +214,7 @@ def print_answers(args: argparse.Namespace, command: str, ask: Callable[[str], A
         print(json.dumps(objects, indent=2, ensure_ascii=False))
         return 0
     for a in answers:
-        print(a.explain() if args.explain else a.explain().split("\n", 1)[0])
+        print(a.explain() if args.explain else a.summary())
     return 0
 
 

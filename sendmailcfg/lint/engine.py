@@ -14,12 +14,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
 from sendmailcfg.lint.config import LintConfig
 from sendmailcfg.lint.rules import Rule, load_rules
+from sendmailcfg.textdiff import Edit
+
+if TYPE_CHECKING:
+    from sendmailcfg.maps.document import MapDocument
+    from sendmailcfg.mc.document import McDocument
 
 SEVERITIES = ("error", "warning", "info")
 """Severities, most serious first; ``error`` and ``warning`` make the exit status 1."""
@@ -27,16 +32,10 @@ SEVERITIES = ("error", "warning", "info")
 T = TypeVar("T")
 
 
-@attrs.frozen
-class Fix:
-    """Replace ``text[start:end]`` of the file with ``replacement`` (offsets in characters).
-
-    Only rules whose metadata says ``FIX = "safe"`` attach one (see ``lint --fix``).
-    """
-
-    start: int
-    end: int
-    replacement: str
+Fix = Edit
+"""A lint fix is a text :class:`~sendmailcfg.textdiff.Edit`, the type ``.mc`` edits use
+(``Fix(start, end, replacement)``; only rules whose metadata says ``FIX = "safe"`` attach one,
+see ``lint --fix``)."""
 
 
 @attrs.frozen
@@ -112,6 +111,20 @@ class LintFile:
     @property
     def is_map(self) -> bool:
         return self.kind not in ("mc", "cf")
+
+    @property
+    def mc(self) -> McDocument:
+        """The document of an ``.mc`` file, typed (rules with ``KINDS = ("mc",)`` read it)."""
+        if self.kind != "mc":
+            raise TypeError(f"{self.path}: a {self.kind} file, not an .mc")
+        return cast("McDocument", self.doc)
+
+    @property
+    def map(self) -> MapDocument:
+        """The document of a map source, typed (its kind's subclass at run time)."""
+        if self.kind == "mc":
+            raise TypeError(f"{self.path}: an .mc file, not a map")
+        return cast("MapDocument", self.doc)
 
     def memo(self, key: str, factory: Callable[[LintFile], T]) -> T:
         """``factory(self)`` computed once per file and shared by every rule."""

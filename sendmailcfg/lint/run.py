@@ -113,17 +113,7 @@ def apply_fixes(text: str, findings: Iterable[Finding], *, unsafe: bool = False)
     """``text`` with the fixes of ``findings`` applied (overlapping ones: the first wins;
     ``unsafe``: the unsafe fixes too): ``(new text, number applied)``. Every byte outside
     the fixed spans stays as it was."""
-    chosen = {f.fix or (f.unsafe_fix if unsafe else None) for f in findings}
-    fixes = sorted({x for x in chosen if x is not None}, key=lambda x: (x.start, x.end))
-    out = []
-    pos = 0
-    applied = 0
-    for fix in fixes:
-        if fix.start < pos or fix.end > len(text):
-            continue  # overlaps one already applied: the next round of --fix gets it
-        out.append(text[pos : fix.start])
-        out.append(fix.replacement)
-        pos = fix.end
-        applied += 1
-    out.append(text[pos:])
-    return "".join(out), applied
+    from sendmailcfg.textdiff import apply_edits
+
+    chosen = (f.fix or (f.unsafe_fix if unsafe else None) for f in findings)
+    return apply_edits(text, (x for x in chosen if x is not None))

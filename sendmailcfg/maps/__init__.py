@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 
+from sendmailcfg.kinds import DECLARED as _DECLARED
 from sendmailcfg.maps.keys import fold
 from sendmailcfg.maps.kinds import KINDS, MAP_KINDS, infer_kind
 
@@ -30,13 +31,8 @@ if TYPE_CHECKING:
     )
 
 _CLASS_OF_KIND = {
-    "mailertable": ("sendmailcfg.maps.mailertable", "MailertableDocument"),
-    "access": ("sendmailcfg.maps.access", "AccessDocument"),
-    "virtusertable": ("sendmailcfg.maps.virtusertable", "VirtusertableDocument"),
-    "genericstable": ("sendmailcfg.maps.genericstable", "GenericstableDocument"),
-    "domaintable": ("sendmailcfg.maps.domaintable", "DomaintableDocument"),
-    "map": ("sendmailcfg.maps.document", "MapDocument"),
-}
+    k.name: tuple(k.document.split(":", 1)) for k in _DECLARED if k.is_map
+}  # sendmailcfg.kinds.DECLARED: one row per kind
 _LAZY = {
     **{cls: module for module, cls in _CLASS_OF_KIND.values()},
     "LocatedEntry": "sendmailcfg.maps.document",

@@ -27,7 +27,13 @@ import attrs
 from sendmailcfg.maps.access.tokens import join_key, tokenize
 from sendmailcfg.maps.document import LocatedEntry, MapDocument
 from sendmailcfg.maps.keys import fold
-from sendmailcfg.maps.virtusertable import MapProbe, _Lookups, _names
+from sendmailcfg.maps.virtusertable import (
+    MapProbe,
+    _Lookups,
+    _names,
+    answer_json,
+    answer_summary,
+)
 
 __all__ = ["DomaintableDocument", "DomaintableResolution"]
 
@@ -50,6 +56,17 @@ class DomaintableResolution:
     probes: tuple[MapProbe, ...] = ()
     host: str | None = None
     """The new host (also for an address), or None."""
+
+    def as_json(self, query: str | None = None) -> dict[str, object]:
+        """The JSON object ``query domaintable --json`` prints (``query``: as given)."""
+        return answer_json(
+            self.query if query is None else query, self.key, self.result, None, self.line
+        )
+
+    def summary(self, query: str | None = None) -> str:
+        """One line: ``QUERY -> RESULT (line N: KEY)``."""
+        q = self.query if query is None else query
+        return answer_summary(q, self.key, self.result, None, self.line)
 
     def explain(self) -> str:
         """The answer in words, then the key tried and what it found.

@@ -46,6 +46,8 @@ from sendmailcfg.maps.virtusertable import (
     _explain,
     _Lookups,
     _names,
+    answer_json,
+    answer_summary,
     in_class,
     parse_address,
 )
@@ -72,6 +74,17 @@ class GenericsResolution:
     """The lookups with their ``%`` arguments and findings (same order as ``tried``)."""
     value: str | None = None
     """The entry's value after ``%`` substitution (``result`` before qualification)."""
+
+    def as_json(self, query: str | None = None) -> dict[str, object]:
+        """The JSON object ``query genericstable --json`` prints (``query``: as given)."""
+        return answer_json(
+            self.address if query is None else query, self.key, self.result, None, self.line
+        )
+
+    def summary(self, query: str | None = None) -> str:
+        """One line: ``QUERY -> RESULT (line N: KEY)``."""
+        q = self.address if query is None else query
+        return answer_summary(q, self.key, self.result, None, self.line, self.looked_up)
 
     def explain(self) -> str:
         """The answer in words, then every key tried and what it found.

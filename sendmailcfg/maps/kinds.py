@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import os
 
-MAP_KINDS = ("mailertable", "access", "virtusertable", "genericstable", "domaintable", "map")
-KINDS = (*MAP_KINDS, "mc", "cf")
-_PREFIXES = ("mailertable", "access", "virtusertable", "genericstable", "domaintable")
+from sendmailcfg.kinds import DECLARED
+
+MAP_KINDS = tuple(k.name for k in DECLARED if k.is_map)
+KINDS = (*MAP_KINDS, *(k.name for k in DECLARED if not k.is_map))
+_PREFIXES = tuple(k.prefix for k in DECLARED if k.prefix)
 
 
 def infer_kind(path: str | os.PathLike[str]) -> str | None:

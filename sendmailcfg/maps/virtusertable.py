@@ -112,6 +112,17 @@ class VirtuserResolution:
     domain: str | None = None
     """The domain as Parse1 saw it (``localhost`` renamed ``host_name``), or None."""
 
+    def as_json(self, query: str | None = None) -> dict[str, object]:
+        """The JSON object ``query virtusertable --json`` prints (``query``: as given)."""
+        return answer_json(
+            self.address if query is None else query, self.key, self.result, self.error, self.line
+        )
+
+    def summary(self, query: str | None = None) -> str:
+        """One line: ``QUERY -> RESULT (line N: KEY)`` (or the error reply)."""
+        q = self.address if query is None else query
+        return answer_summary(q, self.key, self.result, self.error, self.line, self.looked_up)
+
     def explain(self) -> str:
         """The answer in words, then every key tried and what it found.
 
@@ -165,6 +176,38 @@ def _explain(
 CODES_NAMING_THE_ADDRESS = frozenset({"050", "250", "252", "450", "550", "553"})
 """Reply codes whose text sendmail starts with ``<address>...`` (``err.c``'s ``fmtmsg()``;
 measured for every 4xx/5xx code with ``sendmail -bs``): 421, 451, 452, 552, 554... have none."""
+
+
+def answer_json(
+    query: str, key: str | None, result: str | None, error: VirtuserError | None, line: int | None
+) -> dict[str, object]:
+    """The JSON object of one virtusertable, genericstable or domaintable answer
+    (``query KIND --json``): address, key, result, error, line."""
+    return {
+        "address": query,
+        "key": key,
+        "result": result,
+        "error": None if error is None else {"code": error.code, "reply": error.reply},
+        "line": line,
+    }
+
+
+def answer_summary(
+    query: str,
+    key: str | None,
+    result: str | None,
+    error: VirtuserError | None,
+    line: int | None,
+    looked_up: bool = True,
+) -> str:
+    """One answer as a line: ``QUERY -> RESULT (line N: KEY)``."""
+    if error is not None:
+        return f"{query} -> error: {error.reply} (line {line}: {key})"
+    if result is not None:
+        return f"{query} -> {result} (line {line}: {key})"
+    if not looked_up:
+        return f"{query} -> not looked up"
+    return f"{query} -> no entry"
 
 
 def error_reply(status: str, text: str, address: str) -> str:
@@ -358,24 +401,7 @@ class VirtusertableDocument(MapDocument):
         probes = tuple(run.probes)
         tried = tuple(p.key for p in probes)
         found = next((p for p in reversed(probes) if p.entry is not None), None)
-        result: str | None = None
-        error: VirtuserError | None = None
-        m = match(_ERROR_ENHANCED, w)
-        if m is not None:
-            status = ".".join(t[0] for t in m[:3])
-            text = reply_text(m[3])
-            error = VirtuserError(status, error_reply(status, text, address), text)
-        else:
-            m = match(_ERROR_PLAIN, w)
-            if m is not None:
-                status = _dequote(m[0][0])
-                text = reply_text(m[1])
-                error = VirtuserError(status, error_reply(status, text, address), text)
-            else:
-                m = match(_RECURSE, w)
-                if m is not None and found is not None and found.value is not None:
-                    value = found.value
-                    result = value if m[0] == tokenize(value) else join_key(m[0])
+        result, error = _outcome(w, found, address)
         if found is None or (result is None and error is None):
             return VirtuserResolution(
                 address, None, None, None, None, None, tried, True, probes, dom
@@ -411,6 +437,28 @@ class VirtusertableDocument(MapDocument):
             entire_domain=entire_domain,
             host_name=host_name,
         ).explain()
+
+
+def _outcome(
+    w: list[str], found: MapProbe | None, address: str
+) -> tuple[str | None, VirtuserError | None]:
+    """``(result, error)`` of the workspace the lookups left (Parse1's last rules: an
+    ``error:`` value becomes ``$#error``, anything else is resolved again)."""
+    m = match(_ERROR_ENHANCED, w)
+    if m is not None:
+        status = ".".join(t[0] for t in m[:3])
+        text = reply_text(m[3])
+        return None, VirtuserError(status, error_reply(status, text, address), text)
+    m = match(_ERROR_PLAIN, w)
+    if m is not None:
+        status = _dequote(m[0][0])
+        text = reply_text(m[1])
+        return None, VirtuserError(status, error_reply(status, text, address), text)
+    m = match(_RECURSE, w)
+    if m is not None and found is not None and found.value is not None:
+        value = found.value
+        return (value if m[0] == tokenize(value) else join_key(m[0])), None
+    return None, None
 
 
 def _look(run: _Lookups, key: list[str], args: tuple[list[str], ...], default: str) -> list[str]:

@@ -137,3 +137,10 @@ FEATURE_DEFINES: Mapping[str, tuple[str, ...]] = {
 """FEATURE -> the relay defines (and ``MASQUERADE_AS``) it sets to its first argument
 (``feature/nullclient.m4``): a define of the same name earlier in the ``.mc`` is overridden,
 a later one wins."""
+
+
+IMPLIED_CLASS_WORDS: Mapping[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("DOMAIN", "generic"): (("E", "root"),),
+}
+"""Class words a shipped file adds (``domain/generic.m4``: ``EXPOSED_USER(`root')``):
+``(macro, argument) -> ((class, word), ...)``."""

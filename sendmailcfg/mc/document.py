@@ -48,9 +48,9 @@ from sendmailcfg.syntax.mc_parser import parse_mc_tree
 T = TypeVar("T")
 
 if TYPE_CHECKING:
-    from sendmailcfg.mc.edit import Edit
-    from sendmailcfg.mc.splice import Replacement
+    from sendmailcfg.mc.edit import EditPlan
     from sendmailcfg.protocol import Document
+    from sendmailcfg.textdiff import Edit
 
 
 class Defines(MutableMapping[str, str]):
@@ -279,12 +279,12 @@ class McDocument:
             self._offsets = item_offsets(self._tree)
         return self._offsets
 
-    def apply(self, replacements: list[Replacement] | tuple[Replacement, ...]) -> bool:
+    def apply(self, replacements: list[Edit] | tuple[Edit, ...]) -> bool:
         r"""Replace spans of the text by splicing tree nodes (see :mod:`~sendmailcfg.mc.splice`).
 
         >>> doc = McDocument.from_text("MAILER(smtp)\n")
-        >>> from sendmailcfg.mc.splice import Replacement
-        >>> doc.apply([Replacement(0, 0, "OSTYPE(linux)\n")]), doc.ostype
+        >>> from sendmailcfg.textdiff import Edit
+        >>> doc.apply([Edit(0, 0, "OSTYPE(linux)\n")]), doc.ostype
         (True, 'linux')
         """
         reps = [r for r in replacements if self._tree.text[r.start : r.end] != r.new]
@@ -293,14 +293,9 @@ class McDocument:
         from sendmailcfg.mc.splice import splice_span
 
         offsets = self.offsets()
-        before, model = self._tree, self._model
+        before = self._tree
         self._tree, first, old_stop, new_stop = splice_span(self._tree, reps, offsets)
-        # the new views reuse the statements of the items the edit kept (when asked for)
-        span = (first, old_stop, new_stop)
-        previous = None  # reused only when its statements were read (else nothing to reuse)
-        if model is not None and model._flat is not None:
-            previous = (model, before.text, offsets, span)
-        self._model = McModel(self._tree.text, self._tree, previous=previous)
+        self._model = McModel(self._tree.text, self._tree)  # its views: read anew when asked
         # the offsets of the kept items: the same before the edit, moved after it
         new_offsets = offsets[:first]
         pos = offsets[first]
@@ -328,7 +323,7 @@ class McDocument:
             self._prefix_memo[key] = compute()
         return self._prefix_memo[key][0]  # type: ignore[return-value]
 
-    def _run(self, edit: Edit | None) -> bool:
+    def _run(self, edit: EditPlan | None) -> bool:
         if edit is None:
             return False
         tree, model, offsets = self._tree, self._model, self._offsets

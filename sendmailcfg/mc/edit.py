@@ -1,7 +1,7 @@
 r"""Edits of ``.mc`` files: what to replace, in the file's own style, where m4 needs it.
 
 Each function takes an :class:`~sendmailcfg.mc.document.McDocument` and returns an
-:class:`Edit` (the spans of text to replace and a check of the result's semantic
+:class:`EditPlan` (the spans of text to replace and a check of the result's semantic
 view) or None when the file already says so; the document splices the new text
 into its tree (:mod:`sendmailcfg.mc.splice`) and refuses the edit, unchanged,
 when the check fails. Style is read from the file: its newline, whether
@@ -41,8 +41,8 @@ from sendmailcfg.mc.quoting import (
     refuse_arg_refs,
     rescanned,
 )
-from sendmailcfg.mc.splice import Replacement
 from sendmailcfg.syntax.mc_nodes import McDnl, McQuoted, McToken, McTree
+from sendmailcfg.textdiff import Edit
 
 T = TypeVar("T")
 
@@ -79,10 +79,10 @@ CLASS_VALUE_MACROS = frozenset(
 
 
 @attrs.frozen
-class Edit:
+class EditPlan:
     """Spans to replace, what the edit is for (in messages), and a check of the result."""
 
-    replacements: tuple[Replacement, ...]
+    replacements: tuple[Edit, ...]
     what: str
     verify: Callable[[McModel], bool]
 
@@ -190,11 +190,11 @@ def line_before(doc: McDocument, offset: int) -> int:
     return offs[max(j, 0)]
 
 
-def _insert(doc: McDocument, at: int, line: str, style: Style) -> Replacement:
+def _insert(doc: McDocument, at: int, line: str, style: Style) -> Edit:
     text = doc.text
     if at >= len(text) and text and not text.endswith("\n"):
-        return Replacement(len(text), len(text), style.newline + line + style.newline)
-    return Replacement(at, at, line + style.newline)
+        return Edit(len(text), len(text), style.newline + line + style.newline)
+    return Edit(at, at, line + style.newline)
 
 
 def _statement(name: str, args: list[str], style: Style) -> str:
@@ -231,31 +231,29 @@ def _value_span(call: MacroCall, index: int) -> tuple[int, int] | None:
     return (arg.start + lead, arg.start + lead + len(core))
 
 
-def _set_arg(call: MacroCall, index: int, new: str, style: Style) -> Replacement:
+def _set_arg(call: MacroCall, index: int, new: str, style: Style) -> Edit:
     """Replace argument ``index`` of ``call`` with the quoted text ``new`` (or add it)."""
     span = _value_span(call, index)
     if span is not None:
-        return Replacement(span[0], span[1], new)
+        return Edit(span[0], span[1], new)
     close = call.end - 1  # the ")"
     missing = index - len(call.args) + 1
-    return Replacement(
-        close, close, (style.separator + quote("")) * (missing - 1) + style.separator + new
-    )
+    return Edit(close, close, (style.separator + quote("")) * (missing - 1) + style.separator + new)
 
 
-def _set_args(call: MacroCall, first: int, new: list[str], style: Style) -> tuple[Replacement, ...]:
+def _set_args(call: MacroCall, first: int, new: list[str], style: Style) -> tuple[Edit, ...]:
     """Arguments ``first``... of ``call`` become ``new`` (quoted texts); extra ones go."""
     n = len(call.args)
     close = call.end - 1
     if n <= first:
-        return (Replacement(close, close, "".join(style.separator + a for a in new)),)
+        return (Edit(close, close, "".join(style.separator + a for a in new)),)
     if n - first == len(new):
         return tuple(_set_arg(call, first + i, a, style) for i, a in enumerate(new))
     if not new:
-        return (Replacement(call.args[first].start - 1, close, ""),)
+        return (Edit(call.args[first].start - 1, close, ""),)
     raw = call.args[first].raw
     lead = raw[: len(raw) - len(raw.lstrip(WHITESPACE))]
-    return (Replacement(call.args[first].start, close, lead + style.separator.join(new)),)
+    return (Edit(call.args[first].start, close, lead + style.separator.join(new)),)
 
 
 def _dnl_before(text: str, call: MacroCall, line_start: int) -> int | None:
@@ -264,21 +262,21 @@ def _dnl_before(text: str, call: MacroCall, line_start: int) -> int | None:
     return line_start + len(m.group(1)) if m else None
 
 
-def _enable(doc: McDocument, call: MacroCall, style: Style) -> list[Replacement] | None:
+def _enable(doc: McDocument, call: MacroCall, style: Style) -> list[Edit] | None:
     """Replacements that drop the ``dnl `` before a disabled ``call`` (None: cannot)."""
     text = doc.text
     at = _dnl_before(text, call, line_before(doc, call.start))
     if at is None:
         return None
-    reps = [Replacement(at, call.start, "")]
+    reps = [Edit(at, call.start, "")]
     rest_end = text.find("\n", call.end)
     rest = text[call.end : len(text) if rest_end < 0 else rest_end]
     if style.dnl and not rest.strip(WHITESPACE):
-        reps.append(Replacement(call.end, call.end, "dnl"))
+        reps.append(Edit(call.end, call.end, "dnl"))
     return reps
 
 
-def _removal(doc: McDocument, calls: Iterable[MacroCall]) -> list[Replacement]:
+def _removal(doc: McDocument, calls: Iterable[MacroCall]) -> list[Edit]:
     """Replacements that delete ``calls``: their whole line when they stand alone on it."""
     text = doc.text
     spans: list[tuple[int, int]] = []
@@ -298,7 +296,7 @@ def _removal(doc: McDocument, calls: Iterable[MacroCall]) -> list[Replacement]:
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:
             merged.append((s, e))
-    return [Replacement(s, e, "") for s, e in merged]
+    return [Edit(s, e, "") for s, e in merged]
 
 
 def _first(doc: McDocument, names: Iterable[str]) -> MacroCall | None:
@@ -404,7 +402,7 @@ def _check_name(name: str) -> None:
         raise EditError(f"{name!r} is not an m4 macro name (expected [A-Za-z_][A-Za-z0-9_]*)")
 
 
-def set_define(doc: McDocument, name: str, value: str) -> Edit | None:
+def set_define(doc: McDocument, name: str, value: str) -> EditPlan | None:
     """``define(`name', `value')`` in effect (see :meth:`McDocument.set_define`)."""
     _check_name(name)
     model = doc.model
@@ -422,7 +420,7 @@ def set_define(doc: McDocument, name: str, value: str) -> Edit | None:
     if last is not None and placed and not _misplaced(doc, last.call, name):
         if model.defines.get(name) == value:
             return None
-        return Edit((_set_arg(last.call, 1, new_value, style),), what, verify)
+        return EditPlan((_set_arg(last.call, 1, new_value, style),), what, verify)
     lo, hi, why = _window(doc, name)
     if lo > hi:
         raise EditError(
@@ -436,7 +434,7 @@ def set_define(doc: McDocument, name: str, value: str) -> Edit | None:
         at = _after_statements(
             doc, ("define", "FEATURE", "DOMAIN|OSTYPE|VERSIONID|include"), lo, hi
         )
-        return Edit((*reps, _insert(doc, at, line, style)), what, verify)
+        return EditPlan((*reps, _insert(doc, at, line, style)), what, verify)
     if not mine:
         disabled = model.disabled_where(
             lambda c: c.name == "define" and c.closed and c.value(0).strip() == name
@@ -445,17 +443,17 @@ def set_define(doc: McDocument, name: str, value: str) -> Edit | None:
             if lo <= c.start < hi:
                 on = _enable(doc, c, style)
                 if on is not None:
-                    return Edit((*on, _set_arg(c, 1, new_value, style)), what, verify)
+                    return EditPlan((*on, _set_arg(c, 1, new_value, style)), what, verify)
     if mine and mine[-1].value is None and lo <= mine[-1].call.start < hi:
         at = line_after(doc, mine[-1].call.end)  # after the undefine
     else:
         at = _after_statements(
             doc, ("define", "FEATURE", "DOMAIN|OSTYPE|VERSIONID|include"), lo, hi
         )
-    return Edit((_insert(doc, at, line, style),), what, verify)
+    return EditPlan((_insert(doc, at, line, style),), what, verify)
 
 
-def remove_define(doc: McDocument, name: str) -> Edit | None:
+def remove_define(doc: McDocument, name: str) -> EditPlan | None:
     """Delete every live top-level ``define(`name', ...)``."""
     calls = [
         d.call for d in doc.model.defines_named(name) if d.value is not None and not d.call.nested
@@ -466,10 +464,10 @@ def remove_define(doc: McDocument, name: str) -> Edit | None:
     def verify(m: McModel) -> bool:
         return all(d.call.nested for d in m.defines_named(name) if d.value is not None)
 
-    return Edit(tuple(_removal(doc, calls)), f"remove the defines of {name}", verify)
+    return EditPlan(tuple(_removal(doc, calls)), f"remove the defines of {name}", verify)
 
 
-def undefine(doc: McDocument, name: str) -> Edit | None:
+def undefine(doc: McDocument, name: str) -> EditPlan | None:
     """``undefine(`name')`` after the statements that may define it."""
     _check_name(name)
     model = doc.model
@@ -490,7 +488,7 @@ def undefine(doc: McDocument, name: str) -> Edit | None:
         ds = m.defines_named(name)
         return name not in m.defines and bool(ds) and ds[-1].value is None
 
-    return Edit((_insert(doc, at, line, style),), f"undefine {name}", verify)
+    return EditPlan((_insert(doc, at, line, style),), f"undefine {name}", verify)
 
 
 def _feature_matches(feature: Feature, name: str, args: tuple[str, ...]) -> bool:
@@ -502,7 +500,7 @@ def _feature_matches(feature: Feature, name: str, args: tuple[str, ...]) -> bool
     return True
 
 
-def add_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
+def add_feature(doc: McDocument, name: str, *args: str) -> EditPlan | None:
     """``FEATURE(`name', args...)``: change the one there, else add it before the MAILERs."""
     _check_name(name)
     for a in args:
@@ -531,12 +529,12 @@ def add_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
         if keep.start < _limit(doc):
             reps = list(_set_args(keep, 1, quoted_args, style))
             reps += _removal(doc, [f.call for f in top[1:]])
-            return Edit(tuple(reps), what, verify)
+            return EditPlan(tuple(reps), what, verify)
         # after the MAILERs m4 stops with "FEATURE() should be before MAILER()": move it
         line = _statement("FEATURE", [_name_text(name, style), *quoted_args], style)
         at = _feature_point(doc)
         reps = [*_removal(doc, [f.call for f in top]), _insert(doc, at, line, style)]
-        return Edit(tuple(reps), what, verify)
+        return EditPlan(tuple(reps), what, verify)
     mailer = _first(doc, ["MAILER"])
     for c in model.disabled:
         if (
@@ -546,9 +544,9 @@ def add_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
         ):
             on = _enable(doc, c, style)
             if on is not None:
-                return Edit(tuple(on), what, verify)
+                return EditPlan(tuple(on), what, verify)
     line = _statement("FEATURE", [_name_text(name, style), *quoted_args], style)
-    return Edit((_insert(doc, _feature_point(doc), line, style),), what, verify)
+    return EditPlan((_insert(doc, _feature_point(doc), line, style),), what, verify)
 
 
 def _feature_point(doc: McDocument) -> int:
@@ -563,7 +561,7 @@ def _feature_point(doc: McDocument) -> int:
     return _after_statements(doc, prefs, lo, hi)
 
 
-def remove_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
+def remove_feature(doc: McDocument, name: str, *args: str) -> EditPlan | None:
     """Delete the live ``FEATURE(`name', ...)`` lines (``args``: the one with them)."""
 
     def selected(f: Feature) -> bool:
@@ -578,10 +576,10 @@ def remove_feature(doc: McDocument, name: str, *args: str) -> Edit | None:
     def verify(m: McModel) -> bool:
         return not any(selected(f) for f in m.features)
 
-    return Edit(tuple(_removal(doc, calls)), f"remove FEATURE({name})", verify)
+    return EditPlan(tuple(_removal(doc, calls)), f"remove FEATURE({name})", verify)
 
 
-def add_mailer(doc: McDocument, name: str) -> Edit | None:
+def add_mailer(doc: McDocument, name: str) -> EditPlan | None:
     """``MAILER(`name')`` in sendmail's order (local, smtp, uucp, others)."""
     _check_name(name)
     model = doc.model
@@ -611,10 +609,10 @@ def add_mailer(doc: McDocument, name: str) -> Edit | None:
     def verify(m: McModel) -> bool:
         return any(x.name == name for x in m.mailers)
 
-    return Edit((_insert(doc, at, line, style),), f"add MAILER({name})", verify)
+    return EditPlan((_insert(doc, at, line, style),), f"add MAILER({name})", verify)
 
 
-def remove_mailer(doc: McDocument, name: str) -> Edit | None:
+def remove_mailer(doc: McDocument, name: str) -> EditPlan | None:
     """Delete the live ``MAILER(`name')`` lines."""
     calls = [m.call for m in doc.model.mailers if m.name == name and not m.call.nested]
     if not calls:
@@ -623,7 +621,7 @@ def remove_mailer(doc: McDocument, name: str) -> Edit | None:
     def verify(m: McModel) -> bool:
         return not any(x.name == name for x in m.mailers)
 
-    return Edit(tuple(_removal(doc, calls)), f"remove MAILER({name})", verify)
+    return EditPlan(tuple(_removal(doc, calls)), f"remove MAILER({name})", verify)
 
 
 def _check_class_macro(macro: str) -> None:
@@ -640,7 +638,7 @@ def class_words(model: McModel, macro: str) -> list[str]:
     return [w for c in model.class_macros if c.macro == macro for w in c.words]
 
 
-def add_class_value(doc: McDocument, macro: str, value: str) -> Edit | None:
+def add_class_value(doc: McDocument, macro: str, value: str) -> EditPlan | None:
     """``macro(`value')`` (a new line after the last one of that macro, or the defines)."""
     _check_class_macro(macro)
     words = value.split()
@@ -663,15 +661,15 @@ def add_class_value(doc: McDocument, macro: str, value: str) -> Edit | None:
     def verify(m: McModel) -> bool:
         return value in class_words(m, macro)
 
-    return Edit((_insert(doc, at, line, style),), f"add {value} to {macro}", verify)
+    return EditPlan((_insert(doc, at, line, style),), f"add {value} to {macro}", verify)
 
 
-def remove_class_value(doc: McDocument, macro: str, value: str) -> Edit | None:
+def remove_class_value(doc: McDocument, macro: str, value: str) -> EditPlan | None:
     """Take ``value`` out of the live ``macro(...)`` lines; a line left empty goes."""
     _check_class_macro(macro)
     model = doc.model
     style = _style(doc)
-    reps: list[Replacement] = []
+    reps: list[Edit] = []
     gone: list[MacroCall] = []
     for c in model.class_macros:
         if c.macro != macro or value not in c.words:
@@ -693,10 +691,10 @@ def remove_class_value(doc: McDocument, macro: str, value: str) -> Edit | None:
     def verify(m: McModel) -> bool:
         return value not in class_words(m, macro)
 
-    return Edit(tuple(reps), f"remove {value} from {macro}", verify)
+    return EditPlan(tuple(reps), f"remove {value} from {macro}", verify)
 
 
-def set_masquerade_as(doc: McDocument, host: str | None) -> Edit | None:
+def set_masquerade_as(doc: McDocument, host: str | None) -> EditPlan | None:
     """``MASQUERADE_AS(`host')`` in place or new; None removes every one."""
     model = doc.model
     mine = [c.call for c in model.class_macros if c.macro == "MASQUERADE_AS"]
@@ -708,7 +706,7 @@ def set_masquerade_as(doc: McDocument, host: str | None) -> Edit | None:
         def gone(m: McModel) -> bool:
             return not any(c.macro == "MASQUERADE_AS" for c in m.class_macros)
 
-        return Edit(tuple(_removal(doc, calls)), "remove MASQUERADE_AS", gone)
+        return EditPlan(tuple(_removal(doc, calls)), "remove MASQUERADE_AS", gone)
     if not host.strip() or len(host.split()) != 1:
         raise EditError(f"cannot set MASQUERADE_AS to {host!r}: expected one host name")
     style = _style(doc)
@@ -727,12 +725,12 @@ def set_masquerade_as(doc: McDocument, host: str | None) -> Edit | None:
                 f"cannot change MASQUERADE_AS on line {last.line}: it is written inside another "
                 "macro or a # line; edit that line by hand"
             )
-        return Edit((_set_arg(last, 0, new, style),), "set MASQUERADE_AS", verify)
+        return EditPlan((_set_arg(last, 0, new, style),), "set MASQUERADE_AS", verify)
     line = _statement("MASQUERADE_AS", [new], style)
     at = _after_statements(
         doc, ("FEATURE", "define", "DOMAIN|OSTYPE|VERSIONID|include"), 0, _limit(doc)
     )
-    return Edit((_insert(doc, at, line, style),), "set MASQUERADE_AS", verify)
+    return EditPlan((_insert(doc, at, line, style),), "set MASQUERADE_AS", verify)
 
 
 _DAEMON_NAME = re.compile(r"(?:^|,)\s*Name\s*=\s*([^,]*)", re.I)
@@ -753,7 +751,7 @@ def daemon_options(model: McModel) -> list[MacroCall]:
     return [s for s in model.statements if s.name == "DAEMON_OPTIONS" and not s.bare and s.args]
 
 
-def set_daemon_options(doc: McDocument, name: str, spec: str) -> Edit | None:
+def set_daemon_options(doc: McDocument, name: str, spec: str) -> EditPlan | None:
     """The ``DAEMON_OPTIONS`` named ``name`` gets ``spec`` (changed in place, or added)."""
     if not name or "," in name or "=" in name or name != name.strip():
         raise EditError(f"{name!r} is not a daemon name (expected a word such as MTA)")
@@ -785,7 +783,7 @@ def set_daemon_options(doc: McDocument, name: str, spec: str) -> Edit | None:
                 "written inside another macro or a # line; edit that line by hand"
             )
         reps = [_set_arg(mine[0], 0, new, style), *_removal(doc, mine[1:])]
-        return Edit(tuple(reps), what, verify)
+        return EditPlan(tuple(reps), what, verify)
     line = _statement("DAEMON_OPTIONS", [new], style)
     others = [c for c in daemon_options(model) if not c.nested and not c.in_hash_comment]
     if others:
@@ -794,14 +792,14 @@ def set_daemon_options(doc: McDocument, name: str, spec: str) -> Edit | None:
         at = _after_statements(
             doc, ("define", "FEATURE", "DOMAIN|OSTYPE|VERSIONID|include"), 0, _limit(doc)
         )
-    return Edit((_insert(doc, at, line, style),), what, verify)
+    return EditPlan((_insert(doc, at, line, style),), what, verify)
 
 
 def _daemon_value(call: MacroCall) -> str:
     return rescanned(call.value(0))
 
 
-def remove_daemon_options(doc: McDocument, name: str) -> Edit | None:
+def remove_daemon_options(doc: McDocument, name: str) -> EditPlan | None:
     """Delete the ``DAEMON_OPTIONS`` named ``name``."""
     mine = [c for c in daemon_options(doc.model) if daemon_name(_daemon_value(c)) == name]
     if not mine:
@@ -810,14 +808,14 @@ def remove_daemon_options(doc: McDocument, name: str) -> Edit | None:
     def verify(m: McModel) -> bool:
         return not any(daemon_name(_daemon_value(c)) == name for c in daemon_options(m))
 
-    return Edit(tuple(_removal(doc, mine)), f"remove the DAEMON_OPTIONS for {name}", verify)
+    return EditPlan(tuple(_removal(doc, mine)), f"remove the DAEMON_OPTIONS for {name}", verify)
 
 
 def _on_line(calls: Iterable[MacroCall], line: int) -> list[MacroCall]:
     return [c for c in calls if c.line == line]
 
 
-def disable(doc: McDocument, line: int) -> Edit | None:
+def disable(doc: McDocument, line: int) -> EditPlan | None:
     """Comment out the statement that starts on ``line`` with ``dnl ``."""
     model = doc.model
     if _on_line(model.disabled, line):
@@ -835,15 +833,15 @@ def disable(doc: McDocument, line: int) -> Edit | None:
     if doc.text[start : call.start].strip(WHITESPACE):
         raise EditError(f"line {line}: {call.name}(...) does not start the line")
     # the rest of the line (a trailing dnl too) stays: enable() is the exact inverse
-    reps = [Replacement(call.start, call.start, "dnl ")]
+    reps = [Edit(call.start, call.start, "dnl ")]
 
     def verify(m: McModel) -> bool:
         return not any(c.line == line for c in _top(m)) and bool(_on_line(m.disabled, line))
 
-    return Edit(tuple(reps), f"comment out line {line}", verify)
+    return EditPlan(tuple(reps), f"comment out line {line}", verify)
 
 
-def enable(doc: McDocument, line: int) -> Edit | None:
+def enable(doc: McDocument, line: int) -> EditPlan | None:
     """Drop the ``dnl `` that comments out the statement on ``line``."""
     model = doc.model
     if any(c.line == line for c in _top_of(doc)) and not _on_line(model.disabled, line):
@@ -859,4 +857,4 @@ def enable(doc: McDocument, line: int) -> Edit | None:
     def verify(m: McModel) -> bool:
         return any(c.line == line and c.name == name for c in _top(m))
 
-    return Edit(tuple(reps), f"enable line {line}", verify)
+    return EditPlan(tuple(reps), f"enable line {line}", verify)

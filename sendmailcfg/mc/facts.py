@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from sendmailcfg.kinds import DECLARED
+
 if TYPE_CHECKING:
     from sendmailcfg.mc.document import McDocument
     from sendmailcfg.mc.model import MacroCall, McModel
@@ -41,14 +43,8 @@ TABLE_FEATURES: dict[str, str] = {
 """FEATUREs whose first argument is a map spec -> the file name under MAIL_SETTINGS_DIR
 they read when it is empty (``feature/*.m4``: ``DATABASE_MAP_TYPE MAIL_SETTINGS_DIR`name'``)."""
 
-FEATURE_OF_KIND: dict[str, str] = {
-    "access": "access_db",
-    "domaintable": "domaintable",
-    "genericstable": "genericstable",
-    "mailertable": "mailertable",
-    "virtusertable": "virtusertable",
-}
-"""Map kind -> the FEATURE that makes sendmail read it."""
+FEATURE_OF_KIND: dict[str, str] = {k.name: k.feature for k in DECLARED if k.feature}
+"""Map kind -> the FEATURE that makes sendmail read it (:data:`sendmailcfg.kinds.DECLARED`)."""
 
 FILE_MAP_CLASSES = frozenset({"hash", "btree", "dbm", "cdb", "implicit"})
 """Map classes whose database makemap builds from a text source (others: ldap, socket...)."""
@@ -813,7 +809,6 @@ class Unmodelled:
 
 
 _M_LINE = re.compile(r"^M([A-Za-z0-9_-]+),", re.M)
-_CW_LINE = re.compile(r"^C\{?w\}?[ \t]*([^\n]*)", re.M)
 
 
 @attrs.frozen
@@ -825,11 +820,13 @@ class McFacts:
     custom_mailers: tuple[str, ...] = ()
     """Mailer names of ``M`` lines written under MAILER_DEFINITIONS."""
     raw_class_w: tuple[str, ...] = ()
-    """Names added to class {w} by raw ``Cw`` lines (LOCAL_CONFIG)."""
+    """Names added to class {w} by raw ``Cw`` lines (anywhere m4 passes them through)."""
     opaque: bool = False
     """True when a ``DOMAIN()`` or ``HACK()`` file of the site's own may declare more FEATUREs."""
     unmodelled: tuple[Unmodelled, ...] = ()
     """What the model does not follow (see :func:`unmodelled`), in file order."""
+    class_w_files: tuple[str, ...] = ()
+    """The files of raw ``Fw`` lines as written (``-o /etc/mail/local-host-names``)."""
 
     def named(self, *names: str) -> list[Call]:
         """Calls of these macros (``FEATURE``, ``MAILER``, ``define``...)."""
@@ -862,13 +859,10 @@ class McFacts:
 
     def defined_value(self, macro: str, *, before: Call | None = None) -> str | None:
         """The value of the winning ``define`` as m4 yields it where the cf files use it
-        (``$1``... replaced, one level of quotes removed; ``None``: not defined)."""
-        from sendmailcfg.mc.quoting import expansion
-
+        (``$1``... replaced, one level of quotes removed, as the calls hold it;
+        ``None``: not defined)."""
         found = self.define(macro, before=before)
-        if found is None:
-            return None
-        return expansion(macro, found.arg(1))
+        return None if found is None else found.arg(1)
 
     def value(self, macro: str, *, before: Call | None = None) -> str | None:
         """Like :meth:`defined_value`, falling back to cf.m4's own default (:data:`DEFAULTS`)."""
@@ -952,12 +946,16 @@ def _handed_on(s: MacroCall) -> tuple[str, ...]:
     :class:`~sendmailcfg.mc.model.Define`): ``define(`SMART_HOST', ``[relay]'')`` is ``[relay]``.
     """
     from sendmailcfg.mc.macros import CLASS_MACROS
-    from sendmailcfg.mc.quoting import rescanned
+    from sendmailcfg.mc.quoting import expansion, rescanned
 
     values = s.values
     if s.name in CLASS_MACROS:
         return tuple(rescanned(v).strip() for v in values)
-    if s.name in ("define", "FEATURE") and values:
+    if s.name == "define" and values:
+        # $1... replaced first, then the quotes: what m4 yields where the cf files use it
+        name = values[0].strip()
+        return (name, *(expansion(name, v).strip() for v in values[1:]))
+    if s.name == "FEATURE" and values:
         return (values[0].strip(), *(rescanned(v).strip() for v in values[1:]))
     return tuple(v.strip() for v in values)
 
@@ -991,16 +989,52 @@ def mc_facts(source: McDocument | McModel, path: str | None = None) -> McFacts:
         ):
             opaque = True
     mailers: list[str] = []
-    class_w: list[str] = []
     for section in model.sections:
         if section.name == "MAILER_DEFINITIONS":
             mailers.extend(_M_LINE.findall(section.body))
-        elif section.name == "LOCAL_CONFIG":
-            for words in _CW_LINE.findall(section.body):
-                class_w.extend(words.split())
+    class_w, class_w_files = class_w_lines(model)
     return McFacts(
-        path, tuple(calls), tuple(mailers), tuple(class_w), opaque, unmodelled(model, calls)
+        path,
+        tuple(calls),
+        tuple(mailers),
+        class_w,
+        opaque,
+        unmodelled(model, calls),
+        class_w_files,
     )
+
+
+_CLASS_W_LINE = re.compile(r"^([CF])(?:w|\{w\})([^\n]*)", re.M)
+
+
+def class_w_lines(model: McModel) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    r"""Names and files class ``w`` gets from raw ``Cw``/``Fw`` lines, wherever m4 passes
+    them through to the ``.cf`` (``LOCAL_CONFIG``, or plain text after ``divert(0)``);
+    text m4 throws away (``divert(-1)``, ``dnl``) or hands to a macro does not count.
+
+    >>> from sendmailcfg.mc import parse_mc
+    >>> doc = parse_mc("divert(0)dnl\nCwa.example b.example dnl c\nFw-o /etc/x\n")
+    >>> class_w_lines(doc.model)
+    (('a.example', 'b.example'), ('-o /etc/x',))
+    """
+    text = model.text
+    words: list[str] = []
+    files: list[str] = []
+    spans = [(s.start, s.end) for s in model.statements if not s.bare]
+    for m in _CLASS_W_LINE.finditer(text):
+        at = m.start()
+        if any(a <= at < b for a, b in spans) or diversion_at(model, at) < 0:
+            continue
+        body = m.group(2).split(" dnl", 1)[0].split("\tdnl", 1)[0].strip()
+        if m.group(1) == "F":
+            if body:
+                files.append(body)
+            continue
+        for word in body.split():
+            if word.startswith(("#", "dnl")):
+                break
+            words.append(word)
+    return tuple(words), tuple(files)
 
 
 def unmodelled(model: McModel, calls: Iterable[Call]) -> tuple[Unmodelled, ...]:
@@ -1023,6 +1057,11 @@ def unmodelled(model: McModel, calls: Iterable[Call]) -> tuple[Unmodelled, ...]:
     seen: set[str] = set()
     for c in calls:
         name = c.first
+        if c.name == "MAILER" and name == "uucp" and "MAILER(uucp)" not in seen:
+            seen.add("MAILER(uucp)")
+            why = "the model does not route UUCP (host!user, .UUCP) addresses"
+            found.append(Unmodelled("MAILER(`uucp')", why, c.line))
+            continue
         if c.name != "FEATURE" or name in seen or name in catalogue.MODELLED_FEATURES:
             continue
         seen.add(name)

@@ -59,19 +59,6 @@ class Positions:
             self._starts = [0] + [m.end() for m in re.finditer("\n", self._text)]
         return self._starts
 
-    def edited(self, lo: int, old_hi: int, hi: int, text: str) -> Positions:
-        """The positions of ``text``, this text with ``[lo, old_hi)`` replaced by
-        ``text[lo:hi]`` (the line starts outside it are moved, not searched again)."""
-        new = Positions(text)
-        if self._starts is None:
-            return new
-        starts = self._starts
-        head = starts[: bisect.bisect_right(starts, lo)]
-        head += [m.end() for m in re.compile("\n").finditer(text, lo, hi)]
-        head += map((hi - old_hi).__add__, starts[bisect.bisect_right(starts, old_hi) :])
-        new._starts = head
-        return new
-
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of ``offset``."""
         i = bisect.bisect_right(self.starts, offset) - 1
@@ -354,34 +341,25 @@ class McModel:
     * ``diagnostics``: what m4 itself would stop on (unterminated quotes / calls).
     """
 
-    __slots__ = ("_core", "_findings", "_flat", "_previous", "_text", "_tree")
+    __slots__ = ("_core", "_findings", "_flat", "_text", "_tree")
 
-    def __init__(self, text: str, tree: McTree, *, previous: Previous | None = None) -> None:
+    def __init__(self, text: str, tree: McTree) -> None:
         self._text = text
         self._tree = tree
         self._core: _Core | None = None
         self._findings: _Findings | None = None
-        self._previous = previous
-        """The model before an edit, whose statements are reused (see :func:`_edited`)."""
         self._flat: _Statements | None = None
 
     # the views are built when first asked for: the statements in a walk that does not go
-    # into arguments (after an edit: of the changed lines only), each view from them when
-    # read, the findings in the full walk
+    # into arguments, each view from them when read, the findings in the full walk
     def _s(self) -> _Statements:
         if self._flat is None:
             collecting = gc.isenabled()
             gc.disable()  # thousands of acyclic records: the collector would only walk them
             try:
-                flat = None
-                if self._previous is not None:
-                    flat = _edited(self._text, self._tree, self._previous)
-                    self._previous = None  # once: do not keep a chain of old models alive
-                if flat is None:
-                    w = _Walker(self._text, self._tree, core=True)
-                    w.run()
-                    flat = _Statements.of_walk(w)
-                self._flat = flat
+                w = _Walker(self._text, self._tree, core=True)
+                w.run()
+                self._flat = _Statements.of_walk(w)
             finally:
                 if collecting:
                     gc.enable()
@@ -398,10 +376,14 @@ class McModel:
             w.run()
             w.scan_text()
             if self._flat is None:  # the full walk found the statements too
-                self._previous = None
                 self._flat = _Statements.of_walk(w)
             self._findings = _findings(w)
         return self._findings
+
+    @property
+    def text(self) -> str:
+        """The text the model was made from."""
+        return self._text
 
     @property
     def calls(self) -> tuple[MacroCall, ...]:
@@ -852,165 +834,43 @@ def analyze(text: str, tree: McTree | None = None) -> McModel:
     return McModel(text, tree)
 
 
-# -- the statement views, and after an edit -----------------------------------------------
+# -- the statement views ------------------------------------------------------------------
 #
-# An edit replaces some top-level items (``splice_span`` says which). The statements before
-# them are unchanged (the very same records); those after them are the same statements
-# moved by the edit's length and newlines, in the same diversion as before (checked): they
-# are kept as they were, with the move to make, and moved when read. Only the items in
-# between, widened to whole lines, are walked. What a statement says that does not depend
-# on where it is (a define's name and value...) is kept beside it, so ``defines`` and the
-# lookups edits make by name need no record moved.
-
-Previous = tuple["McModel", str, list[int], tuple[int, int, int]]
-"""What :meth:`McModel.__init__` reuses after an edit: the model before it, its text, the
-offsets of its top-level items and the items that changed (``splice_span``)."""
+# What a statement says that does not depend on where it is (a define's name and value...)
+# is kept beside it, so ``defines`` and the lookups edits make by name build no object.
 
 _Spec = tuple[object, ...] | None
-_Move = tuple[int, int, int, int]  # records [start, stop) move by (characters, lines)
-
-
-_REFRESH = 32
-"""After this many edits the records are all made again in the current text: a kept record
-holds the text it was made in (its ``source``), so this bounds how many old texts stay in
-memory (at the cost of moving every record once every this many edits)."""
 
 
 class _Records:
-    """Records in source order, some of them still to be moved after edits (when read)."""
+    """Statement records in source order."""
 
-    __slots__ = ("_age", "_base", "_done", "_moves", "_pos", "_text")
+    __slots__ = ("_base",)
 
-    def __init__(
-        self,
-        base: tuple[MacroCall, ...],
-        moves: tuple[_Move, ...] = (),
-        text: str = "",
-        pos: Positions | None = None,
-        done: dict[int, MacroCall] | None = None,
-        age: int = 0,
-    ) -> None:
+    def __init__(self, base: tuple[MacroCall, ...]) -> None:
         self._base = base
-        self._moves = moves
-        self._text = text
-        self._pos = pos
-        self._done: dict[int, MacroCall] = done or {}
-        self._age = age
-        """Edits since every record was made in the current text."""
 
     def __len__(self) -> int:
         return len(self._base)
 
     def stale(self, i: int) -> MacroCall:
-        """Record ``i`` as it was before the moves: right but for its positions."""
+        """Record ``i`` (the name is kept for the lookups that read records by index)."""
         return self._base[i]
 
-    def _move(self, i: int) -> tuple[int, int]:
-        moves = self._moves
-        k = bisect.bisect_right(moves, (i, 1 << 62)) - 1
-        if k >= 0 and moves[k][0] <= i < moves[k][1]:
-            return moves[k][2], moves[k][3]
-        return 0, 0
-
     def __getitem__(self, i: int) -> MacroCall:
-        if not self._moves:
-            return self._base[i]
-        rec = self._done.get(i)
-        if rec is None:
-            by, lines = self._move(i)
-            rec = self._base[i]
-            if by or lines:
-                rec = _shifted(rec, by, lines, self._text, self._pos)  # type: ignore[arg-type]
-            self._done[i] = rec
-        return rec
+        return self._base[i]
 
     def start(self, i: int) -> int:
-        """The offset of record ``i`` (moved)."""
-        return self._base[i].start + self._move(i)[0]
+        """The offset of record ``i``."""
+        return self._base[i].start
 
     def bisect(self, offset: int) -> int:
         """The index of the first record that starts at or after ``offset``."""
-        lo, hi = 0, len(self._base)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.start(mid) < offset:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+        return bisect.bisect_left(self._base, offset, key=lambda r: r.start)
 
     def all(self) -> tuple[MacroCall, ...]:
-        """Every record, moved (kept so from then on)."""
-        if self._moves:
-            out = list(self._base)
-            for a, b, by, lines in self._moves:
-                for i in range(a, b):
-                    rec = self._done.get(i)
-                    out[i] = (
-                        rec
-                        if rec is not None
-                        else _shifted(
-                            out[i],
-                            by,
-                            lines,
-                            self._text,
-                            self._pos,  # type: ignore[arg-type]
-                        )
-                    )
-            self._base = tuple(out)
-            self._moves = ()
-            self._done = {}
+        """Every record."""
         return self._base
-
-    def edited(
-        self,
-        i: int,
-        j: int,
-        middle: tuple[MacroCall, ...],
-        by: int,
-        lines: int,
-        text: str,
-        pos: Positions,
-    ) -> _Records:
-        """Records ``[i, j)`` replaced by ``middle``; those after them moved ``by``/``lines``
-        more (when read), in ``text``."""
-        n = len(self._base)
-        step = i + len(middle) - j
-        moves: list[_Move] = [(a, min(b, i), x, y) for a, b, x, y in self._moves if a < i]
-        at = j
-        for a, b, x, y in self._moves:
-            if b <= j:
-                continue
-            a = max(a, j)
-            if at < a:
-                moves.append((at + step, a + step, by, lines))
-            moves.append((a + step, b + step, x + by, y + lines))
-            at = b
-        if at < n:
-            moves.append((at + step, n + step, by, lines))
-        kept: list[_Move] = []
-        for m in moves:
-            if m[0] >= m[1] or (m[2] == 0 and m[3] == 0):
-                continue  # nothing to move (an edit of the same length and lines)
-            if kept and kept[-1][1] == m[0] and kept[-1][2:] == m[2:]:
-                kept[-1] = (kept[-1][0], m[1], m[2], m[3])
-            else:
-                kept.append(m)
-        done = {k: v for k, v in self._done.items() if k < i}
-        base = self._base[:i] + middle + self._base[j:]
-        new = _Records(base, tuple(kept), text, pos, done, self._age + 1)
-        if new._age >= _REFRESH:
-            new._refresh()
-        return new
-
-    def _refresh(self) -> None:
-        """Every record made again in the current text (moved where it has to)."""
-        out = list(self.all())
-        for i, rec in enumerate(out):
-            if rec.source is not self._text:
-                out[i] = _shifted(rec, 0, 0, self._text, self._pos)  # type: ignore[arg-type]
-        self._base = tuple(out)
-        self._age = 0
 
 
 class _Statements:
@@ -1256,104 +1116,6 @@ def _object(rec: MacroCall, spec: _Spec) -> object:
     if isinstance(cls, type):
         return cls(*spec[1:], rec)
     return spec
-
-
-def _follow(rec: MacroCall, state: list[object]) -> None:
-    """The diversion/section after the live statement ``rec`` (``_Walker._apply``)."""
-    name = rec.name
-    if name == "divert":
-        arg = rec.value(0).strip()
-        try:
-            state[0] = int(arg) if arg else 0
-        except ValueError:
-            return
-        state[1] = None
-    elif name in macros.SECTION_MACROS:
-        state[0] = macros.SECTION_MACROS[name]
-        state[1] = name
-
-
-def _state_before(records: _Records, i: int) -> tuple[int, str | None]:
-    """The diversion and section before record ``i`` (after the one before it)."""
-    if i == 0:
-        return 0, None
-    last = records.stale(i - 1)  # a move changes no diversion
-    state: list[object] = [last.diversion, last.section]
-    _follow(last, state)
-    return state[0], state[1]  # type: ignore[return-value]
-
-
-def _shifted(rec: MacroCall, by: int, lines: int, text: str, pos: Positions) -> MacroCall:
-    """``rec`` moved ``by`` characters and ``lines`` lines (it starts a line or follows a
-    statement that does, so its column stays), in ``text``."""
-    return MacroCall(
-        rec.name,
-        tuple([Argument(a.start + by, a.node, pos) for a in rec.args]),
-        rec.line + lines,
-        rec.column,
-        rec.end_line + lines,
-        rec.start + by,
-        rec.end + by,
-        text,
-        rec.bare,
-        rec.closed,
-        rec.nested,
-        rec.in_hash_comment,
-        rec.disabled,
-        rec.diversion,
-        rec.section,
-        rec.node,
-    )
-
-
-def _edited(text: str, tree: McTree, previous: Previous) -> _Statements | None:
-    """The statements after an edit, from those before it (None: walk it all)."""
-    model, old_text, old_offsets, (first, old_stop, new_stop) = previous
-    old = model._flat
-    if old is None:
-        return None
-    delta = len(text) - len(old_text)
-    lo = old_offsets[first]
-    old_hi = old_offsets[old_stop]
-    # widen the changed span to whole lines in both texts (the items after it then start
-    # at the same column as before)
-    items = tree.items
-    stop = new_stop
-    hi = old_hi + delta
-    while stop < len(items) and not (
-        (hi == 0 or text[hi - 1] == "\n") and (old_hi == 0 or old_text[old_hi - 1] == "\n")
-    ):
-        hi += items[stop].length
-        old_hi += items[stop].length
-        stop += 1
-    finder = _Walker(text, tree, core=True)
-    finder._find_cf_include()
-    cf_at = finder.cf_include_at
-    old_cf = old.cf_at
-    if old_cf is not None and old_cf >= old_hi:
-        old_cf += delta
-    if cf_at != old_cf:
-        return None  # # lines before or after may now be comments: walk it all
-    records, disabled = old.records, old.disabled
-    i, j = records.bisect(lo), records.bisect(old_hi)
-    di, dj = disabled.bisect(lo), disabled.bisect(old_hi)
-    w = _Walker(text, tree, core=True)
-    w.pos = old.pos.edited(lo, old_hi, hi, text)
-    w.cf_include_at = cf_at
-    w.diversion, w.section = _state_before(records, i)
-    w.walk(items[first:stop], lo)
-    if (w.diversion, w.section) != _state_before(records, j):
-        return None  # the diversion changes for what follows: walk it all
-    lines = text.count("\n", lo, hi) - old_text.count("\n", lo, old_hi)
-    middle = tuple(w.statements)
-    return _Statements(
-        text,
-        w.pos,
-        records.edited(i, j, middle, delta, lines, text, w.pos),
-        old.specs[:i] + tuple(map(_entry, middle)) + old.specs[j:],
-        disabled.edited(di, dj, tuple(w.disabled), delta, lines, text, w.pos),
-        cf_at,
-    )
 
 
 def _findings(w: _Walker) -> _Findings:

@@ -1,6 +1,6 @@
 r"""Edit a parsed ``.mc`` tree by replacing top-level nodes: no re-parse of the file.
 
-An edit is a list of :class:`Replacement` spans of the current text. :func:`splice`
+An edit is a list of :class:`Edit` spans of the current text. :func:`splice`
 finds the top-level items the spans touch, re-lexes only those items plus one
 neighbour on each side (widening while a neighbour does not come back as it was,
 e.g. when two runs of text would merge), and puts the new items in their place.
@@ -10,7 +10,7 @@ new text (the tests compare them), for the cost of what changed.
 
 >>> from sendmailcfg.syntax.mc_parser import parse_mc_tree
 >>> tree = parse_mc_tree("OSTYPE(linux)\nMAILER(smtp)\n")
->>> new = splice(tree, [Replacement(14, 14, "FEATURE(`x')\n")])
+>>> new = splice(tree, [Edit(14, 14, "FEATURE(`x')\n")])
 >>> new.text
 "OSTYPE(linux)\nFEATURE(`x')\nMAILER(smtp)\n"
 >>> new.items[0] is tree.items[0] and new.items[-1] is tree.items[-1]
@@ -23,19 +23,12 @@ import bisect
 import itertools
 from collections.abc import Sequence
 
-import attrs
-
 from sendmailcfg.syntax.mc_nodes import McItem, McTree
 from sendmailcfg.syntax.mc_parser import parse_mc_tree
+from sendmailcfg.textdiff import Edit
 
-
-@attrs.frozen
-class Replacement:
-    """Replace ``text[start:end]`` with ``new`` (``start == end`` inserts)."""
-
-    start: int
-    end: int
-    new: str
+Replacement = Edit
+"""The name :class:`~sendmailcfg.textdiff.Edit` had here before it was shared with lint."""
 
 
 def item_offsets(tree: McTree) -> list[int]:
@@ -51,7 +44,7 @@ def item_offsets(tree: McTree) -> list[int]:
 
 def splice(
     tree: McTree,
-    replacements: Sequence[Replacement],
+    replacements: Sequence[Edit],
     offsets: list[int] | None = None,
 ) -> McTree:
     """The tree with ``replacements`` (non-overlapping, any order) applied."""
@@ -60,7 +53,7 @@ def splice(
 
 def splice_span(
     tree: McTree,
-    replacements: Sequence[Replacement],
+    replacements: Sequence[Edit],
     offsets: list[int] | None = None,
 ) -> tuple[McTree, int, int, int]:
     r""":func:`splice`, and which items changed: ``(new tree, first, old stop, new stop)``
@@ -69,7 +62,7 @@ def splice_span(
 
     >>> from sendmailcfg.syntax.mc_parser import parse_mc_tree
     >>> tree = parse_mc_tree("OSTYPE(linux)\nMAILER(smtp)\n")
-    >>> splice_span(tree, [Replacement(14, 14, "FEATURE(`x')\n")])[1:]
+    >>> splice_span(tree, [Edit(14, 14, "FEATURE(`x')\n")])[1:]
     (2, 2, 4)
     """
     if not replacements:

@@ -13,7 +13,6 @@ no compiler, libdb or sendmail; ``berkeleydb`` uses the binding (``pip install
 'sendmailcfg[bdb]'``); ``makemap`` runs the system's makemap (the only one that
 knows other map types). ``auto`` is ``pure``, falling back on the binding and
 then the system makemap for an access method whose pure writer is missing.
-The old names ``bdb`` and ``system`` still work (deprecated).
 
 >>> import os, tempfile
 >>> folder = tempfile.mkdtemp()
@@ -36,10 +35,9 @@ import errno
 import os
 import shutil
 import tempfile
-import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import attrs
 
@@ -66,11 +64,10 @@ from sendmailcfg.output.mapfile import MapBuildError as MapBuildError
 from sendmailcfg.output.mapfile import check_safe as check_safe
 from sendmailcfg.output.mapfile import check_type as check_type
 
-Backend = Literal["auto", "pure", "berkeleydb", "makemap", "bdb", "system"]
+Backend = Literal["auto", "pure", "berkeleydb", "makemap"]
 """``auto`` (default: pure Python), ``pure``, ``berkeleydb`` (the binding), ``makemap`` (the
-system's); ``bdb`` and ``system`` are the deprecated names of the latter two."""
+system's)."""
 BACKENDS = ("pure", "berkeleydb", "makemap")
-DEPRECATED_BACKENDS = {"bdb": "berkeleydb", "system": "makemap"}
 PutHook = Callable[[bytes, bytes], None]
 STALE_TMP_AGE = mapfile.STALE_TMP_AGE
 """Seconds after which a temporary file of ours beside a map is a killed build's leftover."""
@@ -170,17 +167,11 @@ def is_stale(source: str | os.PathLike[str], db: str | os.PathLike[str] | None =
 
 
 def normalize_backend(backend: str) -> str:
-    """``backend`` with a deprecated name (``bdb``, ``system``) replaced, with a warning.
+    """``backend`` checked: one of :data:`BACKENDS` or ``auto`` (else ValueError).
 
     >>> normalize_backend("pure"), normalize_backend("auto")
     ('pure', 'auto')
     """
-    if backend in DEPRECATED_BACKENDS:
-        new = DEPRECATED_BACKENDS[backend]
-        warnings.warn(
-            f"backend {backend!r} is deprecated; use {new!r}", DeprecationWarning, stacklevel=3
-        )
-        return new
     if backend != "auto" and backend not in BACKENDS:
         choices = ", ".join(("auto", *BACKENDS))
         raise ValueError(f"unknown backend {backend!r}: expected one of {choices}")
@@ -615,23 +606,8 @@ __all__ = [
     "MapBuildError",
     "build",
     "db_path",
-    "dump",
-    "dump_text",
     "is_stale",
     "read_map",
     "read_map_text",
     "rebuild_if_stale",
 ]
-
-
-def dump(*args: Any, **kwargs: Any) -> list[tuple[bytes, bytes]]:
-    """Deprecated name of :func:`read_map` (``sendmailcfg.dump`` writes a source; this reads
-    a database). Removed in 0.3."""
-    warnings.warn("output.dump() is now read_map()", DeprecationWarning, stacklevel=2)
-    return read_map(*args, **kwargs)
-
-
-def dump_text(*args: Any, **kwargs: Any) -> bytes:
-    """Deprecated name of :func:`read_map_text`. Removed in 0.3."""
-    warnings.warn("output.dump_text() is now read_map_text()", DeprecationWarning, stacklevel=2)
-    return read_map_text(*args, **kwargs)

@@ -108,10 +108,13 @@ class Delivery:
         """The final delivery as a triple."""
         return Route(self.mailer, self.host, self.user)
 
+    def summary(self) -> str:
+        """One line: ``ADDRESS -> ROUTE (decided_by)``."""
+        return f"{self.address} -> {describe(self.route)} ({self.decided_by})"
+
     def explain(self) -> str:
         """The answer, then one line per step."""
-        head = f"{self.address} -> {describe(self.route)} ({self.decided_by})"
-        return "\n".join([head, *(f"  {s}" for s in self.steps)])
+        return "\n".join([self.summary(), *(f"  {s}" for s in self.steps)])
 
     def as_json(self) -> dict[str, object]:
         """The JSON object ``route --json`` prints."""
@@ -320,6 +323,14 @@ class _Walk:
             return None
         return _delivered(Route("relay", join(toks), f"{local}@{host.rstrip('.')}"))
 
+    def _has_smtp(self) -> bool:
+        """Whether the .mc defines the SMTP mailers (``MAILER(`smtp')``; msp and nullclient
+        add it themselves)."""
+        facts = self.site.facts
+        return any(c.first == "smtp" for c in facts.mailers()) or any(
+            facts.has_feature(f) for f in ("msp", "nullclient")
+        )
+
     def _mailers(self) -> frozenset[str]:
         return self.site.mailers
 
@@ -386,6 +397,9 @@ class _Walk:
             return _Parsed(r.route, "error")
         if r.reason == "mailertable":
             return _Parsed(r.route, "mailertable")
+        if not self._has_smtp() and sh is None:
+            self.step("no MAILER(`smtp'): sendmail has no mailer for other hosts")
+            return self.error("5.1.2", f'"553 Unrecognized host name "{host}')
         if r.reason == "smart-host" or (r.reason == "ip-literal" and sh is not None):
             self.step(f"SMART_HOST {sh.value if sh else ''} takes mail for every other host", sh)
             return _Parsed(r.route, "smart-host")

@@ -56,10 +56,13 @@ class SenderForms:
             "engine": self.engine,
         }
 
+    def summary(self) -> str:
+        """One line: the address and its two forms through the mailer."""
+        return f"{self.address} via {self.mailer}: envelope {self.envelope}, header {self.header}"
+
     def explain(self) -> str:
         """The two forms, then one line per step."""
-        head = f"{self.address} via {self.mailer}: envelope {self.envelope}, header {self.header}"
-        return "\n".join([head, *(f"  {s}" for s in self.steps)])
+        return "\n".join([self.summary(), *(f"  {s}" for s in self.steps)])
 
 
 def sender(site: Site, address: str, *, mailer: str = "esmtp") -> SenderForms:

@@ -130,8 +130,12 @@ class Site:
         maps: Mapping[str, str] | None = None,
         files: Mapping[str, str] | None = None,
         read_db: DbReader | None = None,
+        interfaces: Iterable[str] = (),
     ) -> None:
         self.mc = mc
+        self.interfaces = tuple(interfaces)
+        """This machine's interface addresses: sendmail adds ``[ADDR]`` of each to class w
+        unless ``confDONT_PROBE_INTERFACES`` is set (the loopback is there either way)."""
         self.path = mc.path or "sendmail.mc"
         self.folder = folder
         self.root = root
@@ -185,6 +189,7 @@ class Site:
         maps: Mapping[str, str] | None = None,
         files: Mapping[str, str] | None = None,
         path: str = "sendmail.mc",
+        interfaces: Iterable[str] = (),
     ) -> Site:
         r"""A site from texts: the .mc, map sources by kind, other files by name.
 
@@ -193,7 +198,13 @@ class Site:
         >>> s.maps["mailertable"].document.get(".takaq.jp")
         'smtp:[mail2.takaq.jp]'
         """
-        return cls(McDocument(mc_text, path=path), hostname=hostname, maps=maps, files=files)
+        return cls(
+            McDocument(mc_text, path=path),
+            hostname=hostname,
+            maps=maps,
+            files=files,
+            interfaces=interfaces,
+        )
 
     # -- plain facts ------------------------------------------------------------------
     def define(self, name: str) -> Setting | None:
@@ -219,6 +230,15 @@ class Site:
                 for c in self.facts.features(feature):
                     found = (c.arg(1).strip(), c.line, f"FEATURE(`{feature}')")
         return found
+
+    @property
+    def probes_interfaces(self) -> bool:
+        """Whether sendmail adds this machine's interface addresses to class w
+        (``confDONT_PROBE_INTERFACES`` unset or false; ``loopback`` skips only the loopback)."""
+        s = self.define("confDONT_PROBE_INTERFACES")
+        if s is None and self.has_feature("msp"):
+            return False  # FEATURE(`msp') sets it
+        return s is None or s.value.strip().lower() not in ("true", "t", "yes", "y", "1")
 
     @property
     def unmodelled(self) -> tuple[Setting, ...]:
@@ -359,6 +379,10 @@ class Site:
         if self.j is not None:
             self._add("w", [self.j.value], self.j.path, self.j.line, "$j")
         self._add("w", ["localhost", "[127.0.0.1]"], None, None, "sendmail's own")
+        if self.probes_interfaces:
+            for addr in self.interfaces:
+                literal = f"[IPv6:{addr}]" if ":" in addr else f"[{addr}]"
+                self._add("w", [literal], None, None, "interface probing")
         for c in self.mc.class_macros:
             macro = c.macro
             if macro in _CLASS_OF:
@@ -368,10 +392,22 @@ class Site:
                     self._add("R", c.words, self.path, c.call.line, macro)
             elif macro.endswith("_FILE") and macro[:-5] in _CLASS_OF:
                 self._class_file(_CLASS_OF[macro[:-5]], c.value.strip(), c.call.line, macro)
+        from sendmailcfg.mc.catalogue import IMPLIED_CLASS_WORDS
+
+        for s in self.mc.statements:  # DOMAIN(`generic') is EXPOSED_USER(`root') too
+            if s.name in ("DOMAIN", "OSTYPE", "FEATURE") and not s.bare:
+                what = f"{s.name}(`{s.value(0).strip()}')"
+                for cls, word in IMPLIED_CLASS_WORDS.get((s.name, s.value(0).strip()), ()):
+                    self._add(cls, [word], self.path, s.line, what)
         config = next((s for s in self.mc.sections if s.name == "LOCAL_CONFIG"), None)
         self._add(
             "w", self.facts.raw_class_w, self.path, config.line if config else None, "Cw line"
         )
+        for name in self.facts.class_w_files:  # Fw lines: -o optional, a scanf pattern after
+            optional = name.startswith("-o")
+            words = (name[2:] if optional else name).split()
+            if words:
+                self._class_file("w", words[0], None, "Fw line", optional=optional)
         cw_file = self.facts.cw_file()
         if cw_file is not None:
             self._class_file("w", cw_file, self.feature_line.get("use_cw_file"), "use_cw_file")
@@ -500,6 +536,7 @@ def load_site(
     root: str | os.PathLike[str] | None = None,
     read_db: DbReader | None = None,
     mc: str | None = None,
+    interfaces: Iterable[str] = (),
 ) -> Site:
     """Read a configuration: a ``.mc`` file, or a folder like /etc/mail holding one.
 
@@ -507,7 +544,9 @@ def load_site(
     confDOMAIN_NAME). ``root``: a folder standing for ``/`` when looking for the
     files the configuration names. ``read_db``: how to read a ``.db`` found
     without its source (see :data:`DbReader`). Raises OSError when the .mc cannot
-    be read; missing maps are recorded in :attr:`Site.maps`. The ``.mc`` of a folder is
+    be read; missing maps are recorded in :attr:`Site.maps`. ``interfaces``: this
+    machine's addresses, in class w when sendmail probes them (:attr:`Site.interfaces`).
+    The ``.mc`` of a folder is
     found by :func:`~sendmailcfg.site.finding.find_mc` (``mc=``, ``$SENDMAIL_MC``,
     HOSTNAME.mc, sendmail.mc, freebsd.mc, the only one left).
     """
@@ -520,4 +559,5 @@ def load_site(
         folder=os.path.dirname(mc_path) or ".",
         root=None if root is None else os.fspath(root),
         read_db=read_db,
+        interfaces=interfaces,
     )

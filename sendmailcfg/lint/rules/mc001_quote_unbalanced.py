@@ -40,7 +40,7 @@ KINDS = ("mc",)
 
 def _discarded(file: LintFile, line: int, column: int) -> bool:
     starts = file.memo("mc-line-starts", lambda f: _line_starts(f.doc.text))
-    return diversion_at(file.doc, starts[line - 1] + column - 1) < 0
+    return diversion_at(file.mc, starts[line - 1] + column - 1) < 0
 
 
 def _line_starts(text: str) -> list[int]:
@@ -50,10 +50,10 @@ def _line_starts(text: str) -> list[int]:
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
     stray_lines: set[int] = {
         q.line
-        for q in file.doc.quote_problems
+        for q in file.mc.quote_problems
         if q.code in ("html-entity", "typographic-quote") and not (q.in_dnl or q.in_hash_comment)
     }  # `define(&#96;x', ...)': the ' closes what the entity meant to open (MC002 reports it)
-    for q in file.doc.quote_problems:
+    for q in file.mc.quote_problems:
         if q.in_dnl or q.in_hash_comment:
             continue
         if q.code == "stray-close-quote":
@@ -76,7 +76,7 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
                 "of the file)",
                 "close it with ' (or remove the backquote)",
             )
-    for d in file.doc.diagnostics:
+    for d in file.mc.diagnostics:
         if d.code == "unterminated-call":
             yield Problem(
                 d.line,

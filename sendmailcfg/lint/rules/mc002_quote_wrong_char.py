@@ -72,11 +72,11 @@ def _quote_for(lines: list[str], line: int, column: int) -> str:
 
 
 def _text_entities(file: LintFile) -> Iterator[Problem]:
-    for s in file.doc.statements:
+    for s in file.mc.statements:
         for a in s.args:
             for m in _TEXT_ENTITY.finditer(a.raw):
                 offset = a.start + m.start()
-                line, column = _line_col(file.doc.text, offset)
+                line, column = _line_col(file.mc.text, offset)
                 import html  # only when there is an entity: not at every start
 
                 char = html.unescape(m.group())
@@ -98,14 +98,14 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
     yield from _text_entities(file)
     lines: list[str] | None = None
-    for q in file.doc.quote_problems:
+    for q in file.mc.quote_problems:
         if q.code not in _WHAT or q.in_dnl or q.in_hash_comment:
             continue
         if q.section is not None and q.code == "double-quote":
             continue  # raw cf text may hold double quotes
         if q.code != "double-quote":
             if lines is None:
-                lines = file.doc.text.split("\n")
+                lines = file.mc.text.split("\n")
             if not _where_a_quote_goes(lines, q.line, q.column, q.text):
                 continue
         hint = "m4 quotes are ` (backquote) to open and ' (apostrophe) to close"

@@ -36,7 +36,7 @@ KINDS = ("mc",)
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
     first = None
-    for s in file.doc.statements:
+    for s in file.mc.statements:
         if s.name == "MAILER" and first is None:
             first = s
         elif s.name == "FEATURE" and first is not None:

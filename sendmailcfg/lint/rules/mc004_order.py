@@ -47,7 +47,8 @@ from sendmailcfg.mc.catalogue import features_reading
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
-    from sendmailcfg.mc.model import Define, MacroCall
+    from sendmailcfg.mc.document import McDocument
+    from sendmailcfg.mc.model import Define, Feature, MacroCall
 
 ID = "MC004"
 NAME = "mc-order"
@@ -90,11 +91,18 @@ def _value_before(defines: Sequence[Define], name: str, call: MacroCall) -> str 
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
-    doc = file.doc
+    doc = file.mc
     stmts = [s for s in doc.statements if not s.bare]
+    yield from _ostype_problems(doc, stmts)
+    yield from _mailer_problems([s for s in stmts if s.name == "MAILER"])
+    yield from _feature_problems(doc.features)
+    yield from _define_problems(doc.define_statements, doc.features)
+    yield from _filter_problems(doc.define_statements, stmts)
+
+
+def _ostype_problems(doc: McDocument, stmts: list[MacroCall]) -> Iterator[Problem]:
     ostypes = [s for s in stmts if s.name == "OSTYPE"]
     mailers = [s for s in stmts if s.name == "MAILER"]
-    first_mailer = mailers[0] if mailers else None
     hacked = any(d.name == "__OSTYPE__" for d in doc.define_statements)  # submit.mc's way
     if not ostypes and not hacked and (mailers or any(s.name == "FEATURE" for s in stmts)):
         yield Problem(
@@ -104,10 +112,14 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
         yield Problem(
             extra.line, extra.column, "second OSTYPE() (m4: duplicate OSTYPE)", "keep one"
         )
-    if ostypes and first_mailer is not None and ostypes[0].start > first_mailer.start:
+    if ostypes and mailers and ostypes[0].start > mailers[0].start:
         o = ostypes[0]
         yield Problem(o.line, o.column, "OSTYPE() after MAILER()", "put OSTYPE() near the top")
+
+
+def _mailer_problems(mailers: list[MacroCall]) -> Iterator[Problem]:
     seen: dict[str, int] = {}
+    names = {x.value(0).strip() for x in mailers}
     for m in mailers:
         name = m.value(0).strip()
         if name in seen:
@@ -116,25 +128,20 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
             )
             continue
         seen[name] = m.line
-        if (
-            name == "uucp"
-            and "smtp" not in seen
-            and any(x.value(0).strip() == "smtp" for x in mailers)
-        ):
+        if name == "uucp" and "smtp" not in seen and "smtp" in names:
             yield Problem(
                 m.line, m.column, "MAILER(`uucp') before MAILER(`smtp')", "put smtp first"
             )
-        if (
-            name in ("cyrus", "cyrusv2")
-            and "local" not in seen
-            and any(x.value(0).strip() == "local" for x in mailers)
-        ):
+        if name in ("cyrus", "cyrusv2") and "local" not in seen and "local" in names:
             yield Problem(
                 m.line, m.column, f"MAILER(`{name}') before MAILER(`local')", "put local first"
             )
+
+
+def _feature_problems(features: Sequence[Feature]) -> Iterator[Problem]:
     features_seen: list[str] = []
-    has_access_db = any(f.name == "access_db" for f in doc.features)
-    for f in doc.features:
+    has_access_db = any(f.name == "access_db" for f in features)
+    for f in features:
         call = f.call
         if _needs_access_db(f.name, f.args) and "access_db" not in features_seen:
             where = (
@@ -158,12 +165,15 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
                 "declare FEATURE(`delay_checks') first",
             )
         features_seen.append(f.name)
-    for d in doc.define_statements:
+
+
+def _define_problems(defines: Sequence[Define], features: Sequence[Feature]) -> Iterator[Problem]:
+    for d in defines:
         users = features_reading(d.name)  # the table set_define places by
         if not users:
             continue
-        earlier = [f for f in doc.features if f.name in users and f.call.start < d.call.start]
-        if earlier and _value_before(doc.define_statements, d.name, earlier[0].call) == d.value:
+        earlier = [f for f in features if f.name in users and f.call.start < d.call.start]
+        if earlier and _value_before(defines, d.name, earlier[0].call) == d.value:
             continue  # the same value again: what the FEATURE read does not change
         if earlier:
             f = earlier[0]
@@ -174,13 +184,17 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
                 "which has already used its value",
                 f"move the define above FEATURE(`{f.name}')",
             )
+
+
+def _filter_problems(defines: Sequence[Define], stmts: list[MacroCall]) -> Iterator[Problem]:
     filters = [s for s in stmts if s.name == "INPUT_MAIL_FILTER"]
-    if filters:
-        for d in doc.define_statements:
-            if d.name == "confINPUT_MAIL_FILTERS" and d.call.start > filters[0].start:
-                yield Problem(
-                    d.call.line,
-                    d.call.column,
-                    "confINPUT_MAIL_FILTERS after INPUT_MAIL_FILTER() replaces the list it built",
-                    "define it before INPUT_MAIL_FILTER() or drop it",
-                )
+    if not filters:
+        return
+    for d in defines:
+        if d.name == "confINPUT_MAIL_FILTERS" and d.call.start > filters[0].start:
+            yield Problem(
+                d.call.line,
+                d.call.column,
+                "confINPUT_MAIL_FILTERS after INPUT_MAIL_FILTER() replaces the list it built",
+                "define it before INPUT_MAIL_FILTER() or drop it",
+            )

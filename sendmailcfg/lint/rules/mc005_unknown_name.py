@@ -55,7 +55,7 @@ def _suggest(name: str, known: frozenset[str], macro: str) -> str:
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
-    for s in file.doc.statements:
+    for s in file.mc.statements:
         known = _KNOWN.get(s.name)
         if known is None or s.bare or not s.args:
             continue

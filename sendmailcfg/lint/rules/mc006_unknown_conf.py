@@ -38,7 +38,7 @@ KINDS = ("mc",)
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
-    for d in file.doc.define_statements:
+    for d in file.mc.define_statements:
         name = d.name
         if d.value is None or not name or name in CONF_MACROS or name in OBSOLETE_MACROS:
             continue

@@ -45,7 +45,7 @@ RENAMED = {"blacklist_recipients": "blocklist_recipients"}
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
-    doc = file.doc
+    doc = file.mc
     for f in doc.features:
         c = f.call
         if f.name in OBSOLETE_FEATURES:

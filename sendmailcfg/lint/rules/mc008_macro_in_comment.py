@@ -32,7 +32,7 @@ KINDS = ("mc",)
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
-    for c in file.doc.hash_comment_macros:
+    for c in file.mc.hash_comment_macros:
         if c.nested:
             continue
         shown = c.name if c.bare else f"{c.name}(...)"

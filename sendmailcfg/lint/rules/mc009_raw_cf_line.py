@@ -56,7 +56,7 @@ class _Raw:
 
 
 def _raw_lines(file: LintFile) -> list[_Raw]:
-    doc = file.doc
+    doc = file.mc
     found = [_Raw(r.line, r.text, r.diversion) for r in doc.raw_cf_lines]
     lines = {r.line for r in found}
     text = doc.text

@@ -56,8 +56,8 @@ _RULE_SECTIONS = frozenset(
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
-    text = file.doc.text
-    for section in file.doc.sections:
+    text = file.mc.text
+    for section in file.mc.sections:
         if section.name not in _RULE_SECTIONS:
             continue
         for m in _R_LINE.finditer(text, section.body_start, section.body_end):

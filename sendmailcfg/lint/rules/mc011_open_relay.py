@@ -71,7 +71,7 @@ RISKY: dict[str, tuple[str, str, str]] = {
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
-    doc = file.doc
+    doc = file.mc
     msp = any(f.name == "msp" for f in doc.features)
     for f in doc.features:
         if msp and f.name in RISKY and RISKY[f.name][0] != "error":

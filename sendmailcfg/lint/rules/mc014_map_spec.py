@@ -85,7 +85,7 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
 
 def _tmpf_fix(file: LintFile, line: int, column: int, first: str) -> Fix | None:
     """Insert `` -T<TMPF>`` at the first blank of the spec, exactly where m4 does."""
-    for s in file.doc.statements:
+    for s in file.mc.statements:
         if (s.line, s.column) == (line, column) and len(s.args) > 1:
             arg = s.args[1]
             raw = arg.raw

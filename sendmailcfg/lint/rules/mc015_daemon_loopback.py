@@ -36,7 +36,7 @@ _LOOPBACK = re.compile(r"(127\.\d+\.\d+\.\d+|::1|localhost)\Z", re.I)
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
     daemons = [
         (s, _LOOPBACK.match(daemon_options(s.value(0)).get("addr", "")))
-        for s in file.doc.statements
+        for s in file.mc.statements
         if s.name == "DAEMON_OPTIONS" and s.args
     ]
     if any(m is None for _, m in daemons):

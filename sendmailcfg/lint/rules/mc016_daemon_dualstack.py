@@ -44,10 +44,10 @@ V6ONLY_OSTYPES = ("openbsd", "freebsd", "netbsd", "dragonfly")
 
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
-    if (file.doc.ostype or "").startswith(V6ONLY_OSTYPES):
+    if (file.mc.ostype or "").startswith(V6ONLY_OSTYPES):
         return
     daemons = []
-    for s in file.doc.statements:
+    for s in file.mc.statements:
         if s.name == "DAEMON_OPTIONS" and s.args:
             o = daemon_options(s.value(0))
             port = o.get("port", "smtp")

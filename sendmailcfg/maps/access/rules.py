@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 import attrs
 
@@ -58,6 +59,108 @@ __all__ = [
     "check_from",
     "check_to",
 ]
+
+
+def name_addr(text: str, what: str) -> tuple[str, str]:
+    """``NAME:ADDR`` as (``${client_name}``, ``${client_addr}``), or ValueError.
+
+    NAME may be empty, a host name, or a bracketed ``[192.0.2.7]`` /
+    ``[IPv6:2001:db8::7]`` name (written as sendmail writes it); ADDR must be an
+    IP address (or empty: a local client).
+
+    >>> name_addr("[IPv6:2001:db8::7]:2001:db8::7", "--client")
+    ('[IPv6:2001:db8:0:0:0:0:0:7]', 'IPv6:2001:db8:0:0:0:0:0:7')
+    """
+    from sendmailcfg.maps.access.keys import client_addr_text
+
+    if text.startswith("["):
+        close = text.find("]")
+        if close < 0 or text[close + 1 : close + 2] != ":":
+            raise ValueError(f"{what} {text!r}: expected [ADDRESS]:ADDR after a bracketed name")
+        name, addr = text[: close + 1], text[close + 2 :]
+        try:
+            name = f"[{client_addr_text(name[1:-1])}]"
+        except ValueError:
+            raise ValueError(f"{what} {text!r}: {name} is not a bracketed IP address") from None
+    else:
+        name, sep, addr = text.partition(":")
+        if not sep:
+            raise ValueError(f"{what} {text!r}: expected NAME:ADDR (NAME may be empty)")
+    if addr:
+        try:
+            addr = client_addr_text(addr)
+        except ValueError:
+            raise ValueError(f"{what} {text!r}: {addr!r} is not an IP address") from None
+    return name, addr
+
+
+class _Checks(Protocol):
+    """What :func:`ask` needs of a document (an :class:`~sendmailcfg.maps.AccessDocument`)."""
+
+    def check_connect(
+        self, name: str | None, addr: str | None, *, features: Iterable[str] = ()
+    ) -> AccessDecision: ...
+
+    def check_from(
+        self,
+        address: str,
+        *,
+        client: Client | None = None,
+        features: Iterable[str] = (),
+        local_names: Iterable[str] = (),
+        host_name: str | None = None,
+    ) -> AccessDecision: ...
+
+    def check_to(
+        self,
+        address: str,
+        *,
+        client: Client | None = None,
+        sender: str | None = None,
+        features: Iterable[str] = (),
+        local_names: Iterable[str] = (),
+        relay_domains: Iterable[str] = (),
+        host_name: str | None = None,
+    ) -> AccessDecision: ...
+
+
+def ask(
+    doc: _Checks,
+    query: str,
+    *,
+    features: Iterable[str] = (),
+    local_names: Iterable[str] = (),
+    client: Client | None = None,
+    sender: str | None = None,
+    relay_domains: Iterable[str] = (),
+) -> AccessDecision:
+    r"""Answer one query of the ``connect:NAME:ADDR``, ``from:ADDRESS``, ``to:ADDRESS``
+    grammar (``query access``) with ``doc``'s check; AccessQueryError for anything else.
+
+    >>> from sendmailcfg.maps.access import AccessDocument
+    >>> doc = AccessDocument.from_text("Connect:192.0.2.7 REJECT\n")
+    >>> ask(doc, "connect:mx.test:192.0.2.7").action
+    'REJECT'
+    """
+    kind, sep, arg = query.partition(":")
+    if kind == "connect" and sep:
+        try:
+            name, addr = name_addr(arg, "connect:")
+        except ValueError as exc:
+            raise AccessQueryError(str(exc)) from None
+        return doc.check_connect(name, addr, features=features)
+    if kind == "from" and sep:
+        return doc.check_from(arg, features=features, local_names=local_names, client=client)
+    if kind == "to" and sep:
+        return doc.check_to(
+            arg,
+            features=features,
+            local_names=local_names,
+            client=client,
+            sender=sender,
+            relay_domains=relay_domains,
+        )
+    raise AccessQueryError(f"{query!r}: expected connect:NAME:ADDR, from:ADDRESS or to:ADDRESS")
 
 
 class AccessQueryError(ValueError):
@@ -142,6 +245,30 @@ class AccessDecision:
     def rejects(self) -> bool:
         """True when sendmail refuses (or quarantines / discards) what was asked."""
         return self.action in ("REJECT", "ERROR", "DISCARD", "QUARANTINE")
+
+    def as_json(self, query: str) -> dict[str, object]:
+        """The JSON object ``query access --json`` prints for ``query`` (as given)."""
+        return {
+            "query": query,
+            "key": self.key,
+            "action": self.action,
+            "code": self.code,
+            "reply": self.reply,
+        }
+
+    def summary(self, query: str) -> str:
+        """One line: ``QUERY -> ACTION CODE REPLY (line N: KEY)``.
+
+        >>> AccessDecision("to", "REJECT", "5.7.1", "550 no", "spam.test", 3).summary("to:x")
+        'to:x -> REJECT 5.7.1 550 no (line 3: spam.test)'
+        """
+        what = " ".join(x for x in (self.action or "no decision", self.code, self.reply) if x)
+        why = f"line {self.line}: {self.key}" if self.key is not None else "no entry"
+        return f"{query} -> {what} ({why})"
+
+    def explain(self, query: str) -> str:
+        """:meth:`summary` and every key looked up, in order."""
+        return self.summary(query) + "\n  tried: " + (", ".join(self.tried) or "(nothing)")
 
 
 _Found = tuple[list[str], LocatedEntry]

@@ -15,6 +15,7 @@ TlsValue(failure='PERM', requirement='VERIFY', bits=112, extensions=('CN:mx.exam
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import attrs
 
@@ -162,81 +163,125 @@ def _check_error(code: str | None, text: str | None, problems: list[str]) -> Non
         )
 
 
+def _action_problems(tag: str, name: str, v: str, problems: list[str]) -> None:
+    a = _action(v)
+    if a.action in ("ERROR",):
+        _check_error(a.code, a.text, problems)
+    elif a.action == "QUARANTINE" and not a.text:
+        problems.append("QUARANTINE: needs a reason")
+    elif a.action == "TEMP":
+        problems.append(f"{name}: TEMP: is a Compat: value; sendmail uses it as error text here")
+    elif a.action == "TEXT":
+        if _REPLY.match(v + " "):
+            problems.append(f"{name}: deprecated untagged error text; write ERROR:{v}")
+        else:
+            problems.append(
+                f"{name}: {v!r} is not an access action (OK, RELAY, REJECT, DISCARD, SKIP, "
+                "ERROR:, QUARANTINE:); sendmail uses it as the error text"
+            )
+
+
+def _spam_problems(tag: str, name: str, v: str, problems: list[str]) -> None:
+    if v.upper() not in ("FRIEND", "HATER"):
+        problems.append(f"Spam: value must be FRIEND or HATER, not {v}")
+
+
+def _number_problems(tag: str, name: str, v: str, problems: list[str]) -> None:
+    if not re.fullmatch(r"\d+", v):
+        what = "milliseconds" if tag == "GreetPause" else "a whole number (0 = no limit)"
+        problems.append(f"{tag}: value must be {what}, not {v}")
+
+
+def _qgrp_problems(tag: str, name: str, v: str, problems: list[str]) -> None:
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", v):
+        problems.append(f"QGRP: value must be a queue group name, not {v!r}")
+
+
+def _tls_problems(tag: str, name: str, v: str, problems: list[str]) -> None:
+    t = _tls(v)
+    if t.requirement not in ("VERIFY", "ENCR"):
+        problems.append(f"{tag}: requirement must be VERIFY, VERIFY:bits or ENCR:bits, not {v}")
+    elif t.requirement == "ENCR" and t.bits is None:
+        problems.append(f"{tag}: ENCR needs a number of bits (ENCR:128)")
+    for ext in t.extensions:
+        if not re.fullmatch(r"(CN(:.+)?|CS:.+|CI:.+|CITag:\w+)", ext):
+            problems.append(
+                f"{tag}: unknown extension {ext!r} (CN, CN:name, CS:dn, CI:dn, CITag:tag)"
+            )
+
+
+def _try_tls_problems(tag: str, name: str, v: str, problems: list[str]) -> None:
+    if v.upper() != "NO":
+        problems.append(f"Try_TLS: only NO has a meaning (do not try STARTTLS), not {v}")
+
+
+def _features_problems(tag: str, name: str, v: str, problems: list[str]) -> None:
+    allowed = _SRV_LETTERS if tag == "Srv_Features" else _CLT_LETTERS
+    for letter in v.split():
+        if letter not in allowed:
+            problems.append(f"{tag}: unknown option letter {letter!r}")
+
+
+def _authinfo_problems(tag: str, name: str, v: str, problems: list[str]) -> None:
+    info = _authinfo(v)
+    keys = [k for k, _ in info.items]
+    if not info.items:
+        problems.append('AuthInfo: value must be quoted items like "U:user" "P:secret"')
+    for k in keys:
+        if k not in ("U", "I", "P", "R", "M"):
+            problems.append(f"AuthInfo: unknown item {k}: (U, I, P, R, M)")
+    if info.items and "P" not in keys:
+        problems.append('AuthInfo: no "P:password" item')
+
+
+def _compat_problems(tag: str, name: str, v: str, problems: list[str]) -> None:
+    a = _action(v)
+    if a.action not in ("DISCARD", "TEMP", "ERROR"):
+        problems.append(f"Compat: value must be DISCARD, TEMP:4xx text or ERROR:5xx text, not {v}")
+    elif a.action in ("TEMP", "ERROR"):
+        _check_error(a.code, a.text, problems)
+
+
+def _certissuer_problems(tag: str, name: str, v: str, problems: list[str]) -> None:
+    if v.upper() not in ("RELAY", "SUBJECT"):
+        problems.append(f"CERTISSUER: value must be RELAY or SUBJECT, not {v}")
+
+
+def _certsubject_problems(tag: str, name: str, v: str, problems: list[str]) -> None:
+    if v.upper() != "RELAY":
+        problems.append(f"CERTSUBJECT: value must be RELAY, not {v}")
+
+
+_Check = Callable[[str, str, str, list[str]], None]
+
+_VALUE_CHECKS: dict[str, _Check] = {
+    "Spam": _spam_problems,
+    "GreetPause": _number_problems,
+    "ClientRate": _number_problems,
+    "ClientConn": _number_problems,
+    "QGRP": _qgrp_problems,
+    "TLS_Srv": _tls_problems,
+    "TLS_Clt": _tls_problems,
+    "TLS_Rcpt": _tls_problems,
+    "Try_TLS": _try_tls_problems,
+    "Srv_Features": _features_problems,
+    "Clt_Features": _features_problems,
+    "AuthInfo": _authinfo_problems,
+    "Compat": _compat_problems,
+    "CERTISSUER": _certissuer_problems,
+    "CERTSUBJECT": _certsubject_problems,
+}
+"""Tag -> the check of its values (the action tags share :func:`_action_problems`)."""
+
+
 def validate_value(tag: str | None, value: str) -> list[str]:
     """Problems with ``value`` for an entry tagged ``tag`` (empty list when fine)."""
-    problems: list[str] = []
     v = value.strip()
     name = tag or "untagged"
     if not v:
         return [f"{name}: empty value"]
-    if tag in _ACTION_TAGS:
-        a = _action(v)
-        if a.action in ("ERROR",):
-            _check_error(a.code, a.text, problems)
-        elif a.action == "QUARANTINE" and not a.text:
-            problems.append("QUARANTINE: needs a reason")
-        elif a.action == "TEMP":
-            problems.append(
-                f"{name}: TEMP: is a Compat: value; sendmail uses it as error text here"
-            )
-        elif a.action == "TEXT":
-            if _REPLY.match(v + " "):
-                problems.append(f"{name}: deprecated untagged error text; write ERROR:{v}")
-            else:
-                problems.append(
-                    f"{name}: {v!r} is not an access action (OK, RELAY, REJECT, DISCARD, SKIP, "
-                    "ERROR:, QUARANTINE:); sendmail uses it as the error text"
-                )
-    elif tag == "Spam":
-        if v.upper() not in ("FRIEND", "HATER"):
-            problems.append(f"Spam: value must be FRIEND or HATER, not {v}")
-    elif tag in ("GreetPause", "ClientRate", "ClientConn"):
-        if not re.fullmatch(r"\d+", v):
-            what = "milliseconds" if tag == "GreetPause" else "a whole number (0 = no limit)"
-            problems.append(f"{tag}: value must be {what}, not {v}")
-    elif tag == "QGRP":
-        if not re.fullmatch(r"[A-Za-z0-9_.-]+", v):
-            problems.append(f"QGRP: value must be a queue group name, not {v!r}")
-    elif tag in ("TLS_Srv", "TLS_Clt", "TLS_Rcpt"):
-        t = _tls(v)
-        if t.requirement not in ("VERIFY", "ENCR"):
-            problems.append(f"{tag}: requirement must be VERIFY, VERIFY:bits or ENCR:bits, not {v}")
-        elif t.requirement == "ENCR" and t.bits is None:
-            problems.append(f"{tag}: ENCR needs a number of bits (ENCR:128)")
-        for ext in t.extensions:
-            if not re.fullmatch(r"(CN(:.+)?|CS:.+|CI:.+|CITag:\w+)", ext):
-                problems.append(
-                    f"{tag}: unknown extension {ext!r} (CN, CN:name, CS:dn, CI:dn, CITag:tag)"
-                )
-    elif tag == "Try_TLS":
-        if v.upper() != "NO":
-            problems.append(f"Try_TLS: only NO has a meaning (do not try STARTTLS), not {v}")
-    elif tag in ("Srv_Features", "Clt_Features"):
-        allowed = _SRV_LETTERS if tag == "Srv_Features" else _CLT_LETTERS
-        for letter in v.split():
-            if letter not in allowed:
-                problems.append(f"{tag}: unknown option letter {letter!r}")
-    elif tag == "AuthInfo":
-        info = _authinfo(v)
-        keys = [k for k, _ in info.items]
-        if not info.items:
-            problems.append('AuthInfo: value must be quoted items like "U:user" "P:secret"')
-        for k in keys:
-            if k not in ("U", "I", "P", "R", "M"):
-                problems.append(f"AuthInfo: unknown item {k}: (U, I, P, R, M)")
-        if info.items and "P" not in keys:
-            problems.append('AuthInfo: no "P:password" item')
-    elif tag == "Compat":
-        a = _action(v)
-        if a.action not in ("DISCARD", "TEMP", "ERROR"):
-            problems.append(
-                f"Compat: value must be DISCARD, TEMP:4xx text or ERROR:5xx text, not {v}"
-            )
-        elif a.action in ("TEMP", "ERROR"):
-            _check_error(a.code, a.text, problems)
-    elif tag == "CERTISSUER":
-        if v.upper() not in ("RELAY", "SUBJECT"):
-            problems.append(f"CERTISSUER: value must be RELAY or SUBJECT, not {v}")
-    elif tag == "CERTSUBJECT" and v.upper() != "RELAY":
-        problems.append(f"CERTSUBJECT: value must be RELAY, not {v}")
+    problems: list[str] = []
+    check = _action_problems if tag in _ACTION_TAGS else _VALUE_CHECKS.get(tag or "")
+    if check is not None:
+        check(tag or "", name, v, problems)
     return problems

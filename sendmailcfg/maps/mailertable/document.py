@@ -216,6 +216,36 @@ class Resolution:
         route = self._route
         return route[2] if isinstance(route, tuple) else route.user
 
+    def as_json(self, query: str | None = None) -> dict[str, object]:
+        """The JSON object ``query mailertable --json`` prints (``query``: as given)."""
+        decided = self.reason == "mailertable"
+        route = self.route
+        return {
+            "address": self.query if query is None else query,
+            "key": self.key,
+            "mailer": route.mailer if decided else None,
+            "host": route.host if decided else None,
+            "user": route.user if decided else None,
+            "line": self.line,
+            "value": self.value,
+            "reason": self.reason,
+            "route": {"mailer": route.mailer, "host": route.host, "user": route.user},
+        }
+
+    def summary(self, query: str | None = None) -> str:
+        """One line: ``QUERY -> ROUTE (why)``."""
+        if self.reason == "mailertable":
+            why = f"line {self.line}: {self.key}"
+        else:
+            why = {
+                "default": "no entry: default route",
+                "smart-host": "no entry: SMART_HOST",
+                "local": "local name",
+                "ip-literal": "IP literal",
+                "invalid": "invalid address",
+            }[self.reason]
+        return f"{self.query if query is None else query} -> {describe(self.route)} ({why})"
+
     def explain(self) -> str:
         """The keys tried, in order, and which one decided: one line each."""
         lines = [f"{self.query} -> {describe(self.route)}"]
@@ -559,29 +589,9 @@ class _Router:
                 user = local if found[6] else f"{local}@{base}"
                 return Resolution(query, (mailer, found[5], user), found, self.replay)
             canonical = base + "." if (dots or "." in base) else base
-            entry = found.entry
-            assert entry is not None
-            kind = found.kind
-            if kind == _ROUTES:
-                if found.value_tokens:
-                    route = triple(list(found.value_tokens), local, canonical, mailers=mailers)
-                else:  # a mailer the .cf does not define
-                    route = route_of(entry.value, local, canonical, mailers=mailers)
-                return Resolution(query, delivered(route), found, self.replay)
-            if kind == _PERCENT:
-                # the key and the %1, %2 sendmail looks it up with
-                if at == 0:
-                    value = substitute(entry.value, base, ())
-                elif at > 0:
-                    label = base[base.rfind(".", 0, at) + 1 : at]
-                    value = substitute(entry.value, base[at:], (base[:at], label))
-                else:
-                    value = substitute(entry.value, ".", (base,))
-                if routes(value):
-                    route = delivered(route_of(value, local, canonical, mailers=mailers))
-                    return Resolution(
-                        query, route, _Decision("mailertable", entry, value), self.replay
-                    )
+            routed = self._entry_route(query, found, at, local, base, canonical, mailers)
+            if routed is not None:
+                return routed
             if at >= 0:  # not ".": sendmail looks the value up as a host
                 return self.resolve_tokens(query, names, smart_host, mailers)
         canonical = base + "." if (dots or "." in base) else base
@@ -591,6 +601,42 @@ class _Router:
                 return Resolution(query, delivered(sh), _SMART_HOST, self.replay)
         user = None if local is None else f"{local}@{base}"
         return Resolution(query, ("esmtp", canonical.lower(), user), _DEFAULT, self.replay)
+
+    def _entry_route(
+        self,
+        query: str,
+        found: _Decision,
+        at: int,
+        local: str | None,
+        base: str,
+        canonical: str,
+        mailers: Collection[str] | None,
+    ) -> Resolution | None:
+        """The answer of an entry whose value is not a plain ``mailer:host`` (a mailer the
+        .cf does not define, ``%`` substitutions); None when sendmail looks it up again.
+        ``at`` is where the matched key starts in ``base`` (-1: the key ``.``)."""
+        entry = found.entry
+        assert entry is not None
+        kind = found.kind
+        if kind == _ROUTES:
+            if found.value_tokens:
+                route = triple(list(found.value_tokens), local, canonical, mailers=mailers)
+            else:  # a mailer the .cf does not define
+                route = route_of(entry.value, local, canonical, mailers=mailers)
+            return Resolution(query, delivered(route), found, self.replay)
+        if kind == _PERCENT:
+            # the key and the %1, %2 sendmail looks it up with
+            if at == 0:
+                value = substitute(entry.value, base, ())
+            elif at > 0:
+                label = base[base.rfind(".", 0, at) + 1 : at]
+                value = substitute(entry.value, base[at:], (base[:at], label))
+            else:
+                value = substitute(entry.value, ".", (base,))
+            if routes(value):
+                route = delivered(route_of(value, local, canonical, mailers=mailers))
+                return Resolution(query, route, _Decision("mailertable", entry, value), self.replay)
+        return None
 
     def tried(self, query: str) -> tuple[Probe, ...]:
         """The probes of :meth:`search` for a query that reaches the mailertable."""

@@ -21,3 +21,7 @@ TABLE = [
 @pytest.mark.parametrize(("text", "expected"), TABLE)
 def test_mc017(text: str, expected: list[tuple[int, int]]) -> None:
     assert one("MC017", text, "mc") == expected
+
+
+def test_mc017_uucp() -> None:
+    assert one("MC017", "MAILER(`smtp')dnl\nMAILER(`uucp')dnl\n", "mc") == [(2, 1)]
