@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from sendmailcfg.maps import (
         AccessDocument,
+        AuthinfoDocument,
         DomaintableDocument,
         GenericstableDocument,
         MailertableDocument,
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from sendmailcfg.mc.document import McDocument
 
 MapKind: TypeAlias = Literal[
-    "mailertable", "access", "virtusertable", "genericstable", "domaintable", "map"
+    "mailertable", "access", "virtusertable", "genericstable", "domaintable", "authinfo", "map"
 ]
 """The map kinds: a ``kind=`` that gives a :class:`~sendmailcfg.maps.MapDocument` subclass."""
 Kind: TypeAlias = Literal[MapKind, "mc"]
@@ -97,6 +98,10 @@ def loads(
 def loads(
     text: str | bytes, kind: Literal["domaintable"], **options: Unpack[_LoadsOptions]
 ) -> DomaintableDocument: ...
+@overload
+def loads(
+    text: str | bytes, kind: Literal["authinfo"], **options: Unpack[_LoadsOptions]
+) -> AuthinfoDocument: ...
 @overload
 def loads(
     text: str | bytes, kind: Literal["map"], **options: Unpack[_LoadsOptions]
@@ -171,6 +176,10 @@ def load(
     path: _Path, kind: Literal["domaintable"], **options: Unpack[_LoadOptions]
 ) -> DomaintableDocument: ...
 @overload
+def load(
+    path: _Path, kind: Literal["authinfo"], **options: Unpack[_LoadOptions]
+) -> AuthinfoDocument: ...
+@overload
 def load(path: _Path, kind: Literal["map"], **options: Unpack[_LoadOptions]) -> MapDocument: ...
 @overload
 def load(path: _Path, kind: Literal["mc"], **options: Unpack[_LoadOptions]) -> McDocument: ...
@@ -188,7 +197,8 @@ def load(
     """Read the file at ``path`` (as bytes, so any encoding survives) and parse it.
 
     With ``kind=None`` the kind comes from the file name (``*.mc``, ``mailertable*``,
-    ``access*``, ``virtusertable*``, ``genericstable*``, ``domaintable*``) and the result
+    ``access*``, ``virtusertable*``, ``genericstable*``, ``domaintable*``, ``authinfo*``)
+    and the result
     is typed :data:`AnyDocument`; a literal ``kind`` types it exactly.
     """
     name = os.fspath(path)

@@ -20,6 +20,7 @@ QUERY_KINDS: tuple[str, ...] = (
     "sendmailcfg.cli.query_virtusertable",
     "sendmailcfg.cli.query_genericstable",
     "sendmailcfg.cli.query_domaintable",
+    "sendmailcfg.cli.query_authinfo",
 )
 """Modules with ``NAME``, ``HELP``, ``configure`` and ``run``, one per map kind."""
 
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
-READS_DATABASES = frozenset({"mailertable", "access"})
+READS_DATABASES = frozenset({"mailertable", "access", "authinfo"})
 """Query kinds that answer from a ``.db`` too (:mod:`sendmailcfg.cli._mapsource`)."""
 
 _MC_LINE = re.compile(

@@ -4,6 +4,8 @@
 'mailertable'
 >>> infer_kind("access.local")
 'access'
+>>> infer_kind("/etc/mail/authinfo")
+'authinfo'
 >>> infer_kind("sendmail.mc")
 'mc'
 >>> infer_kind("aliases") is None
@@ -14,9 +16,24 @@ from __future__ import annotations
 
 import os
 
-MAP_KINDS = ("mailertable", "access", "virtusertable", "genericstable", "domaintable", "map")
+MAP_KINDS = (
+    "mailertable",
+    "access",
+    "virtusertable",
+    "genericstable",
+    "domaintable",
+    "authinfo",
+    "map",
+)
 KINDS = (*MAP_KINDS, "mc")
-_PREFIXES = ("mailertable", "access", "virtusertable", "genericstable", "domaintable")
+_PREFIXES = (
+    "mailertable",
+    "access",
+    "virtusertable",
+    "genericstable",
+    "domaintable",
+    "authinfo",
+)
 
 
 def infer_kind(path: str | os.PathLike[str]) -> str | None:

@@ -43,6 +43,7 @@ they read when it is empty (``feature/*.m4``: ``DATABASE_MAP_TYPE MAIL_SETTINGS_
 
 FEATURE_OF_KIND: dict[str, str] = {
     "access": "access_db",
+    "authinfo": "authinfo",
     "domaintable": "domaintable",
     "genericstable": "genericstable",
     "mailertable": "mailertable",
