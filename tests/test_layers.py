@@ -39,6 +39,7 @@ LAYERS: dict[str, float] = {
     "sendmailcfg.site": 2.5,  # the whole configuration: reads maps/ and mc/, read by output/lint
     "sendmailcfg.output": 3,
     "sendmailcfg.lint": 3,
+    "sendmailcfg.relay": 3,  # writes a mail folder's .mc, authinfo and authinfo.db
     "sendmailcfg.cli": 4,
     "sendmailcfg.__main__": 4,
 }

@@ -31,6 +31,7 @@ COMMANDS = (
     "sendmailcfg.cli.make",
     "sendmailcfg.cli.route",
     "sendmailcfg.cli.sender",
+    "sendmailcfg.cli.relay",
 )
 """Command modules, in help order."""
 

@@ -744,10 +744,14 @@ def relay_target(value: str, macro: str = "SMART_HOST") -> tuple[str, str]:
     (('smtp', '[mx.example.net]'), ('relay', '[10.0.0.1]'))
     >>> relay_target("uucp-dom:gateway")
     ('uucp-dom', 'gateway')
+    >>> relay_target("smtp.gmail.com:587")
+    ('relay', 'smtp.gmail.com:587')
     """
     value = value.strip()
     mailer, sep, host = value.partition(":")
-    if not sep or mailer.startswith("[") or not mailer:
+    # MailerToTriple takes ``$-:$+`` (one word before the colon): ``smtp.example.net:587``
+    # is a host list for the default mailer, not mailer ``smtp.example.net``
+    if not sep or not re.fullmatch(r"[^.:%@!^/\[\]+\s]+", mailer):
         return RELAY_MACROS.get(macro, "relay"), value
     return mailer, host.strip()
 
