@@ -5,7 +5,10 @@ map its FEATUREs name, then answers as ruleset 0 and, for local results,
 ruleset 5 would. One line per address; --explain adds the chain of decisions
 (file and line); --json prints one object per address with "address",
 "mailer", "host", "user" (the final delivery), "parse" (ruleset 0's triple),
-"decided_by" and "steps". Names are not resolved: a host is its own canonical
+"decided_by" and "steps", and for SMTP deliveries how sendmail connects: "port" (from
+the mailer's A= as m4 renders it), "hosts" (the host list), "auth" ({"key", "user",
+"mechanisms", "line"} of the authinfo entry it authenticates with, or null) and
+"auth_note" (why there is no AUTH). Names are not resolved: a host is its own canonical
 name. Exit status: 0 when every address was answered, 2 for usage errors and
 unreadable files.
 """
@@ -133,4 +136,10 @@ def run(args: argparse.Namespace) -> int:
     site = open_site(args, "route")
     if site is None:
         return 2
-    return print_answers(args, "route", lambda a: route(site, a, no_such_users=args.no_such_user))
+    from sendmailcfg.site.relay import relayed
+
+    return print_answers(
+        args,
+        "route",
+        lambda a: relayed(site, route(site, a, no_such_users=args.no_such_user)),
+    )

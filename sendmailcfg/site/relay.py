@@ -36,14 +36,17 @@ from sendmailcfg.maps.authinfo import (
     port_in_name,
 )
 from sendmailcfg.mc.facts import relay_target
+from sendmailcfg.site.delivery import Delivery
 from sendmailcfg.site.model import Setting, Site
 
 __all__ = [
     "ARGS_MACROS",
     "Connection",
+    "RelayedDelivery",
     "connection",
     "mailer_args",
     "port_of_args",
+    "relayed",
     "smart_host_connection",
 ]
 
@@ -141,6 +144,18 @@ class Connection:
     def authenticates(self) -> bool:
         return self.auth is not None and self.auth.authenticates
 
+    @property
+    def worth_saying(self) -> bool:
+        """Whether this differs from a plain port-25 connection without AUTH set up."""
+        ignored = self.args is not None and self.args.ignored is not None
+        return (
+            self.port != 25
+            or ignored
+            or len(self.hosts) > 1
+            or self.auth_map == "authinfo"
+            or self.authenticates
+        )
+
     def auth_json(self) -> dict[str, object] | None:
         """``{"key", "user", "mechanisms", "line"}`` of the entry sendmail uses, or None."""
         a = self.auth
@@ -222,3 +237,59 @@ def has_port(value: str) -> bool:
     second host."""
     _, host = relay_target(value)
     return port_in_name(host.strip())
+
+
+@attrs.frozen
+class RelayedDelivery:
+    """A :class:`~sendmailcfg.site.Delivery` with how sendmail connects for it."""
+
+    delivery: Delivery
+    connection: Connection | None
+    """None for a delivery that opens no SMTP connection (local, error, a program)."""
+
+    def explain(self) -> str:
+        """The delivery's explanation, then the connection (port, AUTH)."""
+        text = self.delivery.explain()
+        c = self.connection
+        if c is None or not c.worth_saying:
+            return text
+        head, _, rest = text.partition("\n")
+        port = "" if c.port in (None, 25) else f", port {c.port}"
+        auth = ""
+        if c.authenticates and c.auth is not None and c.auth.credentials is not None:
+            auth = f", AUTH as {c.auth.credentials.user}"
+        elif c.auth_map == "authinfo":
+            auth = f", no AUTH ({_auth_note(c)})"
+        lines = [head + port + auth]
+        if rest:
+            lines.append(rest)
+        lines.append(f"  {c.explain()}")
+        return "\n".join(lines)
+
+    def as_json(self) -> dict[str, object]:
+        """``route --json``'s object plus ``port``, ``hosts``, ``auth`` and ``auth_note``."""
+        out = self.delivery.as_json()
+        c = self.connection
+        out["port"] = None if c is None else c.port
+        out["hosts"] = None if c is None else list(c.hosts)
+        out["auth"] = None if c is None else c.auth_json()
+        out["auth_note"] = None if c is None else _auth_note(c)
+        return out
+
+
+def _auth_note(c: Connection) -> str | None:
+    if c.authenticates:
+        return None
+    if c.auth_map is None:
+        return None  # no AUTH set up at all: nothing to say
+    if c.auth is None or c.auth.key is None:
+        near = "".join(f"; {p.message}" for p in (c.auth.problems if c.auth else ()))
+        return f"no {c.auth_map} entry matches {c.server_name}{near}"
+    return f"{c.auth_map} line {c.auth.line} ({c.auth.key}) is unusable: no AUTH"
+
+
+def relayed(site: Site, delivery: Delivery) -> RelayedDelivery:
+    """``delivery`` with its connection, for the SMTP mailers."""
+    if delivery.host is None or delivery.mailer.lower() not in ARGS_MACROS:
+        return RelayedDelivery(delivery, None)
+    return RelayedDelivery(delivery, connection(site, delivery.mailer, delivery.host))
