@@ -59,6 +59,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="processes to use (default: one per core for big runs)",
     )
     parser.add_argument("--explain", metavar="ID", help="print the page of one rule and exit")
+    parser.add_argument(
+        "--hostname", metavar="FQDN", help="this host's name when the .mc sets none (X020)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -79,6 +82,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         base = LintConfig.from_file(args.config) if args.config else LintConfig.discover()
         config = base.with_options(args.select, args.ignore)
+        if args.hostname:
+            import attrs
+
+            config = attrs.evolve(config, hostname=args.hostname)
     except (ConfigError, OSError) as exc:
         print(f"lint: {exc}", file=sys.stderr)
         return 2
