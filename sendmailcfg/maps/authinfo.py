@@ -37,13 +37,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from collections.abc import Iterable
 
 import attrs
 
 from sendmailcfg.errors import Diagnostic
 from sendmailcfg.maps.document import LocatedEntry, MapDocument
+from sendmailcfg.maps.keys import port_in_name
 
 __all__ = [
     "KNOWN_MECHANISMS",
@@ -89,18 +89,6 @@ KNOWN_MECHANISMS = frozenset(
 
 _TAGS = {"U": "user", "I": "authid", "P": "password", "R": "realm", "M": "mechanisms"}
 _MASK = "***"
-_PORT_KEY = re.compile(r"[^:]*[A-Za-z.][^:]*:[0-9]+")
-
-
-def port_in_name(name: str) -> bool:
-    """True for ``host:587`` (a name with a port, which sendmail never looks up as such).
-
-    >>> port_in_name("smtp.example.net:587"), port_in_name("IPv6:2001:db8::1")
-    (True, False)
-    """
-    return _PORT_KEY.fullmatch(name.strip("[]")) is not None or bool(
-        re.fullmatch(r"\[[^]]*\]:[0-9]+", name)
-    )
 
 
 @attrs.frozen

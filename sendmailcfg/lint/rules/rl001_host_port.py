@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from sendmailcfg.lint._mcfacts import facts
 from sendmailcfg.lint.engine import Problem
-from sendmailcfg.maps.authinfo import port_in_name
+from sendmailcfg.maps.keys import port_in_name
 from sendmailcfg.mc.facts import RELAY_MACROS, relay_target
 
 if TYPE_CHECKING:
