@@ -398,16 +398,19 @@ def set_relay(
     mechanisms: Iterable[str] | None = None,
     realm: str | None = None,
     mc: str | os.PathLike[str] | None = None,
+    mail_dir: str | None = None,
     check: bool = False,
     backup: bool = False,
 ) -> RelayResult:
     """Make sendmail send through ``host`` on ``port``, authenticating as ``user``.
 
     ``folder`` is the mail folder (``/etc/mail``) or its ``.mc``; ``mc`` names the
-    ``.mc`` when the folder holds several. Without ``user`` no AUTH is set up (the
-    ``authinfo`` is left alone). ``mechanisms`` defaults to PLAIN LOGIN when a user
-    is given. Raises :class:`RelayError` (nothing written) for bad input or files
-    sendmail would not read.
+    ``.mc`` when the folder holds several. ``mail_dir`` is where the folder will be
+    on the mail server (``/etc/mail`` for a copy edited elsewhere), for the path
+    ``FEATURE(`authinfo')`` names; by default the folder's own absolute path.
+    Without ``user`` no AUTH is set up (the ``authinfo`` is left alone).
+    ``mechanisms`` defaults to PLAIN LOGIN when a user is given. Raises
+    :class:`RelayError` (nothing written) for bad input or files sendmail would not read.
     """
     name = _check_host(host)
     if not 0 < port < 65536:
@@ -424,6 +427,8 @@ def set_relay(
             raise RelayError("the password is empty or holds a line break or NUL byte")
     if realm is not None:
         _check_text("realm", realm)
+    if mail_dir is not None and (not os.path.isabs(mail_dir) or any(c.isspace() for c in mail_dir)):
+        raise RelayError(f"mail dir {mail_dir!r}: expected an absolute path without spaces")
     directory, mc_path = _folder_of(folder, mc)
     authinfo = os.path.normpath(os.path.join(directory, "authinfo"))
     smart = f"[{name}]"
@@ -436,7 +441,7 @@ def set_relay(
             else:
                 doc.set_define(macro, f"TCP $h {port}")
         if user is not None:
-            full = os.path.abspath(authinfo)
+            full = os.path.join(mail_dir, "authinfo") if mail_dir else os.path.abspath(authinfo)
             if not _authinfo_feature_ok(doc, full):
                 doc.remove_feature("authinfo")
                 doc.add_feature("authinfo", *_authinfo_spec(doc, full))

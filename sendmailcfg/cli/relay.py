@@ -55,6 +55,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help='SASL mechanisms to offer, e.g. "PLAIN LOGIN" (the default with --user)',
     )
     p.add_argument("--realm", metavar="R", help="the SASL realm (R: item)")
+    p.add_argument(
+        "--mail-dir",
+        metavar="DIR",
+        help="where the folder is on the mail server, for FEATURE(authinfo)'s path "
+        "(e.g. /etc/mail for a copy edited elsewhere; default: the folder itself)",
+    )
     _folder_flags(p)
     add_edit_flags(p)
     p = sub.add_parser("unset", help="remove the relay (SMART_HOST, mailer args, its AUTH entry)")
@@ -142,6 +148,7 @@ def run(args: argparse.Namespace) -> int:
             mechanisms=mechanisms,
             realm=args.realm,
             mc=args.mc,
+            mail_dir=args.mail_dir,
             check=args.check,
             backup=args.backup,
         )
