@@ -419,7 +419,7 @@ class AuthinfoResolution:
             why = "; ".join(p.message for p in self.problems if p.fatal) or "unusable entry"
             head = f"{where} -> no AUTH (line {self.line}: {self.key}: {why})"
         else:
-            mech = " ".join(c.mechanisms) if c.mechanisms else "AuthMechanisms"
+            mech = " ".join(c.mechanisms) if c.mechanisms else "of the AuthMechanisms option"
             head = (
                 f"{where} -> AUTH as {c.user} (line {self.line}: {self.key}), "
                 f"password {_MASK}, mechanisms {mech}"
