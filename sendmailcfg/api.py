@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from sendmailcfg.cf.document import CfDocument
     from sendmailcfg.maps import (
         AccessDocument,
+        AuthinfoDocument,
         DomaintableDocument,
         GenericstableDocument,
         MailertableDocument,
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from sendmailcfg.mc.document import McDocument
 
 MapKind: TypeAlias = Literal[
-    "mailertable", "access", "virtusertable", "genericstable", "domaintable", "map"
+    "mailertable", "access", "virtusertable", "genericstable", "domaintable", "authinfo", "map"
 ]
 """The map kinds: a ``kind=`` that gives a :class:`~sendmailcfg.maps.MapDocument` subclass."""
 Kind: TypeAlias = Literal[MapKind, "mc", "cf"]
@@ -98,6 +99,10 @@ def loads(
 def loads(
     text: str | bytes, kind: Literal["domaintable"], **options: Unpack[_LoadsOptions]
 ) -> DomaintableDocument: ...
+@overload
+def loads(
+    text: str | bytes, kind: Literal["authinfo"], **options: Unpack[_LoadsOptions]
+) -> AuthinfoDocument: ...
 @overload
 def loads(
     text: str | bytes, kind: Literal["map"], **options: Unpack[_LoadsOptions]
@@ -180,6 +185,10 @@ def load(
     path: _Path, kind: Literal["domaintable"], **options: Unpack[_LoadOptions]
 ) -> DomaintableDocument: ...
 @overload
+def load(
+    path: _Path, kind: Literal["authinfo"], **options: Unpack[_LoadOptions]
+) -> AuthinfoDocument: ...
+@overload
 def load(path: _Path, kind: Literal["map"], **options: Unpack[_LoadOptions]) -> MapDocument: ...
 @overload
 def load(path: _Path, kind: Literal["mc"], **options: Unpack[_LoadOptions]) -> McDocument: ...
@@ -199,7 +208,8 @@ def load(
     """Read the file at ``path`` (as bytes, so any encoding survives) and parse it.
 
     With ``kind=None`` the kind comes from the file name (``*.mc``, ``*.cf``, ``mailertable*``,
-    ``access*``, ``virtusertable*``, ``genericstable*``, ``domaintable*``) and the result
+    ``access*``, ``virtusertable*``, ``genericstable*``, ``domaintable*``, ``authinfo*``)
+    and the result
     is typed :data:`AnyDocument`; a literal ``kind`` types it exactly.
     """
     name = os.fspath(path)

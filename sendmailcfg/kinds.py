@@ -67,6 +67,13 @@ DECLARED: tuple[DeclaredKind, ...] = (
         "domaintable",
         "sendmailcfg.cli.query_domaintable",
     ),
+    DeclaredKind(
+        "authinfo",
+        "sendmailcfg.maps.authinfo:AuthinfoDocument",
+        "authinfo",
+        "authinfo",
+        "sendmailcfg.cli.query_authinfo",
+    ),
     DeclaredKind("map", "sendmailcfg.maps.document:MapDocument"),
     DeclaredKind("mc", "sendmailcfg.mc.document:McDocument", is_map=False),
     DeclaredKind("cf", "sendmailcfg.cf.document:CfDocument", is_map=False),

@@ -43,6 +43,7 @@ LAYERS: dict[str, float] = {
     "sendmailcfg.lint": 3,
     "sendmailcfg.strategies": 3,  # public hypothesis strategies (for tests, ours and users')
     "sendmailcfg.expect": 3,  # expectation files: asks site/ and lint/ (the `test` command)
+    "sendmailcfg.relay": 3,  # writes a mail folder's .mc, authinfo and authinfo.db
     "sendmailcfg.cli": 4,
     "sendmailcfg.__main__": 4,
     "sendmailcfg.pytest_plugin": 4,  # opt-in pytest plugin: expectation files as tests

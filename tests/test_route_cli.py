@@ -29,6 +29,7 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert (status, err) == (0, "")
     data = json.loads(out)
     keys = ["address", "mailer", "host", "user", "parse", "decided_by", "steps", "engine"]
+    keys += ["port", "hosts", "auth", "auth_note"]  # how sendmail connects (issue 21)
     assert [list(d) for d in data] == [keys, keys]
     assert [d["engine"] for d in data] == ["model", "model"]
     assert data[1] == {
@@ -41,6 +42,10 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
         "steps": [f"{STORY / 'gateway' / 'sendmail.mc'}:6: takaq.jp is one of this host's names "
                   "(LOCAL_DOMAIN)"],
         "engine": "model",
+        "port": None,
+        "hosts": None,
+        "auth": None,
+        "auth_note": None,
     }  # fmt: skip
     assert data[0]["decided_by"] == "mailertable"
 

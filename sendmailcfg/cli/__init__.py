@@ -35,6 +35,7 @@ COMMANDS = (
     "sendmailcfg.cli.completion",
     "sendmailcfg.cli.man",
     "sendmailcfg.cli.test",
+    "sendmailcfg.cli.relay",
 )
 """Command modules, in help order."""
 

@@ -85,6 +85,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="X007: also render each .mc with the real m4 and compare it with its .cf",
     )
+    parser.add_argument(
+        "--hostname", metavar="FQDN", help="this host's name when the .mc sets none (X020)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -109,6 +112,10 @@ def run(args: argparse.Namespace) -> int:
             import attrs
 
             config = attrs.evolve(config, render=True)
+        if args.hostname:
+            import attrs
+
+            config = attrs.evolve(config, hostname=args.hostname)
     except (ConfigError, OSError) as exc:
         print(f"lint: {exc}", file=sys.stderr)
         return 2

@@ -3,7 +3,8 @@
 ``set NAME VALUE`` writes ``define(`NAME', `VALUE')`` (turning a ``dnl``-ed line live
 where there is one), ``unset NAME`` deletes its defines, ``undefine NAME`` adds an
 ``undefine``; ``get NAME`` prints a define's value (exit 1 when not defined) and
-``show`` the live settings (like ``postconf -n``). ``feature``, ``mailer``,
+``show`` the live settings (like ``postconf -n``; a mailer macro defined after its
+``MAILER()`` is marked as having no effect). ``feature``, ``mailer``,
 ``class``, ``masquerade-as`` and ``daemon`` edit those statements; ``disable LINE``
 comments a line out with ``dnl`` and ``enable LINE`` turns it back on.
 
@@ -220,10 +221,21 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "get":
         return _get(doc, args)
     pairs = settings(doc)
+    late = no_effect(doc)
     if args.json:
-        print(json.dumps([{"name": n, "value": v} for n, v in pairs]))
+        out = []
+        for n, v in pairs:
+            item = {"name": n, "value": v}
+            if n in late:
+                item["no_effect"] = late[n]
+            out.append(item)
+        print(json.dumps(out))
     else:
-        _write("".join(f"{n} = {v}\n" for n, v in pairs))
+        lines = []
+        for n, v in pairs:
+            note = f"  # no effect: {late[n]}" if n in late else ""
+            lines.append(f"{n} = {v}{note}\n")
+        _write("".join(lines))
     return 0
 
 
@@ -267,3 +279,16 @@ def _get(doc: Any, args: argparse.Namespace) -> int:
         return 1
     _write(value + "\n")
     return 0
+
+
+def no_effect(doc: Any) -> dict[str, str]:
+    """Defines whose live value m4 never reads: a mailer macro after its MAILER()."""
+    from sendmailcfg.mc.facts import ineffective_mailer_defines, mc_facts
+
+    facts = mc_facts(doc, getattr(doc, "path", None))
+    out: dict[str, str] = {}
+    for define, mailer in ineffective_mailer_defines(facts):
+        name = define.first.strip()
+        if facts.define(name) is define:
+            out[name] = f"defined after MAILER(`{mailer.first.strip()}') on line {mailer.line}"
+    return out

@@ -92,7 +92,8 @@ def run(args: argparse.Namespace) -> int:
     kind = args._query_kind
     read_queries(args)
     if not getattr(args, "json", False):
-        for note in idna_notes(getattr(args, "addresses", None) or args.queries):
+        asked = getattr(args, "addresses", None) or getattr(args, "queries", None)
+        for note in idna_notes(asked or [getattr(args, "host", "")]):
             print(note, file=sys.stderr)
     problem = not_a_source(args.file, kind)
     if problem is not None:
@@ -110,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
-READS_DATABASES = frozenset({"mailertable", "access"})
+READS_DATABASES = frozenset({"mailertable", "access", "authinfo"})
 """Query kinds that answer from a ``.db`` too (:mod:`sendmailcfg.cli._mapsource`)."""
 
 _MC_LINE = re.compile(

@@ -5,7 +5,10 @@ map its FEATUREs name, then answers as ruleset 0 and, for local results,
 ruleset 5 would. One line per address; --explain adds the chain of decisions
 (file and line); --json prints one object per address with "address",
 "mailer", "host", "user" (the final delivery), "parse" (ruleset 0's triple),
-"decided_by" and "steps". Names are not resolved: a host is its own canonical
+"decided_by" and "steps", and for SMTP deliveries how sendmail connects: "port" (from
+the mailer's A= as m4 renders it), "hosts" (the host list), "auth" ({"key", "user",
+"mechanisms", "line"} of the authinfo entry it authenticates with, or null) and
+"auth_note" (why there is no AUTH). Names are not resolved: a host is its own canonical
 name. Exit status: 0 when every address was answered, 2 for usage errors and
 unreadable files.
 """
@@ -218,18 +221,40 @@ def print_answers(args: argparse.Namespace, command: str, ask: Callable[[str], A
     return 0
 
 
+def _quiet_site(args: argparse.Namespace) -> Site | None:
+    """The ``.mc``'s configuration beside the engine's ``.cf``, or None (a lone ``.cf``)."""
+    from sendmailcfg.site import load_site
+
+    if args.config.endswith(".cf"):
+        return None
+    try:
+        return load_site(args.config, hostname=args.hostname, root=args.root, read_db=_read_db)
+    except (OSError, ValueError):
+        return None
+
+
 def run(args: argparse.Namespace) -> int:
     from sendmailcfg.site import route
 
     engine = open_engine(args, "route")
     if engine is False:
         return 2
+    from sendmailcfg.site.relay import relayed
+
     if engine is not None:
         from sendmailcfg.site.cfengine import route_cf
 
         cf = engine
-        return print_answers(args, "route", lambda a: route_cf(cf, a))
+        mc = _quiet_site(args)  # how sendmail connects (port, AUTH) is read from the .mc
+        if mc is None:
+            return print_answers(args, "route", lambda a: route_cf(cf, a))
+        return print_answers(args, "route", lambda a: relayed(mc, route_cf(cf, a)))
     site = open_site(args, "route")
     if site is None:
         return 2
-    return print_answers(args, "route", lambda a: route(site, a, no_such_users=args.no_such_user))
+
+    return print_answers(
+        args,
+        "route",
+        lambda a: relayed(site, route(site, a, no_such_users=args.no_such_user)),
+    )

@@ -54,8 +54,10 @@ def class_file(fileset: FileSet, path: str) -> set[str] | None:
     return class_file_words(_source.decode(data))
 
 
-def site(file: LintFile, fileset: FileSet) -> Site:
+def site(file: LintFile, fileset: FileSet, hostname: str | None = None) -> Site:
     """The whole configuration one ``.mc`` of the folder describes (computed once per file).
+
+    ``hostname``: this host's name when the ``.mc`` does not set ``$j`` (see ``Site``).
 
     Built from the folder alone: its map files, and the class files it holds
     (``local-host-names``, ``relay-domains``... found by name); nothing outside the
@@ -83,9 +85,9 @@ def site(file: LintFile, fileset: FileSet) -> Site:
                 except OSError:
                     continue
         maps = {m.kind: m.text for m in fileset.maps()}
-        return Site(f.doc, maps=maps, files=files)
+        return Site(f.doc, maps=maps, files=files, hostname=hostname)
 
-    return file.memo("site", build)
+    return file.memo("site" if hostname is None else f"site:{hostname}", build)
 
 
 def domains(fileset: FileSet) -> tuple[set[str], set[str]] | None:

@@ -92,6 +92,8 @@ class LintConfig:
     """Whether X007 may run m4 to compare a .cf with what its .mc renders to."""
     root: str = attrs.field(default="", eq=False)
     """The folder of the configuration file (per-file-ignores globs are relative to it)."""
+    hostname: str | None = None
+    """This host's name (``lint --hostname``), for a ``.mc`` that sets no ``$j`` (X020)."""
 
     def enabled(self, rule: Rule) -> bool:
         """Whether ``rule`` runs."""

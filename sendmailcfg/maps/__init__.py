@@ -20,6 +20,7 @@ TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     from sendmailcfg.maps.access import AccessDocument
+    from sendmailcfg.maps.authinfo import AuthinfoDocument, AuthinfoResolution
     from sendmailcfg.maps.document import LocatedEntry, MapDocument
     from sendmailcfg.maps.domaintable import DomaintableDocument, DomaintableResolution
     from sendmailcfg.maps.genericstable import GenericsResolution, GenericstableDocument
@@ -37,6 +38,7 @@ _LAZY = {
     **{cls: module for module, cls in _CLASS_OF_KIND.values()},
     "LocatedEntry": "sendmailcfg.maps.document",
     "DomaintableResolution": "sendmailcfg.maps.domaintable",
+    "AuthinfoResolution": "sendmailcfg.maps.authinfo",
     "GenericsResolution": "sendmailcfg.maps.genericstable",
     "VirtuserError": "sendmailcfg.maps.virtusertable",
     "VirtuserResolution": "sendmailcfg.maps.virtusertable",
@@ -74,6 +76,8 @@ __all__ = [
     "KINDS",
     "MAP_KINDS",
     "AccessDocument",
+    "AuthinfoDocument",
+    "AuthinfoResolution",
     "DomaintableDocument",
     "DomaintableResolution",
     "GenericsResolution",

@@ -8,6 +8,8 @@ True
 
 from __future__ import annotations
 
+import re
+
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
 
@@ -16,3 +18,17 @@ def fold(key: str) -> str:
     if key.isascii():
         return key.lower()
     return key.translate(_ASCII_LOWER)
+
+
+_PORT_KEY = re.compile(r"[^:]*[A-Za-z.][^:]*:[0-9]+")
+
+
+def port_in_name(name: str) -> bool:
+    """True for ``host:587`` (a name with a port, which sendmail never looks up as such).
+
+    >>> port_in_name("smtp.example.net:587"), port_in_name("IPv6:2001:db8::1")
+    (True, False)
+    """
+    return _PORT_KEY.fullmatch(name.strip("[]")) is not None or bool(
+        re.fullmatch(r"\[[^]]*\]:[0-9]+", name)
+    )

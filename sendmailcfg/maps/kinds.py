@@ -4,6 +4,8 @@
 'mailertable'
 >>> infer_kind("access.local")
 'access'
+>>> infer_kind("/etc/mail/authinfo")
+'authinfo'
 >>> infer_kind("sendmail.mc")
 'mc'
 >>> infer_kind("submit.cf")

@@ -741,10 +741,14 @@ def relay_target(value: str, macro: str = "SMART_HOST") -> tuple[str, str]:
     (('smtp', '[mx.example.net]'), ('relay', '[10.0.0.1]'))
     >>> relay_target("uucp-dom:gateway")
     ('uucp-dom', 'gateway')
+    >>> relay_target("smtp.gmail.com:587")
+    ('relay', 'smtp.gmail.com:587')
     """
     value = value.strip()
     mailer, sep, host = value.partition(":")
-    if not sep or mailer.startswith("[") or not mailer:
+    # MailerToTriple takes ``$-:$+`` (one word before the colon): ``smtp.example.net:587``
+    # is a host list for the default mailer, not mailer ``smtp.example.net``
+    if not sep or not re.fullmatch(r"[^.:%@!^/\[\]+\s]+", mailer):
         return RELAY_MACROS.get(macro, "relay"), value
     return mailer, host.strip()
 
@@ -1219,4 +1223,53 @@ def daemon_options(text: str) -> dict[str, str]:
         if not sep or not key:
             continue
         out[_DAEMON_KEYS.get(key[0].lower(), key.lower())] = value.strip()
+    return out
+
+
+# -- mailer macros defined too late ----------------------------------------------------------
+
+_LATE_SUFFIXES = ("ARGS", "FLAGS", "MAX", "MAXMSGS", "MAXRCPTS", "PATH", "QGRP", "CHARSET")
+_LATE_MACRO = re.compile(
+    r"([A-Z0-9]+(?:_BB)?)_(?:MAILER|SHELL)_(" + "|".join(_LATE_SUFFIXES) + r")\Z"
+)
+
+
+def mailer_of_macro(name: str) -> str | None:
+    """The MAILER() that reads ``name`` (``RELAY_MAILER_ARGS`` -> ``smtp``), or None.
+
+    >>> mailer_of_macro("RELAY_MAILER_ARGS"), mailer_of_macro("LOCAL_SHELL_FLAGS")
+    ('smtp', 'local')
+    >>> mailer_of_macro("confAUTH_MECHANISMS") is None
+    True
+    """
+    from sendmailcfg.mc.placement import MAILER_PREFIXES
+
+    m = _LATE_MACRO.match(name)
+    if m is None:
+        return None
+    return MAILER_PREFIXES.get(m.group(1))
+
+
+def ineffective_mailer_defines(facts: McFacts) -> list[tuple[Call, Call]]:
+    """``(define, MAILER)`` for each mailer macro defined after the ``MAILER()`` that reads it.
+
+    m4 writes a mailer's ``M`` line when it reads ``MAILER()``: a later define is
+    never read (the ``.cf`` keeps the earlier value or the default).
+
+    >>> from sendmailcfg.mc.document import McDocument
+    >>> doc = McDocument("MAILER(`smtp')dnl\\ndefine(`RELAY_MAILER_ARGS', `TCP $h 587')dnl\\n")
+    >>> [(d.first, d.line, m.line) for d, m in ineffective_mailer_defines(mc_facts(doc, "x"))]
+    [('RELAY_MAILER_ARGS', 2, 1)]
+    """
+    first_mailer: dict[str, Call] = {}
+    out: list[tuple[Call, Call]] = []
+    for c in facts.calls:
+        if c.implied_by is not None:
+            continue
+        if c.name == "MAILER":
+            first_mailer.setdefault(c.first.strip(), c)
+        elif c.name == "define":
+            mailer = mailer_of_macro(c.first.strip())
+            if mailer is not None and mailer in first_mailer:
+                out.append((c, first_mailer[mailer]))
     return out

@@ -19,7 +19,7 @@ def test_ids_and_names_are_unique() -> None:
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
 def test_rule_protocol(rule: Rule) -> None:
-    assert re.fullmatch(r"(MC|MAP|MT|AC|CF|X)\d{3}", rule.id)
+    assert re.fullmatch(r"(MC|MAP|MT|AC|AU|RL|CF|X)\d{3}", rule.id)
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", rule.name)
     assert rule.severity in ("error", "warning", "info")
     assert rule.scope in ("file", "set")
@@ -50,7 +50,7 @@ def test_only_the_families_a_kind_needs_are_loaded() -> None:
     assert (
         "MC001" in ids and "X002" in ids and not any(i.startswith(("MAP", "AC", "MT")) for i in ids)
     )
-    assert {r.id[:2] for r in load_rules({"access"})} == {"MA", "AC", "X0"}
+    assert {r.id[:2] for r in load_rules({"access"})} == {"MA", "AC", "RL", "X0"}
 
 
 def test_fix_metadata() -> None:
@@ -74,6 +74,8 @@ def test_the_metadata_table_says_what_the_module_says(rule: Rule) -> None:
 
 def test_only_the_rules_that_read_a_kind_are_loaded() -> None:
     mc = {r.id for r in load_rules({"mc"})}
-    assert mc == {f"MC{i:03d}" for i in range(1, 19)} | {"X001", "X002", "X006", "X007", "X020"}
+    relay = {"AU003", "RL001", "RL002"}
+    mcs = {f"MC{i:03d}" for i in range(1, 19)}
+    assert mc == mcs | {"X001", "X002", "X006", "X007", "X020"} | relay
     virtuser = {r.id for r in load_rules({"virtusertable"})}
     assert "X005" in virtuser and "MAP005" in virtuser and "X002" not in virtuser
