@@ -8,7 +8,7 @@ all read from :data:`DECLARED`; ``tests/test_kinds.py`` ties the typing literal
 (:data:`sendmailcfg.api.Kind`) to it. A new kind is a new row (and its literal).
 
 >>> [k.name for k in DECLARED if k.feature]
-['mailertable', 'access', 'virtusertable', 'genericstable', 'domaintable']
+['mailertable', 'access', 'virtusertable', 'genericstable', 'domaintable', 'authinfo']
 """
 
 from __future__ import annotations
