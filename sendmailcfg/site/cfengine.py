@@ -570,3 +570,19 @@ def _verdict_of(
     if word in ("OK", "RELAY"):
         return word, None, None, last[0] if last and value == word else None
     return None, None, None, last[0] if last and value == "OKR" else None
+
+
+def use_map_file(engine: Engine, name: str, path: str) -> bool:
+    """Make the ``.cf``'s map ``name`` read ``path`` (a map source, or the ``.db`` built
+    from it) instead of the file its ``K`` line names; False when the ``.cf`` declares no
+    such map (then nothing reads ``path``)."""
+    m = engine.maps.get(name)
+    if m is None:
+        return False
+    m.file = os.path.abspath(path)
+    m.data = None
+    m.open_error = None
+    m.state = ""
+    m.source_lines = {}
+    m.source_path = ""
+    return True
