@@ -130,3 +130,12 @@ def test_a_cf_without_an_access_map_is_said(
             "engine": "cf",
         }
     ]
+
+
+@pytest.mark.oracle
+def test_the_example_cf_is_what_m4_makes_of_the_example_mc(oracle: oracle_mod.Oracle) -> None:
+    """docs/access.md runs examples/access-demo.cf; it must stay real m4's output."""
+    top = EXAMPLE.parent
+    cf, err, status = oracle.mc2cf((top / "access-demo.mc").read_text())
+    assert status == 0, err
+    assert (top / "access-demo.cf").read_text(encoding="latin-1") == cf
