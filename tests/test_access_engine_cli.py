@@ -139,3 +139,43 @@ def test_the_example_cf_is_what_m4_makes_of_the_example_mc(oracle: oracle_mod.Or
     cf, err, status = oracle.mc2cf((top / "access-demo.mc").read_text())
     assert status == 0, err
     assert (top / "access-demo.cf").read_text(encoding="latin-1") == cf
+
+
+DNSBL_CF = """V10
+Kaccess hash -o /nonexistent/access
+Kdnsbl dns -R A -T<TMP>
+Scheck_relay
+R$* $| $*\t\t$: $2
+R$-.$-.$-.$-\t\t$: <?> $(dnsbl $4.$3.$2.$1.bl.example. $: OK $)
+R<?>OK\t\t$@ OKSOFAR
+R<?>$+<TMP>\t\t$@ TMPOK
+R<?>$+\t\t$#error $@ 5.7.1 $: "550 Rejected: " $&{client_addr} " listed at bl.example"
+"""
+
+
+def test_dnsbl_lookups_go_through_the_hosts_file_or_are_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cf = tmp_path / "sendmail.cf"
+    cf.write_text(DNSBL_CF)
+    hosts = tmp_path / "hosts"
+    hosts.write_text("127.0.0.2\t7.2.0.192.bl.example\n")
+    queries = ["connect:h.example:192.0.2.7", "connect:h.example:192.0.2.8"]
+    argv = [str(EXAMPLE), "--config", str(cf), "--json", *queries]
+    status, out, err = run(capsys, *argv, "--hosts", str(hosts))
+    assert status == 0 and "warning: not looked up" not in err
+    got = json.loads(out)
+    assert (got[0]["action"], got[0]["code"], got[0]["reply"]) == (
+        "ERROR",
+        "5.7.1",
+        "550 Rejected: 192.0.2.7 listed at bl.example",
+    )
+    assert got[1]["action"] is None
+    status, out, err = run(capsys, *argv)
+    assert status == 0 and [d["action"] for d in json.loads(out)] == [None, None]
+    assert (
+        "query access: warning: not looked up offline (taken as not found): "
+        "7.2.0.192.bl.example., 8.2.0.192.bl.example.; give --hosts FILE or --dns"
+    ) in err
+    status, _, err = run(capsys, *argv, "--hosts", str(tmp_path / "missing"))
+    assert status == 2 and "cannot read" in err

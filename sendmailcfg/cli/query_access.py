@@ -89,6 +89,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="the sendmail cf package, to render the .mc for the engine "
         "(default: $SENDMAIL_CF_DIR, then the usual places)",
     )
+    names = parser.add_mutually_exclusive_group()
+    names.add_argument(
+        "--hosts",
+        metavar="FILE",
+        help="with the engine, names resolve through this hosts file only (a DNSBL "
+        "listing is a line like `127.0.0.2 7.2.0.192.bl.example`); default offline: "
+        "nothing is looked up, and the DNS lookups not made are listed on stderr",
+    )
+    names.add_argument(
+        "--dns",
+        action="store_true",
+        help="with the engine, names (and DNSBL listings) resolve through real DNS "
+        "(needs dnspython)",
+    )
     parser.add_argument(
         "-f",
         "--no-fold",
@@ -134,13 +148,28 @@ def open_access_engine(args: argparse.Namespace) -> bool:
     """With ``--config``: the ``.cf`` engine that answers (``args._engine``, None when the
     model answers), its access map reading FILE; False after printing why nothing can
     answer (exit 2)."""
+    from sendmailcfg.cf.environment import DnsResolver, HostsResolver
     from sendmailcfg.cli.route import open_engine
-    from sendmailcfg.site.cfengine import use_map_file
+    from sendmailcfg.site.cfengine import NotingResolver, use_map_file
 
     args.no_such_user = []
-    engine = open_engine(args, "query access")
+    try:
+        if args.hosts is not None:
+            inner: Any = HostsResolver.from_file(args.hosts)
+        else:
+            inner = DnsResolver() if args.dns else None
+    except OSError as exc:
+        print(f"query access: {args.hosts}: cannot read: {exc.strerror}", file=sys.stderr)
+        return False
+    except RuntimeError:
+        print("query access: --dns needs the dnspython package", file=sys.stderr)
+        return False
+    resolver = NotingResolver(inner)
+    engine = open_engine(args, "query access", resolver=resolver)
     if engine is False:
         return False
+    resolver.asked.clear()
+    args._noted = resolver if inner is None else None
     args._engine = engine
     if engine is None:
         return True
@@ -275,6 +304,14 @@ def _run_engine(args: argparse.Namespace, engine: Any, client: Any) -> int:
             return 2
         d = access_cf(engine, kind, arg, client=pair, resolve=args.resolve, sender=args.sender)
         results.append((query, d))
+    noted = getattr(args, "_noted", None)
+    if noted is not None and noted.asked:
+        asked = ", ".join(dict.fromkeys(noted.asked))
+        print(
+            f"query access: warning: not looked up offline (taken as not found): {asked}; "
+            "give --hosts FILE or --dns",
+            file=sys.stderr,
+        )
     if args.json:
         print(json.dumps([d.as_json(q) for q, d in results], indent=2, ensure_ascii=False))
         return 0

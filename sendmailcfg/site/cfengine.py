@@ -28,7 +28,7 @@ from sendmailcfg.maps.routing import Route
 
 if TYPE_CHECKING:
     from sendmailcfg.cf.engine import Engine
-    from sendmailcfg.cf.environment import HostEnvironment
+    from sendmailcfg.cf.environment import HostEnvironment, Resolver
     from sendmailcfg.cf.mapclass import DbReader
     from sendmailcfg.site.delivery import Delivery, Step
     from sendmailcfg.site.masquerade import SenderForms
@@ -586,3 +586,30 @@ def use_map_file(engine: Engine, name: str, path: str) -> bool:
     m.source_lines = {}
     m.source_path = ""
     return True
+
+
+class NotingResolver:
+    """A resolver that answers as ``inner`` does (default offline: a dotted name is its
+    own canonical name, nothing has addresses or MX records) and notes every name whose
+    addresses or MX records were asked for, in ``asked``: what a ``dns`` map (FEATURE
+    ``dnsbl``/``enhdnsbl``) would have asked DNS, so an answer can say it did not."""
+
+    def __init__(self, inner: Resolver | None = None) -> None:
+        from sendmailcfg.cf.environment import DottedResolver
+
+        self.inner: Resolver = inner if inner is not None else DottedResolver()
+        self.asked: list[str] = []
+
+    def canonical(self, name: str) -> tuple[str | None, int]:
+        return self.inner.canonical(name)
+
+    def mx(self, name: str) -> list[str]:
+        self.asked.append(name)
+        return self.inner.mx(name)
+
+    def addresses(self, name: str) -> list[str]:
+        self.asked.append(name)
+        return self.inner.addresses(name)
+
+    def names(self, address: str) -> list[str]:
+        return self.inner.names(address)
