@@ -71,7 +71,13 @@ def ask_engine(engine: Engine, q: Query) -> CfAccessDecision:
     )
 
 
-def _compare(ao: AccessOracle, combo: frozenset[str], seed: str, cases: int) -> None:
+def _compare(
+    ao: AccessOracle,
+    combo: frozenset[str],
+    seed: str,
+    cases: int,
+    local_names: tuple[str, ...] = LOCAL_NAMES,
+) -> None:
     rng = random.Random(seed + ",".join(sorted(combo)))
     wrong: list[str] = []
     for case in range(cases):
@@ -88,7 +94,7 @@ def _compare(ao: AccessOracle, combo: frozenset[str], seed: str, cases: int) -> 
             if ours.result != result:
                 wrong.append(f"case {case} {q}: engine {ours.result!r}, sendmail {result!r}")
                 continue
-            model = _ours(doc, q, combo, ao.relay_domains, LOCAL_NAMES)
+            model = _ours(doc, q, combo, ao.relay_domains, local_names)
             if _class_of(ours, combo) != _theirs(result):
                 wrong.append(f"case {case} {q}: engine {ours}, sendmail {result}")
             got = (ours.check, ours.action, ours.code, ours.reply, ours.key)
@@ -176,5 +182,32 @@ def test_engine_replies_equal_an_smtp_session(oracle: oracle_mod.Oracle) -> None
                 assert got.startswith("250 "), (address, got, ours)
             else:
                 assert got == want, (address, got, want)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("features", [(), ("relay_hosts_only", "lookupdotdomain")])
+def test_engine_with_relay_domains(oracle: oracle_mod.Oracle, features: tuple[str, ...]) -> None:
+    """RELAY_DOMAIN (class R) in the .cf: the engine reads it, the model is told."""
+    d = oracle_mod.workdir()
+    try:
+        ao = ResolvingAccessOracle(oracle, d, features, relay_domains=("x.test", "10.1", "a.test"))
+        _compare(ao, frozenset(features), "access-engine-relay:", 1)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize(
+    "features", [("blocklist_recipients",), ("blocklist_recipients", "delay_checks")]
+)
+def test_engine_with_more_local_names(oracle: oracle_mod.Oracle, features: tuple[str, ...]) -> None:
+    """LOCAL_DOMAIN (class w) with blocklist_recipients: To:user@ keys for own names."""
+    d = oracle_mod.workdir()
+    try:
+        ao = ResolvingAccessOracle(oracle, d, features, local_domains=("a.test", "x.test"))
+        names = (*LOCAL_NAMES, "a.test", "x.test")
+        _compare(ao, frozenset(features), "access-engine-local:", 2, names)
     finally:
         shutil.rmtree(d, ignore_errors=True)
