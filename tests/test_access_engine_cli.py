@@ -134,11 +134,11 @@ def test_a_cf_without_an_access_map_is_said(
 
 @pytest.mark.oracle
 def test_the_example_cf_is_what_m4_makes_of_the_example_mc(oracle: oracle_mod.Oracle) -> None:
-    """docs/access.md runs examples/access-demo.cf; it must stay real m4's output."""
+    """docs/access.md runs examples/gateway-demo.cf; it must stay real m4's output."""
     top = EXAMPLE.parent
-    cf, err, status = oracle.mc2cf((top / "access-demo.mc").read_text())
+    cf, err, status = oracle.mc2cf((top / "gateway-demo.mc").read_text())
     assert status == 0, err
-    assert (top / "access-demo.cf").read_text(encoding="latin-1") == cf
+    assert (top / "gateway-demo.cf").read_text(encoding="latin-1") == cf
 
 
 DNSBL_CF = """V10

@@ -346,7 +346,9 @@ class CfAccessDecision:
     The fields mean what :class:`~sendmailcfg.maps.access.rules.AccessDecision`'s do:
     ``action`` (OK, RELAY, REJECT, DISCARD, ERROR, QUARANTINE or None), ``code`` and
     ``reply`` as the SMTP client receives them, ``key``/``line`` the access entry that
-    decided. ``found`` lists the access entries the rulesets found (the engine records
+    decided (the key as written in the map source beside the ``.db``; with only a
+    ``.db`` it is the key as looked up, folded to lower case unless the map has ``-f``,
+    and ``line`` is None). ``found`` lists the access entries the rulesets found (the engine records
     the lookups that found something, not the misses), ``result`` is what the ruleset
     returned and ``steps`` the trace, the lookups and the rules that matched."""
 
