@@ -354,6 +354,9 @@ class Engine:
         self.lookups: list[MapLookup] = []
         self.steps: list[RuleStep] = []
         self.recording = False
+        self.matched: list[tuple[str, int, int]] | None = None
+        """When a list: every rule as it matches, (ruleset name, .cf line, the number of
+        map lookups recorded by then) -- which lookups came in which ruleset."""
         self.test_mode = test_mode
         self.config_level = 0
         self.macros: dict[str, str] = {}
@@ -1195,6 +1198,8 @@ class Engine:
                 loopcount = 0
                 continue
             rvp = rule.rhs
+            if self.matched is not None:
+                self.matched.append((rulename, rule.line, len(self.lookups)))
             start = 0
             if rvp:
                 first = rvp[0][:1]

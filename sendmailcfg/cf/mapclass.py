@@ -451,6 +451,11 @@ def parse_map(name: str, mclass: str, args: str) -> CfMapRuntime:
             else:
                 m.coldelim = val[:1] or None
         elif f == "R" and mclass == "dns":
+            if not val:  # dns_map_parseargs() skips blanks: `-R A` (as dnsbl.m4 writes it)
+                while i < n and p[i].isspace():
+                    i += 1
+                while i < n and not p[i].isspace():
+                    i += 1
             continue
         # other flags (-D -d -l -r -1 -b ...) change nothing the rules can see
     rest = p[i:]

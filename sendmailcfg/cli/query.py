@@ -103,10 +103,16 @@ def run(args: argparse.Namespace) -> int:
         from sendmailcfg.cli.route import open_site
 
         args.hostname = args.root = None
-        site = open_site(args, f"query {kind}", report_maps=())
-        if site is None:
-            return 2
-        from_site(site, kind, args)
+        if kind == "access":
+            from sendmailcfg.cli.query_access import open_access_engine
+
+            if not open_access_engine(args):
+                return 2
+        if getattr(args, "_engine", None) is None:
+            site = open_site(args, f"query {kind}", report_maps=())
+            if site is None:
+                return 2
+            from_site(site, kind, args)
     status: int = args._query_run(args)
     return status
 

@@ -9,6 +9,10 @@ objects with the keys "query" (as given), "key" (the entry that decided, or
 null), "action" (OK, RELAY, REJECT, DISCARD, ERROR, QUARANTINE, or null when
 the access map decides nothing), "code" (enhanced status, or null) and
 "reply" (the SMTP reply text, or the quarantine reason; else null).
+With --config the answers come from the configuration's own check_relay,
+check_mail and check_rcpt rulesets (its .cf, or the .mc rendered with m4;
+--engine auto|cf|model chooses) and each object has "engine" ("cf" or
+"model"); the .cf's access map reads FILE.
 Exit status: 0 when every query was answered, 2 for usage errors and
 unreadable files. The query grammar and the NAME:ADDR form are the access
 rules' own (:func:`sendmailcfg.maps.access.rules.ask`, ``name_addr``):
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 from sendmailcfg.cli._answers import with_unmodelled
 from sendmailcfg.maps.access.rules import FEATURES, RESOLVE_STATUSES, name_addr
@@ -77,11 +82,92 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="a RELAY_DOMAIN (class R; repeatable)",
     )
     parser.add_argument(
+        "--engine",
+        choices=("auto", "cf", "model"),
+        default="auto",
+        help="with --config, who answers: the .cf's own check rulesets (cf), the "
+        "hand-written model (model), or auto (default): the .cf when it is not older than "
+        "the .mc or m4 and the cf package can render the .mc, else the model",
+    )
+    parser.add_argument(
+        "--cf-dir",
+        metavar="DIR",
+        help="the sendmail cf package, to render the .mc for the engine "
+        "(default: $SENDMAIL_CF_DIR, then the usual places)",
+    )
+    names = parser.add_mutually_exclusive_group()
+    names.add_argument(
+        "--hosts",
+        metavar="FILE",
+        help="with the engine, names resolve through this hosts file only (a DNSBL "
+        "listing is a line like `127.0.0.2 7.2.0.192.bl.example`); default offline: "
+        "nothing is looked up, and the DNS lookups not made are listed on stderr",
+    )
+    names.add_argument(
+        "--dns",
+        action="store_true",
+        help="with the engine, names (and DNSBL listings) resolve through real DNS "
+        "(needs dnspython)",
+    )
+    parser.add_argument(
         "-f",
         "--no-fold",
         action="store_true",
         help="keys are case-sensitive (map built with makemap -f)",
     )
+
+
+def open_access_engine(args: argparse.Namespace) -> bool:
+    """With ``--config``: the ``.cf`` engine that answers (``args._engine``, None when the
+    model answers), its access map reading FILE; False after printing why nothing can
+    answer (exit 2)."""
+    from sendmailcfg.cf.environment import DnsResolver, HostsResolver
+    from sendmailcfg.cli.route import open_engine
+    from sendmailcfg.site.cfengine import NotingResolver, use_map_file
+
+    args.no_such_user = []
+    try:
+        if args.hosts is not None:
+            inner: Any = HostsResolver.from_file(args.hosts)
+        else:
+            inner = DnsResolver() if args.dns else None
+    except OSError as exc:
+        print(f"query access: {args.hosts}: cannot read: {exc.strerror}", file=sys.stderr)
+        return False
+    except RuntimeError:
+        print("query access: --dns needs the dnspython package", file=sys.stderr)
+        return False
+    resolver = NotingResolver(inner)
+    engine = open_engine(args, "query access", resolver=resolver)
+    if engine is False:
+        return False
+    resolver.asked.clear()
+    args._noted = resolver if inner is None else None
+    args._engine = engine
+    if engine is None:
+        return True
+    if not use_map_file(engine, "access", args.file):
+        print(
+            f"query access: warning: the .cf declares no access map (no FEATURE(`access_db')): "
+            f"{args.file} is not read",
+            file=sys.stderr,
+        )
+    if args.feature:
+        print(
+            "query access: warning: --feature is ignored: the .cf's own rulesets answer",
+            file=sys.stderr,
+        )
+    for name in args.local:
+        engine.setclass("w", name)
+    for domain in args.relay_domain:
+        engine.setclass("R", domain)
+    return True
+
+
+def _as_text(query: str, d: Any) -> str:
+    what = " ".join(x for x in (d.action or "no decision", d.code, d.reply) if x)
+    why = f"line {d.line}: {d.key}" if d.key is not None else "no entry"
+    return f"{query} -> {what} ({why})"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -99,6 +185,12 @@ def run(args: argparse.Namespace) -> int:
     elif args.resolve is not None:
         print("query access: --resolve needs --client", file=sys.stderr)
         return 2
+    engine = getattr(args, "_engine", None)
+    if engine is None and args.engine == "cf" and args.config is None:
+        print("query access: --engine cf needs --config (the .mc or the .cf)", file=sys.stderr)
+        return 2
+    if engine is not None:
+        return _run_engine(args, engine, client)
     from sendmailcfg.cli._mapsource import load_query_map
     from sendmailcfg.output.database import MapBuildError
 
@@ -128,9 +220,10 @@ def run(args: argparse.Namespace) -> int:
             return 2
         results.append((query, d))
     if args.json:
+        extra = {"engine": "model"} if args.config is not None else {}
         print(
             json.dumps(
-                [with_unmodelled(args, d.as_json(q)) for q, d in results],
+                [with_unmodelled(args, {**d.as_json(q), **extra}) for q, d in results],
                 indent=2,
                 ensure_ascii=False,
             )
@@ -138,4 +231,46 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for query, d in results:
         print(d.explain(query) if args.explain else d.summary(query))
+    return 0
+
+
+def _run_engine(args: argparse.Namespace, engine: Any, client: Any) -> int:
+    """The queries answered by the .cf's check rulesets (``"engine": "cf"`` in JSON)."""
+    from sendmailcfg.site.cfengine import access_cf
+
+    pair = (client.name or "", client.addr or "") if client is not None else None
+    results = []
+    for query in args.queries:
+        kind, sep, arg = query.partition(":")
+        if kind == "connect" and sep:
+            try:
+                name, addr = name_addr(arg, "connect:")
+            except ValueError as exc:
+                print(f"query access: {exc}", file=sys.stderr)
+                return 2
+            arg = f"{name}:{addr}"
+        elif kind not in ("from", "to") or not sep:
+            print(
+                f"query access: {query!r}: expected connect:NAME:ADDR, from:ADDRESS or to:ADDRESS",
+                file=sys.stderr,
+            )
+            return 2
+        d = access_cf(engine, kind, arg, client=pair, resolve=args.resolve, sender=args.sender)
+        results.append((query, d))
+    noted = getattr(args, "_noted", None)
+    if noted is not None and noted.asked:
+        asked = ", ".join(dict.fromkeys(noted.asked))
+        print(
+            f"query access: warning: not looked up offline (taken as not found): {asked}; "
+            "give --hosts FILE or --dns",
+            file=sys.stderr,
+        )
+    if args.json:
+        print(json.dumps([d.as_json(q) for q, d in results], indent=2, ensure_ascii=False))
+        return 0
+    for query, d in results:
+        print(_as_text(query, d))
+        if args.explain:
+            for step in d.steps:
+                print(f"  {step}")
     return 0

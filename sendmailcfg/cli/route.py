@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from sendmailcfg.cf.engine import Engine
+    from sendmailcfg.cf.environment import Resolver
     from sendmailcfg.maps.document import MapDocument
     from sendmailcfg.site import Site
 
@@ -137,9 +138,12 @@ def open_site(
     return site
 
 
-def open_engine(args: argparse.Namespace, command: str) -> Engine | Literal[False] | None:
+def open_engine(
+    args: argparse.Namespace, command: str, *, resolver: Resolver | None = None
+) -> Engine | Literal[False] | None:
     """The ``.cf`` engine that answers (``--engine``), None when the model answers, or
-    False after printing why nothing can answer (exit 2).
+    False after printing why nothing can answer (exit 2). ``resolver``: how names
+    resolve (default offline: a dotted name is its own canonical name).
 
     A ``--config`` naming a ``.cf`` (an admin with only a sendmail.cf) always runs it.
     With ``auto`` and ``cf`` the ``.mc`` is rendered with locked m4 when it has no
@@ -187,7 +191,8 @@ def open_engine(args: argparse.Namespace, command: str) -> Engine | Literal[Fals
         return None
     from sendmailcfg.output.bdb import read as read_db
 
-    env = environment(args.hostname, no_such_users=getattr(args, "no_such_user", ()))
+    extra = {"resolver": resolver} if resolver is not None else {}
+    env = environment(args.hostname, no_such_users=getattr(args, "no_such_user", ()), **extra)
     engine = build_engine(
         choice,
         env,
