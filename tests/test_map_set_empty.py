@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import sendmailcfg
 from sendmailcfg import EditError
+from sendmailcfg.maps.document import MapDocument
 from sendmailcfg.syntax.map_nodes import MapSyntax
 from tests.strategies import keys, map_sources, newlines, values
 
@@ -22,6 +23,7 @@ EMPTY_OK = MapSyntax(allow_empty=True)
 @pytest.mark.parametrize("kind", KINDS)
 def test_value_given_to_an_empty_entry_is_separated(kind: str) -> None:
     doc = sendmailcfg.loads("a\nb\tx\n", kind, syntax=EMPTY_OK)
+    assert isinstance(doc, MapDocument)
     assert doc.set("a", "yy")
     assert doc.text == "a\tyy\nb\tx\n"
     assert doc.stored_pairs() == [("a", "yy"), ("b", "x")]
@@ -50,6 +52,7 @@ def test_set_reads_back_after_an_empty_entry(
     """Whatever a ``-e`` map holds, ``set`` then makemap's reading gives the value set."""
     text = source + ("" if not source or source.endswith("\n") else "\n") + key + nl
     doc = sendmailcfg.loads(text, kind, syntax=EMPTY_OK, duplicates="last")
+    assert isinstance(doc, MapDocument)
     for v in (value, later, ""):
         try:
             doc.set(key, v)
