@@ -37,6 +37,9 @@ class Fix:
     start: int
     end: int
     replacement: str
+    linted: str = ""
+    """A digest of the text the fix was made for (set by :func:`lint_files`): ``lint --fix``
+    applies it only to that text, never to a file changed since."""
 
 
 @attrs.frozen
@@ -199,7 +202,21 @@ def lint_files(files: Sequence[LintFile], config: LintConfig | None = None) -> l
         for f in out
         if f.path not in by_path or not suppressions[f.path].suppressed(f.rule, f.line)
     ]
+    digests: dict[str, str] = {}
+    for i, finding in enumerate(kept):
+        if finding.fix is not None and finding.path in by_path:
+            path = finding.path
+            if path not in digests:
+                digests[path] = text_digest(by_path[path].text)
+            kept[i] = attrs.evolve(finding, fix=attrs.evolve(finding.fix, linted=digests[path]))
     return sorted(kept, key=Finding.sort_key)
+
+
+def text_digest(text: str) -> str:
+    """The digest :attr:`Fix.linted` holds for ``text``."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _finding(rule: Rule, p: Problem, path: str, config: LintConfig) -> Finding:
