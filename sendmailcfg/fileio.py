@@ -474,26 +474,26 @@ def _write_in_place(target: str, data: bytes, st: os.stat_result) -> None:
         raise
     finally:
         os.close(fd)
-    _fsync_folder(folder)
-    _step("journal-renamed")
-    _copy_in_place(target, data)
-    _step("file-written")
-    os.unlink(journal)
-    _fsync_folder(folder)
+    with _signals_held():  # SIGINT/SIGTERM wait: from here the file itself changes
+        _fsync_folder(folder)
+        _step("journal-renamed")
+        _copy_in_place(target, data)
+        _step("file-written")
+        os.unlink(journal)
+        _fsync_folder(folder)
 
 
 def _copy_in_place(target: str, data: bytes) -> None:
-    with _signals_held():
-        fd = os.open(target, os.O_WRONLY | os.O_CLOEXEC)
-        try:
-            half = len(data) // 2
-            _write_all(fd, data[:half])
-            _step("half-written")
-            _write_all(fd, data[half:])
-            os.ftruncate(fd, len(data))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    fd = os.open(target, os.O_WRONLY | os.O_CLOEXEC)
+    try:
+        half = len(data) // 2
+        _write_all(fd, data[:half])
+        _step("half-written")
+        _write_all(fd, data[half:])
+        os.ftruncate(fd, len(data))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def recover(path: str | os.PathLike[str]) -> bool:
@@ -514,9 +514,10 @@ def recover(path: str | os.PathLike[str]) -> bool:
         data = _read_fd(fd, journal, MAX_READ)
     finally:
         os.close(fd)
-    _copy_in_place(target, data)
-    os.unlink(journal)
-    _fsync_folder(os.path.dirname(target))
+    with _signals_held():
+        _copy_in_place(target, data)
+        os.unlink(journal)
+        _fsync_folder(os.path.dirname(target))
     return True
 
 

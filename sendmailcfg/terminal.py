@@ -48,3 +48,14 @@ def escape(text: str) -> str:
         else:
             out.append(f"\\u{ord(c):04x}")
     return "".join(out)
+
+
+def escape_lines(text: str) -> str:
+    r"""``text`` with its line breaks kept and every other control character shown:
+    for printing many lines of answers at once.
+
+    >>> print(escape_lines("a\x1b[31m\nb\x07"))
+    a\e[31m
+    b\x07
+    """
+    return "\n".join(escape(line) for line in text.split("\n"))

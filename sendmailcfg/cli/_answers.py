@@ -13,6 +13,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from sendmailcfg import fileio
+from sendmailcfg.terminal import escape_lines
+
 
 def add_common(
     parser: argparse.ArgumentParser,
@@ -44,7 +47,7 @@ def load(path: str, kind: str, no_fold: bool) -> Any:
     try:
         return api.load(path, kind, fold_keys=not no_fold)
     except OSError as exc:
-        print(f"{path}: cannot read: {exc.strerror}", file=sys.stderr)
+        print(f"{path}: cannot read: {fileio.describe(exc)}", file=sys.stderr)
         return None
 
 
@@ -91,5 +94,5 @@ def answer_each(args: argparse.Namespace, kind: str, ask: Callable[[Any, str], A
         print(json.dumps([as_json(q, r) for q, r in results], indent=2, ensure_ascii=False))
         return 0
     for query, r in results:
-        print(r.explain() if args.explain else as_text(query, r))
+        print(escape_lines(r.explain() if args.explain else as_text(query, r)))
     return 0

@@ -20,9 +20,10 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from sendmailcfg import _source
+from sendmailcfg import _source, fileio
 from sendmailcfg.cli._edit import Refused, add_edit_flags, load_for_edit, run_edit
 from sendmailcfg.errors import Diagnostic
+from sendmailcfg.terminal import escape
 
 NAME = "mc"
 HELP = "edit a .mc file: set/unset/get defines, FEATUREs, MAILERs, classes, DAEMON_OPTIONS"
@@ -169,10 +170,9 @@ def _calls(doc: Any, name: str) -> list[Any]:
 
 def _read(path: str) -> Any:
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = fileio.read_bytes(path)
     except OSError as exc:
-        raise Refused([f"{path}: cannot read: {exc.strerror}"]) from None
+        raise Refused([f"{escape(path)}: cannot read: {fileio.describe(exc)}"]) from None
     return load_for_edit(data, "mc", path, refuse)
 
 
@@ -195,11 +195,11 @@ def run(args: argparse.Namespace) -> int:
         value = doc.defines.get(args.name)
         if value is None:
             return 1
-        _write(value + "\n")
+        _write((escape(value) if sys.stdout.isatty() else value) + "\n")  # raw for scripts
         return 0
     pairs = settings(doc)
     if args.json:
         print(json.dumps([{"name": n, "value": v} for n, v in pairs]))
     else:
-        _write("".join(f"{n} = {v}\n" for n, v in pairs))
+        _write("".join(f"{escape(n)} = {escape(v)}\n" for n, v in pairs))
     return 0

@@ -20,7 +20,9 @@ import json
 import sys
 from typing import Any
 
+from sendmailcfg import fileio
 from sendmailcfg.maps.access.rules import FEATURES, RESOLVE_STATUSES
+from sendmailcfg.terminal import escape, escape_lines
 
 NAME = "access"
 HELP = "what sendmail decides for connections, senders and recipients with this access map"
@@ -142,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         doc = load_query_map(args.file, "access", fold_keys=not args.no_fold)
     except OSError as exc:
-        print(f"{args.file}: cannot read: {exc.strerror}", file=sys.stderr)
+        print(f"{args.file}: cannot read: {fileio.describe(exc)}", file=sys.stderr)
         return 2
     except MapBuildError as exc:
         print(exc.message, file=sys.stderr)
@@ -182,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps([_as_json(q, d) for q, d in results], indent=2, ensure_ascii=False))
         return 0
     for query, d in results:
-        print(_as_text(query, d))
+        print(escape_lines(_as_text(query, d)))
         if args.explain:
-            print("  tried: " + (", ".join(d.tried) or "(nothing)"))
+            print(escape("  tried: " + (", ".join(d.tried) or "(nothing)")))
     return 0

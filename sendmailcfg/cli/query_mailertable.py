@@ -16,7 +16,9 @@ import json
 import sys
 from typing import Any
 
+from sendmailcfg import fileio
 from sendmailcfg.cli._answers import add_common
+from sendmailcfg.terminal import escape_lines
 
 NAME = "mailertable"
 HELP = "where sendmail delivers addresses with this mailertable, and why"
@@ -75,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         doc = load_query_map(args.file, "mailertable", fold_keys=not args.no_fold)
     except OSError as exc:
-        print(f"{args.file}: cannot read: {exc.strerror}", file=sys.stderr)
+        print(f"{args.file}: cannot read: {fileio.describe(exc)}", file=sys.stderr)
         return 2
     except MapBuildError as exc:
         print(exc.message, file=sys.stderr)
@@ -94,5 +96,5 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps([_as_json(q, r) for q, r in results], indent=2, ensure_ascii=False))
         return 0
     for query, r in results:
-        print(r.explain() if args.explain else _as_text(query, r))
+        print(escape_lines(r.explain() if args.explain else _as_text(query, r)))
     return 0

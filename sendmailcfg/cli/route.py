@@ -18,6 +18,8 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from sendmailcfg.terminal import escape, escape_lines
+
 if TYPE_CHECKING:
     from sendmailcfg.maps.document import MapDocument
     from sendmailcfg.site import Site
@@ -105,7 +107,7 @@ def open_site(
             file=sys.stderr,
         )
     for problem in site.problems:
-        print(f"{command}: {problem}: {problem.value} ({problem.what})", file=sys.stderr)
+        print(escape(f"{command}: {problem}: {problem.value} ({problem.what})"), file=sys.stderr)
     return site
 
 
@@ -122,8 +124,8 @@ def print_answers(args: argparse.Namespace, command: str, ask: Callable[[str], A
     if args.json:
         print(json.dumps([a.as_json() for a in answers], indent=2, ensure_ascii=False))
         return 0
-    for a in answers:
-        print(a.explain() if args.explain else a.explain().split("\n", 1)[0])
+    for a in answers:  # values from the files are shown, never sent to the terminal raw
+        print(escape_lines(a.explain() if args.explain else a.explain().split("\n", 1)[0]))
     return 0
 
 

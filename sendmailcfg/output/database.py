@@ -240,8 +240,7 @@ def _source_bytes(
         return _source.encode(source.text), source_options(source, "error"), source.path
     if isinstance(source, bytes):
         return source, None, None
-    with open(source, "rb") as f:
-        return f.read(), None, os.fspath(source)
+    return fileio.read_bytes(source), None, os.fspath(source)
 
 
 def _doc_options(source: object, options: ReaderOptions | None) -> ReaderOptions | None:
@@ -566,10 +565,9 @@ def read_pairs(path: str | os.PathLike[str]) -> list[tuple[bytes, bytes]]:
     """
     name = os.fspath(path)
     try:
-        with open(name, "rb") as f:
-            content = f.read()
+        content = fileio.read_bytes(name)
     except OSError as exc:
-        raise MapBuildError(f"{name}: {exc.strerror or exc}") from None
+        raise MapBuildError(f"{name}: {fileio.describe(exc)}") from None
     from sendmailcfg.output import bdb
 
     method = bdb.detect(content)
