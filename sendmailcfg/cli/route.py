@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sendmailcfg.terminal import escape, escape_lines
@@ -111,9 +112,46 @@ def open_site(
     return site
 
 
-def print_answers(args: argparse.Namespace, command: str, ask: Callable[[str], Any]) -> int:
+def stale_databases(site: Site) -> list[str]:
+    """The ``.db`` files older than the map source the answers were read from.
+
+    sendmail reads the ``.db``: until it is rebuilt (``make maps``) sendmail's answer
+    may differ from one read from the text. (The rule of /etc/mail/Makefile: the
+    source was modified after the database.)
+    """
+    out = []
+    for source in site.maps.values():
+        if source.path is None or source.document is None:
+            continue
+        db = source.path + ".db"
+        try:
+            if os.stat(source.path).st_mtime_ns > os.stat(db).st_mtime_ns:
+                out.append(db)
+        except OSError:
+            continue
+    return out
+
+
+def print_answers(
+    args: argparse.Namespace,
+    command: str,
+    ask: Callable[[str], Any],
+    stale: Sequence[str] = (),
+) -> int:
     """``ask(address)`` for each address, printed as JSON (``as_json()``) or text
-    (``explain()``, its first line without ``--explain``); a refused address is exit 2."""
+    (``explain()``, its first line without ``--explain``); a refused address is exit 2.
+
+    ``stale`` names ``.db`` files older than their sources: a warning on stderr, and
+    ``"stale": [...]`` in each JSON answer.
+    """
+    for db in stale:
+        print(
+            escape(
+                f"{command}: warning: {db} is older than its source: sendmail answers from "
+                "the .db until it is rebuilt (make maps); these answers are the source's"
+            ),
+            file=sys.stderr,
+        )
     answers = []
     for address in args.addresses:
         try:
@@ -122,7 +160,10 @@ def print_answers(args: argparse.Namespace, command: str, ask: Callable[[str], A
             print(f"{command}: {exc}", file=sys.stderr)
             return 2
     if args.json:
-        print(json.dumps([a.as_json() for a in answers], indent=2, ensure_ascii=False))
+        out = [a.as_json() for a in answers]
+        if stale:
+            out = [{**o, "stale": list(stale)} if isinstance(o, dict) else o for o in out]
+        print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
     for a in answers:  # values from the files are shown, never sent to the terminal raw
         print(escape_lines(a.explain() if args.explain else a.explain().split("\n", 1)[0]))
@@ -135,4 +176,9 @@ def run(args: argparse.Namespace) -> int:
     site = open_site(args, "route")
     if site is None:
         return 2
-    return print_answers(args, "route", lambda a: route(site, a, no_such_users=args.no_such_user))
+    return print_answers(
+        args,
+        "route",
+        lambda a: route(site, a, no_such_users=args.no_such_user),
+        stale_databases(site),
+    )
