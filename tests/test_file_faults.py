@@ -302,3 +302,20 @@ def test_dump_names_the_file_it_could_not_write(
         sendmailcfg.dump(doc, tmp_path / "map")
     assert info.value.filename == str(tmp_path / "map")
     assert os.listdir(tmp_path) == []
+
+
+def test_a_killed_builds_temporary_goes_at_the_next_build(tmp_path: Path) -> None:
+    from sendmailcfg.output import mapfile
+    from sendmailcfg.output.database import build
+
+    killed = tmp_path / ".m.db.Killed12.tmp"  # a build that died a minute ago
+    killed.write_bytes(b"half a map")
+    old = time.time() - 60
+    os.utime(killed, (old, old))
+    live = mapfile.new_temporary(str(tmp_path / "m.db"), "hash", "m")  # one running now
+    os.utime(live, (old, old))
+    try:
+        build(b"a b\n", tmp_path / "m")
+        assert sorted(os.listdir(tmp_path)) == sorted(["m.db", os.path.basename(live)])
+    finally:
+        mapfile.remove_quietly(live)

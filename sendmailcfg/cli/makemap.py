@@ -314,10 +314,8 @@ def run(args: Parsed) -> int:
     if maptype.lower() == "cf":
         cf_path = cf or DEFAULT_CF
         try:
-            from sendmailcfg import fileio
-
-            cf_text = fileio.read_bytes(cf_path).decode("utf-8", "surrogateescape")
-            found = type_from_cf(cf_text, mapname, maptype == "CF")
+            with open(cf_path, encoding="utf-8", errors="surrogateescape") as f:  # as makemap
+                found = type_from_cf(f.read(), mapname, maptype == "CF")  # (-C /dev/null works)
         except OSError as exc:
             _write_err(f"makemap: {cf_path}: {exc.strerror}\n")
             return EX_NOINPUT
