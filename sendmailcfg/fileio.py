@@ -166,34 +166,25 @@ def read_bytes(path: str | os.PathLike[str], *, max_size: int = MAX_READ) -> byt
         os.close(fd)
 
 
-_WORDS = {
-    errno.ENOENT: "no such file or folder",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "operation not permitted",
-    errno.EROFS: "read-only file system",
-    errno.ENOSPC: "no space left on the device (disk full)",
-    errno.EDQUOT: "disk quota exceeded",
-    errno.ELOOP: "too many levels of symbolic links (a link loop)",
-    errno.EISDIR: "a folder, not a file",
-    errno.ENOTDIR: "a part of the path is not a folder",
-    errno.EFBIG: "file too large",
-    errno.EIO: "input/output error",
+_HINTS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.ELOOP: "a symbolic link loop",
+    errno.EROFS: "mounted read-only",
 }
 
 
 def describe(exc: OSError) -> str:
-    """What went wrong, in the words an admin reads: ``permission denied``, ``no space
-    left on the device (disk full)``, ``not a regular file: a FIFO``... (no file name:
-    the caller says which file, and whether it was being read or written).
+    """What went wrong, as the system says it, with a hint where one helps: ``Permission
+    denied``, ``No space left on device (the disk is full)``, ``not a regular file: a
+    FIFO``... (no file name: the caller says which file, and what it was doing).
 
-    >>> describe(PermissionError(errno.EACCES, "Permission denied", "x"))
-    'permission denied'
+    >>> describe(OSError(errno.ENOSPC, "No space left on device", "x"))
+    'No space left on device (the disk is full)'
     """
-    if isinstance(exc, NotRegularFileError | FileTooLargeError) and exc.strerror:
-        return exc.strerror
-    if exc.errno in _WORDS:
-        return _WORDS[exc.errno]
-    return (exc.strerror or str(exc)).lower()
+    text = exc.strerror or str(exc)
+    hint = _HINTS.get(exc.errno or 0)
+    return f"{text} ({hint})" if hint else text
 
 
 def real_target(path: str | os.PathLike[str]) -> str:

@@ -133,7 +133,7 @@ def test_make_reports_a_full_disk_without_a_traceback(
     status = main(["make", str(tmp_path), "cf"])
     err = capsys.readouterr().err
     assert status == 1
-    assert "sendmail.cf: cannot build: no space left on the device (disk full)" in err
+    assert "sendmail.cf: cannot build: No space left on device (the disk is full)" in err
     assert sorted(os.listdir(tmp_path)) == ["mailertable", "sendmail.cf", "sendmail.mc"]
 
 
@@ -171,7 +171,7 @@ def test_an_edit_in_a_read_only_folder_says_so(
     monkeypatch.setattr(fileio, "_new_temp", denied)
     assert main(["map", str(p), "set", "b", "smtp:y"]) == 2
     err = capsys.readouterr().err
-    assert "cannot edit: permission denied" in err and "no such file" not in err
+    assert "cannot edit: Permission denied" in err and "No such file" not in err
     assert os.listdir(tmp_path) == ["mailertable"]  # and no lock file
 
 
