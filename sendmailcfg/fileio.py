@@ -27,11 +27,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import hashlib
 import os
 import signal
 import stat
-import threading
 import time
 from collections.abc import Callable, Iterator
 
@@ -401,9 +399,6 @@ def _step(name: str) -> None:
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
     """SIGINT and SIGTERM wait until the block is done (an in-place write is not cut)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
     held = {signal.SIGINT, signal.SIGTERM}
     old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
@@ -421,6 +416,8 @@ class _Seen:
 
     @classmethod
     def of(cls, target: str, data: bytes | None) -> _Seen:
+        import hashlib  # only an update needs it: a read-only command starts without
+
         try:
             st = os.stat(target)
         except FileNotFoundError:
@@ -440,7 +437,7 @@ class _Seen:
             data = read_bytes(target)
         except OSError:
             return False
-        return hashlib.sha256(data).digest() == self.digest
+        return _Seen.of(target, data).digest == self.digest
 
 
 def _write_in_place(target: str, data: bytes, st: os.stat_result) -> None:
