@@ -55,11 +55,19 @@ STALE_TEMP_AGE = 2.0
 
 
 class NotRegularFileError(OSError):
-    """The path names a FIFO, socket, device or folder, which is never read as a file."""
+    """The path names a FIFO, socket, device or folder, which is never read as a file.
+
+    ``what`` says which (``a FIFO``, ``a folder``...).
+    """
+
+    what: str = "not a regular file"
 
 
 class FileTooLargeError(OSError):
-    """The file is larger than the reader's limit (:data:`MAX_READ` by default)."""
+    """The file is larger than the reader's limit (:data:`MAX_READ` by default); ``size``
+    is its size (or what was read of it)."""
+
+    size: int = 0
 
 
 class ChangedMeanwhileError(SendmailcfgError):
@@ -101,13 +109,25 @@ def file_kind(mode: int) -> str | None:
 
 def _not_regular(path: str, what: str) -> NotRegularFileError:
     code = errno.EISDIR if what == "a folder" else errno.EINVAL
-    return NotRegularFileError(code, f"not a regular file: {what}", path)
+    exc = NotRegularFileError(code, f"not a regular file: {what}", path)
+    exc.what = what
+    return exc
+
+
+def _too_large(path: str, limit: int, size: int) -> FileTooLargeError:
+    exc = FileTooLargeError(errno.EFBIG, f"larger than {limit} bytes", path)
+    exc.size = size
+    return exc
 
 
 def open_regular(path: str | os.PathLike[str]) -> tuple[int, os.stat_result]:
     """Open ``path`` for reading without blocking (a FIFO cannot hang us) and make sure
-    it is a regular file: ``(descriptor, its stat)``; :class:`NotRegularFileError` if not."""
+    it is a regular file, before and (``fstat``, in case it was swapped) after opening:
+    ``(descriptor, its stat)``; :class:`NotRegularFileError` if not."""
     name = os.fspath(path)
+    what = file_kind(os.stat(name).st_mode)  # a socket cannot even be opened: say what it is
+    if what is not None:
+        raise _not_regular(name, what)
     flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_BINARY", 0)
     fd = os.open(name, flags)
     try:
@@ -132,7 +152,7 @@ def _read_fd(fd: int, name: str, limit: int) -> bytes:
         left -= len(chunk)
     data = b"".join(chunks)
     if len(data) > limit:
-        raise FileTooLargeError(errno.EFBIG, f"larger than {limit} bytes", name)
+        raise _too_large(name, limit, len(data))
     return data
 
 
@@ -149,7 +169,7 @@ def read_bytes(path: str | os.PathLike[str], *, max_size: int = MAX_READ) -> byt
     fd, st = open_regular(name)
     try:
         if st.st_size > max_size:
-            raise FileTooLargeError(errno.EFBIG, f"larger than {max_size} bytes", name)
+            raise _too_large(name, max_size, st.st_size)
         if st.st_nlink > 1:
             journal = journal_path(real_target(name), st)
             if os.path.lexists(journal):
