@@ -322,7 +322,12 @@ def make_backup(path: str | os.PathLike[str], data: bytes | None = None) -> str 
         adopt_mode(tmp, st, 0o600)
         copy_xattrs(source, tmp)
         os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns))
-        os.link(tmp, name)  # never over an existing file
+        try:
+            os.link(tmp, name)  # never over an existing file
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+                raise
+            os.replace(tmp, name)  # a file system without hard links: the name was free
     finally:
         os.close(fd)
         _remove_quietly(tmp)
