@@ -38,3 +38,21 @@ def adopt_mode(tmp: str, old: os.stat_result | None, new_mode: int) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, new_mode & ~umask)
+
+
+def copy_xattrs(source: str, target: str) -> None:
+    """Copy the extended attributes (ACLs, SELinux labels, ``user.*``) of ``source`` to
+    ``target``, where the system and our rights allow; an attribute we may not set is
+    left out, as ``cp --preserve=xattr`` does."""
+    listxattr = getattr(os, "listxattr", None)
+    if listxattr is None:  # pragma: no cover - not Linux
+        return
+    try:
+        names = listxattr(source)
+    except OSError:
+        return
+    for name in names:
+        try:
+            os.setxattr(target, name, os.getxattr(source, name))
+        except OSError:
+            continue

@@ -129,7 +129,7 @@ def test_update_error_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         fileio.update(p, boom, backup=True)
     assert p.read_bytes() == b"a\n"
-    assert sorted(os.listdir(tmp_path)) == [".f.sendmailcfg-lock", "f"]
+    assert sorted(os.listdir(tmp_path)) == ["f"]  # no lock file, no temporary
 
 
 def test_backup_only_when_changed(tmp_path: Path) -> None:
@@ -162,13 +162,21 @@ def test_backup_through_symlink_copies_target(tmp_path: Path) -> None:
     assert (tmp_path / "real").read_bytes() == b"2\n"
 
 
-def test_lock_file_beside_real_target(tmp_path: Path) -> None:
+def test_legacy_lock_file_name(tmp_path: Path) -> None:
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "real").write_bytes(b"")
     (tmp_path / "link").symlink_to("d/real")
     assert fileio.lock_path(tmp_path / "link") == str(
         (tmp_path / "d" / ".real.sendmailcfg-lock").resolve()
     )
+
+
+def test_legacy_lock_file_is_removed(tmp_path: Path) -> None:
+    p = tmp_path / "access"
+    p.write_bytes(b"a x\n")
+    Path(fileio.lock_path(p)).write_bytes(b"")
+    fileio.update(p, lambda b: b + b"b y\n")
+    assert sorted(os.listdir(tmp_path)) == ["access"]
 
 
 APPENDER = textwrap.dedent(
@@ -266,25 +274,3 @@ def test_concurrent_updates_of_a_hard_linked_file(tmp_path: Path) -> None:
     assert p.stat().st_ino == inode and p.stat().st_nlink == 2
     lines = (tmp_path / "other-name").read_bytes().decode().splitlines()
     assert sorted(lines) == sorted(f"{t}{i} x" for t in "ab" for i in range(15))
-
-
-def test_read_only_lock_file_still_locks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Another user's lock file (not writable for us) is opened read-only and still locks."""
-    p = tmp_path / "access"
-    p.write_bytes(b"a\n")
-    lock = fileio.lock_path(p)
-    Path(lock).write_bytes(b"")
-    real_open = os.open
-    modes: list[int] = []
-
-    def fake_open(name: str, flags: int, mode: int = 0o777) -> int:
-        if name == lock:
-            modes.append(flags)
-            if flags & os.O_RDWR:
-                raise PermissionError(13, "Permission denied", name)
-        return real_open(name, flags, mode)
-
-    monkeypatch.setattr(os, "open", fake_open)
-    assert fileio.update(p, lambda b: b + b"b\n").changed
-    assert p.read_bytes() == b"a\nb\n"
-    assert modes[-1] == os.O_RDONLY

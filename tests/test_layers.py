@@ -31,6 +31,7 @@ LAYERS: dict[str, float] = {
     "sendmailcfg._grammar": 0,
     "sendmailcfg.fileio": 0,
     "sendmailcfg.textdiff": 0,
+    "sendmailcfg.terminal": 0,
     "sendmailcfg.protocol": 0,
     "sendmailcfg.kinds": 0,
     "sendmailcfg.syntax": 1,

@@ -105,9 +105,42 @@ def command_of(argv: Sequence[str]) -> str | None:
     return name
 
 
+EX_INTERRUPTED = 130
+"""The exit status after Ctrl-C (SIGINT): 128 + 2, as a shell reports it."""
+EX_TERMINATED = 143
+"""The exit status after SIGTERM: 128 + 15."""
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    """SIGTERM: unwind like an exception, so temporary files are removed on the way out."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns its exit status."""
+    """Run one command; returns its exit status.
+
+    SIGTERM ends the command with status 143 and SIGINT (Ctrl-C) with 130, without
+    a traceback; either way a file being written is left whole (its temporary is
+    removed, an in-place write finishes first).
+    """
+    import signal
+
+    try:
+        before = signal.signal(signal.SIGTERM, _terminated)
+    except ValueError:  # not the main thread: signals are not ours to handle
+        before = None
     args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(args_list)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EX_INTERRUPTED
+    finally:
+        if before is not None:
+            signal.signal(signal.SIGTERM, before)
+
+
+def _main(args_list: list[str]) -> int:
     try:
         if command_of(args_list) == "makemap":  # parses its own flags, as makemap does
             from sendmailcfg.cli import makemap

@@ -13,6 +13,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from sendmailcfg import fileio
+from sendmailcfg.terminal import escape_lines
+
 
 def add_common(
     parser: argparse.ArgumentParser,
@@ -60,7 +63,7 @@ def load(path: str, kind: str, no_fold: bool) -> Any:
     try:
         return api.load(path, kind, fold_keys=not no_fold)
     except OSError as exc:
-        print(f"{path}: cannot read: {exc.strerror}", file=sys.stderr)
+        print(f"{path}: cannot read: {fileio.describe(exc)}", file=sys.stderr)
         return None
 
 
@@ -100,5 +103,5 @@ def answer_each(args: argparse.Namespace, kind: str, ask: Callable[[Any, str], A
         )
         return 0
     for query, r in results:
-        print(r.explain() if args.explain else as_text(query, r))
+        print(escape_lines(r.explain() if args.explain else as_text(query, r)))
     return 0

@@ -13,8 +13,9 @@ applies the edit, writes atomically unless ``--check``, and reports:
   standard error (``"warnings"`` in JSON); ``--strict`` refuses such an edit.
 
 Exit 0 on success (changed or not), 1 when ``--check`` finds a change (0 with ``--json``:
-``"changed"`` says it), 2 for
-usage errors and unreadable or unparseable files, 3 when ``--strict`` refused the edit.
+``"changed"`` says it), 2 for usage errors and unreadable or unparseable files, 3 when
+``--strict`` refused the edit, 75 (``EX_TEMPFAIL``) when another program changed the file
+between our read and our write (nothing written: run again).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 from sendmailcfg import _source, fileio
 from sendmailcfg.api import loads
 from sendmailcfg.errors import Diagnostic, SendmailcfgError
+from sendmailcfg.terminal import escape
 from sendmailcfg.textdiff import unified_diff
 
 Edit = Callable[[Any], bool]
@@ -249,11 +251,14 @@ def run_edit(
         for line in exc.lines:
             print(line, file=sys.stderr)
         return exc.status
-    except FileNotFoundError:
-        print(f"{path}: cannot read: no such file", file=sys.stderr)
+    except fileio.ChangedMeanwhileError as exc:
+        print(escape(str(exc)), file=sys.stderr)
+        return fileio.EX_TEMPFAIL
+    except FileNotFoundError as exc:
+        print(f"{escape(path)}: cannot read: {fileio.describe(exc)}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"{path}: cannot edit: {exc.strerror or exc}", file=sys.stderr)
+        print(f"{escape(path)}: cannot edit: {fileio.describe(exc)}", file=sys.stderr)
         return 2
     before = _source.decode(result.before or b"")
     after = _source.decode(result.after)

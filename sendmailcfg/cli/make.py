@@ -19,7 +19,10 @@ aliases database is not built (that is ``newaliases``). ``--check`` builds
 nothing and lists what would be done.
 
 Exit 0 done (or nothing to do), 1 a build failed or reported problems (or
-``--check`` finds work), 2 usage errors (no .mc, unknown target, no cf package).
+``--check`` finds work; a file that cannot be read or written -- a full disk, a
+read-only folder, a folder or a link loop where a file should be -- is reported as
+``PATH: cannot write: REASON`` and the other targets still run), 2 usage errors (no
+.mc, unknown target, no cf package).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import attrs
@@ -203,6 +207,19 @@ class Maker:
     def rel(self, p: Path) -> str:
         return os.path.relpath(p, self.folder) if p.is_relative_to(self.folder) else str(p)
 
+    def attempt(self, what: Path, step: Callable[[], None], verb: str = "build") -> None:
+        """Run one step; a file it cannot read or write is reported (no traceback) and
+        counts as a failure, and the next steps still run."""
+        try:
+            step()
+        except fileio.ChangedMeanwhileError as exc:
+            self.problem(str(exc))
+            self.failed = True
+        except OSError as exc:
+            name = Path(exc.filename) if isinstance(exc.filename, str) else what
+            self.problem(f"{self.rel(name)}: cannot {verb}: {fileio.describe(exc)}")
+            self.failed = True
+
     # -- the .cf -------------------------------------------------------------------
     def mcs(self) -> Iterator[Path]:
         yield self.mc
@@ -212,7 +229,7 @@ class Maker:
 
     def cf(self) -> None:
         for mc in self.mcs():
-            self.cf_of(mc)
+            self.attempt(mc.with_suffix(".cf"), partial(self.cf_of, mc))
 
     def cf_of(self, mc: Path) -> None:
         from sendmailcfg.cli.render import preflight
@@ -283,48 +300,52 @@ class Maker:
     # -- install -------------------------------------------------------------------
     def install(self) -> None:
         for mc in self.mcs():
-            failed_before = self.failed
-            self.cf_of(mc)
-            if self.failed and not failed_before:
-                continue  # never install an old .cf after its .mc failed to build
-            built = mc.with_suffix(".cf")
-            name = "submit.cf" if mc.name.endswith(".submit.mc") else "sendmail.cf"
-            dest = self.folder / name
-            if built.resolve() == dest.resolve():
-                continue
-            if self.args.check and stale(mc, built):
-                self.say(
-                    f"would install {self.rel(built)} as {name}",
-                    action="install",
-                    target=name,
-                    source=self.rel(built),
-                    done=False,
-                )
-                self.pending = True
-                continue
-            try:
-                data = fileio.read_bytes(built)
-            except OSError as exc:
-                if not self.failed:
-                    self.problem(f"{self.rel(built)}: cannot read: {exc.strerror}")
-                self.failed = True
-                continue
-            up = fileio.update(
-                dest, _replace_with(data), check=self.args.check, missing_ok=True, new_mode=0o644
+            self.attempt(self.folder / "sendmail.cf", partial(self.install_of, mc), "install")
+
+    def install_of(self, mc: Path) -> None:
+        """Build ``mc``'s .cf if stale, then copy it to sendmail.cf (submit.cf)."""
+        failed_before = self.failed
+        self.cf_of(mc)
+        if self.failed and not failed_before:
+            return  # never install an old .cf after its .mc failed to build
+        built = mc.with_suffix(".cf")
+        name = "submit.cf" if mc.name.endswith(".submit.mc") else "sendmail.cf"
+        dest = self.folder / name
+        if built.resolve() == dest.resolve():
+            return
+        if self.args.check and stale(mc, built):
+            self.say(
+                f"would install {self.rel(built)} as {name}",
+                action="install",
+                target=name,
+                source=self.rel(built),
+                done=False,
             )
-            if up.changed:
-                install = {"action": "install", "target": name, "source": self.rel(built)}
-                if self.args.check:
-                    self.say(f"would install {self.rel(built)} as {name}", **install, done=False)
-                    self.pending = True
-                else:
-                    self.say(f"installed {self.rel(built)} as {name}", **install, done=True)
-                    self.restart = True
+            self.pending = True
+            return
+        try:
+            data = fileio.read_bytes(built)
+        except OSError as exc:
+            if not self.failed:
+                self.problem(f"{self.rel(built)}: cannot read: {fileio.describe(exc)}")
+            self.failed = True
+            return
+        up = fileio.update(
+            dest, _replace_with(data), check=self.args.check, missing_ok=True, new_mode=0o644
+        )
+        if up.changed:
+            install = {"action": "install", "target": name, "source": self.rel(built)}
+            if self.args.check:
+                self.say(f"would install {self.rel(built)} as {name}", **install, done=False)
+                self.pending = True
+            else:
+                self.say(f"installed {self.rel(built)} as {name}", **install, done=True)
+                self.restart = True
 
     # -- maps ----------------------------------------------------------------------
     def maps(self) -> None:
         for target in self.map_targets():
-            self.build_map(target)
+            self.attempt(target.db, partial(self.build_map, target))
 
     def map_targets(self) -> list[MapTarget]:
         text = _source.decode(fileio.read_bytes(self.mc))
@@ -394,6 +415,10 @@ def run(args: argparse.Namespace) -> int:
     folder = Path(args.dir)
     args.cf_dir = cf_dir_for(args.cf_dir)
     mc = find_mc(folder, args.mc)
+    if mc is not None and os.path.lexists(mc) and not mc.is_file():
+        what = "a folder" if mc.is_dir() else "not a regular file (or a link loop)"
+        print(f"{mc}: cannot build: {what}", file=sys.stderr)
+        return 2
     if mc is None or not mc.is_file():
         where = mc if mc is not None else folder
         print(
@@ -404,7 +429,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     maker = Maker(args, folder, mc)
     targets = args.targets or ["all"]
-    known = {m.db.name: m for m in maker.map_targets()}
+    try:
+        known = {m.db.name: m for m in maker.map_targets()}
+    except OSError as exc:
+        print(f"{mc}: cannot read: {fileio.describe(exc)}", file=sys.stderr)
+        return 2
     cfs = {m.with_suffix(".cf").name for m in maker.mcs()}
     for t in targets:
         if t not in TARGETS and t not in known and t not in cfs and t != "sendmail.cf":
@@ -427,9 +456,9 @@ def run(args: argparse.Namespace) -> int:
         elif t in cfs:
             for m in maker.mcs():
                 if m.with_suffix(".cf").name == t:
-                    maker.cf_of(m)
+                    maker.attempt(m.with_suffix(".cf"), partial(maker.cf_of, m))
         else:
-            maker.build_map(known[t], asked=True)
+            maker.attempt(known[t].db, partial(maker.build_map, known[t], asked=True))
     status = 2 if maker.usage_error else 1 if maker.failed else 0
     if status == 0 and maker.pending and not args.json:
         status = 1  # --check found work (with --json: "changed" says so, exit 0)

@@ -351,8 +351,8 @@ def run(args: Parsed) -> int:
     if maptype.lower() == "cf":
         cf_path = cf or DEFAULT_CF
         try:
-            with open(cf_path, encoding="utf-8", errors="surrogateescape") as f:
-                found = type_from_cf(f.read(), mapname, maptype == "CF")
+            with open(cf_path, encoding="utf-8", errors="surrogateescape") as f:  # as makemap
+                found = type_from_cf(f.read(), mapname, maptype == "CF")  # (-C /dev/null works)
         except OSError as exc:
             _write_err(f"makemap: {cf_path}: {exc.strerror}\n")
             return EX_NOINPUT
@@ -371,13 +371,13 @@ def run(args: Parsed) -> int:
     quick = _quick(args, maptype, mapname, given)
     if quick is not None:
         return quick
-    from sendmailcfg.output.database import BuildOptions, MapBuildError, build, read_map_text
+    from sendmailcfg.output.database import BuildOptions, MapBuildError, build, iter_map_text
 
     options = BuildOptions.from_flags(flags)
     try:
         if "-u" in given:
             delimiter = options.reader.delimiter if options.reader is not None else None
-            out = read_map_text(
+            dumped = iter_map_text(
                 mapname,
                 maptype,
                 delimiter=delimiter,
@@ -386,7 +386,9 @@ def run(args: Parsed) -> int:
                 backend=args.backend,
             )
             sys.stdout.flush()
-            sys.stdout.buffer.write(out)
+            write = sys.stdout.buffer.write
+            for line in dumped:  # streamed: a map is never held whole in memory
+                write(line)
             sys.stdout.buffer.flush()
             return EX_OK
         data = sys.stdin.buffer.read()

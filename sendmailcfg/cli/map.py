@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from sendmailcfg import _source
+from sendmailcfg import _source, fileio
 from sendmailcfg.cli._edit import (
     Refused,
     add_edit_flags,
@@ -27,6 +27,7 @@ from sendmailcfg.cli._edit import (
 from sendmailcfg.errors import Diagnostic
 from sendmailcfg.maps import infer_kind
 from sendmailcfg.maps.kinds import MAP_KINDS
+from sendmailcfg.terminal import escape
 
 NAME = "map"
 HELP = "edit a map source: set, delete or get one key (idempotent; --check, --diff, --json)"
@@ -75,10 +76,9 @@ def kind_of(args: argparse.Namespace) -> str | None:
 
 def _get(args: argparse.Namespace, kind: str) -> int:
     try:
-        with open(args.file, "rb") as f:
-            data = f.read()
+        data = fileio.read_bytes(args.file)
     except OSError as exc:
-        print(f"{args.file}: cannot read: {exc.strerror}", file=sys.stderr)
+        print(f"{escape(args.file)}: cannot read: {fileio.describe(exc)}", file=sys.stderr)
         return 2
     try:
         doc = load_for_edit(data, kind, args.file, lambda _d: [], reading=True)
@@ -91,6 +91,8 @@ def _get(args: argparse.Namespace, kind: str) -> int:
         return 0 if value is not None else 1
     if value is None:
         return 1
+    if sys.stdout.isatty():  # raw for scripts, shown (not obeyed) on a terminal
+        value = escape(value)
     sys.stdout.flush()
     sys.stdout.buffer.write(_source.encode(value) + b"\n")
     sys.stdout.buffer.flush()

@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from sendmailcfg import _source
+from sendmailcfg import _source, fileio
 from sendmailcfg.cli._edit import (
     Refused,
     add_edit_flags,
@@ -30,6 +30,7 @@ from sendmailcfg.cli._edit import (
     run_edit,
 )
 from sendmailcfg.errors import Diagnostic
+from sendmailcfg.terminal import escape
 
 NAME = "mc"
 HELP = "edit a .mc file: set/unset/get defines, FEATUREs, MAILERs, classes, DAEMON_OPTIONS"
@@ -196,10 +197,9 @@ def _calls(doc: Any, name: str) -> list[Any]:
 
 def _read(path: str) -> Any:
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = fileio.read_bytes(path)
     except OSError as exc:
-        raise Refused([f"{path}: cannot read: {exc.strerror}"]) from None
+        raise Refused([f"{escape(path)}: cannot read: {fileio.describe(exc)}"]) from None
     return load_for_edit(data, "mc", path, refuse, reading=True)
 
 
@@ -234,7 +234,7 @@ def run(args: argparse.Namespace) -> int:
         lines = []
         for n, v in pairs:
             note = f"  # no effect: {late[n]}" if n in late else ""
-            lines.append(f"{n} = {v}{note}\n")
+            lines.append(f"{escape(n)} = {escape(v)}{note}\n")
         _write("".join(lines))
     return 0
 
@@ -277,7 +277,7 @@ def _get(doc: Any, args: argparse.Namespace) -> int:
         if known is not None:
             print(f"{name}: not defined; {_default_text(known)}", file=sys.stderr)
         return 1
-    _write(value + "\n")
+    _write((escape(value) if sys.stdout.isatty() else value) + "\n")  # raw for scripts
     return 0
 
 

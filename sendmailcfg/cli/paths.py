@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Iterator
 
+from sendmailcfg import fileio
 from sendmailcfg.lint.walk import Skipped, collect, read_source
 
 expand = collect
@@ -25,7 +26,7 @@ def read_each(found: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str, byte
         try:
             data = read_source(path, kind)
         except OSError as exc:
-            print(f"{path}: cannot read: {exc.strerror}", file=sys.stderr)
+            print(f"{path}: cannot read: {fileio.describe(exc)}", file=sys.stderr)
             yield path, kind, None
             continue
         if isinstance(data, Skipped):

@@ -28,8 +28,10 @@ import json
 import sys
 from typing import Any
 
+from sendmailcfg import fileio
 from sendmailcfg.cli._answers import with_unmodelled
 from sendmailcfg.maps.access.rules import FEATURES, RESOLVE_STATUSES, name_addr
+from sendmailcfg.terminal import escape, escape_lines
 
 __all__ = ["name_addr"]  # the NAME:ADDR grammar lives with the access rules
 
@@ -197,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         doc = load_query_map(args.file, "access", fold_keys=not args.no_fold)
     except OSError as exc:
-        print(f"{args.file}: cannot read: {exc.strerror}", file=sys.stderr)
+        print(f"{args.file}: cannot read: {fileio.describe(exc)}", file=sys.stderr)
         return 2
     except MapBuildError as exc:
         print(exc.message, file=sys.stderr)
@@ -230,7 +232,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return 0
     for query, d in results:
-        print(d.explain(query) if args.explain else d.summary(query))
+        print(escape_lines(d.explain(query) if args.explain else d.summary(query)))
     return 0
 
 
@@ -269,8 +271,8 @@ def _run_engine(args: argparse.Namespace, engine: Any, client: Any) -> int:
         print(json.dumps([d.as_json(q) for q, d in results], indent=2, ensure_ascii=False))
         return 0
     for query, d in results:
-        print(_as_text(query, d))
+        print(escape_lines(_as_text(query, d)))
         if args.explain:
             for step in d.steps:
-                print(f"  {step}")
+                print(escape(f"  {step}"))
     return 0

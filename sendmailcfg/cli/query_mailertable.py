@@ -15,7 +15,9 @@ import argparse
 import json
 import sys
 
+from sendmailcfg import fileio
 from sendmailcfg.cli._answers import add_common, with_unmodelled
+from sendmailcfg.terminal import escape_lines
 
 NAME = "mailertable"
 HELP = "where sendmail delivers addresses with this mailertable, and why"
@@ -43,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         doc = load_query_map(args.file, "mailertable", fold_keys=not args.no_fold)
     except OSError as exc:
-        print(f"{args.file}: cannot read: {exc.strerror}", file=sys.stderr)
+        print(f"{args.file}: cannot read: {fileio.describe(exc)}", file=sys.stderr)
         return 2
     except MapBuildError as exc:
         print(exc.message, file=sys.stderr)
@@ -68,5 +70,5 @@ def run(args: argparse.Namespace) -> int:
         )
         return 0
     for query, r in results:
-        print(r.explain() if args.explain else r.summary(query))
+        print(escape_lines(r.explain() if args.explain else r.summary(query)))
     return 0

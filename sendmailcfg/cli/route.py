@@ -19,8 +19,10 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
+
+from sendmailcfg.terminal import escape, escape_lines
 
 if TYPE_CHECKING:
     from sendmailcfg.cf.engine import Engine
@@ -125,14 +127,16 @@ def open_site(
             file=sys.stderr,
         )
     for problem in site.problems:
-        print(f"{command}: {problem}: {problem.value} ({problem.what})", file=sys.stderr)
+        print(escape(f"{command}: {problem}: {problem.value} ({problem.what})"), file=sys.stderr)
     from sendmailcfg.cli._answers import unmodelled_of
 
     args._unmodelled = unmodelled_of(site)
     for u in site.unmodelled:
         print(
-            f"{command}: warning: {u}: {u.value} is not modelled ({u.what}); "
-            "answers may differ from sendmail's",
+            escape(
+                f"{command}: warning: {u}: {u.value} is not modelled ({u.what}); "
+                "answers may differ from sendmail's"
+            ),
             file=sys.stderr,
         )
     return site
@@ -205,9 +209,46 @@ def open_engine(
     return engine
 
 
-def print_answers(args: argparse.Namespace, command: str, ask: Callable[[str], Any]) -> int:
+def stale_databases(site: Site) -> list[str]:
+    """The ``.db`` files older than the map source the answers were read from.
+
+    sendmail reads the ``.db``: until it is rebuilt (``make maps``) sendmail's answer
+    may differ from one read from the text. (The rule of /etc/mail/Makefile: the
+    source was modified after the database.)
+    """
+    out = []
+    for source in site.maps.values():
+        if source.path is None or source.document is None:
+            continue
+        db = source.path + ".db"
+        try:
+            if os.stat(source.path).st_mtime_ns > os.stat(db).st_mtime_ns:
+                out.append(db)
+        except OSError:
+            continue
+    return out
+
+
+def print_answers(
+    args: argparse.Namespace,
+    command: str,
+    ask: Callable[[str], Any],
+    stale: Sequence[str] = (),
+) -> int:
     """``ask(address)`` for each address, printed as JSON (``as_json()``) or text
-    (``explain()``, or ``summary()`` without ``--explain``); a refused address is exit 2."""
+    (``explain()``, its first line without ``--explain``); a refused address is exit 2.
+
+    ``stale`` names ``.db`` files older than their sources: a warning on stderr, and
+    ``"stale": [...]`` in each JSON answer.
+    """
+    for db in stale:
+        print(
+            escape(
+                f"{command}: warning: {db} is older than its source: sendmail answers from "
+                "the .db until it is rebuilt (make maps); these answers are the source's"
+            ),
+            file=sys.stderr,
+        )
     answers = []
     for address in args.addresses:
         try:
@@ -218,11 +259,13 @@ def print_answers(args: argparse.Namespace, command: str, ask: Callable[[str], A
     if args.json:
         from sendmailcfg.cli._answers import with_unmodelled
 
-        objects = [with_unmodelled(args, a.as_json()) for a in answers]
-        print(json.dumps(objects, indent=2, ensure_ascii=False))
+        out = [with_unmodelled(args, a.as_json()) for a in answers]
+        if stale:
+            out = [{**o, "stale": list(stale)} if isinstance(o, dict) else o for o in out]
+        print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
-    for a in answers:
-        print(a.explain() if args.explain else a.summary())
+    for a in answers:  # values from the files are shown, never sent to the terminal raw
+        print(escape_lines(a.explain() if args.explain else a.summary()))
     return 0
 
 
@@ -262,4 +305,5 @@ def run(args: argparse.Namespace) -> int:
         args,
         "route",
         lambda a: relayed(site, route(site, a, no_such_users=args.no_such_user)),
+        stale_databases(site),
     )

@@ -12,7 +12,13 @@ from __future__ import annotations
 
 import argparse
 
-from sendmailcfg.cli.route import add_site_options, open_engine, open_site, print_answers
+from sendmailcfg.cli.route import (
+    add_site_options,
+    open_engine,
+    open_site,
+    print_answers,
+    stale_databases,
+)
 
 NAME = "sender"
 HELP = "what sender addresses become through a mailer (masquerading, genericstable)"
@@ -45,4 +51,6 @@ def run(args: argparse.Namespace) -> int:
     site = open_site(args, "sender", report_maps=("genericstable", "domaintable"))
     if site is None:
         return 2
-    return print_answers(args, "sender", lambda a: sender(site, a, mailer=args.mailer))
+    return print_answers(
+        args, "sender", lambda a: sender(site, a, mailer=args.mailer), stale_databases(site)
+    )

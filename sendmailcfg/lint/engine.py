@@ -54,6 +54,10 @@ class Finding:
     hint: str = ""
     fix: Fix | None = attrs.field(default=None, repr=False)
     unsafe_fix: Fix | None = attrs.field(default=None, repr=False)
+    linted: str = attrs.field(default="", repr=False, eq=False)
+    """A digest of the text the finding was made for (set by :func:`lint_files` on findings
+    with a fix): ``lint --fix`` applies fixes only to that text, never to a file changed
+    since."""
     """A fix that changes what sendmail does (to what the line plainly meant): applied
     only with ``--unsafe-fixes``, as ruff does."""
 
@@ -236,7 +240,21 @@ def lint_files(files: Sequence[LintFile], config: LintConfig | None = None) -> l
         for f in out
         if f.path not in by_path or not suppressions[f.path].suppressed(f.rule, f.line)
     ]
+    digests: dict[str, str] = {}
+    for i, finding in enumerate(kept):
+        if (finding.fix or finding.unsafe_fix) is not None and finding.path in by_path:
+            path = finding.path
+            if path not in digests:
+                digests[path] = text_digest(by_path[path].text)
+            kept[i] = attrs.evolve(finding, linted=digests[path])
     return sorted(kept, key=Finding.sort_key)
+
+
+def text_digest(text: str) -> str:
+    """The digest :attr:`Finding.linted` holds for ``text``."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _finding(rule: Rule, p: Problem, path: str, config: LintConfig) -> Finding:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 
-from sendmailcfg.lint.engine import Finding, LintFile
+from sendmailcfg.lint.engine import Finding, LintFile, text_digest
 
 
 def fixed_text(
@@ -72,8 +72,32 @@ def fix_files(
         new = fixed_text(text, kind, by_path[path], unsafe=unsafe)
         if new is None:
             continue
+        if write and path != "-":
+            linted = _source.encode(text)
+
+            digests = {f.linted for f in by_path[path]} - {""}
+
+            def change(
+                data: bytes, linted: bytes = linted, new: str = new, digests: set[str] = digests
+            ) -> bytes:
+                if data != linted or any(d != text_digest(_source.decode(data)) for d in digests):
+                    raise _Changed
+                return _source.encode(new)
+
+            try:
+                fileio.update(path, change)
+            except _Changed:
+                print(
+                    f"{path}: changed since it was linted; not fixed (run again)", file=sys.stderr
+                )
+                continue
+            except (OSError, fileio.ChangedMeanwhileError) as exc:
+                print(f"{path}: cannot fix: {exc}", file=sys.stderr)
+                continue
         diffs.append(unified_diff(text, new, path))
         changed += len(by_path[path])
-        if write and path != "-":
-            fileio.write_atomic(path, _source.encode(new))
     return changed, "".join(diffs)
+
+
+class _Changed(Exception):
+    """The file no longer holds the text that was linted."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from sendmailcfg.lint.engine import Finding
+from sendmailcfg.terminal import escape as escape
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -21,44 +22,6 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 def _with_hint(f: Finding) -> str:
     return f"{f.message} ({f.hint})" if f.hint else f.message
-
-
-_NAMED = {"\n": "\\n", "\r": "\\r", "\0": "\\0", "\x1b": "\\e"}
-_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def _unsafe(c: str) -> bool:
-    o = ord(c)
-    return (
-        (o < 0x20 and c != "\t")
-        or 0x7F <= o <= 0x9F
-        or 0xDC80 <= o <= 0xDC9F  # an undecodable C1 byte, kept by surrogateescape
-        or c in _BIDI
-    )
-
-
-def escape(text: str) -> str:
-    r"""``text`` with every control character shown, not sent: no input can move the
-    cursor, change colours, ring the bell or start a new (fake) output line.
-
-    >>> print(escape("evil\x1b[2J\r\nname\x07"))
-    evil\e[2J\r\nname\x07
-    """
-    if not any(_unsafe(c) for c in text):
-        return text
-    out = []
-    for c in text:
-        if not _unsafe(c):
-            out.append(c)
-        elif c in _NAMED:
-            out.append(_NAMED[c])
-        elif 0xDC80 <= ord(c) <= 0xDC9F:
-            out.append(f"\\x{ord(c) - 0xDC00:02x}")
-        elif ord(c) <= 0xFF:
-            out.append(f"\\x{ord(c):02x}")
-        else:
-            out.append(f"\\u{ord(c):04x}")
-    return "".join(out)
 
 
 def render_text(findings: Sequence[Finding], *, color: bool = False) -> str:

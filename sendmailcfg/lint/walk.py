@@ -17,12 +17,12 @@ returns a :class:`Skipped` for those, which the linter reports (rule X006).
 from __future__ import annotations
 
 import os
-import stat
 import sys
 from collections.abc import Iterable
 
 import attrs
 
+from sendmailcfg import fileio
 from sendmailcfg.lint.config import DEFAULT_MAX_FILE_SIZE
 from sendmailcfg.maps.kinds import infer_kind
 
@@ -40,58 +40,18 @@ class Skipped:
     size: int = 0
 
 
-def _kind_of(mode: int) -> str | None:
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode):
-        return "a character device"
-    if stat.S_ISBLK(mode):
-        return "a block device"
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    return "not a regular file"
-
-
-def _open(path: str) -> int:
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    return os.open(path, flags | getattr(os, "O_BINARY", 0))
-
-
 def read_source(
     path: str, kind: str = "", max_size: int = DEFAULT_MAX_FILE_SIZE
 ) -> bytes | Skipped:
     """The file's bytes, or a :class:`Skipped` when it is not a regular file or is larger
-    than ``max_size`` bytes. ``OSError`` when it cannot be read."""
-    st = os.stat(path)
-    what = _kind_of(st.st_mode)
-    if what is not None:
-        return Skipped(path, kind, what)
-    if st.st_size > max_size:
-        return Skipped(path, kind, "too large", st.st_size)
-    fd = _open(path)
+    than ``max_size`` bytes (read with :func:`sendmailcfg.fileio.read_bytes`, the reader
+    every command uses). ``OSError`` when it cannot be read."""
     try:
-        st = os.fstat(fd)  # the file may have been swapped since the stat
-        what = _kind_of(st.st_mode)
-        if what is not None:
-            return Skipped(path, kind, what)
-        chunks = []
-        left = max_size + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        data = b"".join(chunks)
-    finally:
-        os.close(fd)
-    if len(data) > max_size:
-        return Skipped(path, kind, "too large", len(data))
-    return data
+        return fileio.read_bytes(path, max_size=max_size)
+    except fileio.NotRegularFileError as exc:
+        return Skipped(path, kind, exc.what)
+    except fileio.FileTooLargeError as exc:
+        return Skipped(path, kind, "too large", exc.size)
 
 
 def collect(paths: Iterable[str], kind: str | None = None) -> tuple[list[tuple[str, str]], bool]:

@@ -861,7 +861,10 @@ class MapDocument(MutableMapping[str, str]):
         if self.syntax.delimiter is not None:
             return self.syntax.delimiter
         seps, columns, (count,) = self._style_counts()
-        if not count:
+        if "" in seps or any("\r" in k for k in seps):  # -e entries with no value separate nothing
+            seps = Counter({k: v for k, v in seps.items() if k.strip("\r")})
+            count = sum(seps.values())
+        if not count or not any(hits > 0 for hits in seps.values()):
             return "\t"
         sep = self._most_common(seps, lambda e: e.separator)
         kinds = sum(1 for hits in seps.values() if hits > 0)
@@ -915,9 +918,26 @@ class MapDocument(MutableMapping[str, str]):
         if i is not None:
             old = self._node(i)
             assert isinstance(old, MapEntry)
-            if old.value.endswith("\r") and not value.endswith("\r"):
-                value += "\r"  # keep the line's own CRLF ending
-            new = self._line_for(old.key, value, old.separator, old.newline)
+            # A CRLF line keeps its CR: at the end of the value, or as the separator
+            # of a -e entry with no value ("KEY\r\n").
+            crlf = old.value.endswith("\r") or old.separator.endswith("\r")
+            if crlf:
+                value = value.removesuffix("\r")
+            if not value:  # "KEY\n" (or "KEY\r\n"): makemap stores it empty with -e
+                self.check_value(value)
+                if not old.value:
+                    return False
+                text = old.key + ("\r" if crlf else "") + old.newline
+                if text == old.text:
+                    return False
+                self._replace(i, text)
+                return True
+            sep = old.separator.removesuffix("\r") if not old.value else old.separator
+            if not sep:  # it had no value, so no separator: take the file's
+                sep = self._separator_for(old.key)
+            if crlf:
+                value += "\r"
+            new = self._line_for(old.key, value, sep, old.newline)
             if new.text == old.text:
                 return False
             self._replace(i, new.text)

@@ -30,6 +30,7 @@ import os
 
 import attrs
 
+from sendmailcfg import fileio
 from sendmailcfg.maps.makemap_reader import ReaderOptions, c_string, scan
 from sendmailcfg.output.database import MapBuildError, db_path, read_pairs
 
@@ -127,8 +128,7 @@ def compare(
             raise ValueError("db is required when the source is given as bytes")
         data, target = source, db
     else:
-        with open(source, "rb") as f:
-            data = f.read()
+        data = fileio.read_bytes(source)
         target = db if db is not None else db_path(source)
     stored = read_pairs(target)
     dups = _has_duplicates(target)
@@ -154,8 +154,11 @@ def _has_duplicates(path: str | os.PathLike[str]) -> bool:
     from sendmailcfg.output.pure import has_duplicates
 
     try:
-        with open(path, "rb") as f:
-            head = f.read(512)
+        fd, _ = fileio.open_regular(path)
+        try:
+            head = os.read(fd, 512)
+        finally:
+            os.close(fd)
         return has_duplicates(head)
     except (OSError, ValueError):
         raise MapBuildError(f"{os.fspath(path)}: cannot be read") from None

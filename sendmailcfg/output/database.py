@@ -35,13 +35,13 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Literal
 
 import attrs
 
-from sendmailcfg import _source
+from sendmailcfg import _source, fileio
 from sendmailcfg.maps.document import MapDocument
 from sendmailcfg.maps.makemap_reader import (
     EX_DATAERR,
@@ -231,8 +231,7 @@ def _source_bytes(
         return _source.encode(source.text), source_options(source, "error"), source.path
     if isinstance(source, bytes):
         return source, None, None
-    with open(source, "rb") as f:
-        return f.read(), None, os.fspath(source)
+    return fileio.read_bytes(source), None, os.fspath(source)
 
 
 def _doc_options(source: object, options: ReaderOptions | None) -> ReaderOptions | None:
@@ -319,19 +318,19 @@ def _build_pure(
     return BuildResult(target, maptype, "pure", written.written, written.errors, written.status)
 
 
-def _read_pure(target: Path, maptype: str, name: str, method: str) -> list[tuple[bytes, bytes]]:
-    return _load_pure(target, maptype, name, method)[0]
+def _pure_content(target: Path, maptype: str, name: str) -> bytes:
+    """The bytes of the map file ``target`` (a regular file: never a FIFO or device)."""
+    try:
+        return fileio.read_bytes(target)
+    except OSError as exc:
+        raise mapfile.opening_error(maptype, name, exc.strerror or str(exc)) from None
 
 
 def _load_pure(
     target: Path, maptype: str, name: str, method: str
 ) -> tuple[list[tuple[bytes, bytes]], bool]:
     """The map's pairs and whether it holds duplicates; makemap's error when it cannot."""
-    try:
-        with open(target, "rb") as f:
-            content = f.read()
-    except OSError as exc:
-        raise mapfile.opening_error(maptype, name, exc.strerror or str(exc)) from None
+    content = _pure_content(target, maptype, name)
     try:
         return list(pure.read(content, method)), pure.has_duplicates(content)
     except pure.FormatError:
@@ -502,25 +501,49 @@ def read_map(
     at the first TAB, NULs lost). Raises :class:`MapBuildError` (status 73) when
     the map cannot be opened. The pure backend lists every duplicate of a map
     built with ``-d`` (as libdb does: the file says it has duplicates).
+    :func:`iter_map` gives the same pairs one at a time.
     """
+    return list(iter_map(mapname, maptype, allow_dup=allow_dup, unsafe=unsafe, backend=backend))
+
+
+def iter_map(
+    mapname: str | os.PathLike[str],
+    maptype: str = "hash",
+    *,
+    allow_dup: bool = False,
+    unsafe: bool = False,
+    backend: Backend = "auto",
+) -> Iterator[tuple[bytes, bytes]]:
+    """:func:`read_map`'s pairs one at a time (``makemap -u`` streams them): the file's
+    pages are read, never a list of every pair. A damaged file raises
+    :class:`MapBuildError` (status 73) when the reader reaches the damage, after the
+    pairs before it."""
     name = os.fspath(mapname)
     kind, program = choose_backend(backend, maptype)
     if kind == "makemap":
         assert program is not None
         out = read_map_text(name, maptype, allow_dup=allow_dup, unsafe=unsafe, backend="makemap")
-        pairs = []
         for line in out.split(b"\n")[:-1]:
             key, _, value = line.partition(b"\t")
-            pairs.append((key, value))
-        return pairs
+            yield key, value
+        return
     method = check_type(maptype, name)
     target = db_path(name)
     if not unsafe:
         check_safe(target, maptype, name)
     if kind == "pure":
-        return _read_pure(target, maptype, name, method)
+        content = _pure_content(target, maptype, name)
+        try:
+            pairs = pure.read(content, method)
+        except pure.FormatError:
+            raise mapfile.opening_error(maptype, name, os.strerror(errno.EINVAL)) from None
+        try:
+            yield from pairs
+        except pure.FormatError:  # damage found part way: libdb's answer, as at the start
+            raise mapfile.opening_error(maptype, name, os.strerror(errno.EINVAL)) from None
+        return
     try:
-        return list(berkeley.read(os.fspath(target), method, allow_dup=allow_dup))
+        yield from berkeley.read(os.fspath(target), method, allow_dup=allow_dup)
     except berkeley.DatabaseError as exc:
         raise mapfile.opening_error(maptype, name, exc.text) from None
 
@@ -533,10 +556,9 @@ def read_pairs(path: str | os.PathLike[str]) -> list[tuple[bytes, bytes]]:
     """
     name = os.fspath(path)
     try:
-        with open(name, "rb") as f:
-            content = f.read()
+        content = fileio.read_bytes(name)
     except OSError as exc:
-        raise MapBuildError(f"{name}: {exc.strerror or exc}") from None
+        raise MapBuildError(f"{name}: {fileio.describe(exc)}") from None
     from sendmailcfg.output import bdb
 
     method = bdb.detect(content)
@@ -579,9 +601,43 @@ def read_map_text(
             text = run.stderr.decode("utf-8", "surrogateescape").strip()
             raise MapBuildError(text or f"makemap: exit status {run.status}", run.status)
         return run.stdout
+    return b"".join(
+        iter_map_text(
+            name,
+            maptype,
+            delimiter=delimiter,
+            allow_dup=allow_dup,
+            unsafe=unsafe,
+            backend=kind,  # type: ignore[arg-type]
+        )
+    )
+
+
+def iter_map_text(
+    mapname: str | os.PathLike[str],
+    maptype: str = "hash",
+    *,
+    delimiter: bytes | None = None,
+    allow_dup: bool = False,
+    unsafe: bool = False,
+    backend: Backend = "auto",
+) -> Iterator[bytes]:
+    """:func:`read_map_text` line by line, as the map is read (what ``makemap -u`` prints)."""
+    name = os.fspath(mapname)
+    kind, _program = choose_backend(backend, maptype)
+    if kind == "makemap":
+        yield read_map_text(
+            name,
+            maptype,
+            delimiter=delimiter,
+            allow_dup=allow_dup,
+            unsafe=unsafe,
+            backend="makemap",
+        )
+        return
     sep = delimiter if delimiter is not None else b"\t"
-    pairs = read_map(name, maptype, allow_dup=allow_dup, unsafe=unsafe, backend=kind)  # type: ignore[arg-type]
-    return b"".join(k.split(b"\0", 1)[0] + sep + v.split(b"\0", 1)[0] + b"\n" for k, v in pairs)
+    for k, v in iter_map(name, maptype, allow_dup=allow_dup, unsafe=unsafe, backend=kind):  # type: ignore[arg-type]
+        yield k.split(b"\0", 1)[0] + sep + v.split(b"\0", 1)[0] + b"\n"
 
 
 def rebuild_if_stale(
@@ -607,6 +663,8 @@ __all__ = [
     "build",
     "db_path",
     "is_stale",
+    "iter_map",
+    "iter_map_text",
     "read_map",
     "read_map_text",
     "rebuild_if_stale",

@@ -14,6 +14,7 @@ open or create the map, 74 it could not be written out, 69 no backend).
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import stat
 import time
@@ -32,7 +33,12 @@ EXTENSION = ".db"
 DBMMODE = 0o640
 """makemap's mode for a new map (``DBMMODE``), less the umask."""
 STALE_TMP_AGE = 3600
-"""Seconds after which a temporary file of ours beside a map is a killed build's leftover."""
+"""Seconds after which a temporary folder of ours beside a map is a killed build's leftover."""
+STALE_TMP_FILE_AGE = 2.0
+"""Seconds after which an unlocked temporary file of ours is a killed build's leftover (a
+live build holds a ``flock`` on its temporary until it is renamed or removed)."""
+_HELD: dict[str, int] = {}
+"""Our live temporaries and the descriptor holding each one's lock."""
 _TMP_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
 _TMP_SUFFIX = ".tmp"
 _TMP_TAG = 8
@@ -136,8 +142,9 @@ def clean_stale_temporaries(
 ) -> list[str]:
     """Remove what a killed build of ``target`` left beside it; returns what was removed.
 
-    Only our own names (``.NAME.db.XXXXXXXX.tmp``, files or folders) older than
-    ``age`` seconds go: a build running right now is left alone.
+    Only our own names (``.NAME.db.XXXXXXXX.tmp``) go: a file that no live build
+    holds locked (and older than :data:`STALE_TMP_FILE_AGE`, or ``age`` if smaller),
+    a folder older than ``age`` seconds. A build running right now is left alone.
     """
     removed: list[str] = []
     target = os.fspath(target)
@@ -153,7 +160,10 @@ def clean_stale_temporaries(
         path = os.path.join(folder, name)
         try:
             st = os.lstat(path)
-            if now - st.st_mtime < age:
+            if stat.S_ISREG(st.st_mode):
+                if now - st.st_mtime < min(age, STALE_TMP_FILE_AGE) or not _unlocked(path):
+                    continue
+            elif now - st.st_mtime < age:
                 continue
             if stat.S_ISDIR(st.st_mode):
                 import shutil
@@ -167,8 +177,30 @@ def clean_stale_temporaries(
     return removed
 
 
+def _unlocked(path: str) -> bool:
+    """Whether no live build holds ``path``'s lock (we may remove it)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def _release(path: str) -> None:
+    fd = _HELD.pop(path, None)
+    if fd is not None:
+        os.close(fd)
+
+
 def new_temporary(target: str, maptype: str, mapname: str) -> str:
-    """A new empty file (mode 0600) beside ``target`` to build into, as ``mkstemp`` makes one."""
+    """A new empty file (mode 0600) beside ``target`` to build into, as ``mkstemp`` makes one,
+    locked while the build lives (:func:`finish` or :func:`remove_quietly` let it go)."""
     folder, target_name = os.path.split(target)
     for _ in range(100):
         raw = os.urandom(_TMP_TAG)
@@ -180,7 +212,8 @@ def new_temporary(target: str, maptype: str, mapname: str) -> str:
             continue
         except OSError as exc:
             raise opening_error(maptype, mapname, exc.strerror or str(exc)) from None
-        os.close(fd)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        _HELD[path] = fd
         return path
     raise opening_error(maptype, mapname, os.strerror(errno.EEXIST))  # pragma: no cover
 
@@ -194,6 +227,7 @@ def finish(tmp: str, target: str | os.PathLike[str], old: os.stat_result | None)
     finally:
         os.close(fd)
     os.replace(tmp, target)
+    _release(tmp)
 
 
 def io_error(mapname: str, exc: OSError) -> MapBuildError:
@@ -213,8 +247,9 @@ def write_error(maptype: str, mapname: str, exc: OSError) -> MapBuildError:
 
 
 def remove_quietly(path: str) -> None:
-    """Unlink ``path`` if it is still there."""
+    """Unlink ``path`` if it is still there (and let its lock go)."""
     try:  # noqa: SIM105 - contextlib costs 3 ms of start-up
         os.unlink(path)
     except FileNotFoundError:
         pass
+    _release(path)

@@ -95,16 +95,16 @@ def test_bad_format_is_an_argparse_error(etc: Path) -> None:
 def test_unreadable_file_exits_2(
     etc: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sendmailcfg.lint import walk
+    from sendmailcfg import fileio
 
-    real = walk._open
+    real = fileio.open_regular
 
-    def deny(path: str) -> int:
+    def deny(path: str | os.PathLike[str]) -> tuple[int, os.stat_result]:
         if str(path).endswith("access"):
             raise PermissionError(13, "Permission denied")
         return real(path)
 
-    monkeypatch.setattr(walk, "_open", deny)
+    monkeypatch.setattr(fileio, "open_regular", deny)
     assert main(["lint", str(etc)]) == 2
     assert "access: cannot read: Permission denied" in capsys.readouterr().err
 

@@ -578,6 +578,9 @@ class _Reader:
         self.head = struct.Struct(order + "8xIIIHHBB")
         self.u16 = struct.Struct(order + "H")
         self.u32 = struct.Struct(order + "I")
+        self.claimed: set[int] = set()
+        """Leaf and overflow pages this traversal has read: none is reached twice in a file
+        libdb wrote, and refusing a second visit bounds a read's output by the file's size."""
 
     def header(self, pgno: int, expect: tuple[int, ...]) -> tuple[int, int, int, int, int]:
         """(next, entries, hf_offset, level, type) of a page of one of these types."""
@@ -628,6 +631,12 @@ class _Reader:
                 raise BtreeFormatError(
                     f"overflow chain ends after {got} of {tlen} bytes: expected more pages"
                 )
+            if pgno in self.claimed:  # no two items of a file libdb wrote share a chain
+                raise BtreeFormatError(
+                    f"page {pgno} is reached twice (items share an overflow chain): "
+                    "expected each chain to belong to one item"
+                )
+            self.claimed.add(pgno)
             nxt, _refs, length, _level, _ = self.header(pgno, (P_OVERFLOW,))
             if length > self.pagesize - SIZEOF_PAGE or length == 0:
                 raise BtreeFormatError(
@@ -678,6 +687,12 @@ class _Reader:
         pgno = self.leftmost(pgno, leaf)
         for _ in range(self.npages):
             nxt, entries, _hf, _level, _ = self.header(pgno, leaf)
+            if pgno in self.claimed:
+                raise BtreeFormatError(
+                    f"page {pgno} is reached twice (two chains share a leaf): "
+                    "expected each leaf in one chain"
+                )
+            self.claimed.add(pgno)
             yield pgno, entries
             if nxt == 0:
                 return
@@ -701,6 +716,12 @@ class _Reader:
                     f"page {pgno}: {entries} index entries, expected key/data pairs"
                 )
             inp = self.index(pgno, entries)
+            keys = [a for i, a in enumerate(inp[0::2]) if not i or a != inp[2 * i - 2]]
+            if len(set(inp[1::2])) * 2 != entries or len(set(keys)) != len(keys):
+                raise BtreeFormatError(
+                    f"page {pgno}: two index entries name one item, expected each item once "
+                    "(only on-page duplicates share their key)"
+                )
             last_at, key = -1, b""
             for i in range(0, entries, 2):
                 at, dat = inp[i], inp[i + 1]

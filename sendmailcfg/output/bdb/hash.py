@@ -633,6 +633,18 @@ class _Reader:
         self.max_bucket = tail[0]
         self.spares = tail[6:]
         self.npages = len(data) // size
+        self.claimed: set[int] = set()
+        """Pages this traversal has read: no page of a database libdb wrote is reached
+        twice, and refusing a second visit bounds what a read yields by the file's size."""
+
+    def claim(self, pgno: int) -> memoryview:
+        """Page ``pgno``, which this traversal must not have read before."""
+        if pgno in self.claimed:
+            raise FormatError(
+                f"page {pgno} is reached twice (items share pages): not a database libdb wrote"
+            )
+        self.claimed.add(pgno)
+        return self.page(pgno)
 
     def page(self, pgno: int) -> memoryview:
         if pgno >= self.npages:
@@ -642,7 +654,7 @@ class _Reader:
 
     def overflow(self, item: memoryview) -> bytes:
         _, pgno, tlen = _OFF[self.order].unpack_from(item)
-        return layout.read_overflow(self.page, pgno, tlen, self.order, self.overhead)
+        return layout.read_overflow(self.claim, pgno, tlen, self.order, self.overhead)
 
     def pairs(self) -> Iterator[tuple[bytes, bytes]]:
         for bucket in range(self.max_bucket + 1):
@@ -652,7 +664,7 @@ class _Reader:
                 if pgno in seen:
                     raise FormatError(f"bucket {bucket}: its pages loop at page {pgno}")
                 seen.add(pgno)
-                page = self.page(pgno)
+                page = self.claim(pgno)
                 head = _header(page, self.order)
                 if head.type == layout.P_INVALID:
                     break  # a bucket libdb allocated but never wrote: empty
@@ -723,7 +735,7 @@ class _Reader:
             if pgno in seen:
                 raise FormatError(f"duplicate leaves loop at page {pgno}")
             seen.add(pgno)
-            page = self.page(pgno)
+            page = self.claim(pgno)
             head = _header(page, self.order)
             if head.type not in (P_LRECNO, P_LDUP):
                 raise FormatError(f"page {pgno}: type {head.type}, expected a duplicate leaf")
@@ -737,7 +749,7 @@ class _Reader:
                     yield bytes(page[at + 3 : at + 3 + n])
                 elif btype == B_OVERFLOW:
                     _, opg, tlen = _BOVERFLOW[self.order].unpack_from(page, at)
-                    yield layout.read_overflow(self.page, opg, tlen, self.order, self.overhead)
+                    yield layout.read_overflow(self.claim, opg, tlen, self.order, self.overhead)
                 else:
                     raise FormatError(f"page {pgno}: duplicate of unknown type {btype}")
             pgno = head.next_pgno
