@@ -60,7 +60,9 @@ CHILD = textwrap.dedent(
 @pytest.mark.parametrize(
     ("case", "expected"),
     [
-        ("hash-buckets", "FormatError: page 3 is past the end of the file (3 pages)"),
+        # buckets past the end point back at pages already read: refused as a page reached
+        # twice (issue 26) before any count past the end is followed
+        ("hash-buckets", "FormatError: page 2 is reached twice (items share pages)"),
         ("hash-overflow", "FormatError: overflow chain ends after 3000 of 2147483632 bytes"),
         ("btree-overflow", "FormatError: overflow chain ends after 3000 of 2147483632 bytes"),
         ("btree-last-pgno", "100"),  # the meta page's last page is not believed: all 100 pairs

@@ -173,12 +173,11 @@ def open_engine(
     if not path.endswith(".cf"):
 
         def render() -> str:
-            from sendmailcfg import _source
+            from sendmailcfg import _source, fileio
             from sendmailcfg.errors import SendmailcfgError
             from sendmailcfg.mc.render import render as m4_render
 
-            with open(path, "rb") as f:
-                text = _source.decode(f.read())
+            text = _source.decode(fileio.read_bytes(path))
             try:
                 return m4_render(text, getattr(args, "cf_dir", None))
             except SendmailcfgError as exc:

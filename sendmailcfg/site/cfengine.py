@@ -64,7 +64,7 @@ def find_cf(config: str) -> str | None:
     ``.mc``, ``NAME.cf`` beside it (what ``make`` and FreeBSD's Makefile write), then the
     folder's ``sendmail.cf``; None when there is none."""
     if config.endswith(".cf"):
-        return config if os.path.isfile(config) else None
+        return config if os.path.exists(config) else None
     folder = os.path.dirname(config) or "."
     stem = os.path.basename(config)
     if stem.endswith(".mc"):
@@ -77,8 +77,11 @@ def find_cf(config: str) -> str | None:
 
 
 def _read_text(path: str) -> str:
-    with open(path, "rb") as f:
-        return f.read().decode("utf-8", "surrogateescape")
+    """A ``.cf``'s text, read as every command reads user files (a FIFO or device is
+    refused, never opened for reading)."""
+    from sendmailcfg import fileio
+
+    return fileio.read_bytes(path).decode("utf-8", "surrogateescape")
 
 
 def choose_engine(
