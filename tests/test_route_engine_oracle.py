@@ -77,3 +77,24 @@ def test_a_failed_render_falls_back_to_the_model_with_the_reason(tmp_path: Path)
     assert choice.engine == "model" and "m4 is not installed" in choice.reason
     choice = choose_engine(str(mc), render=lambda: "V10\n")
     assert choice.engine == "cf" and choice.cf_text == "V10\n"
+
+
+@pytest.mark.oracle
+def test_expectations_run_on_the_engine_route_would_use(
+    oracle: Oracle, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``test`` answers route expectations as ``route`` does: with the cf package there,
+    the story's .mc files are rendered and sendmail's own rules answer (and still pass)."""
+    import json
+
+    from sendmailcfg.cli import main
+
+    story = Path(__file__).resolve().parents[1] / "examples" / "story.sendmail-test.toml"
+    monkeypatch.setenv("SENDMAIL_CF_DIR", str(oracle.cf_dir))
+    assert main(["test", str(story), "--json"]) == 0
+    results = json.loads(capsys.readouterr().out)["results"]
+    engines = {r["engine"] for r in results if r["kind"] == "route"}
+    assert engines == {"cf"}
+    assert main(["test", str(story), "--json", "--engine", "model"]) == 0
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert {r["engine"] for r in results if r["kind"] == "route"} == {"model"}

@@ -19,7 +19,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from sendmailcfg.terminal import escape, escape_lines
@@ -226,6 +226,47 @@ def stale_databases(site: Site) -> list[str]:
         except OSError:
             continue
     return out
+
+
+def engine_router(
+    args: argparse.Namespace, command: str
+) -> Callable[[Site, str, Collection[str]], Any]:
+    """A ``(site, address, no_such_users) -> answer`` function that answers as ``route``
+    would for each configuration: sendmail's own rules when ``--engine`` and the files
+    allow, else the model (engines are built once per configuration and user set; what
+    ``open_engine`` would print about them is not repeated for every answer)."""
+    import contextlib
+    import io
+
+    from sendmailcfg.site import route
+    from sendmailcfg.site.cfengine import route_cf
+    from sendmailcfg.site.relay import relayed
+
+    engines: dict[tuple[str, frozenset[str]], Engine | None] = {}
+
+    def answer(site: Site, address: str, no_such_users: Collection[str]) -> Any:
+        key = (site.path, frozenset(no_such_users))
+        if key not in engines:
+            asked = argparse.Namespace(
+                config=site.path,
+                hostname=getattr(args, "hostname", None) or site.hostname,
+                root=getattr(args, "root", None) or site.root,
+                engine=getattr(args, "engine", "auto"),
+                cf_dir=getattr(args, "cf_dir", None),
+                no_such_user=sorted(no_such_users),
+            )
+            said = io.StringIO()
+            with contextlib.redirect_stderr(said):
+                found = open_engine(asked, command)
+            if found is False:
+                raise ValueError(said.getvalue().strip() or "--engine cf: no .cf can be had")
+            engines[key] = found
+        engine = engines[key]
+        if engine is None:
+            return relayed(site, route(site, address, no_such_users=no_such_users))
+        return relayed(site, route_cf(engine, address))
+
+    return answer
 
 
 def print_answers(

@@ -45,6 +45,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--root", metavar="DIR", help="look for the files the .mc names under DIR as well"
     )
     parser.add_argument(
+        "--engine",
+        choices=("auto", "cf", "model"),
+        default="auto",
+        help="who answers route expectations, as for route: the .cf's own rules (cf), the "
+        "model, or auto (default): the .cf when it is current or m4 can render the .mc",
+    )
+    parser.add_argument(
+        "--cf-dir", metavar="DIR", help="the sendmail cf package, to render the .mc (--engine)"
+    )
+    parser.add_argument(
         "--format", choices=("text", "json", "sarif"), default="text", help="output format"
     )
     parser.add_argument("--json", action="store_true", help="same as --format json")
@@ -130,7 +140,10 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    outcomes = run_expectations(expectations, read_db=_read_db)
+    from sendmailcfg.cli.route import engine_router
+
+    router = engine_router(args, "test")
+    outcomes = run_expectations(expectations, read_db=_read_db, router=router)
     fmt = "json" if args.json else args.format
     _write(render(outcomes, fmt, verbose=args.verbose), args.output_file)
     if args.junit_xml:
