@@ -13,22 +13,40 @@ all read from :data:`DECLARED`; ``tests/test_kinds.py`` ties the typing literal
 
 from __future__ import annotations
 
-from typing import NamedTuple
 
 
-class DeclaredKind(NamedTuple):
-    """One kind: ``document`` is ``module:Class``; the others are None where they do not apply."""
+class DeclaredKind:
+    """One kind: ``document`` is ``module:Class``; the others are None where they do not apply.
 
-    name: str
-    document: str
-    feature: str | None = None
-    """The FEATURE whose map this is (``access_db`` for ``access``)."""
-    prefix: str | None = None
-    """File names starting with this are of this kind (``access.local``)."""
-    query: str | None = None
-    """The module of the ``query`` sub-command for this kind."""
-    is_map: bool = True
-    """A makemap source (a :class:`~sendmailcfg.maps.MapDocument`)."""
+    A plain class, not a ``NamedTuple`` or attrs class: every command imports this table,
+    and ``makemap``'s quick path must not pay for ``typing`` or ``attrs``.
+
+    ``feature``: the FEATURE whose map this is (``access_db`` for ``access``); ``prefix``:
+    file names starting with this are of this kind (``access.local``); ``query``: the module
+    of the ``query`` sub-command for this kind; ``is_map``: a makemap source (a
+    :class:`~sendmailcfg.maps.MapDocument`).
+    """
+
+    __slots__ = ("document", "feature", "is_map", "name", "prefix", "query")
+
+    def __init__(
+        self,
+        name: str,
+        document: str,
+        feature: str | None = None,
+        prefix: str | None = None,
+        query: str | None = None,
+        is_map: bool = True,
+    ) -> None:
+        self.name = name
+        self.document = document
+        self.feature = feature
+        self.prefix = prefix
+        self.query = query
+        self.is_map = is_map
+
+    def __repr__(self) -> str:
+        return f"DeclaredKind({self.name!r}, {self.document!r})"
 
 
 DECLARED: tuple[DeclaredKind, ...] = (

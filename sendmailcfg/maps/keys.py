@@ -8,8 +8,6 @@ True
 
 from __future__ import annotations
 
-import re
-
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
 
@@ -20,15 +18,14 @@ def fold(key: str) -> str:
     return key.translate(_ASCII_LOWER)
 
 
-_PORT_KEY = re.compile(r"[^:]*[A-Za-z.][^:]*:[0-9]+")
-
-
 def port_in_name(name: str) -> bool:
     """True for ``host:587`` (a name with a port, which sendmail never looks up as such).
 
     >>> port_in_name("smtp.example.net:587"), port_in_name("IPv6:2001:db8::1")
     (True, False)
     """
-    return _PORT_KEY.fullmatch(name.strip("[]")) is not None or bool(
+    import re  # here, not at the top: makemap's quick path imports this module, never re
+
+    return re.fullmatch(r"[^:]*[A-Za-z.][^:]*:[0-9]+", name.strip("[]")) is not None or bool(
         re.fullmatch(r"\[[^]]*\]:[0-9]+", name)
     )

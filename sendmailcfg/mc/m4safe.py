@@ -43,13 +43,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
-import signal
-import subprocess
-import threading
-import time
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import attrs
 
@@ -148,7 +142,8 @@ def defn_names(cf_dir: str) -> list[str]:
     names: set[str] = set()
     for path, _real in _m4_files(cf_dir):
         try:
-            text = Path(path).read_text(encoding="latin-1")
+            with open(path, encoding="latin-1") as f:
+                text = f.read()
         except OSError:
             continue
         names.update(_DEFN.findall(text))
@@ -180,6 +175,8 @@ def lockdown(
             "(only letters, digits, _ . / + - are allowed)",
             [],
         )
+    import secrets  # the modules of a run are imported when m4 runs: lint imports this file
+
     t = token or secrets.token_hex(12)
     kept = ("include", "sinclude", "defn", "changequote", "undivert", "define", "undefine", "indir")
     raw = {b: f"_SMC{t}_{b}" for b in kept}
@@ -310,6 +307,8 @@ class M4Result:
 
 
 def _killpg(pid: int) -> None:
+    import signal
+
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
 
@@ -338,6 +337,10 @@ def run_capped(
     :class:`RenderOutputTooLarge` when it prints more than ``max_output`` bytes
     on either stream; every process of the group is killed in all cases.
     """
+    import subprocess
+    import threading
+    import time
+
     positive_timeout(timeout)
     proc = subprocess.Popen(
         list(argv),
@@ -417,6 +420,7 @@ def makeinfo(cf_dir: str, cwd: str | None = None) -> str:
     """The three ``#####`` lines cf's ``sh/makeinfo.sh`` prints (user, host, date, folders)."""
     import getpass
     import socket
+    import time
 
     try:
         user = getpass.getuser()

@@ -42,7 +42,6 @@ import heapq
 import itertools
 import os
 import struct
-import tempfile
 from array import array
 
 from sendmailcfg.maps.makemap_lines import (
@@ -210,6 +209,8 @@ class _Spill:
     def flush(self) -> None:
         if self.file is None:
             # closed by close(); unlinked from the start, so a crash leaves nothing
+            import tempfile  # only when pairs spill: a small map never pays for it
+
             self.file = tempfile.TemporaryFile(dir=self.folder, prefix=".makemap-spill.")  # noqa: SIM115
         f = self.file
         f.seek(0, os.SEEK_END)
@@ -315,6 +316,8 @@ def _btree(
     if not more:  # it all fitted: the in-memory writer, as for a small map
         bdb.write("btree", f, list(table.items()), uid=uid)
         return _finish(first_puts, errors)
+    import tempfile
+
     spill: BinaryIO = tempfile.TemporaryFile(dir=folder, prefix=".makemap-spill.")  # noqa: SIM115
     try:
         longest = max(map(len, (*table, *table.values())), default=0)
@@ -549,6 +552,8 @@ def _hash(
         return _finish(first_puts, errors)
     pack = _REC.pack
     mask = PARTITIONS - 1
+    import tempfile
+
     parts = _Spill(folder or tempfile.gettempdir(), PARTITIONS, budget // 2)
     try:
         carried = len(table)
@@ -618,6 +623,8 @@ def _hash_spilled(
     bmask = nbuckets - 1
     groups = min(nbuckets, PARTITIONS)
     shift = bdb_hash.log2(nbuckets) - bdb_hash.log2(groups)
+    import tempfile
+
     by_bucket = _Spill(folder or tempfile.gettempdir(), groups, budget // 2)
     pack = _REC.pack
     try:
