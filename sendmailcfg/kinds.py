@@ -14,7 +14,6 @@ all read from :data:`DECLARED`; ``tests/test_kinds.py`` ties the typing literal
 from __future__ import annotations
 
 
-
 class DeclaredKind:
     """One kind: ``document`` is ``module:Class``; the others are None where they do not apply.
 
