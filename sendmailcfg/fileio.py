@@ -192,6 +192,33 @@ _HINTS = {
 }
 
 
+MTIME_SLACK_NS = 1_000_000_000
+"""How much later a source's modification time must be to count as newer than what was
+made from it: a checkout (git clone, a copy, a package) writes both in one go, in any
+order, a few milliseconds apart."""
+
+
+def newer(source: str | os.PathLike[str], product: str | os.PathLike[str]) -> bool:
+    """Whether ``source`` changed after ``product`` was made from it (the rule of make,
+    with :data:`MTIME_SLACK_NS` of slack); False when either cannot be read.
+
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> mc, cf = os.path.join(folder, "x.mc"), os.path.join(folder, "x.cf")
+    >>> for p in (cf, mc):
+    ...     open(p, "w").close()
+    >>> newer(mc, cf)  # written together
+    False
+    >>> os.utime(cf, (0, 0))
+    >>> newer(mc, cf)
+    True
+    """
+    try:
+        return os.stat(source).st_mtime_ns > os.stat(product).st_mtime_ns + MTIME_SLACK_NS
+    except OSError:
+        return False
+
+
 def describe(exc: OSError) -> str:
     """What went wrong, as the system says it, with a hint where one helps: ``Permission
     denied``, ``No space left on device (the disk is full)``, ``not a regular file: a

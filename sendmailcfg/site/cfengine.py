@@ -118,10 +118,9 @@ def choose_engine(
 
 
 def _not_older(cf: str, mc: str) -> bool:
-    try:
-        return os.stat(cf).st_mtime >= os.stat(mc).st_mtime
-    except OSError:
-        return True
+    from sendmailcfg.fileio import newer
+
+    return not newer(mc, cf)
 
 
 class _Passwd(Mapping[str, Sequence[str]]):

@@ -34,10 +34,9 @@ SCOPE = "set"
 
 
 def _older(product: str, source: str) -> bool:
-    try:
-        return os.stat(source).st_mtime_ns > os.stat(product).st_mtime_ns
-    except OSError:
-        return False
+    from sendmailcfg.fileio import newer
+
+    return newer(source, product)
 
 
 def _main_mcs(fileset: FileSet) -> list[LintFile]:

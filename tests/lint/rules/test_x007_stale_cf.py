@@ -49,6 +49,15 @@ def test_x007_fresh_cf_is_fine_without_render(tmp_path: Path) -> None:
     assert _lint(tmp_path, LintConfig(select=("X007",))) == []
 
 
+def test_x007_a_checkout_writing_the_cf_first_is_not_stale(tmp_path: Path) -> None:
+    """git writes files in name order: x.cf lands a few milliseconds before x.mc."""
+    (tmp_path / "freebsd.cf").write_text("V10/Berkeley\n")
+    shutil.copy(TOP / "examples" / "freebsd.mc", tmp_path / "freebsd.mc")
+    cf = (tmp_path / "freebsd.cf").stat().st_mtime_ns
+    os.utime(tmp_path / "freebsd.mc", ns=(cf + 5_000_000, cf + 5_000_000))
+    assert _lint(tmp_path, LintConfig(select=("X007",))) == []
+
+
 def test_x007_render_compares_the_content(
     tmp_path: Path, oracle: Oracle, monkeypatch: object
 ) -> None:
