@@ -21,7 +21,7 @@ r"""Which ``.mc`` a mail folder's configuration is: one rule for every command.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 
 def is_submit_mc(name: str) -> bool:
@@ -101,6 +101,38 @@ def find_mc(
     if len(mcs) > 1:
         raise ValueError(f"{name}: several .mc files ({', '.join(mcs)}); name the one to read")
     return os.path.normpath(os.path.join(name, mcs[0]))
+
+
+def live_mc(
+    names: Iterable[str],
+    *,
+    environ: Mapping[str, str] | None = None,
+    hostname: str | None = None,
+) -> str | None:
+    """The MTA's ``.mc`` among the file names of one folder, by :func:`find_mc`'s rules
+    (``$SENDMAIL_MC``, ``HOSTNAME.mc``, ``sendmail.mc``, ``freebsd.mc``, the only one
+    left); None when none, or several with none chosen. Lint asks this of the files it
+    holds (texts need not be on disk).
+
+    >>> names = ["freebsd.mc", "freebsd.submit.mc", "mx.example.org.mc"]
+    >>> live_mc(names, environ={}, hostname="mx.example.org")
+    'mx.example.org.mc'
+    >>> live_mc(names, environ={}, hostname="other.example.org")
+    'freebsd.mc'
+    >>> live_mc(["a.mc", "b.mc", "submit.mc"], environ={}, hostname="")
+    """
+    present = {os.path.basename(n) for n in names if not is_sample(n)}
+    env = (os.environ if environ is None else environ).get("SENDMAIL_MC")
+    if env:
+        base = os.path.basename(env)
+        return base if base in present else None
+    host = hostname if hostname is not None else _hostname()
+    preferred = [f"{host}.mc", f"{host.split('.')[0]}.mc"] if host else []
+    for candidate in (*preferred, "sendmail.mc", "freebsd.mc"):
+        if candidate in present and not is_submit_mc(candidate):
+            return candidate
+    rest = sorted(n for n in present if n.endswith(".mc") and not is_submit_mc(n))
+    return rest[0] if len(rest) == 1 else None
 
 
 def include_reader(
