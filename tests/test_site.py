@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sendmailcfg.maps.document import MapDocument
-from sendmailcfg.site import Site, find_mc, load_site, route
+from sendmailcfg.site import Site, find_mc, load_site, route, sender
 
 ETC = "/nonexistent/sendmailcfg-test/"
 """MAIL_SETTINGS_DIR of the test .mc: no machine has files there (an /etc/mail may)."""
@@ -242,6 +242,15 @@ def test_json_shape() -> None:
 def test_address_syntax_not_covered(bad: str) -> None:
     with pytest.raises(ValueError, match="does not cover"):
         route(Site.from_text(STORY), bad)
+
+
+@pytest.mark.parametrize("address", ["host!user", "a!b!c", "<gw!u>", "h!u@x.example"])
+def test_uucp_paths_are_refused_saying_who_answers_them(address: str) -> None:
+    """UUCP is the .cf engine's: the refusal says so (route and sender alike)."""
+    with pytest.raises(ValueError, match=r"does not cover UUCP.*route --engine cf"):
+        route(Site.from_text(STORY), address)
+    with pytest.raises(ValueError, match=r"does not cover UUCP.*sender --engine cf"):
+        sender(Site.from_text(STORY), address)
 
 
 LABEL = st.text("abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=8)

@@ -141,6 +141,20 @@ class _Parsed:
     """The local user was written ``@user``: sendmail never runs ruleset 5 on it."""
 
 
+def uucp_refusal(address: str, command: str = "route") -> str:
+    """Why the model refuses a UUCP path, and who answers it instead (``command``:
+    ``route`` or ``sender``).
+
+    >>> print(uucp_refusal("host!user").split(" (")[-1])
+    route --engine cf, sendmailcfg.site.cfengine.route_cf)
+    """
+    return (
+        f"{address!r}: a UUCP path (host!user): the model does not cover UUCP addresses; "
+        "the .cf engine runs sendmail's own rules on them "
+        f"({command} --engine cf, sendmailcfg.site.cfengine.{command}_cf)"
+    )
+
+
 def route(site: Site, address: str, *, no_such_users: Collection[str] = ()) -> Delivery:
     """Where sendmail delivers ``address`` with ``site``'s configuration.
 
@@ -152,6 +166,8 @@ def route(site: Site, address: str, *, no_such_users: Collection[str] = ()) -> D
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1].strip()
     bad = _UNSUPPORTED.intersection(text)
+    if bad == {"!"}:
+        raise ValueError(uucp_refusal(address))
     if bad or not text:
         shown = "".join(sorted(bad)) if bad else "nothing"
         raise ValueError(

@@ -78,6 +78,10 @@ def sender(site: Site, address: str, *, mailer: str = "esmtp") -> SenderForms:
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1].strip()
     bad = set(' \t()<>,;:"\\!').intersection(text)
+    if bad == {"!"}:
+        from sendmailcfg.site.delivery import uucp_refusal
+
+        raise ValueError(uucp_refusal(address, "sender"))
     if bad or not text:
         raise ValueError(f"{address!r}: give user@host or a user name")
     walk = _Walk(site, frozenset())
