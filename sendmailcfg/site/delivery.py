@@ -25,6 +25,7 @@ ken@gateway.takaq.jp -> relay to mmr.plala.or.jp, user ken@gateway.takaq.jp (sma
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from typing import Literal
 
@@ -149,10 +150,27 @@ def uucp_refusal(address: str, command: str = "route") -> str:
     route --engine cf, sendmailcfg.site.cfengine.route_cf)
     """
     return (
-        f"{address!r}: a UUCP path (host!user): the model does not cover UUCP addresses; "
+        f"{address!r}: a UUCP address (host!user, user@host.UUCP): the model does not cover "
+        "UUCP addresses; "
         "the .cf engine runs sendmail's own rules on them "
         f"({command} --engine cf, sendmailcfg.site.cfengine.{command}_cf)"
     )
+
+
+_UUCP_HOST = re.compile(r"\.uucp\.?(?=$|[@%])", re.I)
+
+
+def is_uucp_host(site: Site, text: str) -> bool:
+    """Whether ``text`` names a ``.UUCP`` host that sendmail's rules treat as UUCP (they do
+    unless ``FEATURE(`nouucp')``): ``ken@host.UUCP`` becomes ``host!ken`` on its way.
+
+    >>> from sendmailcfg.site import Site
+    >>> is_uucp_host(Site.from_text(""), "ken@host.UUCP")
+    True
+    >>> is_uucp_host(Site.from_text("FEATURE(`nouucp', `reject')dnl"), "ken@host.UUCP")
+    False
+    """
+    return bool(_UUCP_HOST.search(text)) and not site.has_feature("nouucp")
 
 
 def route(site: Site, address: str, *, no_such_users: Collection[str] = ()) -> Delivery:
@@ -166,7 +184,7 @@ def route(site: Site, address: str, *, no_such_users: Collection[str] = ()) -> D
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1].strip()
     bad = _UNSUPPORTED.intersection(text)
-    if bad == {"!"}:
+    if bad == {"!"} or (not bad and is_uucp_host(site, text)):
         raise ValueError(uucp_refusal(address))
     if bad or not text:
         shown = "".join(sorted(bad)) if bad else "nothing"
