@@ -199,9 +199,15 @@ class FileSet:
         (``*.submit.mc``) and shipped examples. The cross-file rules read these."""
 
         def choose(s: FileSet) -> list[LintFile]:
+            mcs = s.mc_files
+            if len(mcs) <= 1:  # the only one left, unless the MSP's or an example
+                return [
+                    f
+                    for f in mcs
+                    if f.name != "submit.mc" and not f.name.endswith((".submit.mc", ".sample"))
+                ]
             from sendmailcfg.site.finding import is_sample, is_submit_mc, live_mc
 
-            mcs = s.mc_files
             name = live_mc([f.name for f in mcs], hostname=s.config.hostname)
             if name is not None:
                 return [f for f in mcs if f.name == name][:1]
