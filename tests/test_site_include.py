@@ -96,6 +96,18 @@ def test_what_an_included_file_does_not_model_is_listed_with_its_path() -> None:
     ]
 
 
+def test_an_included_files_m4_builtins_are_listed() -> None:
+    """``changequote`` in an included file changes how m4 reads the rest: no guess."""
+    site = Site.from_text(
+        "include(`q.m4')dnl\n",
+        includes={"q.m4": "dnl\nchangequote([,])dnl\nsyscmd([date])dnl\n"},
+    )
+    assert [(u.value, u.path, u.line) for u in site.unmodelled] == [
+        ("changequote(...)", "q.m4", 2),
+        ("syscmd(...)", "q.m4", 3),
+    ]
+
+
 def test_a_missing_include_stays_unmodelled(tmp_path: Path) -> None:
     (tmp_path / "sendmail.mc").write_text("include(`/nonexistent/provider.m4')dnl\n")
     site = load_site(tmp_path, hostname="mx.example")

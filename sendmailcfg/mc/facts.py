@@ -1097,6 +1097,13 @@ def _facts(
         attrs.evolve(u, path=own)
         for u in unmodelled(model, [c for c in calls if c.path == own], not_read)
     ]
+    if at is not None:  # lint's MC013 reports these in a .mc; an included file has no lint
+        found += [
+            Unmodelled(f"{c.name}(...)", _BUILTIN_WHY, c.line, own)
+            for c in model.dangerous
+            if c.name not in ("include", "sinclude")
+        ]
+        found.sort(key=lambda u: u.line)
     return McFacts(
         path,
         tuple(calls),
@@ -1108,6 +1115,8 @@ def _facts(
         tuple(included),
     )
 
+
+_BUILTIN_WHY = "an m4 builtin that changes how m4 reads what follows, or reaches outside it"
 
 NOT_READ = "the included file is not read without the configuration's folder"
 """Why an include stays unmodelled when :func:`mc_facts` has no reader (lint's case)."""
