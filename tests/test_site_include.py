@@ -87,6 +87,18 @@ def test_features_class_macros_and_cw_lines_of_an_included_file_count() -> None:
     assert route(site, "u@x.takaq.jp").host == "[mail2.takaq.jp]"
 
 
+@pytest.mark.parametrize(
+    ("mc", "want"),
+    [
+        ("MASQUERADE_AS(`mc.example')dnl\ninclude(`m.m4')dnl\n", "inc.example"),
+        ("include(`m.m4')dnl\nMASQUERADE_AS(`mc.example')dnl\n", "mc.example"),
+    ],
+)
+def test_the_last_masquerade_as_wins_across_files(mc: str, want: str) -> None:
+    site = Site.from_text(mc, includes={"m.m4": "MASQUERADE_AS(`inc.example')dnl\n"})
+    assert site.masquerade_as is not None and site.masquerade_as.value == want
+
+
 def test_what_an_included_file_does_not_model_is_listed_with_its_path() -> None:
     site = Site.from_text(
         "include(`rules.m4')dnl\n", includes={"rules.m4": "dnl\nFEATURE(`ldap_routing')dnl\n"}
