@@ -167,6 +167,14 @@ def test_find_mc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert find_mc(tmp_path, "other.mc") == tmp_path / "other.mc"
 
 
+def test_table_maps_of_an_included_file_are_built(tmp_path: Path) -> None:
+    """A FEATURE written in a file the .mc includes is one make builds, as Site reads it."""
+    (tmp_path / "maps.m4").write_text("FEATURE(`mailertable', `hash -o /etc/mail/routes')dnl\n")
+    doc = McDocument.parse("include(`maps.m4')dnl\nFEATURE(`access_db')dnl\n")
+    got = [(m.feature, m.source.name) for m in table_maps(doc, tmp_path)]
+    assert got == [("mailertable", "routes"), ("access_db", "access")]
+
+
 def test_table_maps_follow_the_feature_specs(tmp_path: Path) -> None:
     doc = McDocument.parse(
         "define(`DATABASE_MAP_TYPE', `btree')\n"

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sendmailcfg.maps.document import MapDocument
-from sendmailcfg.site import Site, find_mc, load_site, route
+from sendmailcfg.site import Site, find_mc, load_site, route, sender
 
 ETC = "/nonexistent/sendmailcfg-test/"
 """MAIL_SETTINGS_DIR of the test .mc: no machine has files there (an /etc/mail may)."""
@@ -242,6 +242,30 @@ def test_json_shape() -> None:
 def test_address_syntax_not_covered(bad: str) -> None:
     with pytest.raises(ValueError, match="does not cover"):
         route(Site.from_text(STORY), bad)
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["host!user", "a!b!c", "<gw!u>", "h!u@x.example", "ken@host.UUCP", "u%h.uucp@x.example"],
+)
+def test_uucp_addresses_are_refused_saying_who_answers_them(address: str) -> None:
+    """UUCP is the .cf engine's: the refusal says so (route and sender alike). Real
+    sendmail rewrites ``ken@host.UUCP`` to ``host!ken@$j`` (no MAILER(uucp)), sends it
+    with ``uucp-old`` (MAILER(uucp)) or to UUCP_RELAY: none of which the model follows."""
+    with pytest.raises(ValueError, match=r"does not cover.*UUCP.*route --engine cf"):
+        route(Site.from_text(STORY), address)
+    with pytest.raises(ValueError, match=r"does not cover.*UUCP.*sender --engine cf"):
+        sender(Site.from_text(STORY), address)
+
+
+def test_with_nouucp_a_uucp_domain_is_a_domain() -> None:
+    """FEATURE(`nouucp'): sendmail routes host.UUCP like any other host (measured: esmtp
+    to host.uucp., user ken@host.UUCP)."""
+    site = Site.from_text(
+        "FEATURE(`nouucp', `reject')dnl\nMAILER(`smtp')dnl\n", hostname="oracle.invalid"
+    )
+    d = route(site, "ken@host.UUCP")
+    assert (d.parse.mailer, d.parse.host, d.parse.user) == ("esmtp", "host.uucp.", "ken@host.UUCP")
 
 
 LABEL = st.text("abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=8)

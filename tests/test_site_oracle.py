@@ -78,7 +78,8 @@ def addresses(cfg: Config, site: Site) -> list[str]:
 def build(oracle: Oracle, folder: Path, cfg: Config) -> tuple[SiteOracle, Site]:
     body = cfg.body.replace("DIR", str(folder))
     maps = {k: v for k, v in cfg.maps.items()}
-    so = SiteOracle(oracle, folder, body, maps, hostname=cfg.hostname, extra_files=cfg.files)
+    files = {k: v.replace("DIR", str(folder)) for k, v in cfg.files.items()}
+    so = SiteOracle(oracle, folder, body, maps, hostname=cfg.hostname, extra_files=files)
     return so, load_site(folder / "sendmail.mc", hostname=ORACLE_HOST)
 
 

@@ -14,6 +14,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sendmailcfg.lint.config import LintConfig
+    from sendmailcfg.lint.engine import Finding, LintFile
 
 NAME = "lint"
 HELP = "report problems in .mc files and maps (text, json, sarif or github output); --fix"
@@ -91,10 +98,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sendmailcfg import _source
-    from sendmailcfg.lint.config import ConfigError, LintConfig
-    from sendmailcfg.lint.engine import Finding, lint_files, load_file, worst
-    from sendmailcfg.lint.formats import render
+    """Lint the paths: read the configuration and stdin, lint, fix (``--fix``/``--diff``),
+    report; each step is one function below."""
+    from sendmailcfg.lint.engine import lint_files, worst
     from sendmailcfg.lint.run import lint_paths
     from sendmailcfg.lint.walk import collect
 
@@ -105,30 +111,13 @@ def run(args: argparse.Namespace) -> int:
     if not args.paths:
         print("lint: give at least one PATH (or --explain ID)", file=sys.stderr)
         return 2
-    try:
-        base = LintConfig.from_file(args.config) if args.config else LintConfig.discover()
-        config = base.with_options(args.select, args.ignore)
-        if args.render:
-            import attrs
-
-            config = attrs.evolve(config, render=True)
-        if args.hostname:
-            import attrs
-
-            config = attrs.evolve(config, hostname=args.hostname)
-    except (ConfigError, OSError) as exc:
-        print(f"lint: {exc}", file=sys.stderr)
+    config = _config(args)
+    if config is None:
         return 2
     paths = [p for p in args.paths if p != "-"]
-    stdin = None
-    if len(paths) != len(args.paths):
-        if args.kind is None:
-            print("lint: reading stdin (-) needs --kind", file=sys.stderr)
-            return 2
-        if args.fix:
-            print("lint: --fix cannot write to stdin (use --diff)", file=sys.stderr)
-            return 2
-        stdin = load_file("-", args.kind, _source.decode(sys.stdin.buffer.read()))
+    stdin = _stdin(args) if len(paths) != len(args.paths) else None
+    if stdin is False:
+        return 2
     found, ok = collect(paths, args.kind)
     if not found and stdin is None and ok:
         print("lint: no .mc files or map sources found", file=sys.stderr)
@@ -141,39 +130,111 @@ def run(args: argparse.Namespace) -> int:
 
     from sendmailcfg.cli._progress import Progress, wanted
 
-    machine = args.format != "text"
-    show = len(found) >= PROGRESS_FILES and wanted(json=machine)
+    show = len(found) >= PROGRESS_FILES and wanted(json=args.format != "text")
     with Progress(f"lint: {len(found):,} files", enabled=show):
         findings, errors = lint_all()
-    if args.fix or args.diff:
-        from sendmailcfg.lint import fixing
+    if args.diff:
+        return _diff(args, findings, errors, ok, stdin, dict(found))
+    if args.fix:
+        findings, errors = _fix(args, findings, errors, stdin, dict(found), lint_all)
+    _report(args, findings, errors)
+    if errors or not ok:
+        return 2
+    return 0 if args.exit_zero else worst(findings)
 
-        unsafe = args.unsafe_fixes
-        changed, diff = fixing.fix_files(
-            findings, stdin, write=args.fix, kinds=dict(found), unsafe=unsafe
-        )
-        if args.diff:
-            _write(diff, "text", args.output_file, newline=False)
-            for e in errors:
-                print(e, file=sys.stderr)
-            if errors or not ok:
-                return 2
-            return 0 if args.exit_zero or not changed else 1
-        total = changed
-        for _round in range(10):  # a fix may make another one possible: until nothing changes
-            if not changed:
-                break
-            findings, errors = lint_all()
-            changed, _ = fixing.fix_files(
-                findings, stdin, write=True, kinds=dict(found), unsafe=unsafe
-            )
-            total += changed
-        if total:
-            print(f"lint: fixed {total} problem(s)", file=sys.stderr)
+
+def _config(args: argparse.Namespace) -> LintConfig | None:
+    """The lint configuration (file, then --select/--ignore/--render/--hostname); None
+    after saying why it cannot be read."""
+    import attrs
+
+    from sendmailcfg.lint.config import ConfigError, LintConfig
+
+    try:
+        base = LintConfig.from_file(args.config) if args.config else LintConfig.discover()
+        config = base.with_options(args.select, args.ignore)
+    except (ConfigError, OSError) as exc:
+        print(f"lint: {exc}", file=sys.stderr)
+        return None
+    if args.render:
+        config = attrs.evolve(config, render=True)
+    if args.hostname:
+        config = attrs.evolve(config, hostname=args.hostname)
+    return config
+
+
+def _stdin(args: argparse.Namespace) -> LintFile | Literal[False]:
+    """The file read from stdin (``-``); False after saying why it cannot be linted."""
+    from sendmailcfg import _source
+    from sendmailcfg.lint.engine import load_file
+
+    if args.kind is None:
+        print("lint: reading stdin (-) needs --kind", file=sys.stderr)
+        return False
+    if args.fix:
+        print("lint: --fix cannot write to stdin (use --diff)", file=sys.stderr)
+        return False
+    return load_file("-", args.kind, _source.decode(sys.stdin.buffer.read()))
+
+
+def _diff(
+    args: argparse.Namespace,
+    findings: list[Finding],
+    errors: list[str],
+    ok: bool,
+    stdin: LintFile | None,
+    kinds: dict[str, str],
+) -> int:
+    """``--diff``: print the fixes as a diff; 1 when there are some (0 with --exit-zero)."""
+    from sendmailcfg.lint import fixing
+
+    changed, diff = fixing.fix_files(
+        findings, stdin, write=bool(args.fix), kinds=kinds, unsafe=args.unsafe_fixes
+    )
+    _write(diff, "text", args.output_file, newline=False)
     for e in errors:
         print(e, file=sys.stderr)
-    from sendmailcfg.lint.formats import statistics, summary, use_color
+    if errors or not ok:
+        return 2
+    return 0 if args.exit_zero or not changed else 1
 
+
+def _fix(
+    args: argparse.Namespace,
+    findings: list[Finding],
+    errors: list[str],
+    stdin: LintFile | None,
+    kinds: dict[str, str],
+    lint_all: Callable[[], tuple[list[Finding], list[str]]],
+) -> tuple[list[Finding], list[str]]:
+    """``--fix``: write the fixes, linting again until nothing changes (a fix may make
+    another one possible; at most ten rounds); the findings and errors left."""
+    from sendmailcfg.lint import fixing
+
+    unsafe = args.unsafe_fixes
+    changed, _ = fixing.fix_files(findings, stdin, write=True, kinds=kinds, unsafe=unsafe)
+    total = changed
+    if changed:
+        findings, errors = lint_all()
+    for _round in range(9):
+        if not changed:
+            break
+        changed, _ = fixing.fix_files(findings, stdin, write=True, kinds=kinds, unsafe=unsafe)
+        total += changed
+        if changed:
+            findings, errors = lint_all()
+    if total:
+        print(f"lint: fixed {total} problem(s)", file=sys.stderr)
+    return findings, errors
+
+
+def _report(args: argparse.Namespace, findings: list[Finding], errors: list[str]) -> None:
+    """Print the read errors, the findings in the chosen format (or their statistics) and,
+    for text, the summary line."""
+    from sendmailcfg.lint.formats import render, statistics, summary, use_color
+
+    for e in errors:
+        print(e, file=sys.stderr)
     color = args.format == "text" and not args.output_file and use_color(sys.stdout)
     if args.statistics:
         out = statistics(findings, "json" if args.format == "json" else "text")
@@ -183,9 +244,6 @@ def run(args: argparse.Namespace) -> int:
         _write(out, args.format, args.output_file)
     if args.format == "text":
         print(summary(findings, unsafe_fixes=args.unsafe_fixes), file=sys.stderr)
-    if errors or not ok:
-        return 2
-    return 0 if args.exit_zero else worst(findings)
 
 
 def _write(out: str, fmt: str, output_file: str | None = None, *, newline: bool = True) -> None:

@@ -131,12 +131,15 @@ def table_maps(doc: McDocument, folder: Path) -> list[MapTarget]:
 
     The specs are the model's (:meth:`McFacts.table_maps <sendmailcfg.mc.facts.McFacts.table_maps>`,
     which :class:`~sendmailcfg.site.Site` reads too): ``DATABASE_MAP_TYPE`` and
-    ``MAIL_SETTINGS_DIR`` count as they stand where each FEATURE is, as m4 reads them.
+    ``MAIL_SETTINGS_DIR`` count as they stand where each FEATURE is, as m4 reads them; a
+    file the ``.mc`` includes is read from ``folder`` as ``Site`` reads it.
     """
     from sendmailcfg.mc.facts import FILE_MAP_CLASSES, mc_facts
+    from sendmailcfg.site.finding import include_reader
 
     out: list[MapTarget] = []
-    for spec in mc_facts(doc).table_maps():
+    facts = mc_facts(doc, read_include=include_reader(str(folder)))
+    for spec in facts.table_maps():
         if spec.map_class not in FILE_MAP_CLASSES or spec.source is None:
             continue  # LDAP, a socket map, ...: nothing to build
         target = MapTarget(

@@ -28,8 +28,10 @@ def facts(file: LintFile) -> McFacts:
 
 
 def set_facts(fileset: FileSet) -> McSetFacts:
-    """The facts of every ``.mc`` in the set (computed once per set)."""
-    return fileset.memo("mc-set-facts", lambda s: McSetFacts.of(facts(f) for f in s.mc_files))
+    """The facts of the set's live ``.mc`` (:attr:`FileSet.live_mc_files
+    <sendmailcfg.lint.engine.FileSet.live_mc_files>`: the MTA's, as every command finds
+    it; several only when no rule chooses one), computed once per set."""
+    return fileset.memo("mc-set-facts", lambda s: McSetFacts.of(facts(f) for f in s.live_mc_files))
 
 
 def class_file(fileset: FileSet, path: str) -> set[str] | None:
@@ -91,13 +93,13 @@ def site(file: LintFile, fileset: FileSet, hostname: str | None = None) -> Site:
 
 
 def domains(fileset: FileSet) -> tuple[set[str], set[str]] | None:
-    """``({w} names, {VirtHost} names)`` of the folder's ``.mc`` files (their :func:`site`),
-    or None when a class file they read is not in the folder (then they cannot be known)."""
+    """``({w} names, {VirtHost} names)`` of the folder's live ``.mc`` (its :func:`site`),
+    or None when a class file it reads is not in the folder (then they cannot be known)."""
 
     def compute(s: FileSet) -> tuple[set[str], set[str]] | None:
         local: set[str] = set()
         virt: set[str] = set()
-        for f in s.mc_files:
+        for f in s.live_mc_files:
             whole = site(f, s)
             if whole.problems:
                 return None

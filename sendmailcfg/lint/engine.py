@@ -187,7 +187,33 @@ class FileSet:
 
     @property
     def mc_files(self) -> list[LintFile]:
+        """Every ``.mc`` of the set (each is linted on its own)."""
         return [f for f in self.files if f.kind == "mc"]
+
+    @property
+    def live_mc_files(self) -> list[LintFile]:
+        """The ``.mc`` that is the MTA's configuration, found as every command finds it
+        (:func:`~sendmailcfg.site.finding.live_mc`: ``$SENDMAIL_MC``, ``HOSTNAME.mc`` with
+        ``lint --hostname`` or this machine's name, ``sendmail.mc``, ``freebsd.mc``, the
+        only one left). When the rules choose none, every ``.mc`` but the MSP's
+        (``*.submit.mc``) and shipped examples. The cross-file rules read these."""
+
+        def choose(s: FileSet) -> list[LintFile]:
+            mcs = s.mc_files
+            if len(mcs) <= 1:  # the only one left, unless the MSP's or an example
+                return [
+                    f
+                    for f in mcs
+                    if f.name != "submit.mc" and not f.name.endswith((".submit.mc", ".sample"))
+                ]
+            from sendmailcfg.site.finding import is_sample, is_submit_mc, live_mc
+
+            name = live_mc([f.name for f in mcs], hostname=s.config.hostname)
+            if name is not None:
+                return [f for f in mcs if f.name == name][:1]
+            return [f for f in mcs if not is_submit_mc(f.name) and not is_sample(f.name)]
+
+        return self.memo("live-mc-files", choose)
 
     def maps(self, kind: str | None = None) -> list[LintFile]:
         """The live map files of the set (of one kind when given): a shipped example

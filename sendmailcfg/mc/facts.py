@@ -17,7 +17,7 @@ for the linter, the whole-configuration model and callers alike.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
@@ -782,6 +782,8 @@ class Call:
     """``OSTYPE(linux)``-like origin when a shipped file makes the call, not the ``.mc``."""
     positions: tuple[tuple[int, int], ...] = ()
     """1-based ``(line, column)`` of each argument's value (after m4's skipped blanks)."""
+    path: str | None = None
+    """The included file the call is written in; None: the ``.mc`` itself."""
 
     @property
     def first(self) -> str:
@@ -810,6 +812,34 @@ class Unmodelled:
     what: str
     why: str
     line: int
+    path: str | None = None
+    """The included file it is written in; None: the ``.mc`` itself."""
+
+
+IncludeReader = Callable[[str], "tuple[str, str] | None"]
+"""Reads a file an ``include()`` names: the name as written -> ``(path found, text)``, or None
+when it is not there. m4 resolves a relative name from the folder it runs in (for a
+``.mc``: its own folder), an absolute one as written; see
+:func:`sendmailcfg.site.finding.include_reader`. Reading is all it does: nothing runs."""
+
+MAX_INCLUDE_DEPTH = 8
+"""How deep ``include()`` s nest before the model stops following them."""
+
+
+@attrs.frozen
+class Included:
+    """A file an ``include()`` of the ``.mc`` (or of a file it includes) brought in.
+
+    ``written``: the name as the ``include`` writes it; ``path``: the file read;
+    ``line``: the include's line in its includer; ``at``: the line of the ``.mc``'s
+    own include that led here (the position its statements take in the ``.mc``).
+    """
+
+    written: str
+    path: str
+    line: int
+    at: int
+    document: McDocument = attrs.field(eq=False, repr=False)
 
 
 _M_LINE = re.compile(r"^M([A-Za-z0-9_-]+),", re.M)
@@ -831,6 +861,16 @@ class McFacts:
     """What the model does not follow (see :func:`unmodelled`), in file order."""
     class_w_files: tuple[str, ...] = ()
     """The files of raw ``Fw`` lines as written (``-o /etc/mail/local-host-names``)."""
+    included: tuple[Included, ...] = ()
+    """The included files read (when :func:`mc_facts` was given a reader), in order;
+    their calls stand in :attr:`calls` where the include is."""
+
+    def position(self, call: Call) -> int:
+        """Where ``call`` stands among :attr:`calls` (m4's order, included files inside)."""
+        for i, c in enumerate(self.calls):
+            if c is call:
+                return i
+        raise ValueError(f"not a call of these facts: {call}")
 
     def named(self, *names: str) -> list[Call]:
         """Calls of these macros (``FEATURE``, ``MAILER``, ``define``...)."""
@@ -964,48 +1004,154 @@ def _handed_on(s: MacroCall) -> tuple[str, ...]:
     return tuple(v.strip() for v in values)
 
 
-def mc_facts(source: McDocument | McModel, path: str | None = None) -> McFacts:
+def mc_facts(
+    source: McDocument | McModel,
+    path: str | None = None,
+    *,
+    read_include: IncludeReader | None = None,
+) -> McFacts:
     r"""The facts of one parsed ``.mc`` (an ``McDocument`` or its ``McModel``).
 
     >>> from sendmailcfg.mc import parse_mc
     >>> f = mc_facts(parse_mc("define(`X', `1')dnl\ndefine(`X', `2')dnl\nundefine(`Y')dnl\n"))
     >>> f.defined_value("X"), f.defined_value("Y"), f.value("DATABASE_MAP_TYPE")
     ('2', None, 'hash')
+
+    With ``read_include`` an ``include()`` of a file that exists is read as m4 reads it:
+    its defines, FEATUREs and class macros stand where the include is (recursively, at
+    most :data:`MAX_INCLUDE_DEPTH` deep, never a file twice on one path). The cf
+    package's own files are not read (they are the catalogue); nothing is run.
+
+    >>> files = {"defs.m4": "define(`SMART_HOST', `relay.example')dnl\n"}
+    >>> f = mc_facts(parse_mc("include(`defs.m4')dnl\n"), "s.mc",
+    ...              read_include=lambda name: (name, files[name]) if name in files else None)
+    >>> f.defined_value("SMART_HOST"), f.define("SMART_HOST").path, f.unmodelled
+    ('relay.example', 'defs.m4', ())
     """
+    return _facts(source, path, read_include, (), None)
+
+
+def _facts(
+    source: McDocument | McModel,
+    path: str | None,
+    read_include: IncludeReader | None,
+    stack: tuple[str, ...],
+    at: int | None,
+) -> McFacts:
+    """:func:`mc_facts` of one file; ``stack``: the files including it (cycle check),
+    ``at``: the ``.mc``'s include line that led here (None: this is the ``.mc``)."""
     from sendmailcfg.mc.model import McModel
 
     model = source if isinstance(source, McModel) else source.model
     if path is None:
         path = getattr(source, "path", None) or ""
+    own = None if at is None else path  # a call's path: None for the .mc itself
     calls: list[Call] = []
     opaque = False
+    mailers: list[str] = []
+    class_w, class_w_files = class_w_lines(model)
+    words, files = list(class_w), list(class_w_files)
+    included: list[Included] = []
+    nested: list[Unmodelled] = []
+    not_read: dict[int, str] = {}
+    cf_include = model.cf_include
     for s in model.statements:
         if s.bare:
             continue
+        if s.name in ("include", "sinclude") and not s.nested and s != cf_include:
+            why = None if read_include is None else _include_problem(s.value(0).strip(), stack)
+            if why is not None or read_include is None:
+                not_read[s.start] = why or NOT_READ
+            else:
+                text = read_include(s.value(0).strip())
+                if text is None:
+                    not_read[s.start] = "the included file was not found"
+                else:
+                    sub = _read_included(text, s, read_include, stack or (path,), at, own)
+                    if isinstance(sub, str):
+                        not_read[s.start] = sub
+                    else:
+                        inc, facts = sub
+                        included += [inc, *facts.included]
+                        calls.extend(facts.calls)
+                        mailers.extend(facts.custom_mailers)
+                        words.extend(facts.raw_class_w)
+                        files.extend(facts.class_w_files)
+                        opaque = opaque or facts.opaque
+                        nested.extend(facts.unmodelled)
+                continue
         where = tuple((a.line, a.column) for a in s.args)
-        call = Call(s.name, _handed_on(s), s.line, s.column, None, where)
+        call = Call(s.name, _handed_on(s), s.line, s.column, None, where, own)
         calls.append(call)
         origin = f"{call.name}({call.first})"
         for feature in IMPLIED_FEATURES.get((call.name, call.first), ()):
-            calls.append(Call("FEATURE", (feature,), call.line, call.column, origin))
+            calls.append(Call("FEATURE", (feature,), call.line, call.column, origin, (), own))
         if (call.name == "DOMAIN" and call.first not in DOMAINS) or (
             call.name == "HACK" and call.first not in HACKS
         ):
             opaque = True
-    mailers: list[str] = []
     for section in model.sections:
         if section.name == "MAILER_DEFINITIONS":
             mailers.extend(_M_LINE.findall(section.body))
-    class_w, class_w_files = class_w_lines(model)
+    found = [
+        attrs.evolve(u, path=own)
+        for u in unmodelled(model, [c for c in calls if c.path == own], not_read)
+    ]
+    if at is not None:  # lint's MC013 reports these in a .mc; an included file has no lint
+        found += [
+            Unmodelled(f"{c.name}(...)", _BUILTIN_WHY, c.line, own)
+            for c in model.dangerous
+            if c.name not in ("include", "sinclude")
+        ]
+        found.sort(key=lambda u: u.line)
     return McFacts(
         path,
         tuple(calls),
         tuple(mailers),
-        class_w,
+        tuple(words),
         opaque,
-        unmodelled(model, calls),
-        class_w_files,
+        (*found, *nested),
+        tuple(files),
+        tuple(included),
     )
+
+
+_BUILTIN_WHY = "an m4 builtin that changes how m4 reads what follows, or reaches outside it"
+
+NOT_READ = "the included file is not read without the configuration's folder"
+"""Why an include stays unmodelled when :func:`mc_facts` has no reader (lint's case)."""
+
+
+def _include_problem(written: str, stack: tuple[str, ...]) -> str | None:
+    """Why an include of ``written`` is not followed, or None when it may be read."""
+    if not written or any(ch in written for ch in "`'$()") or "_CF_DIR_" in written:
+        return "names its file with macros the model cannot know"
+    if len(stack) > MAX_INCLUDE_DEPTH:
+        return f"includes nested deeper than {MAX_INCLUDE_DEPTH} files"
+    return None
+
+
+def _read_included(
+    found: tuple[str, str],
+    s: MacroCall,
+    read_include: IncludeReader,
+    stack: tuple[str, ...],
+    at: int | None,
+    own: str | None,
+) -> tuple[Included, McFacts] | str:
+    """The :class:`Included` record and facts of one file an include found, or why not."""
+    import os
+
+    from sendmailcfg.mc.document import McDocument
+
+    path, text = found
+    key = os.path.realpath(path)
+    if key in {os.path.realpath(p) for p in stack}:
+        return f"includes {path}, which is already being read (a cycle)"
+    doc = McDocument(text, path=path)
+    where = s.line if at is None else at
+    facts = _facts(doc, path, read_include, (*stack, path), where)
+    return Included(s.value(0).strip(), path, s.line, where, doc), facts
 
 
 _CLASS_W_LINE = re.compile(r"^([CF])(?:w|\{w\})([^\n]*)", re.M)
@@ -1041,14 +1187,17 @@ def class_w_lines(model: McModel) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(words), tuple(files)
 
 
-def unmodelled(model: McModel, calls: Iterable[Call]) -> tuple[Unmodelled, ...]:
+def unmodelled(
+    model: McModel, calls: Iterable[Call], not_read: Mapping[int, str] | None = None
+) -> tuple[Unmodelled, ...]:
     r"""What ``route``, ``sender`` and ``query --config`` cannot follow in this ``.mc``.
 
     A FEATURE the cf package does not ship, one whose rules the model does not run
     (neither :data:`~sendmailcfg.mc.catalogue.MODELLED_FEATURES` nor
     :data:`~sendmailcfg.mc.catalogue.NEUTRAL_FEATURES`), ``ifelse``/``eval`` at the top
-    level, an ``include`` other than cf.m4's, a site's own ``DOMAIN``/``HACK`` file,
-    and ``LOCAL_RULE_*``/``LOCAL_RULESETS`` sections.
+    level, an ``include`` other than cf.m4's that was not read (``not_read``: its start
+    offset -> why; without it every such include is listed), a site's own
+    ``DOMAIN``/``HACK`` file, and ``LOCAL_RULE_*``/``LOCAL_RULESETS`` sections.
 
     >>> from sendmailcfg.mc import parse_mc
     >>> f = mc_facts(parse_mc("FEATURE(`ldap_routing')dnl\nLOCAL_RULE_0\n"))
@@ -1087,9 +1236,9 @@ def unmodelled(model: McModel, calls: Iterable[Call]) -> tuple[Unmodelled, ...]:
                 Unmodelled(f"{s.name}(...)", "decides on values the model cannot know", s.line)
             )
         elif s.name in ("include", "sinclude") and s != cf_include:
-            found.append(
-                Unmodelled(f"{s.name}(`{first}')", "the model does not read included files", s.line)
-            )
+            reason = NOT_READ if not_read is None else not_read.get(s.start)
+            if reason is not None:
+                found.append(Unmodelled(f"{s.name}(`{first}')", reason, s.line))
         elif (s.name == "DOMAIN" and first not in DOMAINS) or (
             s.name == "HACK" and first not in HACKS
         ):

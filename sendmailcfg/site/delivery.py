@@ -25,6 +25,7 @@ ken@gateway.takaq.jp -> relay to mmr.plala.or.jp, user ken@gateway.takaq.jp (sma
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from typing import Literal
 
@@ -141,6 +142,37 @@ class _Parsed:
     """The local user was written ``@user``: sendmail never runs ruleset 5 on it."""
 
 
+def uucp_refusal(address: str, command: str = "route") -> str:
+    """Why the model refuses a UUCP path, and who answers it instead (``command``:
+    ``route`` or ``sender``).
+
+    >>> print(uucp_refusal("host!user").split(" (")[-1])
+    route --engine cf, sendmailcfg.site.cfengine.route_cf)
+    """
+    return (
+        f"{address!r}: a UUCP address (host!user, user@host.UUCP): the model does not cover "
+        "UUCP addresses; "
+        "the .cf engine runs sendmail's own rules on them "
+        f"({command} --engine cf, sendmailcfg.site.cfengine.{command}_cf)"
+    )
+
+
+_UUCP_HOST = re.compile(r"\.uucp\.?(?=$|[@%])", re.I)
+
+
+def is_uucp_host(site: Site, text: str) -> bool:
+    """Whether ``text`` names a ``.UUCP`` host that sendmail's rules treat as UUCP (they do
+    unless ``FEATURE(`nouucp')``): ``ken@host.UUCP`` becomes ``host!ken`` on its way.
+
+    >>> from sendmailcfg.site import Site
+    >>> is_uucp_host(Site.from_text(""), "ken@host.UUCP")
+    True
+    >>> is_uucp_host(Site.from_text("FEATURE(`nouucp', `reject')dnl"), "ken@host.UUCP")
+    False
+    """
+    return bool(_UUCP_HOST.search(text)) and not site.has_feature("nouucp")
+
+
 def route(site: Site, address: str, *, no_such_users: Collection[str] = ()) -> Delivery:
     """Where sendmail delivers ``address`` with ``site``'s configuration.
 
@@ -152,6 +184,8 @@ def route(site: Site, address: str, *, no_such_users: Collection[str] = ()) -> D
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1].strip()
     bad = _UNSUPPORTED.intersection(text)
+    if bad == {"!"} or (not bad and is_uucp_host(site, text)):
+        raise ValueError(uucp_refusal(address))
     if bad or not text:
         shown = "".join(sorted(bad)) if bad else "nothing"
         raise ValueError(

@@ -21,7 +21,7 @@ r"""Which ``.mc`` a mail folder's configuration is: one rule for every command.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 
 def is_submit_mc(name: str) -> bool:
@@ -101,3 +101,82 @@ def find_mc(
     if len(mcs) > 1:
         raise ValueError(f"{name}: several .mc files ({', '.join(mcs)}); name the one to read")
     return os.path.normpath(os.path.join(name, mcs[0]))
+
+
+def live_mc(
+    names: Iterable[str],
+    *,
+    environ: Mapping[str, str] | None = None,
+    hostname: str | None = None,
+) -> str | None:
+    """The MTA's ``.mc`` among the file names of one folder, by :func:`find_mc`'s rules
+    (``$SENDMAIL_MC``, ``HOSTNAME.mc``, ``sendmail.mc``, ``freebsd.mc``, the only one
+    left); None when none, or several with none chosen. Lint asks this of the files it
+    holds (texts need not be on disk).
+
+    >>> names = ["freebsd.mc", "freebsd.submit.mc", "mx.example.org.mc"]
+    >>> live_mc(names, environ={}, hostname="mx.example.org")
+    'mx.example.org.mc'
+    >>> live_mc(names, environ={}, hostname="other.example.org")
+    'freebsd.mc'
+    >>> live_mc(["a.mc", "b.mc", "submit.mc"], environ={}, hostname="")
+    """
+    present = {os.path.basename(n) for n in names if not is_sample(n)}
+    env = (os.environ if environ is None else environ).get("SENDMAIL_MC")
+    if env:
+        base = os.path.basename(env)
+        return base if base in present else None
+    host = hostname if hostname is not None else _hostname()
+    preferred = [f"{host}.mc", f"{host.split('.')[0]}.mc"] if host else []
+    for candidate in (*preferred, "sendmail.mc", "freebsd.mc"):
+        if candidate in present and not is_submit_mc(candidate):
+            return candidate
+    rest = sorted(n for n in present if n.endswith(".mc") and not is_submit_mc(n))
+    return rest[0] if len(rest) == 1 else None
+
+
+def include_reader(
+    folder: str | None,
+    root: str | None = None,
+    texts: Mapping[str, str] | None = None,
+) -> Callable[[str], tuple[str, str] | None]:
+    r"""How the model reads a file an ``include()`` names (see
+    :data:`~sendmailcfg.mc.facts.IncludeReader`), as m4 run on the ``.mc`` would find it.
+
+    ``texts``: files given by name as written (they win); a relative name is read from
+    ``folder`` (m4 resolves it from the folder it runs in: the ``.mc``'s), also for a
+    file an included file includes; an absolute one as written, then under ``root``
+    (a folder standing for ``/``). Only regular files are read; nothing is run.
+
+    >>> import os, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> with open(os.path.join(folder, "defs.m4"), "w") as fh:
+    ...     _ = fh.write("define(`SMART_HOST', `relay.example')dnl\n")
+    >>> read = include_reader(folder)
+    >>> read("defs.m4")[1], read("missing.m4")
+    ("define(`SMART_HOST', `relay.example')dnl\n", None)
+    """
+    from sendmailcfg import _source, fileio
+
+    given = dict(texts or {})
+
+    def read(written: str) -> tuple[str, str] | None:
+        if written in given:
+            return written, given[written]
+        if os.path.isabs(written):
+            candidates = [written]
+            if root is not None:
+                candidates.append(os.path.join(root, written.lstrip("/")))
+        elif folder is not None:
+            candidates = [os.path.join(folder, written)]
+        else:
+            return None
+        for candidate in candidates:
+            if os.path.isfile(candidate):
+                try:
+                    return candidate, _source.decode(fileio.read_bytes(candidate))
+                except OSError:
+                    continue
+        return None
+
+    return read

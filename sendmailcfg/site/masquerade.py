@@ -24,7 +24,7 @@ import attrs
 
 from sendmailcfg.maps.genericstable import GenericstableDocument
 from sendmailcfg.maps.keys import fold
-from sendmailcfg.site.delivery import Step, _Walk
+from sendmailcfg.site.delivery import Step, _Walk, is_uucp_host, uucp_refusal
 from sendmailcfg.site.model import Site
 
 LOCAL = "*LOCAL*"
@@ -78,6 +78,8 @@ def sender(site: Site, address: str, *, mailer: str = "esmtp") -> SenderForms:
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1].strip()
     bad = set(' \t()<>,;:"\\!').intersection(text)
+    if bad == {"!"} or (not bad and is_uucp_host(site, text)):
+        raise ValueError(uucp_refusal(address, "sender"))
     if bad or not text:
         raise ValueError(f"{address!r}: give user@host or a user name")
     walk = _Walk(site, frozenset())

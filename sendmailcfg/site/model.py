@@ -31,11 +31,12 @@ import attrs
 from sendmailcfg import _source, fileio
 from sendmailcfg.maps.keys import fold
 from sendmailcfg.mc.document import McDocument
-from sendmailcfg.mc.facts import FEATURE_OF_KIND, MapSpec, McFacts, mc_facts
-from sendmailcfg.site.finding import find_mc
+from sendmailcfg.mc.facts import FEATURE_OF_KIND, Call, MapSpec, McFacts, mc_facts
+from sendmailcfg.site.finding import find_mc, include_reader
 
 if TYPE_CHECKING:  # the map code loads only when a map is read
     from sendmailcfg.maps.document import MapDocument
+    from sendmailcfg.mc.model import ClassMacro
 
 KIND_OF_FEATURE: Mapping[str, str] = {f: k for k, f in FEATURE_OF_KIND.items()}
 """Table FEATURE -> the map kind its source is (``access_db`` -> ``access``)."""
@@ -131,6 +132,7 @@ class Site:
         files: Mapping[str, str] | None = None,
         read_db: DbReader | None = None,
         interfaces: Iterable[str] = (),
+        includes: Mapping[str, str] | None = None,
     ) -> None:
         self.mc = mc
         self.interfaces = tuple(interfaces)
@@ -143,8 +145,13 @@ class Site:
         self._files = dict(files or {})
         self._read_db = read_db
         self.hostname = hostname
-        self.facts: McFacts = mc_facts(mc, self.path)
-        """The .mc's own facts (:mod:`sendmailcfg.mc.facts`): defines, FEATUREs, maps."""
+        reader = None
+        if folder is not None or root is not None or includes:
+            reader = include_reader(folder, root, includes)
+        self.facts: McFacts = mc_facts(mc, self.path, read_include=reader)
+        """The .mc's facts (:mod:`sendmailcfg.mc.facts`): defines, FEATUREs, maps; those of
+        the files it includes stand where the include is (read when the site has a
+        folder, a root or ``includes=`` texts: a missing one is in :attr:`unmodelled`)."""
         self.feature_line = {c.first: c.line for c in self.facts.features()}
         self._setting_cache: dict[str, Setting | None] = {}
         self.classes: dict[str, list[Setting]] = {
@@ -162,21 +169,20 @@ class Site:
         self.j = j
         """``$j``, this host's canonical name (a ``Dj`` line, confDOMAIN_NAME, or hostname=)."""
         self._collect_classes()
-        masq = [c for c in mc.class_macros if c.macro == "MASQUERADE_AS"]
-        self.masquerade_as = (
-            Setting(masq[-1].value.strip(), self.path, masq[-1].call.line, "MASQUERADE_AS")
-            if masq
-            else None
-        )
+        masq = [(c, p, at) for c, p, at in self._class_macros() if c.macro == "MASQUERADE_AS"]
+        self.masquerade_as = None
+        if masq:
+            last, where, at = max(masq, key=lambda m: m[2])
+            self.masquerade_as = Setting(last.value.strip(), where, last.call.line, "MASQUERADE_AS")
         hub = self._feature_define("MASQUERADE_AS")  # FEATURE(`nullclient', `hub')
-        if hub is not None and (not masq or masq[-1].call.line < hub[1]):
-            self.masquerade_as = Setting(hub[0], self.path, hub[1], hub[2])
+        if hub is not None and (not masq or at < self._order(hub)):
+            self.masquerade_as = self._setting(hub, hub.arg(1).strip(), f"FEATURE(`{hub.first}')")
         self.mailers = self._mailers()
         self.maps: dict[str, MapSource] = {}
         for call in self.facts.features():
             spec = self.facts.table_map(call)
             if spec is not None and call.first in KIND_OF_FEATURE:
-                source = self._map_source(spec, call.line)
+                source = self._map_source(spec, call)
                 self.maps[source.kind] = source
 
     # -- construction -----------------------------------------------------------------
@@ -190,8 +196,10 @@ class Site:
         files: Mapping[str, str] | None = None,
         path: str = "sendmail.mc",
         interfaces: Iterable[str] = (),
+        includes: Mapping[str, str] | None = None,
     ) -> Site:
-        r"""A site from texts: the .mc, map sources by kind, other files by name.
+        r"""A site from texts: the .mc, map sources by kind, other files by name,
+        ``include()``\ d files by the name the include writes.
 
         >>> s = Site.from_text("FEATURE(`mailertable')dnl\n",
         ...                    maps={"mailertable": ".takaq.jp smtp:[mail2.takaq.jp]\n"})
@@ -204,6 +212,7 @@ class Site:
             maps=maps,
             files=files,
             interfaces=interfaces,
+            includes=includes,
         )
 
     # -- plain facts ------------------------------------------------------------------
@@ -211,25 +220,49 @@ class Site:
         """The live value of ``define(`name', ...)`` and its line, or None."""
         if name not in self._setting_cache:
             call = self.facts.define(name)
-            found = (
-                None if call is None else Setting(call.arg(1).strip(), self.path, call.line, name)
-            )
-            by_feature = self._feature_define(name)
-            if by_feature is not None and (call is None or call.line < by_feature[1]):
-                found = Setting(by_feature[0], self.path, by_feature[1], by_feature[2])
+            found = None if call is None else self._setting(call, call.arg(1).strip(), name)
+            hub = self._feature_define(name)
+            if hub is not None and (
+                call is None or self.facts.position(call) < self.facts.position(hub)
+            ):
+                found = self._setting(hub, hub.arg(1).strip(), f"FEATURE(`{hub.first}')")
             self._setting_cache[name] = found
         return self._setting_cache[name]
 
-    def _feature_define(self, name: str) -> tuple[str, int, str] | None:
-        """``(value, line, what)`` of the last FEATURE that defines ``name`` (nullclient's hub)."""
+    def _feature_define(self, name: str) -> Call | None:
+        """The last FEATURE call that defines ``name`` (nullclient's hub), its value ``arg(1)``."""
         from sendmailcfg.mc.catalogue import FEATURE_DEFINES
 
-        found = None
+        found: Call | None = None
         for feature, names in FEATURE_DEFINES.items():
             if name in names:
                 for c in self.facts.features(feature):
-                    found = (c.arg(1).strip(), c.line, f"FEATURE(`{feature}')")
+                    if found is None or self.facts.position(found) < self.facts.position(c):
+                        found = c
         return found
+
+    def _setting(self, call: Call, value: str, what: str) -> Setting:
+        """A value ``call`` sets, where it is written (the .mc, or a file it includes)."""
+        return Setting(value, call.path or self.path, call.line, what)
+
+    def _documents(self) -> list[tuple[McDocument, str, int]]:
+        """The .mc and the files it includes: ``(document, path, the .mc line it stands at)``."""
+        out = [(self.mc, self.path, 0)]
+        out += [(inc.document, inc.path, inc.at) for inc in self.facts.included]
+        return out
+
+    def _order(self, call: Call) -> tuple[int, int]:
+        """Where ``call`` stands in m4's reading, as :meth:`_class_macros` orders them."""
+        if call.path is None:
+            return call.line, 0
+        at = next((inc.at for inc in self.facts.included if inc.path == call.path), 0)
+        return at, call.line
+
+    def _class_macros(self) -> Iterable[tuple[ClassMacro, str, tuple[int, int]]]:
+        """Class macros of the .mc and its included files: ``(macro, path, order)``."""
+        for doc, path, at in self._documents():
+            for c in doc.class_macros:
+                yield c, path, ((c.call.line, 0) if path == self.path else (at, c.call.line))
 
     @property
     def probes_interfaces(self) -> bool:
@@ -255,7 +288,7 @@ class Site:
 
     def _find_unmodelled(self) -> Iterable[Setting]:
         for u in self.facts.unmodelled:
-            yield Setting(u.what, self.path, u.line, u.why)
+            yield Setting(u.what, u.path or self.path, u.line, u.why)
 
     def has_feature(self, name: str) -> bool:
         """Whether ``FEATURE(`name')`` is live (also when a shipped OSTYPE/DOMAIN file adds it)."""
@@ -383,22 +416,23 @@ class Site:
             for addr in self.interfaces:
                 literal = f"[IPv6:{addr}]" if ":" in addr else f"[{addr}]"
                 self._add("w", [literal], None, None, "interface probing")
-        for c in self.mc.class_macros:
+        for c, path, _ in self._class_macros():
             macro = c.macro
             if macro in _CLASS_OF:
                 cls = _CLASS_OF[macro]
-                self._add(cls, c.words, self.path, c.call.line, macro)
+                self._add(cls, c.words, path, c.call.line, macro)
                 if cls == "VirtHost":
-                    self._add("R", c.words, self.path, c.call.line, macro)
+                    self._add("R", c.words, path, c.call.line, macro)
             elif macro.endswith("_FILE") and macro[:-5] in _CLASS_OF:
                 self._class_file(_CLASS_OF[macro[:-5]], c.value.strip(), c.call.line, macro)
         from sendmailcfg.mc.catalogue import IMPLIED_CLASS_WORDS
 
-        for s in self.mc.statements:  # DOMAIN(`generic') is EXPOSED_USER(`root') too
-            if s.name in ("DOMAIN", "OSTYPE", "FEATURE") and not s.bare:
-                what = f"{s.name}(`{s.value(0).strip()}')"
-                for cls, word in IMPLIED_CLASS_WORDS.get((s.name, s.value(0).strip()), ()):
-                    self._add(cls, [word], self.path, s.line, what)
+        for doc, path, _ in self._documents():
+            for s in doc.statements:  # DOMAIN(`generic') is EXPOSED_USER(`root') too
+                if s.name in ("DOMAIN", "OSTYPE", "FEATURE") and not s.bare:
+                    what = f"{s.name}(`{s.value(0).strip()}')"
+                    for cls, word in IMPLIED_CLASS_WORDS.get((s.name, s.value(0).strip()), ()):
+                        self._add(cls, [word], path, s.line, what)
         config = next((s for s in self.mc.sections if s.name == "LOCAL_CONFIG"), None)
         self._add(
             "w", self.facts.raw_class_w, self.path, config.line if config else None, "Cw line"
@@ -441,11 +475,12 @@ class Site:
 
     def _local_config_macro(self, pattern: re.Pattern[str]) -> Setting | None:
         found = None
-        for section in self.mc.sections:
-            if section.name == "LOCAL_CONFIG":
-                for m in pattern.finditer(section.body):
-                    line = section.line + section.body.count("\n", 0, m.start())
-                    found = Setting(m.group(1).strip(), self.path, line, "Dj line")
+        for doc, path, _ in self._documents():
+            for section in doc.sections:
+                if section.name == "LOCAL_CONFIG":
+                    for m in pattern.finditer(section.body):
+                        line = section.line + section.body.count("\n", 0, m.start())
+                        found = Setting(m.group(1).strip(), path, line, "Dj line")
         return found
 
     # -- files ----------------------------------------------------------------------
@@ -474,7 +509,7 @@ class Site:
                     continue
         return None
 
-    def _map_source(self, spec: MapSpec, line: int) -> MapSource:
+    def _map_source(self, spec: MapSpec, call: Call) -> MapSource:
         feature = spec.feature
         kind = KIND_OF_FEATURE[feature]
         base = MapSource(
@@ -483,7 +518,7 @@ class Site:
             spec.spec,
             None,
             None,
-            Setting(spec.spec, self.path, line, f"FEATURE(`{feature}')"),
+            self._setting(call, spec.spec, f"FEATURE(`{feature}')"),
             fold_keys="-f" not in spec.flags,
             optional=spec.optional,
         )

@@ -71,14 +71,22 @@ class Oracle:
         return p.stdout
 
     # -- m4 ------------------------------------------------------------------------
-    def mc2cf(self, mc_text: str, *, stable: bool = True) -> tuple[str, str, int]:
-        """Real m4 with the sendmail-cf macros: (cf text, stderr, exit status)."""
+    def mc2cf(
+        self, mc_text: str, *, stable: bool = True, cwd: Path | None = None
+    ) -> tuple[str, str, int]:
+        """Real m4 with the sendmail-cf macros: (cf text, stderr, exit status).
+
+        ``cwd``: the folder m4 runs in (where a relative ``include()`` is found)."""
         args = ["m4", f"-D_CF_DIR_={self.cf_dir}/"]
         if stable:
             args.append("-D_NO_MAKEINFO_")
         args += [str(self.cf_dir / "m4/cf.m4"), "-"]
         p = subprocess.run(
-            args, input=mc_text.encode("utf-8", "surrogateescape"), capture_output=True, timeout=120
+            args,
+            input=mc_text.encode("utf-8", "surrogateescape"),
+            capture_output=True,
+            timeout=120,
+            cwd=cwd,
         )
         return p.stdout.decode("latin-1"), p.stderr.decode("latin-1"), p.returncode
 

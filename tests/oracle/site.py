@@ -94,11 +94,12 @@ class SiteOracle:
         self.oracle = oracle
         self.dir = workdir
         for name, text in extra_files.items():
+            (workdir / name).parent.mkdir(parents=True, exist_ok=True)
             (workdir / name).write_text(text, encoding="utf-8")
         mc = offline_head(workdir, hostname) + body + "MAILER(`local')dnl\nMAILER(`smtp')dnl\n"
         self.mc_path = workdir / "sendmail.mc"
         self.mc_path.write_text(mc, encoding="utf-8")
-        cf, err, status = oracle.mc2cf(mc)
+        cf, err, status = oracle.mc2cf(mc, cwd=workdir)  # relative includes: from the folder
         if status != 0 or "ERROR" in err:
             raise RuntimeError(f"m4 failed ({status}): {err}")
         self.cf = workdir / "sendmail.cf"

@@ -44,7 +44,7 @@ def _relay_hosts(fileset: FileSet) -> tuple[set[str], bool] | None:
     from sendmailcfg.lint._mcfacts import site
     from sendmailcfg.mc.facts import looks_up_mx, relay_target
 
-    mcs = fileset.mc_files
+    mcs = fileset.live_mc_files
     if len(mcs) != 1:
         return None
     s = site(mcs[0], fileset)

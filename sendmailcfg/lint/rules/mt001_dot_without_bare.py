@@ -36,7 +36,7 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
     from sendmailcfg.lint._mcfacts import domains
 
     doc = file.doc
-    known = domains(fileset) if fileset.mc_files else None
+    known = domains(fileset) if fileset.live_mc_files else None
     local = known[0] if known is not None else set()  # the folder's Site: class w
     for e in entries(file):
         if len(e.key) > 1 and e.key.startswith(".") and e.key[1:] not in doc:

@@ -37,7 +37,7 @@ def check(fileset: FileSet) -> Iterator[Problem]:
     from sendmailcfg.lint._mcfacts import site
     from sendmailcfg.mc.facts import relay_target
 
-    mcs = fileset.mc_files
+    mcs = fileset.live_mc_files
     if len(mcs) != 1:
         return
     s = site(mcs[0], fileset)

@@ -38,7 +38,7 @@ def check(fileset: FileSet) -> Iterator[Problem]:
         feature = FEATURE_OF_KIND.get(f.kind)
         if feature is None or mc.has_feature(feature):
             continue
-        names = ", ".join(m.name for m in fileset.mc_files)
+        names = ", ".join(m.name for m in fileset.live_mc_files)
         yield Problem(
             1,
             1,
