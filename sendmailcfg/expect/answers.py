@@ -88,9 +88,8 @@ class Configuration:
     ) -> AccessDecision:
         """What the access map decides for ``connect:NAME:ADDR``, ``from:ADDRESS`` or
         ``to:ADDRESS`` (``query access --config``); an absent map decides nothing."""
-        from sendmailcfg.expect.schema import name_addr
         from sendmailcfg.maps.access import AccessDocument
-        from sendmailcfg.maps.access.rules import FEATURES, Client
+        from sendmailcfg.maps.access.rules import FEATURES, Client, name_addr
 
         site = self.site
         doc = site.document("access")

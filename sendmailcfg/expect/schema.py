@@ -36,6 +36,7 @@ from typing import Any
 import attrs
 
 from sendmailcfg.expect.tomlpos import Positions, TomlPath, scan
+from sendmailcfg.maps.access.rules import name_addr
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -271,36 +272,6 @@ def access_problem(query: str) -> str | None:
     if not arg.strip() or any(c in arg for c in " \t\r\n"):
         return f"malformed address in {query!r}: expected {kind}:user@host"
     return None
-
-
-def name_addr(text: str, what: str) -> tuple[str, str]:
-    """``NAME:ADDR`` as (``${client_name}``, ``${client_addr}``), or ValueError (as
-    ``query access`` reads a client).
-
-    >>> name_addr("spam.example:192.0.2.1", "--client")
-    ('spam.example', '192.0.2.1')
-    """
-    from sendmailcfg.maps.access.keys import client_addr_text
-
-    if text.startswith("["):
-        close = text.find("]")
-        if close < 0 or text[close + 1 : close + 2] != ":":
-            raise ValueError(f"{what} {text!r}: expected [ADDRESS]:ADDR after a bracketed name")
-        name, addr = text[: close + 1], text[close + 2 :]
-        try:
-            name = f"[{client_addr_text(name[1:-1])}]"
-        except ValueError:
-            raise ValueError(f"{what} {text!r}: {name} is not a bracketed IP address") from None
-    else:
-        name, sep, addr = text.partition(":")
-        if not sep:
-            raise ValueError(f"{what} {text!r}: expected NAME:ADDR (NAME may be empty)")
-    if addr:
-        try:
-            addr = client_addr_text(addr)
-        except ValueError:
-            raise ValueError(f"{what} {text!r}: {addr!r} is not an IP address") from None
-    return name, addr
 
 
 class _Reader:
