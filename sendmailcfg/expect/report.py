@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sendmailcfg.expect.run import Outcome, summary
-from sendmailcfg.lint.formats import SARIF_SCHEMA, escape
+from sendmailcfg.lint.formats import escape, sarif_log, sarif_uri
 
 FORMATS = ("text", "json", "sarif")
 
@@ -55,7 +55,6 @@ def render_json(outcomes: Sequence[Outcome]) -> str:
 def render_sarif(outcomes: Sequence[Outcome]) -> str:
     """A SARIF 2.1.0 log: one result per failed expectation, at its line; one rule per
     kind of question (``route``, ``sender``, ``access``, ...)."""
-    from sendmailcfg._version import __version__
     from sendmailcfg.expect.schema import KINDS
 
     rules = [
@@ -76,7 +75,7 @@ def render_sarif(outcomes: Sequence[Outcome]) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(o.expectation.file)},
+                        "artifactLocation": {"uri": sarif_uri(o.expectation.file)},
                         "region": {
                             "startLine": o.expectation.line,
                             "startColumn": o.expectation.column,
@@ -89,31 +88,7 @@ def render_sarif(outcomes: Sequence[Outcome]) -> str:
         for o in outcomes
         if not o.passed
     ]
-    log = {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "sendmailcfg test",
-                        "version": __version__,
-                        "rules": rules,
-                    }
-                },
-                "results": results,
-            }
-        ],
-    }
-    return json.dumps(log, indent=2, ensure_ascii=False)
-
-
-def _uri(path: str) -> str:
-    """A relative path stays relative (to the run's folder); an absolute one is a file URI."""
-    from urllib.parse import quote
-
-    posix = path.replace("\\", "/")
-    return "file://" + quote(posix) if posix.startswith("/") else quote(posix)
+    return sarif_log("sendmailcfg test", rules, results)
 
 
 def junit_xml(outcomes: Sequence[Outcome]) -> str:

@@ -149,7 +149,6 @@ _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 def render_sarif(findings: Sequence[Finding]) -> str:
     """A SARIF 2.1.0 log with one run; rules are described in ``tool.driver.rules``."""
-    from sendmailcfg._version import __version__
     from sendmailcfg.lint.rules import load_rules
 
     rules = load_rules()
@@ -174,7 +173,7 @@ def render_sarif(findings: Sequence[Finding]) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(f.path)},
+                        "artifactLocation": {"uri": sarif_uri(f.path)},
                         "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)},
                     }
                 }
@@ -182,28 +181,30 @@ def render_sarif(findings: Sequence[Finding]) -> str:
         }
         for f in findings
     ]
+    return sarif_log("sendmailcfg", descriptors, results)
+
+
+def sarif_log(tool: str, rules: Sequence[object], results: Sequence[object]) -> str:
+    """A SARIF 2.1.0 log of one run of ``tool`` (its rule descriptors and results), as JSON:
+    the envelope lint and ``test`` share."""
+    import json
+
+    from sendmailcfg._version import __version__
+
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {
-                    "driver": {
-                        "name": "sendmailcfg",
-                        "version": __version__,
-                        "rules": descriptors,
-                    }
-                },
+                "tool": {"driver": {"name": tool, "version": __version__, "rules": rules}},
                 "results": results,
             }
         ],
     }
-    import json
-
     return json.dumps(log, indent=2, ensure_ascii=False)
 
 
-def _uri(path: str) -> str:
+def sarif_uri(path: str) -> str:
     """A relative path stays relative (to the run's folder); an absolute one is a file URI."""
     from urllib.parse import quote
 
