@@ -58,6 +58,20 @@ def oracle_dir() -> Iterator[Path]:
         shutil.rmtree(d, ignore_errors=True)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``ci_only`` tests (a wheel built and installed in a new venv, whole pytest runs in a
+    child process) run under ``CI=true`` or when selected with ``-m ci_only``; a user's
+    ``python -m pytest`` skips them to stay quick."""
+    if os.environ.get("CI", "").lower() == "true" or "ci_only" in (config.option.markexpr or ""):
+        return
+    skip = pytest.mark.skip(
+        reason="builds a wheel or runs pytest in a child: runs under CI=true or -m ci_only"
+    )
+    for item in items:
+        if item.get_closest_marker("ci_only") is not None:
+            item.add_marker(skip)
+
+
 def _skip_reason(report: pytest.TestReport) -> str:
     """A skip's reason, on one short line (never a hypothesis example kilobytes long)."""
     longrepr = report.longrepr

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.ci_only  # a wheel built and installed in a new venv
+
 TOP = Path(__file__).resolve().parents[1]
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.ci_only  # pytest runs in a child process
+
 TOP = Path(__file__).resolve().parents[1]
 
 HAND_WRITTEN = """

@@ -12,6 +12,8 @@ import pytest
 from sendmailcfg.lint.config import _toml_module
 from tests import oracle as oracle_mod
 
+pytestmark = pytest.mark.ci_only  # pytest runs in a child process
+
 TOP = Path(__file__).resolve().parents[1]
 
 
