@@ -784,6 +784,8 @@ class Call:
     """1-based ``(line, column)`` of each argument's value (after m4's skipped blanks)."""
     path: str | None = None
     """The included file the call is written in; None: the ``.mc`` itself."""
+    record: MacroCall | None = attrs.field(default=None, eq=False, repr=False)
+    """The statement the call is (where its bytes are); None for an implied FEATURE."""
 
     @property
     def first(self) -> str:
@@ -983,25 +985,11 @@ def _norm(name: str) -> str:
 
 
 def _handed_on(s: MacroCall) -> tuple[str, ...]:
-    """A statement's arguments as the cf macros hand them on to the ``.cf``.
+    """A statement's arguments as the cf macros hand them on to the ``.cf``
+    (:func:`~sendmailcfg.mc.model.handed_on`), blanks around each value gone."""
+    from sendmailcfg.mc.model import handed_on
 
-    A define's value, a FEATURE's arguments and a class macro's words are read once
-    more by m4 when they are used, so one more level of quotes goes (as in
-    :class:`~sendmailcfg.mc.model.Define`): ``define(`SMART_HOST', ``[relay]'')`` is ``[relay]``.
-    """
-    from sendmailcfg.mc.macros import CLASS_MACROS
-    from sendmailcfg.mc.quoting import expansion, rescanned
-
-    values = s.values
-    if s.name in CLASS_MACROS:
-        return tuple(rescanned(v).strip() for v in values)
-    if s.name == "define" and values:
-        # $1... replaced first, then the quotes: what m4 yields where the cf files use it
-        name = values[0].strip()
-        return (name, *(expansion(name, v).strip() for v in values[1:]))
-    if s.name == "FEATURE" and values:
-        return (values[0].strip(), *(rescanned(v).strip() for v in values[1:]))
-    return tuple(v.strip() for v in values)
+    return tuple(v.strip() for v in handed_on(s))
 
 
 def mc_facts(
@@ -1081,7 +1069,7 @@ def _facts(
                         nested.extend(facts.unmodelled)
                 continue
         where = tuple((a.line, a.column) for a in s.args)
-        call = Call(s.name, _handed_on(s), s.line, s.column, None, where, own)
+        call = Call(s.name, _handed_on(s), s.line, s.column, None, where, own, s)
         calls.append(call)
         origin = f"{call.name}({call.first})"
         for feature in IMPLIED_FEATURES.get((call.name, call.first), ()):

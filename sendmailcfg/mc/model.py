@@ -19,6 +19,7 @@ import gc
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -37,6 +38,9 @@ from sendmailcfg.syntax.mc_nodes import (
     McTree,
 )
 from sendmailcfg.syntax.mc_parser import parse_mc_tree
+
+if TYPE_CHECKING:
+    from sendmailcfg.mc.facts import McFacts
 
 
 class Positions:
@@ -295,18 +299,11 @@ _DISABLED_HEAD = re.compile(r"[ \t]*[A-Za-z_][A-Za-z0-9_]*\(")
 
 @attrs.frozen
 class _Core:
-    """The views edits need: the statements and what they say (no walk into arguments)."""
+    """The syntactic views edits need: the statements (no walk into arguments). What they
+    mean (defines' values, FEATUREs, MAILERs...) is :attr:`McModel.facts`' to answer."""
 
     statements: tuple[MacroCall, ...]
     disabled: tuple[MacroCall, ...]
-    define_statements: tuple[Define, ...]
-    defines: Mapping[str, str]
-    features: tuple[Feature, ...]
-    mailers: tuple[Mailer, ...]
-    ostype: str | None
-    domain: str | None
-    versionid: str | None
-    class_macros: tuple[ClassMacro, ...]
     sections: tuple[LocalSection, ...]
     cf_include: MacroCall | None
 
@@ -341,7 +338,7 @@ class McModel:
     * ``diagnostics``: what m4 itself would stop on (unterminated quotes / calls).
     """
 
-    __slots__ = ("_core", "_findings", "_flat", "_text", "_tree")
+    __slots__ = ("_core", "_facts", "_findings", "_flat", "_own", "_text", "_tree")
 
     def __init__(self, text: str, tree: McTree) -> None:
         self._text = text
@@ -349,6 +346,8 @@ class McModel:
         self._core: _Core | None = None
         self._findings: _Findings | None = None
         self._flat: _Statements | None = None
+        self._facts: McFacts | None = None
+        self._own: _Own | None = None
 
     # the views are built when first asked for: the statements in a walk that does not go
     # into arguments, each view from them when read, the findings in the full walk
@@ -402,43 +401,63 @@ class McModel:
 
     @property
     def define_statements(self) -> tuple[Define, ...]:
-        """Live ``define``/``undefine`` statements in order."""
+        """Live ``define``/``undefine`` statements in order (who writes which define:
+        for edits; what a name ends up as is :attr:`defines`)."""
         return self._s().define_statements()
 
     @property
+    def facts(self) -> McFacts:
+        """The one reading of this ``.mc`` (:func:`~sendmailcfg.mc.facts.mc_facts`, no
+        ``include()`` followed): calls in m4's order with their arguments as the cf macros
+        hand them to the ``.cf``, implied FEATUREs marked. Computed once per model; every
+        semantic view below is a view of it."""
+        if self._facts is None:
+            from sendmailcfg.mc.facts import mc_facts
+
+            self._facts = mc_facts(self)
+        return self._facts
+
+    def _views(self) -> _Own:
+        if self._own is None:
+            self._own = _Own.of(self.facts)
+        return self._own
+
+    @property
     def defines(self) -> Mapping[str, str]:
-        """Name -> value as sendmail.cf gets it (read-only; the last one wins)."""
-        return self._s().plain()[0]
+        """Name -> value as sendmail.cf gets it (read-only; the last one wins): the
+        :attr:`facts`' defines written in this file."""
+        return self._views().defines
 
     @property
     def features(self) -> tuple[Feature, ...]:
-        """Live FEATUREs in order."""
-        return self._s().features()
+        """Live FEATUREs written in this file, in order (the :attr:`facts`' FEATUREs but
+        those an OSTYPE/DOMAIN file implies)."""
+        return self._views().features
 
     @property
     def mailers(self) -> tuple[Mailer, ...]:
-        """Live MAILERs in order."""
-        return self._s().mailers()
+        """Live MAILERs in order (the :attr:`facts`')."""
+        return self._views().mailers
 
     @property
     def ostype(self) -> str | None:
         """The OSTYPE argument (the last one)."""
-        return self._s().plain()[1]
+        return self._views().last.get("OSTYPE")
 
     @property
     def domain(self) -> str | None:
         """The DOMAIN argument (the last one)."""
-        return self._s().plain()[2]
+        return self._views().last.get("DOMAIN")
 
     @property
     def versionid(self) -> str | None:
         """The VERSIONID text."""
-        return self._s().plain()[3]
+        return self._views().last.get("VERSIONID")
 
     @property
     def class_macros(self) -> tuple[ClassMacro, ...]:
-        """LOCAL_DOMAIN, RELAY_DOMAIN, MASQUERADE_AS, ... in order."""
-        return self._s().class_macros()
+        """LOCAL_DOMAIN, RELAY_DOMAIN, MASQUERADE_AS, ... in order (the :attr:`facts`')."""
+        return self._views().class_macros
 
     @property
     def sections(self) -> tuple[LocalSection, ...]:
@@ -937,15 +956,6 @@ class _Statements:
     def define_statements(self) -> tuple[Define, ...]:
         return self._of_kind(Define)  # type: ignore[return-value]
 
-    def features(self) -> tuple[Feature, ...]:
-        return self._of_kind(Feature)  # type: ignore[return-value]
-
-    def mailers(self) -> tuple[Mailer, ...]:
-        return self._of_kind(Mailer)  # type: ignore[return-value]
-
-    def class_macros(self) -> tuple[ClassMacro, ...]:
-        return self._of_kind(ClassMacro)  # type: ignore[return-value]
-
     def defines_named(self, name: str) -> list[Define]:
         """The define/undefine statements of ``name``, in order (no other record moved)."""
         return [
@@ -953,32 +963,6 @@ class _Statements:
             for i, sp in enumerate(self.specs)
             if sp is not None and sp[0] is Define and sp[1] == name
         ]
-
-    def plain(self) -> tuple[Mapping[str, str], str | None, str | None, str | None]:
-        """``defines``, ``ostype``, ``domain``, ``versionid``: from what the statements say,
-        with no record read (the last define of a name wins, ``undefine`` removes it)."""
-        if "plain" not in self._views:
-            defines: dict[str, str] = {}
-            found: dict[str, str | None] = {"OSTYPE": None, "DOMAIN": None, "VERSIONID": None}
-            for sp in self.specs:
-                if sp is None:
-                    continue
-                kind = sp[0]
-                if kind is Define:
-                    name: str = sp[1]  # type: ignore[assignment]
-                    if sp[2] is None:
-                        defines.pop(name, None)
-                    else:
-                        defines[name] = sp[2]  # type: ignore[assignment]
-                elif type(kind) is str:
-                    found[kind] = sp[1]  # type: ignore[assignment]
-            self._views["plain"] = (
-                MappingProxyType(defines),
-                found["OSTYPE"],
-                found["DOMAIN"],
-                found["VERSIONID"],
-            )
-        return self._views["plain"]  # type: ignore[return-value]
 
     def top(
         self,
@@ -1065,47 +1049,103 @@ class _Statements:
 
     def core(self) -> _Core:
         """Every statement view (every record moved)."""
-        defines, ostype, domain, versionid = self.plain()
         return _Core(
             statements=self.records.all(),
             disabled=self.disabled.all(),
-            define_statements=self.define_statements(),
-            defines=defines,
-            features=self.features(),
-            mailers=self.mailers(),
-            ostype=ostype,
-            domain=domain,
-            versionid=versionid,
-            class_macros=self.class_macros(),
             sections=self.sections(),
             cf_include=self.cf_include(),
         )
 
 
-def _entry(rec: MacroCall) -> _Spec:
-    """What a statement adds to the views, without its position."""
-    if rec.bare:
-        return None
+def handed_on(rec: MacroCall) -> tuple[str, ...]:
+    r"""A statement's arguments as the cf macros hand them on to the ``.cf``: the one
+    place the ``.mc``'s values are read (:attr:`McModel.facts` and every view use it).
+
+    A define's value, a FEATURE's arguments and a class macro's words are read once
+    more by m4 where the cf files use them, so one more level of quotes goes, and a
+    define's ``$1``... are replaced first (``define(`SMART_HOST', ``[relay]'')`` is
+    ``[relay]``); ``MASQUERADE_AS`` defines ``MASQUERADE_NAME`` from its argument, so its
+    value is read twice. Names are stripped, values are not.
+
+    >>> m = analyze("define(`SMART_HOST', ``[relay]'')dnl\nFEATURE(`a', ``x,y'')dnl\n")
+    >>> [handed_on(s) for s in m.statements]
+    [('SMART_HOST', '[relay]'), ('a', 'x,y')]
+    """
     n = rec.name
-    if n == "define" and rec.args:
-        name = rec.value(0).strip()
-        return (Define, name, expansion(name, rec.value(1)))  # $1... replaced, as m4 does
-    if n == "undefine" and rec.args:
-        return (Define, rec.value(0).strip(), None)
-    if n == "FEATURE" and rec.args:
-        return (Feature, rec.value(0).strip(), tuple(map(rescanned, rec.values[1:])))
-    if n == "MAILER" and rec.args:
-        return (Mailer, rec.value(0).strip())
-    if n in ("OSTYPE", "DOMAIN"):
-        return (n, rec.value(0).strip())
-    if n == "VERSIONID":
-        return (n, rec.value(0))
+    values = rec.values
     if n in macros.CLASS_MACROS:
-        value = rescanned(rec.value(0))
-        if n == "MASQUERADE_AS":  # define(`MASQUERADE_NAME', $1): read once more
-            value = expansion("MASQUERADE_NAME", value)
-        return (ClassMacro, n, value)
-    return None
+        words = tuple(map(rescanned, values))
+        if n == "MASQUERADE_AS" and words:  # define(`MASQUERADE_NAME', $1): read once more
+            words = (expansion("MASQUERADE_NAME", words[0]), *words[1:])
+        return words
+    if n == "define" and values:
+        name = values[0].strip()  # $1... replaced first, then the quotes, as m4 does
+        return (name, *(expansion(name, v) for v in values[1:]))
+    if n == "FEATURE" and values:
+        return (values[0].strip(), *map(rescanned, values[1:]))
+    if n in ("undefine", "MAILER", "OSTYPE", "DOMAIN") and values:
+        return (values[0].strip(), *values[1:])
+    return values
+
+
+def _entry(rec: MacroCall) -> _Spec:
+    """What a define/undefine statement says, without its position (None: not one)."""
+    if rec.bare or not rec.args or rec.name not in ("define", "undefine"):
+        return None
+    found = handed_on(rec)
+    if rec.name == "undefine":
+        return (Define, found[0], None)
+    return (Define, found[0], found[1] if len(found) > 1 else "")
+
+
+@attrs.frozen
+class _Own:
+    """The semantic views of one model, read off its facts (the calls written in the
+    file itself; implied FEATUREs and included files' calls left out)."""
+
+    defines: Mapping[str, str]
+    features: tuple[Feature, ...]
+    mailers: tuple[Mailer, ...]
+    class_macros: tuple[ClassMacro, ...]
+    last: Mapping[str, str]
+    """The last OSTYPE, DOMAIN and VERSIONID arguments."""
+
+    @classmethod
+    def of(cls, facts: McFacts) -> _Own:
+        defines: dict[str, str] = {}
+        features: list[Feature] = []
+        mailers: list[Mailer] = []
+        classes: list[ClassMacro] = []
+        last: dict[str, str] = {}
+        for c in facts.calls:
+            rec = c.record
+            if rec is None or c.implied_by is not None or c.path is not None:
+                continue
+            n = c.name
+            if n in ("OSTYPE", "DOMAIN"):
+                last[n] = rec.value(0).strip()
+            elif n == "VERSIONID":
+                last[n] = rec.value(0)
+            elif not rec.args:
+                continue
+            found = handed_on(rec)
+            if n == "define":
+                defines[found[0]] = found[1] if len(found) > 1 else ""
+            elif n == "undefine":
+                defines.pop(found[0], None)
+            elif n == "FEATURE":
+                features.append(Feature(found[0], found[1:], rec))
+            elif n == "MAILER":
+                mailers.append(Mailer(found[0], rec))
+            elif n in macros.CLASS_MACROS:
+                classes.append(ClassMacro(n, found[0], rec))
+        return cls(
+            MappingProxyType(defines),
+            tuple(features),
+            tuple(mailers),
+            tuple(classes),
+            MappingProxyType(last),
+        )
 
 
 def _object(rec: MacroCall, spec: _Spec) -> object:
