@@ -139,8 +139,21 @@ FEATURE_DEFINES: Mapping[str, tuple[str, ...]] = {
 a later one wins."""
 
 
-IMPLIED_CLASS_WORDS: Mapping[tuple[str, str], tuple[tuple[str, str], ...]] = {
-    ("DOMAIN", "generic"): (("E", "root"),),
+IMPLIED_CLASS_MACROS: Mapping[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("DOMAIN", "generic"): (("EXPOSED_USER", "root"),),
 }
-"""Class words a shipped file adds (``domain/generic.m4``: ``EXPOSED_USER(`root')``):
-``(macro, argument) -> ((class, word), ...)``."""
+"""Class macros a shipped file calls (``domain/generic.m4``: ``EXPOSED_USER(`root')``):
+``(macro, argument) -> ((class macro, words), ...)``; the facts mark them implied."""
+
+
+CLASS_OF_MACRO: Mapping[str, str] = {
+    "LOCAL_DOMAIN": "w",
+    "RELAY_DOMAIN": "R",
+    "MASQUERADE_DOMAIN": "M",
+    "MASQUERADE_EXCEPTION": "N",
+    "EXPOSED_USER": "E",
+    "LOCAL_USER": "L",
+    "GENERICS_DOMAIN": "G",
+    "VIRTUSER_DOMAIN": "VirtHost",
+}
+"""Class macros -> the sendmail class they add words to (``..._FILE``: a file of them)."""

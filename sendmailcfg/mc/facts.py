@@ -1028,6 +1028,7 @@ def _facts(
 ) -> McFacts:
     """:func:`mc_facts` of one file; ``stack``: the files including it (cycle check),
     ``at``: the ``.mc``'s include line that led here (None: this is the ``.mc``)."""
+    from sendmailcfg.mc.catalogue import IMPLIED_CLASS_MACROS
     from sendmailcfg.mc.model import McModel
 
     model = source if isinstance(source, McModel) else source.model
@@ -1074,6 +1075,8 @@ def _facts(
         origin = f"{call.name}({call.first})"
         for feature in IMPLIED_FEATURES.get((call.name, call.first), ()):
             calls.append(Call("FEATURE", (feature,), call.line, call.column, origin, (), own))
+        for macro, implied in IMPLIED_CLASS_MACROS.get((call.name, call.first), ()):
+            calls.append(Call(macro, (implied,), call.line, call.column, origin, (), own))
         if (call.name == "DOMAIN" and call.first not in DOMAINS) or (
             call.name == "HACK" and call.first not in HACKS
         ):
