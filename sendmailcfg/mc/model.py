@@ -1,10 +1,12 @@
 r"""The semantic view of an ``.mc`` file: what m4 and sendmail's cf macros make of the tree.
 
 :func:`analyze` walks the syntax tree once (iteratively) and returns an
-:class:`McModel`: every macro call with its position and context, the live
-defines, FEATUREs, MAILERs, LOCAL_* raw sections, disabled (``dnl``-ed)
-statements, and the findings a linter needs (quote problems, dangerous
-builtins, macros inside ``#`` lines, raw cf lines outside LOCAL_* sections).
+:class:`McModel`: every macro call with its position and context, LOCAL_* raw
+sections, disabled (``dnl``-ed) statements, and the findings a linter needs (quote
+problems, dangerous builtins, macros inside ``#`` lines, raw cf lines outside LOCAL_*
+sections). What the statements say is read once, by :func:`mc_facts` below
+(:attr:`McModel.facts`): the live defines, FEATUREs (implied ones marked), MAILERs and
+class macros are views of it.
 
 >>> m = analyze("OSTYPE(`linux')dnl\ndnl define(`SMART_HOST', `relay')\nFEATURE(`x', `a')\n")
 >>> m.ostype, [f.name for f in m.features], m.disabled[0].name, m.disabled[0].line
@@ -17,14 +19,29 @@ import bisect
 import functools
 import gc
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import attrs
 
 from sendmailcfg.errors import Diagnostic
-from sendmailcfg.mc import macros
+from sendmailcfg.mc import catalogue, macros
+from sendmailcfg.mc.catalogue import (
+    BUILTIN_MAILERS,
+    DEFAULT_CW_FILE,
+    DEFAULTS,
+    DOMAINS,
+    FEATURES,
+    HACKS,
+    IMPLIED_CLASS_MACROS,
+    IMPLIED_FEATURES,
+    LOCALHOST_NAMES,
+    MAILER_FILES,
+    TABLE_FEATURES,
+    MapSpec,
+    parse_map_spec,
+)
 from sendmailcfg.mc.quoting import WHITESPACE, argument_value, expansion, rescanned
 from sendmailcfg.mc.visit import Context, McVisitor
 from sendmailcfg.syntax.mc_nodes import (
@@ -38,9 +55,6 @@ from sendmailcfg.syntax.mc_nodes import (
     McTree,
 )
 from sendmailcfg.syntax.mc_parser import parse_mc_tree
-
-if TYPE_CHECKING:
-    from sendmailcfg.mc.facts import McFacts
 
 
 class Positions:
@@ -412,8 +426,6 @@ class McModel:
         hand them to the ``.cf``, implied FEATUREs marked. Computed once per model; every
         semantic view below is a view of it."""
         if self._facts is None:
-            from sendmailcfg.mc.facts import mc_facts
-
             self._facts = mc_facts(self)
         return self._facts
 
@@ -1209,3 +1221,511 @@ def _sections(text: str, pos: Positions, stmts: tuple[MacroCall, ...]) -> tuple[
 def iter_lines(text: str) -> Iterator[str]:
     """Lines with their newline (split on ``\\n`` only)."""
     yield from re.findall(r"[^\n]*\n|[^\n]+", text)
+
+
+# == the reading: what the statements say, as m4 hands it to the .cf ==========================
+
+
+class HasModel(Protocol):
+    """A parsed ``.mc`` that has a model (:class:`~sendmailcfg.mc.document.McDocument`)."""
+
+    @property
+    def model(self) -> McModel: ...
+
+
+# -- one .mc ---------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Call:
+    """An active (not commented-out) top-level macro call, arguments as m4 passes them."""
+
+    name: str
+    args: tuple[str, ...]
+    line: int
+    column: int
+    implied_by: str | None = None
+    """``OSTYPE(linux)``-like origin when a shipped file makes the call, not the ``.mc``."""
+    positions: tuple[tuple[int, int], ...] = ()
+    """1-based ``(line, column)`` of each argument's value (after m4's skipped blanks)."""
+    path: str | None = None
+    """The included file the call is written in; None: the ``.mc`` itself."""
+    record: MacroCall | None = attrs.field(default=None, eq=False, repr=False)
+    """The statement the call is (where its bytes are); None for an implied FEATURE."""
+
+    @property
+    def first(self) -> str:
+        """The first argument (``""`` when there is none)."""
+        return self.args[0] if self.args else ""
+
+    def arg(self, index: int) -> str:
+        """Argument ``index`` (0-based), ``""`` when missing."""
+        return self.args[index] if index < len(self.args) else ""
+
+    def where(self, index: int) -> tuple[int, int]:
+        """``(line, column)`` of argument ``index``, the call's own when it has none."""
+        if index < len(self.positions):
+            return self.positions[index]
+        return self.line, self.column
+
+
+@attrs.frozen
+class Unmodelled:
+    """Something a ``.mc`` does that the configuration model does not follow.
+
+    ``what`` names it as written (``FEATURE(`msp')``, ``LOCAL_RULE_0``,
+    ``include(`provider.m4')``), ``why`` says what the model lacks, ``line`` is 1-based.
+    """
+
+    what: str
+    why: str
+    line: int
+    path: str | None = None
+    """The included file it is written in; None: the ``.mc`` itself."""
+
+
+IncludeReader = Callable[[str], "tuple[str, str] | None"]
+"""Reads a file an ``include()`` names: the name as written -> ``(path found, text)``, or None
+when it is not there. m4 resolves a relative name from the folder it runs in (for a
+``.mc``: its own folder), an absolute one as written; see
+:func:`sendmailcfg.site.finding.include_reader`. Reading is all it does: nothing runs."""
+
+MAX_INCLUDE_DEPTH = 8
+"""How deep ``include()`` s nest before the model stops following them."""
+
+
+@attrs.frozen
+class Included:
+    """A file an ``include()`` of the ``.mc`` (or of a file it includes) brought in.
+
+    ``written``: the name as the ``include`` writes it; ``path``: the file read;
+    ``line``: the include's line in its includer; ``at``: the line of the ``.mc``'s
+    own include that led here (the position its statements take in the ``.mc``).
+    """
+
+    written: str
+    path: str
+    line: int
+    at: int
+    document: McModel = attrs.field(eq=False, repr=False)
+    """The included file as read (its syntactic views)."""
+
+
+_M_LINE = re.compile(r"^M([A-Za-z0-9_-]+),", re.M)
+
+
+@attrs.frozen
+class McFacts:
+    """The live calls of one ``.mc`` file in file order, and what follows from them."""
+
+    path: str
+    calls: tuple[Call, ...]
+    custom_mailers: tuple[str, ...] = ()
+    """Mailer names of ``M`` lines written under MAILER_DEFINITIONS."""
+    raw_class_w: tuple[str, ...] = ()
+    """Names added to class {w} by raw ``Cw`` lines (anywhere m4 passes them through)."""
+    opaque: bool = False
+    """True when a ``DOMAIN()`` or ``HACK()`` file of the site's own may declare more FEATUREs."""
+    unmodelled: tuple[Unmodelled, ...] = ()
+    """What the model does not follow (see :func:`unmodelled`), in file order."""
+    class_w_files: tuple[str, ...] = ()
+    """The files of raw ``Fw`` lines as written (``-o /etc/mail/local-host-names``)."""
+    included: tuple[Included, ...] = ()
+    """The included files read (when :func:`mc_facts` was given a reader), in order;
+    their calls stand in :attr:`calls` where the include is."""
+
+    def position(self, call: Call) -> int:
+        """Where ``call`` stands among :attr:`calls` (m4's order, included files inside)."""
+        for i, c in enumerate(self.calls):
+            if c is call:
+                return i
+        raise ValueError(f"not a call of these facts: {call}")
+
+    def named(self, *names: str) -> list[Call]:
+        """Calls of these macros (``FEATURE``, ``MAILER``, ``define``...)."""
+        return [c for c in self.calls if c.name in names]
+
+    def features(self, name: str | None = None) -> list[Call]:
+        """``FEATURE`` calls, implied ones included (of one feature when ``name`` is given)."""
+        return [c for c in self.named("FEATURE") if name is None or c.first == name]
+
+    def has_feature(self, name: str) -> bool:
+        return bool(self.features(name))
+
+    def mailers(self) -> list[Call]:
+        return self.named("MAILER")
+
+    def define(self, macro: str, *, before: Call | None = None) -> Call | None:
+        """The ``define(macro, ...)`` in effect at the end (or just before ``before``).
+
+        m4 keeps the last definition; an ``undefine`` after it removes it.
+        """
+        found: Call | None = None
+        for c in self.calls:
+            if c is before:
+                break
+            if c.first == macro and c.name == "define":
+                found = c
+            elif c.first == macro and c.name == "undefine":
+                found = None
+        return found
+
+    def defined_value(self, macro: str, *, before: Call | None = None) -> str | None:
+        """The value of the winning ``define`` as m4 yields it where the cf files use it
+        (``$1``... replaced, one level of quotes removed, as the calls hold it;
+        ``None``: not defined)."""
+        found = self.define(macro, before=before)
+        return None if found is None else found.arg(1)
+
+    def value(self, macro: str, *, before: Call | None = None) -> str | None:
+        """Like :meth:`defined_value`, falling back to cf.m4's own default (:data:`DEFAULTS`)."""
+        found = self.defined_value(macro, before=before)
+        return DEFAULTS.get(macro) if found is None else found
+
+    def feature_has_option(self, feature: str, option: str, *, start: int = 2) -> bool:
+        """Whether some ``FEATURE(feature, ...)`` lists ``option`` among its later arguments.
+
+        ``start`` counts the feature name: ``FEATURE(`access_db', `spec', `skip')``
+        has ``skip`` at index 2.
+        """
+        option = option.lower()
+        return any(
+            option in (a.strip().lower() for a in c.args[start:]) for c in self.features(feature)
+        )
+
+    def table_map(self, call: Call) -> MapSpec | None:
+        """The map a table ``FEATURE`` call reads (``None`` for other calls)."""
+        if call.name != "FEATURE" or call.first not in TABLE_FEATURES:
+            return None
+        return parse_map_spec(
+            call.first,
+            call.arg(1),
+            database_map_type=self.value("DATABASE_MAP_TYPE", before=call) or "hash",
+            settings_dir=self.value("MAIL_SETTINGS_DIR", before=call) or "/etc/mail/",
+        )
+
+    def table_maps(self) -> list[MapSpec]:
+        """The maps of every table FEATURE, in file order."""
+        return [m for c in self.features() if (m := self.table_map(c)) is not None]
+
+    def declared_mailers(self) -> set[str]:
+        """Mailer names this file makes available (built-in ones included), lower case."""
+        names = set(BUILTIN_MAILERS)
+        for c in self.mailers():
+            names.update(MAILER_FILES.get(c.first, (c.first,)))
+        names.update(self.custom_mailers)
+        return {n.lower() for n in names}
+
+    def cw_file(self) -> str | None:
+        """The class-{w} file sendmail reads (``FEATURE(`use_cw_file')``), else ``None``."""
+        if not self.has_feature("use_cw_file"):
+            return None
+        found = self.defined_value("confCW_FILE")
+        if found is not None and found.split():
+            # `-o /etc/mail/local-host-names' (FreeBSD): -o only makes the file optional
+            path = found.split()[-1]
+            return path.replace("MAIL_SETTINGS_DIR`'", self.value("MAIL_SETTINGS_DIR") or "")
+        return f"{self.value('MAIL_SETTINGS_DIR') or '/etc/mail/'}{DEFAULT_CW_FILE}"
+
+    def own_names(self) -> set[str]:
+        """The host's own names the ``.mc`` itself tells (lower case, no trailing dot).
+
+        ``localhost`` and friends, ``confDOMAIN_NAME``, ``LOCAL_DOMAIN()`` words and raw
+        ``Cw`` lines; the ``local-host-names`` file (:meth:`cw_file`) is not read here.
+        """
+        names = set(LOCALHOST_NAMES)
+        own = self.defined_value("confDOMAIN_NAME")
+        if own and own.strip():
+            names.add(_norm(own))
+        for c in self.named("LOCAL_DOMAIN"):
+            names.update(_norm(w) for a in c.args for w in a.split())
+        names.update(_norm(w) for w in self.raw_class_w)
+        return names
+
+    def virtual_domains(self) -> set[str]:
+        """``VIRTUSER_DOMAIN()`` words (lower case, no trailing dot)."""
+        return {_norm(w) for c in self.named("VIRTUSER_DOMAIN") for a in c.args for w in a.split()}
+
+
+def _norm(name: str) -> str:
+    return name.strip().lower().rstrip(".")
+
+
+def _handed_on(s: MacroCall) -> tuple[str, ...]:
+    """A statement's arguments as the cf macros hand them on to the ``.cf``
+    (:func:`~sendmailcfg.mc.model.handed_on`), blanks around each value gone."""
+    return tuple(v.strip() for v in handed_on(s))
+
+
+def mc_facts(
+    source: McModel | HasModel,
+    path: str | None = None,
+    *,
+    read_include: IncludeReader | None = None,
+) -> McFacts:
+    r"""The facts of one parsed ``.mc`` (an ``McDocument`` or its ``McModel``).
+
+    >>> from sendmailcfg.mc import parse_mc
+    >>> f = mc_facts(parse_mc("define(`X', `1')dnl\ndefine(`X', `2')dnl\nundefine(`Y')dnl\n"))
+    >>> f.defined_value("X"), f.defined_value("Y"), f.value("DATABASE_MAP_TYPE")
+    ('2', None, 'hash')
+
+    With ``read_include`` an ``include()`` of a file that exists is read as m4 reads it:
+    its defines, FEATUREs and class macros stand where the include is (recursively, at
+    most :data:`MAX_INCLUDE_DEPTH` deep, never a file twice on one path). The cf
+    package's own files are not read (they are the catalogue); nothing is run.
+
+    >>> files = {"defs.m4": "define(`SMART_HOST', `relay.example')dnl\n"}
+    >>> f = mc_facts(parse_mc("include(`defs.m4')dnl\n"), "s.mc",
+    ...              read_include=lambda name: (name, files[name]) if name in files else None)
+    >>> f.defined_value("SMART_HOST"), f.define("SMART_HOST").path, f.unmodelled
+    ('relay.example', 'defs.m4', ())
+    """
+    return _facts(source, path, read_include, (), None)
+
+
+def _facts(
+    source: McModel | HasModel,
+    path: str | None,
+    read_include: IncludeReader | None,
+    stack: tuple[str, ...],
+    at: int | None,
+) -> McFacts:
+    """:func:`mc_facts` of one file; ``stack``: the files including it (cycle check),
+    ``at``: the ``.mc``'s include line that led here (None: this is the ``.mc``)."""
+    model = source if isinstance(source, McModel) else source.model
+    if path is None:
+        path = getattr(source, "path", None) or ""
+    own = None if at is None else path  # a call's path: None for the .mc itself
+    calls: list[Call] = []
+    opaque = False
+    mailers: list[str] = []
+    class_w, class_w_files = class_w_lines(model)
+    words, files = list(class_w), list(class_w_files)
+    included: list[Included] = []
+    nested: list[Unmodelled] = []
+    not_read: dict[int, str] = {}
+    cf_include = model.cf_include
+    for s in model.statements:
+        if s.bare:
+            continue
+        if s.name in ("include", "sinclude") and not s.nested and s != cf_include:
+            why = None if read_include is None else _include_problem(s.value(0).strip(), stack)
+            if why is not None or read_include is None:
+                not_read[s.start] = why or NOT_READ
+            else:
+                text = read_include(s.value(0).strip())
+                if text is None:
+                    not_read[s.start] = "the included file was not found"
+                else:
+                    sub = _read_included(text, s, read_include, stack or (path,), at, own)
+                    if isinstance(sub, str):
+                        not_read[s.start] = sub
+                    else:
+                        inc, facts = sub
+                        included += [inc, *facts.included]
+                        calls.extend(facts.calls)
+                        mailers.extend(facts.custom_mailers)
+                        words.extend(facts.raw_class_w)
+                        files.extend(facts.class_w_files)
+                        opaque = opaque or facts.opaque
+                        nested.extend(facts.unmodelled)
+                continue
+        where = tuple((a.line, a.column) for a in s.args)
+        call = Call(s.name, _handed_on(s), s.line, s.column, None, where, own, s)
+        calls.append(call)
+        origin = f"{call.name}({call.first})"
+        for feature in IMPLIED_FEATURES.get((call.name, call.first), ()):
+            calls.append(Call("FEATURE", (feature,), call.line, call.column, origin, (), own))
+        for macro, implied in IMPLIED_CLASS_MACROS.get((call.name, call.first), ()):
+            calls.append(Call(macro, (implied,), call.line, call.column, origin, (), own))
+        if (call.name == "DOMAIN" and call.first not in DOMAINS) or (
+            call.name == "HACK" and call.first not in HACKS
+        ):
+            opaque = True
+    for section in model.sections:
+        if section.name == "MAILER_DEFINITIONS":
+            mailers.extend(_M_LINE.findall(section.body))
+    found = [
+        attrs.evolve(u, path=own)
+        for u in unmodelled(model, [c for c in calls if c.path == own], not_read)
+    ]
+    if at is not None:  # lint's MC013 reports these in a .mc; an included file has no lint
+        found += [
+            Unmodelled(f"{c.name}(...)", _BUILTIN_WHY, c.line, own)
+            for c in model.dangerous
+            if c.name not in ("include", "sinclude")
+        ]
+        found.sort(key=lambda u: u.line)
+    return McFacts(
+        path,
+        tuple(calls),
+        tuple(mailers),
+        tuple(words),
+        opaque,
+        (*found, *nested),
+        tuple(files),
+        tuple(included),
+    )
+
+
+_BUILTIN_WHY = "an m4 builtin that changes how m4 reads what follows, or reaches outside it"
+
+NOT_READ = "the included file is not read without the configuration's folder"
+"""Why an include stays unmodelled when :func:`mc_facts` has no reader (lint's case)."""
+
+
+def _include_problem(written: str, stack: tuple[str, ...]) -> str | None:
+    """Why an include of ``written`` is not followed, or None when it may be read."""
+    if not written or any(ch in written for ch in "`'$()") or "_CF_DIR_" in written:
+        return "names its file with macros the model cannot know"
+    if len(stack) > MAX_INCLUDE_DEPTH:
+        return f"includes nested deeper than {MAX_INCLUDE_DEPTH} files"
+    return None
+
+
+def _read_included(
+    found: tuple[str, str],
+    s: MacroCall,
+    read_include: IncludeReader,
+    stack: tuple[str, ...],
+    at: int | None,
+    own: str | None,
+) -> tuple[Included, McFacts] | str:
+    """The :class:`Included` record and facts of one file an include found, or why not."""
+    import os
+
+    path, text = found
+    key = os.path.realpath(path)
+    if key in {os.path.realpath(p) for p in stack}:
+        return f"includes {path}, which is already being read (a cycle)"
+    doc = analyze(text)
+    where = s.line if at is None else at
+    facts = _facts(doc, path, read_include, (*stack, path), where)
+    return Included(s.value(0).strip(), path, s.line, where, doc), facts
+
+
+_CLASS_W_LINE = re.compile(r"^([CF])(?:w|\{w\})([^\n]*)", re.M)
+
+
+def class_w_lines(model: McModel) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    r"""Names and files class ``w`` gets from raw ``Cw``/``Fw`` lines, wherever m4 passes
+    them through to the ``.cf`` (``LOCAL_CONFIG``, or plain text after ``divert(0)``);
+    text m4 throws away (``divert(-1)``, ``dnl``) or hands to a macro does not count.
+
+    >>> from sendmailcfg.mc import parse_mc
+    >>> doc = parse_mc("divert(0)dnl\nCwa.example b.example dnl c\nFw-o /etc/x\n")
+    >>> class_w_lines(doc.model)
+    (('a.example', 'b.example'), ('-o /etc/x',))
+    """
+    text = model.text
+    words: list[str] = []
+    files: list[str] = []
+    spans = [(s.start, s.end) for s in model.statements if not s.bare]
+    for m in _CLASS_W_LINE.finditer(text):
+        at = m.start()
+        if any(a <= at < b for a, b in spans) or diversion_at(model, at) < 0:
+            continue
+        body = m.group(2).split(" dnl", 1)[0].split("\tdnl", 1)[0].strip()
+        if m.group(1) == "F":
+            if body:
+                files.append(body)
+            continue
+        for word in body.split():
+            if word.startswith(("#", "dnl")):
+                break
+            words.append(word)
+    return tuple(words), tuple(files)
+
+
+def unmodelled(
+    model: McModel, calls: Iterable[Call], not_read: Mapping[int, str] | None = None
+) -> tuple[Unmodelled, ...]:
+    r"""What ``route``, ``sender`` and ``query --config`` cannot follow in this ``.mc``.
+
+    A FEATURE the cf package does not ship, one whose rules the model does not run
+    (neither :data:`~sendmailcfg.mc.catalogue.MODELLED_FEATURES` nor
+    :data:`~sendmailcfg.mc.catalogue.NEUTRAL_FEATURES`), ``ifelse``/``eval`` at the top
+    level, an ``include`` other than cf.m4's that was not read (``not_read``: its start
+    offset -> why; without it every such include is listed), a site's own
+    ``DOMAIN``/``HACK`` file, and ``LOCAL_RULE_*``/``LOCAL_RULESETS`` sections.
+
+    >>> from sendmailcfg.mc import parse_mc
+    >>> f = mc_facts(parse_mc("FEATURE(`ldap_routing')dnl\nLOCAL_RULE_0\n"))
+    >>> [(u.what, u.line) for u in f.unmodelled]
+    [("FEATURE(`ldap_routing')", 1), ('LOCAL_RULE_0', 2)]
+    """
+    found: list[Unmodelled] = []
+    seen: set[str] = set()
+    for c in calls:
+        name = c.first
+        if c.name == "MAILER" and name == "uucp" and "MAILER(uucp)" not in seen:
+            seen.add("MAILER(uucp)")
+            why = "the model does not route UUCP (host!user, .UUCP) addresses"
+            found.append(Unmodelled("MAILER(`uucp')", why, c.line))
+            continue
+        if c.name != "FEATURE" or name in seen or name in catalogue.MODELLED_FEATURES:
+            continue
+        seen.add(name)
+        if name not in FEATURES:
+            found.append(
+                Unmodelled(f"FEATURE(`{name}')", "a FEATURE the cf package does not ship", c.line)
+            )
+        elif name not in catalogue.NEUTRAL_FEATURES:
+            found.append(
+                Unmodelled(f"FEATURE(`{name}')", "the model does not run its rules", c.line)
+            )
+    cf_include = model.cf_include
+    for s in model.statements:
+        if s.bare or s.nested:
+            continue
+        first = s.value(0).strip()
+        if s.name in ("ifelse", "eval"):
+            found.append(
+                Unmodelled(f"{s.name}(...)", "decides on values the model cannot know", s.line)
+            )
+        elif s.name in ("include", "sinclude") and s != cf_include:
+            reason = NOT_READ if not_read is None else not_read.get(s.start)
+            if reason is not None:
+                found.append(Unmodelled(f"{s.name}(`{first}')", reason, s.line))
+        elif (s.name == "DOMAIN" and first not in DOMAINS) or (
+            s.name == "HACK" and first not in HACKS
+        ):
+            found.append(
+                Unmodelled(
+                    f"{s.name}(`{first}')", "a site's own file the model does not read", s.line
+                )
+            )
+    for section in model.sections:
+        if section.name.startswith("LOCAL_RULE") or section.name == "LOCAL_RULESETS":
+            found.append(
+                Unmodelled(section.name, "hand-written rules the model does not run", section.line)
+            )
+    found.sort(key=lambda u: u.line)
+    return tuple(found)
+
+
+def diversion_at(source: McModel | HasModel, offset: int) -> int:
+    r"""The m4 output diversion in effect at ``offset`` of the text (0, -1, a section's...).
+
+    ``divert(n)`` and the cf section macros (``LOCAL_CONFIG``, ``MAILER_DEFINITIONS``...)
+    switch it; text in a negative diversion is thrown away by m4.
+
+    >>> from sendmailcfg.mc import parse_mc
+    >>> doc = parse_mc("divert(-1)\nx\ndivert(0)dnl\ny\n")
+    >>> diversion_at(doc, 11), diversion_at(doc, len(doc.text) - 1)
+    (-1, 0)
+    """
+    import contextlib
+
+    model = source if isinstance(source, McModel) else source.model
+    diversion = 0
+    for s in model.statements:
+        if s.start >= offset:
+            break
+        if s.name == "divert":
+            with contextlib.suppress(ValueError):
+                diversion = int(s.value(0).strip() or 0)
+        elif s.name in macros.SECTION_MACROS:
+            diversion = macros.SECTION_MACROS[s.name]
+    return diversion

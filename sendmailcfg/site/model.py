@@ -33,6 +33,7 @@ from sendmailcfg.maps.keys import fold
 from sendmailcfg.mc.document import McDocument
 from sendmailcfg.mc.facts import FEATURE_OF_KIND, Call, MapSpec, McFacts, mc_facts
 from sendmailcfg.mc.macros import CLASS_MACROS
+from sendmailcfg.mc.model import McModel
 from sendmailcfg.site.finding import find_mc, include_reader
 
 if TYPE_CHECKING:  # the map code loads only when a map is read
@@ -235,9 +236,9 @@ class Site:
         """A value ``call`` sets, where it is written (the .mc, or a file it includes)."""
         return Setting(value, call.path or self.path, call.line, what)
 
-    def _documents(self) -> list[tuple[McDocument, str, int]]:
-        """The .mc and the files it includes: ``(document, path, the .mc line it stands at)``."""
-        out = [(self.mc, self.path, 0)]
+    def _documents(self) -> list[tuple[McModel, str, int]]:
+        """The .mc and the files it includes: ``(model, path, the .mc line it stands at)``."""
+        out = [(self.mc.model, self.path, 0)]
         out += [(inc.document, inc.path, inc.at) for inc in self.facts.included]
         return out
 
