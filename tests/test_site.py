@@ -238,22 +238,30 @@ def test_json_shape() -> None:
     }
 
 
-@pytest.mark.parametrize("bad", ["", "a b@c", "(x)@y", "a,b", "h!u", '"q"@x'])
+@pytest.mark.parametrize("bad", ["", "a b@c", "(x)@y", "a,b", '"q"@x'])
 def test_address_syntax_not_covered(bad: str) -> None:
     with pytest.raises(ValueError, match="does not cover"):
         route(Site.from_text(STORY), bad)
 
 
 @pytest.mark.parametrize(
-    "address",
-    ["host!user", "a!b!c", "<gw!u>", "h!u@x.example", "ken@host.UUCP", "u%h.uucp@x.example"],
+    ("address", "want"),
+    [
+        ("host!user", ("esmtp", "host.uucp.", "host!user@www.takaq.jp")),
+        ("a!b!c", ("esmtp", "a.uucp.", "a!b!c@www.takaq.jp")),
+        ("<gw!u>", ("esmtp", "gw.uucp.", "gw!u@www.takaq.jp")),
+        ("h!u@x.example", ("esmtp", "x.example.", "h!u@x.example")),
+        ("ken@host.UUCP", ("esmtp", "host.uucp.", "host!ken@www.takaq.jp")),
+    ],
 )
-def test_uucp_addresses_are_refused_saying_who_answers_them(address: str) -> None:
-    """UUCP is the .cf engine's: the refusal says so (route and sender alike). Real
-    sendmail rewrites ``ken@host.UUCP`` to ``host!ken@$j`` (no MAILER(uucp)), sends it
-    with ``uucp-old`` (MAILER(uucp)) or to UUCP_RELAY: none of which the model follows."""
-    with pytest.raises(ValueError, match=r"does not cover.*UUCP.*route --engine cf"):
-        route(Site.from_text(STORY), address)
+def test_uucp_addresses_are_routed(address: str, want: tuple[str, str, str]) -> None:
+    """Without MAILER(uucp), UUCP_RELAY or SMART_HOST sendmail sends ``ken@host.UUCP``
+    with esmtp to ``host.uucp.``, the user written ``host!ken@$j`` (measured; the
+    differential tests are in ``tests/test_site_uucp_oracle.py``). ``sender`` still
+    refuses them, saying who answers."""
+    site = Site.from_text("MAILER(`local')dnl\nMAILER(`smtp')dnl\n", hostname="www.takaq.jp")
+    d = route(site, address)
+    assert (d.parse.mailer, d.parse.host, d.parse.user) == want
     with pytest.raises(ValueError, match=r"does not cover.*UUCP.*sender --engine cf"):
         sender(Site.from_text(STORY), address)
 

@@ -75,6 +75,7 @@ MODELLED_FEATURES = frozenset(
         "masquerade_envelope",
         "msp",
         "nocanonify",
+        "nouucp",
         "nullclient",
         "stickyhost",
         "notsticky",

@@ -1659,10 +1659,10 @@ def unmodelled(
     seen: set[str] = set()
     for c in calls:
         name = c.first
-        if c.name == "MAILER" and name == "uucp" and "MAILER(uucp)" not in seen:
-            seen.add("MAILER(uucp)")
-            why = "the model does not route UUCP (host!user, .UUCP) addresses"
-            found.append(Unmodelled("MAILER(`uucp')", why, c.line))
+        if c.name in ("SITECONFIG", "SITE") and "SITECONFIG" not in seen:
+            seen.add("SITECONFIG")
+            why = "UUCP neighbours (classes U, V, W, X, Y, Z) the model does not route to"
+            found.append(Unmodelled(f"{c.name}(`{name}')", why, c.line))
             continue
         if c.name != "FEATURE" or name in seen or name in catalogue.MODELLED_FEATURES:
             continue
