@@ -406,12 +406,12 @@ class McModel:
     @property
     def statements(self) -> tuple[MacroCall, ...]:
         """Live calls not nested in another call's arguments (``#`` lines included)."""
-        return self._s().records.all()
+        return self._s().records
 
     @property
     def disabled(self) -> tuple[MacroCall, ...]:
         """Calls inside ``dnl`` comments (``dnl define(...)``)."""
-        return self._s().disabled.all()
+        return self._s().disabled
 
     @property
     def define_statements(self) -> tuple[Define, ...]:
@@ -494,21 +494,16 @@ class McModel:
     ) -> list[MacroCall]:
         """Live statements written at the top level (not in ``#`` lines, raw sections or
         other calls; closed), in order: those named one of ``names`` (None: any) for which
-        ``where`` holds (it may read anything but positions: it sees each record before
-        the moves of the last edits), that lie within ``span`` (start and end offsets),
-        the first ``limit`` of them (-1: all; ``last``: the last ones). After an edit only
-        the records returned are moved, so an edit's lookups cost what they find."""
+        ``where`` holds, that lie within ``span`` (start and end offsets), the first
+        ``limit`` of them (-1: all; ``last``: the last ones)."""
         return self._s().top(names, limit, where, span, last)
 
     def top_ends(self, limit: int) -> list[tuple[MacroCall, int]]:
-        """The first ``limit`` of :meth:`top_statements`, each with its end offset, the
-        records as they were before the moves of the last edits (right but for their
-        positions: for what does not depend on where a statement is)."""
+        """The first ``limit`` of :meth:`top_statements`, each with its end offset."""
         return self._s().top_ends(limit)
 
     def disabled_where(self, where: Callable[[MacroCall], bool]) -> list[MacroCall]:
-        """The ``dnl``-ed statements for which ``where`` holds (it may not read positions,
-        as for :meth:`top_statements`), in order."""
+        """The ``dnl``-ed statements for which ``where`` holds, in order."""
         return self._s().disabled_where(where)
 
     def defines_named(self, name: str) -> list[Define]:
@@ -868,46 +863,14 @@ def analyze(text: str, tree: McTree | None = None) -> McModel:
 # -- the statement views ------------------------------------------------------------------
 #
 # What a statement says that does not depend on where it is (a define's name and value...)
-# is kept beside it, so ``defines`` and the lookups edits make by name build no object.
+# is kept beside it, so the lookups edits make by name build no object.
 
 _Spec = tuple[object, ...] | None
 
 
-class _Records:
-    """Statement records in source order."""
-
-    __slots__ = ("_base",)
-
-    def __init__(self, base: tuple[MacroCall, ...]) -> None:
-        self._base = base
-
-    def __len__(self) -> int:
-        return len(self._base)
-
-    def stale(self, i: int) -> MacroCall:
-        """Record ``i`` (the name is kept for the lookups that read records by index)."""
-        return self._base[i]
-
-    def __getitem__(self, i: int) -> MacroCall:
-        return self._base[i]
-
-    def start(self, i: int) -> int:
-        """The offset of record ``i``."""
-        return self._base[i].start
-
-    def bisect(self, offset: int) -> int:
-        """The index of the first record that starts at or after ``offset``."""
-        return bisect.bisect_left(self._base, offset, key=lambda r: r.start)
-
-    def all(self) -> tuple[MacroCall, ...]:
-        """Every record."""
-        return self._base
-
-
 class _Statements:
-    """The statements of a model (records that may still have to move, see
-    :class:`_Records`), what each says without its position, and the views built from
-    them when first read."""
+    """The statements of a model, what each define says without its position, and the
+    views built from them when first read."""
 
     __slots__ = (
         "_objects",
@@ -925,9 +888,9 @@ class _Statements:
         self,
         text: str,
         pos: Positions,
-        records: _Records,
+        records: tuple[MacroCall, ...],
         specs: tuple[_Spec, ...],
-        disabled: _Records,
+        disabled: tuple[MacroCall, ...],
         cf_at: int | None,
     ) -> None:
         self.text = text
@@ -945,9 +908,7 @@ class _Statements:
         """The statements a walk of the whole tree found."""
         stmts = tuple(w.statements)
         specs = tuple(map(_entry, stmts))
-        return cls(
-            w.text, w.pos, _Records(stmts), specs, _Records(tuple(w.disabled)), w.cf_include_at
-        )
+        return cls(w.text, w.pos, stmts, specs, tuple(w.disabled), w.cf_include_at)
 
     def view_object(self, i: int) -> object:
         """The views' object of statement ``i`` (a Define, Feature, ... or ``(name, value)``)."""
@@ -996,12 +957,11 @@ class _Statements:
         out: list[MacroCall] = []
         records = self.records
         for i in reversed(indices) if last else indices:
-            if where is not None and not where(records.stale(i)):
+            if where is not None and not where(records[i]):
                 continue
             if span is not None:
-                start = records.start(i)
-                stale = records.stale(i)
-                if start < span[0] or start + (stale.end - stale.start) > span[1]:
+                rec = records[i]
+                if rec.start < span[0] or rec.end > span[1]:
                     continue
             out.append(records[i])
             if len(out) == limit:
@@ -1017,7 +977,7 @@ class _Statements:
             by_name: dict[str, list[int]] = {}
             records = self.records
             for i in range(len(records)):
-                s = records.stale(i)
+                s = records[i]
                 if s.closed and not (s.bare or s.nested or s.in_hash_comment or s.section):
                     every.append(i)
                     by_name.setdefault(s.name, []).append(i)
@@ -1030,14 +990,14 @@ class _Statements:
         out: list[tuple[MacroCall, int]] = []
         every = self._top_index()[0]
         for i in every if limit < 0 else every[:limit]:
-            s = records.stale(i)
-            out.append((s, records.start(i) + (s.end - s.start)))
+            s = records[i]
+            out.append((s, s.end))
         return out
 
     def disabled_where(self, where: Callable[[MacroCall], bool]) -> list[MacroCall]:
         """See :meth:`McModel.disabled_where`."""
         d = self.disabled
-        return [d[i] for i in range(len(d)) if where(d.stale(i))]
+        return [d[i] for i in range(len(d)) if where(d[i])]
 
     def sections(self) -> tuple[LocalSection, ...]:
         if "sections" not in self._views:
@@ -1045,8 +1005,7 @@ class _Statements:
             switches = tuple(
                 records[i]
                 for i in range(len(records))
-                if records.stale(i).name == "divert"
-                or records.stale(i).name in macros.SECTION_MACROS
+                if records[i].name == "divert" or records[i].name in macros.SECTION_MACROS
             )
             self._views["sections"] = _sections(self.text, self.pos, switches)
         return self._views["sections"]  # type: ignore[return-value]
@@ -1054,16 +1013,16 @@ class _Statements:
     def cf_include(self) -> MacroCall | None:
         if self.cf_at is None:
             return None
-        i = self.records.bisect(self.cf_at)
-        if i < len(self.records) and self.records.start(i) == self.cf_at:
+        i = bisect.bisect_left(self.records, self.cf_at, key=lambda r: r.start)
+        if i < len(self.records) and self.records[i].start == self.cf_at:
             return self.records[i]
         return None
 
     def core(self) -> _Core:
         """Every statement view (every record moved)."""
         return _Core(
-            statements=self.records.all(),
-            disabled=self.disabled.all(),
+            statements=self.records,
+            disabled=self.disabled,
             sections=self.sections(),
             cf_include=self.cf_include(),
         )
