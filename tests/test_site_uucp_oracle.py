@@ -150,8 +150,57 @@ def test_paths_no_rule_is_modelled_for_are_refused(address: str) -> None:
         route(Site.from_text("MAILER(`smtp')dnl\n"), address)
 
 
-@pytest.mark.parametrize("address", ["host!ken", "ken@host.UUCP"])
-def test_sender_still_refuses_uucp_addresses(address: str) -> None:
-    """``sender`` (the envelope sender's rewriting) does not follow UUCP: it says so."""
+SENDER_BODIES = {
+    "plain": "",
+    "masquerade": "MASQUERADE_AS(`masq.example')dnl\n",
+    "masquerade_envelope": (
+        "MASQUERADE_AS(`masq.example')dnl\nFEATURE(`masquerade_envelope')dnl\n"
+        "FEATURE(`allmasquerade')dnl\n"
+    ),
+    "relay": "define(`UUCP_RELAY', `uurelay.example')dnl\n",
+    "relay-mailer": (
+        "define(`UUCP_RELAY', `esmtp:[uurelay.example]')dnl\nMASQUERADE_AS(`masq.example')dnl\n"
+    ),
+    "uucp": "MAILER(`uucp')dnl\n",
+    "nouucp": "FEATURE(`nouucp', `reject')dnl\n",
+    "always_add_domain": "FEATURE(`always_add_domain')dnl\n",
+}
+SENDERS = (
+    "host!ken",
+    "ken@host.UUCP",
+    "a!b!ken",
+    "x.y!ken",
+    "ken@x.y.UUCP",
+    "host!ken@elsewhere.example",
+    "ken@localhost.UUCP",
+    "oracle.invalid!ken",
+    "!ken",
+    "host!",
+    "root@host.UUCP",
+)
+
+
+@pytest.mark.parametrize("name", list(SENDER_BODIES))
+def test_uucp_senders_are_written_as_sendmail_writes_them(oracle: Oracle, name: str) -> None:
+    """``/try MAILER ADDRESS`` (envelope and header) for esmtp, relay and local: the SMTP
+    mailers' PseudoToReal writes ``u@h.UUCP`` as ``h!u@$j`` (at UUCP_RELAY's host when
+    set), masquerading then applies; ruleset 4 writes ``h!u`` for the local mailer."""
+    folder = workdir()
+    try:
+        so = SiteOracle(oracle, folder, SENDER_BODIES[name])
+        site = load_site(folder / "sendmail.mc", hostname=ORACLE_HOST)
+        wrong = []
+        for mailer in ("esmtp", "relay", "local"):
+            for address, real in zip(SENDERS, so.sender(mailer, SENDERS), strict=True):
+                f = sender(site, address, mailer=mailer)
+                if (f.envelope, f.header) != real:
+                    wrong.append(f"{mailer} {address}: sendmail {real}, model {f.explain()}")
+        assert wrong == [], "\n".join(wrong)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize("address", ["!a!ken", "a+b!ken"])
+def test_sender_refuses_paths_no_rule_is_modelled_for(address: str) -> None:
     with pytest.raises(ValueError, match=r"UUCP.*sender --engine cf"):
         sender(Site.from_text("MAILER(`smtp')dnl\n"), address)

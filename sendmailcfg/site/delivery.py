@@ -148,34 +148,19 @@ def uucp_refusal(address: str, command: str = "route") -> str:
     """Why the model refuses a UUCP path it does not follow, and who answers it instead
     (``command``: ``route`` or ``sender``).
 
-    >>> print(uucp_refusal("host!user").split(" (")[-1])
+    >>> print(uucp_refusal("a+b!user").split(" (")[-1])
     route --engine cf, sendmailcfg.site.cfengine.route_cf)
     """
-    what = "UUCP paths of this form" if command == "route" else "UUCP addresses"
     return (
-        f"{address!r}: a UUCP address (host!user, user@host.UUCP): the model does not cover "
-        f"{what}; "
-        "the .cf engine runs sendmail's own rules on them "
+        f"{address!r}: a UUCP path of a form the model does not cover (it reads host!user "
+        "and a.b!user as ruleset 3 does); "
+        "the .cf engine runs sendmail's own rules on it "
         f"({command} --engine cf, sendmailcfg.site.cfengine.{command}_cf)"
     )
 
 
-_UUCP_HOST = re.compile(r"\.uucp\.?(?=$|[@%])", re.I)
 _WORD = re.compile(r"[^.:%@!^/\[\]+<>()\s]+\Z")
 """One sendmail token that is a word (no operator character: ``.:%@!^/[]+``)."""
-
-
-def is_uucp_host(site: Site, text: str) -> bool:
-    """Whether ``text`` names a ``.UUCP`` host that sendmail's rules treat as UUCP (they do
-    unless ``FEATURE(`nouucp')``): ``ken@host.UUCP`` becomes ``host!ken`` on its way.
-
-    >>> from sendmailcfg.site import Site
-    >>> is_uucp_host(Site.from_text(""), "ken@host.UUCP")
-    True
-    >>> is_uucp_host(Site.from_text("FEATURE(`nouucp', `reject')dnl"), "ken@host.UUCP")
-    False
-    """
-    return bool(_UUCP_HOST.search(text)) and not site.has_feature("nouucp")
 
 
 def uucp_path(text: str) -> str | None:
