@@ -238,24 +238,16 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_engine(args: argparse.Namespace, engine: Any, client: Any) -> int:
     """The queries answered by the .cf's check rulesets (``"engine": "cf"`` in JSON)."""
+    from sendmailcfg.maps.access.rules import AccessQueryError, split_query
     from sendmailcfg.site.cfengine import access_cf
 
     pair = (client.name or "", client.addr or "") if client is not None else None
     results = []
     for query in args.queries:
-        kind, sep, arg = query.partition(":")
-        if kind == "connect" and sep:
-            try:
-                name, addr = name_addr(arg, "connect:")
-            except ValueError as exc:
-                print(f"query access: {exc}", file=sys.stderr)
-                return 2
-            arg = f"{name}:{addr}"
-        elif kind not in ("from", "to") or not sep:
-            print(
-                f"query access: {query!r}: expected connect:NAME:ADDR, from:ADDRESS or to:ADDRESS",
-                file=sys.stderr,
-            )
+        try:
+            kind, arg = split_query(query)
+        except AccessQueryError as exc:
+            print(f"query access: {exc}", file=sys.stderr)
             return 2
         d = access_cf(engine, kind, arg, client=pair, resolve=args.resolve, sender=args.sender)
         results.append((query, d))
