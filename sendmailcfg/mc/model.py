@@ -1271,6 +1271,7 @@ class Included:
 
 
 _M_LINE = re.compile(r"^M([A-Za-z0-9_-]+),", re.M)
+_DJ_LINE = re.compile(r"^Dj[ \t]*([^\r\n]*)", re.M)
 
 
 @attrs.frozen
@@ -1292,6 +1293,9 @@ class McFacts:
     included: tuple[Included, ...] = ()
     """The included files read (when :func:`mc_facts` was given a reader), in order;
     their calls stand in :attr:`calls` where the include is."""
+    raw_j: tuple[tuple[str, str | None, int], ...] = ()
+    """``Dj`` lines written under ``LOCAL_CONFIG``: ``(value, included file or None,
+    line)``, the ``.mc``'s first, then its included files'; the last one sets ``$j``."""
 
     def position(self, call: Call) -> int:
         """Where ``call`` stands among :attr:`calls` (m4's order, included files inside)."""
@@ -1463,6 +1467,7 @@ def _facts(
     words, files = list(class_w), list(class_w_files)
     included: list[Included] = []
     nested: list[Unmodelled] = []
+    nested_j: list[tuple[str, str | None, int]] = []
     not_read: dict[int, str] = {}
     cf_include = model.cf_include
     for s in model.statements:
@@ -1489,6 +1494,7 @@ def _facts(
                         files.extend(facts.class_w_files)
                         opaque = opaque or facts.opaque
                         nested.extend(facts.unmodelled)
+                        nested_j.extend(facts.raw_j)
                 continue
         where = tuple((a.line, a.column) for a in s.args)
         call = Call(s.name, _handed_on(s), s.line, s.column, None, where, own, s)
@@ -1502,9 +1508,14 @@ def _facts(
             call.name == "HACK" and call.first not in HACKS
         ):
             opaque = True
+    raw_j: list[tuple[str, str | None, int]] = []
     for section in model.sections:
         if section.name == "MAILER_DEFINITIONS":
             mailers.extend(_M_LINE.findall(section.body))
+        elif section.name == "LOCAL_CONFIG":
+            for m in _DJ_LINE.finditer(section.body):
+                line = section.line + section.body.count("\n", 0, m.start())
+                raw_j.append((m.group(1).strip(), own, line))
     found = [
         attrs.evolve(u, path=own)
         for u in unmodelled(model, [c for c in calls if c.path == own], not_read)
@@ -1525,6 +1536,7 @@ def _facts(
         (*found, *nested),
         tuple(files),
         tuple(included),
+        (*raw_j, *nested_j),
     )
 
 

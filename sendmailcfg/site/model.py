@@ -22,7 +22,6 @@ raised.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -33,7 +32,6 @@ from sendmailcfg.maps.keys import fold
 from sendmailcfg.mc.document import McDocument
 from sendmailcfg.mc.facts import FEATURE_OF_KIND, Call, MapSpec, McFacts, mc_facts
 from sendmailcfg.mc.macros import CLASS_MACROS
-from sendmailcfg.mc.model import McModel
 from sendmailcfg.site.finding import find_mc, include_reader
 
 if TYPE_CHECKING:  # the map code loads only when a map is read
@@ -41,8 +39,6 @@ if TYPE_CHECKING:  # the map code loads only when a map is read
 
 KIND_OF_FEATURE: Mapping[str, str] = {f: k for k, f in FEATURE_OF_KIND.items()}
 """Table FEATURE -> the map kind its source is (``access_db`` -> ``access``)."""
-
-_DJ_LINE = re.compile(r"^Dj[ \t]*([^\r\n]*)", re.M)
 
 
 @attrs.frozen
@@ -150,7 +146,7 @@ class Site:
         self.problems: list[Setting] = []
         """Files the configuration names that could not be read (class files)."""
         # A Dj line in LOCAL_CONFIG comes after confDOMAIN_NAME's in the .cf: it wins.
-        j = self._local_config_macro(_DJ_LINE) or self.define("confDOMAIN_NAME")
+        j = self._dj_line() or self.define("confDOMAIN_NAME")
         if j is None and hostname:
             j = Setting(hostname, None, None, "hostname")
         if j is not None and "$" in j.value:  # confDOMAIN_NAME `$w.$m' (the machine's name)
@@ -235,12 +231,6 @@ class Site:
     def _setting(self, call: Call, value: str, what: str) -> Setting:
         """A value ``call`` sets, where it is written (the .mc, or a file it includes)."""
         return Setting(value, call.path or self.path, call.line, what)
-
-    def _documents(self) -> list[tuple[McModel, str, int]]:
-        """The .mc and the files it includes: ``(model, path, the .mc line it stands at)``."""
-        out = [(self.mc.model, self.path, 0)]
-        out += [(inc.document, inc.path, inc.at) for inc in self.facts.included]
-        return out
 
     @property
     def probes_interfaces(self) -> bool:
@@ -449,15 +439,12 @@ class Site:
         for n, raw in enumerate(text.splitlines(), 1):
             self._add(cls, sorted(class_file_words(raw)), path, n, what)
 
-    def _local_config_macro(self, pattern: re.Pattern[str]) -> Setting | None:
-        found = None
-        for doc, path, _ in self._documents():
-            for section in doc.sections:
-                if section.name == "LOCAL_CONFIG":
-                    for m in pattern.finditer(section.body):
-                        line = section.line + section.body.count("\n", 0, m.start())
-                        found = Setting(m.group(1).strip(), path, line, "Dj line")
-        return found
+    def _dj_line(self) -> Setting | None:
+        """The last ``Dj`` line of LOCAL_CONFIG (the facts', includes read)."""
+        if not self.facts.raw_j:
+            return None
+        value, path, line = self.facts.raw_j[-1]
+        return Setting(value, path or self.path, line, "Dj line")
 
     # -- files ----------------------------------------------------------------------
     def candidates(self, written: str) -> list[str]:
