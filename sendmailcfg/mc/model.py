@@ -1459,85 +1459,132 @@ def _facts(
     model = source if isinstance(source, McModel) else source.model
     if path is None:
         path = getattr(source, "path", None) or ""
-    own = None if at is None else path  # a call's path: None for the .mc itself
-    calls: list[Call] = []
-    opaque = False
-    mailers: list[str] = []
-    class_w, class_w_files = class_w_lines(model)
-    words, files = list(class_w), list(class_w_files)
-    included: list[Included] = []
-    nested: list[Unmodelled] = []
-    nested_j: list[tuple[str, str | None, int]] = []
-    not_read: dict[int, str] = {}
-    cf_include = model.cf_include
-    for s in model.statements:
-        if s.bare:
-            continue
-        if s.name in ("include", "sinclude") and not s.nested and s != cf_include:
-            why = None if read_include is None else _include_problem(s.value(0).strip(), stack)
-            if why is not None or read_include is None:
-                not_read[s.start] = why or NOT_READ
-            else:
-                text = read_include(s.value(0).strip())
-                if text is None:
-                    not_read[s.start] = "the included file was not found"
-                else:
-                    sub = _read_included(text, s, read_include, stack or (path,), at, own)
-                    if isinstance(sub, str):
-                        not_read[s.start] = sub
-                    else:
-                        inc, facts = sub
-                        included += [inc, *facts.included]
-                        calls.extend(facts.calls)
-                        mailers.extend(facts.custom_mailers)
-                        words.extend(facts.raw_class_w)
-                        files.extend(facts.class_w_files)
-                        opaque = opaque or facts.opaque
-                        nested.extend(facts.unmodelled)
-                        nested_j.extend(facts.raw_j)
+    return _Reading(model, path, read_include, stack, at).run()
+
+
+class _Reading:
+    """One file's reading in progress: its statements in order, included files' facts
+    spliced in where the include is."""
+
+    def __init__(
+        self,
+        model: McModel,
+        path: str,
+        read_include: IncludeReader | None,
+        stack: tuple[str, ...],
+        at: int | None,
+    ) -> None:
+        self.model = model
+        self.path = path
+        self.read_include = read_include
+        self.stack = stack
+        self.at = at
+        self.own = None if at is None else path  # a call's path: None for the .mc itself
+        self.calls: list[Call] = []
+        self.opaque = False
+        self.mailers: list[str] = []
+        words, files = class_w_lines(model)
+        self.words, self.files = list(words), list(files)
+        self.included: list[Included] = []
+        self.nested: list[Unmodelled] = []
+        self.nested_j: list[tuple[str, str | None, int]] = []
+        self.not_read: dict[int, str] = {}
+
+    def run(self) -> McFacts:
+        cf_include = self.model.cf_include
+        for s in self.model.statements:
+            if s.bare:
                 continue
+            if s.name in ("include", "sinclude") and not s.nested and s != cf_include:
+                self.include(s)
+            else:
+                self.statement(s)
+        raw_j = self.sections()
+        return McFacts(
+            self.path,
+            tuple(self.calls),
+            tuple(self.mailers),
+            tuple(self.words),
+            self.opaque,
+            (*self.unmodelled(), *self.nested),
+            tuple(self.files),
+            tuple(self.included),
+            (*raw_j, *self.nested_j),
+        )
+
+    def include(self, s: MacroCall) -> None:
+        """Read the file an ``include()`` names, or record why it is not read."""
+        written = s.value(0).strip()
+        if self.read_include is None:
+            self.not_read[s.start] = NOT_READ
+            return
+        why = _include_problem(written, self.stack)
+        found = None if why is not None else self.read_include(written)
+        if why is None and found is None:
+            why = "the included file was not found"
+        if found is not None:
+            sub = _read_included(
+                found, s, self.read_include, self.stack or (self.path,), self.at, self.own
+            )
+            if isinstance(sub, str):
+                why = sub
+            else:
+                inc, facts = sub
+                self.included += [inc, *facts.included]
+                self.calls.extend(facts.calls)
+                self.mailers.extend(facts.custom_mailers)
+                self.words.extend(facts.raw_class_w)
+                self.files.extend(facts.class_w_files)
+                self.opaque = self.opaque or facts.opaque
+                self.nested.extend(facts.unmodelled)
+                self.nested_j.extend(facts.raw_j)
+        if why is not None:
+            self.not_read[s.start] = why
+
+    def statement(self, s: MacroCall) -> None:
+        """A call as m4 hands it on, and what the cf package's file it names implies."""
+        own = self.own
         where = tuple((a.line, a.column) for a in s.args)
         call = Call(s.name, _handed_on(s), s.line, s.column, None, where, own, s)
-        calls.append(call)
+        self.calls.append(call)
         origin = f"{call.name}({call.first})"
         for feature in IMPLIED_FEATURES.get((call.name, call.first), ()):
-            calls.append(Call("FEATURE", (feature,), call.line, call.column, origin, (), own))
+            self.calls.append(Call("FEATURE", (feature,), call.line, call.column, origin, (), own))
         for macro, implied in IMPLIED_CLASS_MACROS.get((call.name, call.first), ()):
-            calls.append(Call(macro, (implied,), call.line, call.column, origin, (), own))
+            self.calls.append(Call(macro, (implied,), call.line, call.column, origin, (), own))
         if (call.name == "DOMAIN" and call.first not in DOMAINS) or (
             call.name == "HACK" and call.first not in HACKS
         ):
-            opaque = True
-    raw_j: list[tuple[str, str | None, int]] = []
-    for section in model.sections:
-        if section.name == "MAILER_DEFINITIONS":
-            mailers.extend(_M_LINE.findall(section.body))
-        elif section.name == "LOCAL_CONFIG":
-            for m in _DJ_LINE.finditer(section.body):
-                line = section.line + section.body.count("\n", 0, m.start())
-                raw_j.append((m.group(1).strip(), own, line))
-    found = [
-        attrs.evolve(u, path=own)
-        for u in unmodelled(model, [c for c in calls if c.path == own], not_read)
-    ]
-    if at is not None:  # lint's MC013 reports these in a .mc; an included file has no lint
-        found += [
-            Unmodelled(f"{c.name}(...)", _BUILTIN_WHY, c.line, own)
-            for c in model.dangerous
-            if c.name not in ("include", "sinclude")
+            self.opaque = True
+
+    def sections(self) -> list[tuple[str, str | None, int]]:
+        """``M`` lines of MAILER_DEFINITIONS (into :attr:`mailers`); ``Dj`` lines of
+        LOCAL_CONFIG (returned)."""
+        raw_j: list[tuple[str, str | None, int]] = []
+        for section in self.model.sections:
+            if section.name == "MAILER_DEFINITIONS":
+                self.mailers.extend(_M_LINE.findall(section.body))
+            elif section.name == "LOCAL_CONFIG":
+                for m in _DJ_LINE.finditer(section.body):
+                    line = section.line + section.body.count("\n", 0, m.start())
+                    raw_j.append((m.group(1).strip(), self.own, line))
+        return raw_j
+
+    def unmodelled(self) -> list[Unmodelled]:
+        """What this file does that the model does not follow (its own calls only)."""
+        own = self.own
+        found = [
+            attrs.evolve(u, path=own)
+            for u in unmodelled(self.model, [c for c in self.calls if c.path == own], self.not_read)
         ]
-        found.sort(key=lambda u: u.line)
-    return McFacts(
-        path,
-        tuple(calls),
-        tuple(mailers),
-        tuple(words),
-        opaque,
-        (*found, *nested),
-        tuple(files),
-        tuple(included),
-        (*raw_j, *nested_j),
-    )
+        if self.at is not None:  # lint's MC013 reports these in a .mc; an included file has none
+            found += [
+                Unmodelled(f"{c.name}(...)", _BUILTIN_WHY, c.line, own)
+                for c in self.model.dangerous
+                if c.name not in ("include", "sinclude")
+            ]
+            found.sort(key=lambda u: u.line)
+        return found
 
 
 _BUILTIN_WHY = "an m4 builtin that changes how m4 reads what follows, or reaches outside it"
