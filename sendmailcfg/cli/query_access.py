@@ -31,7 +31,7 @@ from typing import Any
 from sendmailcfg import fileio
 from sendmailcfg.cli._answers import with_unmodelled
 from sendmailcfg.maps.access.rules import FEATURES, RESOLVE_STATUSES, name_addr
-from sendmailcfg.terminal import escape, escape_lines
+from sendmailcfg.terminal import escape_lines
 
 __all__ = ["name_addr"]  # the NAME:ADDR grammar lives with the access rules
 
@@ -166,12 +166,6 @@ def open_access_engine(args: argparse.Namespace) -> bool:
     return True
 
 
-def _as_text(query: str, d: Any) -> str:
-    what = " ".join(x for x in (d.action or "no decision", d.code, d.reply) if x)
-    why = f"line {d.line}: {d.key}" if d.key is not None else "no entry"
-    return f"{query} -> {what} ({why})"
-
-
 def run(args: argparse.Namespace) -> int:
     from sendmailcfg.maps.access import AccessDocument
     from sendmailcfg.maps.access.rules import AccessQueryError, Client, ask
@@ -263,8 +257,5 @@ def _run_engine(args: argparse.Namespace, engine: Any, client: Any) -> int:
         print(json.dumps([d.as_json(q) for q, d in results], indent=2, ensure_ascii=False))
         return 0
     for query, d in results:
-        print(escape_lines(_as_text(query, d)))
-        if args.explain:
-            for step in d.steps:
-                print(escape(f"  {step}"))
+        print(escape_lines(d.explain(query) if args.explain else d.summary(query)))
     return 0
