@@ -305,3 +305,18 @@ def test_a_dj_line_wins_over_confdomain_name_and_m_is_the_machines() -> None:
     assert (site.domain, site.m) == ("takaq.jp", "lan.example")
     assert route(site, "u@localhost.lan.example").decided_by == "local"
     assert route(site, "u@localhost.takaq.jp").decided_by == "default"
+
+
+@given(
+    text=st.text("ab.!@%+-", min_size=1, max_size=12),
+    body=st.sampled_from(["", "MAILER(`uucp')dnl\n", "define(`UUCP_RELAY', `uu.example')dnl\n"]),
+)
+def test_bang_paths_route_or_are_refused(text: str, body: str) -> None:
+    """Any mix of ``!``, ``@`` and ``%``: an answer, or a ValueError that says why."""
+    site = Site.from_text(body + "MAILER(`smtp')dnl\n", hostname="mx.example")
+    try:
+        d = route(site, text)
+    except ValueError as exc:
+        assert str(exc)
+    else:
+        assert d.mailer and d.decided_by
