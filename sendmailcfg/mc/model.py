@@ -96,12 +96,13 @@ class Argument:
     when asked for.
     """
 
-    __slots__ = ("_positions", "node", "start")
+    __slots__ = ("_positions", "_value", "node", "start")
 
     def __init__(self, start: int, node: McArg, positions: Positions) -> None:
         self.start = start
         self.node = node
         self._positions = positions
+        self._value: str | None = None
 
     @property
     def line(self) -> int:
@@ -126,7 +127,9 @@ class Argument:
     @property
     def value(self) -> str:
         """What m4 passes on: leading blanks skipped, one level of quotes removed."""
-        return argument_value(self.node)
+        if self._value is None:
+            self._value = argument_value(self.node)
+        return self._value
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -1099,7 +1102,7 @@ class _Own:
                 last[n] = rec.value(0)
             elif not rec.args:
                 continue
-            found = handed_on(rec)
+            found = c.values
             if n == "define":
                 defines[found[0]] = found[1] if len(found) > 1 else ""
             elif n == "undefine":
@@ -1206,11 +1209,15 @@ class Call:
     implied_by: str | None = None
     """``OSTYPE(linux)``-like origin when a shipped file makes the call, not the ``.mc``."""
     positions: tuple[tuple[int, int], ...] = ()
-    """1-based ``(line, column)`` of each argument's value (after m4's skipped blanks)."""
+    """1-based ``(line, column)`` of each argument's value (after m4's skipped blanks),
+    when given; a call read from a statement finds them from its :attr:`record`."""
     path: str | None = None
     """The included file the call is written in; None: the ``.mc`` itself."""
     record: MacroCall | None = attrs.field(default=None, eq=False, repr=False)
     """The statement the call is (where its bytes are); None for an implied FEATURE."""
+    values: tuple[str, ...] = attrs.field(default=(), eq=False, repr=False)
+    """:func:`handed_on` of :attr:`record`: the values with the blanks m4 keeps (the
+    document's views read these)."""
 
     @property
     def first(self) -> str:
@@ -1225,6 +1232,9 @@ class Call:
         """``(line, column)`` of argument ``index``, the call's own when it has none."""
         if index < len(self.positions):
             return self.positions[index]
+        if self.record is not None and index < len(self.record.args):
+            found = self.record.args[index]  # worked out when asked for
+            return found.line, found.column
         return self.line, self.column
 
 
@@ -1414,12 +1424,6 @@ def _norm(name: str) -> str:
     return name.strip().lower().rstrip(".")
 
 
-def _handed_on(s: MacroCall) -> tuple[str, ...]:
-    """A statement's arguments as the cf macros hand them on to the ``.cf``
-    (:func:`~sendmailcfg.mc.model.handed_on`), blanks around each value gone."""
-    return tuple(v.strip() for v in handed_on(s))
-
-
 def mc_facts(
     source: McModel | HasModel,
     path: str | None = None,
@@ -1544,8 +1548,10 @@ class _Reading:
     def statement(self, s: MacroCall) -> None:
         """A call as m4 hands it on, and what the cf package's file it names implies."""
         own = self.own
-        where = tuple((a.line, a.column) for a in s.args)
-        call = Call(s.name, _handed_on(s), s.line, s.column, None, where, own, s)
+        full = handed_on(s)
+        call = Call(
+            s.name, tuple(v.strip() for v in full), s.line, s.column, None, (), own, s, full
+        )
         self.calls.append(call)
         origin = f"{call.name}({call.first})"
         for feature in IMPLIED_FEATURES.get((call.name, call.first), ()):
