@@ -254,23 +254,20 @@ def _folder_of(
 
 
 def _authinfo_spec(doc: McDocument, authinfo: str) -> tuple[str, ...]:
-    maptype = (doc.defines.get("DATABASE_MAP_TYPE") or "hash").strip() or "hash"
+    maptype = (doc.facts.value("DATABASE_MAP_TYPE") or "hash").strip() or "hash"
     return (f"{maptype} {authinfo}",)
 
 
 def _authinfo_feature_ok(doc: McDocument, authinfo: str) -> bool:
-    """FEATURE(authinfo) already names this file, without -o."""
-    feats = [f for f in doc.features if f.name == "authinfo"]
+    """FEATURE(authinfo) already names this file, without -o (its map as the facts read
+    it: MAIL_SETTINGS_DIR and the cf default filled in)."""
+    feats = doc.facts.features("authinfo")
     if len(feats) != 1:
         return False
-    spec = feats[0].args[0].strip() if feats[0].args else ""
-    words = spec.split()
-    if "-o" in words:
+    spec = doc.facts.table_map(feats[0])
+    if spec is None or spec.optional or spec.path is None:
         return False
-    if not words:
-        settings = (doc.defines.get("MAIL_SETTINGS_DIR") or "/etc/mail/").strip()
-        return os.path.normpath(settings + "authinfo") == os.path.normpath(authinfo)
-    written = words[-1].removesuffix(".db")
+    written = spec.path.removesuffix(".db")
     return os.path.abspath(written) == os.path.abspath(authinfo)
 
 
@@ -484,7 +481,7 @@ def unset_relay(
     directory, mc_path = _folder_of(folder, mc)
     authinfo = os.path.normpath(os.path.join(directory, "authinfo"))
     doc = _mc_doc(fileio.read_bytes(mc_path), mc_path)
-    current = (doc.defines.get("SMART_HOST") or "").strip()
+    current = (doc.facts.defined_value("SMART_HOST") or "").strip()
     from sendmailcfg.mc.facts import relay_target
 
     host = relay_target(current)[1].strip("[]") if current else ""

@@ -58,3 +58,34 @@ def test_the_access_query_grammar_lives_below_the_cli() -> None:
         assert "expected connect:NAME:ADDR, from:ADDRESS or to:ADDRESS" in str(exc)
     else:
         raise AssertionError("no error")
+
+
+def test_the_authinfo_and_engine_answers_own_their_words_too() -> None:
+    """``AuthinfoResolution`` and the ``.cf`` engine's ``CfAccessDecision`` (the CLI used
+    to write the latter's lines itself)."""
+    from sendmailcfg.maps.authinfo import AuthinfoDocument
+    from sendmailcfg.site.cfengine import CfAccessDecision
+    from sendmailcfg.site.delivery import Step
+
+    doc = AuthinfoDocument.from_text('AuthInfo:relay.example "U:ken" "P:secret" "M:PLAIN"\n')
+    r = doc.lookup("relay.example")
+    assert r.summary() == r.explain().splitlines()[0]
+    assert r.summary().startswith("relay.example -> AUTH as ken") and "secret" not in r.summary()
+    assert json.loads(json.dumps(r.as_json())) == r.as_json()
+    d = CfAccessDecision(
+        "to",
+        "REJECT",
+        "5.7.1",
+        "550 no",
+        "spam.test",
+        3,
+        ("To:spam.test",),
+        "check_rcpt",
+        "$#error",
+        (Step("To:spam.test -> REJECT"),),
+    )
+    assert (
+        d.summary("to:x@spam.test") == "to:x@spam.test -> REJECT 5.7.1 550 no (line 3: spam.test)"
+    )
+    assert d.explain("to:x@spam.test").splitlines()[1] == "  To:spam.test -> REJECT"
+    assert d.as_json("to:x@spam.test")["engine"] == "cf"

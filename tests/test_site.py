@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sendmailcfg.maps.document import MapDocument
-from sendmailcfg.site import Site, find_mc, load_site, route, sender
+from sendmailcfg.site import Site, find_mc, load_site, route
 
 ETC = "/nonexistent/sendmailcfg-test/"
 """MAIL_SETTINGS_DIR of the test .mc: no machine has files there (an /etc/mail may)."""
@@ -238,24 +238,29 @@ def test_json_shape() -> None:
     }
 
 
-@pytest.mark.parametrize("bad", ["", "a b@c", "(x)@y", "a,b", "h!u", '"q"@x'])
+@pytest.mark.parametrize("bad", ["", "a b@c", "(x)@y", "a,b", '"q"@x'])
 def test_address_syntax_not_covered(bad: str) -> None:
     with pytest.raises(ValueError, match="does not cover"):
         route(Site.from_text(STORY), bad)
 
 
 @pytest.mark.parametrize(
-    "address",
-    ["host!user", "a!b!c", "<gw!u>", "h!u@x.example", "ken@host.UUCP", "u%h.uucp@x.example"],
+    ("address", "want"),
+    [
+        ("host!user", ("esmtp", "host.uucp.", "host!user@www.takaq.jp")),
+        ("a!b!c", ("esmtp", "a.uucp.", "a!b!c@www.takaq.jp")),
+        ("<gw!u>", ("esmtp", "gw.uucp.", "gw!u@www.takaq.jp")),
+        ("h!u@x.example", ("esmtp", "x.example.", "h!u@x.example")),
+        ("ken@host.UUCP", ("esmtp", "host.uucp.", "host!ken@www.takaq.jp")),
+    ],
 )
-def test_uucp_addresses_are_refused_saying_who_answers_them(address: str) -> None:
-    """UUCP is the .cf engine's: the refusal says so (route and sender alike). Real
-    sendmail rewrites ``ken@host.UUCP`` to ``host!ken@$j`` (no MAILER(uucp)), sends it
-    with ``uucp-old`` (MAILER(uucp)) or to UUCP_RELAY: none of which the model follows."""
-    with pytest.raises(ValueError, match=r"does not cover.*UUCP.*route --engine cf"):
-        route(Site.from_text(STORY), address)
-    with pytest.raises(ValueError, match=r"does not cover.*UUCP.*sender --engine cf"):
-        sender(Site.from_text(STORY), address)
+def test_uucp_addresses_are_routed(address: str, want: tuple[str, str, str]) -> None:
+    """Without MAILER(uucp), UUCP_RELAY or SMART_HOST sendmail sends ``ken@host.UUCP``
+    with esmtp to ``host.uucp.``, the user written ``host!ken@$j`` (measured; the
+    differential tests are in ``tests/test_site_uucp_oracle.py``, for ``sender`` too)."""
+    site = Site.from_text("MAILER(`local')dnl\nMAILER(`smtp')dnl\n", hostname="www.takaq.jp")
+    d = route(site, address)
+    assert (d.parse.mailer, d.parse.host, d.parse.user) == want
 
 
 def test_with_nouucp_a_uucp_domain_is_a_domain() -> None:
@@ -300,3 +305,18 @@ def test_a_dj_line_wins_over_confdomain_name_and_m_is_the_machines() -> None:
     assert (site.domain, site.m) == ("takaq.jp", "lan.example")
     assert route(site, "u@localhost.lan.example").decided_by == "local"
     assert route(site, "u@localhost.takaq.jp").decided_by == "default"
+
+
+@given(
+    text=st.text("ab.!@%+-", min_size=1, max_size=12),
+    body=st.sampled_from(["", "MAILER(`uucp')dnl\n", "define(`UUCP_RELAY', `uu.example')dnl\n"]),
+)
+def test_bang_paths_route_or_are_refused(text: str, body: str) -> None:
+    """Any mix of ``!``, ``@`` and ``%``: an answer, or a ValueError that says why."""
+    site = Site.from_text(body + "MAILER(`smtp')dnl\n", hostname="mx.example")
+    try:
+        d = route(site, text)
+    except ValueError as exc:
+        assert str(exc)
+    else:
+        assert d.mailer and d.decided_by

@@ -283,9 +283,9 @@ def _get(doc: Any, args: argparse.Namespace) -> int:
 
 def no_effect(doc: Any) -> dict[str, str]:
     """Defines whose live value m4 never reads: a mailer macro after its MAILER()."""
-    from sendmailcfg.mc.facts import ineffective_mailer_defines, mc_facts
+    from sendmailcfg.mc.facts import ineffective_mailer_defines
 
-    facts = mc_facts(doc, getattr(doc, "path", None))
+    facts = doc.facts
     out: dict[str, str] = {}
     for define, mailer in ineffective_mailer_defines(facts):
         name = define.first.strip()

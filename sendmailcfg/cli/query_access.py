@@ -31,7 +31,7 @@ from typing import Any
 from sendmailcfg import fileio
 from sendmailcfg.cli._answers import with_unmodelled
 from sendmailcfg.maps.access.rules import FEATURES, RESOLVE_STATUSES, name_addr
-from sendmailcfg.terminal import escape, escape_lines
+from sendmailcfg.terminal import escape_lines
 
 __all__ = ["name_addr"]  # the NAME:ADDR grammar lives with the access rules
 
@@ -166,12 +166,6 @@ def open_access_engine(args: argparse.Namespace) -> bool:
     return True
 
 
-def _as_text(query: str, d: Any) -> str:
-    what = " ".join(x for x in (d.action or "no decision", d.code, d.reply) if x)
-    why = f"line {d.line}: {d.key}" if d.key is not None else "no entry"
-    return f"{query} -> {what} ({why})"
-
-
 def run(args: argparse.Namespace) -> int:
     from sendmailcfg.maps.access import AccessDocument
     from sendmailcfg.maps.access.rules import AccessQueryError, Client, ask
@@ -238,24 +232,16 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_engine(args: argparse.Namespace, engine: Any, client: Any) -> int:
     """The queries answered by the .cf's check rulesets (``"engine": "cf"`` in JSON)."""
+    from sendmailcfg.maps.access.rules import AccessQueryError, split_query
     from sendmailcfg.site.cfengine import access_cf
 
     pair = (client.name or "", client.addr or "") if client is not None else None
     results = []
     for query in args.queries:
-        kind, sep, arg = query.partition(":")
-        if kind == "connect" and sep:
-            try:
-                name, addr = name_addr(arg, "connect:")
-            except ValueError as exc:
-                print(f"query access: {exc}", file=sys.stderr)
-                return 2
-            arg = f"{name}:{addr}"
-        elif kind not in ("from", "to") or not sep:
-            print(
-                f"query access: {query!r}: expected connect:NAME:ADDR, from:ADDRESS or to:ADDRESS",
-                file=sys.stderr,
-            )
+        try:
+            kind, arg = split_query(query)
+        except AccessQueryError as exc:
+            print(f"query access: {exc}", file=sys.stderr)
             return 2
         d = access_cf(engine, kind, arg, client=pair, resolve=args.resolve, sender=args.sender)
         results.append((query, d))
@@ -271,8 +257,5 @@ def _run_engine(args: argparse.Namespace, engine: Any, client: Any) -> int:
         print(json.dumps([d.as_json(q) for q, d in results], indent=2, ensure_ascii=False))
         return 0
     for query, d in results:
-        print(escape_lines(_as_text(query, d)))
-        if args.explain:
-            for step in d.steps:
-                print(escape(f"  {step}"))
+        print(escape_lines(d.explain(query) if args.explain else d.summary(query)))
     return 0

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sendmailcfg.mc.facts import LOCALHOST_NAMES, Call, McFacts, McSetFacts, mc_facts
+import attrs
+
+from sendmailcfg.mc.facts import LOCALHOST_NAMES, Call, McFacts, McSetFacts
 
 if TYPE_CHECKING:
     from sendmailcfg.lint.engine import FileSet, LintFile
@@ -23,8 +25,13 @@ __all__ = ["Call", "McFacts", "McSetFacts", "domains", "facts", "set_facts", "si
 
 
 def facts(file: LintFile) -> McFacts:
-    """The facts of one ``.mc`` file (computed once)."""
-    return file.memo("mc-facts", lambda f: mc_facts(f.doc, f.path))
+    """The facts of one ``.mc`` file: its document's (computed once per document)."""
+
+    def compute(f: LintFile) -> McFacts:
+        found = f.mc.facts
+        return found if found.path == f.path else attrs.evolve(found, path=f.path)
+
+    return file.memo("mc-facts", compute)
 
 
 def set_facts(fileset: FileSet) -> McSetFacts:

@@ -408,8 +408,9 @@ class AuthinfoResolution:
             ],
         }
 
-    def explain(self) -> str:
-        """The answer in words, then each key tried (the password masked)."""
+    def summary(self) -> str:
+        """The answer in one line (the password masked): ``SERVER -> AUTH as USER (...)``
+        or ``SERVER -> no AUTH (...)``."""
         where = self.server_name + (f" [{self.server_addr}]" if self.server_addr else "")
         c = self.credentials
         if self.key is None:
@@ -424,7 +425,11 @@ class AuthinfoResolution:
                 f"{where} -> AUTH as {c.user} (line {self.line}: {self.key}), "
                 f"password {_MASK}, mechanisms {mech}"
             )
-        lines = [head]
+        return head
+
+    def explain(self) -> str:
+        """:meth:`summary`, then each key tried (the password masked)."""
+        lines = [self.summary()]
         for key in self.tried:
             if self.key is not None and key.lower() == self.key.lower():
                 lines.append(f"  {key}  line {self.line}  <- decides")

@@ -29,6 +29,8 @@ import os
 from collections.abc import Callable, Iterator, MutableMapping
 from typing import TYPE_CHECKING, TypeVar
 
+import attrs
+
 from sendmailcfg.errors import Diagnostic, EditError, ParseError
 from sendmailcfg.mc.model import (
     ClassMacro,
@@ -49,6 +51,7 @@ T = TypeVar("T")
 
 if TYPE_CHECKING:
     from sendmailcfg.mc.edit import EditPlan
+    from sendmailcfg.mc.facts import McFacts
     from sendmailcfg.protocol import Document
     from sendmailcfg.textdiff import Edit
 
@@ -139,6 +142,18 @@ class McDocument:
         if self._model is None:
             self._model = analyze(self._tree.text, self._tree)
         return self._model
+
+    @property
+    def facts(self) -> McFacts:
+        r"""The one reading of this ``.mc`` (:attr:`McModel.facts
+        <sendmailcfg.mc.model.McModel.facts>`, with this document's path): what every
+        semantic question asks; ``include()`` s are followed by :class:`~sendmailcfg.site.Site`.
+
+        >>> doc = McDocument.from_text("OSTYPE(`linux')dnl\nFEATURE(`mailertable')dnl\n")
+        >>> [(c.first, c.implied_by) for c in doc.facts.features()]
+        [('local_procmail', 'OSTYPE(linux)'), ('mailertable', None)]
+        """
+        return self.memo("facts", lambda: attrs.evolve(self.model.facts, path=self.path or ""))
 
     @property
     def diagnostics(self) -> list[Diagnostic]:

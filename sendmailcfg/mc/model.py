@@ -1,10 +1,12 @@
 r"""The semantic view of an ``.mc`` file: what m4 and sendmail's cf macros make of the tree.
 
 :func:`analyze` walks the syntax tree once (iteratively) and returns an
-:class:`McModel`: every macro call with its position and context, the live
-defines, FEATUREs, MAILERs, LOCAL_* raw sections, disabled (``dnl``-ed)
-statements, and the findings a linter needs (quote problems, dangerous
-builtins, macros inside ``#`` lines, raw cf lines outside LOCAL_* sections).
+:class:`McModel`: every macro call with its position and context, LOCAL_* raw
+sections, disabled (``dnl``-ed) statements, and the findings a linter needs (quote
+problems, dangerous builtins, macros inside ``#`` lines, raw cf lines outside LOCAL_*
+sections). What the statements say is read once, by :func:`mc_facts` below
+(:attr:`McModel.facts`): the live defines, FEATUREs (implied ones marked), MAILERs and
+class macros are views of it.
 
 >>> m = analyze("OSTYPE(`linux')dnl\ndnl define(`SMART_HOST', `relay')\nFEATURE(`x', `a')\n")
 >>> m.ostype, [f.name for f in m.features], m.disabled[0].name, m.disabled[0].line
@@ -17,13 +19,29 @@ import bisect
 import functools
 import gc
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
+from typing import Protocol
 
 import attrs
 
 from sendmailcfg.errors import Diagnostic
-from sendmailcfg.mc import macros
+from sendmailcfg.mc import catalogue, macros
+from sendmailcfg.mc.catalogue import (
+    BUILTIN_MAILERS,
+    DEFAULT_CW_FILE,
+    DEFAULTS,
+    DOMAINS,
+    FEATURES,
+    HACKS,
+    IMPLIED_CLASS_MACROS,
+    IMPLIED_FEATURES,
+    LOCALHOST_NAMES,
+    MAILER_FILES,
+    TABLE_FEATURES,
+    MapSpec,
+    parse_map_spec,
+)
 from sendmailcfg.mc.quoting import WHITESPACE, argument_value, expansion, rescanned
 from sendmailcfg.mc.visit import Context, McVisitor
 from sendmailcfg.syntax.mc_nodes import (
@@ -78,12 +96,13 @@ class Argument:
     when asked for.
     """
 
-    __slots__ = ("_positions", "node", "start")
+    __slots__ = ("_positions", "_value", "node", "start")
 
     def __init__(self, start: int, node: McArg, positions: Positions) -> None:
         self.start = start
         self.node = node
         self._positions = positions
+        self._value: str | None = None
 
     @property
     def line(self) -> int:
@@ -108,7 +127,9 @@ class Argument:
     @property
     def value(self) -> str:
         """What m4 passes on: leading blanks skipped, one level of quotes removed."""
-        return argument_value(self.node)
+        if self._value is None:
+            self._value = argument_value(self.node)
+        return self._value
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -295,18 +316,11 @@ _DISABLED_HEAD = re.compile(r"[ \t]*[A-Za-z_][A-Za-z0-9_]*\(")
 
 @attrs.frozen
 class _Core:
-    """The views edits need: the statements and what they say (no walk into arguments)."""
+    """The syntactic views edits need: the statements (no walk into arguments). What they
+    mean (defines' values, FEATUREs, MAILERs...) is :attr:`McModel.facts`' to answer."""
 
     statements: tuple[MacroCall, ...]
     disabled: tuple[MacroCall, ...]
-    define_statements: tuple[Define, ...]
-    defines: Mapping[str, str]
-    features: tuple[Feature, ...]
-    mailers: tuple[Mailer, ...]
-    ostype: str | None
-    domain: str | None
-    versionid: str | None
-    class_macros: tuple[ClassMacro, ...]
     sections: tuple[LocalSection, ...]
     cf_include: MacroCall | None
 
@@ -341,7 +355,7 @@ class McModel:
     * ``diagnostics``: what m4 itself would stop on (unterminated quotes / calls).
     """
 
-    __slots__ = ("_core", "_findings", "_flat", "_text", "_tree")
+    __slots__ = ("_core", "_facts", "_findings", "_flat", "_own", "_text", "_tree")
 
     def __init__(self, text: str, tree: McTree) -> None:
         self._text = text
@@ -349,6 +363,8 @@ class McModel:
         self._core: _Core | None = None
         self._findings: _Findings | None = None
         self._flat: _Statements | None = None
+        self._facts: McFacts | None = None
+        self._own: _Own | None = None
 
     # the views are built when first asked for: the statements in a walk that does not go
     # into arguments, each view from them when read, the findings in the full walk
@@ -393,52 +409,70 @@ class McModel:
     @property
     def statements(self) -> tuple[MacroCall, ...]:
         """Live calls not nested in another call's arguments (``#`` lines included)."""
-        return self._s().records.all()
+        return self._s().records
 
     @property
     def disabled(self) -> tuple[MacroCall, ...]:
         """Calls inside ``dnl`` comments (``dnl define(...)``)."""
-        return self._s().disabled.all()
+        return self._s().disabled
 
     @property
     def define_statements(self) -> tuple[Define, ...]:
-        """Live ``define``/``undefine`` statements in order."""
+        """Live ``define``/``undefine`` statements in order (who writes which define:
+        for edits; what a name ends up as is :attr:`defines`)."""
         return self._s().define_statements()
 
     @property
+    def facts(self) -> McFacts:
+        """The one reading of this ``.mc`` (:func:`~sendmailcfg.mc.facts.mc_facts`, no
+        ``include()`` followed): calls in m4's order with their arguments as the cf macros
+        hand them to the ``.cf``, implied FEATUREs marked. Computed once per model; every
+        semantic view below is a view of it."""
+        if self._facts is None:
+            self._facts = mc_facts(self)
+        return self._facts
+
+    def _views(self) -> _Own:
+        if self._own is None:
+            self._own = _Own.of(self.facts)
+        return self._own
+
+    @property
     def defines(self) -> Mapping[str, str]:
-        """Name -> value as sendmail.cf gets it (read-only; the last one wins)."""
-        return self._s().plain()[0]
+        """Name -> value as sendmail.cf gets it (read-only; the last one wins): the
+        :attr:`facts`' defines written in this file."""
+        return self._views().defines
 
     @property
     def features(self) -> tuple[Feature, ...]:
-        """Live FEATUREs in order."""
-        return self._s().features()
+        """Live FEATUREs written in this file, in order (the :attr:`facts`' FEATUREs but
+        those an OSTYPE/DOMAIN file implies)."""
+        return self._views().features
 
     @property
     def mailers(self) -> tuple[Mailer, ...]:
-        """Live MAILERs in order."""
-        return self._s().mailers()
+        """Live MAILERs in order (the :attr:`facts`')."""
+        return self._views().mailers
 
     @property
     def ostype(self) -> str | None:
         """The OSTYPE argument (the last one)."""
-        return self._s().plain()[1]
+        return self._views().last.get("OSTYPE")
 
     @property
     def domain(self) -> str | None:
         """The DOMAIN argument (the last one)."""
-        return self._s().plain()[2]
+        return self._views().last.get("DOMAIN")
 
     @property
     def versionid(self) -> str | None:
         """The VERSIONID text."""
-        return self._s().plain()[3]
+        return self._views().last.get("VERSIONID")
 
     @property
     def class_macros(self) -> tuple[ClassMacro, ...]:
-        """LOCAL_DOMAIN, RELAY_DOMAIN, MASQUERADE_AS, ... in order."""
-        return self._s().class_macros()
+        """LOCAL_DOMAIN, RELAY_DOMAIN, MASQUERADE_AS, ... in order (the :attr:`facts`')."""
+        return self._views().class_macros
 
     @property
     def sections(self) -> tuple[LocalSection, ...]:
@@ -463,21 +497,16 @@ class McModel:
     ) -> list[MacroCall]:
         """Live statements written at the top level (not in ``#`` lines, raw sections or
         other calls; closed), in order: those named one of ``names`` (None: any) for which
-        ``where`` holds (it may read anything but positions: it sees each record before
-        the moves of the last edits), that lie within ``span`` (start and end offsets),
-        the first ``limit`` of them (-1: all; ``last``: the last ones). After an edit only
-        the records returned are moved, so an edit's lookups cost what they find."""
+        ``where`` holds, that lie within ``span`` (start and end offsets), the first
+        ``limit`` of them (-1: all; ``last``: the last ones)."""
         return self._s().top(names, limit, where, span, last)
 
     def top_ends(self, limit: int) -> list[tuple[MacroCall, int]]:
-        """The first ``limit`` of :meth:`top_statements`, each with its end offset, the
-        records as they were before the moves of the last edits (right but for their
-        positions: for what does not depend on where a statement is)."""
+        """The first ``limit`` of :meth:`top_statements`, each with its end offset."""
         return self._s().top_ends(limit)
 
     def disabled_where(self, where: Callable[[MacroCall], bool]) -> list[MacroCall]:
-        """The ``dnl``-ed statements for which ``where`` holds (it may not read positions,
-        as for :meth:`top_statements`), in order."""
+        """The ``dnl``-ed statements for which ``where`` holds, in order."""
         return self._s().disabled_where(where)
 
     def defines_named(self, name: str) -> list[Define]:
@@ -837,46 +866,14 @@ def analyze(text: str, tree: McTree | None = None) -> McModel:
 # -- the statement views ------------------------------------------------------------------
 #
 # What a statement says that does not depend on where it is (a define's name and value...)
-# is kept beside it, so ``defines`` and the lookups edits make by name build no object.
+# is kept beside it, so the lookups edits make by name build no object.
 
 _Spec = tuple[object, ...] | None
 
 
-class _Records:
-    """Statement records in source order."""
-
-    __slots__ = ("_base",)
-
-    def __init__(self, base: tuple[MacroCall, ...]) -> None:
-        self._base = base
-
-    def __len__(self) -> int:
-        return len(self._base)
-
-    def stale(self, i: int) -> MacroCall:
-        """Record ``i`` (the name is kept for the lookups that read records by index)."""
-        return self._base[i]
-
-    def __getitem__(self, i: int) -> MacroCall:
-        return self._base[i]
-
-    def start(self, i: int) -> int:
-        """The offset of record ``i``."""
-        return self._base[i].start
-
-    def bisect(self, offset: int) -> int:
-        """The index of the first record that starts at or after ``offset``."""
-        return bisect.bisect_left(self._base, offset, key=lambda r: r.start)
-
-    def all(self) -> tuple[MacroCall, ...]:
-        """Every record."""
-        return self._base
-
-
 class _Statements:
-    """The statements of a model (records that may still have to move, see
-    :class:`_Records`), what each says without its position, and the views built from
-    them when first read."""
+    """The statements of a model, what each define says without its position, and the
+    views built from them when first read."""
 
     __slots__ = (
         "_objects",
@@ -894,9 +891,9 @@ class _Statements:
         self,
         text: str,
         pos: Positions,
-        records: _Records,
+        records: tuple[MacroCall, ...],
         specs: tuple[_Spec, ...],
-        disabled: _Records,
+        disabled: tuple[MacroCall, ...],
         cf_at: int | None,
     ) -> None:
         self.text = text
@@ -914,9 +911,7 @@ class _Statements:
         """The statements a walk of the whole tree found."""
         stmts = tuple(w.statements)
         specs = tuple(map(_entry, stmts))
-        return cls(
-            w.text, w.pos, _Records(stmts), specs, _Records(tuple(w.disabled)), w.cf_include_at
-        )
+        return cls(w.text, w.pos, stmts, specs, tuple(w.disabled), w.cf_include_at)
 
     def view_object(self, i: int) -> object:
         """The views' object of statement ``i`` (a Define, Feature, ... or ``(name, value)``)."""
@@ -937,15 +932,6 @@ class _Statements:
     def define_statements(self) -> tuple[Define, ...]:
         return self._of_kind(Define)  # type: ignore[return-value]
 
-    def features(self) -> tuple[Feature, ...]:
-        return self._of_kind(Feature)  # type: ignore[return-value]
-
-    def mailers(self) -> tuple[Mailer, ...]:
-        return self._of_kind(Mailer)  # type: ignore[return-value]
-
-    def class_macros(self) -> tuple[ClassMacro, ...]:
-        return self._of_kind(ClassMacro)  # type: ignore[return-value]
-
     def defines_named(self, name: str) -> list[Define]:
         """The define/undefine statements of ``name``, in order (no other record moved)."""
         return [
@@ -953,32 +939,6 @@ class _Statements:
             for i, sp in enumerate(self.specs)
             if sp is not None and sp[0] is Define and sp[1] == name
         ]
-
-    def plain(self) -> tuple[Mapping[str, str], str | None, str | None, str | None]:
-        """``defines``, ``ostype``, ``domain``, ``versionid``: from what the statements say,
-        with no record read (the last define of a name wins, ``undefine`` removes it)."""
-        if "plain" not in self._views:
-            defines: dict[str, str] = {}
-            found: dict[str, str | None] = {"OSTYPE": None, "DOMAIN": None, "VERSIONID": None}
-            for sp in self.specs:
-                if sp is None:
-                    continue
-                kind = sp[0]
-                if kind is Define:
-                    name: str = sp[1]  # type: ignore[assignment]
-                    if sp[2] is None:
-                        defines.pop(name, None)
-                    else:
-                        defines[name] = sp[2]  # type: ignore[assignment]
-                elif type(kind) is str:
-                    found[kind] = sp[1]  # type: ignore[assignment]
-            self._views["plain"] = (
-                MappingProxyType(defines),
-                found["OSTYPE"],
-                found["DOMAIN"],
-                found["VERSIONID"],
-            )
-        return self._views["plain"]  # type: ignore[return-value]
 
     def top(
         self,
@@ -1000,12 +960,11 @@ class _Statements:
         out: list[MacroCall] = []
         records = self.records
         for i in reversed(indices) if last else indices:
-            if where is not None and not where(records.stale(i)):
+            if where is not None and not where(records[i]):
                 continue
             if span is not None:
-                start = records.start(i)
-                stale = records.stale(i)
-                if start < span[0] or start + (stale.end - stale.start) > span[1]:
+                rec = records[i]
+                if rec.start < span[0] or rec.end > span[1]:
                     continue
             out.append(records[i])
             if len(out) == limit:
@@ -1021,7 +980,7 @@ class _Statements:
             by_name: dict[str, list[int]] = {}
             records = self.records
             for i in range(len(records)):
-                s = records.stale(i)
+                s = records[i]
                 if s.closed and not (s.bare or s.nested or s.in_hash_comment or s.section):
                     every.append(i)
                     by_name.setdefault(s.name, []).append(i)
@@ -1034,14 +993,14 @@ class _Statements:
         out: list[tuple[MacroCall, int]] = []
         every = self._top_index()[0]
         for i in every if limit < 0 else every[:limit]:
-            s = records.stale(i)
-            out.append((s, records.start(i) + (s.end - s.start)))
+            s = records[i]
+            out.append((s, s.end))
         return out
 
     def disabled_where(self, where: Callable[[MacroCall], bool]) -> list[MacroCall]:
         """See :meth:`McModel.disabled_where`."""
         d = self.disabled
-        return [d[i] for i in range(len(d)) if where(d.stale(i))]
+        return [d[i] for i in range(len(d)) if where(d[i])]
 
     def sections(self) -> tuple[LocalSection, ...]:
         if "sections" not in self._views:
@@ -1049,8 +1008,7 @@ class _Statements:
             switches = tuple(
                 records[i]
                 for i in range(len(records))
-                if records.stale(i).name == "divert"
-                or records.stale(i).name in macros.SECTION_MACROS
+                if records[i].name == "divert" or records[i].name in macros.SECTION_MACROS
             )
             self._views["sections"] = _sections(self.text, self.pos, switches)
         return self._views["sections"]  # type: ignore[return-value]
@@ -1058,54 +1016,110 @@ class _Statements:
     def cf_include(self) -> MacroCall | None:
         if self.cf_at is None:
             return None
-        i = self.records.bisect(self.cf_at)
-        if i < len(self.records) and self.records.start(i) == self.cf_at:
+        i = bisect.bisect_left(self.records, self.cf_at, key=lambda r: r.start)
+        if i < len(self.records) and self.records[i].start == self.cf_at:
             return self.records[i]
         return None
 
     def core(self) -> _Core:
         """Every statement view (every record moved)."""
-        defines, ostype, domain, versionid = self.plain()
         return _Core(
-            statements=self.records.all(),
-            disabled=self.disabled.all(),
-            define_statements=self.define_statements(),
-            defines=defines,
-            features=self.features(),
-            mailers=self.mailers(),
-            ostype=ostype,
-            domain=domain,
-            versionid=versionid,
-            class_macros=self.class_macros(),
+            statements=self.records,
+            disabled=self.disabled,
             sections=self.sections(),
             cf_include=self.cf_include(),
         )
 
 
-def _entry(rec: MacroCall) -> _Spec:
-    """What a statement adds to the views, without its position."""
-    if rec.bare:
-        return None
+def handed_on(rec: MacroCall) -> tuple[str, ...]:
+    r"""A statement's arguments as the cf macros hand them on to the ``.cf``: the one
+    place the ``.mc``'s values are read (:attr:`McModel.facts` and every view use it).
+
+    A define's value, a FEATURE's arguments and a class macro's words are read once
+    more by m4 where the cf files use them, so one more level of quotes goes, and a
+    define's ``$1``... are replaced first (``define(`SMART_HOST', ``[relay]'')`` is
+    ``[relay]``); ``MASQUERADE_AS`` defines ``MASQUERADE_NAME`` from its argument, so its
+    value is read twice. Names are stripped, values are not.
+
+    >>> m = analyze("define(`SMART_HOST', ``[relay]'')dnl\nFEATURE(`a', ``x,y'')dnl\n")
+    >>> [handed_on(s) for s in m.statements]
+    [('SMART_HOST', '[relay]'), ('a', 'x,y')]
+    """
     n = rec.name
-    if n == "define" and rec.args:
-        name = rec.value(0).strip()
-        return (Define, name, expansion(name, rec.value(1)))  # $1... replaced, as m4 does
-    if n == "undefine" and rec.args:
-        return (Define, rec.value(0).strip(), None)
-    if n == "FEATURE" and rec.args:
-        return (Feature, rec.value(0).strip(), tuple(map(rescanned, rec.values[1:])))
-    if n == "MAILER" and rec.args:
-        return (Mailer, rec.value(0).strip())
-    if n in ("OSTYPE", "DOMAIN"):
-        return (n, rec.value(0).strip())
-    if n == "VERSIONID":
-        return (n, rec.value(0))
+    values = rec.values
     if n in macros.CLASS_MACROS:
-        value = rescanned(rec.value(0))
-        if n == "MASQUERADE_AS":  # define(`MASQUERADE_NAME', $1): read once more
-            value = expansion("MASQUERADE_NAME", value)
-        return (ClassMacro, n, value)
-    return None
+        words = tuple(map(rescanned, values))
+        if n == "MASQUERADE_AS" and words:  # define(`MASQUERADE_NAME', $1): read once more
+            words = (expansion("MASQUERADE_NAME", words[0]), *words[1:])
+        return words
+    if n == "define" and values:
+        name = values[0].strip()  # $1... replaced first, then the quotes, as m4 does
+        return (name, *(expansion(name, v) for v in values[1:]))
+    if n == "FEATURE" and values:
+        return (values[0].strip(), *map(rescanned, values[1:]))
+    if n in ("undefine", "MAILER", "OSTYPE", "DOMAIN") and values:
+        return (values[0].strip(), *values[1:])
+    return values
+
+
+def _entry(rec: MacroCall) -> _Spec:
+    """What a define/undefine statement says, without its position (None: not one)."""
+    if rec.bare or not rec.args or rec.name not in ("define", "undefine"):
+        return None
+    found = handed_on(rec)
+    if rec.name == "undefine":
+        return (Define, found[0], None)
+    return (Define, found[0], found[1] if len(found) > 1 else "")
+
+
+@attrs.frozen
+class _Own:
+    """The semantic views of one model, read off its facts (the calls written in the
+    file itself; implied FEATUREs and included files' calls left out)."""
+
+    defines: Mapping[str, str]
+    features: tuple[Feature, ...]
+    mailers: tuple[Mailer, ...]
+    class_macros: tuple[ClassMacro, ...]
+    last: Mapping[str, str]
+    """The last OSTYPE, DOMAIN and VERSIONID arguments."""
+
+    @classmethod
+    def of(cls, facts: McFacts) -> _Own:
+        defines: dict[str, str] = {}
+        features: list[Feature] = []
+        mailers: list[Mailer] = []
+        classes: list[ClassMacro] = []
+        last: dict[str, str] = {}
+        for c in facts.calls:
+            rec = c.record
+            if rec is None or c.implied_by is not None or c.path is not None:
+                continue
+            n = c.name
+            if n in ("OSTYPE", "DOMAIN"):
+                last[n] = rec.value(0).strip()
+            elif n == "VERSIONID":
+                last[n] = rec.value(0)
+            elif not rec.args:
+                continue
+            found = c.values
+            if n == "define":
+                defines[found[0]] = found[1] if len(found) > 1 else ""
+            elif n == "undefine":
+                defines.pop(found[0], None)
+            elif n == "FEATURE":
+                features.append(Feature(found[0], found[1:], rec))
+            elif n == "MAILER":
+                mailers.append(Mailer(found[0], rec))
+            elif n in macros.CLASS_MACROS:
+                classes.append(ClassMacro(n, found[0], rec))
+        return cls(
+            MappingProxyType(defines),
+            tuple(features),
+            tuple(mailers),
+            tuple(classes),
+            MappingProxyType(last),
+        )
 
 
 def _object(rec: MacroCall, spec: _Spec) -> object:
@@ -1169,3 +1183,573 @@ def _sections(text: str, pos: Positions, stmts: tuple[MacroCall, ...]) -> tuple[
 def iter_lines(text: str) -> Iterator[str]:
     """Lines with their newline (split on ``\\n`` only)."""
     yield from re.findall(r"[^\n]*\n|[^\n]+", text)
+
+
+# == the reading: what the statements say, as m4 hands it to the .cf ==========================
+
+
+class HasModel(Protocol):
+    """A parsed ``.mc`` that has a model (:class:`~sendmailcfg.mc.document.McDocument`)."""
+
+    @property
+    def model(self) -> McModel: ...
+
+
+# -- one .mc ---------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Call:
+    """An active (not commented-out) top-level macro call, arguments as m4 passes them."""
+
+    name: str
+    args: tuple[str, ...]
+    line: int
+    column: int
+    implied_by: str | None = None
+    """``OSTYPE(linux)``-like origin when a shipped file makes the call, not the ``.mc``."""
+    positions: tuple[tuple[int, int], ...] = ()
+    """1-based ``(line, column)`` of each argument's value (after m4's skipped blanks),
+    when given; a call read from a statement finds them from its :attr:`record`."""
+    path: str | None = None
+    """The included file the call is written in; None: the ``.mc`` itself."""
+    record: MacroCall | None = attrs.field(default=None, eq=False, repr=False)
+    """The statement the call is (where its bytes are); None for an implied FEATURE."""
+    values: tuple[str, ...] = attrs.field(default=(), eq=False, repr=False)
+    """:func:`handed_on` of :attr:`record`: the values with the blanks m4 keeps (the
+    document's views read these)."""
+
+    @property
+    def first(self) -> str:
+        """The first argument (``""`` when there is none)."""
+        return self.args[0] if self.args else ""
+
+    def arg(self, index: int) -> str:
+        """Argument ``index`` (0-based), ``""`` when missing."""
+        return self.args[index] if index < len(self.args) else ""
+
+    def where(self, index: int) -> tuple[int, int]:
+        """``(line, column)`` of argument ``index``, the call's own when it has none."""
+        if index < len(self.positions):
+            return self.positions[index]
+        if self.record is not None and index < len(self.record.args):
+            found = self.record.args[index]  # worked out when asked for
+            return found.line, found.column
+        return self.line, self.column
+
+
+@attrs.frozen
+class Unmodelled:
+    """Something a ``.mc`` does that the configuration model does not follow.
+
+    ``what`` names it as written (``FEATURE(`msp')``, ``LOCAL_RULE_0``,
+    ``include(`provider.m4')``), ``why`` says what the model lacks, ``line`` is 1-based.
+    """
+
+    what: str
+    why: str
+    line: int
+    path: str | None = None
+    """The included file it is written in; None: the ``.mc`` itself."""
+
+
+IncludeReader = Callable[[str], "tuple[str, str] | None"]
+"""Reads a file an ``include()`` names: the name as written -> ``(path found, text)``, or None
+when it is not there. m4 resolves a relative name from the folder it runs in (for a
+``.mc``: its own folder), an absolute one as written; see
+:func:`sendmailcfg.site.finding.include_reader`. Reading is all it does: nothing runs."""
+
+MAX_INCLUDE_DEPTH = 8
+"""How deep ``include()`` s nest before the model stops following them."""
+
+
+@attrs.frozen
+class Included:
+    """A file an ``include()`` of the ``.mc`` (or of a file it includes) brought in.
+
+    ``written``: the name as the ``include`` writes it; ``path``: the file read;
+    ``line``: the include's line in its includer; ``at``: the line of the ``.mc``'s
+    own include that led here (the position its statements take in the ``.mc``).
+    """
+
+    written: str
+    path: str
+    line: int
+    at: int
+    document: McModel = attrs.field(eq=False, repr=False)
+    """The included file as read (its syntactic views)."""
+
+
+_M_LINE = re.compile(r"^M([A-Za-z0-9_-]+),", re.M)
+_DJ_LINE = re.compile(r"^Dj[ \t]*([^\r\n]*)", re.M)
+
+
+@attrs.frozen
+class McFacts:
+    """The live calls of one ``.mc`` file in file order, and what follows from them."""
+
+    path: str
+    calls: tuple[Call, ...]
+    custom_mailers: tuple[str, ...] = ()
+    """Mailer names of ``M`` lines written under MAILER_DEFINITIONS."""
+    raw_class_w: tuple[str, ...] = ()
+    """Names added to class {w} by raw ``Cw`` lines (anywhere m4 passes them through)."""
+    opaque: bool = False
+    """True when a ``DOMAIN()`` or ``HACK()`` file of the site's own may declare more FEATUREs."""
+    unmodelled: tuple[Unmodelled, ...] = ()
+    """What the model does not follow (see :func:`unmodelled`), in file order."""
+    class_w_files: tuple[str, ...] = ()
+    """The files of raw ``Fw`` lines as written (``-o /etc/mail/local-host-names``)."""
+    included: tuple[Included, ...] = ()
+    """The included files read (when :func:`mc_facts` was given a reader), in order;
+    their calls stand in :attr:`calls` where the include is."""
+    raw_j: tuple[tuple[str, str | None, int], ...] = ()
+    """``Dj`` lines written under ``LOCAL_CONFIG``: ``(value, included file or None,
+    line)``, the ``.mc``'s first, then its included files'; the last one sets ``$j``."""
+
+    def position(self, call: Call) -> int:
+        """Where ``call`` stands among :attr:`calls` (m4's order, included files inside)."""
+        for i, c in enumerate(self.calls):
+            if c is call:
+                return i
+        raise ValueError(f"not a call of these facts: {call}")
+
+    def named(self, *names: str) -> list[Call]:
+        """Calls of these macros (``FEATURE``, ``MAILER``, ``define``...)."""
+        return [c for c in self.calls if c.name in names]
+
+    def features(self, name: str | None = None) -> list[Call]:
+        """``FEATURE`` calls, implied ones included (of one feature when ``name`` is given)."""
+        return [c for c in self.named("FEATURE") if name is None or c.first == name]
+
+    def has_feature(self, name: str) -> bool:
+        return bool(self.features(name))
+
+    def mailers(self) -> list[Call]:
+        return self.named("MAILER")
+
+    def define(self, macro: str, *, before: Call | None = None) -> Call | None:
+        """The ``define(macro, ...)`` in effect at the end (or just before ``before``).
+
+        m4 keeps the last definition; an ``undefine`` after it removes it.
+        """
+        found: Call | None = None
+        for c in self.calls:
+            if c is before:
+                break
+            if c.first == macro and c.name == "define":
+                found = c
+            elif c.first == macro and c.name == "undefine":
+                found = None
+        return found
+
+    def defined_value(self, macro: str, *, before: Call | None = None) -> str | None:
+        """The value of the winning ``define`` as m4 yields it where the cf files use it
+        (``$1``... replaced, one level of quotes removed, as the calls hold it;
+        ``None``: not defined)."""
+        found = self.define(macro, before=before)
+        return None if found is None else found.arg(1)
+
+    def value(self, macro: str, *, before: Call | None = None) -> str | None:
+        """Like :meth:`defined_value`, falling back to cf.m4's own default (:data:`DEFAULTS`)."""
+        found = self.defined_value(macro, before=before)
+        return DEFAULTS.get(macro) if found is None else found
+
+    def feature_has_option(self, feature: str, option: str, *, start: int = 2) -> bool:
+        """Whether some ``FEATURE(feature, ...)`` lists ``option`` among its later arguments.
+
+        ``start`` counts the feature name: ``FEATURE(`access_db', `spec', `skip')``
+        has ``skip`` at index 2.
+        """
+        option = option.lower()
+        return any(
+            option in (a.strip().lower() for a in c.args[start:]) for c in self.features(feature)
+        )
+
+    def table_map(self, call: Call) -> MapSpec | None:
+        """The map a table ``FEATURE`` call reads (``None`` for other calls)."""
+        if call.name != "FEATURE" or call.first not in TABLE_FEATURES:
+            return None
+        return parse_map_spec(
+            call.first,
+            call.arg(1),
+            database_map_type=self.value("DATABASE_MAP_TYPE", before=call) or "hash",
+            settings_dir=self.value("MAIL_SETTINGS_DIR", before=call) or "/etc/mail/",
+        )
+
+    def table_maps(self) -> list[MapSpec]:
+        """The maps of every table FEATURE, in file order."""
+        return [m for c in self.features() if (m := self.table_map(c)) is not None]
+
+    def declared_mailers(self) -> set[str]:
+        """Mailer names this file makes available (built-in ones included), lower case."""
+        names = set(BUILTIN_MAILERS)
+        for c in self.mailers():
+            names.update(MAILER_FILES.get(c.first, (c.first,)))
+        names.update(self.custom_mailers)
+        return {n.lower() for n in names}
+
+    def cw_file(self) -> str | None:
+        """The class-{w} file sendmail reads (``FEATURE(`use_cw_file')``), else ``None``."""
+        if not self.has_feature("use_cw_file"):
+            return None
+        found = self.defined_value("confCW_FILE")
+        if found is not None and found.split():
+            # `-o /etc/mail/local-host-names' (FreeBSD): -o only makes the file optional
+            path = found.split()[-1]
+            return path.replace("MAIL_SETTINGS_DIR`'", self.value("MAIL_SETTINGS_DIR") or "")
+        return f"{self.value('MAIL_SETTINGS_DIR') or '/etc/mail/'}{DEFAULT_CW_FILE}"
+
+    def own_names(self) -> set[str]:
+        """The host's own names the ``.mc`` itself tells (lower case, no trailing dot).
+
+        ``localhost`` and friends, ``confDOMAIN_NAME``, ``LOCAL_DOMAIN()`` words and raw
+        ``Cw`` lines; the ``local-host-names`` file (:meth:`cw_file`) is not read here.
+        """
+        names = set(LOCALHOST_NAMES)
+        own = self.defined_value("confDOMAIN_NAME")
+        if own and own.strip():
+            names.add(_norm(own))
+        for c in self.named("LOCAL_DOMAIN"):
+            names.update(_norm(w) for a in c.args for w in a.split())
+        names.update(_norm(w) for w in self.raw_class_w)
+        return names
+
+    def virtual_domains(self) -> set[str]:
+        """``VIRTUSER_DOMAIN()`` words (lower case, no trailing dot)."""
+        return {_norm(w) for c in self.named("VIRTUSER_DOMAIN") for a in c.args for w in a.split()}
+
+
+def _norm(name: str) -> str:
+    return name.strip().lower().rstrip(".")
+
+
+def mc_facts(
+    source: McModel | HasModel,
+    path: str | None = None,
+    *,
+    read_include: IncludeReader | None = None,
+) -> McFacts:
+    r"""The facts of one parsed ``.mc`` (an ``McDocument`` or its ``McModel``).
+
+    >>> from sendmailcfg.mc import parse_mc
+    >>> f = mc_facts(parse_mc("define(`X', `1')dnl\ndefine(`X', `2')dnl\nundefine(`Y')dnl\n"))
+    >>> f.defined_value("X"), f.defined_value("Y"), f.value("DATABASE_MAP_TYPE")
+    ('2', None, 'hash')
+
+    With ``read_include`` an ``include()`` of a file that exists is read as m4 reads it:
+    its defines, FEATUREs and class macros stand where the include is (recursively, at
+    most :data:`MAX_INCLUDE_DEPTH` deep, never a file twice on one path). The cf
+    package's own files are not read (they are the catalogue); nothing is run.
+
+    >>> files = {"defs.m4": "define(`SMART_HOST', `relay.example')dnl\n"}
+    >>> f = mc_facts(parse_mc("include(`defs.m4')dnl\n"), "s.mc",
+    ...              read_include=lambda name: (name, files[name]) if name in files else None)
+    >>> f.defined_value("SMART_HOST"), f.define("SMART_HOST").path, f.unmodelled
+    ('relay.example', 'defs.m4', ())
+    """
+    return _facts(source, path, read_include, (), None)
+
+
+def _facts(
+    source: McModel | HasModel,
+    path: str | None,
+    read_include: IncludeReader | None,
+    stack: tuple[str, ...],
+    at: int | None,
+) -> McFacts:
+    """:func:`mc_facts` of one file; ``stack``: the files including it (cycle check),
+    ``at``: the ``.mc``'s include line that led here (None: this is the ``.mc``)."""
+    model = source if isinstance(source, McModel) else source.model
+    if path is None:
+        path = getattr(source, "path", None) or ""
+    return _Reading(model, path, read_include, stack, at).run()
+
+
+class _Reading:
+    """One file's reading in progress: its statements in order, included files' facts
+    spliced in where the include is."""
+
+    def __init__(
+        self,
+        model: McModel,
+        path: str,
+        read_include: IncludeReader | None,
+        stack: tuple[str, ...],
+        at: int | None,
+    ) -> None:
+        self.model = model
+        self.path = path
+        self.read_include = read_include
+        self.stack = stack
+        self.at = at
+        self.own = None if at is None else path  # a call's path: None for the .mc itself
+        self.calls: list[Call] = []
+        self.opaque = False
+        self.mailers: list[str] = []
+        words, files = class_w_lines(model)
+        self.words, self.files = list(words), list(files)
+        self.included: list[Included] = []
+        self.nested: list[Unmodelled] = []
+        self.nested_j: list[tuple[str, str | None, int]] = []
+        self.not_read: dict[int, str] = {}
+
+    def run(self) -> McFacts:
+        cf_include = self.model.cf_include
+        for s in self.model.statements:
+            if s.bare:
+                continue
+            if s.name in ("include", "sinclude") and not s.nested and s != cf_include:
+                self.include(s)
+            else:
+                self.statement(s)
+        raw_j = self.sections()
+        return McFacts(
+            self.path,
+            tuple(self.calls),
+            tuple(self.mailers),
+            tuple(self.words),
+            self.opaque,
+            (*self.unmodelled(), *self.nested),
+            tuple(self.files),
+            tuple(self.included),
+            (*raw_j, *self.nested_j),
+        )
+
+    def include(self, s: MacroCall) -> None:
+        """Read the file an ``include()`` names, or record why it is not read."""
+        written = s.value(0).strip()
+        if self.read_include is None:
+            self.not_read[s.start] = NOT_READ
+            return
+        why = _include_problem(written, self.stack)
+        found = None if why is not None else self.read_include(written)
+        if why is None and found is None:
+            why = "the included file was not found"
+        if found is not None:
+            sub = _read_included(
+                found, s, self.read_include, self.stack or (self.path,), self.at, self.own
+            )
+            if isinstance(sub, str):
+                why = sub
+            else:
+                inc, facts = sub
+                self.included += [inc, *facts.included]
+                self.calls.extend(facts.calls)
+                self.mailers.extend(facts.custom_mailers)
+                self.words.extend(facts.raw_class_w)
+                self.files.extend(facts.class_w_files)
+                self.opaque = self.opaque or facts.opaque
+                self.nested.extend(facts.unmodelled)
+                self.nested_j.extend(facts.raw_j)
+        if why is not None:
+            self.not_read[s.start] = why
+
+    def statement(self, s: MacroCall) -> None:
+        """A call as m4 hands it on, and what the cf package's file it names implies."""
+        own = self.own
+        full = handed_on(s)
+        call = Call(
+            s.name, tuple(v.strip() for v in full), s.line, s.column, None, (), own, s, full
+        )
+        self.calls.append(call)
+        origin = f"{call.name}({call.first})"
+        for feature in IMPLIED_FEATURES.get((call.name, call.first), ()):
+            self.calls.append(Call("FEATURE", (feature,), call.line, call.column, origin, (), own))
+        for macro, implied in IMPLIED_CLASS_MACROS.get((call.name, call.first), ()):
+            self.calls.append(Call(macro, (implied,), call.line, call.column, origin, (), own))
+        if (call.name == "DOMAIN" and call.first not in DOMAINS) or (
+            call.name == "HACK" and call.first not in HACKS
+        ):
+            self.opaque = True
+
+    def sections(self) -> list[tuple[str, str | None, int]]:
+        """``M`` lines of MAILER_DEFINITIONS (into :attr:`mailers`); ``Dj`` lines of
+        LOCAL_CONFIG (returned)."""
+        raw_j: list[tuple[str, str | None, int]] = []
+        for section in self.model.sections:
+            if section.name == "MAILER_DEFINITIONS":
+                self.mailers.extend(_M_LINE.findall(section.body))
+            elif section.name == "LOCAL_CONFIG":
+                for m in _DJ_LINE.finditer(section.body):
+                    line = section.line + section.body.count("\n", 0, m.start())
+                    raw_j.append((m.group(1).strip(), self.own, line))
+        return raw_j
+
+    def unmodelled(self) -> list[Unmodelled]:
+        """What this file does that the model does not follow (its own calls only)."""
+        own = self.own
+        found = [
+            attrs.evolve(u, path=own)
+            for u in unmodelled(self.model, [c for c in self.calls if c.path == own], self.not_read)
+        ]
+        if self.at is not None:  # lint's MC013 reports these in a .mc; an included file has none
+            found += [
+                Unmodelled(f"{c.name}(...)", _BUILTIN_WHY, c.line, own)
+                for c in self.model.dangerous
+                if c.name not in ("include", "sinclude")
+            ]
+            found.sort(key=lambda u: u.line)
+        return found
+
+
+_BUILTIN_WHY = "an m4 builtin that changes how m4 reads what follows, or reaches outside it"
+
+NOT_READ = "the included file is not read without the configuration's folder"
+"""Why an include stays unmodelled when :func:`mc_facts` has no reader (lint's case)."""
+
+
+def _include_problem(written: str, stack: tuple[str, ...]) -> str | None:
+    """Why an include of ``written`` is not followed, or None when it may be read."""
+    if not written or any(ch in written for ch in "`'$()") or "_CF_DIR_" in written:
+        return "names its file with macros the model cannot know"
+    if len(stack) > MAX_INCLUDE_DEPTH:
+        return f"includes nested deeper than {MAX_INCLUDE_DEPTH} files"
+    return None
+
+
+def _read_included(
+    found: tuple[str, str],
+    s: MacroCall,
+    read_include: IncludeReader,
+    stack: tuple[str, ...],
+    at: int | None,
+    own: str | None,
+) -> tuple[Included, McFacts] | str:
+    """The :class:`Included` record and facts of one file an include found, or why not."""
+    import os
+
+    path, text = found
+    key = os.path.realpath(path)
+    if key in {os.path.realpath(p) for p in stack}:
+        return f"includes {path}, which is already being read (a cycle)"
+    doc = analyze(text)
+    where = s.line if at is None else at
+    facts = _facts(doc, path, read_include, (*stack, path), where)
+    return Included(s.value(0).strip(), path, s.line, where, doc), facts
+
+
+_CLASS_W_LINE = re.compile(r"^([CF])(?:w|\{w\})([^\n]*)", re.M)
+
+
+def class_w_lines(model: McModel) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    r"""Names and files class ``w`` gets from raw ``Cw``/``Fw`` lines, wherever m4 passes
+    them through to the ``.cf`` (``LOCAL_CONFIG``, or plain text after ``divert(0)``);
+    text m4 throws away (``divert(-1)``, ``dnl``) or hands to a macro does not count.
+
+    >>> from sendmailcfg.mc import parse_mc
+    >>> doc = parse_mc("divert(0)dnl\nCwa.example b.example dnl c\nFw-o /etc/x\n")
+    >>> class_w_lines(doc.model)
+    (('a.example', 'b.example'), ('-o /etc/x',))
+    """
+    text = model.text
+    words: list[str] = []
+    files: list[str] = []
+    spans = [(s.start, s.end) for s in model.statements if not s.bare]
+    for m in _CLASS_W_LINE.finditer(text):
+        at = m.start()
+        if any(a <= at < b for a, b in spans) or diversion_at(model, at) < 0:
+            continue
+        body = m.group(2).split(" dnl", 1)[0].split("\tdnl", 1)[0].strip()
+        if m.group(1) == "F":
+            if body:
+                files.append(body)
+            continue
+        for word in body.split():
+            if word.startswith(("#", "dnl")):
+                break
+            words.append(word)
+    return tuple(words), tuple(files)
+
+
+def unmodelled(
+    model: McModel, calls: Iterable[Call], not_read: Mapping[int, str] | None = None
+) -> tuple[Unmodelled, ...]:
+    r"""What ``route``, ``sender`` and ``query --config`` cannot follow in this ``.mc``.
+
+    A FEATURE the cf package does not ship, one whose rules the model does not run
+    (neither :data:`~sendmailcfg.mc.catalogue.MODELLED_FEATURES` nor
+    :data:`~sendmailcfg.mc.catalogue.NEUTRAL_FEATURES`), ``ifelse``/``eval`` at the top
+    level, an ``include`` other than cf.m4's that was not read (``not_read``: its start
+    offset -> why; without it every such include is listed), a site's own
+    ``DOMAIN``/``HACK`` file, and ``LOCAL_RULE_*``/``LOCAL_RULESETS`` sections.
+
+    >>> from sendmailcfg.mc import parse_mc
+    >>> f = mc_facts(parse_mc("FEATURE(`ldap_routing')dnl\nLOCAL_RULE_0\n"))
+    >>> [(u.what, u.line) for u in f.unmodelled]
+    [("FEATURE(`ldap_routing')", 1), ('LOCAL_RULE_0', 2)]
+    """
+    found: list[Unmodelled] = []
+    seen: set[str] = set()
+    for c in calls:
+        name = c.first
+        if c.name in ("SITECONFIG", "SITE") and "SITECONFIG" not in seen:
+            seen.add("SITECONFIG")
+            why = "UUCP neighbours (classes U, V, W, X, Y, Z) the model does not route to"
+            found.append(Unmodelled(f"{c.name}(`{name}')", why, c.line))
+            continue
+        if c.name != "FEATURE" or name in seen or name in catalogue.MODELLED_FEATURES:
+            continue
+        seen.add(name)
+        if name not in FEATURES:
+            found.append(
+                Unmodelled(f"FEATURE(`{name}')", "a FEATURE the cf package does not ship", c.line)
+            )
+        elif name not in catalogue.NEUTRAL_FEATURES:
+            found.append(
+                Unmodelled(f"FEATURE(`{name}')", "the model does not run its rules", c.line)
+            )
+    cf_include = model.cf_include
+    for s in model.statements:
+        if s.bare or s.nested:
+            continue
+        first = s.value(0).strip()
+        if s.name in ("ifelse", "eval"):
+            found.append(
+                Unmodelled(f"{s.name}(...)", "decides on values the model cannot know", s.line)
+            )
+        elif s.name in ("include", "sinclude") and s != cf_include:
+            reason = NOT_READ if not_read is None else not_read.get(s.start)
+            if reason is not None:
+                found.append(Unmodelled(f"{s.name}(`{first}')", reason, s.line))
+        elif (s.name == "DOMAIN" and first not in DOMAINS) or (
+            s.name == "HACK" and first not in HACKS
+        ):
+            found.append(
+                Unmodelled(
+                    f"{s.name}(`{first}')", "a site's own file the model does not read", s.line
+                )
+            )
+    for section in model.sections:
+        if section.name.startswith("LOCAL_RULE") or section.name == "LOCAL_RULESETS":
+            found.append(
+                Unmodelled(section.name, "hand-written rules the model does not run", section.line)
+            )
+    found.sort(key=lambda u: u.line)
+    return tuple(found)
+
+
+def diversion_at(source: McModel | HasModel, offset: int) -> int:
+    r"""The m4 output diversion in effect at ``offset`` of the text (0, -1, a section's...).
+
+    ``divert(n)`` and the cf section macros (``LOCAL_CONFIG``, ``MAILER_DEFINITIONS``...)
+    switch it; text in a negative diversion is thrown away by m4.
+
+    >>> from sendmailcfg.mc import parse_mc
+    >>> doc = parse_mc("divert(-1)\nx\ndivert(0)dnl\ny\n")
+    >>> diversion_at(doc, 11), diversion_at(doc, len(doc.text) - 1)
+    (-1, 0)
+    """
+    import contextlib
+
+    model = source if isinstance(source, McModel) else source.model
+    diversion = 0
+    for s in model.statements:
+        if s.start >= offset:
+            break
+        if s.name == "divert":
+            with contextlib.suppress(ValueError):
+                diversion = int(s.value(0).strip() or 0)
+        elif s.name in macros.SECTION_MACROS:
+            diversion = macros.SECTION_MACROS[s.name]
+    return diversion

@@ -358,6 +358,22 @@ class CfAccessDecision:
         """The keys looked up that found an entry (misses are not recorded)."""
         return self.found
 
+    def summary(self, query: str) -> str:
+        """One line: ``QUERY -> ACTION CODE REPLY (line N: KEY)``, as the model's
+        :meth:`AccessDecision.summary <sendmailcfg.maps.access.rules.AccessDecision.summary>`.
+
+        >>> CfAccessDecision("to", "REJECT", "5.7.1", "550 no", "spam.test", 3, (), None,
+        ...                  "$#error").summary("to:x")
+        'to:x -> REJECT 5.7.1 550 no (line 3: spam.test)'
+        """
+        what = " ".join(x for x in (self.action or "no decision", self.code, self.reply) if x)
+        why = f"line {self.line}: {self.key}" if self.key is not None else "no entry"
+        return f"{query} -> {what} ({why})"
+
+    def explain(self, query: str) -> str:
+        """:meth:`summary`, then the rulesets' trace, one step a line."""
+        return "\n".join([self.summary(query), *(f"  {s}" for s in self.steps)])
+
     def as_json(self, query: str) -> dict[str, object]:
         """The keys ``query access --json`` prints, with ``"engine": "cf"``."""
         return {

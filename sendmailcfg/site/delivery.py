@@ -49,6 +49,8 @@ DecidedBy = Literal[
     "luser-relay",
     "error",
     "msp",
+    "uucp",
+    "uucp-relay",
     "default",
     "rules",
 ]
@@ -143,49 +145,64 @@ class _Parsed:
 
 
 def uucp_refusal(address: str, command: str = "route") -> str:
-    """Why the model refuses a UUCP path, and who answers it instead (``command``:
-    ``route`` or ``sender``).
+    """Why the model refuses a UUCP path it does not follow, and who answers it instead
+    (``command``: ``route`` or ``sender``).
 
-    >>> print(uucp_refusal("host!user").split(" (")[-1])
+    >>> print(uucp_refusal("a+b!user").split(" (")[-1])
     route --engine cf, sendmailcfg.site.cfengine.route_cf)
     """
     return (
-        f"{address!r}: a UUCP address (host!user, user@host.UUCP): the model does not cover "
-        "UUCP addresses; "
-        "the .cf engine runs sendmail's own rules on them "
+        f"{address!r}: a UUCP path of a form the model does not cover (it reads host!user "
+        "and a.b!user as ruleset 3 does); "
+        "the .cf engine runs sendmail's own rules on it "
         f"({command} --engine cf, sendmailcfg.site.cfengine.{command}_cf)"
     )
 
 
-_UUCP_HOST = re.compile(r"\.uucp\.?(?=$|[@%])", re.I)
+_WORD = re.compile(r"[^.:%@!^/\[\]+<>()\s]+\Z")
+"""One sendmail token that is a word (no operator character: ``.:%@!^/[]+``)."""
 
 
-def is_uucp_host(site: Site, text: str) -> bool:
-    """Whether ``text`` names a ``.UUCP`` host that sendmail's rules treat as UUCP (they do
-    unless ``FEATURE(`nouucp')``): ``ken@host.UUCP`` becomes ``host!ken`` on its way.
+def uucp_path(text: str) -> str | None:
+    """A ``!`` path as ruleset 3 rewrites it (``proto.m4``, without ``FEATURE(`nouucp')``):
+    ``host!rest`` is ``rest@host.UUCP`` when ``host`` is one word, ``a.b!rest`` is
+    ``rest@a.b`` (a domain); None when no rule applies (``!ken``, ``host!``: a local
+    user) or when ``@`` already decides (``h!u@x.example`` is ``h!u`` at ``x.example``).
 
-    >>> from sendmailcfg.site import Site
-    >>> is_uucp_host(Site.from_text(""), "ken@host.UUCP")
-    True
-    >>> is_uucp_host(Site.from_text("FEATURE(`nouucp', `reject')dnl"), "ken@host.UUCP")
-    False
+    >>> uucp_path("host!ken"), uucp_path("a!b!ken"), uucp_path("gw.example.org!ken")
+    ('ken@host.UUCP', 'b!ken@a.UUCP', 'ken@gw.example.org')
+    >>> uucp_path("!ken"), uucp_path("host!"), uucp_path("h!u@x.example")
+    (None, None, None)
     """
-    return bool(_UUCP_HOST.search(text)) and not site.has_feature("nouucp")
+    if "@" in text or "!" not in text:
+        return None
+    first, _, rest = text.partition("!")
+    if not first or not rest:
+        return None
+    if _WORD.match(first):  # R$- ! $+   $2 < @ $1 .UUCP >
+        return f"{rest}@{first}.UUCP"
+    head, _, last = first.rpartition(".")
+    if head and _WORD.match(last) and all(_WORD.match(w) for w in head.split(".")):
+        return f"{rest}@{first}"  # R$+ . $- ! $+   $3 < @ $1 . $2 >
+    return None
 
 
 def route(site: Site, address: str, *, no_such_users: Collection[str] = ()) -> Delivery:
     """Where sendmail delivers ``address`` with ``site``'s configuration.
 
     ``no_such_users``: local users known to have no passwd entry (LUSER_RELAY
-    applies to them). Raises ValueError for address syntax this model does not
-    cover (comments, lists, quoting, source routes, UUCP ``!`` paths).
+    applies to them). UUCP addresses (``host!user``, ``user@host.UUCP``) are routed as
+    the cf rules route them (see :func:`uucp_path`). Raises ValueError for address
+    syntax this model does not cover (comments, lists, quoting, source routes).
     """
     text = address.strip()
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1].strip()
     bad = _UNSUPPORTED.intersection(text)
-    if bad == {"!"} or (not bad and is_uucp_host(site, text)):
-        raise ValueError(uucp_refusal(address))
+    if bad == {"!"}:
+        if not (site.has_feature("nouucp") or "@" in text or uucp_path(text) or _bare_bang(text)):
+            raise ValueError(uucp_refusal(address))
+        bad = frozenset()  # ruleset 3's UUCP rules: see _Walk.canonify
     if bad or not text:
         shown = "".join(sorted(bad)) if bad else "nothing"
         raise ValueError(
@@ -227,7 +244,15 @@ class _Walk:
 
     # -- ruleset 3 (canonify) and Canonify2 -------------------------------------------
     def canonify(self, text: str) -> tuple[str, str | None]:
-        """(local part, host or None): the address split as ruleset 3 focuses it."""
+        """(local part, host or None): the address split as ruleset 3 focuses it (``@``
+        first, then a UUCP ``!`` path unless ``FEATURE(`nouucp')``, then ``%``)."""
+        if "@" not in text and "!" in text and not self.site.has_feature("nouucp"):
+            found = uucp_path(text)
+            if found is not None:
+                self.step(f"{text} is a UUCP path: ruleset 3 reads it as {found}")
+                text = found
+            elif not _bare_bang(text):
+                raise ValueError(uucp_refusal(text))
         if "@" in text:
             local, _, host = text.rpartition("@")
             return local, host
@@ -241,7 +266,8 @@ class _Walk:
         site = self.site
         low = fold(host.rstrip("."))
         j = site.j.value.rstrip(".") if site.j else None
-        if j and (low == "localhost" or (site.m and low == f"localhost.{fold(site.m)}")):
+        uucp = low == "localhost.uucp" and not site.has_feature("nouucp")
+        if j and (low == "localhost" or uucp or (site.m and low == f"localhost.{fold(site.m)}")):
             self.step(f"{host} is this host ($j {j})", site.j)
             return j + "."
         if host.startswith("["):
@@ -429,19 +455,85 @@ class _Walk:
         if r.reason == "invalid" or r.mailer == ERROR_MAILER:
             self.step(f"{describe(r.route)}")
             return _Parsed(r.route, "error")
+        uucp = self._uucp_name(bare)
+        found = self._uucp_user(r.route, local, uucp)  # the route, its user as the mailer has it
         if r.reason == "mailertable":
-            return _Parsed(r.route, "mailertable")
+            return _Parsed(found, "mailertable")
+        if uucp is not None:
+            relayed = self.uucp(local, bare, uucp)
+            if relayed is not None:
+                return relayed
         if not self._has_smtp() and sh is None:
             self.step("no MAILER(`smtp'): sendmail has no mailer for other hosts")
             return self.error("5.1.2", f'"553 Unrecognized host name "{host}')
         if r.reason == "smart-host" or (r.reason == "ip-literal" and sh is not None):
             self.step(f"SMART_HOST {sh.value if sh else ''} takes mail for every other host", sh)
-            return _Parsed(r.route, "smart-host")
+            return _Parsed(found, "smart-host")
         if sh is not None:
             self.step(f"SMART_HOST {sh.value} is this host: the default esmtp route", sh)
         else:
             self.step("no SMART_HOST: sent straight to the host (esmtp)")
-        return _Parsed(r.route, "default")
+        return _Parsed(found, "default")
+
+    # -- UUCP (proto.m4 Parse1, the mailers' recipient rulesets) -------------------------
+    def _uucp_name(self, host: str) -> str | None:
+        """``host`` of ``host.UUCP`` when sendmail's UUCP rules see it (no ``nouucp``)."""
+        if self.site.has_feature("nouucp") or not fold(host).endswith(".uucp"):
+            return None
+        return host[: -len(".uucp")] or None
+
+    def _uucp_relay(self) -> Setting | None:
+        relay = self.site.define("UUCP_RELAY")
+        return relay if relay is not None and relay.value.strip() else None
+
+    def uucp(self, local: str, host: str, name: str) -> _Parsed | None:
+        """``UUCP_RELAY`` (``$Y``: MailerToTriple, before SMART_HOST), else ``MAILER(`uucp')``
+        (``confUUCP_MAILER``, ``uucp-old`` by default, to ``name``); None: neither."""
+        site = self.site
+        relay = self._uucp_relay()
+        if relay is not None:
+            found = self.to_relay(relay.value.strip(), local, host + ".")
+            if found is not None:
+                self.step(f"UUCP_RELAY {relay.value.strip()} takes mail for .UUCP hosts", relay)
+                return _Parsed(self._uucp_user(found, local, name), "uucp-relay")
+        if any(c.first == "uucp" for c in site.facts.mailers()):
+            setting = site.define("confUUCP_MAILER")
+            mailer = setting.value.strip() if setting is not None else ""
+            mailer = mailer or "uucp-old"
+            self.step(f"MAILER(`uucp'): {host} is sent over UUCP to {name} ({mailer})", setting)
+            return _Parsed(self._uucp_user(Route(mailer, name, local), local, name), "uucp")
+        return None
+
+    def _uucp_user(self, r: Route, local: str, name: str | None) -> Route:
+        """The user a mailer's recipient rulesets, then the final ruleset, make of
+        ``local@name.UUCP``: ``esmtp`` and its kin (``PseudoToReal``): ``name!local@$j``
+        (``@`` UUCP_RELAY's host when set; left in ``.UUCP`` form when the mailer's host is
+        ``name``); the UUCP mailers (``EnvToU``): ``name!local``; then ruleset 4 writes
+        ``u@h.UUCP`` as ``h!u`` for a one-word ``h`` (the ``relay`` mailer's only change)."""
+        if name is None or r.mailer == ERROR_MAILER:
+            return r
+        mailer = r.mailer.lower()
+        user = f"{local}@{name}.UUCP"
+        if mailer in ("smtp", "esmtp", "smtp8", "dsmtp", "uucp-dom", "uucp-uudom"):
+            if r.host is not None and fold(r.host) == fold(name):  # R< $&h ! > ...
+                first, bang, rest = local.partition("!")
+                if bang and rest and _WORD.match(first):
+                    user = f"{rest}@{first}.UUCP"
+                elif bang and rest and "." in first and uucp_path(local) == f"{rest}@{first}":
+                    user = f"{rest}@{first}"
+            else:
+                relay = self._uucp_relay()
+                if relay is not None:
+                    toks = tokens(relay.value.strip())
+                    at = join(toks[2:]) if is_route(toks) else join(toks)
+                else:
+                    at = self.site.j.value.rstrip(".") if self.site.j else "$j"
+                user = f"{name}!{local}@{at}"
+        elif mailer in ("uucp", "uucp-old", "suucp", "uucp-new"):
+            user = f"{name}!{local}" if _WORD.match(name) else f"{name}.UUCP!{local}"
+        elif mailer != "relay":
+            return r
+        return Route(r.mailer, r.host, _final_uucp(user))
 
     # -- ruleset 5 ----------------------------------------------------------------------
     def localaddr(self, parsed: _Parsed) -> tuple[Route, DecidedBy]:
@@ -535,6 +627,24 @@ def _delivered(r: Route) -> Route:
     if r.host is None or r.mailer in ("local", ERROR_MAILER):
         return r
     return Route(r.mailer, r.host.lower() if r.host.isascii() else r.host, r.user)
+
+
+def _final_uucp(user: str) -> str:
+    """Ruleset 4's ``R$+ @ $- . UUCP  $2!$1``: ``u@h.UUCP`` is written ``h!u``.
+
+    >>> _final_uucp("ken@host.UUCP"), _final_uucp("ken@x.y.UUCP"), _final_uucp("a!b@c")
+    ('host!ken', 'ken@x.y.UUCP', 'a!b@c')
+    """
+    local, at, domain = user.rpartition("@")
+    name = domain[: -len(".uucp")]
+    if at and local and fold(domain).endswith(".uucp") and _WORD.match(name):
+        return f"{name}!{local}"
+    return user
+
+
+def _bare_bang(text: str) -> bool:
+    """``!ken``, ``host!``: no UUCP rule of ruleset 3 applies, a local user."""
+    return text.count("!") == 1 and (text.startswith("!") or text.endswith("!"))
 
 
 def _valid_host(bare: str) -> bool:

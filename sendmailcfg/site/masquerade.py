@@ -24,7 +24,15 @@ import attrs
 
 from sendmailcfg.maps.genericstable import GenericstableDocument
 from sendmailcfg.maps.keys import fold
-from sendmailcfg.site.delivery import Step, _Walk, is_uucp_host, uucp_refusal
+from sendmailcfg.maps.routing import is_route, join, tokens
+from sendmailcfg.site.delivery import (
+    Step,
+    _bare_bang,
+    _final_uucp,
+    _Walk,
+    uucp_path,
+    uucp_refusal,
+)
 from sendmailcfg.site.model import Site
 
 LOCAL = "*LOCAL*"
@@ -78,8 +86,10 @@ def sender(site: Site, address: str, *, mailer: str = "esmtp") -> SenderForms:
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1].strip()
     bad = set(' \t()<>,;:"\\!').intersection(text)
-    if bad == {"!"} or (not bad and is_uucp_host(site, text)):
-        raise ValueError(uucp_refusal(address, "sender"))
+    if bad == {"!"}:
+        if not (site.has_feature("nouucp") or "@" in text or uucp_path(text) or _bare_bang(text)):
+            raise ValueError(uucp_refusal(address, "sender"))
+        bad = set()  # ruleset 3's UUCP rules (see route)
     if bad or not text:
         raise ValueError(f"{address!r}: give user@host or a user name")
     walk = _Walk(site, frozenset())
@@ -87,6 +97,8 @@ def sender(site: Site, address: str, *, mailer: str = "esmtp") -> SenderForms:
     if host is not None:
         host = walk.canonify2(host) if host else None
     rewriter = _Rewriter(site, walk)
+    if host is not None and mailer in _SMTP_MAILERS:
+        local, host = rewriter.pseudo_to_real(local, host)
     envelope = rewriter.envelope(local, host, mailer)
     header = rewriter.header(local, host, mailer)
     return SenderForms(address, mailer, envelope, header, tuple(walk.steps))
@@ -98,6 +110,19 @@ class _Rewriter:
         self.walk = walk
         self.j = site.j.value.rstrip(".") if site.j else ""
         """``$j`` (empty when unknown: then ``$j`` itself is written)."""
+
+    def pseudo_to_real(self, local: str, host: str) -> tuple[str, str]:
+        """PseudoToReal (the SMTP mailers' sender rulesets): ``local@name.UUCP`` is
+        ``name!local`` at ``*LOCAL*`` (``$j``), or at UUCP_RELAY's host when it is set."""
+        name = self.walk._uucp_name(host.rstrip("."))
+        if name is None:
+            return local, host
+        relay = self.walk._uucp_relay()
+        self.walk.step(f"{local}@{host.rstrip('.')}: the SMTP mailers write it {name}!{local}")
+        if relay is None:
+            return f"{name}!{local}", LOCAL
+        toks = tokens(relay.value.strip())
+        return f"{name}!{local}", (join(toks[2:]) if is_route(toks) else join(toks))
 
     def _qualify(self, local: str, host: str | None, mailer: str) -> tuple[str, str | None]:
         """MasqSMTP (SMTP mailers) or AddDomain (``always_add_domain``) on a bare user."""
@@ -124,11 +149,13 @@ class _Rewriter:
         return not (mailer in _LOCAL_MAILERS and self.site.has_feature("local_no_masquerade"))
 
     def _final(self, local: str, host: str | None) -> str:
+        """Ruleset 4: ``*LOCAL*`` is ``$j``, the trailing dot goes, ``u@h.UUCP`` is ``h!u``."""
         if host is None:
             return local
         if host == LOCAL:
             host = self.j or "$j"
-        return f"{local}@{host.rstrip('.')}"
+        found = f"{local}@{host.rstrip('.')}"
+        return found if self.site.has_feature("nouucp") else _final_uucp(found)
 
     def masq_hdr(self, local: str, host: str | None, form: str) -> tuple[str, str | None]:
         """MasqHdr: genericstable, then the masquerade exceptions and MASQUERADE_AS."""

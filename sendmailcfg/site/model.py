@@ -22,7 +22,6 @@ raised.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -32,28 +31,14 @@ from sendmailcfg import _source, fileio
 from sendmailcfg.maps.keys import fold
 from sendmailcfg.mc.document import McDocument
 from sendmailcfg.mc.facts import FEATURE_OF_KIND, Call, MapSpec, McFacts, mc_facts
+from sendmailcfg.mc.macros import CLASS_MACROS
 from sendmailcfg.site.finding import find_mc, include_reader
 
 if TYPE_CHECKING:  # the map code loads only when a map is read
     from sendmailcfg.maps.document import MapDocument
-    from sendmailcfg.mc.model import ClassMacro
 
 KIND_OF_FEATURE: Mapping[str, str] = {f: k for k, f in FEATURE_OF_KIND.items()}
 """Table FEATURE -> the map kind its source is (``access_db`` -> ``access``)."""
-
-_CLASS_OF = {
-    "LOCAL_DOMAIN": "w",
-    "RELAY_DOMAIN": "R",
-    "MASQUERADE_DOMAIN": "M",
-    "MASQUERADE_EXCEPTION": "N",
-    "EXPOSED_USER": "E",
-    "LOCAL_USER": "L",
-    "GENERICS_DOMAIN": "G",
-    "VIRTUSER_DOMAIN": "VirtHost",
-}
-"""Class macros -> the sendmail class they add words to (``..._FILE``: a file of them)."""
-
-_DJ_LINE = re.compile(r"^Dj[ \t]*([^\r\n]*)", re.M)
 
 
 @attrs.frozen
@@ -161,7 +146,7 @@ class Site:
         self.problems: list[Setting] = []
         """Files the configuration names that could not be read (class files)."""
         # A Dj line in LOCAL_CONFIG comes after confDOMAIN_NAME's in the .cf: it wins.
-        j = self._local_config_macro(_DJ_LINE) or self.define("confDOMAIN_NAME")
+        j = self._dj_line() or self.define("confDOMAIN_NAME")
         if j is None and hostname:
             j = Setting(hostname, None, None, "hostname")
         if j is not None and "$" in j.value:  # confDOMAIN_NAME `$w.$m' (the machine's name)
@@ -169,13 +154,15 @@ class Site:
         self.j = j
         """``$j``, this host's canonical name (a ``Dj`` line, confDOMAIN_NAME, or hostname=)."""
         self._collect_classes()
-        masq = [(c, p, at) for c, p, at in self._class_macros() if c.macro == "MASQUERADE_AS"]
+        # the last MASQUERADE_AS, or FEATURE(`nullclient', `hub') after it, in m4's order
+        masq = [c for c in self.facts.named("MASQUERADE_AS") if c.args]
+        hub = self._feature_define("MASQUERADE_AS")
         self.masquerade_as = None
         if masq:
-            last, where, at = max(masq, key=lambda m: m[2])
-            self.masquerade_as = Setting(last.value.strip(), where, last.call.line, "MASQUERADE_AS")
-        hub = self._feature_define("MASQUERADE_AS")  # FEATURE(`nullclient', `hub')
-        if hub is not None and (not masq or at < self._order(hub)):
+            self.masquerade_as = self._setting(masq[-1], masq[-1].first, "MASQUERADE_AS")
+        if hub is not None and (
+            not masq or self.facts.position(masq[-1]) < self.facts.position(hub)
+        ):
             self.masquerade_as = self._setting(hub, hub.arg(1).strip(), f"FEATURE(`{hub.first}')")
         self.mailers = self._mailers()
         self.maps: dict[str, MapSource] = {}
@@ -244,25 +231,6 @@ class Site:
     def _setting(self, call: Call, value: str, what: str) -> Setting:
         """A value ``call`` sets, where it is written (the .mc, or a file it includes)."""
         return Setting(value, call.path or self.path, call.line, what)
-
-    def _documents(self) -> list[tuple[McDocument, str, int]]:
-        """The .mc and the files it includes: ``(document, path, the .mc line it stands at)``."""
-        out = [(self.mc, self.path, 0)]
-        out += [(inc.document, inc.path, inc.at) for inc in self.facts.included]
-        return out
-
-    def _order(self, call: Call) -> tuple[int, int]:
-        """Where ``call`` stands in m4's reading, as :meth:`_class_macros` orders them."""
-        if call.path is None:
-            return call.line, 0
-        at = next((inc.at for inc in self.facts.included if inc.path == call.path), 0)
-        return at, call.line
-
-    def _class_macros(self) -> Iterable[tuple[ClassMacro, str, tuple[int, int]]]:
-        """Class macros of the .mc and its included files: ``(macro, path, order)``."""
-        for doc, path, at in self._documents():
-            for c in doc.class_macros:
-                yield c, path, ((c.call.line, 0) if path == self.path else (at, c.call.line))
 
     @property
     def probes_interfaces(self) -> bool:
@@ -416,23 +384,21 @@ class Site:
             for addr in self.interfaces:
                 literal = f"[IPv6:{addr}]" if ":" in addr else f"[{addr}]"
                 self._add("w", [literal], None, None, "interface probing")
-        for c, path, _ in self._class_macros():
-            macro = c.macro
-            if macro in _CLASS_OF:
-                cls = _CLASS_OF[macro]
-                self._add(cls, c.words, path, c.call.line, macro)
-                if cls == "VirtHost":
-                    self._add("R", c.words, path, c.call.line, macro)
-            elif macro.endswith("_FILE") and macro[:-5] in _CLASS_OF:
-                self._class_file(_CLASS_OF[macro[:-5]], c.value.strip(), c.call.line, macro)
-        from sendmailcfg.mc.catalogue import IMPLIED_CLASS_WORDS
+        from sendmailcfg.mc.catalogue import CLASS_OF_MACRO
 
-        for doc, path, _ in self._documents():
-            for s in doc.statements:  # DOMAIN(`generic') is EXPOSED_USER(`root') too
-                if s.name in ("DOMAIN", "OSTYPE", "FEATURE") and not s.bare:
-                    what = f"{s.name}(`{s.value(0).strip()}')"
-                    for cls, word in IMPLIED_CLASS_WORDS.get((s.name, s.value(0).strip()), ()):
-                        self._add(cls, [word], path, s.line, what)
+        for c in self.facts.calls:  # the implied ones too: DOMAIN(`generic')'s EXPOSED_USER
+            macro = c.name
+            if macro not in CLASS_MACROS or not c.args:
+                continue
+            path = c.path or self.path
+            what = macro if c.implied_by is None else c.implied_by
+            if macro in CLASS_OF_MACRO:
+                cls = CLASS_OF_MACRO[macro]
+                self._add(cls, c.first.split(), path, c.line, what)
+                if cls == "VirtHost":
+                    self._add("R", c.first.split(), path, c.line, what)
+            elif macro.endswith("_FILE") and macro[:-5] in CLASS_OF_MACRO:
+                self._class_file(CLASS_OF_MACRO[macro[:-5]], c.first, c.line, macro)
         config = next((s for s in self.mc.sections if s.name == "LOCAL_CONFIG"), None)
         self._add(
             "w", self.facts.raw_class_w, self.path, config.line if config else None, "Cw line"
@@ -473,15 +439,12 @@ class Site:
         for n, raw in enumerate(text.splitlines(), 1):
             self._add(cls, sorted(class_file_words(raw)), path, n, what)
 
-    def _local_config_macro(self, pattern: re.Pattern[str]) -> Setting | None:
-        found = None
-        for doc, path, _ in self._documents():
-            for section in doc.sections:
-                if section.name == "LOCAL_CONFIG":
-                    for m in pattern.finditer(section.body):
-                        line = section.line + section.body.count("\n", 0, m.start())
-                        found = Setting(m.group(1).strip(), path, line, "Dj line")
-        return found
+    def _dj_line(self) -> Setting | None:
+        """The last ``Dj`` line of LOCAL_CONFIG (the facts', includes read)."""
+        if not self.facts.raw_j:
+            return None
+        value, path, line = self.facts.raw_j[-1]
+        return Setting(value, path or self.path, line, "Dj line")
 
     # -- files ----------------------------------------------------------------------
     def candidates(self, written: str) -> list[str]:

@@ -35,17 +35,16 @@ _LOOPBACK = re.compile(r"(127\.\d+\.\d+\.\d+|::1|localhost)\Z", re.I)
 
 def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
     daemons = [
-        (s, _LOOPBACK.match(daemon_options(s.value(0)).get("addr", "")))
-        for s in file.mc.statements
-        if s.name == "DAEMON_OPTIONS" and s.args
+        (s, _LOOPBACK.match(daemon_options(s.first).get("addr", "")))
+        for s in file.mc.facts.named("DAEMON_OPTIONS")
+        if s.args
     ]
     if any(m is None for _, m in daemons):
         return  # another daemon listens on the network: this host does receive mail
     for s, m in daemons:
         if m is not None:
             yield Problem(
-                s.args[0].line,
-                s.args[0].column,
+                *s.where(0),
                 f"the daemon listens on {m.group(1)} only: no mail from other hosts",
                 "drop Addr= if this host should receive mail",
             )

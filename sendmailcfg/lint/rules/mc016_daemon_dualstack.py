@@ -47,9 +47,9 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
     if (file.mc.ostype or "").startswith(V6ONLY_OSTYPES):
         return
     daemons = []
-    for s in file.mc.statements:
-        if s.name == "DAEMON_OPTIONS" and s.args:
-            o = daemon_options(s.value(0))
+    for s in file.mc.facts.named("DAEMON_OPTIONS"):  # the .cf's O DaemonPortOptions lines
+        if s.args:
+            o = daemon_options(s.first)
             port = o.get("port", "smtp")
             port = "25" if port in ("smtp", "") else port
             wildcard = o.get("addr", "") in ("", "::", "0.0.0.0", "0:0:0:0:0:0:0:0")
@@ -62,13 +62,12 @@ def check(file: LintFile, fileset: FileSet) -> Iterator[Problem]:
         if any(f == "inet" and p == port for _, f, p, _, _ in daemons):
             fields = [
                 v.strip()
-                for k, _, v in (x.partition("=") for x in s.value(0).split(","))
+                for k, _, v in (x.partition("=") for x in s.first.split(","))
                 if k.strip()[:1].lower() == "m"
             ]
             lost = len(fields) > 1 and any("O" in v for v in fields[:-1])
             yield Problem(
-                s.args[0].line,
-                s.args[0].column,
+                *s.where(0),
                 f"IPv6 daemon on port {port} next to an IPv4 one, without Modifiers=O "
                 + (
                     f"(sendmail keeps the last M= only: M={fields[-1]} replaces M=O; "

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from typing import Literal, Protocol
 
 import attrs
 
@@ -142,24 +142,42 @@ def ask(
     >>> ask(doc, "connect:mx.test:192.0.2.7").action
     'REJECT'
     """
+    kind, arg = split_query(query)
+    if kind == "connect":
+        name, addr = name_addr(arg, "connect:")  # checked by split_query
+        return doc.check_connect(name, addr, features=features)
+    if kind == "from":
+        return doc.check_from(arg, features=features, local_names=local_names, client=client)
+    return doc.check_to(
+        arg,
+        features=features,
+        local_names=local_names,
+        client=client,
+        sender=sender,
+        relay_domains=relay_domains,
+    )
+
+
+def split_query(query: str) -> tuple[Literal["connect", "from", "to"], str]:
+    """The kind and argument of a ``query access`` query (the one reader of its grammar,
+    for the model and the ``.cf`` engine alike): ``connect:NAME:ADDR`` gives
+    ``("connect", "NAME:ADDR")`` with ``NAME:ADDR`` checked (:func:`name_addr`);
+    AccessQueryError for anything else.
+
+    >>> split_query("connect:mx.test:192.0.2.7"), split_query("to:ken@x.example")
+    (('connect', 'mx.test:192.0.2.7'), ('to', 'ken@x.example'))
+    """
     kind, sep, arg = query.partition(":")
     if kind == "connect" and sep:
         try:
             name, addr = name_addr(arg, "connect:")
         except ValueError as exc:
             raise AccessQueryError(str(exc)) from None
-        return doc.check_connect(name, addr, features=features)
+        return "connect", f"{name}:{addr}"
     if kind == "from" and sep:
-        return doc.check_from(arg, features=features, local_names=local_names, client=client)
+        return "from", arg
     if kind == "to" and sep:
-        return doc.check_to(
-            arg,
-            features=features,
-            local_names=local_names,
-            client=client,
-            sender=sender,
-            relay_domains=relay_domains,
-        )
+        return "to", arg
     raise AccessQueryError(f"{query!r}: expected connect:NAME:ADDR, from:ADDRESS or to:ADDRESS")
 
 

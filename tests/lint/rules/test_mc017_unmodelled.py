@@ -24,4 +24,10 @@ def test_mc017(text: str, expected: list[tuple[int, int]]) -> None:
 
 
 def test_mc017_uucp() -> None:
-    assert one("MC017", "MAILER(`smtp')dnl\nMAILER(`uucp')dnl\n", "mc") == [(2, 1)]
+    """The model routes UUCP addresses (MAILER(uucp), UUCP_RELAY, nouucp); the UUCP
+    neighbours a SITECONFIG names (classes U..Z) it does not."""
+    assert one("MC017", "MAILER(`smtp')dnl\nMAILER(`uucp')dnl\n", "mc") == []
+    assert one("MC017", "FEATURE(`nouucp', `reject')dnl\n", "mc") == []
+    assert one("MC017", "MAILER(`uucp')dnl\nSITECONFIG(`uucp.ucbvax', `ucbvax', `U')\n", "mc") == [
+        (2, 1)
+    ]
