@@ -62,6 +62,8 @@ _EMPTY_MAILERTABLE = MailertableDocument([])
 MAX_RECURSION = 20
 """How many times a virtusertable result is resolved again before giving up."""
 
+_MSP_F5_MAILERS = frozenset({"smtp", "esmtp", "smtp8", "dsmtp"})
+"""The mailers ``feature/msp.m4`` gives F=5 (``MODIFY_MAILER_FLAGS(`ESMTP', `+k5')``...)."""
 _UNSUPPORTED = frozenset(' \t\r\n()<>,;:"\\!')
 
 
@@ -540,9 +542,15 @@ class _Walk:
         """Ruleset 5 on a local triple; the parse triple itself when it changes nothing."""
         site = self.site
         r = parsed.route
-        if r.mailer != "local" or r.user is None:
+        if r.user is None or parsed.not_remote:
             return r, parsed.decided_by
-        if parsed.not_remote:
+        if r.mailer != "local":
+            # FEATURE(`msp') gives the SMTP mailers F=5 (MODIFY_MAILER_FLAGS `+k5'):
+            # recipient() runs ruleset 5 on their recipients too
+            if fold(r.mailer) in _MSP_F5_MAILERS:
+                msp = self.msp(r.user, mailer=r.mailer)
+                if msp is not None:
+                    return msp, "msp"
             return r, parsed.decided_by
         msp = self.msp(r.user)
         if msp is not None:
@@ -578,10 +586,11 @@ class _Walk:
             return r, parsed.decided_by
         return found, "error" if found.mailer == ERROR_MAILER else decided
 
-    def msp(self, user: str) -> Route | None:
-        """FEATURE(`msp'): its Local_localaddr sends every local recipient to the MTA
-        (``[localhost]``, or the FEATURE's argument) with the relay mailer, qualified with
-        ``$j`` (``$M`` with MASQUERADE_AS and masquerade_envelope)."""
+    def msp(self, user: str, *, mailer: str = "local") -> Route | None:
+        """FEATURE(`msp'): its Local_localaddr sends every recipient of a mailer with
+        F=5 (local, and the SMTP mailers msp.m4 gives ``+k5``) to the MTA (``[localhost]``,
+        or the FEATURE's argument) with the relay mailer; a bare local user is qualified
+        with ``$j`` (``$M`` with MASQUERADE_AS and masquerade_envelope)."""
         calls = self.site.facts.features("msp")
         if not calls:
             return None
@@ -594,7 +603,13 @@ class _Walk:
             qualifier = site.j.value if site.j else ""
         qualifier = qualifier.rstrip(".")
         target = user if "@" in user or not qualifier else f"{user}@{qualifier}"
-        self.step(f"FEATURE(`msp'): every local recipient goes to the MTA at {host}")
+        if mailer == "local":
+            self.step(f"FEATURE(`msp'): every local recipient goes to the MTA at {host}")
+        else:
+            self.step(
+                f"FEATURE(`msp'): {mailer} has F=5, so ruleset 5 sends {target}"
+                f" to the MTA at {host} too"
+            )
         return Route("relay", host, target)
 
     def _relay5(self, relay: str, user: str) -> Route | None:
