@@ -20,6 +20,7 @@ from sendmailcfg.site.cfengine import (
     sender_cf,
 )
 from tests.oracle import ORACLE_HOST, Oracle, workdir
+from tests.oracle.site import f5_mailers
 from tests.test_site_oracle import (
     GATEWAY,
     HAND,
@@ -52,10 +53,14 @@ def check_routes(oracle: Oracle, cfg: Config) -> None:
         so, site = build(oracle, folder, cfg)
         addrs = addresses(cfg, site)
         real = so.parse(addrs)
+        f5 = f5_mailers(so.cf.read_text(encoding="latin-1"))
         local = [
             (i, t.user)
             for i, t in enumerate(real)
-            if t.mailer == site.local_mailer and t.user and not t.not_remote and "+" not in t.user
+            if (t.mailer == site.local_mailer or t.mailer in f5)
+            and t.user
+            and not t.not_remote
+            and "+" not in t.user
         ]
         fives = dict(zip((i for i, _ in local), so.localaddr([u for _, u in local]), strict=True))
         absent = {t.user for t in real if t.user and not _exists(t.user)}

@@ -22,7 +22,7 @@ import pytest
 from sendmailcfg.site import load_site, route, sender
 from sendmailcfg.site.model import Site
 from tests.oracle import ORACLE_HOST, Oracle, workdir
-from tests.oracle.site import SiteOracle, Triple, map_feature
+from tests.oracle.site import SiteOracle, Triple, f5_mailers, map_feature
 
 
 @attrs.frozen
@@ -89,10 +89,12 @@ def check_routes(oracle: Oracle, cfg: Config) -> int:
         so, site = build(oracle, folder, cfg)
         addrs = addresses(cfg, site)
         real = so.parse(addrs)
+        f5 = f5_mailers(so.cf.read_text(encoding="latin-1"))
         wrong: list[str] = []
         local_asks: list[tuple[int, str]] = []
         for i, t in enumerate(real):
-            local = t.mailer == site.local_mailer  # local, or confLOCAL_MAILER's (F=5 too)
+            # local, confLOCAL_MAILER's, or any F=5 mailer (msp's SMTP mailers)
+            local = t.mailer == site.local_mailer or t.mailer in f5
             if local and t.user and not t.not_remote and "+" not in t.user:
                 local_asks.append((i, t.user))
         fives = so.localaddr([u for _, u in local_asks])

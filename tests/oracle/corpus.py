@@ -6,8 +6,9 @@ dropped, as the oracle loads cf.m4 itself) after offline settings that change no
 route are appended (a hosts-file resolver, no DNS search, a log level); the
 maps it names are absent (sendmail and the model both read none). Each file's
 addresses (users at every name its class w, virtual domains and a few others
-hold) are asked of one ``sendmail -bt``: ``/parse`` and, for local results,
-ruleset 5 (a host's canonical trailing dot aside: there is no DNS here). A file m4 refuses (an ``include`` of a file that is not here) is
+hold) are asked of one ``sendmail -bt``: ``/parse`` and, for results of a mailer
+with F=5 (as recipient() does at delivery: the local mailer, and the SMTP mailers of
+FEATURE(`msp')), ruleset 5 (a host's canonical trailing dot aside: there is no DNS here). A file m4 refuses (an ``include`` of a file that is not here) is
 counted apart. Prints one line per file and the total; ``--json`` for the figures.
 """
 
@@ -24,7 +25,7 @@ from sendmailcfg.mc import parse_mc
 from sendmailcfg.site import Site, route
 from sendmailcfg.site.delivery import Delivery
 from tests import oracle as oracle_mod
-from tests.oracle.site import Triple, parse_triple, ruleset_triple
+from tests.oracle.site import Triple, f5_mailers, parse_triple, ruleset_triple
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 _CF_INCLUDE = re.compile(r"^.*include\([^)]*cf\.m4'?\).*$", re.M)
@@ -81,10 +82,14 @@ def measure(
                 real.append(parse_triple(out))
             except AssertionError:
                 real.append(None)
+        f5 = f5_mailers(cf)
         local = [
             (i, t.user)
             for i, t in enumerate(real)
-            if t is not None and t.mailer == site.local_mailer and t.user and not t.not_remote
+            if t is not None
+            and (t.mailer == site.local_mailer or t.mailer in f5)
+            and t.user
+            and not t.not_remote
         ]
         fives = oracle.run_bt_each(folder / "sendmail.cf", [f"5 {u}" for _, u in local])
         final: dict[int, Triple | None] = {}

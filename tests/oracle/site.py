@@ -188,3 +188,12 @@ def try_result(out: str) -> str:
     if not found:
         raise AssertionError(f"no /try answer: {out[-400:]!r}")
     return str(found[-1][1])
+
+
+_M_LINE = re.compile(r"^M([^,\s]+),.*?\bF=([^,\s]*)", re.M)
+
+
+def f5_mailers(cf: str) -> set[str]:
+    """The mailers with F=5 in a ``.cf``: recipient() runs ruleset 5 on their
+    recipients at delivery (the local mailer; every SMTP mailer under FEATURE(`msp'))."""
+    return {name for name, flags in _M_LINE.findall(cf) if "5" in flags}
