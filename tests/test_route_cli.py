@@ -166,3 +166,26 @@ def test_no_name_for_this_host_is_said(tmp_path: Path, capsys: pytest.CaptureFix
     out, err = capsys.readouterr()
     assert out == "ken via esmtp: envelope ken@$j, header ken@$j\n"
     assert "no confDOMAIN_NAME" in err
+
+
+def test_mc_picks_one_of_several(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--mc`` (as for ``make``) and ``$SENDMAIL_MC`` choose among a folder's .mc files;
+    without either, the error names both ways."""
+    monkeypatch.delenv("SENDMAIL_MC", raising=False)
+    for name, relay in (("one.mc", "a.example"), ("two.mc", "b.example")):
+        (tmp_path / name).write_text(
+            f"define(`confDOMAIN_NAME', `h.example')dnl\ndefine(`SMART_HOST', `[{relay}]')dnl\n"
+            "MAILER(`smtp')dnl\n"
+        )
+    base = ["route", "--engine", "model", "--config", str(tmp_path), "--json", "x@y.example"]
+    assert main(base) == 2
+    assert "--mc FILE or $SENDMAIL_MC" in capsys.readouterr().err
+    assert main([*base, "--mc", "two.mc"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["host"] == "[b.example]"
+    monkeypatch.setenv("SENDMAIL_MC", "one.mc")
+    assert main(base) == 0
+    assert json.loads(capsys.readouterr().out)[0]["host"] == "[a.example]"
+    assert main(["sender", "--config", str(tmp_path), "--mc", "nope.mc", "x"]) == 2
+    assert "no such .mc file (--mc)" in capsys.readouterr().err

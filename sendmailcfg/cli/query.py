@@ -38,6 +38,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
             help="read the FEATUREs' options, this host's names, relay domains and SMART_HOST "
             "from this .mc (or a folder like /etc/mail holding sendmail.mc)",
         )
+        p.add_argument(
+            "--mc",
+            metavar="FILE.mc",
+            help="with a --config folder: the .mc in it to read (default: as every command "
+            "finds it)",
+        )
         p.set_defaults(_query_run=module.run, _query_kind=module.NAME)
 
 

@@ -34,6 +34,16 @@ NAME = "route"
 HELP = "where sendmail delivers recipients with this whole configuration, and why"
 
 
+def add_mc_option(parser: argparse.ArgumentParser) -> None:
+    """``--mc FILE``: which ``.mc`` of the ``--config`` folder to read (``make``'s option)."""
+    parser.add_argument(
+        "--mc",
+        metavar="FILE.mc",
+        help="the .mc of the --config folder to read (default: $SENDMAIL_MC, HOSTNAME.mc, "
+        "sendmail.mc, freebsd.mc, the only .mc that is not a submit.mc)",
+    )
+
+
 def add_site_options(parser: argparse.ArgumentParser) -> None:
     """``--config``, ``--hostname``, ``--root``: the options every site command takes."""
     parser.add_argument(
@@ -42,6 +52,7 @@ def add_site_options(parser: argparse.ArgumentParser) -> None:
         default=".",
         help="the .mc file, or a folder like /etc/mail holding sendmail.mc (default: .)",
     )
+    add_mc_option(parser)
     parser.add_argument(
         "--hostname", metavar="FQDN", help="this host's name (class w; $j unless the .mc sets it)"
     )
@@ -105,7 +116,13 @@ def open_site(
     from sendmailcfg.site import load_site
 
     try:
-        site = load_site(args.config, hostname=args.hostname, root=args.root, read_db=_read_db)
+        site = load_site(
+            args.config,
+            hostname=args.hostname,
+            root=args.root,
+            read_db=_read_db,
+            mc=getattr(args, "mc", None),
+        )
     except (OSError, ValueError) as exc:
         text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         if isinstance(exc, OSError) and exc.filename:
@@ -166,7 +183,11 @@ def open_engine(
     if wanted == "model" and not config.endswith(".cf"):
         return None
     try:
-        path = config if config.endswith(".cf") else find_mc(config, hostname=args.hostname)
+        path = (
+            config
+            if config.endswith(".cf")
+            else find_mc(config, mc=getattr(args, "mc", None), hostname=args.hostname)
+        )
     except (OSError, ValueError):
         return None  # the model reports it, with its own words
     render = None
@@ -316,7 +337,13 @@ def _quiet_site(args: argparse.Namespace) -> Site | None:
     if args.config.endswith(".cf"):
         return None
     try:
-        return load_site(args.config, hostname=args.hostname, root=args.root, read_db=_read_db)
+        return load_site(
+            args.config,
+            hostname=args.hostname,
+            root=args.root,
+            read_db=_read_db,
+            mc=getattr(args, "mc", None),
+        )
     except (OSError, ValueError):
         return None
 

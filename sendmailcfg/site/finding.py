@@ -99,7 +99,10 @@ def find_mc(
     if not mcs:
         raise FileNotFoundError(f"{name}: no .mc file here (expected sendmail.mc)")
     if len(mcs) > 1:
-        raise ValueError(f"{name}: several .mc files ({', '.join(mcs)}); name the one to read")
+        raise ValueError(
+            f"{name}: several .mc files ({', '.join(mcs)});"
+            " name the one to read (--mc FILE or $SENDMAIL_MC)"
+        )
     return os.path.normpath(os.path.join(name, mcs[0]))
 
 
