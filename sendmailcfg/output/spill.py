@@ -12,6 +12,7 @@ import itertools
 import os
 import struct
 from array import array
+from operator import itemgetter
 
 from sendmailcfg.maps.makemap_lines import duplicate_message, scan
 from sendmailcfg.output import bdb
@@ -368,7 +369,7 @@ def hash_spilled(
             hashes = bdb_hash.hash_many([k for k, _, _ in fresh])
             for (key, line, value), h in zip(fresh, hashes, strict=True):
                 parts.add(h & mask, pack(h, line, len(key), len(value)) + key + value)
-        written = _hash_spilled(f, parts, keep_first, errors, folder, budget, uid)
+        written = _hash_spilled(f, parts, keep_first, errors, uid)
         return written + first_puts - carried
     finally:
         parts.close()
@@ -395,8 +396,6 @@ def _hash_spilled(
     parts: _Spill,
     keep_first: bool,
     errors: list[tuple[int, str]],
-    folder: str | None,
-    budget: int,
     uid: bytes | None,
 ) -> int:
     page_size = layout.DEFAULT_PAGE_SIZE
@@ -411,41 +410,48 @@ def _hash_spilled(
     if nkeys == 0:  # nothing but rejected lines
         bdb.write("hash", f, [], uid=uid)
         return written
-    # 2. the table's size, then the pairs spread by bucket over groups of buckets
+    # 2. the table's size; then each bucket laid out from the partition that holds it. A
+    # bucket's keys share the low bits of their hashes: with at least as many buckets as
+    # partitions, partition j holds buckets j, j + PARTITIONS, ...; with fewer, bucket b is
+    # partitions b, b + nbuckets, ... . A bucket page is written where it belongs; the few
+    # buckets that overflow their page wait, and are laid out last in bucket order, so the
+    # pages they overflow into are numbered as the in-memory writer numbers them.
     nbuckets = bdb_hash._bucket_count(total, page_size)
     bmask = nbuckets - 1
-    groups = min(nbuckets, PARTITIONS)
-    shift = bdb_hash.log2(nbuckets) - bdb_hash.log2(groups)
-    import tempfile
-
-    by_bucket = _Spill(folder or tempfile.gettempdir(), groups, budget // 2)
-    pack = _REC.pack
-    try:
-        for j in range(PARTITIONS):
+    room = page_size - layout.PAGE_HEADER_SIZE
+    f.flush()
+    fd = f.fileno()
+    store = _FilePages(fd, page_size, order, nbuckets + 1)
+    simple_bucket = bdb_hash.simple_bucket
+    deferred: list[tuple[int, list[tuple[bytes, bytes]]]] = []
+    units: Iterable[tuple[Iterable[int], Iterable[int]]]
+    if nbuckets >= PARTITIONS:
+        units = (((j,), range(j, nbuckets, PARTITIONS)) for j in range(PARTITIONS))
+    else:
+        units = ((range(b, PARTITIONS, nbuckets), (b,)) for b in range(nbuckets))
+    for members, numbers in units:
+        buckets: dict[int, list[tuple[bytes, bytes]]] = {}
+        for j in members:
             table, _ = _partition_table(parts.read(j), keep_first, None)
             for key, (h, value) in table.items():
-                b = h & bmask
-                by_bucket.add(b >> shift, pack(b, 0, len(key), len(value)) + key + value)
-        parts.close()
-        # 3. bucket pages in order; the pages they overflow into after them, as allocated
-        f.flush()
-        fd = f.fileno()
-        store = _FilePages(fd, page_size, order, nbuckets + 1)
-        width = 1 << shift
-        for g in range(groups):
-            buckets: list[list[tuple[bytes, bytes]]] = [[] for _ in range(width)]
-            base = g << shift
-            for b, _line, key, value in _records(by_bucket.read(g)):
-                buckets[b - base].append((key, value))
-            pages = [
-                bdb_hash.simple_bucket(base + i, pairs, store) for i, pairs in enumerate(buckets)
-            ]
-            os.pwrite(fd, b"".join(pages), (base + 1) * page_size)
-        last_pgno = store.next_pgno() - 1
-        meta = bdb_hash.meta_page(nbuckets, nkeys, last_pgno, False, page_size, order, uid, fd)
-        os.pwrite(fd, meta, 0)
-    finally:
-        by_bucket.close()
+                got = buckets.get(h & bmask)
+                if got is None:
+                    buckets[h & bmask] = [(key, value)]
+                else:
+                    got.append((key, value))
+        for b in numbers:
+            pairs = buckets.get(b, [])
+            if sum(len(k) + len(v) + 6 for k, v in pairs) > room:
+                deferred.append((b, pairs))
+                continue
+            os.pwrite(fd, simple_bucket(b, pairs, store), (b + 1) * page_size)
+    parts.close()
+    deferred.sort(key=itemgetter(0))
+    for b, pairs in deferred:
+        os.pwrite(fd, simple_bucket(b, pairs, store), (b + 1) * page_size)
+    last_pgno = store.next_pgno() - 1
+    meta = bdb_hash.meta_page(nbuckets, nkeys, last_pgno, False, page_size, order, uid, fd)
+    os.pwrite(fd, meta, 0)
     return written
 
 
