@@ -237,7 +237,9 @@ def _btree(
     source = _Source(stream, block)
     table, first_puts, more = _fill(source, reader, errors, on_put, budget)
     if not more:  # it all fitted: the in-memory writer, as for a small map
-        bdb.write("btree", f, list(table.items()), uid=uid)
+        from sendmailcfg.output.bdb import btree
+
+        btree.write_table(f, table, uid=uid)
         return _finish(first_puts, errors)
     from sendmailcfg.output import spill  # only past the budget: small maps never import it
 
