@@ -32,25 +32,48 @@ one partition of a 10,000,000-line map is a few thousand pairs."""
 PAIR_OVERHEAD = 180
 """What a pair held as ``(key, line, value)`` costs beyond its bytes (objects, list slot)."""
 
+_BLOCK = struct.Struct("<QQ")
+"""A hash partition's block in the spill file: the lengths of its array and of its pairs."""
 _REC = struct.Struct("<IQHH")
 """A spilled pair: hash (or bucket), line number, key length, value length; then the bytes."""
 
 
 class _Spill:
-    """Records in partitions: in memory while they fit, then in blocks of one unlinked file."""
+    """Pairs in partitions: in memory while they fit, then in blocks of one unlinked file.
+
+    A partition is two streams: its pairs' bytes, ``key\\nvalue\\n`` (neither holds a
+    newline: the source was cut at them), which one ``split`` takes apart again, and an
+    ``array`` of hash, line, hash, line... . A block in the file is their two lengths, the
+    array's bytes, then the pairs'.
+    """
 
     def __init__(self, folder: str, count: int, budget: int) -> None:
         self.folder = folder
         self.bufs = [bytearray() for _ in range(count)]
+        self.heads = [array("Q") for _ in range(count)]
         self.blocks = [array("q") for _ in range(count)]
         """Per partition: offset, length, offset, length... of its blocks in the file."""
         self.size = 0
         self.budget = budget
         self.file: BinaryIO | None = None
 
-    def add(self, part: int, record: bytes) -> None:
-        self.bufs[part] += record
-        self.size += len(record)
+    def add(
+        self,
+        mask: int,
+        keys: list[bytes],
+        values: list[bytes],
+        lines: Iterable[int],
+        hashes: list[int],
+    ) -> None:
+        """Pairs into the partitions their hashes (``& mask``) name."""
+        bufs, heads = self.bufs, self.heads
+        for key, value, line, h in zip(keys, values, lines, hashes, strict=True):
+            p = h & mask
+            bufs[p] += b"%s\n%s\n" % (key, value)
+            head = heads[p]
+            head.append(h)
+            head.append(line)
+        self.size += sum(map(len, keys)) + sum(map(len, values)) + 18 * len(keys)
         if self.size > self.budget:
             self.flush()
 
@@ -64,12 +87,18 @@ class _Spill:
         f.seek(0, os.SEEK_END)
         for part, buf in enumerate(self.bufs):
             if buf:
-                self.blocks[part].extend((f.tell(), len(buf)))
+                head = self.heads[part].tobytes()
+                self.blocks[part].extend((f.tell(), 16 + len(head) + len(buf)))
+                f.write(_BLOCK.pack(len(head), len(buf)))
+                f.write(head)
                 f.write(buf)
                 self.bufs[part] = bytearray()
+                self.heads[part] = array("Q")
         self.size = 0
 
-    def read(self, part: int) -> bytes:
+    def read(self, part: int) -> tuple[array[int], bytes]:
+        """Partition ``part``: (hash, line, hash, line..., its pairs' bytes)."""
+        heads = array("Q")
         pieces = []
         if self.blocks[part]:
             assert self.file is not None
@@ -77,29 +106,18 @@ class _Spill:
             spans = self.blocks[part]
             for i in range(0, len(spans), 2):
                 self.file.seek(spans[i])
-                pieces.append(self.file.read(spans[i + 1]))
+                block = self.file.read(spans[i + 1])
+                hlen, _dlen = _BLOCK.unpack_from(block)
+                heads.frombytes(block[16 : 16 + hlen])
+                pieces.append(block[16 + hlen :])
+        heads.extend(self.heads[part])
         pieces.append(bytes(self.bufs[part]))
-        return b"".join(pieces)
+        return heads, b"".join(pieces)
 
     def close(self) -> None:
         if self.file is not None:
             self.file.close()
             self.file = None
-
-
-def _records(data: bytes) -> Iterator[tuple[int, int, bytes, bytes]]:
-    """``(hash, line, key, value)`` of every record in ``data``."""
-    unpack = _REC.unpack_from
-    size = _REC.size
-    pos = 0
-    end = len(data)
-    while pos < end:
-        h, line, klen, vlen = unpack(data, pos)
-        pos += size
-        key = data[pos : pos + klen]
-        pos += klen
-        yield h, line, key, data[pos : pos + vlen]
-        pos += vlen
 
 
 def btree_spilled(
@@ -345,7 +363,6 @@ def hash_spilled(
     reader: ReaderOptions,
 ) -> int:
     """The hash past the budget, as :func:`btree_spilled`."""
-    pack = _REC.pack
     mask = PARTITIONS - 1
     import tempfile
 
@@ -353,22 +370,24 @@ def hash_spilled(
     try:
         carried = len(table)
         keys = list(table)
-        for key, h in zip(keys, bdb_hash.hash_many(keys), strict=True):
-            value = table.pop(key)
-            parts.add(h & mask, pack(h, 0, len(key), len(value)) + key + value)
-        del keys, table
+        values = list(table.values())
+        del table
+        parts.add(mask, keys, values, [0] * len(keys), bdb_hash.hash_many(keys))
+        del keys, values
         for data, start in source:
-            fresh: list[tuple[bytes, int, bytes]] = []
+            lines: list[int] = []
+            keys = []
+            values = []
             for line, key, value, error in scan(data, reader, start):
                 if error is not None:
                     errors.append((line, error))
                     continue
                 if on_put is not None:
                     on_put(key, value)
-                fresh.append((key, line, value))
-            hashes = bdb_hash.hash_many([k for k, _, _ in fresh])
-            for (key, line, value), h in zip(fresh, hashes, strict=True):
-                parts.add(h & mask, pack(h, line, len(key), len(value)) + key + value)
+                lines.append(line)
+                keys.append(key)
+                values.append(value)
+            parts.add(mask, keys, values, lines, bdb_hash.hash_many(keys))
         written = _hash_spilled(f, parts, keep_first, errors, uid)
         return written + first_puts - carried
     finally:
@@ -376,19 +395,34 @@ def hash_spilled(
 
 
 def _partition_table(
-    data: bytes, keep_first: bool, errors: list[tuple[int, str]] | None
-) -> tuple[dict[bytes, tuple[int, bytes]], int]:
-    """One partition's pairs as makemap's puts leave them: key -> (hash, value); puts made."""
-    table: dict[bytes, tuple[int, bytes]] = {}
-    written = 0
-    for h, line, key, value in _records(data):
-        if keep_first and key in table:
-            if errors is not None:
-                errors.append((line, duplicate_message(key)))
-            continue
-        table[key] = (h, value)
-        written += 1
-    return table, written
+    parts: _Spill, j: int, keep_first: bool, errors: list[tuple[int, str]] | None
+) -> tuple[dict[bytes, tuple[int, bytes]], int, int]:
+    """Partition ``j``'s pairs as makemap's puts leave them: key -> (hash, value); the puts
+    made; the bytes the pairs stored take (items and index entries of a hash page)."""
+    heads, data = parts.read(j)
+    items = data.split(b"\n")
+    n = len(heads) // 2
+    keys = items[0 : 2 * n : 2]
+    values = items[1 : 2 * n : 2]
+    hashes = heads[0::2]
+    if not keep_first:  # -r: every put is made, the last value stays
+        table = dict(zip(keys, zip(hashes, values, strict=True), strict=True))
+        written = n
+    else:  # the first value stays: the first copy is put last
+        pairs = zip(reversed(hashes), reversed(values), strict=True)
+        table = dict(zip(reversed(keys), pairs, strict=True))
+        written = len(table)
+        if written != n and errors is not None:
+            seen: set[bytes] = set()
+            for key, line in zip(keys, heads[1::2], strict=True):
+                if key in seen:
+                    errors.append((line, duplicate_message(key)))
+                seen.add(key)
+    if len(table) == n:
+        total = len(data) + 4 * n
+    else:
+        total = sum(len(k) + len(v) + 6 for k, (_h, v) in table.items())
+    return table, written, total
 
 
 def _hash_spilled(
@@ -403,10 +437,10 @@ def _hash_spilled(
     # 1. each partition deduplicated: the pairs stored, their size, the errors
     total = nkeys = written = 0
     for j in range(PARTITIONS):
-        table, puts = _partition_table(parts.read(j), keep_first, errors)
+        table, puts, size = _partition_table(parts, j, keep_first, errors)
         written += puts
         nkeys += len(table)
-        total += sum(len(k) + len(v) + 6 for k, (_h, v) in table.items())
+        total += size
     if nkeys == 0:  # nothing but rejected lines
         bdb.write("hash", f, [], uid=uid)
         return written
@@ -432,7 +466,7 @@ def _hash_spilled(
     for members, numbers in units:
         buckets: dict[int, list[tuple[bytes, bytes]]] = {}
         for j in members:
-            table, _ = _partition_table(parts.read(j), keep_first, None)
+            table, _, _ = _partition_table(parts, j, keep_first, None)
             for key, (h, value) in table.items():
                 got = buckets.get(h & bmask)
                 if got is None:
@@ -441,7 +475,7 @@ def _hash_spilled(
                     got.append((key, value))
         for b in numbers:
             pairs = buckets.get(b, [])
-            if sum(len(k) + len(v) + 6 for k, v in pairs) > room:
+            if sum(map(len, itertools.chain.from_iterable(pairs))) + 6 * len(pairs) > room:
                 deferred.append((b, pairs))
                 continue
             os.pwrite(fd, simple_bucket(b, pairs, store), (b + 1) * page_size)
