@@ -163,7 +163,12 @@ def btree_spilled(
         runs.append(_write_run(spill, run))
         del run
         spill.flush()
-        merged = _Dedup(heapq.merge(*(_read_run(spill, r) for r in runs)), keep_first, errors)
+        # every run is read in slices at once: a slice small enough that all of them (and
+        # their copies while a record is cut between two) stay within the budget
+        piece = max(4096, min(1 << 16, budget // (4 * len(runs))))
+        merged = _Dedup(
+            heapq.merge(*(_read_run(spill, r, piece) for r in runs)), keep_first, errors
+        )
         if longest > btree.ovflsize(btree.PAGESIZE):
             # an overflow item: the general writer (holds the pairs; lines this long are rare)
             bdb.write("btree", f, list(merged), uid=uid)
@@ -197,7 +202,9 @@ def _write_run(spill: BinaryIO, run: list[tuple[bytes, int, bytes]]) -> tuple[in
     return start, spill.tell() - start
 
 
-def _read_run(spill: BinaryIO, span: tuple[int, int]) -> Iterator[tuple[bytes, int, bytes]]:
+def _read_run(
+    spill: BinaryIO, span: tuple[int, int], piece: int = 1 << 16
+) -> Iterator[tuple[bytes, int, bytes]]:
     """One sorted run, read in slices (the file is shared: every read seeks)."""
     offset, length = span
     end = offset + length
@@ -206,9 +213,9 @@ def _read_run(spill: BinaryIO, span: tuple[int, int]) -> Iterator[tuple[bytes, i
     while offset < end or pending:
         if offset < end:
             spill.seek(offset)
-            piece = spill.read(min(1 << 16, end - offset))
-            offset += len(piece)
-            data = pending + piece
+            chunk = spill.read(min(piece, end - offset))
+            offset += len(chunk)
+            data = pending + chunk
         else:
             data = pending
         pos = 0
