@@ -123,7 +123,7 @@ class _Spill:
 def btree_spilled(
     f: BinaryIO,
     source: Iterable[tuple[bytes, int]],
-    table: dict[bytes, bytes],
+    box: list[dict[bytes, bytes]],
     first_puts: int,
     keep_first: bool,
     errors: list[tuple[int, str]],
@@ -133,8 +133,10 @@ def btree_spilled(
     uid: bytes | None,
     reader: ReaderOptions,
 ) -> int:
-    """The btree past the budget: ``table`` (the pairs that fitted, ``first_puts`` puts)
-    and the rest of ``source`` (blocks and the lines before them); returns the puts made."""
+    """The btree past the budget: the table in ``box`` (the pairs that fitted, ``first_puts``
+    puts; taken out, so that it is freed once spilled) and the rest of ``source`` (blocks
+    and the lines before them); returns the puts made."""
+    table = box.pop()
     import tempfile
 
     spill: BinaryIO = tempfile.TemporaryFile(dir=folder, prefix=".makemap-spill.")  # noqa: SIM115
@@ -359,7 +361,7 @@ def _leaf(
 def hash_spilled(
     f: BinaryIO,
     source: Iterable[tuple[bytes, int]],
-    table: dict[bytes, bytes],
+    box: list[dict[bytes, bytes]],
     first_puts: int,
     keep_first: bool,
     errors: list[tuple[int, str]],
@@ -370,6 +372,7 @@ def hash_spilled(
     reader: ReaderOptions,
 ) -> int:
     """The hash past the budget, as :func:`btree_spilled`."""
+    table = box.pop()
     mask = PARTITIONS - 1
     import tempfile
 

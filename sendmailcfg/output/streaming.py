@@ -243,8 +243,10 @@ def _btree(
         return _finish(first_puts, errors)
     from sendmailcfg.output import spill  # only past the budget: small maps never import it
 
+    box = [table]  # handed over: the callee lets go of the table once it has spilled it
+    del table
     written = spill.btree_spilled(
-        f, source, table, first_puts, keep_first, errors, on_put, folder, budget, uid, reader
+        f, source, box, first_puts, keep_first, errors, on_put, folder, budget, uid, reader
     )
     return _finish(written, errors)
 
@@ -271,7 +273,9 @@ def _hash(
         return _finish(first_puts, errors)
     from sendmailcfg.output import spill
 
+    box = [table]  # handed over: the callee lets go of the table once it has spilled it
+    del table
     written = spill.hash_spilled(
-        f, source, table, first_puts, keep_first, errors, on_put, folder, budget, uid, reader
+        f, source, box, first_puts, keep_first, errors, on_put, folder, budget, uid, reader
     )
     return _finish(written, errors)
