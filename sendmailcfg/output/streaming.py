@@ -117,12 +117,18 @@ class _Source:
     def __init__(self, stream: BinaryIO, block: int) -> None:
         self.blocks = source_blocks(stream, block)
         self.start = 0
+        self.ahead: bytes | None = next(self.blocks, None)
+        """The next block, read ahead: the last block's lines are never counted (a small
+        map's only block is split once, not twice)."""
 
     def __iter__(self) -> Iterator[tuple[bytes, int]]:
-        """``(block, lines before it)``."""
-        for data in self.blocks:
+        """``(block, lines before it)``; a new iteration goes on where the last one left."""
+        while self.ahead is not None:
+            data = self.ahead
             start = self.start
-            self.start += chunk_count(data)
+            self.ahead = next(self.blocks, None)
+            if self.ahead is not None:
+                self.start = start + chunk_count(data)
             yield data, start
 
 
