@@ -283,6 +283,7 @@ def _btree_pages(f: BinaryIO, pairs: Iterator[tuple[bytes, bytes]], uid: bytes |
     pagesize = w.pagesize
     fd = f.fileno()
     f.flush()
+    w.pages = _PagesToFile(fd, pagesize)  # the internal pages: none is kept
     if uid is None:
         uid = layout.file_uid(fd)
     seps: list[tuple[bytes, bool]] = [(b"", False)]
@@ -314,13 +315,25 @@ def _btree_pages(f: BinaryIO, pairs: Iterator[tuple[bytes, bytes]], uid: bytes |
         os.pwrite(fd, _leaf(w, 2 + leaves, leaves, True, keys, values), (2 + leaves) * pagesize)
         leaves += 1
         levels = w.plan_internal(seps)
+        del seps  # the levels hold what they need of it
         numbers = w.number(leaves, levels)
         w.internal_pages(levels, numbers)
         last_pgno = w.next_pgno - 1
-        for pgno, page in w.pages.items():
-            os.pwrite(fd, page, pgno * pagesize)
     os.pwrite(fd, w.meta(False, uid, last_pgno), 0)
     return count
+
+
+class _PagesToFile(dict[int, bytes]):
+    """Where :class:`btree._Writer` puts the pages it makes: each written to the file where it
+    belongs at once, none kept (a 2 GiB source has some 7,000 internal pages)."""
+
+    def __init__(self, fd: int, pagesize: int) -> None:
+        super().__init__()
+        self.fd = fd
+        self.pagesize = pagesize
+
+    def __setitem__(self, pgno: int, page: bytes) -> None:
+        os.pwrite(self.fd, page, pgno * self.pagesize)
 
 
 def _leaf(
