@@ -555,3 +555,15 @@ def test_damaged_files_fail_cleanly(data: st.DataObject) -> None:
     cut = data.draw(st.sampled_from([len(good), len(good) - 1000, 5000]))
     with contextlib.suppress(pages.FormatError):
         list(bdb_hash.read(bytes(good[:cut])))
+
+
+@given(
+    st.lists(st.binary(min_size=0, max_size=40), min_size=0, max_size=300),
+    st.integers(min_value=0, max_value=5000),
+)
+@example([b"x" * 20] * 4097, 0)  # padded, past one chunk of 4,096 lanes
+@example([b"a" * 1000, *[b"b"] * 100], 0)  # lengths far apart: grouped by length
+def test_hash_many_is_the_hash_of_every_key(keys: list[bytes], copies: int) -> None:
+    """Either formulation (keys padded in front, or grouped by length) gives libdb's hash."""
+    many = keys + [b"k%04d" % i for i in range(copies)]
+    assert bdb_hash.hash_many(many) == [bdb_hash.hash_func(k) for k in many]

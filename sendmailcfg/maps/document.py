@@ -31,7 +31,7 @@ from __future__ import annotations
 import bisect
 import operator
 import os
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import (
     Callable,
     ItemsView,
@@ -42,7 +42,7 @@ from collections.abc import (
     Sequence,
     ValuesView,
 )
-from itertools import accumulate, compress
+from itertools import accumulate, compress, repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, Literal, TypeVar, overload
 
@@ -1052,9 +1052,12 @@ def _index_of_keys(keys: list[str]) -> tuple[dict[str, int], dict[str, list[int]
     index.pop("", None)
     if len(index) == n - keys.count(""):
         return index, {}
-    # Lines that are not the last of their key: the earlier lines of repeated keys.
-    lookup = index.get
-    earlier = compress(range(n), map(operator.ne, map(lookup, keys), range(n)))
+    # Lines that are not the last of their key: the earlier lines of repeated keys (and the
+    # lines without one). Marked by the index's values in one C-level pass, not found by a
+    # lookup per line: a million lookups in a table this size miss the cache (0.3 s).
+    last = bytearray(n)
+    deque(map(last.__setitem__, index.values(), repeat(1)), maxlen=0)
+    earlier = compress(range(n), map(operator.not_, last))
     repeats: dict[str, list[int]] = {}
     for i in earlier:
         k = keys[i]

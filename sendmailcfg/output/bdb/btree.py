@@ -530,12 +530,56 @@ def _write(
         if any(map(eq, keys[1:], keys)):
             dup = next(a for a, b in zip(keys[1:], keys, strict=False) if a == b)
             raise ValueError(f"key {dup!r} given twice: expected unique keys (or duplicates=True)")
-        klen = list(map(len, keys))
-        vlen = list(map(len, values))
-        if keys and max(klen) <= w.ovfl and max(vlen) <= w.ovfl:
-            w.stream_pairs(f, keys, values, klen, vlen, uid)
-            return
-        w.load_groups([(k, [v]) for k, v in zip(keys, values, strict=True)])
+        del ordered
+        _write_sorted(w, f, keys, values, uid)
+        return
+    _write_pages(w, f, duplicates, uid)
+
+
+def write_table(f: BinaryIO, table: dict[bytes, bytes], *, uid: bytes | None = None) -> None:
+    """:func:`write` of ``table``'s pairs (unique keys by nature), without a tuple per pair.
+
+    The keys are sorted on their own and the values looked up after them: at 100,000 pairs
+    half the time of sorting the pairs by key and splitting them again.
+
+    >>> import io
+    >>> f = io.BytesIO()
+    >>> write_table(f, {b"k": b"1", b"j": b"0"})
+    >>> list(read(f.getvalue()))
+    [(b'j', b'0'), (b'k', b'1')]
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        w = _Writer(PAGESIZE)
+        if uid is None:
+            try:
+                fd: int | None = f.fileno()
+            except (AttributeError, OSError, ValueError):
+                fd = None
+            uid = layout.file_uid(fd)
+        keys = sorted(table)
+        _write_sorted(w, f, keys, list(map(table.__getitem__, keys)), uid)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _write_sorted(
+    w: _Writer, f: BinaryIO, keys: list[bytes], values: list[bytes], uid: bytes
+) -> None:
+    """Unique ``keys`` in order, and their ``values``, written to ``f``."""
+    klen = list(map(len, keys))
+    vlen = list(map(len, values))
+    if keys and max(klen) <= w.ovfl and max(vlen) <= w.ovfl:
+        w.stream_pairs(f, keys, values, klen, vlen, uid)
+        return
+    w.load_groups([(k, [v]) for k, v in zip(keys, values, strict=True)])
+    _write_pages(w, f, False, uid)
+
+
+def _write_pages(w: _Writer, f: BinaryIO, duplicates: bool, uid: bytes) -> None:
+    """The pages :meth:`_Writer.load_groups` made, after the meta page."""
     written = w.pages
     last_pgno = max(written)
     f.write(w.meta(duplicates, uid, last_pgno))

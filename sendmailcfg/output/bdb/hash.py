@@ -355,7 +355,12 @@ def hash_many(keys: Sequence[bytes]) -> list[int]:
     >>> hash_many([b"a", b"ab", b"ab"]) == [hash_func(b"a"), hash_func(b"ab"), hash_func(b"ab")]
     True
     """
-    out = [0] * len(keys)
+    n = len(keys)
+    if n >= 64:
+        longest = max(map(len, keys))
+        if longest * n <= 3 * sum(map(len, keys)) // 2:
+            return _hash_padded(keys, longest)
+    out = [0] * n
     by_len: dict[int, list[int]] = {}
     for i, k in enumerate(keys):
         by_len.setdefault(len(k), []).append(i)
@@ -377,6 +382,30 @@ def hash_many(keys: Sequence[bytes]) -> list[int]:
         values = memoryview(h.to_bytes(8 * n, "little")).cast("Q")
         for i, v in zip(idx, values, strict=True):
             out[i] = v
+    return out
+
+
+_LANE_MASK = int.from_bytes(b"\xff\xff\xff\xff\0\0\0\0" * 4096, "little")
+
+
+def _hash_padded(keys: Sequence[bytes], longest: int) -> list[int]:
+    """:func:`hash_many` of keys of similar lengths: each padded in front with NULs to
+    ``longest``, which leaves the hash as it is (it starts at 0, and ``0 * p ^ 0`` is 0),
+    then all stepped together, 4,096 lanes at a time (one pass per byte, no grouping)."""
+    out: list[int] = []
+    chunk = 4096
+    rjust = bytes.rjust
+    for start in range(0, len(keys), chunk):
+        part = keys[start : start + chunk]
+        m = len(part)
+        blob = b"".join(map(rjust, part, itertools.repeat(longest), itertools.repeat(b"\0")))
+        lanes = bytearray(8 * m)
+        mask = _LANE_MASK if m == chunk else _LANE_MASK >> (64 * (chunk - m))
+        h = 0
+        for j in range(longest):
+            lanes[0::8] = blob[j::longest]
+            h = ((h * 16777619) & mask) ^ int.from_bytes(lanes, "little")
+        out += memoryview(h.to_bytes(8 * m, "little")).cast("Q").tolist()
     return out
 
 
