@@ -362,3 +362,22 @@ def test_submodules_are_attributes_in_a_fresh_interpreter() -> None:
     )
     assert p.returncode == 0, p.stderr
     assert p.stdout == "+z smtp:w\n"  # the file's own separator
+
+
+def test_an_operand_dashes_after_the_end_of_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--`` ends the options once; a later ``--`` is an operand like any other (Python
+    3.11's argparse dropped it, and ``mc set -- NAME --`` wrote an empty list)."""
+    mc = tmp_path / "sendmail.mc"
+    mc.write_text("divert(0)dnl\nMAILER(`smtp')dnl\n")
+    assert main(["mc", str(mc), "set", "--", "confFOO", "--"]) == 0
+    assert "define(`confFOO', `--')dnl\n" in mc.read_text()
+    capsys.readouterr()
+    assert main(["mc", str(mc), "get", "--", "confFOO"]) == 0
+    assert capsys.readouterr().out == "--\n"
+    table = tmp_path / "mailertable"
+    table.write_text("-- smtp:[dashes.example]\n")
+    assert main(["query", "mailertable", str(table), "--", "--", "x"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("-- -> ") and len(out) == 2

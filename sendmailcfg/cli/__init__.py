@@ -140,6 +140,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             signal.signal(signal.SIGTERM, before)
 
 
+_DASHES = "\0--"
+"""An operand ``--`` after the ``--`` that ends the options, while argparse reads the line
+(a NUL is never in argv): Python 3.11's argparse drops it, so ``mc FILE set -- NAME --``
+set NAME to an empty list."""
+
+
+def _operands_kept(args: list[str]) -> list[str]:
+    """``args`` with every ``--`` after the first one (operands, not the end of options)
+    hidden from argparse; :func:`_restore_operands` gives them back."""
+    if "--" not in args:
+        return args
+    first = args.index("--") + 1
+    return args[:first] + [_DASHES if a == "--" else a for a in args[first:]]
+
+
+def _restore_operands(args: object) -> None:
+    for key, value in vars(args).items():
+        if value == _DASHES:
+            setattr(args, key, "--")
+        elif isinstance(value, list) and _DASHES in value:
+            setattr(args, key, ["--" if v == _DASHES else v for v in value])
+
+
 def _main(args_list: list[str]) -> int:
     try:
         if command_of(args_list) == "makemap":  # parses its own flags, as makemap does
@@ -147,7 +170,8 @@ def _main(args_list: list[str]) -> int:
 
             return makemap.main(args_list[1:])
         parser = build_parser(command_of(args_list))
-        args = parser.parse_args(args_list)
+        args = parser.parse_args(_operands_kept(args_list))
+        _restore_operands(args)
         status: int = args._run(args)
     except BrokenPipeError:  # e.g. piped into head
         sys.stderr.close()
