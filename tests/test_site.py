@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from sendmailcfg.maps.document import MapDocument
@@ -277,6 +277,7 @@ LABEL = st.text("abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=8)
 
 
 @given(user=LABEL, labels=st.lists(LABEL, min_size=1, max_size=4), upper=st.booleans())
+@example(user="0", labels=["0", "uucp"], upper=False)  # a .UUCP host: routed, in any case
 def test_host_case_does_not_change_the_route(user: str, labels: list[str], upper: bool) -> None:
     site = Site.from_text(
         STORY + "LOCAL_DOMAIN(`takaq.jp')dnl\nFEATURE(`mailertable')dnl\n",
