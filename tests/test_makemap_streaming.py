@@ -97,6 +97,21 @@ def test_a_spilled_source_of_rejected_lines(method: str, head: bytes) -> None:
     assert (result.written, result.errors) == (ref.written, ref.errors)
 
 
+def test_a_spilled_btree_of_four_internal_levels() -> None:
+    """Long shared prefixes make long separators, a few to an internal page: the levels
+    made from the spilled separators, each read back from its own file, are the bytes of
+    the in-memory writer's plan."""
+    data = b"".join(b"%s%08d v%d\n" % (b"p" * 300, i * 7919 % 40000, i) for i in range(40000))
+    expected, ref = _reference("btree", data, [])
+    got, result = _streamed("btree", data, [], budget=100_000, block=1 << 16)
+    assert got == expected
+    assert result.written == ref.written == 40000
+    from sendmailcfg.output.bdb import read as read_db
+
+    assert got[4096 + 24] >= 5  # the root (page 1): leaves are level 1, four levels above
+    assert sum(1 for _ in read_db(got)) == 40000
+
+
 def test_long_overflow_values_in_a_spilled_btree() -> None:
     data = b"".join(b"k%04d %s\n" % (i, b"v" * (1000 + i % 20)) for i in range(300))
     expected, _ = _reference("btree", data, [])

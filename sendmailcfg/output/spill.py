@@ -18,6 +18,7 @@ from sendmailcfg.maps.makemap_lines import duplicate_message, scan
 from sendmailcfg.output import bdb
 from sendmailcfg.output.bdb import btree, layout
 from sendmailcfg.output.bdb import hash as bdb_hash
+from sendmailcfg.output.bdb.btree import _BINTERNAL, _align4
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only
@@ -180,7 +181,7 @@ def btree_spilled(
             if first is None:  # nothing but rejected lines
                 bdb.write("btree", f, [], uid=uid)
             else:
-                _btree_pages(f, itertools.chain((first,), pairs), uid)
+                _btree_pages(f, itertools.chain((first,), pairs), uid, folder)
         # the carried table's puts were counted when they were made
         return first_puts + merged.puts - carried
     finally:
@@ -270,13 +271,19 @@ class _Dedup:
             yield prev_key, prev_value
 
 
-def _btree_pages(f: BinaryIO, pairs: Iterator[tuple[bytes, bytes]], uid: bytes | None) -> int:
+def _btree_pages(
+    f: BinaryIO, pairs: Iterator[tuple[bytes, bytes]], uid: bytes | None, folder: str | None
+) -> int:
     """Bulk-load sorted unique small pairs as :func:`btree.write` does; returns the pair count.
 
     Leaves are written where they belong as they fill (page 2 on; a lone leaf is the
-    root, page 1); the internal pages, planned from one separator per leaf, and the
-    meta page follow.
+    root, page 1), their separators to an unlinked file beside the map; then each internal
+    level is made from the separators of the level below, read back in order, and the
+    meta page follows. Nothing grows with the map: a 2 GiB source has some 600,000 leaves,
+    whose separators held as objects took more than the whole budget.
     """
+    import tempfile
+
     w = btree._Writer(btree.PAGESIZE)
     t = w.t
     cap = w.cap
@@ -286,41 +293,104 @@ def _btree_pages(f: BinaryIO, pairs: Iterator[tuple[bytes, bytes]], uid: bytes |
     w.pages = _PagesToFile(fd, pagesize)  # the internal pages: none is kept
     if uid is None:
         uid = layout.file_uid(fd)
-    seps: list[tuple[bytes, bool]] = [(b"", False)]
-    keys: list[bytes] = []
-    values: list[bytes] = []
-    used = 0
-    leaves = 0
-    count = 0
-    size = t.size
-    for key, value in pairs:
-        need = size[len(key)] + size[len(value)] + 4
-        if keys and used + need > cap:
-            os.pwrite(
-                fd, _leaf(w, 2 + leaves, leaves, False, keys, values), (2 + leaves) * pagesize
-            )
-            seps.append(w.separator(keys[-1], key))
+    seps: BinaryIO = tempfile.TemporaryFile(dir=folder, prefix=".makemap-spill.")  # noqa: SIM115
+    try:
+        put_sep = seps.write
+        put_sep(_SEP.pack(0))  # the leftmost child's key is never compared
+        keys: list[bytes] = []
+        values: list[bytes] = []
+        used = 0
+        leaves = 0
+        count = 0
+        size = t.size
+        for key, value in pairs:
+            need = size[len(key)] + size[len(value)] + 4
+            if keys and used + need > cap:
+                os.pwrite(
+                    fd, _leaf(w, 2 + leaves, leaves, False, keys, values), (2 + leaves) * pagesize
+                )
+                sep, _big = w.separator(keys[-1], key)  # never big: no key is an overflow item
+                put_sep(_SEP.pack(len(sep)) + sep)
+                leaves += 1
+                keys, values, used = [], [], 0
+            keys.append(key)
+            values.append(value)
+            used += need
+            count += 1
+        if not keys:
+            raise ValueError("no pairs: use the in-memory writer")
+        if leaves == 0:
+            os.pwrite(fd, _leaf(w, 1, 0, True, keys, values), pagesize)
+            last_pgno = 1
+        else:
+            os.pwrite(fd, _leaf(w, 2 + leaves, leaves, True, keys, values), (2 + leaves) * pagesize)
             leaves += 1
-            keys, values, used = [], [], 0
-        keys.append(key)
-        values.append(value)
-        used += need
-        count += 1
-    if not keys:
-        raise ValueError("no pairs: use the in-memory writer")
-    if leaves == 0:
-        os.pwrite(fd, _leaf(w, 1, 0, True, keys, values), pagesize)
-        last_pgno = 1
-    else:
-        os.pwrite(fd, _leaf(w, 2 + leaves, leaves, True, keys, values), (2 + leaves) * pagesize)
-        leaves += 1
-        levels = w.plan_internal(seps)
-        del seps  # the levels hold what they need of it
-        numbers = w.number(leaves, levels)
-        w.internal_pages(levels, numbers)
-        last_pgno = w.next_pgno - 1
+            w.next_pgno += leaves  # the leaves' numbers (btree._Writer.number)
+            _internal_levels(w, seps, leaves, folder)
+            last_pgno = w.next_pgno - 1
+    finally:
+        seps.close()
     os.pwrite(fd, w.meta(False, uid, last_pgno), 0)
     return count
+
+
+_SEP = struct.Struct("<H")
+"""A separator in the spill file: its length, then its bytes (no key is an overflow item)."""
+
+
+def _internal_levels(w: btree._Writer, seps: BinaryIO, count: int, folder: str | None) -> None:
+    """The internal levels, bottom-up, as :meth:`btree._Writer.plan_internal`, ``number``
+    and ``internal_pages`` make them, from ``count`` separators in ``seps`` (one per page of
+    the level below, whose pages are numbered from 2): pages filled greedily, numbered in
+    order from ``w.next_pgno``, the lone page of the top level is the root, page 1; each
+    level's first separators go to a new file for the level above. One page is held."""
+    import tempfile
+
+    cap = w.cap
+    below = 2
+    level = 2
+    while count > 1:
+        seps.flush()
+        seps.seek(0)
+        read = seps.read
+        above: BinaryIO = tempfile.TemporaryFile(dir=folder, prefix=".makemap-spill.")  # noqa: SIM115
+        base = w.next_pgno
+        pages = 0
+        held: list[bytes] | None = None  # the page before, written once the next one starts
+        blobs: list[bytes] = []
+        used = 0
+        for child in range(below, below + count):
+            (n,) = _SEP.unpack(read(2))
+            sep = read(n)
+            need = _align4(12 + n) + 2
+            if blobs and used + need > cap:
+                if held is not None:
+                    _internal_page(w, base, pages - 1, held, level, last=False)
+                held, blobs, used = blobs, [], 0
+                pages += 1
+            if not blobs:
+                above.write(_SEP.pack(n) + sep)
+            blob = _BINTERNAL.pack(n, btree.B_KEYDATA, 0, child, 0) + sep
+            blobs.append(blob + bytes(_align4(12 + n) - 12 - n))
+            used += need
+        pages += 1
+        if pages == 1:
+            w.page(1, 0, 0, level, btree.P_IBTREE, blobs)  # the root
+        else:
+            assert held is not None
+            _internal_page(w, base, pages - 2, held, level, last=False)
+            _internal_page(w, base, pages - 1, blobs, level, last=True)
+            w.next_pgno += pages
+        seps.close()
+        seps, below, count, level = above, base, pages, level + 1
+    seps.close()
+
+
+def _internal_page(
+    w: btree._Writer, base: int, p: int, blobs: list[bytes], level: int, *, last: bool
+) -> None:
+    pgno = base + p
+    w.page(pgno, pgno - 1 if p else 0, 0 if last else pgno + 1, level, btree.P_IBTREE, blobs)
 
 
 class _PagesToFile(dict[int, bytes]):
