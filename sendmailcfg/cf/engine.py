@@ -273,6 +273,7 @@ class _Rule:
     minlen: int = 0
     first: str | None = None
     last: str | None = None
+    dexp: bool = False
 
     def __attrs_post_init__(self) -> None:
         kinds = []
@@ -292,6 +293,7 @@ class _Rule:
         # the first (last) token of the input
         self.first = lits[0] if kinds and kinds[0] == _LIT else None
         self.last = lits[-1] if kinds and kinds[-1] == _LIT else None
+        self.dexp = _DEXP in kinds
 
 
 @attrs.frozen
@@ -312,6 +314,7 @@ _KIND = {
     T.MATCHZERO: _ZERO,
     T.MACRODEXPAND: _DEXP,
 }
+_INTERNAL = re.compile(f"[{T.code(0o200)}-{T.code(0o377)}]")
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
 
@@ -388,6 +391,11 @@ class Engine:
         self._atom_cache: dict[str, bool] = {}
         self._rule_indexes: dict[int, _RuleIndex] = {}
         self._cand_cache: dict[tuple[object, ...], list[int]] = {}
+        self._first: dict[tuple[object, ...], tuple[int, tuple[tuple[int, int], ...] | None]] = {}
+        self._abs: dict[str, str | None] = {}
+        self._lhs_lits: frozenset[str] | None = None
+        self._members_blob = ""
+        self._blob_ok = True
         self._xputs_cache: dict[str, str] = {}
         self.tokenizer = T.Tokenizer(".:@[]")
         self._setup_before()
@@ -398,6 +406,7 @@ class Engine:
         self._setup_after()
         self.tokenizer = T.Tokenizer(self._operator_chars())
         self._atom_cache.clear()
+        self._forget_matches()
 
     # ------------------------------------------------------------------ output
     def _print(self, line: str) -> None:
@@ -590,6 +599,7 @@ class Engine:
     # ------------------------------------------------------------------ classes
     def setclass(self, cl: str, word: str) -> None:
         self._memo.clear()
+        self._forget_matches()
         members = self.classes.setdefault(cl, {})
         members.setdefault(_lc(word), word)
         if len(word) > self._class_maxlen.get(cl, 0):
@@ -841,6 +851,7 @@ class Engine:
         if not rhs:
             self._syserr("R line: null RHS")
         self.rules.setdefault(ruleset, []).append(_Rule(lhs, rhs, line))
+        self._forget_matches()
 
     def _rule_tokenizer(self) -> T.Tokenizer:
         tok = getattr(self, "_rtok", None)
@@ -930,6 +941,7 @@ class Engine:
                 self._syserr(f"readcf: option {user_opts[key]}: unknown user {uname}")
         if key == "blanksub":
             self.space_sub = value[:1] or " "
+            self._forget_matches()
         elif key == "hostsfile" and line:
             pass
 
@@ -1170,33 +1182,46 @@ class Engine:
         ri = 0
         loopcount = 0
         nrules = len(rules)
-        low: list[str] = []
-        index = self._rule_index(ruleset, rules)
-        cands: list[int] | None = None
-        ci = 0
+        low: list[str] | None = None
+        akey: tuple[str | None, ...] | None = None
+        firsts = self._first
         while ri < nrules:
             if pvp and pvp[0][:1] == T.CANONNET:
                 break
-            if cands is None:
-                low = [t.lower() if t.isascii() else _lc(t) for t in pvp]
-                cands = self._candidates(index, ruleset, low)
-                ci = bisect.bisect_left(cands, ri)
-            if ci >= len(cands):
-                break
-            if cands[ci] != ri:
-                ri = cands[ci]
-                loopcount = 0
-            rule = rules[ri]
+            # rewrite()'s count of the attempts at one rule, before it is tried
             loopcount += 1
             if loopcount > 100:
                 self._err(f"554 5.3.5 Infinite loop in ruleset {rulename}, rule {ri + 1}", sys=True)
                 break
-            mlist = self._match(rule, pvp, low)
-            if mlist is None:
-                ri += 1
-                ci += 1
-                loopcount = 0
-                continue
+            if akey is None:
+                akey = self._abstract(pvp)
+            hit = firsts.get((ruleset, ri, akey))
+            if hit is None:
+                if low is None:
+                    low = [t.lower() if t.isascii() else _lc(t) for t in pvp]
+                hit = self._first_match(ruleset, rules, ri, pvp, low)
+                if len(firsts) > 200_000:
+                    firsts.clear()
+                firsts[(ruleset, ri, akey)] = hit
+            ri2, bound = hit
+            if ri2 >= nrules:
+                break
+            if ri2 != ri:
+                # the rules between failed; this one is tried for the first time
+                ri = ri2
+                loopcount = 1
+            rule = rules[ri]
+            if bound is None:
+                # a rule that reads a macro while matching ($&x): tried each time
+                if low is None:
+                    low = [t.lower() if t.isascii() else _lc(t) for t in pvp]
+                live = self._match(rule, pvp, low)
+                if live is None:
+                    ri += 1
+                    loopcount = 0
+                    continue
+                bound = tuple(live)
+            mlist = bound
             rvp = rule.rhs
             if self.matched is not None:
                 self.matched.append((rulename, rule.line, len(self.lookups)))
@@ -1261,10 +1286,77 @@ class Engine:
                     RuleStep(rulename, rule.line, self._printav(pvp)[1:], self._printav(npvp)[1:])
                 )
             pvp[:] = npvp
-            cands = None
+            low = None
+            akey = None
         if trace:
             self._print(f"{rulename[:16]:<16} returns:" + self._printav(pvp))
         return rstat
+
+    def _forget_matches(self) -> None:
+        """Forget the remembered first matches (a class, a rule or BlankSub changed)."""
+        self._first.clear()
+        self._abs.clear()
+        self._lhs_lits = None
+
+    def _abstract(self, pvp: list[str]) -> tuple[str | None, ...]:
+        """The tokens as the LHS matcher can tell them apart: each case-folded, and None
+        for an *opaque* token -- one that equals no literal of any LHS, is no part of any
+        class member and holds no internal character. The matcher never compares two
+        input tokens with each other, and an opaque token can only be bound by a
+        wildcard ($* $+ $- $~X; a $=X match that covers it is never a member, whatever
+        its length), so token lists with the same abstraction match the same rules with
+        the same bindings."""
+        absmap = self._abs
+        out: list[str | None] = []
+        for t in pvp:
+            try:
+                out.append(absmap[t])
+            except KeyError:
+                out.append(self._abstract_token(t))
+        return tuple(out)
+
+    def _abstract_token(self, t: str) -> str | None:
+        absmap = self._abs
+        if self._lhs_lits is None:
+            self._lhs_lits = frozenset(
+                lit
+                for rules in self.rules.values()
+                for r in rules
+                for k, lit in zip(r.kinds, r.lits, strict=True)
+                if k == _LIT
+            )
+            blob = "\n".join(w for members in self.classes.values() for w in members)
+            # a huge class makes the substring test dear: no token is opaque then
+            self._members_blob = blob if len(blob) <= 200_000 else ""
+            self._blob_ok = len(blob) <= 200_000
+        low = t.lower() if t.isascii() else _lc(t)
+        opaque = (
+            self._blob_ok
+            and low not in self._lhs_lits
+            and low not in self._members_blob
+            and not _INTERNAL.search(t)
+        )
+        if len(absmap) > 100_000:
+            absmap.clear()
+        got = absmap[t] = None if opaque else low
+        return got
+
+    def _first_match(
+        self, ruleset: int, rules: list[_Rule], ri: int, pvp: list[str], low: list[str]
+    ) -> tuple[int, tuple[tuple[int, int], ...] | None]:
+        """The first rule from ``ri`` on whose LHS matches, with its bindings; (number of
+        rules, None) when none does. A rule that reads a macro while it matches stops
+        the search: (its index, None), for the caller to try it."""
+        index = self._rule_index(ruleset, rules)
+        cands = self._candidates(index, ruleset, low)
+        for j in cands[bisect.bisect_left(cands, ri) :]:
+            rule = rules[j]
+            if rule.dexp:
+                return j, None
+            mlist = self._match(rule, pvp, low)
+            if mlist is not None:
+                return j, tuple(mlist)
+        return len(rules), None
 
     def _rule_index(self, ruleset: int, rules: list[_Rule]) -> _RuleIndex:
         idx = self._rule_indexes.get(ruleset)
