@@ -314,6 +314,10 @@ _KIND = {
     T.MATCHZERO: _ZERO,
     T.MACRODEXPAND: _DEXP,
 }
+_UNKNOWN = object()
+_PLACE_BASE = 0xF0000
+_PLACE = re.compile("[\U000f0000-\U000ffffd]")
+_PLACE_SPLIT = re.compile("([\U000f0000-\U000ffffd])")
 _INTERNAL = re.compile(f"[{T.code(0o200)}-{T.code(0o377)}]")
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
@@ -367,7 +371,11 @@ class Engine:
         self.macro_names: dict[str, str] = {}
         self._next_macro = 0o240
         self.classes: dict[str, dict[str, str]] = {}
-        self._memo: dict[tuple[object, ...], tuple[tuple[str, ...], int, tuple[str, ...], int]] = {}
+        self._memo: dict[
+            tuple[object, ...],
+            tuple[tuple[str | int, ...], int, tuple[str | tuple[str, tuple[int, ...]], ...], int],
+        ] = {}
+        self._placeholders_ok = True
         self._impure = 0
         self._maxrec = 0
         self._maxlen = 0
@@ -1130,18 +1138,45 @@ class Engine:
 
         A ruleset is a function of its tokens as long as it looks up no map, reads no
         macro at run time (``$&x``) and prints no message: such a run is remembered
-        (result, status, the lines it printed) and replayed for the same tokens, as long
-        as its depth and length stay far from sendmail's limits. Adding to a class
-        forgets everything."""
+        (result, status, the lines it printed) and replayed, as long as its depth and
+        length stay far from sendmail's limits. The tokens are remembered with each
+        *opaque* token (see :meth:`_abstract`) left out: such a token can only be bound
+        by a wildcard and copied, so the run is recorded once more with a placeholder
+        in its place, and a replay puts the token back where the placeholder went (in
+        the result and in the printed lines). Adding to a class forgets everything."""
         if self.recording or maxatom < 500 or reclevel > 10:
             return self._rewrite_run(pvp, ruleset, reclevel, maxatom)
-        key = (ruleset, *pvp)
+        absmap = self._abs
+        keyl: list[object] = [ruleset]
+        opaque: list[int] = []
+        for i, t in enumerate(pvp):
+            a = absmap.get(t, _UNKNOWN)
+            if a is _UNKNOWN:
+                a = self._abstract_token(t)
+            if a is None:
+                keyl.append(None)
+                opaque.append(i)
+            else:
+                keyl.append(t)
+        key = tuple(keyl)
         hit = self._memo.get(key)
         if hit is not None:
             result, status, lines, depth = hit
-            if lines:
-                self.out.extend(lines)
-            pvp[:] = result
+            if opaque:
+                xp = self._xputs1
+                shown = [xp(pvp[i]) for i in opaque] if lines else []
+                out = self.out
+                for ln in lines:
+                    if isinstance(ln, str):
+                        out.append(ln)
+                    else:
+                        fmt, which = ln
+                        out.append(fmt % tuple([shown[k] for k in which]))
+                pvp[:] = [p if isinstance(p, str) else pvp[p] for p in result]
+            else:
+                if lines:
+                    self.out.extend(lines)  # type: ignore[arg-type]
+                pvp[:] = result  # type: ignore[assignment]
             if reclevel + depth > self._maxrec:
                 self._maxrec = reclevel + depth
             return status
@@ -1150,15 +1185,88 @@ class Engine:
         outer_rec, outer_len = self._maxrec, self._maxlen
         self._maxrec = reclevel
         self._maxlen = len(pvp)
+        inp = pvp[:] if opaque else pvp
         status = self._rewrite_run(pvp, ruleset, reclevel, maxatom)
         depth = self._maxrec - reclevel
         if self._impure == impure and depth <= 20 and self._maxlen < 400:
             if len(self._memo) > 200_000:
                 self._memo.clear()
-            self._memo[key] = (tuple(pvp), status, tuple(self.out[start:]), depth)
+            if not opaque:
+                self._memo[key] = (tuple(pvp), status, tuple(self.out[start:]), depth)
+            else:
+                got = self._generalize(inp, opaque, ruleset, reclevel, maxatom, status)
+                if got is not None:
+                    self._memo[key] = (got[0], status, got[1], depth)
         self._maxrec = max(outer_rec, self._maxrec)
         self._maxlen = max(outer_len, self._maxlen)
         return status
+
+    def _generalize(
+        self,
+        inp: list[str],
+        opaque: list[int],
+        ruleset: int,
+        reclevel: int,
+        maxatom: int,
+        status: int,
+    ) -> tuple[tuple[str | int, ...], tuple[str | tuple[str, tuple[int, ...]], ...]] | None:
+        """A pure run again, with a placeholder for each opaque token (a private-use
+        character standing for its position): the result and the printed lines with
+        each placeholder as the position of the token it stands for. None when the run
+        cannot be told apart from its input this way."""
+        if not self._placeholders_ok:
+            return None
+        opq = set(opaque)
+        for i, t in enumerate(inp):
+            if i not in opq and _PLACE.search(t):
+                return None
+        ph = list(inp)
+        for i in opaque:
+            ph[i] = chr(_PLACE_BASE + i)
+        mark = len(self.out)
+        impure = self._impure
+        saved = self._maxrec, self._maxlen
+        st = self._rewrite_run(ph, ruleset, reclevel, maxatom)
+        lines = self.out[mark:]
+        del self.out[mark:]
+        self._maxrec, self._maxlen = saved
+        if st != status or self._impure != impure:
+            return None
+        result: list[str | int] = []
+        for t in ph:
+            if _PLACE.search(t):
+                if len(t) != 1:
+                    return None
+                result.append(ord(t) - _PLACE_BASE)
+            else:
+                result.append(t)
+        # a line with placeholders: a %-format and, for each placeholder, the index of
+        # its token among the opaque ones (a placeholder prints as itself)
+        where = {chr(_PLACE_BASE + i): k for k, i in enumerate(opaque)}
+        tlines: list[str | tuple[str, tuple[int, ...]]] = []
+        for ln in lines:
+            parts = _PLACE_SPLIT.split(ln)
+            if len(parts) == 1:
+                tlines.append(ln)
+                continue
+            which: list[int] = []
+            fmt: list[str] = []
+            for k, x in enumerate(parts):
+                if k % 2:
+                    if x not in where:
+                        return None
+                    which.append(where[x])
+                    fmt.append("%s")
+                else:
+                    fmt.append(x.replace("%", "%%"))
+            tlines.append(("".join(fmt), tuple(which)))
+        return tuple(result), tuple(tlines)
+
+    def _xputs1(self, t: str) -> str:
+        p = self._xputs_cache.get(t)
+        if p is None:
+            p = self._xputs_cache[t] = " " + T.xputs(t, self.macro_names)
+        return p[1:]
 
     def _rewrite_run(self, pvp: list[str], ruleset: int, reclevel: int, maxatom: int) -> int:
         if reclevel > self._maxrec:
@@ -1296,6 +1404,7 @@ class Engine:
         """Forget the remembered first matches (a class, a rule or BlankSub changed)."""
         self._first.clear()
         self._abs.clear()
+        self._memo.clear()
         self._lhs_lits = None
 
     def _abstract(self, pvp: list[str]) -> tuple[str | None, ...]:
@@ -1329,6 +1438,13 @@ class Engine:
             # a huge class makes the substring test dear: no token is opaque then
             self._members_blob = blob if len(blob) <= 200_000 else ""
             self._blob_ok = len(blob) <= 200_000
+            # placeholders must not occur in the rules or the ruleset names
+            self._placeholders_ok = not any(
+                _PLACE.search(t)
+                for rules in self.rules.values()
+                for r in rules
+                for t in (*r.lhs, *r.rhs)
+            ) and not any(_PLACE.search(n) for n in self.ruleset_names.values())
         low = t.lower() if t.isascii() else _lc(t)
         opaque = (
             self._blob_ok
