@@ -376,6 +376,9 @@ class Engine:
             tuple[tuple[str | int, ...], int, tuple[str | tuple[str, tuple[int, ...]], ...], int],
         ] = {}
         self._placeholders_ok = True
+        self.remember = True
+        """False: every ruleset run and every LHS match is worked out afresh (the
+        reference the remembered answers are tested against)."""
         self._impure = 0
         self._maxrec = 0
         self._maxlen = 0
@@ -1144,7 +1147,7 @@ class Engine:
         by a wildcard and copied, so the run is recorded once more with a placeholder
         in its place, and a replay puts the token back where the placeholder went (in
         the result and in the printed lines). Adding to a class forgets everything."""
-        if self.recording or maxatom < 500 or reclevel > 10:
+        if self.recording or not self.remember or maxatom < 500 or reclevel > 10:
             return self._rewrite_run(pvp, ruleset, reclevel, maxatom)
         absmap = self._abs
         keyl: list[object] = [ruleset]
@@ -1293,6 +1296,7 @@ class Engine:
         low: list[str] | None = None
         akey: tuple[str | None, ...] | None = None
         firsts = self._first
+        remember = self.remember
         while ri < nrules:
             if pvp and pvp[0][:1] == T.CANONNET:
                 break
@@ -1301,16 +1305,21 @@ class Engine:
             if loopcount > 100:
                 self._err(f"554 5.3.5 Infinite loop in ruleset {rulename}, rule {ri + 1}", sys=True)
                 break
-            if akey is None:
-                akey = self._abstract(pvp)
-            hit = firsts.get((ruleset, ri, akey))
-            if hit is None:
-                if low is None:
-                    low = [t.lower() if t.isascii() else _lc(t) for t in pvp]
+            hit: tuple[int, tuple[tuple[int, int], ...] | None] | None = None
+            if not remember:
+                low = [t.lower() if t.isascii() else _lc(t) for t in pvp]
                 hit = self._first_match(ruleset, rules, ri, pvp, low)
-                if len(firsts) > 200_000:
-                    firsts.clear()
-                firsts[(ruleset, ri, akey)] = hit
+            else:
+                if akey is None:
+                    akey = self._abstract(pvp)
+                hit = firsts.get((ruleset, ri, akey))
+                if hit is None:
+                    if low is None:
+                        low = [t.lower() if t.isascii() else _lc(t) for t in pvp]
+                    hit = self._first_match(ruleset, rules, ri, pvp, low)
+                    if len(firsts) > 200_000:
+                        firsts.clear()
+                    firsts[(ruleset, ri, akey)] = hit
             ri2, bound = hit
             if ri2 >= nrules:
                 break
@@ -1463,9 +1472,13 @@ class Engine:
         """The first rule from ``ri`` on whose LHS matches, with its bindings; (number of
         rules, None) when none does. A rule that reads a macro while it matches stops
         the search: (its index, None), for the caller to try it."""
-        index = self._rule_index(ruleset, rules)
-        cands = self._candidates(index, ruleset, low)
-        for j in cands[bisect.bisect_left(cands, ri) :]:
+        if self.remember:
+            index = self._rule_index(ruleset, rules)
+            cands = self._candidates(index, ruleset, low)
+            order: Sequence[int] = cands[bisect.bisect_left(cands, ri) :]
+        else:
+            order = range(ri, len(rules))
+        for j in order:
             rule = rules[j]
             if rule.dexp:
                 return j, None
@@ -2360,8 +2373,9 @@ class Engine:
                 out = self.testmode_line(line.rstrip("\n"))
             except SystemExit:
                 return
-            for ln in out:
-                write(ln + "\n")
+            if out:
+                out.append("")
+                write("\n".join(out))
         write("> ")
 
 
