@@ -1,8 +1,10 @@
 """The engine's shortcuts answer exactly as the plain algorithm does.
 
-``bt`` remembers the first rule that matches a token shape and replays pure ruleset
-runs for any opaque tokens; these properties hold each shortcut to the reference it
-replaces (``Engine.remember = False``: every rule tried in turn, every run worked out).
+``bt`` remembers the first rule that matches a token shape, replays pure ruleset runs
+for any opaque tokens and tokenises plain addresses with a regular expression; these
+properties hold each shortcut to the reference it replaces (``Engine.remember = False``:
+every rule tried in turn, every run worked out; ``Tokenizer._prescan_states``: sendmail's
+state table character by character).
 """
 
 from __future__ import annotations
@@ -13,6 +15,30 @@ from hypothesis import strategies as st
 from sendmailcfg.cf import read_config
 from sendmailcfg.cf.engine import Engine
 from sendmailcfg.cf.environment import HostEnvironment
+from sendmailcfg.cf.tokens import Tokenizer
+
+# -- tokenising -------------------------------------------------------------------------------
+
+_CHARS = st.sampled_from([*'ab.@<>,;:!%+/[] \t"\\()', "x\u00e9", "\x01", "\0"])
+
+
+@given(st.lists(_CHARS, max_size=30).map("".join), st.sampled_from(["ext", "noc", "int"]))
+def test_the_fast_prescan_equals_the_state_table(text: str, table: str) -> None:
+    tok = Tokenizer(".:%@!^/[]+")
+    got = tok.prescan_delim(text, "\0", table)
+    errors = list(tok.errors)
+    tok.errors.clear()
+    assert got == tok._prescan_states(text, "\0", table)
+    assert errors == tok.errors
+
+
+def test_the_fast_prescan_splits_atoms_and_operators() -> None:
+    tok = Tokenizer(".:%@!^/[]+")
+    assert tok.prescan_delim("Joe  Bloggs <joe@ex.com>") == (
+        ["Joe", "Bloggs", "<", "joe", "@", "ex", ".", "com", ">"],
+        24,
+    )
+
 
 # -- rules ------------------------------------------------------------------------------------
 
