@@ -314,7 +314,7 @@ _KIND = {
     T.MATCHZERO: _ZERO,
     T.MACRODEXPAND: _DEXP,
 }
-_UNKNOWN = object()
+_NONE: list[int] = []
 _PLACE_BASE = 0xF0000
 _PLACE = re.compile("[\U000f0000-\U000ffffd]")
 _PLACE_SPLIT = re.compile("([\U000f0000-\U000ffffd])")
@@ -402,7 +402,9 @@ class Engine:
         self._atom_cache: dict[str, bool] = {}
         self._rule_indexes: dict[int, _RuleIndex] = {}
         self._cand_cache: dict[tuple[object, ...], list[int]] = {}
-        self._first: dict[tuple[object, ...], tuple[int, tuple[tuple[int, int], ...] | None]] = {}
+        self._first: dict[
+            tuple[int, int, tuple[str | None, ...]], tuple[int, tuple[tuple[int, int], ...] | None]
+        ] = {}
         self._abs: dict[str, str | None] = {}
         self._lhs_lits: frozenset[str] | None = None
         self._members_blob = ""
@@ -1143,25 +1145,15 @@ class Engine:
         macro at run time (``$&x``) and prints no message: such a run is remembered
         (result, status, the lines it printed) and replayed, as long as its depth and
         length stay far from sendmail's limits. The tokens are remembered with each
-        *opaque* token (see :meth:`_abstract`) left out: such a token can only be bound
+        *opaque* token (see :meth:`_shape`) left out: such a token can only be bound
         by a wildcard and copied, so the run is recorded once more with a placeholder
         in its place, and a replay puts the token back where the placeholder went (in
         the result and in the printed lines). Adding to a class forgets everything."""
         if self.recording or not self.remember or maxatom < 500 or reclevel > 10:
             return self._rewrite_run(pvp, ruleset, reclevel, maxatom)
-        absmap = self._abs
-        keyl: list[object] = [ruleset]
-        opaque: list[int] = []
-        for i, t in enumerate(pvp):
-            a = absmap.get(t, _UNKNOWN)
-            if a is _UNKNOWN:
-                a = self._abstract_token(t)
-            if a is None:
-                keyl.append(None)
-                opaque.append(i)
-            else:
-                keyl.append(t)
-        key = tuple(keyl)
+        shape = self._shape(pvp)
+        key = (ruleset, shape)
+        opaque = [i for i, t in enumerate(shape) if t is None] if None in shape else _NONE
         hit = self._memo.get(key)
         if hit is not None:
             result, status, lines, depth = hit
@@ -1189,7 +1181,7 @@ class Engine:
         self._maxrec = reclevel
         self._maxlen = len(pvp)
         inp = pvp[:] if opaque else pvp
-        status = self._rewrite_run(pvp, ruleset, reclevel, maxatom)
+        status = self._rewrite_run(pvp, ruleset, reclevel, maxatom, shape)
         depth = self._maxrec - reclevel
         if self._impure == impure and depth <= 20 and self._maxlen < 400:
             if len(self._memo) > 200_000:
@@ -1271,7 +1263,15 @@ class Engine:
             p = self._xputs_cache[t] = " " + T.xputs(t, self.macro_names)
         return p[1:]
 
-    def _rewrite_run(self, pvp: list[str], ruleset: int, reclevel: int, maxatom: int) -> int:
+    def _rewrite_run(
+        self,
+        pvp: list[str],
+        ruleset: int,
+        reclevel: int,
+        maxatom: int,
+        shape: tuple[str | None, ...] | None = None,
+    ) -> int:
+        """rewrite() itself; ``shape``: :meth:`_shape` of ``pvp`` when it is known."""
         if reclevel > self._maxrec:
             self._maxrec = reclevel
         if ruleset < 0 or ruleset >= MAXRWSETS:
@@ -1294,7 +1294,7 @@ class Engine:
         loopcount = 0
         nrules = len(rules)
         low: list[str] | None = None
-        akey: tuple[str | None, ...] | None = None
+        akey = shape
         firsts = self._first
         remember = self.remember
         while ri < nrules:
@@ -1311,7 +1311,7 @@ class Engine:
                 hit = self._first_match(ruleset, rules, ri, pvp, low)
             else:
                 if akey is None:
-                    akey = self._abstract(pvp)
+                    akey = self._shape(pvp)
                 hit = firsts.get((ruleset, ri, akey))
                 if hit is None:
                     if low is None:
@@ -1416,22 +1416,21 @@ class Engine:
         self._memo.clear()
         self._lhs_lits = None
 
-    def _abstract(self, pvp: list[str]) -> tuple[str | None, ...]:
-        """The tokens as the LHS matcher can tell them apart: each case-folded, and None
-        for an *opaque* token -- one that equals no literal of any LHS, is no part of any
-        class member and holds no internal character. The matcher never compares two
-        input tokens with each other, and an opaque token can only be bound by a
-        wildcard ($* $+ $- $~X; a $=X match that covers it is never a member, whatever
-        its length), so token lists with the same abstraction match the same rules with
-        the same bindings."""
+    def _shape(self, pvp: list[str]) -> tuple[str | None, ...]:
+        """The tokens with None for each *opaque* one: a token that equals no literal of
+        any LHS, is no part of any class member and holds no internal character. The
+        matcher never compares two input tokens with each other, and an opaque token
+        can only be bound by a wildcard ($* $+ $- $~X; a $=X match that covers it is
+        never a member, whatever its length), so token lists of the same shape match
+        the same rules with the same bindings."""
         absmap = self._abs
-        out: list[str | None] = []
-        for t in pvp:
-            try:
-                out.append(absmap[t])
-            except KeyError:
-                out.append(self._abstract_token(t))
-        return tuple(out)
+        try:
+            return tuple([t if absmap[t] is not None else None for t in pvp])
+        except KeyError:
+            for t in pvp:
+                if t not in absmap:
+                    self._abstract_token(t)
+            return tuple([t if absmap[t] is not None else None for t in pvp])
 
     def _abstract_token(self, t: str) -> str | None:
         absmap = self._abs
