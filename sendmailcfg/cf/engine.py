@@ -274,6 +274,7 @@ class _Rule:
     first: str | None = None
     last: str | None = None
     dexp: bool = False
+    build: Callable[[list[str], tuple[tuple[int, int], ...]], list[str]] | None = None
 
     def __attrs_post_init__(self) -> None:
         kinds = []
@@ -294,6 +295,11 @@ class _Rule:
         self.first = lits[0] if kinds and kinds[0] == _LIT else None
         self.last = lits[-1] if kinds and kinds[-1] == _LIT else None
         self.dexp = _DEXP in kinds
+        nwild = sum(1 for k in kinds if k in (_ZANY, _ANY, _ONE, _CLASS, _NCLASS))
+        rhs = self.rhs
+        if rhs and rhs[0][:1] in (T.CANONUSER, T.CANONHOST):
+            rhs = rhs[1:]
+        self.build = _rhs_builder(rhs, nwild)
 
 
 @attrs.frozen
@@ -302,6 +308,34 @@ class _RuleIndex:
     by_first: dict[str, list[int]]
     wild: list[int]
     rules: list[_Rule]
+
+
+def _rhs_builder(
+    rhs: list[str], nwild: int
+) -> Callable[[list[str], tuple[tuple[int, int], ...]], list[str]] | None:
+    """A function making a rule's RHS tokens (after its ``$:``/``$@`` prefix) from the
+    input tokens and the LHS bindings, generated once: one list display of constants
+    and slices. None when the RHS reads a macro at run time ($&x) or names a binding the
+    LHS does not make: the rewriting loop handles those (and their messages) itself."""
+    parts: list[str] = []
+    consts: list[str] = []
+    for rp in rhs:
+        c0 = rp[:1]
+        if c0 == T.MATCHREPL:
+            idx = ord(rp[1]) - ord("1") if len(rp) > 1 else -1
+            if idx < 0 or idx >= nwild:
+                return None
+            parts.append(f"*p[m[{idx}][0] : m[{idx}][1]]")
+        elif c0 == T.MACRODEXPAND:
+            return None
+        else:
+            parts.append(f"c[{len(consts)}]")
+            consts.append(rp)
+    # the source holds only indexes; the rule's own tokens are passed in as a tuple
+    fn: Callable[[list[str], tuple[tuple[int, int], ...]], list[str]] = eval(
+        f"lambda p, m, c=c: [{', '.join(parts)}]", {"c": tuple(consts)}
+    )
+    return fn
 
 
 _LIT, _ZANY, _ANY, _ONE, _CLASS, _NCLASS, _ZERO, _DEXP = range(8)
@@ -1353,8 +1387,13 @@ class Engine:
                     start = 1
                     ri = nrules
             npvp: list[str] = []
+            build = rule.build if remember else None
             try:
-                for k in range(start, len(rvp)):
+                if build is not None:
+                    npvp = build(pvp, mlist)
+                    if len(npvp) > maxatom:
+                        raise _Abort(EX_DATAERR)
+                for k in range(start, len(rvp)) if build is None else ():
                     rp = rvp[k]
                     c0 = rp[:1]
                     if c0 == T.MATCHREPL:
