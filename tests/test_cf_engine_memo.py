@@ -47,11 +47,12 @@ O OperatorChars=.:%@!^/[]+
 Cw localhost mail.example.com
 CX foo bar.baz
 DZzed
+Kdequote dequote
 """
 _LHS = ["$*", "$+", "$-", "$=w", "$=X", "$~X", "@", "<", ">", ".", "foo", "Bar", "zed", "$&Z"]
 _WILD = {"$*", "$+", "$-", "$=w", "$=X", "$~X"}
 _TOKENS = ["u1", "u22", "U1", "foo", "FOO", "bar", "baz", "@", "@", ".", "zed", "mail", "!"]
-_TOKENS += ["example", "com", "localhost", "Bar", "q", "<", ">"]
+_TOKENS += ["example", "com", "localhost", "Bar", "q", "<", ">", '"q"', '"u1"']
 
 
 @st.composite
@@ -59,6 +60,9 @@ def _rule(draw: st.DrawFn, sub: bool) -> str:
     lhs = draw(st.lists(st.sampled_from(_LHS), min_size=1, max_size=5))
     n = sum(1 for t in lhs if t in _WILD)
     pool = ["<", ">", "@", "x", "foo", "."] + [f"${i}" for i in range(1, n + 1)]
+    if n:
+        # lookups whose answers depend on the token: host names and dequote
+        pool += ["$[ $1 $]", "$[ $1 . com $]", "$(dequote $1 $)"]
     rhs = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=5))
     prefix = draw(st.sampled_from(["", "", "$: ", "$@ "]))
     call = "$>2 " if sub and draw(st.booleans()) else ""
@@ -147,3 +151,13 @@ def test_a_rule_that_reads_a_macro_sees_its_new_value() -> None:
     eng.testmode_line(".DZ b")
     # what sendmail 8.17.1.9 prints: $* does not back up over a $&Z
     assert eng.testmode_line("1 a zed b")[-1] == "1                returns: a zed b"
+
+
+def test_a_run_that_looks_up_an_opaque_token_is_remembered_for_its_value() -> None:
+    text = HEAD + "S1\nR$+ @ $+\t$: $(dequote $1 $) < @ $[ $2 $] >\n"
+    eng = Engine(read_config(text, "t.cf"), HostEnvironment(hostname="mail.example.com"))
+    plain = Engine(read_config(text, "t.cf"), HostEnvironment(hostname="mail.example.com"))
+    plain.remember = False
+    for cmd in ["1 u1 @ host", "1 u2 @ host", '1 "u1" @ host', "1 u1 @ other", "1 u1 @ host"]:
+        assert eng.testmode_line(cmd) == plain.testmode_line(cmd)
+    assert eng.testmode_line('1 "u3" @ host')[-1] == "1                returns: u3 < @ host >"

@@ -55,6 +55,23 @@ _EMPTY: dict[str, str] = {}
 VERSION = "8.17.1.9"
 
 
+class _Observed(Exception):
+    """A lookup in a run recorded with placeholders saw these placeholders."""
+
+    def __init__(self, chars: list[str]) -> None:
+        super().__init__(chars)
+        self.chars = chars
+
+
+def _deterministic(m: CfMapRuntime, key: str) -> bool:
+    """A lookup whose answer is a function of the key for the engine's whole life:
+    ``dequote``, and ``host`` for a name (answers are kept by :meth:`Engine.canonname`;
+    an address in brackets asks the resolver each time)."""
+    if m.mclass == "dequote":
+        return True
+    return m.mclass == "host" and not key.startswith("[")
+
+
 class _Abort(Exception):
     """A rewrite stopped with a status (the C code returns early)."""
 
@@ -410,6 +427,8 @@ class Engine:
             tuple[tuple[str | int, ...], int, tuple[str | tuple[str, tuple[int, ...]], ...], int],
         ] = {}
         self._placeholders_ok = True
+        self._observing = 0
+        self._refine: dict[tuple[int, tuple[str | None, ...]], frozenset[int]] = {}
         self.remember = True
         """False: every ruleset run and every LHS match is worked out afresh (the
         reference the remembered answers are tested against)."""
@@ -1183,12 +1202,24 @@ class Engine:
         by a wildcard and copied, so the run is recorded once more with a placeholder
         in its place, and a replay puts the token back where the placeholder went (in
         the result and in the printed lines). Adding to a class forgets everything."""
-        if self.recording or not self.remember or maxatom < 500 or reclevel > 10:
+        if (
+            self.recording
+            or not self.remember
+            or self.matched is not None
+            or maxatom < 500
+            or reclevel > 10
+        ):
             return self._rewrite_run(pvp, ruleset, reclevel, maxatom)
         shape = self._shape(pvp)
         key = (ruleset, shape)
         opaque = [i for i, t in enumerate(shape) if t is None] if None in shape else _NONE
         hit = self._memo.get(key)
+        keep = self._refine.get(key) if hit is None and opaque else None
+        if keep is not None:
+            # the run looks up some opaque tokens: remembered for their values
+            key = (ruleset, tuple([pvp[i] if i in keep else t for i, t in enumerate(shape)]))
+            opaque = [i for i in opaque if i not in keep]
+            hit = self._memo.get(key)
         if hit is not None:
             result, status, lines, depth = hit
             if opaque:
@@ -1225,7 +1256,18 @@ class Engine:
             else:
                 got = self._generalize(inp, opaque, ruleset, reclevel, maxatom, status)
                 if got is not None:
-                    self._memo[key] = (got[0], status, got[1], depth)
+                    result, tlines, kept = got
+                    if kept:
+                        base = (ruleset, shape)
+                        kept |= self._refine.get(base, frozenset())
+                        if len(self._refine) > 200_000:
+                            self._refine.clear()
+                        self._refine[base] = kept
+                        key = (
+                            ruleset,
+                            tuple([inp[i] if i in kept else t for i, t in enumerate(shape)]),
+                        )
+                    self._memo[key] = (result, status, tlines, depth)
         self._maxrec = max(outer_rec, self._maxrec)
         self._maxlen = max(outer_len, self._maxlen)
         return status
@@ -1238,29 +1280,58 @@ class Engine:
         reclevel: int,
         maxatom: int,
         status: int,
-    ) -> tuple[tuple[str | int, ...], tuple[str | tuple[str, tuple[int, ...]], ...]] | None:
+    ) -> (
+        tuple[tuple[str | int, ...], tuple[str | tuple[str, tuple[int, ...]], ...], frozenset[int]]
+        | None
+    ):
         """A pure run again, with a placeholder for each opaque token (a private-use
         character standing for its position): the result and the printed lines with
-        each placeholder as the position of the token it stands for. None when the run
-        cannot be told apart from its input this way."""
+        each placeholder as the index of the token it stands for among the placeholders,
+        and the positions of the opaque tokens a lookup had to see (kept as they are:
+        the run is remembered for their values). None when the run cannot be told apart
+        from its input this way."""
         if not self._placeholders_ok:
             return None
         opq = set(opaque)
         for i, t in enumerate(inp):
             if i not in opq and _PLACE.search(t):
                 return None
-        ph = list(inp)
-        for i in opaque:
-            ph[i] = chr(_PLACE_BASE + i)
-        mark = len(self.out)
-        impure = self._impure
-        saved = self._maxrec, self._maxlen
-        st = self._rewrite_run(ph, ruleset, reclevel, maxatom)
-        lines = self.out[mark:]
-        del self.out[mark:]
-        self._maxrec, self._maxlen = saved
-        if st != status or self._impure != impure:
-            return None
+        kept: frozenset[int] = frozenset()
+        for _ in range(4):
+            ph = list(inp)
+            for i in opaque:
+                if i not in kept:
+                    ph[i] = chr(_PLACE_BASE + i)
+            mark = len(self.out)
+            impure = self._impure
+            saved = self._maxrec, self._maxlen
+            self._observing += 1
+            try:
+                st = self._rewrite_run(ph, ruleset, reclevel, maxatom)
+            except _Observed as ob:
+                seen = frozenset(ord(c) - _PLACE_BASE for c in ob.chars) & opq
+                if seen <= kept:
+                    return None
+                kept |= seen
+                continue
+            finally:
+                self._observing -= 1
+                lines = self.out[mark:]
+                del self.out[mark:]
+                self._maxrec, self._maxlen = saved
+            if st != status or self._impure != impure:
+                return None
+            placed = [i for i in opaque if i not in kept]
+            got = self._template(ph, lines, placed)
+            return None if got is None else (got[0], got[1], kept)
+        return None
+
+    def _template(
+        self, ph: list[str], lines: list[str], placed: list[int]
+    ) -> tuple[tuple[str | int, ...], tuple[str | tuple[str, tuple[int, ...]], ...]] | None:
+        """The result of a run with placeholders (a placeholder as the position of the
+        token it stands for) and its lines (a line with placeholders as a %-format and,
+        for each placeholder, the index of its token in ``placed``)."""
         result: list[str | int] = []
         for t in ph:
             if _PLACE.search(t):
@@ -1269,9 +1340,7 @@ class Engine:
                 result.append(ord(t) - _PLACE_BASE)
             else:
                 result.append(t)
-        # a line with placeholders: a %-format and, for each placeholder, the index of
-        # its token among the opaque ones (a placeholder prints as itself)
-        where = {chr(_PLACE_BASE + i): k for k, i in enumerate(opaque)}
+        where = {chr(_PLACE_BASE + i): k for k, i in enumerate(placed)}
         tlines: list[str | tuple[str, tuple[int, ...]]] = []
         for ln in lines:
             parts = _PLACE_SPLIT.split(ln)
@@ -1717,7 +1786,6 @@ class Engine:
         return "".join(out)
 
     def _do_lookups(self, npvp: list[str], maxatom: int) -> tuple[int | None, list[str]]:
-        self._impure += 1
         rstat: int | None = None
         i = 0
         while i < len(npvp):
@@ -1767,6 +1835,14 @@ class Engine:
             del key_start
             spacesub = (m.spacesub if m is not None else "") or "\0"
             key = self.cataddr(key_toks, spacesub)
+            if m is None or not _deterministic(m, key):
+                self._impure += 1
+            elif self._observing:
+                # a run recorded with placeholders: a lookup must not see one (its
+                # answer depends on the token); the recording keeps that token instead
+                seen = _PLACE.findall("".join(npvp[i:end]))
+                if seen:
+                    raise _Observed(seen)
             av = [key, *args]
             replac, st = self._map_lookup(m, key, av)
             external = replac is not None
