@@ -1,10 +1,11 @@
 """The engine's shortcuts answer exactly as the plain algorithm does.
 
 ``bt`` remembers the first rule that matches a token shape, replays pure ruleset runs
-for any opaque tokens and tokenises plain addresses with a regular expression; these
-properties hold each shortcut to the reference it replaces (``Engine.remember = False``:
-every rule tried in turn, every run worked out; ``Tokenizer._prescan_states``: sendmail's
-state table character by character).
+for any opaque tokens, tokenises plain addresses with a regular expression and cracks the
+plainest addresses at once; these properties hold each shortcut to the reference it
+replaces (``Engine.remember = False``: every rule tried in turn, every run worked out;
+``Tokenizer._prescan_states``: sendmail's state table character by character;
+``_crackaddr_chars``: crackaddr() character by character).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sendmailcfg.cf import read_config
-from sendmailcfg.cf.engine import Engine
+from sendmailcfg.cf.engine import Engine, _crackaddr, _crackaddr_chars
 from sendmailcfg.cf.environment import HostEnvironment
 from sendmailcfg.cf.tokens import Tokenizer
 
@@ -38,6 +39,33 @@ def test_the_fast_prescan_splits_atoms_and_operators() -> None:
         ["Joe", "Bloggs", "<", "joe", "@", "ex", ".", "com", ">"],
         24,
     )
+
+
+_PLAINS = st.text("aZ09.@!%+-_'=/?#$&*^{}|~`", min_size=1, max_size=6)
+# a plain mailbox, or one with a character crackaddr() cares about in it
+_MAILBOXES = st.builds(
+    lambda a, c, b: a + c + b, _PLAINS, st.sampled_from(["", "", *'<> ,;:()[]"\\\t']), _PLAINS
+)
+_WORDS = st.lists(
+    st.sampled_from(["joe", "Z9", "joe", "Z9", "a.b", "o'n", "<x", "a,b", "(c)", '"q"', ""]),
+    min_size=1,
+    max_size=3,
+)
+
+
+@given(_MAILBOXES, _PLAINS, _WORDS.map(" ".join))
+def test_the_plain_crackaddr_equals_the_character_walk(
+    mailbox: str, plain: str, words: str
+) -> None:
+    names = (words, f"joe {words}", f"{words} Z9")
+    addrs = [mailbox, *(f"{w} <{m}>" for w in names for m in (mailbox, plain))]
+    addrs.append(f"{words}  <{plain}>")
+    for addr in addrs:
+        for colon_ok in (False, True):
+            for must_quote in ("@,;:\\()[].'", "@,;:\\()[]"):
+                assert _crackaddr(addr, colon_ok, must_quote) == _crackaddr_chars(
+                    addr, colon_ok, must_quote
+                ), addr
 
 
 # -- rules ------------------------------------------------------------------------------------

@@ -2602,8 +2602,27 @@ def _scanf_regex(fmt: str) -> re.Pattern[str] | None:
         return None
 
 
+_PLAIN_MAILBOX = "[A-Za-z0-9.@!%+\\-_'=/?#$&*^{}|~`]+"
+_PLAIN = re.compile(_PLAIN_MAILBOX)
+_PLAIN_NAMED = re.compile(f"([A-Za-z0-9]+(?: [A-Za-z0-9]+)*) <{_PLAIN_MAILBOX}>")
+
+
 def _crackaddr(addr: str, colon_ok: bool = False, must_quote: str = "@,;:\\()[].'") -> str:
-    """headers.c's crackaddr(): the address with its mailbox part replaced by ``$g``."""
+    """headers.c's crackaddr(): the address with its mailbox part replaced by ``$g``.
+
+    The two plainest forms (``mailbox`` and ``Words <mailbox>``, with no quote,
+    comment, group, route, bracket or white space but single spaces between the
+    words) come out the same for any option, so they are answered at once."""
+    if _PLAIN.fullmatch(addr):
+        return T.MACROEXPAND + "g"
+    m = _PLAIN_NAMED.fullmatch(addr)
+    if m:
+        return m.group(1) + " <" + T.MACROEXPAND + "g>"
+    return _crackaddr_chars(addr, colon_ok, must_quote)
+
+
+def _crackaddr_chars(addr: str, colon_ok: bool, must_quote: str) -> str:
+    """crackaddr() character by character."""
     g = T.MACROEXPAND + "g"
     buf: list[str] = []
     i = 0
