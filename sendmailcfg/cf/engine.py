@@ -55,6 +55,23 @@ _EMPTY: dict[str, str] = {}
 VERSION = "8.17.1.9"
 
 
+class _Observed(Exception):
+    """A lookup in a run recorded with placeholders saw these placeholders."""
+
+    def __init__(self, chars: list[str]) -> None:
+        super().__init__(chars)
+        self.chars = chars
+
+
+def _deterministic(m: CfMapRuntime, key: str) -> bool:
+    """A lookup whose answer is a function of the key for the engine's whole life:
+    ``dequote``, and ``host`` for a name (answers are kept by :meth:`Engine.canonname`;
+    an address in brackets asks the resolver each time)."""
+    if m.mclass == "dequote":
+        return True
+    return m.mclass == "host" and not key.startswith("[")
+
+
 class _Abort(Exception):
     """A rewrite stopped with a status (the C code returns early)."""
 
@@ -273,6 +290,8 @@ class _Rule:
     minlen: int = 0
     first: str | None = None
     last: str | None = None
+    dexp: bool = False
+    build: Callable[[list[str], tuple[tuple[int, int], ...]], list[str]] | None = None
 
     def __attrs_post_init__(self) -> None:
         kinds = []
@@ -292,6 +311,12 @@ class _Rule:
         # the first (last) token of the input
         self.first = lits[0] if kinds and kinds[0] == _LIT else None
         self.last = lits[-1] if kinds and kinds[-1] == _LIT else None
+        self.dexp = _DEXP in kinds
+        nwild = sum(1 for k in kinds if k in (_ZANY, _ANY, _ONE, _CLASS, _NCLASS))
+        rhs = self.rhs
+        if rhs and rhs[0][:1] in (T.CANONUSER, T.CANONHOST):
+            rhs = rhs[1:]
+        self.build = _rhs_builder(rhs, nwild)
 
 
 @attrs.frozen
@@ -300,6 +325,34 @@ class _RuleIndex:
     by_first: dict[str, list[int]]
     wild: list[int]
     rules: list[_Rule]
+
+
+def _rhs_builder(
+    rhs: list[str], nwild: int
+) -> Callable[[list[str], tuple[tuple[int, int], ...]], list[str]] | None:
+    """A function making a rule's RHS tokens (after its ``$:``/``$@`` prefix) from the
+    input tokens and the LHS bindings, generated once: one list display of constants
+    and slices. None when the RHS reads a macro at run time ($&x) or names a binding the
+    LHS does not make: the rewriting loop handles those (and their messages) itself."""
+    parts: list[str] = []
+    consts: list[str] = []
+    for rp in rhs:
+        c0 = rp[:1]
+        if c0 == T.MATCHREPL:
+            idx = ord(rp[1]) - ord("1") if len(rp) > 1 else -1
+            if idx < 0 or idx >= nwild:
+                return None
+            parts.append(f"*p[m[{idx}][0] : m[{idx}][1]]")
+        elif c0 == T.MACRODEXPAND:
+            return None
+        else:
+            parts.append(f"c[{len(consts)}]")
+            consts.append(rp)
+    # the source holds only indexes; the rule's own tokens are passed in as a tuple
+    fn: Callable[[list[str], tuple[tuple[int, int], ...]], list[str]] = eval(
+        f"lambda p, m, c=c: [{', '.join(parts)}]", {"c": tuple(consts)}
+    )
+    return fn
 
 
 _LIT, _ZANY, _ANY, _ONE, _CLASS, _NCLASS, _ZERO, _DEXP = range(8)
@@ -312,6 +365,11 @@ _KIND = {
     T.MATCHZERO: _ZERO,
     T.MACRODEXPAND: _DEXP,
 }
+_NONE: list[int] = []
+_PLACE_BASE = 0xF0000
+_PLACE = re.compile("[\U000f0000-\U000ffffd]")
+_PLACE_SPLIT = re.compile("([\U000f0000-\U000ffffd])")
+_INTERNAL = re.compile(f"[{T.code(0o200)}-{T.code(0o377)}]")
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
 
@@ -364,7 +422,16 @@ class Engine:
         self.macro_names: dict[str, str] = {}
         self._next_macro = 0o240
         self.classes: dict[str, dict[str, str]] = {}
-        self._memo: dict[tuple[object, ...], tuple[tuple[str, ...], int, tuple[str, ...], int]] = {}
+        self._memo: dict[
+            tuple[object, ...],
+            tuple[tuple[str | int, ...], int, tuple[str | tuple[str, tuple[int, ...]], ...], int],
+        ] = {}
+        self._placeholders_ok = True
+        self._observing = 0
+        self._refine: dict[tuple[int, tuple[str | None, ...]], frozenset[int]] = {}
+        self.remember = True
+        """False: every ruleset run and every LHS match is worked out afresh (the
+        reference the remembered answers are tested against)."""
         self._impure = 0
         self._maxrec = 0
         self._maxlen = 0
@@ -388,6 +455,13 @@ class Engine:
         self._atom_cache: dict[str, bool] = {}
         self._rule_indexes: dict[int, _RuleIndex] = {}
         self._cand_cache: dict[tuple[object, ...], list[int]] = {}
+        self._first: dict[
+            tuple[int, int, tuple[str | None, ...]], tuple[int, tuple[tuple[int, int], ...] | None]
+        ] = {}
+        self._abs: dict[str, str | None] = {}
+        self._lhs_lits: frozenset[str] | None = None
+        self._members_blob = ""
+        self._blob_ok = True
         self._xputs_cache: dict[str, str] = {}
         self.tokenizer = T.Tokenizer(".:@[]")
         self._setup_before()
@@ -398,6 +472,7 @@ class Engine:
         self._setup_after()
         self.tokenizer = T.Tokenizer(self._operator_chars())
         self._atom_cache.clear()
+        self._forget_matches()
 
     # ------------------------------------------------------------------ output
     def _print(self, line: str) -> None:
@@ -590,6 +665,7 @@ class Engine:
     # ------------------------------------------------------------------ classes
     def setclass(self, cl: str, word: str) -> None:
         self._memo.clear()
+        self._forget_matches()
         members = self.classes.setdefault(cl, {})
         members.setdefault(_lc(word), word)
         if len(word) > self._class_maxlen.get(cl, 0):
@@ -841,6 +917,7 @@ class Engine:
         if not rhs:
             self._syserr("R line: null RHS")
         self.rules.setdefault(ruleset, []).append(_Rule(lhs, rhs, line))
+        self._forget_matches()
 
     def _rule_tokenizer(self) -> T.Tokenizer:
         tok = getattr(self, "_rtok", None)
@@ -930,6 +1007,7 @@ class Engine:
                 self._syserr(f"readcf: option {user_opts[key]}: unknown user {uname}")
         if key == "blanksub":
             self.space_sub = value[:1] or " "
+            self._forget_matches()
         elif key == "hostsfile" and line:
             pass
 
@@ -1118,18 +1196,47 @@ class Engine:
 
         A ruleset is a function of its tokens as long as it looks up no map, reads no
         macro at run time (``$&x``) and prints no message: such a run is remembered
-        (result, status, the lines it printed) and replayed for the same tokens, as long
-        as its depth and length stay far from sendmail's limits. Adding to a class
-        forgets everything."""
-        if self.recording or maxatom < 500 or reclevel > 10:
+        (result, status, the lines it printed) and replayed, as long as its depth and
+        length stay far from sendmail's limits. The tokens are remembered with each
+        *opaque* token (see :meth:`_shape`) left out: such a token can only be bound
+        by a wildcard and copied, so the run is recorded once more with a placeholder
+        in its place, and a replay puts the token back where the placeholder went (in
+        the result and in the printed lines). Adding to a class forgets everything."""
+        if (
+            self.recording
+            or not self.remember
+            or self.matched is not None
+            or maxatom < 500
+            or reclevel > 10
+        ):
             return self._rewrite_run(pvp, ruleset, reclevel, maxatom)
-        key = (ruleset, *pvp)
+        shape = self._shape(pvp)
+        key = (ruleset, shape)
+        opaque = [i for i, t in enumerate(shape) if t is None] if None in shape else _NONE
         hit = self._memo.get(key)
+        keep = self._refine.get(key) if hit is None and opaque else None
+        if keep is not None:
+            # the run looks up some opaque tokens: remembered for their values
+            key = (ruleset, tuple([pvp[i] if i in keep else t for i, t in enumerate(shape)]))
+            opaque = [i for i in opaque if i not in keep]
+            hit = self._memo.get(key)
         if hit is not None:
             result, status, lines, depth = hit
-            if lines:
-                self.out.extend(lines)
-            pvp[:] = result
+            if opaque:
+                xp = self._xputs1
+                shown = [xp(pvp[i]) for i in opaque] if lines else []
+                out = self.out
+                for ln in lines:
+                    if isinstance(ln, str):
+                        out.append(ln)
+                    else:
+                        fmt, which = ln
+                        out.append(fmt % tuple([shown[k] for k in which]))
+                pvp[:] = [p if isinstance(p, str) else pvp[p] for p in result]
+            else:
+                if lines:
+                    self.out.extend(lines)  # type: ignore[arg-type]
+                pvp[:] = result  # type: ignore[assignment]
             if reclevel + depth > self._maxrec:
                 self._maxrec = reclevel + depth
             return status
@@ -1138,17 +1245,136 @@ class Engine:
         outer_rec, outer_len = self._maxrec, self._maxlen
         self._maxrec = reclevel
         self._maxlen = len(pvp)
-        status = self._rewrite_run(pvp, ruleset, reclevel, maxatom)
+        inp = pvp[:] if opaque else pvp
+        status = self._rewrite_run(pvp, ruleset, reclevel, maxatom, shape)
         depth = self._maxrec - reclevel
         if self._impure == impure and depth <= 20 and self._maxlen < 400:
             if len(self._memo) > 200_000:
                 self._memo.clear()
-            self._memo[key] = (tuple(pvp), status, tuple(self.out[start:]), depth)
+            if not opaque:
+                self._memo[key] = (tuple(pvp), status, tuple(self.out[start:]), depth)
+            else:
+                got = self._generalize(inp, opaque, ruleset, reclevel, maxatom, status)
+                if got is not None:
+                    result, tlines, kept = got
+                    if kept:
+                        base = (ruleset, shape)
+                        kept |= self._refine.get(base, frozenset())
+                        if len(self._refine) > 200_000:
+                            self._refine.clear()
+                        self._refine[base] = kept
+                        key = (
+                            ruleset,
+                            tuple([inp[i] if i in kept else t for i, t in enumerate(shape)]),
+                        )
+                    self._memo[key] = (result, status, tlines, depth)
         self._maxrec = max(outer_rec, self._maxrec)
         self._maxlen = max(outer_len, self._maxlen)
         return status
 
-    def _rewrite_run(self, pvp: list[str], ruleset: int, reclevel: int, maxatom: int) -> int:
+    def _generalize(
+        self,
+        inp: list[str],
+        opaque: list[int],
+        ruleset: int,
+        reclevel: int,
+        maxatom: int,
+        status: int,
+    ) -> (
+        tuple[tuple[str | int, ...], tuple[str | tuple[str, tuple[int, ...]], ...], frozenset[int]]
+        | None
+    ):
+        """A pure run again, with a placeholder for each opaque token (a private-use
+        character standing for its position): the result and the printed lines with
+        each placeholder as the index of the token it stands for among the placeholders,
+        and the positions of the opaque tokens a lookup had to see (kept as they are:
+        the run is remembered for their values). None when the run cannot be told apart
+        from its input this way."""
+        if not self._placeholders_ok:
+            return None
+        opq = set(opaque)
+        for i, t in enumerate(inp):
+            if i not in opq and _PLACE.search(t):
+                return None
+        kept: frozenset[int] = frozenset()
+        for _ in range(4):
+            ph = list(inp)
+            for i in opaque:
+                if i not in kept:
+                    ph[i] = chr(_PLACE_BASE + i)
+            mark = len(self.out)
+            impure = self._impure
+            saved = self._maxrec, self._maxlen
+            self._observing += 1
+            try:
+                st = self._rewrite_run(ph, ruleset, reclevel, maxatom)
+            except _Observed as ob:
+                seen = frozenset(ord(c) - _PLACE_BASE for c in ob.chars) & opq
+                if seen <= kept:
+                    return None
+                kept |= seen
+                continue
+            finally:
+                self._observing -= 1
+                lines = self.out[mark:]
+                del self.out[mark:]
+                self._maxrec, self._maxlen = saved
+            if st != status or self._impure != impure:
+                return None
+            placed = [i for i in opaque if i not in kept]
+            got = self._template(ph, lines, placed)
+            return None if got is None else (got[0], got[1], kept)
+        return None
+
+    def _template(
+        self, ph: list[str], lines: list[str], placed: list[int]
+    ) -> tuple[tuple[str | int, ...], tuple[str | tuple[str, tuple[int, ...]], ...]] | None:
+        """The result of a run with placeholders (a placeholder as the position of the
+        token it stands for) and its lines (a line with placeholders as a %-format and,
+        for each placeholder, the index of its token in ``placed``)."""
+        result: list[str | int] = []
+        for t in ph:
+            if _PLACE.search(t):
+                if len(t) != 1:
+                    return None
+                result.append(ord(t) - _PLACE_BASE)
+            else:
+                result.append(t)
+        where = {chr(_PLACE_BASE + i): k for k, i in enumerate(placed)}
+        tlines: list[str | tuple[str, tuple[int, ...]]] = []
+        for ln in lines:
+            parts = _PLACE_SPLIT.split(ln)
+            if len(parts) == 1:
+                tlines.append(ln)
+                continue
+            which: list[int] = []
+            fmt: list[str] = []
+            for k, x in enumerate(parts):
+                if k % 2:
+                    if x not in where:
+                        return None
+                    which.append(where[x])
+                    fmt.append("%s")
+                else:
+                    fmt.append(x.replace("%", "%%"))
+            tlines.append(("".join(fmt), tuple(which)))
+        return tuple(result), tuple(tlines)
+
+    def _xputs1(self, t: str) -> str:
+        p = self._xputs_cache.get(t)
+        if p is None:
+            p = self._xputs_cache[t] = " " + T.xputs(t, self.macro_names)
+        return p[1:]
+
+    def _rewrite_run(
+        self,
+        pvp: list[str],
+        ruleset: int,
+        reclevel: int,
+        maxatom: int,
+        shape: tuple[str | None, ...] | None = None,
+    ) -> int:
+        """rewrite() itself; ``shape``: :meth:`_shape` of ``pvp`` when it is known."""
         if reclevel > self._maxrec:
             self._maxrec = reclevel
         if ruleset < 0 or ruleset >= MAXRWSETS:
@@ -1170,33 +1396,52 @@ class Engine:
         ri = 0
         loopcount = 0
         nrules = len(rules)
-        low: list[str] = []
-        index = self._rule_index(ruleset, rules)
-        cands: list[int] | None = None
-        ci = 0
+        low: list[str] | None = None
+        akey = shape
+        firsts = self._first
+        remember = self.remember
         while ri < nrules:
             if pvp and pvp[0][:1] == T.CANONNET:
                 break
-            if cands is None:
-                low = [t.lower() if t.isascii() else _lc(t) for t in pvp]
-                cands = self._candidates(index, ruleset, low)
-                ci = bisect.bisect_left(cands, ri)
-            if ci >= len(cands):
-                break
-            if cands[ci] != ri:
-                ri = cands[ci]
-                loopcount = 0
-            rule = rules[ri]
+            # rewrite()'s count of the attempts at one rule, before it is tried
             loopcount += 1
             if loopcount > 100:
                 self._err(f"554 5.3.5 Infinite loop in ruleset {rulename}, rule {ri + 1}", sys=True)
                 break
-            mlist = self._match(rule, pvp, low)
-            if mlist is None:
-                ri += 1
-                ci += 1
-                loopcount = 0
-                continue
+            hit: tuple[int, tuple[tuple[int, int], ...] | None] | None = None
+            if not remember:
+                low = [t.lower() if t.isascii() else _lc(t) for t in pvp]
+                hit = self._first_match(ruleset, rules, ri, pvp, low)
+            else:
+                if akey is None:
+                    akey = self._shape(pvp)
+                hit = firsts.get((ruleset, ri, akey))
+                if hit is None:
+                    if low is None:
+                        low = [t.lower() if t.isascii() else _lc(t) for t in pvp]
+                    hit = self._first_match(ruleset, rules, ri, pvp, low)
+                    if len(firsts) > 200_000:
+                        firsts.clear()
+                    firsts[(ruleset, ri, akey)] = hit
+            ri2, bound = hit
+            if ri2 >= nrules:
+                break
+            if ri2 != ri:
+                # the rules between failed; this one is tried for the first time
+                ri = ri2
+                loopcount = 1
+            rule = rules[ri]
+            if bound is None:
+                # a rule that reads a macro while matching ($&x): tried each time
+                if low is None:
+                    low = [t.lower() if t.isascii() else _lc(t) for t in pvp]
+                live = self._match(rule, pvp, low)
+                if live is None:
+                    ri += 1
+                    loopcount = 0
+                    continue
+                bound = tuple(live)
+            mlist = bound
             rvp = rule.rhs
             if self.matched is not None:
                 self.matched.append((rulename, rule.line, len(self.lookups)))
@@ -1211,8 +1456,13 @@ class Engine:
                     start = 1
                     ri = nrules
             npvp: list[str] = []
+            build = rule.build if remember else None
             try:
-                for k in range(start, len(rvp)):
+                if build is not None:
+                    npvp = build(pvp, mlist)
+                    if len(npvp) > maxatom:
+                        raise _Abort(EX_DATAERR)
+                for k in range(start, len(rvp)) if build is None else ():
                     rp = rvp[k]
                     c0 = rp[:1]
                     if c0 == T.MATCHREPL:
@@ -1261,10 +1511,88 @@ class Engine:
                     RuleStep(rulename, rule.line, self._printav(pvp)[1:], self._printav(npvp)[1:])
                 )
             pvp[:] = npvp
-            cands = None
+            low = None
+            akey = None
         if trace:
             self._print(f"{rulename[:16]:<16} returns:" + self._printav(pvp))
         return rstat
+
+    def _forget_matches(self) -> None:
+        """Forget the remembered first matches (a class, a rule or BlankSub changed)."""
+        self._first.clear()
+        self._abs.clear()
+        self._memo.clear()
+        self._lhs_lits = None
+
+    def _shape(self, pvp: list[str]) -> tuple[str | None, ...]:
+        """The tokens with None for each *opaque* one: a token that equals no literal of
+        any LHS, is no part of any class member and holds no internal character. The
+        matcher never compares two input tokens with each other, and an opaque token
+        can only be bound by a wildcard ($* $+ $- $~X; a $=X match that covers it is
+        never a member, whatever its length), so token lists of the same shape match
+        the same rules with the same bindings."""
+        absmap = self._abs
+        try:
+            return tuple([t if absmap[t] is not None else None for t in pvp])
+        except KeyError:
+            for t in pvp:
+                if t not in absmap:
+                    self._abstract_token(t)
+            return tuple([t if absmap[t] is not None else None for t in pvp])
+
+    def _abstract_token(self, t: str) -> str | None:
+        absmap = self._abs
+        if self._lhs_lits is None:
+            self._lhs_lits = frozenset(
+                lit
+                for rules in self.rules.values()
+                for r in rules
+                for k, lit in zip(r.kinds, r.lits, strict=True)
+                if k == _LIT
+            )
+            blob = "\n".join(w for members in self.classes.values() for w in members)
+            # a huge class makes the substring test dear: no token is opaque then
+            self._members_blob = blob if len(blob) <= 200_000 else ""
+            self._blob_ok = len(blob) <= 200_000
+            # placeholders must not occur in the rules or the ruleset names
+            self._placeholders_ok = not any(
+                _PLACE.search(t)
+                for rules in self.rules.values()
+                for r in rules
+                for t in (*r.lhs, *r.rhs)
+            ) and not any(_PLACE.search(n) for n in self.ruleset_names.values())
+        low = t.lower() if t.isascii() else _lc(t)
+        opaque = (
+            self._blob_ok
+            and low not in self._lhs_lits
+            and low not in self._members_blob
+            and not _INTERNAL.search(t)
+        )
+        if len(absmap) > 100_000:
+            absmap.clear()
+        got = absmap[t] = None if opaque else low
+        return got
+
+    def _first_match(
+        self, ruleset: int, rules: list[_Rule], ri: int, pvp: list[str], low: list[str]
+    ) -> tuple[int, tuple[tuple[int, int], ...] | None]:
+        """The first rule from ``ri`` on whose LHS matches, with its bindings; (number of
+        rules, None) when none does. A rule that reads a macro while it matches stops
+        the search: (its index, None), for the caller to try it."""
+        if self.remember:
+            index = self._rule_index(ruleset, rules)
+            cands = self._candidates(index, ruleset, low)
+            order: Sequence[int] = cands[bisect.bisect_left(cands, ri) :]
+        else:
+            order = range(ri, len(rules))
+        for j in order:
+            rule = rules[j]
+            if rule.dexp:
+                return j, None
+            mlist = self._match(rule, pvp, low)
+            if mlist is not None:
+                return j, tuple(mlist)
+        return len(rules), None
 
     def _rule_index(self, ruleset: int, rules: list[_Rule]) -> _RuleIndex:
         idx = self._rule_indexes.get(ruleset)
@@ -1458,7 +1786,6 @@ class Engine:
         return "".join(out)
 
     def _do_lookups(self, npvp: list[str], maxatom: int) -> tuple[int | None, list[str]]:
-        self._impure += 1
         rstat: int | None = None
         i = 0
         while i < len(npvp):
@@ -1508,6 +1835,14 @@ class Engine:
             del key_start
             spacesub = (m.spacesub if m is not None else "") or "\0"
             key = self.cataddr(key_toks, spacesub)
+            if m is None or not _deterministic(m, key):
+                self._impure += 1
+            elif self._observing:
+                # a run recorded with placeholders: a lookup must not see one (its
+                # answer depends on the token); the recording keeps that token instead
+                seen = _PLACE.findall("".join(npvp[i:end]))
+                if seen:
+                    raise _Observed(seen)
             av = [key, *args]
             replac, st = self._map_lookup(m, key, av)
             external = replac is not None
@@ -2152,8 +2487,9 @@ class Engine:
                 out = self.testmode_line(line.rstrip("\n"))
             except SystemExit:
                 return
-            for ln in out:
-                write(ln + "\n")
+            if out:
+                out.append("")
+                write("\n".join(out))
         write("> ")
 
 
@@ -2266,8 +2602,27 @@ def _scanf_regex(fmt: str) -> re.Pattern[str] | None:
         return None
 
 
+_PLAIN_MAILBOX = "[A-Za-z0-9.@!%+\\-_'=/?#$&*^{}|~`]+"
+_PLAIN = re.compile(_PLAIN_MAILBOX)
+_PLAIN_NAMED = re.compile(f"([A-Za-z0-9]+(?: [A-Za-z0-9]+)*) <{_PLAIN_MAILBOX}>")
+
+
 def _crackaddr(addr: str, colon_ok: bool = False, must_quote: str = "@,;:\\()[].'") -> str:
-    """headers.c's crackaddr(): the address with its mailbox part replaced by ``$g``."""
+    """headers.c's crackaddr(): the address with its mailbox part replaced by ``$g``.
+
+    The two plainest forms (``mailbox`` and ``Words <mailbox>``, with no quote,
+    comment, group, route, bracket or white space but single spaces between the
+    words) come out the same for any option, so they are answered at once."""
+    if _PLAIN.fullmatch(addr):
+        return T.MACROEXPAND + "g"
+    m = _PLAIN_NAMED.fullmatch(addr)
+    if m:
+        return m.group(1) + " <" + T.MACROEXPAND + "g>"
+    return _crackaddr_chars(addr, colon_ok, must_quote)
+
+
+def _crackaddr_chars(addr: str, colon_ok: bool, must_quote: str) -> str:
+    """crackaddr() character by character."""
     g = T.MACROEXPAND + "g"
     buf: list[str] = []
     i = 0

@@ -14,9 +14,12 @@ get ids from ``0o240`` up, as sendmail gives them.
 
 from __future__ import annotations
 
+import re
+
 import attrs
 
 BASE = 0xE000
+_NEVER = re.compile("(?!)")
 
 
 def code(octet: int) -> str:
@@ -95,6 +98,8 @@ class Tokenizer:
     _ext: dict[str, int] = attrs.field(init=False, factory=dict)
     _noc: dict[str, int] = attrs.field(init=False, factory=dict)
     _int: dict[str, int] = attrs.field(init=False, factory=dict)
+    _plain: re.Pattern[str] = attrs.field(init=False, default=_NEVER)
+    _split: re.Pattern[str] = attrs.field(init=False, default=_NEVER)
 
     def __attrs_post_init__(self) -> None:
         ops = set(self.operators) | set("()<>,;")
@@ -117,6 +122,13 @@ class Tokenizer:
         nocomment[")"] = OPR
         self._noc = nocomment
         self._int = dict(base)
+        # the fast path of prescan(): an ASCII address with no quote, backslash,
+        # parenthesis or NUL is atoms (runs of atom characters) and single operators,
+        # with white space between tokens dropped
+        opr = "".join(sorted(c for c in ops if c.isascii() and c not in '()"\\\t\n\v\f\r '))
+        cls = re.escape(opr)
+        self._plain = re.compile('[^"\\\\()\\x00\\x80-\\U0010ffff]*')
+        self._split = re.compile(f"[{cls}]|[^{cls}\\t\\n\\v\\f\\r ]+")
 
     def ctype(self, c: str, table: str = "ext") -> int:
         tab = self._int if table == "int" else self._noc if table == "noc" else self._ext
@@ -144,6 +156,26 @@ class Tokenizer:
         self, addr: str, delim: str = "\0", table: str = "ext", ignore: bool = False
     ) -> tuple[list[str], int]:
         """prescan(): (tokens, index of the delimiter in ``addr``)."""
+        if delim == "\0" and not ignore and self._plain.fullmatch(addr):
+            angle = 0
+            if "<" in addr or ">" in addr:
+                for ch in addr:
+                    if ch == "<":
+                        angle += 1
+                    elif ch == ">":
+                        angle -= 1
+                        if angle < 0:
+                            break
+            if angle == 0:
+                toks = self._split.findall(addr)
+                if len(toks) <= 1000:
+                    return toks, len(addr)
+        return self._prescan_states(addr, delim, table, ignore)
+
+    def _prescan_states(
+        self, addr: str, delim: str = "\0", table: str = "ext", ignore: bool = False
+    ) -> tuple[list[str], int]:
+        """prescan() character by character, through sendmail's state table."""
         tab = self._int if table == "int" else self._noc if table == "noc" else self._ext
         comment_paren = tab["("] == SPC
         av: list[str] = []
