@@ -348,3 +348,17 @@ def test_results_explain_the_rules_and_lookups(tmp_path: Path) -> None:
     )
     assert "map mt['example.net'] -> 'smtp:[mx.example.net]'" in r.explain()
     assert r.as_json()["lookups"] == [hit.as_json()]
+
+
+def test_no_local_mailer_is_said_unless_a_user_named_the_cf() -> None:
+    """main.c: "No local mailer defined", except in test mode with ``-C`` from a user
+    other than root (``warn_C_flag``)."""
+    from sendmailcfg.cf.environment import HostEnvironment
+
+    text = "V10/Berkeley\nMfoo, P=[IPC], F=m, A=TCP $h\nS0\n"
+    env = HostEnvironment(hostname="h.example")
+    assert "No local mailer defined" in Engine(text, env).out
+    assert "No local mailer defined" not in Engine(text, env, warn_c=True).out
+    assert "No local mailer defined" in Engine(text, env, warn_c=True, test_mode=False).out
+    with_local = text + "Mlocal, P=/bin/true, F=l, A=x\n"
+    assert "No local mailer defined" not in Engine(with_local, env).out

@@ -238,6 +238,14 @@ def test_bad_configuration_loops_and_recursion(oracle: Oracle, oracle_dir: Path)
     _compare(oracle, cf, cmds, [])
 
 
+def test_a_cf_without_a_local_mailer(oracle: Oracle, oracle_dir: Path) -> None:
+    """Run by root (as the oracle is), sendmail -bt -C says "No local mailer defined"
+    before the banner, and then routes through the mailers it has."""
+    cf = oracle_dir / "nolocal.cf"
+    cf.write_text("V10/Berkeley\nMfoo, P=[IPC], F=m, A=TCP $h\nS0\nR$*\t$#foo $@ h $: $1\n")
+    _compare(oracle, cf, ["0 a@b", "/parse a@b", "/try foo a@b"], [])
+
+
 def test_bt_renders_an_mc_with_real_m4_first(oracle: Oracle, oracle_dir: Path) -> None:
     import subprocess
     import sys

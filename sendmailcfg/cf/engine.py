@@ -386,7 +386,9 @@ class Engine:
     ``read_db``: how to read a Berkeley DB map file (see
     :data:`~sendmailcfg.cf.mapclass.DbReader`); ``root``: a folder standing for ``/``
     when opening the files the ``.cf`` names (maps, ``F`` classes);
-    ``options``: ``-O Name=value`` settings applied after the ``.cf``.
+    ``options``: ``-O Name=value`` settings applied after the ``.cf``; ``warn_c``:
+    the ``.cf`` was named with ``-C`` by a user other than root (sendmail's
+    ``warn_C_flag``: test mode then says nothing of a missing local mailer).
     """
 
     def __init__(
@@ -399,6 +401,7 @@ class Engine:
         options: Sequence[str] = (),
         test_mode: bool = True,
         resolve_path: Callable[[str], str] | None = None,
+        warn_c: bool = False,
     ) -> None:
         if isinstance(config, str):
             config = read_config(config)
@@ -416,6 +419,7 @@ class Engine:
         """When a list: every rule as it matches, (ruleset name, .cf line, the number of
         map lookups recorded by then) -- which lookups came in which ruleset."""
         self.test_mode = test_mode
+        self.warn_c = warn_c
         self.config_level = 0
         self.macros: dict[str, str] = {}
         self.macro_ids: dict[str, str] = {}
@@ -1172,6 +1176,9 @@ class Engine:
                 "see cf/README: WHO AM I?"
             )
         self.setclass("w", self.my_hostname)
+        if "local" not in self.mailer_index and not (self.test_mode and self.warn_c):
+            # main.c: not said in test mode when -C came from a user other than root
+            self._print("No local mailer defined")
 
     # ------------------------------------------------------------------ resolving
     def canonname(self, name: str) -> tuple[str | None, int]:

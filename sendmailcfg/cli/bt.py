@@ -20,6 +20,7 @@ Exit 0 after the input ends, 2 when the ``.cf`` cannot be read or rendered.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 NAME = "bt"
@@ -131,6 +132,7 @@ def run(args: argparse.Namespace) -> int:
         read_db=read_db,
         root=args.root,
         options=args.options,
+        warn_c=os.getuid() != 0,  # bt always names its .cf, as -C does
     )
     out = sys.stdout
     lines = iter(sys.stdin.readline, "")
