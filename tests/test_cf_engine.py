@@ -362,3 +362,17 @@ def test_no_local_mailer_is_said_unless_a_user_named_the_cf() -> None:
     assert "No local mailer defined" in Engine(text, env, warn_c=True, test_mode=False).out
     with_local = text + "Mlocal, P=/bin/true, F=l, A=x\n"
     assert "No local mailer defined" not in Engine(with_local, env).out
+
+
+def test_debug_flags_are_read_as_sendmail_reads_them() -> None:
+    from sendmailcfg.cf.environment import HostEnvironment
+
+    e = Engine("V10/Berkeley\nMlocal, P=/bin/true, F=l, A=x\n", HostEnvironment(hostname="h.x"))
+    assert e.remember
+    e.set_debug("0-2.3,21.12")
+    assert e.debug == {0: 3, 1: 3, 2: 3, 21: 12}
+    assert not e.remember  # tracing tries every rule
+    e.set_debug("")
+    assert e.debug[99] == 1 and e.debug[21] == 1
+    e.set_debug("21.x")  # a level that is not a number: ignored
+    assert e.debug[21] == 1

@@ -246,6 +246,21 @@ def test_a_cf_without_a_local_mailer(oracle: Oracle, oracle_dir: Path) -> None:
     _compare(oracle, cf, ["0 a@b", "/parse a@b", "/try foo a@b"], [])
 
 
+@pytest.mark.parametrize("name", ["generic-linux.mc", "submit.mc"])
+def test_the_rewriting_trace_of_d21(oracle: Oracle, oracle_dir: Path, name: str) -> None:
+    """``-d21.N`` typed in test mode: every rule tried, failed and matched, the results
+    and the ``$&x`` reads, line for line as sendmail prints them; ``-d21.0`` ends it."""
+    mc = (oracle.cf_dir / "cf" / name).read_text(encoding="latin-1")
+    cf_text, err, status = oracle.mc2cf(mc)
+    assert status == 0, err
+    cf = oracle_dir / (name[:-3] + ".cf")
+    cf.write_text(cf_text, encoding="latin-1")
+    cmds = ["-d21.12", "3,0 ken@example.com", "/parse <root@[192.0.2.1]>", "-d21.4"]
+    cmds += ["/parse ken", "/try esmtp a@b.example", "-d21.2", "/parse x@localhost"]
+    cmds += ["-d21.10", "0 a!b", "-d21.0", "/parse ken@example.com"]
+    _compare(oracle, cf, cmds, oracle_options(oracle))
+
+
 def test_bt_renders_an_mc_with_real_m4_first(oracle: Oracle, oracle_dir: Path) -> None:
     import subprocess
     import sys

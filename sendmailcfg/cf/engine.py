@@ -436,6 +436,9 @@ class Engine:
         self.remember = True
         """False: every ruleset run and every LHS match is worked out afresh (the
         reference the remembered answers are tested against)."""
+        self.debug: dict[int, int] = {}
+        """``-d`` levels by category (sendmail's tTd()); see :meth:`set_debug`."""
+        self._d21 = 0
         self._impure = 0
         self._maxrec = 0
         self._maxlen = 0
@@ -1407,16 +1410,28 @@ class Engine:
         akey = shape
         firsts = self._first
         remember = self.remember
+        dbg = self._d21
         while ri < nrules:
             if pvp and pvp[0][:1] == T.CANONNET:
                 break
+            if dbg >= 12:
+                self._print("-----trying rule:" + self._printav(rules[ri].lhs))
             # rewrite()'s count of the attempts at one rule, before it is tried
             loopcount += 1
             if loopcount > 100:
                 self._err(f"554 5.3.5 Infinite loop in ruleset {rulename}, rule {ri + 1}", sys=True)
                 break
             hit: tuple[int, tuple[tuple[int, int], ...] | None] | None = None
-            if not remember:
+            if dbg >= 10:  # every rule tried in turn, its failure said
+                low = [t.lower() if t.isascii() else _lc(t) for t in pvp]
+                tried = self._match(rules[ri], pvp, low)
+                if tried is None:
+                    self._print("----- rule fails")
+                    ri += 1
+                    loopcount = 0
+                    continue
+                hit = (ri, tuple(tried))
+            elif not remember:
                 low = [t.lower() if t.isascii() else _lc(t) for t in pvp]
                 hit = self._first_match(ruleset, rules, ri, pvp, low)
             else:
@@ -1450,6 +1465,8 @@ class Engine:
                 bound = tuple(live)
             mlist = bound
             rvp = rule.rhs
+            if dbg >= 12:
+                self._print("-----rule matches:" + self._printav(rvp))
             if self.matched is not None:
                 self.matched.append((rulename, rule.line, len(self.lookups)))
             start = 0
@@ -1488,6 +1505,8 @@ class Engine:
                     elif c0 == T.MACRODEXPAND:
                         self._impure += 1
                         mval = self.macros.get(rp[1:2])
+                        if dbg >= 2:
+                            self._print(self._macro_note("RHS", rp[1:2], mval))
                         if not mval:
                             continue
                         xp, _, bad = self._prescan(mval)
@@ -1520,9 +1539,35 @@ class Engine:
             pvp[:] = npvp
             low = None
             akey = None
+            if dbg >= 4:
+                self._print("rewritten as:" + self._printav(pvp))
         if trace:
             self._print(f"{rulename[:16]:<16} returns:" + self._printav(pvp))
         return rstat
+
+    def set_debug(self, spec: str) -> None:
+        """``-d`` as sendmail reads it (tTflag): ``CAT[-CAT][.LEVEL]``, comma separated;
+        a bare ``-d`` is ``0-99.1``. Category 21 (rewriting) prints sendmail's trace:
+        level 2 the ``$&x`` read, 3 the empty subroutines skipped, 4 each result, 10 each
+        rule that fails, 12 each rule tried and matched (higher levels add memory
+        addresses in sendmail and print as 12 here). Other categories are kept and print
+        nothing. Tracing turns the remembered matches and runs off: each rule is tried."""
+        for part in (spec or "0-99.1").split(","):
+            cats, _, level = part.partition(".")
+            first, _, last = cats.partition("-")
+            try:
+                lo = int(first) if first else 0
+                hi = int(last) if last else (lo if first else 99)
+                n = int(level) if level else 1
+            except ValueError:
+                continue
+            for cat in range(lo, min(hi, 99) + 1):
+                self.debug[cat] = n
+        self._d21 = self.debug.get(21, 0)
+        if self._d21:
+            self.remember = False
+            self._memo.clear()
+            self._forget_matches()
 
     def _forget_matches(self) -> None:
         """Forget the remembered first matches (a class, a rule or BlankSub changed)."""
@@ -1645,6 +1690,12 @@ class Engine:
         self._cand_cache[key] = got
         return got
 
+    def _macro_note(self, side: str, mid: str, value: str | None) -> str:
+        """-d21.2's line for a ``$&x`` read while matching (LHS) or building (RHS)."""
+        name = self.macro_names.get(mid, mid)
+        shown = "(NULL)" if value is None else value
+        return f'rewrite: {side} $&{{{name}}} => "{shown}"'
+
     def _match(self, rule: _Rule, pvp: list[str], low: list[str]) -> list[tuple[int, int]] | None:
         """The LHS matcher with sendmail's backtracking; None when the rule fails.
 
@@ -1707,6 +1758,8 @@ class Engine:
                 elif k == _DEXP:
                     self._impure += 1
                     val = self.macros.get(lits[ri])
+                    if self._d21 >= 2:
+                        self._print(self._macro_note("LHS", lits[ri], val))
                     if val is not None:
                         start = ai
                         pos = 0
@@ -1901,6 +1954,8 @@ class Engine:
                     self._err(f"554 5.3.5 Unknown ruleset {name}", sys=True)
                     return EX_CONFIG
                 if not self.rules.get(subr):
+                    if self._d21 >= 3:
+                        self._print(f"-----skip subr {name} ({subr})")
                     del pvp[j : j + 2]
                     j += 1
                     continue
@@ -2289,6 +2344,7 @@ class Engine:
             return
         if c == "-":
             if line[1:2] == "d":
+                self.set_debug(line[2:].strip())
                 return
             if line[1:2] == "":
                 self._print("Usage: -d{debug arguments}")
