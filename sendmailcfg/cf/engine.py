@@ -136,8 +136,33 @@ def _explain(steps: Sequence[RuleStep], lookups: Sequence[MapLookup]) -> str:
     return "\n".join(lines)
 
 
+class _Traced:
+    """What every answer of the engine ends with: the trace lines, the rules that changed
+    the address and the map lookups (``as_json`` puts them after the answer's own keys)."""
+
+    __slots__ = ()
+    trace: tuple[str, ...]
+    steps: tuple[RuleStep, ...]
+    lookups: tuple[MapLookup, ...]
+
+    def _answer(self) -> dict[str, object]:
+        raise NotImplementedError
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            **self._answer(),
+            "trace": list(self.trace),
+            "steps": [x.as_json() for x in self.steps],
+            "lookups": [x.as_json() for x in self.lookups],
+        }
+
+    def explain(self) -> str:
+        """The rules that changed the address and the map lookups, one a line."""
+        return _explain(self.steps, self.lookups)
+
+
 @attrs.frozen
-class RewriteResult:
+class RewriteResult(_Traced):
     """What a ruleset made of an address: its tokens, the status and the trace lines."""
 
     ruleset: str
@@ -149,28 +174,21 @@ class RewriteResult:
     steps: tuple[RuleStep, ...] = ()
     lookups: tuple[MapLookup, ...] = ()
 
-    def as_json(self) -> dict[str, object]:
+    def _answer(self) -> dict[str, object]:
         return {
             "ruleset": self.ruleset,
             "address": self.address,
             "result": self.text,
             "tokens": list(self.tokens),
             "status": self.status,
-            "trace": list(self.trace),
-            "steps": [x.as_json() for x in self.steps],
-            "lookups": [x.as_json() for x in self.lookups],
         }
-
-    def explain(self) -> str:
-        """The rules that changed the address and the map lookups, one a line."""
-        return _explain(self.steps, self.lookups)
 
     def summary(self) -> str:
         return f"{self.ruleset} {self.address} -> {self.text}"
 
 
 @attrs.frozen
-class ParseResult:
+class ParseResult(_Traced):
     """/parse: the mailer, host and user sendmail resolves a recipient to, or its error
     triple (mailer ``*error*``, host the status, user the message)."""
 
@@ -183,21 +201,14 @@ class ParseResult:
     steps: tuple[RuleStep, ...] = ()
     lookups: tuple[MapLookup, ...] = ()
 
-    def as_json(self) -> dict[str, object]:
+    def _answer(self) -> dict[str, object]:
         return {
             "address": self.address,
             "mailer": self.mailer,
             "host": self.host,
             "user": self.user,
             "error": self.error,
-            "trace": list(self.trace),
-            "steps": [x.as_json() for x in self.steps],
-            "lookups": [x.as_json() for x in self.lookups],
         }
-
-    def explain(self) -> str:
-        """The rules that changed the address and the map lookups, one a line."""
-        return _explain(self.steps, self.lookups)
 
     def summary(self) -> str:
         if self.host:
@@ -206,7 +217,7 @@ class ParseResult:
 
 
 @attrs.frozen
-class TryResult:
+class TryResult(_Traced):
     """/try: the address a mailer's rulesets make of an address."""
 
     mailer: str
@@ -217,20 +228,13 @@ class TryResult:
     steps: tuple[RuleStep, ...] = ()
     lookups: tuple[MapLookup, ...] = ()
 
-    def as_json(self) -> dict[str, object]:
+    def _answer(self) -> dict[str, object]:
         return {
             "mailer": self.mailer,
             "address": self.address,
             "result": self.result,
             "status": self.status,
-            "trace": list(self.trace),
-            "steps": [x.as_json() for x in self.steps],
-            "lookups": [x.as_json() for x in self.lookups],
         }
-
-    def explain(self) -> str:
-        """The rules that changed the address and the map lookups, one a line."""
-        return _explain(self.steps, self.lookups)
 
     def summary(self) -> str:
         return (
