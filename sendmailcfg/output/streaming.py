@@ -212,9 +212,7 @@ def write_stream(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        if method == "btree":
-            return _btree(f, stream, reader, on_put, folder, budget, block, uid)
-        return _hash(f, stream, reader, on_put, folder, budget, block, uid)
+        return _build(method, f, stream, reader, on_put, folder, budget, block, uid)
     finally:
         if enabled:
             gc.enable()
@@ -225,10 +223,11 @@ def _finish(written: int, errors: list[tuple[int, str]]) -> WriteResult:
     return WriteResult(written, errors, EX_DATAERR if errors else EX_OK)
 
 
-# -- btree: sorted runs, merged ------------------------------------------------------------
+# -- the pairs that fit, then the spill ----------------------------------------------------
 
 
-def _btree(
+def _build(
+    method: str,
     f: BinaryIO,
     stream: BinaryIO,
     reader: ReaderOptions,
@@ -238,50 +237,26 @@ def _btree(
     block: int,
     uid: bytes | None,
 ) -> WriteResult:
+    """A btree (sorted runs, merged) or a hash (partitions by hash, then by bucket): the
+    pairs go into one table while they fit ``budget``; past it, :mod:`spill` takes over."""
     keep_first = reader.duplicates == "error"
     errors: list[tuple[int, str]] = []
     source = _Source(stream, block)
     table, first_puts, more = _fill(source, reader, errors, on_put, budget)
     if not more:  # it all fitted: the in-memory writer, as for a small map
-        from sendmailcfg.output.bdb import btree
+        if method == "btree":
+            from sendmailcfg.output.bdb import btree
 
-        btree.write_table(f, table, uid=uid)
+            btree.write_table(f, table, uid=uid)
+        else:
+            bdb.write("hash", f, list(table.items()), uid=uid)
         return _finish(first_puts, errors)
     from sendmailcfg.output import spill  # only past the budget: small maps never import it
 
+    spilled = spill.btree_spilled if method == "btree" else spill.hash_spilled
     box = [table]  # handed over: the callee lets go of the table once it has spilled it
     del table
-    written = spill.btree_spilled(
-        f, source, box, first_puts, keep_first, errors, on_put, folder, budget, uid, reader
-    )
-    return _finish(written, errors)
-
-
-# -- hash: partitions by hash, then by bucket ------------------------------------------------
-
-
-def _hash(
-    f: BinaryIO,
-    stream: BinaryIO,
-    reader: ReaderOptions,
-    on_put: Callable[[bytes, bytes], None] | None,
-    folder: str | None,
-    budget: int,
-    block: int,
-    uid: bytes | None,
-) -> WriteResult:
-    keep_first = reader.duplicates == "error"
-    errors: list[tuple[int, str]] = []
-    source = _Source(stream, block)
-    table, first_puts, more = _fill(source, reader, errors, on_put, budget)
-    if not more:  # it all fitted: the in-memory writer, as for a small map
-        bdb.write("hash", f, list(table.items()), uid=uid)
-        return _finish(first_puts, errors)
-    from sendmailcfg.output import spill
-
-    box = [table]  # handed over: the callee lets go of the table once it has spilled it
-    del table
-    written = spill.hash_spilled(
+    written = spilled(
         f, source, box, first_puts, keep_first, errors, on_put, folder, budget, uid, reader
     )
     return _finish(written, errors)
